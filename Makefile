@@ -1,0 +1,54 @@
+# Two commands do all set-up on a machine with only Python 3.11+:
+#   make run   — serve the product with demo data on the embedded default
+#   make test  — run the whole suite (on PostgreSQL and Redis when DATABASE_URL/REDIS_URL are set)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+BROWSER_DIR := tests/browser
+
+.PHONY: run test install lint format clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cowork needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,lint]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py compile_translations
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py serve --port $(PORT)
+
+# The browser tests need Chromium and axe-core; without them they are skipped, and say so.
+$(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(BROWSER_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: browser tests will be skipped (axe-core comes from npm)."; \
+	fi
+
+test: install $(BROWSER_DIR)/node_modules/.installed
+	@$(PY) manage.py compile_translations
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== make test on PostgreSQL (DATABASE_URL) with $${REDIS_URL:+Redis (REDIS_URL)}$${REDIS_URL:-the in-memory channel layer}"; \
+	else \
+		echo "== make test on the embedded default (SQLite, in-memory channel layer)"; \
+	fi
+	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-tests-only}" $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var $(BROWSER_DIR)/node_modules
