@@ -1,0 +1,43 @@
+"""The outbox: domain events written in the same transaction as the change they describe."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainEvent(models.Model):
+    """Something that happened in the domain, waiting to be relayed after commit.
+
+    The id orders events; `space` lets subscribers keep per-centre order. The relay sets
+    `published_at`; a row without it has not been relayed yet.
+    """
+
+    kind = models.CharField(_("kind"), max_length=80)
+    aggregate_type = models.CharField(_("aggregate type"), max_length=40)
+    aggregate_id = models.CharField(_("aggregate id"), max_length=40)
+    space = models.ForeignKey(
+        "cowork.Space",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("space"),
+    )
+    payload = models.JSONField(_("payload"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("domain event")
+        verbose_name_plural = _("domain events")
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=Q(published_at__isnull=True),
+                name="domainevent_unpublished",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.kind} {self.aggregate_type}:{self.aggregate_id}"

@@ -1,0 +1,282 @@
+"""Organizations and the centres (spaces) they run, with their hours and closures."""
+
+import datetime
+import zoneinfo
+from functools import cached_property
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cowork.models.fields import ChoiceListField
+from cowork.phones import PhoneNumberField
+
+COUNTRIES = [
+    ("AZ", _("Azerbaijan")),
+    ("UA", _("Ukraine")),
+    ("UZ", _("Uzbekistan")),
+    ("GE", _("Georgia")),
+    ("KZ", _("Kazakhstan")),
+    ("KG", _("Kyrgyzstan")),
+    ("TJ", _("Tajikistan")),
+    ("MD", _("Moldova")),
+    ("AM", _("Armenia")),
+]
+
+ACCESSIBILITY_FEATURES = [
+    ("step_free_entrance", _("Step-free entrance")),
+    ("ramp", _("Ramp")),
+    ("elevator", _("Elevator")),
+    ("accessible_toilet", _("Accessible toilet")),
+    ("hearing_loop", _("Hearing loop")),
+    ("sign_language", _("Sign language on request")),
+    ("braille_signage", _("Braille signage")),
+    ("accessible_parking", _("Accessible parking")),
+]
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+def validate_time_zone(value: str) -> None:
+    """Accept only IANA time zone names that this machine's tz database knows."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone, e.g. Asia/Baku."),
+            code="unknown_time_zone",
+            params={"value": value},
+        ) from exc
+
+
+def validate_languages(value) -> None:
+    known = {code for code, _label in settings.LANGUAGES}
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("List at least one language."), code="no_languages")
+    unknown = [code for code in value if code not in known]
+    if unknown:
+        raise ValidationError(
+            _("Unsupported languages: %(codes)s."),
+            code="unknown_language",
+            params={"codes": ", ".join(map(str, unknown))},
+        )
+
+
+class Organization(models.Model):
+    """A host partner NGO; it owns spaces, and its hosts manage them."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    is_partner = models.BooleanField(
+        _("partner NGO"),
+        default=True,
+        help_text=_("Members of partner NGOs book rooms free of charge."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name
+
+
+class Space(models.Model):
+    """One centre: where it is, when it is open, how many people it may hold."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="spaces",
+        verbose_name=_("organization"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("IANA name, e.g. Asia/Baku, Europe/Kyiv, Asia/Tashkent."),
+    )
+    languages = models.JSONField(
+        _("languages"),
+        default=list,
+        validators=[validate_languages],
+        help_text=_("Language codes spoken at the centre, first is the default for messages."),
+    )
+    safety_capacity = models.PositiveIntegerField(
+        _("safety capacity"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Most people allowed in the centre at once."),
+    )
+    accessibility = ChoiceListField(
+        _("accessibility features"), choices_list=ACCESSIBILITY_FEATURES
+    )
+    contact_phone = PhoneNumberField(_("contact phone"), blank=True)
+    sms_sender_id = models.CharField(
+        _("SMS sender ID"),
+        max_length=11,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$",
+                _("Up to 11 letters, digits or spaces, with at least one letter."),
+            )
+        ],
+        help_text=_("Alphanumeric sender shown on SMS, where the country allows it."),
+    )
+    sms_messaging_service_sid = models.CharField(
+        _("Twilio messaging service SID"),
+        max_length=34,
+        blank=True,
+        validators=[RegexValidator(r"^MG[0-9a-f]{32}$", _("A SID starting with MG."))],
+    )
+    sms_monthly_budget = models.PositiveIntegerField(
+        _("monthly SMS budget (segments)"),
+        default=2000,
+        help_text=_("Non-essential SMS stop when the month's segments reach this."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="AZN",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("An ISO 4217 code, e.g. AZN, UAH, UZS."))],
+    )
+    floor_plan_width = models.PositiveSmallIntegerField(
+        _("floor plan width"), default=1000, help_text=_("Units of the floor plan's grid.")
+    )
+    floor_plan_height = models.PositiveSmallIntegerField(_("floor plan height"), default=600)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["country", "city", "name"]
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="space_name_unique_per_organization"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+    @cached_property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0] if self.languages else settings.LANGUAGE_CODE
+
+    @property
+    def accessibility_labels(self) -> list[str]:
+        labels = dict(ACCESSIBILITY_FEATURES)
+        return [str(labels[code]) for code in self.accessibility if code in labels]
+
+    def local_now(self, now: datetime.datetime) -> datetime.datetime:
+        return now.astimezone(self.zone)
+
+
+class OpeningHours(models.Model):
+    """One opening period on a weekday, in the space's local time. A day may have several."""
+
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("space")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["space", "weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=F("opens")), name="opening_hours_close_after_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        if self.opens is not None and self.closes is not None and self.closes <= self.opens:
+            raise ValidationError({"closes": _("Closing time must be after opening time.")})
+
+
+class Closure(models.Model):
+    """Days a space is closed: holidays, repairs. Both dates are included."""
+
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="closures", verbose_name=_("space")
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        ordering = ["space", "starts_on"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="closure_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.starts_on}–{self.ends_on}: {self.reason}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The last day cannot be before the first.")})
+
+
+class ServicePrice(models.Model):
+    """A paid service of a space, such as venue rental by outside groups or printing."""
+
+    class Unit(models.TextChoices):
+        HOUR = "hour", _("per hour")
+        DAY = "day", _("per day")
+        ITEM = "item", _("per item")
+
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="prices", verbose_name=_("space")
+    )
+    service = models.CharField(_("service"), max_length=120)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices)
+    amount = models.DecimalField(
+        _("amount"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["space", "service"]
+        verbose_name = _("price")
+        verbose_name_plural = _("prices")
+        constraints = [
+            models.UniqueConstraint(fields=["space", "service"], name="price_unique_per_service"),
+        ]
+
+    def __str__(self):
+        return f"{self.service}: {self.amount} {self.space.currency} {self.get_unit_display()}"
