@@ -1,0 +1,1 @@
+"""Reads. Selectors never write."""

@@ -1,0 +1,44 @@
+"""Who may see and manage what. Every view, consumer and admin asks here."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from cowork.models import Organization, Space, SpaceRole
+
+
+def user_is_network_admin(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    member = getattr(user, "member", None)
+    return bool(member and member.is_network_admin)
+
+
+def organizations_managed_by(*, user) -> QuerySet[Organization]:
+    """Organizations whose spaces `user` manages: all for network admins, else those they host."""
+    if user_is_network_admin(user=user):
+        return Organization.objects.all()
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        spaces__roles__user=user, spaces__roles__role=SpaceRole.Role.HOST
+    ).distinct()
+
+
+def spaces_managed_by(*, user) -> QuerySet[Space]:
+    """Spaces `user` may edit: a host manages every space of their own organization."""
+    if user_is_network_admin(user=user):
+        return Space.objects.all()
+    return Space.objects.filter(organization__in=organizations_managed_by(user=user))
+
+
+def spaces_staffed_by(*, user) -> QuerySet[Space]:
+    """Spaces where `user` works, as host or staff, or all of them for network admins."""
+    if user_is_network_admin(user=user):
+        return Space.objects.all()
+    if not user.is_authenticated:
+        return Space.objects.none()
+    return Space.objects.filter(
+        Q(roles__user=user) | Q(organization__in=organizations_managed_by(user=user))
+    ).distinct()

@@ -1,0 +1,32 @@
+"""Recording domain events in the outbox, inside the caller's transaction."""
+
+from django.db import models, transaction
+
+from cowork import events
+from cowork.models import DomainEvent, Space
+
+
+def domain_event_record(
+    *,
+    kind: str,
+    aggregate: models.Model,
+    space: Space | None,
+    payload: dict | None = None,
+) -> DomainEvent:
+    """Record that `kind` happened to `aggregate`; relay it to subscribers after commit.
+
+    The caller must be inside `transaction.atomic()`: the event is written with the change it
+    describes, or not at all. Subscribers see it only once the transaction has committed.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("domain_event_record() must run inside transaction.atomic().")
+    event = DomainEvent.objects.create(
+        kind=kind,
+        aggregate_type=aggregate._meta.model_name,
+        aggregate_id=str(aggregate.pk),
+        space=space,
+        payload=payload or {},
+    )
+    transaction.on_commit(events.relay_pending, robust=True)
+    return event
