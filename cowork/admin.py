@@ -1,0 +1,289 @@
+"""The admin for hosts and network admins.
+
+Access comes from cowork's own roles, not Django's model permissions: a host (with
+`is_staff`) sees and edits only the spaces of their own organization; network admins see
+everything. The scope is applied to querysets, to object permissions and to the choices of
+every foreign key, so a host can neither read nor point at another organization's rows.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from cowork.models import (
+    Closure,
+    DomainEvent,
+    Member,
+    OpeningHours,
+    Organization,
+    Participant,
+    Resource,
+    ServicePrice,
+    Space,
+    SpaceRole,
+)
+from cowork.selectors.access import (
+    organizations_managed_by,
+    spaces_managed_by,
+    user_is_network_admin,
+)
+
+admin.site.site_header = _("cowork administration")
+admin.site.site_title = _("cowork")
+admin.site.index_title = _("Centres, resources and people")
+
+
+class NetworkAdminOnly:
+    """Models only network admins may see: people's data and the outbox."""
+
+    def has_module_permission(self, request):
+        return user_is_network_admin(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return user_is_network_admin(user=request.user)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+class ScopedToSpaces:
+    """Rows that belong to a space; hosts reach only those of their organization's spaces.
+
+    `space_path` is the lookup from the model to its Space ("" for Space itself).
+    """
+
+    space_path = "space"
+
+    def _managed_spaces(self, request):
+        cache = "_cowork_managed_spaces"
+        if not hasattr(request, cache):
+            setattr(request, cache, spaces_managed_by(user=request.user))
+        return getattr(request, cache)
+
+    def _in_scope(self, request, obj) -> bool:
+        space = obj if not self.space_path else getattr(obj, self.space_path)
+        return self._managed_spaces(request).filter(pk=space.pk).exists()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if user_is_network_admin(user=request.user):
+            return queryset
+        lookup = f"{self.space_path}__in" if self.space_path else "pk__in"
+        return queryset.filter(**{lookup: self._managed_spaces(request)})
+
+    def has_module_permission(self, request):
+        return self._managed_spaces(request).exists()
+
+    def has_view_permission(self, request, obj=None):
+        if not self._managed_spaces(request).exists():
+            return False
+        return obj is None or self._in_scope(request, obj)
+
+    has_change_permission = has_delete_permission = has_view_permission
+
+    def has_add_permission(self, request, obj=None):
+        return self._managed_spaces(request).exists()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Space:
+            kwargs["queryset"] = self._managed_spaces(request)
+        elif db_field.related_model is Organization:
+            kwargs["queryset"] = organizations_managed_by(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 0
+
+
+class ServicePriceInline(admin.TabularInline):
+    model = ServicePrice
+    extra = 0
+
+
+class SpaceRoleInline(admin.TabularInline):
+    model = SpaceRole
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "is_partner", "space_count"]
+    list_filter = ["country", "is_partner"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            organizations_managed_by(user=request.user)
+            .annotate(space_total=Count("spaces"))
+            .order_by("name")
+        )
+
+    @admin.display(description=_("spaces"), ordering="space_total")
+    def space_count(self, obj):
+        return obj.space_total
+
+    def has_module_permission(self, request):
+        return organizations_managed_by(user=request.user).exists()
+
+    def has_view_permission(self, request, obj=None):
+        managed = organizations_managed_by(user=request.user)
+        return managed.exists() if obj is None else managed.filter(pk=obj.pk).exists()
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return user_is_network_admin(user=request.user)
+
+    has_delete_permission = NetworkAdminOnly.has_view_permission
+
+
+@admin.register(Space)
+class SpaceAdmin(ScopedToSpaces, admin.ModelAdmin):
+    space_path = ""
+    list_display = ["name", "city", "country", "organization", "time_zone", "safety_capacity"]
+    list_filter = ["country", "organization", "is_active"]
+    search_fields = ["name", "city", "region", "address"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OpeningHoursInline, ClosureInline, ServicePriceInline, SpaceRoleInline]
+    fieldsets = [
+        (None, {"fields": ["organization", "name", "slug", "is_active"]}),
+        (_("Place"), {"fields": ["city", "region", "country", "address", "time_zone"]}),
+        (
+            _("Visitors"),
+            {"fields": ["languages", "safety_capacity", "accessibility", "contact_phone"]},
+        ),
+        (
+            _("SMS"),
+            {"fields": ["sms_sender_id", "sms_messaging_service_sid", "sms_monthly_budget"]},
+        ),
+        (
+            _("Prices and floor plan"),
+            {"fields": ["currency", "floor_plan_width", "floor_plan_height"]},
+        ),
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return organizations_managed_by(user=request.user).exists()
+
+
+@admin.register(Resource)
+class ResourceAdmin(ScopedToSpaces, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "space",
+        "capacity",
+        "accessible",
+        "needs_approval",
+        "out_of_service",
+    ]
+    list_filter = [
+        "kind",
+        "accessible",
+        "needs_approval",
+        "out_of_service",
+        "space__country",
+        "space",
+    ]
+    search_fields = ["name", "description", "space__name", "space__city"]
+    list_select_related = ["space"]
+    fieldsets = [
+        (None, {"fields": ["space", "kind", "name", "description", "capacity"]}),
+        (
+            _("What it offers"),
+            {
+                "fields": [
+                    "equipment",
+                    "attributes",
+                    "equipment_type",
+                    "bookable_alone",
+                    "accessible",
+                ]
+            },
+        ),
+        (_("Rules and price"), {"fields": ["needs_approval", "price_per_hour"]}),
+        (_("Floor plan"), {"fields": ["plan_x", "plan_y", "plan_width", "plan_height"]}),
+        (_("Service"), {"fields": ["out_of_service", "out_of_service_reason"]}),
+    ]
+
+
+@admin.register(SpaceRole)
+class SpaceRoleAdmin(ScopedToSpaces, admin.ModelAdmin):
+    list_display = ["user", "role", "space"]
+    list_filter = ["role", "space__country", "space"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "space__name"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "space"]
+
+
+@admin.register(Member)
+class MemberAdmin(NetworkAdminOnly, admin.ModelAdmin):
+    list_display = ["__str__", "phone", "language", "organization", "is_network_admin"]
+    list_filter = ["language", "is_network_admin", "organization"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "phone"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "organization"]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(NetworkAdminOnly, admin.ModelAdmin):
+    list_display = ["name", "phone", "language", "created_at"]
+    list_filter = ["language"]
+    search_fields = ["name", "phone"]
+
+
+@admin.register(DomainEvent)
+class DomainEventAdmin(NetworkAdminOnly, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "aggregate_type",
+        "aggregate_id",
+        "space",
+        "created_at",
+        "published_at",
+    ]
+    list_filter = ["kind", "aggregate_type"]
+    readonly_fields = [field.name for field in DomainEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The outbox is history: the relay alone marks rows published.
+        return False
+
+    has_delete_permission = has_change_permission
+
+
+class MemberInline(admin.StackedInline):
+    model = Member
+    can_delete = False
+    fk_name = "user"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CoworkUserAdmin(NetworkAdminOnly, UserAdmin):
+    inlines = [MemberInline]
+
+    def has_view_permission(self, request, obj=None):
+        # Hosts look users up by name when they give someone a role at their space; the
+        # autocomplete answers with names only, so that is all they may read of users.
+        is_autocomplete = getattr(request.resolver_match, "url_name", "") == "autocomplete"
+        return super().has_view_permission(request, obj) or bool(
+            obj is None and is_autocomplete and spaces_managed_by(user=request.user).exists()
+        )
