@@ -1,0 +1,368 @@
+"""Load the demo network: the real centres of the founding documents, with people to sign in.
+
+Idempotent: every row is found by its natural key and updated, so running it again changes
+nothing and duplicates nothing.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from tqdm import tqdm
+
+from cowork.models import (
+    Closure,
+    Event,
+    Member,
+    OpeningHours,
+    Organization,
+    Resource,
+    ServicePrice,
+    Space,
+    SpaceRole,
+)
+
+DEMO_PASSWORDS = {
+    "admin": "cowork-admin",
+    "host": "cowork-host",
+    "host.ganja": "cowork-host",
+    "member": "cowork-member",
+}
+
+
+@dataclass(frozen=True)
+class Centre:
+    city: str
+    region: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Network:
+    organization: str
+    country: str
+    time_zone: str
+    languages: list[str]
+    currency: str
+    kind: str
+    centres: list[Centre]
+    hours: dict[int, tuple[str, str]]
+    closures: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+WEEKDAYS_9_TO_18 = {day: ("09:00", "18:00") for day in range(5)}
+
+AZERBAIJAN = Network(
+    organization="Regional Information Centres Association",
+    country="AZ",
+    time_zone="Asia/Baku",
+    languages=["az", "ru", "en"],
+    currency="AZN",
+    kind="information",
+    hours={**WEEKDAYS_9_TO_18, 5: ("10:00", "15:00")},
+    closures=[
+        ("2027-01-01", "2027-01-02", "New Year"),
+        ("2027-03-20", "2027-03-24", "Novruz"),
+    ],
+    centres=[
+        Centre(city, region, f"+99450200{index:04d}")
+        for index, (city, region) in enumerate(
+            [
+                ("Shirvan", "Shirvan"),
+                ("Imishli", "Mil-Mughan"),
+                ("Sumgait", "Absheron"),
+                ("Guba", "Guba-Khachmaz"),
+                ("Gazakh", "Gazakh-Tovuz"),
+                ("Shaki", "Shaki-Zagatala"),
+                ("Ganja", "Ganja-Dashkasan"),
+                ("Zagatala", "Shaki-Zagatala"),
+                ("Ismailli", "Shamakhi-Ismailli"),
+                ("Mingachevir", "Central Aran"),
+                ("Lenkaran", "Lankaran-Astara"),
+                ("Tovuz", "Gazakh-Tovuz"),
+                ("Terter", "Karabakh"),
+                ("Barda", "Karabakh"),
+                ("Ujar", "Central Aran"),
+                ("Goychay", "Central Aran"),
+                ("Masalli", "Lankaran-Astara"),
+                ("Khachmaz", "Guba-Khachmaz"),
+                ("Shemkir", "Ganja-Dashkasan"),
+            ],
+            start=1,
+        )
+    ],
+)
+
+UKRAINE = Network(
+    organization="Donbas IT Solutions",
+    country="UA",
+    time_zone="Europe/Kyiv",
+    languages=["uk", "en"],
+    currency="UAH",
+    kind="it",
+    hours={day: ("09:00", "19:00") for day in range(6)},
+    closures=[("2027-01-01", "2027-01-01", "New Year")],
+    centres=[
+        Centre("Kramatorsk", "Donetsk Oblast", "+380501230001"),
+        Centre("Sievierodonetsk", "Luhansk Oblast", "+380501230002"),
+    ],
+)
+
+UZBEKISTAN = Network(
+    organization="NGO Co-working Uzbekistan",
+    country="UZ",
+    time_zone="Asia/Tashkent",
+    languages=["uz", "ru", "en"],
+    currency="UZS",
+    kind="coworking",
+    hours={**WEEKDAYS_9_TO_18, 5: ("10:00", "16:00")},
+    closures=[
+        ("2027-01-01", "2027-01-01", "New Year"),
+        ("2027-03-21", "2027-03-21", "Navruz"),
+    ],
+    centres=[
+        Centre("Urgench", "Khorezm", "+998901230001"),
+        Centre("Navoi", "Navoi", "+998901230002"),
+        Centre("Tashkent", "Tashkent", "+998901230003"),
+        Centre("Ferghana", "Ferghana", "+998901230004"),
+        Centre("Kokand", "Ferghana", "+998901230005"),
+    ],
+)
+
+NETWORKS = [AZERBAIJAN, UKRAINE, UZBEKISTAN]
+
+# Ganja's centre is run by its own NGO, so the demo shows a host limited to one organization.
+GANJA_ORGANIZATION = "Ganja Women and Youth Centre"
+
+# Per kind of centre: desks on the floor plan, rooms (name, seats, built-in equipment,
+# needs approval, price per hour), and equipment (name, type, count).
+LAYOUTS = {
+    "information": {
+        "capacity": 40,
+        "desks": 8,
+        "rooms": [("Meeting room", 20, ["projector", "screen", "flipchart"], False, "20")],
+        "equipment": [("Laptop", "laptop", 2), ("Projector", "projector", 1)],
+    },
+    "it": {
+        "capacity": 60,
+        "desks": 30,
+        "rooms": [
+            ("Training room", 24, ["interactive_whiteboard", "projector"], False, "400"),
+            ("Meeting room", 10, ["tv", "video_conferencing", "whiteboard"], True, "250"),
+        ],
+        "equipment": [
+            ("Laptop", "laptop", 10),
+            ("Graphics tablet", "graphics_tablet", 4),
+            ("Interactive whiteboard", "interactive_whiteboard", 1),
+            ("Projector", "projector", 2),
+        ],
+    },
+    "coworking": {
+        "capacity": 35,
+        "desks": 12,
+        "rooms": [("Meeting room", 12, ["projector", "whiteboard"], False, "150000")],
+        "equipment": [("Laptop", "laptop", 2), ("Projector", "projector", 1)],
+    },
+}
+
+DESKS_PER_ROW = 10
+
+
+class Command(BaseCommand):
+    help = "Load the demo network of 26 centres with hosts, members and an upcoming round-table."
+
+    def handle(self, *args, **options):
+        centres = [(network, centre) for network in NETWORKS for centre in network.centres]
+        progress = tqdm(
+            centres,
+            desc="Demo centres",
+            unit="centre",
+            file=self.stderr._out,
+            disable=options["verbosity"] == 0,
+        )
+        with transaction.atomic():
+            spaces = {}
+            for network, centre in progress:
+                progress.set_postfix_str(centre.city)
+                spaces[centre.city] = self._centre(network, centre)
+            self._people(spaces)
+            self._round_table(spaces["Ganja"])
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo network ready: {Space.objects.count()} centres.")
+        )
+
+    def _organization(self, name: str, country: str) -> Organization:
+        organization, _created = Organization.objects.update_or_create(
+            slug=slugify(name), defaults={"name": name, "country": country}
+        )
+        return organization
+
+    def _centre(self, network: Network, centre: Centre) -> Space:
+        layout = LAYOUTS[network.kind]
+        owner = GANJA_ORGANIZATION if centre.city == "Ganja" else network.organization
+        label = {
+            "information": "Community Information Centre",
+            "it": "IT Solution Centre",
+            "coworking": "NGO Co-working",
+        }[network.kind]
+        desk_rows = -(-layout["desks"] // DESKS_PER_ROW)
+        space, _created = Space.objects.update_or_create(
+            slug=slugify(f"{centre.city}-{network.kind}"),
+            defaults={
+                "organization": self._organization(owner, network.country),
+                "name": f"{centre.city} {label}",
+                "city": centre.city,
+                "region": centre.region,
+                "country": network.country,
+                "address": f"Central street 1, {centre.city}",
+                "time_zone": network.time_zone,
+                "languages": network.languages,
+                "safety_capacity": layout["capacity"],
+                "accessibility": ["step_free_entrance", "accessible_toilet"],
+                "contact_phone": centre.phone,
+                "currency": network.currency,
+                "floor_plan_width": 40 + DESKS_PER_ROW * 90,
+                "floor_plan_height": 60 + desk_rows * 70 + 160,
+            },
+        )
+        for weekday, (opens, closes) in network.hours.items():
+            OpeningHours.objects.update_or_create(
+                space=space,
+                weekday=weekday,
+                defaults={"opens": opens, "closes": closes},
+            )
+        for starts_on, ends_on, reason in network.closures:
+            Closure.objects.update_or_create(
+                space=space, starts_on=starts_on, defaults={"ends_on": ends_on, "reason": reason}
+            )
+        ServicePrice.objects.update_or_create(
+            space=space,
+            service="Venue rental, full day",
+            defaults={"unit": ServicePrice.Unit.DAY, "amount": Decimal(layout["rooms"][0][4]) * 6},
+        )
+        for number in range(1, layout["desks"] + 1):
+            row, column = divmod(number - 1, DESKS_PER_ROW)
+            Resource.objects.update_or_create(
+                space=space,
+                name=f"Desk {number:02d}",
+                defaults={
+                    "kind": Resource.Kind.DESK,
+                    "attributes": ["power", "monitor"] if number % 3 == 0 else ["power"],
+                    "accessible": column < 2,
+                    "plan_x": 20 + column * 90,
+                    "plan_y": 40 + row * 70,
+                    "plan_width": 70,
+                    "plan_height": 50,
+                },
+            )
+        for index, (name, seats, equipment, approval, price) in enumerate(layout["rooms"]):
+            Resource.objects.update_or_create(
+                space=space,
+                name=name,
+                defaults={
+                    "kind": Resource.Kind.ROOM,
+                    "capacity": seats,
+                    "equipment": equipment,
+                    "accessible": index == 0,
+                    "needs_approval": approval,
+                    "price_per_hour": Decimal(price),
+                    "plan_x": 20 + index * 320,
+                    "plan_y": 60 + desk_rows * 70,
+                    "plan_width": 300,
+                    "plan_height": 130,
+                },
+            )
+        for name, equipment_type, count in layout["equipment"]:
+            for number in range(1, count + 1):
+                Resource.objects.update_or_create(
+                    space=space,
+                    name=f"{name} {number}" if count > 1 else name,
+                    defaults={"kind": Resource.Kind.EQUIPMENT, "equipment_type": equipment_type},
+                )
+        return space
+
+    def _user(self, username, *, first, last, phone, language, is_staff=False, **member):
+        user, _created = get_user_model().objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@demo.cowork.invalid",
+                "is_staff": is_staff,
+            },
+        )
+        user.set_password(DEMO_PASSWORDS[username])
+        user.save(update_fields=["password"])
+        Member.objects.update_or_create(
+            user=user, defaults={"phone": phone, "language": language, **member}
+        )
+        return user
+
+    def _people(self, spaces: dict[str, Space]) -> None:
+        self._user(
+            "admin",
+            first="Leyla",
+            last="Mammadova",
+            phone="+994501110001",
+            language="en",
+            is_staff=True,
+            is_network_admin=True,
+        )
+        host = self._user(
+            "host",
+            first="Olena",
+            last="Kovalenko",
+            phone="+380501110002",
+            language="uk",
+            is_staff=True,
+        )
+        SpaceRole.objects.update_or_create(
+            user=host, space=spaces["Kramatorsk"], defaults={"role": SpaceRole.Role.HOST}
+        )
+        ganja_host = self._user(
+            "host.ganja",
+            first="Aysel",
+            last="Huseynova",
+            phone="+994501110004",
+            language="az",
+            is_staff=True,
+        )
+        SpaceRole.objects.update_or_create(
+            user=ganja_host, space=spaces["Ganja"], defaults={"role": SpaceRole.Role.HOST}
+        )
+        self._user(
+            "member",
+            first="Dmytro",
+            last="Shevchuk",
+            phone="+380501110003",
+            language="uk",
+            organization=self._organization(UKRAINE.organization, "UA"),
+        )
+
+    def _round_table(self, space: Space) -> None:
+        """One round-table next Thursday at 11:00 in Ganja, local time."""
+        zone = zoneinfo.ZoneInfo(space.time_zone)
+        today = timezone.now().astimezone(zone).date()
+        day = today + datetime.timedelta(days=(3 - today.weekday()) % 7 or 7)
+        starts_at = datetime.datetime.combine(day, datetime.time(11, 0), tzinfo=zone)
+        room = space.resources.get(kind=Resource.Kind.ROOM, name="Meeting room")
+        Event.objects.update_or_create(
+            space=space,
+            title="Round-table on e-government services",
+            defaults={
+                "room": room,
+                "kind": Event.Kind.ROUND_TABLE,
+                "description": (
+                    "How residents of Ganja use ASAN and e-gov services, and what is missing."
+                ),
+                "starts_at": starts_at,
+                "ends_at": starts_at + datetime.timedelta(hours=2),
+                "capacity": room.capacity,
+            },
+        )

@@ -1,0 +1,9 @@
+"""Websocket routes, mounted under /ws/ by cowork.asgi."""
+
+from django.urls import path
+
+from realtime import consumers
+
+websocket_urlpatterns = [
+    path("ws/heartbeat/", consumers.HeartbeatConsumer.as_asgi()),
+]
