@@ -1,0 +1,1 @@
+"""SMS backends; `settings.SMS_BACKEND` names one by dotted path."""
