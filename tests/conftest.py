@@ -1,0 +1,77 @@
+"""Fixtures shared by the whole suite, and the lane report: which engines this run uses."""
+
+import os
+
+import pytest
+from django.conf import settings as django_settings
+
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _lane() -> list[str]:
+    database = django_settings.DATABASES["default"]
+    vendor = database["ENGINE"].rsplit(".", 1)[-1]
+    where = database.get("HOST") or "file"
+    layer = django_settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+    lane = "embedded default" if django_settings.EMBEDDED else "PostgreSQL and Redis"
+    return [
+        f"cowork lane: {lane}",
+        f"database: {vendor} ({where}), channel layer: {layer}, SMS: {django_settings.SMS_BACKEND}",
+    ]
+
+
+def pytest_report_header(config):
+    return _lane()
+
+
+def pytest_sessionstart(session):
+    """A configured service that is down fails the run at once; it never becomes skips."""
+    redis_url = django_settings.REDIS_URL
+    if redis_url:
+        import redis
+
+        try:
+            redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
+        except redis.RedisError as exc:
+            pytest.exit(f"REDIS_URL is set but Redis does not answer: {exc}", returncode=3)
+    if not django_settings.EMBEDDED:
+        import psycopg
+
+        database = django_settings.DATABASES["default"]
+        try:
+            psycopg.connect(
+                dbname="postgres",
+                user=database.get("USER") or None,
+                password=database.get("PASSWORD") or None,
+                host=database.get("HOST") or None,
+                port=database.get("PORT") or None,
+                connect_timeout=3,
+            ).close()
+        except psycopg.Error as exc:
+            pytest.exit(f"DATABASE_URL is set but PostgreSQL does not answer: {exc}", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _served_over_plain_http(settings):
+    """Tests talk plain HTTP to loopback and render templates without collectstatic.
+
+    On the PostgreSQL lane the production defaults apply (HTTPS redirect, hashed static
+    names from a manifest); the test client has neither TLS nor a collected manifest.
+    """
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def space(db):
+    return factories.SpaceFactory()
+
+
+@pytest.fixture
+def member_user(db):
+    return factories.MemberFactory().user

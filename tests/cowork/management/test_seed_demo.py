@@ -1,0 +1,76 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cowork.models import Event, Member, Resource, Space, SpaceRole
+from cowork.selectors.access import spaces_managed_by
+
+pytestmark = pytest.mark.django_db
+
+
+def _census():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Space, Resource, Member, SpaceRole, Event)
+    }
+
+
+def test_demo_network_has_the_real_centres():
+    call_command("seed_demo", verbosity=0)
+    by_country = {
+        country: set(Space.objects.filter(country=country).values_list("city", flat=True))
+        for country in ("AZ", "UA", "UZ")
+    }
+    assert len(by_country["AZ"]) == 19
+    assert by_country["UA"] == {"Kramatorsk", "Sievierodonetsk"}
+    assert by_country["UZ"] == {"Urgench", "Navoi", "Tashkent", "Ferghana", "Kokand"}
+    assert set(Space.objects.filter(country="AZ").values_list("time_zone", flat=True)) == {
+        "Asia/Baku"
+    }
+    kramatorsk = Space.objects.get(city="Kramatorsk")
+    desks = kramatorsk.resources.filter(kind=Resource.Kind.DESK)
+    assert desks.count() == 30
+    assert not desks.filter(plan_x__isnull=True).exists()
+    kinds = set(
+        kramatorsk.resources.filter(kind=Resource.Kind.EQUIPMENT).values_list(
+            "equipment_type", flat=True
+        )
+    )
+    assert {"laptop", "graphics_tablet", "interactive_whiteboard", "projector"} <= kinds
+
+
+def test_demo_network_has_an_upcoming_round_table_in_a_room_that_fits_it():
+    call_command("seed_demo", verbosity=0)
+    event = Event.objects.get()
+    assert event.kind == Event.Kind.ROUND_TABLE
+    assert event.starts_at > timezone.now()
+    event.full_clean()
+
+
+def test_demo_hosts_are_scoped_to_their_own_centres():
+    call_command("seed_demo", verbosity=0)
+    host = SpaceRole.objects.get(user__username="host").user
+    assert {space.city for space in spaces_managed_by(user=host)} == {
+        "Kramatorsk",
+        "Sievierodonetsk",
+    }
+    ganja_host = SpaceRole.objects.get(user__username="host.ganja").user
+    assert [space.city for space in spaces_managed_by(user=ganja_host)] == ["Ganja"]
+
+
+def test_seeding_twice_changes_nothing_and_shows_progress():
+    call_command("seed_demo", verbosity=0)
+    before = _census()
+    err = io.StringIO()
+    call_command("seed_demo", stderr=err, stdout=io.StringIO())
+    assert _census() == before
+    assert "26/26" in err.getvalue()
+
+
+def test_every_demo_row_passes_model_validation():
+    call_command("seed_demo", verbosity=0)
+    for model in (Space, Resource, Member):
+        for row in model.objects.all():
+            row.full_clean()

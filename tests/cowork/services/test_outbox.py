@@ -1,0 +1,68 @@
+import pytest
+from django.db import transaction
+
+from cowork import events
+from cowork.models import DomainEvent
+from cowork.services.outbox import domain_event_record
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def received():
+    seen = []
+
+    def handler(event):
+        seen.append((event.kind, event.payload))
+
+    events.subscribe("test.happened", handler)
+    yield seen
+    events.unsubscribe("test.happened", handler)
+
+
+def test_event_outside_a_transaction_is_refused(space):
+    with pytest.raises(RuntimeError):
+        domain_event_record(kind="test.happened", aggregate=space, space=space)
+    assert not DomainEvent.objects.exists()
+
+
+def test_subscribers_hear_of_an_event_only_after_commit(space, received):
+    with transaction.atomic():
+        domain_event_record(kind="test.happened", aggregate=space, space=space, payload={"n": 1})
+        assert received == []
+    assert received == [("test.happened", {"n": 1})]
+    assert DomainEvent.objects.get().published_at is not None
+
+
+def test_rolled_back_change_leaves_no_event_and_tells_no_one(space, received):
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        domain_event_record(kind="test.happened", aggregate=space, space=space)
+        1 / 0  # noqa: B018 (the change fails after recording its event)
+    assert received == []
+    assert not DomainEvent.objects.exists()
+
+
+def test_event_a_subscriber_refused_stays_unpublished_and_is_relayed_in_order_later(space):
+    delivered = []
+    outage = {"on": True}
+
+    def flaky(event):
+        if outage["on"]:
+            raise ConnectionError("channel layer unreachable")
+        delivered.append(event.payload["n"])
+
+    events.subscribe("test.happened", flaky)
+    try:
+        for n in (1, 2):
+            with transaction.atomic():
+                domain_event_record(
+                    kind="test.happened", aggregate=space, space=space, payload={"n": n}
+                )
+        assert DomainEvent.objects.filter(published_at__isnull=True).count() == 2
+        outage["on"] = False
+        assert events.relay_pending() == 2
+        assert events.relay_pending() == 0
+    finally:
+        events.unsubscribe("test.happened", flaky)
+    assert delivered == [1, 2]
+    assert not DomainEvent.objects.filter(published_at__isnull=True).exists()

@@ -1,0 +1,47 @@
+"""Fixtures for SMS tests: a fake Twilio on loopback and the in-memory outbox."""
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from notifications.sms import SentSms
+from notifications.sms.backends import locmem
+from tests.notifications.sms.fake_twilio import FAKE_MESSAGING_SERVICE_SID, FakeTwilio
+
+
+@pytest.fixture
+def fake_twilio(settings) -> Iterator[FakeTwilio]:
+    """A running FakeTwilio that the TwilioBackend in `settings` points at.
+
+    Sends default to FAKE_MESSAGING_SERVICE_SID; TWILIO_FROM_NUMBER is unset.
+    """
+    with FakeTwilio() as server:
+        settings.SMS_BACKEND = "notifications.sms.backends.twilio.TwilioBackend"
+        settings.TWILIO_API_BASE_URL = server.base_url
+        settings.TWILIO_ACCOUNT_SID = server.account_sid
+        settings.TWILIO_AUTH_TOKEN = server.auth_token
+        settings.TWILIO_MESSAGING_SERVICE_SID = FAKE_MESSAGING_SERVICE_SID
+        settings.TWILIO_FROM_NUMBER = ""
+        yield server
+
+
+@pytest.fixture
+def refusing_base_url() -> Iterator[str]:
+    """A loopback URL whose port refuses connections.
+
+    The socket is bound but never listens, so the port cannot be taken by anything else
+    and every connection to it is refused at once.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@pytest.fixture
+def sms_outbox(settings) -> Iterator[list[SentSms]]:
+    """The LocmemBackend's outbox, empty, with SMS_BACKEND pointing at it."""
+    settings.SMS_BACKEND = "notifications.sms.backends.locmem.LocmemBackend"
+    locmem.outbox.clear()
+    yield locmem.outbox
+    locmem.outbox.clear()

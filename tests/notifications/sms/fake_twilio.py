@@ -1,0 +1,247 @@
+"""A fake Twilio REST API on loopback, for driving the real twilio client in tests.
+
+Only `POST /2010-04-01/Accounts/<sid>/Messages.json` exists. Requests need HTTP basic auth with
+the fake's account sid and auth token. Each accepted request answers with the next scripted
+Reply, or a 201 with a message like Twilio's when none is queued.
+"""
+
+import base64
+import json
+import re
+import secrets
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import parse_qs
+
+from notifications.sms.segments import segment_count
+
+IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
+FAKE_MESSAGING_SERVICE_SID = "MG" + "fedcba9876543210" * 2
+MESSAGES_PATH = re.compile(r"/2010-04-01/Accounts/(?P<account_sid>AC[0-9a-f]{32})/Messages\.json")
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One HTTP request as the fake received it; header names are lower-cased."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    form: dict[str, str]
+    auth: tuple[str, str] | None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A scripted answer; `payload` None means "the created message", `drop` hangs up."""
+
+    status: int = 201
+    payload: dict | None = None
+    drop: bool = False
+
+
+def twilio_error(*, status: int, code: int, message: str) -> Reply:
+    """A Reply with Twilio's error body, e.g. twilio_error(status=400, code=21211, ...)."""
+    return Reply(
+        status=status,
+        payload={
+            "code": code,
+            "message": message,
+            "more_info": f"https://www.twilio.com/docs/errors/{code}",
+            "status": status,
+        },
+    )
+
+
+@dataclass
+class _State:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    requests: list[RecordedRequest] = field(default_factory=list)
+    messages: list[RecordedRequest] = field(default_factory=list)
+    script: list[Reply] = field(default_factory=list)
+    replies_by_token: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+
+
+class FakeTwilio:
+    """A fake Twilio API server; use as a context manager, it stops on exit.
+
+    `requests` holds every request that reached it; `messages` only those that created a
+    message. A repeated I-Twilio-Idempotency-Token gets the first answer again and creates
+    nothing, unless that answer was 429 or 5xx: those are meant to be retried.
+    """
+
+    def __init__(
+        self,
+        *,
+        account_sid: str = "AC" + "0123456789abcdef" * 2,
+        auth_token: str = "fake-auth-token-" + "0" * 16,
+    ) -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self._state = _State()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None, "FakeTwilio is not running; use it in a with block."
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._state.lock:
+            return list(self._state.requests)
+
+    @property
+    def messages(self) -> list[RecordedRequest]:
+        with self._state.lock:
+            return list(self._state.messages)
+
+    def reply_with(self, *replies: Reply) -> None:
+        """Answer the next message requests with `replies`, in order, then with 201s again."""
+        with self._state.lock:
+            self._state.script.extend(replies)
+
+    def __enter__(self) -> "FakeTwilio":
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
+        self._server.daemon_threads = True
+        # shutdown() waits up to one poll interval; the default 0.5 s would cost every test that.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            name="fake-twilio",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        assert self._server is not None and self._thread is not None
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    def _answer(self, request: RecordedRequest) -> Reply | tuple[int, bytes]:
+        """Decide the answer to an authenticated request to the Messages resource."""
+        token = request.headers.get(IDEMPOTENCY_HEADER.lower(), "")
+        with self._state.lock:
+            self._state.requests.append(request)
+            if token and token in self._state.replies_by_token:
+                return self._state.replies_by_token[token]
+            reply = self._state.script.pop(0) if self._state.script else Reply()
+            if reply.drop:
+                return reply
+            payload = reply.payload
+            if payload is None:
+                payload = self._created_message(request.form)
+            if reply.status == 201:
+                self._state.messages.append(request)
+            answer = (reply.status, json.dumps(payload).encode())
+            if token and reply.status != 429 and reply.status < 500:
+                self._state.replies_by_token[token] = answer
+            return answer
+
+    def _created_message(self, form: dict[str, str]) -> dict:
+        """The JSON Twilio answers a successful create with."""
+        sid = "SM" + secrets.token_hex(16)
+        now = format_datetime(datetime.now(UTC))
+        body = form.get("Body", "")
+        service_sid = form.get("MessagingServiceSid")
+        from_number = form.get("From")
+        # Through a messaging service Twilio answers before it picks a sender: no From yet,
+        # status "accepted" and num_segments "0".
+        pooled = service_sid is not None and from_number is None
+        segments = segment_count(body)[0] if body and not pooled else 0
+        return {
+            "account_sid": self.account_sid,
+            "api_version": "2010-04-01",
+            "body": body,
+            "date_created": now,
+            "date_sent": None,
+            "date_updated": now,
+            "direction": "outbound-api",
+            "error_code": None,
+            "error_message": None,
+            "from": from_number,
+            "messaging_service_sid": service_sid,
+            "num_media": "0",
+            "num_segments": str(segments),
+            "price": None,
+            "price_unit": "USD",
+            "sid": sid,
+            "status": "accepted" if pooled else "queued",
+            "subresource_uris": {
+                "media": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}/Media.json"
+            },
+            "to": form.get("To"),
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json",
+        }
+
+
+def _handler_class(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw_form = self.rfile.read(length).decode()
+            request = RecordedRequest(
+                method="POST",
+                path=self.path,
+                headers={name.lower(): value for name, value in self.headers.items()},
+                form={key: values[-1] for key, values in parse_qs(raw_form).items()},
+                auth=_basic_auth(self.headers.get("Authorization", "")),
+            )
+            if request.auth != (fake.account_sid, fake.auth_token):
+                self._send_json(401, twilio_error(status=401, code=20003, message="Authenticate"))
+                return
+            match = MESSAGES_PATH.fullmatch(self.path)
+            if not match or match["account_sid"] != fake.account_sid:
+                message = f"The requested resource {self.path} was not found"
+                self._send_json(404, twilio_error(status=404, code=20404, message=message))
+                return
+            answer = fake._answer(request)
+            if isinstance(answer, Reply):
+                # Hang up without a word, as a proxy or a crashing server would.
+                self.close_connection = True
+                return
+            status, body = answer
+            self._send_bytes(status, body)
+
+        def do_GET(self) -> None:
+            self._send_json(405, twilio_error(status=405, code=20004, message="Method not allowed"))
+
+        def _send_json(self, status: int, reply: Reply) -> None:
+            self._send_bytes(status, json.dumps(reply.payload).encode())
+
+        def _send_bytes(self, status: int, body: bytes) -> None:
+            self.send_response(status, HTTPStatus(status).phrase)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # keep test output clean; `requests` says what arrived
+
+    return Handler
+
+
+def _basic_auth(header: str) -> tuple[str, str] | None:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        username, _, password = base64.b64decode(encoded).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return username, password
