@@ -1,0 +1,401 @@
+"""Browser tests: the real server (daphne) in a child process, driven by a real Chromium.
+
+Every test in this folder is marked `browser`. Without Chromium or axe-core the tests are
+skipped with one message; in CI they fail instead, so CI never turns a missing browser
+into a green run of skips.
+"""
+
+import collections
+import io
+import os
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.core.management import call_command
+from django.db import connection
+from playwright.sync_api import Browser, Page, sync_playwright
+
+HERE = Path(__file__).resolve().parent
+AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = HERE / "artifacts"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+# Loopback answers in milliseconds; a step that takes longer is stuck, not slow.
+STEP_TIMEOUT_MS = 10_000
+
+SERVER_START_TIMEOUT = 30
+DAPHNE = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", "cowork.asgi:application"]
+LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
+
+FAILED_CALL = pytest.StashKey[bool]()
+SERVER = pytest.StashKey["DaphneServer"]()
+
+AXE_RUN = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target, html: n.html})),
+  }));
+}"""
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def _missing_tools() -> tuple[str, str]:
+    """What the browser tests lack, and how to install it; empty strings when nothing."""
+    missing, remedies = [], []
+    if shutil.which(CHROMIUM) is None:
+        missing.append(f"Chromium not found at {CHROMIUM}")
+        remedies.append("install it with: apt-get install chromium, or set CHROMIUM_PATH")
+    if not AXE_JS.is_file():
+        missing.append(f"axe-core not found at {AXE_JS.relative_to(django_settings.BASE_DIR)}")
+        remedies.append("install it with: npm ci --prefix tests/browser")
+    return "; ".join(missing), "; ".join(remedies)
+
+
+MISSING, REMEDY = _missing_tools()
+
+
+def _in_this_folder(item: pytest.Item) -> bool:
+    return item.path.is_relative_to(HERE)
+
+
+def pytest_collection_modifyitems(items):
+    # A skip mark, rather than a skip in a fixture, folds into one summary line per module
+    # and skips before any server starts. CI gets no mark: chromium_executable fails there.
+    skip = None
+    if MISSING and not IN_CI:
+        skip = pytest.mark.skip(reason=f"{MISSING}: browser tests skipped ({REMEDY})")
+    for item in items:
+        if _in_this_folder(item):
+            item.add_marker(pytest.mark.browser)
+            if skip is not None:
+                item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember a failed test for the screenshot, and attach what the server said."""
+    report = yield
+    if report.when == "call" and report.failed and _in_this_folder(item):
+        item.stash[FAILED_CALL] = True
+        server = item.stash.get(SERVER, None)
+        if server is not None:
+            report.sections.append(("daphne output (last lines)", server.output()))
+    return report
+
+
+# --- Browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="package", autouse=True)
+def chromium_executable() -> str:
+    """Chromium's path. In CI missing tools fail every test here: never a run of skips."""
+    if MISSING:
+        pytest.fail(f"{MISSING}: CI must run the browser tests ({REMEDY})", pytrace=False)
+    return shutil.which(CHROMIUM)
+
+
+@pytest.fixture(scope="package")
+def browser(chromium_executable) -> Iterator[Browser]:
+    # Package scope, not session: while Playwright's sync API is started it keeps an
+    # asyncio loop running in this thread, which would break every async test run after
+    # this folder. Torn down with the package (tests/browser/__init__.py makes the folder
+    # one), the loop is gone before the rest of the suite runs.
+    with pytest.MonkeyPatch.context() as patch:
+        # The same running loop makes Django refuse the test's own ORM calls (seeding,
+        # the flush after each test) with SynchronousOnlyOperation, though they are plain
+        # sync calls on this thread. Allowed only while Playwright runs.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+
+
+class AxeLedger:
+    """Which pages show a document that axe has not checked yet."""
+
+    def __init__(self):
+        self._unchecked: dict[Page, str] = {}
+
+    def watch(self, page: Page) -> None:
+        # "load" fires once per new document, never for a jump to #fragment; it is emitted
+        # before wait_for_load_state("load") returns, so axe_check always sees it first.
+        page.on("load", lambda loaded: self._unchecked.__setitem__(loaded, loaded.url))
+
+    def checked(self, page: Page) -> None:
+        self._unchecked.pop(page, None)
+
+    def unchecked_urls(self) -> list[str]:
+        return list(self._unchecked.values())
+
+
+@pytest.fixture
+def axe_ledger() -> AxeLedger:
+    return AxeLedger()
+
+
+def _open_page(browser: Browser, request, ledger: AxeLedger, **context_options) -> Iterator[Page]:
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    page = context.new_page()
+    ledger.watch(page)
+    try:
+        yield page
+        failed = request.node.stash.get(FAILED_CALL, False)
+        if not failed and (unchecked := ledger.unchecked_urls()):
+            pytest.fail(
+                f"These pages were visited but never checked with axe_check: {unchecked}",
+                pytrace=False,
+            )
+    finally:
+        if request.node.stash.get(FAILED_CALL, False):
+            _save_screenshot(page, request.node.nodeid)
+        context.close()
+
+
+def _save_screenshot(page: Page, nodeid: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / (re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid) + ".png")
+    try:
+        page.screenshot(path=path, full_page=True)
+    except Exception as exc:  # a lost screenshot must not hide the test's own failure
+        warnings.warn(f"No screenshot of the failed test {nodeid}: {exc}", stacklevel=1)
+
+
+@pytest.fixture
+def page(browser, request, axe_ledger) -> Iterator[Page]:
+    """A fresh page at desktop size, in its own context: no cookies from another test."""
+    yield from _open_page(browser, request, axe_ledger)
+
+
+@pytest.fixture
+def phone_page(browser, request, axe_ledger) -> Iterator[Page]:
+    """A fresh page the size of a phone (390×844 CSS pixels, touch, mobile viewport)."""
+    yield from _open_page(browser, request, axe_ledger, **PHONE)
+
+
+@pytest.fixture
+def axe_check(axe_ledger) -> Callable[[Page], None]:
+    """Call with a page after each navigation: fails on serious or critical violations.
+
+    Waits for the page's load event first, so stylesheets count (colour contrast).
+    """
+
+    def check(page: Page) -> None:
+        page.wait_for_load_state("load")
+        page.add_script_tag(path=AXE_JS)
+        violations = page.evaluate(AXE_RUN)
+        axe_ledger.checked(page)
+        blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+        if blocking:
+            pytest.fail(_describe_violations(page.url, blocking), pytrace=False)
+
+    return check
+
+
+def _describe_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"axe-core: {len(violations)} serious or critical violation(s) on {url}"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"][:3]:
+            target = " ".join(str(selector) for selector in node["target"])
+            lines.append(f"    {target}    {node['html'][:160]}")
+        if len(violation["nodes"]) > 3:
+            lines.append(f"    … and {len(violation['nodes']) - 3} more")
+    return "\n".join(lines)
+
+
+# --- Server -----------------------------------------------------------------------------
+
+
+class DaphneServer:
+    """cowork served by daphne in a child process, on a port the OS picked."""
+
+    def __init__(self, env: dict[str, str]):
+        self._process = subprocess.Popen(
+            DAPHNE,
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            # daphne logs to stderr and writes its access log to stdout; one pipe keeps
+            # both in order for the failure report.
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            encoding="utf-8",
+            errors="replace",
+        )
+        self._output: collections.deque[str] = collections.deque(maxlen=300)
+        self._lines_until_listening: queue.Queue[str | None] = queue.Queue()
+        self._listening = threading.Event()
+        self._drainer = threading.Thread(target=self._drain, name="daphne-output", daemon=True)
+        self._drainer.start()
+        self.url = self._wait_until_listening()
+
+    def _drain(self) -> None:
+        # Read to the end whatever happens: a full pipe would stall the server mid-request.
+        for line in self._process.stdout:
+            self._output.append(line)
+            if not self._listening.is_set():
+                self._lines_until_listening.put(line)
+        self._lines_until_listening.put(None)
+
+    def _wait_until_listening(self) -> str:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                line = self._lines_until_listening.get(timeout=remaining)
+            except queue.Empty:
+                break
+            if line is None:
+                code = self._process.wait(timeout=10)
+                pytest.fail(f"daphne exited with code {code} before listening:\n{self.output()}")
+            if match := LISTENING.search(line):
+                self._listening.set()
+                return f"http://127.0.0.1:{match.group(1)}"
+        self.stop()
+        pytest.fail(f"daphne did not listen within {SERVER_START_TIMEOUT} s:\n{self.output()}")
+
+    def output(self) -> str:
+        return "".join(self._output)
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._drainer.join(timeout=5)
+
+
+def _test_database_url(database: dict) -> str:
+    """DATABASE_URL for the database this connection uses: the one pytest-django created."""
+    user = quote(database["USER"] or "", safe="")
+    password = quote(database["PASSWORD"] or "", safe="")
+    credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    host = database["HOST"] or ""
+    host = f"[{host}]" if ":" in host else quote(host, safe="")
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    options = {
+        key: value
+        for key, value in (database.get("OPTIONS") or {}).items()
+        if isinstance(value, str | int)
+    }
+    query = f"?{urlencode(options)}" if options else ""
+    return f"postgres://{credentials}{host}{port}/{quote(database['NAME'], safe='')}{query}"
+
+
+def _server_environment(static_root: Path | None) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cowork.settings",
+        # Plain HTTP on loopback: no redirect to HTTPS, and cookies that travel without it.
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "PYTHONUNBUFFERED": "1",
+    }
+    # Only this process needs the exemption; the server keeps Django's check, as in production.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    if django_settings.EMBEDDED:
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(connection.settings_dict["NAME"])
+    else:
+        env["DATABASE_URL"] = _test_database_url(connection.settings_dict)
+        env["STATIC_ROOT"] = str(static_root)
+    return env
+
+
+@pytest.fixture(scope="package")
+def collected_static(tmp_path_factory) -> Path | None:
+    """On the PostgreSQL lane the server serves hashed names from a manifest, as in production."""
+    if django_settings.EMBEDDED:
+        return None
+    static_root = tmp_path_factory.mktemp("static")
+    env = {**os.environ, "STATIC_ROOT": str(static_root)}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        pytest.fail(f"collectstatic failed:\n{result.stdout}{result.stderr}", pytrace=False)
+    return static_root
+
+
+@pytest.fixture
+def live_server_url(transactional_db, collected_static, request) -> Iterator[str]:
+    """URL of a daphne child process serving this test's database.
+
+    transactional_db: what the test writes is committed, so the server, another process
+    on its own connection, sees it. One server per test (it starts in under a second), so
+    no server-side state outlives the test that made it, and the server is gone before
+    the flush and before pytest-django drops the test database.
+    """
+    server = DaphneServer(_server_environment(collected_static))
+    request.node.stash[SERVER] = server
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+class QuickPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """The production algorithm at few iterations; the server verifies it all the same.
+
+    Seeding hashes four demo passwords per test; at the production count that alone
+    takes most of a test's setup. The server upgrades a hash when its owner signs in.
+    """
+
+    iterations = 1_000
+
+
+@pytest.fixture
+def demo_network(transactional_db, settings) -> None:
+    """The demo network, committed: 26 centres and the people of seed_demo.DEMO_PASSWORDS."""
+    settings.PASSWORD_HASHERS = [f"{__name__}.{QuickPBKDF2PasswordHasher.__name__}"]
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
