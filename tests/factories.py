@@ -111,6 +111,18 @@ class HostFactory(factory.django.DjangoModelFactory):
     role = SpaceRole.Role.HOST
 
 
+def next_weekday(space, *, weekday=0, at=datetime.time(10, 0), weeks_ahead=1):
+    """An aware datetime in the space's zone: `weekday` (0 Monday) of a coming week."""
+    import zoneinfo
+
+    from django.utils import timezone
+
+    zone = zoneinfo.ZoneInfo(space.time_zone)
+    today = timezone.now().astimezone(zone).date()
+    day = today + datetime.timedelta(days=(weekday - today.weekday()) % 7 + 7 * weeks_ahead)
+    return datetime.datetime.combine(day, at, tzinfo=zone)
+
+
 def network_admin(**kwargs):
     user = UserFactory(is_staff=True, **kwargs)
     MemberFactory(user=user, is_network_admin=True)

@@ -1,3 +1,10 @@
+from cowork.models.bookings import (
+    ACTIVE_STATUSES,
+    ApiToken,
+    Booking,
+    BookingStatus,
+    Series,
+)
 from cowork.models.events import Event
 from cowork.models.outbox import DomainEvent
 from cowork.models.people import Member, Participant, SpaceRole
@@ -5,6 +12,10 @@ from cowork.models.resources import Resource
 from cowork.models.spaces import Closure, OpeningHours, Organization, ServicePrice, Space
 
 __all__ = [
+    "ACTIVE_STATUSES",
+    "ApiToken",
+    "Booking",
+    "BookingStatus",
     "Closure",
     "DomainEvent",
     "Event",
@@ -13,6 +24,7 @@ __all__ = [
     "Organization",
     "Participant",
     "Resource",
+    "Series",
     "ServicePrice",
     "Space",
     "SpaceRole",

@@ -91,6 +91,22 @@ class Resource(models.Model):
     plan_y = models.PositiveSmallIntegerField(_("plan y"), null=True, blank=True)
     plan_width = models.PositiveSmallIntegerField(_("plan width"), default=60)
     plan_height = models.PositiveSmallIntegerField(_("plan height"), default=40)
+    # Overrides of the space's booking rules; empty means the space's rule applies.
+    min_booking_minutes = models.PositiveSmallIntegerField(
+        _("shortest booking (minutes)"), null=True, blank=True
+    )
+    max_booking_minutes = models.PositiveSmallIntegerField(
+        _("longest booking (minutes)"), null=True, blank=True
+    )
+    max_days_ahead = models.PositiveSmallIntegerField(
+        _("bookable days ahead"), null=True, blank=True
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("buffer after each booking (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the space's room buffer for rooms, none for desks and equipment."),
+    )
     out_of_service = models.BooleanField(_("out of service"), default=False)
     out_of_service_reason = models.CharField(_("why out of service"), max_length=200, blank=True)
 

@@ -167,6 +167,43 @@ class Space(models.Model):
     floor_plan_height = models.PositiveSmallIntegerField(_("floor plan height"), default=600)
     is_active = models.BooleanField(_("active"), default=True)
 
+    # Booking rules for every resource of the space; a resource may override some.
+    booking_grid_minutes = models.PositiveSmallIntegerField(
+        _("booking grid (minutes)"),
+        default=15,
+        choices=[(5, "5"), (10, "10"), (15, "15"), (30, "30"), (60, "60")],
+        help_text=_("Bookings start and end on this grid of local time."),
+    )
+    min_booking_minutes = models.PositiveSmallIntegerField(
+        _("shortest booking (minutes)"), default=30, validators=[MinValueValidator(5)]
+    )
+    max_booking_minutes = models.PositiveSmallIntegerField(
+        _("longest booking (minutes)"), default=600, validators=[MinValueValidator(5)]
+    )
+    max_days_ahead = models.PositiveSmallIntegerField(
+        _("bookable days ahead"), default=60, validators=[MinValueValidator(1)]
+    )
+    room_buffer_minutes = models.PositiveSmallIntegerField(
+        _("buffer between room bookings (minutes)"), default=15
+    )
+    max_active_bookings = models.PositiveSmallIntegerField(
+        _("active bookings per member"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("Upcoming bookings one member may hold at this centre."),
+    )
+    max_hours_per_week = models.PositiveSmallIntegerField(
+        _("booked hours per member per week"), default=40, validators=[MinValueValidator(1)]
+    )
+    no_show_grace_minutes = models.PositiveSmallIntegerField(
+        _("no-show grace (minutes)"),
+        default=15,
+        help_text=_("A booking not checked in this long after its start is released."),
+    )
+    check_in_early_minutes = models.PositiveSmallIntegerField(
+        _("check-in opens (minutes before start)"), default=15
+    )
+
     class Meta:
         ordering = ["country", "city", "name"]
         verbose_name = _("space")

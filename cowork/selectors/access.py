@@ -42,3 +42,13 @@ def spaces_staffed_by(*, user) -> QuerySet[Space]:
     return Space.objects.filter(
         Q(roles__user=user) | Q(organization__in=organizations_managed_by(user=user))
     ).distinct()
+
+
+def user_manages_space(*, user, space: Space) -> bool:
+    """Hosts of the space's organization and network admins: approve, decline, configure."""
+    return spaces_managed_by(user=user).filter(pk=space.pk).exists()
+
+
+def user_works_at_space(*, user, space: Space) -> bool:
+    """Hosts and staff: check people in and out, see who holds what."""
+    return spaces_staffed_by(user=user).filter(pk=space.pk).exists()

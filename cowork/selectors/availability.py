@@ -1,0 +1,93 @@
+"""Which resources are free for a window, and what a resource's day or week looks like."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from cowork.booking_rules import require_aware
+from cowork.models import ACTIVE_STATUSES, Booking, Resource
+
+
+def _taken_during(starts_at, ends_at):
+    # A booking blocks [starts_at, blocked_until): its buffer keeps the room from being
+    # offered right after it.
+    return Booking.objects.filter(
+        resource=OuterRef("pk"),
+        status__in=ACTIVE_STATUSES,
+        starts_at__lt=ends_at,
+        blocked_until__gt=starts_at,
+    )
+
+
+def free_resources(
+    *,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    space=None,
+    kind: str | None = None,
+    accessible: bool | None = None,
+    equipment: tuple[str, ...] | list[str] = (),
+    min_capacity: int | None = None,
+) -> list[Resource]:
+    """Resources in service that no active booking holds during [starts_at, ends_at).
+
+    Without `space`, the whole network's active centres are searched. Free here means not
+    held; the booking rules (opening hours, quotas) are checked when booking.
+    """
+    require_aware(starts_at, field="starts_at")
+    require_aware(ends_at, field="ends_at")
+    queryset: QuerySet[Resource] = Resource.objects.filter(
+        out_of_service=False, space__is_active=True
+    ).select_related("space")
+    if space is not None:
+        queryset = queryset.filter(space=space)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if accessible is not None:
+        queryset = queryset.filter(accessible=accessible)
+    if min_capacity:
+        queryset = queryset.filter(capacity__gte=min_capacity)
+    queryset = queryset.exclude(Exists(_taken_during(starts_at, ends_at)))
+    resources = list(queryset.order_by("space__country", "space__city", "kind", "name"))
+    # JSON containment differs between SQLite and PostgreSQL; the lists are short.
+    wanted = set(equipment)
+    if wanted:
+        resources = [r for r in resources if wanted <= set(r.equipment) | {r.equipment_type}]
+    return resources
+
+
+def resource_bookings(
+    *, resource: Resource, starts_at: datetime.datetime, ends_at: datetime.datetime
+) -> list[Booking]:
+    """Active bookings of one resource overlapping the window: its day or its week."""
+    return list(
+        Booking.objects.filter(
+            resource=resource,
+            status__in=ACTIVE_STATUSES,
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+        )
+        .select_related("booked_by")
+        .order_by("starts_at")
+    )
+
+
+def space_bookings(
+    *, space, starts_at: datetime.datetime, ends_at: datetime.datetime, statuses=ACTIVE_STATUSES
+) -> list[Booking]:
+    """Bookings of every resource of a space in a window, for the host's calendar."""
+    return list(
+        Booking.objects.filter(
+            space=space, status__in=statuses, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .select_related("resource", "booked_by")
+        .order_by("starts_at", "resource__name")
+    )
+
+
+def member_bookings(*, member, since: datetime.datetime | None = None) -> list[Booking]:
+    """A member's bookings, newest start last; from `since` on when given."""
+    queryset = Booking.objects.filter(booked_by=member).select_related("resource", "space")
+    if since is not None:
+        queryset = queryset.filter(ends_at__gt=since)
+    return list(queryset.order_by("starts_at"))
