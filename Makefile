@@ -22,6 +22,7 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py apply_schedules
 	$(PY) manage.py seed_demo
 	$(PY) manage.py serve --port $(PORT)
 

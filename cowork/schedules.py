@@ -1,0 +1,37 @@
+"""Recurring tasks of the domain, declared once here and applied by `apply_schedules`.
+
+Each app may have a `schedules.py` with a `SCHEDULES` list; names are prefixed with the
+app's name, which is how `apply_schedules` recognises and removes orphans.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    name: str
+    func: str
+    minutes: int
+    doc: str
+
+
+SCHEDULES = [
+    ScheduleSpec(
+        name="cowork.release_no_shows",
+        func="cowork.tasks.release_no_shows_task",
+        minutes=1,
+        doc="Release bookings not checked in within the space's grace period.",
+    ),
+    ScheduleSpec(
+        name="cowork.check_out_finished",
+        func="cowork.tasks.check_out_finished_task",
+        minutes=5,
+        doc="Check out people whose booking ended or whose centre closed.",
+    ),
+    ScheduleSpec(
+        name="cowork.relay_outbox",
+        func="cowork.tasks.relay_outbox_task",
+        minutes=1,
+        doc="Deliver domain events left unpublished by an outage.",
+    ),
+]

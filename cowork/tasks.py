@@ -1,0 +1,17 @@
+"""django-q2 tasks of the domain: thin shims that call one service and return its count."""
+
+from cowork import events
+from cowork.services.booking import check_out_finished, release_no_shows
+
+
+def release_no_shows_task() -> int:
+    return release_no_shows()
+
+
+def check_out_finished_task() -> int:
+    return check_out_finished()
+
+
+def relay_outbox_task() -> int:
+    """Sweep events a relay after commit could not deliver (a Redis outage, a crash)."""
+    return events.relay_pending()
