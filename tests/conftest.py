@@ -61,6 +61,8 @@ def _served_over_plain_http(settings):
     names from a manifest); the test client has neither TLS nor a collected manifest.
     """
     settings.SECURE_SSL_REDIRECT = False
+    # Hashing at the production cost would dominate the time of every test that makes a user.
+    settings.PASSWORD_HASHERS = ["tests.hashers.QuickPBKDF2PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -22,7 +22,6 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -384,18 +383,7 @@ def live_server_url(transactional_db, collected_static, request) -> Iterator[str
         server.stop()
 
 
-class QuickPBKDF2PasswordHasher(PBKDF2PasswordHasher):
-    """The production algorithm at few iterations; the server verifies it all the same.
-
-    Seeding hashes four demo passwords per test; at the production count that alone
-    takes most of a test's setup. The server upgrades a hash when its owner signs in.
-    """
-
-    iterations = 1_000
-
-
 @pytest.fixture
 def demo_network(transactional_db, settings) -> None:
     """The demo network, committed: 26 centres and the people of seed_demo.DEMO_PASSWORDS."""
-    settings.PASSWORD_HASHERS = [f"{__name__}.{QuickPBKDF2PasswordHasher.__name__}"]
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
