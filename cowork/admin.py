@@ -13,6 +13,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from cowork.models import (
+    ApiToken,
+    Booking,
     Closure,
     DomainEvent,
     Member,
@@ -20,6 +22,7 @@ from cowork.models import (
     Organization,
     Participant,
     Resource,
+    Series,
     ServicePrice,
     Space,
     SpaceRole,
@@ -62,7 +65,9 @@ class ScopedToSpaces:
         return getattr(request, cache)
 
     def _in_scope(self, request, obj) -> bool:
-        space = obj if not self.space_path else getattr(obj, self.space_path)
+        space = obj
+        for step in filter(None, self.space_path.split("__")):
+            space = getattr(space, step)
         return self._managed_spaces(request).filter(pk=space.pk).exists()
 
     def get_queryset(self, request):
@@ -264,6 +269,50 @@ class DomainEventAdmin(NetworkAdminOnly, admin.ModelAdmin):
         return False
 
     has_delete_permission = has_change_permission
+
+
+@admin.register(Booking)
+class BookingAdmin(ScopedToSpaces, admin.ModelAdmin):
+    """Read and search bookings; changes go through the booking pages and API, whose
+    services check the rules and record events."""
+
+    list_display = ["resource", "space", "booked_by", "starts_at", "ends_at", "status", "price"]
+    list_filter = ["status", "resource__kind", "space__country", "space"]
+    search_fields = ["resource__name", "booked_by__username", "booked_by__last_name", "purpose"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["resource", "space", "booked_by"]
+    readonly_fields = [field.name for field in Booking._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    has_delete_permission = has_change_permission
+
+
+@admin.register(Series)
+class SeriesAdmin(ScopedToSpaces, admin.ModelAdmin):
+    space_path = "resource__space"
+    list_display = ["resource", "rrule", "booked_by", "created_at"]
+    readonly_fields = [field.name for field in Series._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    has_delete_permission = has_change_permission
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(NetworkAdminOnly, admin.ModelAdmin):
+    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["prefix", "name", "user__username"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
 
 
 class MemberInline(admin.StackedInline):

@@ -106,3 +106,20 @@ def test_host_filters_and_searches_resources_as_they_would_daily(client, host_ro
     assert [resource.name for resource in page.context["cl"].queryset] == ["Meeting room"]
     page = client.get(reverse("admin:cowork_resource_changelist"), {"q": "Desk"})
     assert [resource.name for resource in page.context["cl"].queryset] == ["Desk 01"]
+
+
+def test_host_reads_bookings_of_their_spaces_only(client, host_role, stranger_space):
+    from cowork.services.booking import booking_create
+    from tests.factories import next_weekday
+
+    mine = ResourceFactory(space=host_role.space, name="Desk 01")
+    theirs = ResourceFactory(space=stranger_space, name="Desk 99")
+    member = MemberFactory().user
+    for resource in (mine, theirs):
+        start = next_weekday(resource.space)
+        booking_create(
+            resource=resource, member=member, starts_at=start, ends_at=start.replace(hour=11)
+        )
+    client.force_login(host_role.user)
+    page = client.get(reverse("admin:cowork_booking_changelist"))
+    assert [booking.resource for booking in page.context["cl"].queryset] == [mine]
