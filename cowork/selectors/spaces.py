@@ -1,11 +1,14 @@
 """Reads about centres: where they are, and whether they are open at a moment."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from cowork.errors import NotFound
 from cowork.models import Closure, OpeningHours, Resource, Space
 
 
@@ -104,3 +107,99 @@ def spaces_by_country(*, now: datetime.datetime) -> list[CountryGroup]:
             )
         )
     return groups
+
+
+def spaces_listed(*, country: str | None = None) -> QuerySet[Space]:
+    """Active centres with their organization and weekly hours, optionally of one country."""
+    spaces = (
+        Space.objects.filter(is_active=True)
+        .select_related("organization")
+        .prefetch_related(Prefetch("opening_hours", queryset=OpeningHours.objects.all()))
+        .order_by("country", "city", "name")
+    )
+    if country:
+        spaces = spaces.filter(country=country)
+    return spaces
+
+
+def space_listed(*, space_id: int, today: datetime.date | None = None) -> Space:
+    """One active centre, with its hours and the closures from `today` on."""
+    closures = Closure.objects.all()
+    if today is not None:
+        closures = closures.filter(ends_on__gte=today)
+    space = (
+        spaces_listed()
+        .prefetch_related(Prefetch("closures", queryset=closures.order_by("starts_on")))
+        .filter(pk=space_id)
+        .first()
+    )
+    if space is None:
+        raise NotFound(_("No such centre."), details={"space": space_id})
+    return space
+
+
+def _equipment_matches(resource: Resource, wanted: set[str]) -> bool:
+    # The same reading as selectors.availability.free_resources: built-in equipment of a
+    # room, or the type of a piece of equipment.
+    return wanted <= set(resource.equipment) | {resource.equipment_type}
+
+
+def space_resources(
+    *,
+    space_id: int,
+    kind: str | None = None,
+    accessible: bool | None = None,
+    equipment: Iterable[str] = (),
+    min_capacity: int | None = None,
+) -> list[Resource]:
+    """Every resource of an active centre, in service or not (each says which)."""
+    space = Space.objects.filter(pk=space_id, is_active=True).first()
+    if space is None:
+        raise NotFound(_("No such centre."), details={"space": space_id})
+    resources = Resource.objects.filter(space=space).select_related("space")
+    if kind:
+        resources = resources.filter(kind=kind)
+    if accessible is not None:
+        resources = resources.filter(accessible=accessible)
+    if min_capacity:
+        resources = resources.filter(capacity__gte=min_capacity)
+    wanted = set(equipment)
+    # JSON containment is not portable to SQLite; a centre has few resources.
+    return [r for r in resources.order_by("kind", "name") if _equipment_matches(r, wanted)]
+
+
+def space_for_listing(*, space_id: int | None) -> Space | None:
+    """The active centre a filter names, or None when no filter is given."""
+    if space_id is None:
+        return None
+    space = Space.objects.filter(pk=space_id, is_active=True).first()
+    if space is None:
+        raise NotFound(_("No such centre."), details={"space": space_id})
+    return space
+
+
+def resource_bookable(*, resource_id: int) -> Resource:
+    """A resource of an active centre; the booking rules decide the rest."""
+    resource = (
+        Resource.objects.filter(pk=resource_id, space__is_active=True)
+        .select_related("space")
+        .first()
+    )
+    if resource is None:
+        raise NotFound(_("No such resource."), details={"resource": resource_id})
+    return resource
+
+
+def resources_bookable(*, resource_ids: Iterable[int]) -> list[Resource]:
+    """Resources of active centres, in the order asked; NotFound names the missing ones."""
+    wanted = list(dict.fromkeys(resource_ids))
+    found = {
+        r.pk: r
+        for r in Resource.objects.filter(pk__in=wanted, space__is_active=True).select_related(
+            "space"
+        )
+    }
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        raise NotFound(_("No such resource."), details={"resources": missing})
+    return [found[pk] for pk in wanted]

@@ -1,0 +1,164 @@
+"""Who may call the API: a bearer token or the web session, and tokens' whole life."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from cowork.models import ApiToken
+from cowork.services.api_tokens import (
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+)
+from tests.cowork.api.conftest import Api, at, iso
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_token_is_stored_only_as_its_hash(member):
+    token, key = api_token_create(user=member, name="calendar sync")
+    assert key.startswith("cwk_")
+    assert token.key_hash == ApiToken.hash(key)
+    assert token.prefix == key[:8]
+    assert not ApiToken.objects.filter(key_hash=key).exists()
+
+
+def test_signed_in_session_reads_without_a_token(client, member):
+    client.force_login(member)
+    response = client.get("/api/v1/bookings")
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "count": 0}
+
+
+def test_session_writes_need_the_csrf_token(member, desk, monday):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(member)
+    body = {
+        "resource": desk.pk,
+        "starts_at": iso(at(desk.space, monday, "10:00")),
+        "ends_at": iso(at(desk.space, monday, "11:00")),
+    }
+    refused = browser.post("/api/v1/bookings", body, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "csrf_failed"
+    assert not desk.bookings.exists()
+
+    token = "k" * 32  # the cookie a page of the web app would have set
+    browser.cookies[settings.CSRF_COOKIE_NAME] = token
+    accepted = browser.post(
+        "/api/v1/bookings",
+        body,
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert accepted.status_code == 201
+
+
+def test_bearer_token_needs_no_csrf_token(member, desk, monday):
+    _token, key = api_token_create(user=member, name="script")
+    api = Api(Client(enforce_csrf_checks=True), key)
+    response = api.post(
+        "/bookings",
+        {
+            "resource": desk.pk,
+            "starts_at": iso(at(desk.space, monday, "10:00")),
+            "ends_at": iso(at(desk.space, monday, "11:00")),
+        },
+    )
+    assert response.status_code == 201
+
+
+def test_anonymous_write_hears_401_not_a_csrf_complaint(desk):
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/v1/bookings", {}, content_type="application/json"
+    )
+    assert response.status_code == 401
+
+
+def test_last_used_is_written_at_most_once_a_minute(member):
+    token, key = api_token_create(user=member, name="script")
+    first = datetime.datetime(2027, 3, 1, 10, 0, tzinfo=datetime.UTC)
+    api_token_authenticate(key=key, now=first)
+    api_token_authenticate(key=key, now=first + datetime.timedelta(seconds=59))
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    later = first + datetime.timedelta(seconds=61)
+    api_token_authenticate(key=key, now=later)
+    token.refresh_from_db()
+    assert token.last_used_at == later
+
+
+def test_a_request_marks_the_token_used(client, member):
+    token, key = api_token_create(user=member, name="script")
+    assert token.last_used_at is None
+    Api(client, key).get("/bookings")
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_revoking_twice_keeps_the_first_moment(member):
+    token, _key = api_token_create(user=member, name="script")
+    first = datetime.datetime(2027, 3, 1, 10, 0, tzinfo=datetime.UTC)
+    api_token_revoke(token=token, now=first)
+    api_token_revoke(token=token, now=first + datetime.timedelta(days=1))
+    token.refresh_from_db()
+    assert token.revoked_at == first
+
+
+# --- Management commands --------------------------------------------------------------------
+
+
+def test_create_api_token_prints_a_working_key_once(client, capsys):
+    user = UserFactory(username="ana")
+    call_command("create_api_token", "ana", "--name", "sync")
+    out, err = capsys.readouterr()
+    key = out.strip()
+    assert key.startswith("cwk_") and "\n" not in key
+    assert "shown only once" in err
+    assert key not in err
+    token = ApiToken.objects.get(user=user)
+    assert token.name == "sync"
+    assert Api(client, key).get("/bookings").status_code == 200
+
+
+def test_create_api_token_for_an_unknown_user_fails():
+    with pytest.raises(CommandError, match="No user named"):
+        call_command("create_api_token", "nobody")
+
+
+def test_revoke_api_token_by_prefix_stops_the_key_at_once(client, capsys):
+    UserFactory(username="ana")
+    call_command("create_api_token", "ana")
+    key = capsys.readouterr().out.strip()
+    api = Api(client, key)
+    assert api.get("/bookings").status_code == 200
+    call_command("revoke_api_token", key[:8])
+    assert "Revoked" in capsys.readouterr().out
+    assert api.get("/bookings").status_code == 401
+
+
+def test_revoke_api_token_by_id(client, member):
+    token, key = api_token_create(user=member, name="script")
+    call_command("revoke_api_token", str(token.pk))
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert Api(client, key).get("/bookings").status_code == 401
+
+
+def test_revoke_api_token_refuses_an_ambiguous_prefix(member):
+    for name in ("one", "two"):
+        ApiToken.objects.create(
+            user=member, name=name, prefix="cwk_same", key_hash=ApiToken.hash(name)
+        )
+    with pytest.raises(CommandError, match="Several tokens"):
+        call_command("revoke_api_token", "cwk_same")
+    assert not ApiToken.objects.filter(revoked_at__isnull=False).exists()
+
+
+def test_revoke_api_token_with_no_match_fails():
+    with pytest.raises(CommandError, match="No API token"):
+        call_command("revoke_api_token", "cwk_zzzz")
