@@ -81,6 +81,16 @@ def require_aware(value: datetime.datetime, *, field: str) -> None:
         )
 
 
+def require_window(starts_at: datetime.datetime, ends_at: datetime.datetime) -> None:
+    """Both ends aware and the end after the start, or InvalidInput/RuleViolation."""
+    from cowork.errors import RuleViolation
+
+    require_aware(starts_at, field="starts_at")
+    require_aware(ends_at, field="ends_at")
+    if ends_at <= starts_at:
+        raise RuleViolation(_("The booking must end after it starts."), code="end_not_after_start")
+
+
 def _on_grid(moment: datetime.datetime, policy: BookingPolicy) -> bool:
     local = moment.astimezone(policy.zone)
     minutes = local.hour * 60 + local.minute

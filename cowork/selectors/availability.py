@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from cowork.booking_rules import require_aware
+from cowork.booking_rules import require_window
 from cowork.models import ACTIVE_STATUSES, Booking, Resource
 
 
@@ -34,8 +34,7 @@ def free_resources(
     Without `space`, the whole network's active centres are searched. Free here means not
     held; the booking rules (opening hours, quotas) are checked when booking.
     """
-    require_aware(starts_at, field="starts_at")
-    require_aware(ends_at, field="ends_at")
+    require_window(starts_at, ends_at)
     queryset: QuerySet[Resource] = Resource.objects.filter(
         out_of_service=False, space__is_active=True
     ).select_related("space")

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from cowork.booking_rules import require_window
 from cowork.models import Member, Resource
 
 
@@ -18,6 +19,7 @@ def booking_quote(
     *, resource: Resource, member, starts_at: datetime.datetime, ends_at: datetime.datetime
 ) -> Quote:
     """Outside renters pay the resource's hourly price; members of partner NGOs book free."""
+    require_window(starts_at, ends_at)
     currency = resource.space.currency
     if not resource.price_per_hour:
         return Quote(Decimal("0.00"), currency, "free_resource")

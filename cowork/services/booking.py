@@ -259,7 +259,7 @@ def _insert(booking: Booking, *, viewer) -> Booking:
     return booking
 
 
-def _authorize_booking_for(*, acting_user, member, space: Space) -> None:
+def authorize_booking_for(*, acting_user, member, space: Space) -> None:
     if acting_user != member and not user_works_at_space(user=acting_user, space=space):
         raise NotAllowed(_("Only the centre's hosts and staff book for someone else."))
 
@@ -288,7 +288,7 @@ def booking_create(
     with transaction.atomic():
         space = _lock_space(resource.space_id)
         resource = Resource.objects.get(pk=resource.pk)
-        _authorize_booking_for(acting_user=acting_user, member=member, space=space)
+        authorize_booking_for(acting_user=acting_user, member=member, space=space)
         blocked_until = _check(
             space=space,
             resource=resource,

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cowork.booking_rules import require_aware
-from cowork.errors import DomainError, InvalidInput, RuleViolation
+from cowork.errors import DomainError, InvalidInput, NotAllowed, RuleViolation
 from cowork.models import Booking, BookingStatus, Resource, Series
-from cowork.services.booking import booking_cancel, booking_create
+from cowork.selectors.access import user_works_at_space
+from cowork.services.booking import authorize_booking_for, booking_cancel, booking_create
 
 MAX_OCCURRENCES = 200
 
@@ -90,6 +91,8 @@ def series_create(
     none is bookable nothing is saved.
     """
     require_aware(first_starts_at, field="first_starts_at")
+    # Asked once up front: a refusal here is about who asks, not about any occurrence.
+    authorize_booking_for(acting_user=acting_user or member, member=member, space=resource.space)
     if duration_minutes <= 0:
         raise RuleViolation(_("The booking must end after it starts."), code="end_not_after_start")
     zone = resource.space.zone
@@ -162,6 +165,10 @@ def series_cancel_rest(
 ) -> list[Booking]:
     """Cancel every active occurrence of the series that starts at or after `from_moment`."""
     require_aware(from_moment, field="from")
+    if acting_user != series.booked_by and not user_works_at_space(
+        user=acting_user, space=series.resource.space
+    ):
+        raise NotAllowed(_("This series is not yours."))
     cancelled = []
     with transaction.atomic():
         for booking in series.bookings.filter(

@@ -153,3 +153,40 @@ def test_series_through_a_weekend_in_skip_mode_names_the_closed_days(kyiv_room, 
     )
     assert len(result.bookings) == 5
     assert {r.code for r in result.refused} == {"outside_opening_hours"}
+
+
+def test_member_cannot_book_a_series_for_someone_else(kyiv_room, member):
+    from cowork.errors import NotAllowed
+
+    with pytest.raises(NotAllowed):
+        series_create(
+            resource=kyiv_room,
+            member=MemberFactory().user,
+            first_starts_at=FIRST,
+            duration_minutes=60,
+            rrule=TUE_THU_8_WEEKS,
+            acting_user=member,
+            now=NOW,
+        )
+    assert not Series.objects.exists()
+
+
+def test_stranger_cannot_cancel_the_rest_of_a_series_even_when_nothing_is_left(
+    kyiv_room, member
+):
+    from cowork.errors import NotAllowed
+
+    result = series_create(
+        resource=kyiv_room,
+        member=member,
+        first_starts_at=FIRST,
+        duration_minutes=60,
+        rrule="FREQ=WEEKLY;COUNT=2",
+        now=NOW,
+    )
+    with pytest.raises(NotAllowed):
+        series_cancel_rest(
+            series=result.series,
+            from_moment=FIRST + datetime.timedelta(days=365),
+            acting_user=MemberFactory().user,
+        )
