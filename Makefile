@@ -34,6 +34,8 @@ $(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DI
 		echo "npm not found: browser tests will be skipped (axe-core comes from npm)."; \
 	fi
 
+# Tests need a key even on the PostgreSQL lane, where production settings require one.
+test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: install $(BROWSER_DIR)/node_modules/.installed
 	@$(PY) manage.py compile_translations
 	@if [ -n "$$DATABASE_URL" ]; then \
@@ -41,7 +43,7 @@ test: install $(BROWSER_DIR)/node_modules/.installed
 	else \
 		echo "== make test on the embedded default (SQLite, in-memory channel layer)"; \
 	fi
-	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-tests-only}" $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
