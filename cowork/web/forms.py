@@ -1,0 +1,277 @@
+"""Forms of the booking pages.
+
+People choose a date and wall-clock times of the centre; these forms turn them into aware
+datetimes in the centre's own zone, so no naive time ever reaches a service. Anything
+that does not parse (a naive ISO timestamp in the query string, a time off the grid, a
+date that is not a date) is a form error, never a guess.
+"""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cowork.booking_rules import closures_of, periods_of
+from cowork.models import Resource, Space
+from cowork.models.resources import ROOM_EQUIPMENT
+
+TIME_FORMAT = "%H:%M"
+DATE_FORMAT = "%Y-%m-%d"
+
+# Built-in room equipment and the types of bookable equipment, one entry per code:
+# `free_resources` matches a code against either.
+EQUIPMENT_FILTER_CHOICES = list(
+    {code: label for code, label in [*ROOM_EQUIPMENT, *Resource.EquipmentType.choices]}.items()
+)
+
+
+def grid_times(space: Space) -> tuple[list[datetime.time], list[datetime.time]]:
+    """Start and end times on the space's grid inside any of its weekly opening periods.
+
+    One list for every day, so the choices do not change under a person who picks another
+    date; whether the times fit the chosen day is checked in `clean`.
+    """
+    step = datetime.timedelta(minutes=space.booking_grid_minutes)
+    starts: set[datetime.time] = set()
+    ends: set[datetime.time] = set()
+    for period in periods_of(space):
+        moment = datetime.datetime.combine(datetime.date.min, period.opens)
+        closes = datetime.datetime.combine(datetime.date.min, period.closes)
+        while moment < closes:
+            starts.add(moment.time())
+            moment += step
+            if moment <= closes:
+                ends.add(moment.time())
+    return sorted(starts), sorted(ends)
+
+
+def local_today(space: Space, now: datetime.datetime) -> datetime.date:
+    return now.astimezone(space.zone).date()
+
+
+def aware(space: Space, day: datetime.date, wall: datetime.time) -> datetime.datetime | None:
+    """The moment the space's clocks show `wall` on `day`; None if the clocks skip it."""
+    moment = datetime.datetime.combine(day, wall, tzinfo=space.zone)
+    # A wall time inside a spring-forward gap does not exist; a round trip through UTC
+    # shows it, and the person is asked for another time instead of being moved silently.
+    back = moment.astimezone(datetime.UTC).astimezone(space.zone)
+    if back.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        return None
+    return moment
+
+
+def _time_choices(times: list[datetime.time]) -> list[tuple[str, str]]:
+    return [(wall.strftime(TIME_FORMAT), wall.strftime(TIME_FORMAT)) for wall in times]
+
+
+class WindowForm(forms.Form):
+    """A local date and start and end times of one space; cleans to aware datetimes.
+
+    `cleaned_data` gains `starts_at` and `ends_at` (aware, in the space's zone), `closed`
+    (the centre does not open that day) and `closure_reason` (a holiday's name, if any).
+    """
+
+    date = forms.DateField(
+        label=_("Date"),
+        input_formats=[DATE_FORMAT],
+        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
+    )
+    start = forms.ChoiceField(label=_("From"))
+    end = forms.ChoiceField(label=_("Until"))
+
+    def __init__(self, *args, space: Space, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.space = space
+        starts, ends = grid_times(space)
+        self.fields["start"].choices = _time_choices(starts)
+        self.fields["end"].choices = _time_choices(ends)
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start"), data.get("end")
+        data["closed"], data["closure_reason"] = False, ""
+        if day is None or start is None or end is None:
+            return data
+        start_wall = datetime.datetime.strptime(start, TIME_FORMAT).time()
+        end_wall = datetime.datetime.strptime(end, TIME_FORMAT).time()
+        if end_wall <= start_wall:
+            raise forms.ValidationError(
+                _("Choose an end time after the start time."), code="end_not_after_start"
+            )
+        starts_at, ends_at = aware(self.space, day, start_wall), aware(self.space, day, end_wall)
+        if starts_at is None or ends_at is None:
+            raise forms.ValidationError(
+                _("The clocks change that day and skip that time; choose another."),
+                code="skipped_time",
+            )
+        data["starts_at"], data["ends_at"] = starts_at, ends_at
+        data["closed"], data["closure_reason"] = self._closed(day)
+        if not data["closed"] and not self._inside_one_period(day, start_wall, end_wall):
+            raise forms.ValidationError(
+                _("%(start)s–%(end)s is outside the centre's opening hours on that day."),
+                code="outside_opening_hours",
+                params={"start": start, "end": end},
+            )
+        return data
+
+    def _closed(self, day: datetime.date) -> tuple[bool, str]:
+        for closure in closures_of(self.space):
+            if closure.starts_on <= day <= closure.ends_on:
+                return True, closure.reason
+        opens = any(period.weekday == day.weekday() for period in periods_of(self.space))
+        return not opens, ""
+
+    def _inside_one_period(self, day, start_wall, end_wall) -> bool:
+        return any(
+            period.weekday == day.weekday()
+            and period.opens <= start_wall
+            and end_wall <= period.closes
+            for period in periods_of(self.space)
+        )
+
+    def window_query(self) -> dict[str, str]:
+        """The cleaned window as query parameters, for links to the next step."""
+        return {
+            "date": self.cleaned_data["date"].strftime(DATE_FORMAT),
+            "start": self.cleaned_data["start"],
+            "end": self.cleaned_data["end"],
+        }
+
+
+def default_window(space: Space, now: datetime.datetime, day: datetime.date | None = None):
+    """Today (in the centre's zone) from the next grid slot, or the day's opening, for 1 h."""
+    today = local_today(space, now)
+    day = day or today
+    periods = sorted(
+        (p for p in periods_of(space) if p.weekday == day.weekday()), key=lambda p: p.opens
+    )
+    starts, _ends = grid_times(space)
+    if not starts:
+        return day, None, None
+    grid = datetime.timedelta(minutes=space.booking_grid_minutes)
+    start = None
+    if day == today:
+        wall_now = now.astimezone(space.zone).replace(tzinfo=None)
+        for period in periods:
+            candidate = datetime.datetime.combine(day, period.opens)
+            while candidate + grid <= datetime.datetime.combine(day, period.closes):
+                if candidate >= wall_now:
+                    start = (candidate, period)
+                    break
+                candidate += grid
+            if start:
+                break
+    if start is None and periods:
+        start = (datetime.datetime.combine(day, periods[0].opens), periods[0])
+    if start is None:
+        return day, starts[0], (datetime.datetime.combine(day, starts[0]) + grid).time()
+    begin, period = start
+    end = min(begin + datetime.timedelta(hours=1), datetime.datetime.combine(day, period.closes))
+    return day, begin.time(), end.time()
+
+
+class SearchForm(WindowForm):
+    """What to look for: a window, a kind of resource, and filters."""
+
+    kind = forms.ChoiceField(label=_("What"), choices=Resource.Kind.choices)
+    accessible = forms.BooleanField(label=_("Wheelchair accessible only"), required=False)
+    equipment = forms.MultipleChoiceField(
+        label=_("With equipment"),
+        required=False,
+        choices=EQUIPMENT_FILTER_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    @classmethod
+    def from_query(cls, query, *, space: Space, now: datetime.datetime) -> "SearchForm":
+        """Bind to the query string, filling what it leaves out with today's defaults."""
+        data = query.copy()
+        day = None
+        if data.get("date"):
+            try:
+                day = datetime.datetime.strptime(data["date"], DATE_FORMAT).date()
+            except ValueError:
+                day = None  # the bound field reports it
+        default_day, start, end = default_window(space, now, day)
+        defaults = {
+            "date": default_day.strftime(DATE_FORMAT),
+            "start": start.strftime(TIME_FORMAT) if start else "",
+            "end": end.strftime(TIME_FORMAT) if end else "",
+            "kind": Resource.Kind.DESK,
+        }
+        for key, value in defaults.items():
+            if not data.get(key):
+                data[key] = value
+        return cls(data, space=space)
+
+    def search_query(self) -> dict:
+        """The whole cleaned search as query parameters, to come back to it."""
+        return {
+            **self.window_query(),
+            "kind": self.cleaned_data["kind"],
+            **({"accessible": "on"} if self.cleaned_data["accessible"] else {}),
+            "equipment": self.cleaned_data["equipment"],
+        }
+
+
+class BookingForm(WindowForm):
+    """The confirm step: the window again, equipment to bring into a room, a purpose."""
+
+    equipment = forms.ModelMultipleChoiceField(
+        label=_("Equipment to book with the room"),
+        queryset=Resource.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    purpose = forms.CharField(label=_("Purpose (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, resource: Resource, **kwargs):
+        super().__init__(*args, space=resource.space, **kwargs)
+        self.resource = resource
+        if resource.kind == Resource.Kind.ROOM:
+            # Any equipment of the centre validates; the page offers the free ones, and
+            # the service refuses one taken meanwhile with its conflict message.
+            self.fields["equipment"].queryset = Resource.objects.filter(
+                space=resource.space, kind=Resource.Kind.EQUIPMENT, out_of_service=False
+            )
+        else:
+            del self.fields["equipment"]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=300, required=False)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the member"),
+        max_length=300,
+        error_messages={"required": _("Say why the booking is declined.")},
+    )
+
+
+class CalendarForm(forms.Form):
+    """Which day or week of a centre's calendar to show; missing parts default to today."""
+
+    VIEWS = [("day", _("Day")), ("week", _("Week"))]
+
+    date = forms.DateField(
+        label=_("Date"),
+        input_formats=[DATE_FORMAT],
+        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
+    )
+    view = forms.ChoiceField(label=_("View"), choices=VIEWS)
+    kind = forms.ChoiceField(
+        label=_("What"),
+        choices=[("", _("Everything")), *Resource.Kind.choices],
+        required=False,
+    )
+
+    @classmethod
+    def from_query(cls, query, *, space: Space, now: datetime.datetime) -> "CalendarForm":
+        data = query.copy()
+        if not data.get("date"):
+            data["date"] = local_today(space, now).strftime(DATE_FORMAT)
+        if not data.get("view"):
+            data["view"] = "day"
+        return cls(data)

@@ -1,0 +1,59 @@
+"""Fixtures of the booking pages' tests: a centre, its desks and people, and a day to book.
+
+Times never depend on today's weekday: `day` is a weekday at least two days ahead in the
+centre's own zone, inside the factory's opening hours (Mon–Fri 09:00–18:00, Asia/Baku).
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import HostFactory, MemberFactory, ResourceFactory
+
+
+def weekday_ahead(space, *, at_least_days=2) -> datetime.date:
+    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=at_least_days)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def local(space, day: datetime.date, wall: str) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.fromisoformat(wall), tzinfo=space.zone)
+
+
+@pytest.fixture
+def day(space):
+    return weekday_ahead(space)
+
+
+@pytest.fixture
+def desk(space):
+    return ResourceFactory(space=space, name="Desk 01", plan_x=20, plan_y=40)
+
+
+@pytest.fixture
+def other_desk(space):
+    return ResourceFactory(space=space, name="Desk 02", plan_x=110, plan_y=40)
+
+
+@pytest.fixture
+def member():
+    return MemberFactory(user__first_name="Nigar", user__last_name="Aliyeva").user
+
+
+@pytest.fixture
+def other_member():
+    return MemberFactory(user__first_name="Rashad", user__last_name="Guliyev").user
+
+
+@pytest.fixture
+def host(space):
+    return HostFactory(space=space, user__first_name="Aysel", user__last_name="Host").user
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client

@@ -1,0 +1,149 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cowork.models import BookingStatus
+from cowork.services.booking import booking_create
+from tests.cowork.web.conftest import local
+from tests.factories import HostFactory, RoomFactory, SpaceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _calendar(client, space, **params):
+    return client.get(reverse("web:host-calendar", args=[space.slug]), params)
+
+
+@pytest.fixture
+def desk_booking(space, desk, member, day):
+    return booking_create(
+        resource=desk,
+        member=member,
+        starts_at=local(space, day, "10:00"),
+        ends_at=local(space, day, "12:00"),
+    )
+
+
+@pytest.fixture
+def pending(space, member, day):
+    room = RoomFactory(space=space, name="Hall", needs_approval=True)
+    return booking_create(
+        resource=room,
+        member=member,
+        starts_at=local(space, day, "14:00"),
+        ends_at=local(space, day, "15:00"),
+    )
+
+
+def test_host_sees_the_day_as_resources_by_hour_with_names_and_status(
+    client, host, space, desk_booking, day
+):
+    client.force_login(host)
+    page = _calendar(client, space, date=day.isoformat(), view="day")
+    assert page.status_code == 200
+    grid = page.context["grid"]
+    assert [column.name for column in grid.columns] == ["Desk 01"]
+    assert grid.hours[0].label == "09:00" and grid.hours[-1].label == "17:00"
+    (block,) = grid.blocks
+    # 10:00 is the fifth 15-minute row after 09:00, below the header row.
+    assert (block.row_start, block.row_end) == (2 + 4, 2 + 12)
+    html = page.content.decode()
+    assert "Nigar Aliyeva" in html and "Confirmed" in html and "10:00–12:00" in html
+
+
+def test_week_view_lists_bookings_by_day_with_previous_and_next_links(
+    client, host, space, desk_booking, day
+):
+    client.force_login(host)
+    page = _calendar(client, space, date=day.isoformat(), view="week")
+    assert page.status_code == 200
+    days = page.context["week"]
+    assert [entry.day.weekday() for entry in days] == list(range(7))
+    (entry,) = [entry for entry in days if entry.bookings]
+    assert entry.day == day
+    previous_week = (day - datetime.timedelta(days=7)).isoformat()
+    assert f"?date={previous_week}&amp;view=week" in page.content.decode()
+
+
+def test_garbage_in_the_calendar_query_is_a_form_error(client, host, space):
+    client.force_login(host)
+    page = _calendar(client, space, date="2027-13-45", view="month")
+    assert page.status_code == 400
+    assert set(page.context["form"].errors) == {"date", "view"}
+
+
+def test_calendar_is_refused_to_members_and_to_hosts_of_another_organization(client, space, member):
+    client.force_login(member)
+    assert _calendar(client, space).status_code in (403, 404)
+    stranger = HostFactory(space=SpaceFactory()).user
+    client.force_login(stranger)
+    assert _calendar(client, space).status_code in (403, 404)
+
+
+def test_calendar_asks_anonymous_visitors_to_sign_in(client, space):
+    response = _calendar(client, space)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_host_approves_a_pending_booking_from_the_calendar(client, host, space, pending, day):
+    client.force_login(host)
+    page = _calendar(client, space, date=day.isoformat())
+    assert page.context["pending"] == [pending]
+    assert reverse("web:booking-approve", args=[space.slug, pending.pk]) in page.content.decode()
+
+    response = client.post(
+        reverse("web:booking-approve", args=[space.slug, pending.pk]),
+        {"date": day.isoformat(), "view": "day"},
+    )
+    assert response.status_code == 302
+    assert f"?date={day.isoformat()}&view=day&" in response["Location"]
+    pending.refresh_from_db()
+    assert pending.status == BookingStatus.CONFIRMED and pending.decided_by == host
+    page = client.get(response["Location"])
+    assert "Approved: Hall for Nigar Aliyeva." in page.content.decode()
+    assert page.context["pending"] == []
+
+
+def test_declining_needs_a_reason_and_then_declines(client, host, space, pending, day):
+    client.force_login(host)
+    url = reverse("web:booking-decline", args=[space.slug, pending.pk])
+    response = client.post(url, {"date": day.isoformat(), "reason": "  "})
+    assert response.status_code == 400
+    assert "Say why the booking is declined." in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == BookingStatus.PENDING
+
+    response = client.post(url, {"date": day.isoformat(), "reason": "Room is being painted"})
+    assert response.status_code == 302
+    assert "Declined: Hall for Nigar Aliyeva." in client.get(response["Location"]).content.decode()
+    pending.refresh_from_db()
+    assert pending.status == BookingStatus.DECLINED
+    assert pending.reason == "Room is being painted"
+
+
+def test_approving_twice_shows_the_refusal(client, host, space, pending):
+    client.force_login(host)
+    url = reverse("web:booking-approve", args=[space.slug, pending.pk])
+    client.post(url)
+    response = client.post(url)
+    assert response.status_code == 422
+    assert "cannot be approved" in response.content.decode()
+
+
+def test_a_host_of_another_organization_cannot_approve(client, space, pending):
+    stranger = HostFactory(space=SpaceFactory()).user
+    client.force_login(stranger)
+    response = client.post(reverse("web:booking-approve", args=[space.slug, pending.pk]))
+    assert response.status_code in (403, 404)
+    pending.refresh_from_db()
+    assert pending.status == BookingStatus.PENDING
+
+
+def test_calendar_link_takes_a_host_of_one_centre_straight_to_it(client, host, space):
+    client.force_login(host)
+    response = client.get(reverse("web:calendars"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:host-calendar", args=[space.slug])
+    assert 'href="/calendar/"' in client.get(reverse("home")).content.decode()
