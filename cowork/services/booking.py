@@ -1,17 +1,18 @@
 """Writes of bookings: create, move, cancel, approve, check in and out, release no-shows.
 
-Every write takes the space's row lock first (`_lock_space`), so the checks that read many
-rows — overlap, the space's head count, a member's quotas — and the insert that follows
-are one serialized step per space. On PostgreSQL the exclusion constraint
-`booking_no_overlap` is the last word on overlap; on SQLite IMMEDIATE transactions
-serialize every writer, which gives the same guarantee.
+Every write takes the space's row lock (`_lock_space`) around the checks that read what
+other writers change — overlap, the space's head count, a member's quotas — and the insert
+that follows, so they are one serialized step per space; the checks of the request alone
+(time rules, roles, price) run before the lock, to keep its hold short. On PostgreSQL the
+exclusion constraint `booking_no_overlap` is the last word on overlap; on SQLite IMMEDIATE
+transactions serialize every writer, which gives the same guarantee.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from cowork.booking_rules import (
     time_violations,
 )
 from cowork.errors import Conflict, InvalidInput, NotAllowed, RuleViolation
-from cowork.models import ACTIVE_STATUSES, Booking, BookingStatus, Resource, Space
+from cowork.models import ACTIVE_STATUSES, Booking, BookingStatus, Closure, Resource, Space
 from cowork.selectors.access import user_manages_space, user_works_at_space
 from cowork.selectors.pricing import booking_quote
 from cowork.services.outbox import domain_event_record
@@ -36,15 +37,40 @@ class Slot:
     ends_at: datetime.datetime
 
 
-def _lock_space(space_id: int) -> Space:
-    """Lock the space's row for the rest of the transaction; the caller must be atomic."""
+def _lock_space(space_id: int) -> None:
+    """Lock the space's row until the transaction ends; the caller must be atomic.
+
+    Held only for the checks that read what other writers change (overlap, head count,
+    quotas) and the insert, so its hold time bounds a centre's booking throughput.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Booking writes must run inside transaction.atomic().")
-    return (
-        Space.objects.select_for_update()
-        .prefetch_related("opening_hours", "closures")
-        .get(pk=space_id)
+    Space.objects.select_for_update().filter(pk=space_id).values_list("pk").get()
+
+
+def _space_with_rules(space_id: int, *, around: datetime.datetime) -> Space:
+    """The space with its opening hours and the closures that can touch `around`'s days."""
+    day = around.date()
+    closures = Closure.objects.filter(
+        starts_on__lte=day + datetime.timedelta(days=2),
+        ends_on__gte=day - datetime.timedelta(days=2),
     )
+    return Space.objects.prefetch_related(
+        "opening_hours", Prefetch("closures", queryset=closures)
+    ).get(pk=space_id)
+
+
+@dataclass(frozen=True)
+class _Roles:
+    """What the person acting may do at the space, asked once per write."""
+
+    works_here: bool
+    manages: bool
+
+    @classmethod
+    def of(cls, user, space: Space) -> "_Roles":
+        works_here = user_works_at_space(user=user, space=space)
+        return cls(works_here, works_here and user_manages_space(user=user, space=space))
 
 
 def _record(kind: str, booking: Booking, **extra) -> None:
@@ -93,7 +119,7 @@ def _overlapping(resource: Resource, starts_at, blocked_until, *, exclude=()):
     )
 
 
-def _conflict(resource: Resource, taken: Booking, *, viewer) -> Conflict:
+def _conflict(resource: Resource, taken: Booking, *, holder_visible: bool) -> Conflict:
     """Name the taken slot; name who holds it only to people who work at the space."""
     zone = resource.space.zone
     details = {
@@ -103,7 +129,7 @@ def _conflict(resource: Resource, taken: Booking, *, viewer) -> Conflict:
             "ends_at": taken.ends_at.astimezone(zone).isoformat(),
         },
     }
-    if viewer is not None and user_works_at_space(user=viewer, space=resource.space):
+    if holder_visible:
         details["taken"]["held_by"] = taken.booked_by.get_full_name() or str(taken.booked_by)
         details["taken"]["booking"] = taken.pk
     return Conflict(
@@ -117,24 +143,12 @@ def _conflict(resource: Resource, taken: Booking, *, viewer) -> Conflict:
     )
 
 
-def _peak_desk_count(space: Space, starts_at, ends_at, *, exclude=()) -> int:
-    """The most desk bookings active at one moment within [starts_at, ends_at)."""
-    intervals = list(
-        Booking.objects.filter(
-            space=space,
-            resource__kind=Resource.Kind.DESK,
-            status__in=ACTIVE_STATUSES,
-            starts_at__lt=ends_at,
-            ends_at__gt=starts_at,
-        )
-        .exclude(pk__in=[b.pk for b in exclude])
-        .values_list("starts_at", "ends_at")
-    )
+def _peak(intervals, starts_at, ends_at) -> int:
+    """The most intervals active at one moment within [starts_at, ends_at)."""
     # Sweep: an end sorts before a start at the same instant (half-open intervals).
     points = sorted(
         [(max(s, starts_at), 1) for s, _e in intervals]
-        + [(min(e, ends_at), -1) for _s, e in intervals],
-        key=lambda point: (point[0], point[1]),
+        + [(min(e, ends_at), -1) for _s, e in intervals]
     )
     peak = current = 0
     for _moment, step in points:
@@ -143,12 +157,34 @@ def _peak_desk_count(space: Space, starts_at, ends_at, *, exclude=()) -> int:
     return peak
 
 
+def _week_of(moment: datetime.datetime, zone) -> tuple[datetime.datetime, datetime.datetime]:
+    """Monday 00:00 to Monday 00:00 local time around `moment`, in UTC."""
+    local = moment.astimezone(zone)
+    monday = datetime.datetime.combine(
+        local.date() - datetime.timedelta(days=local.weekday()), datetime.time(0), tzinfo=zone
+    )
+    # Aware arithmetic with ZoneInfo is wall-clock arithmetic, so a DST week still ends
+    # on Monday 00:00 local time.
+    return monday.astimezone(datetime.UTC), (monday + datetime.timedelta(days=7)).astimezone(
+        datetime.UTC
+    )
+
+
 def _quota_violations(space: Space, member, starts_at, ends_at, *, exclude=(), now):
+    """Upcoming bookings and booked hours of the week, from one query of the member's rows."""
+    week_start, week_end = _week_of(starts_at, space.zone)
+    mine = list(
+        Booking.objects.filter(
+            space=space,
+            booked_by=member,
+            status__in=ACTIVE_STATUSES,
+            ends_at__gt=min(now, week_start),
+        )
+        .exclude(pk__in=[b.pk for b in exclude])
+        .values_list("starts_at", "ends_at")
+    )
     violations = []
-    mine = Booking.objects.filter(
-        space=space, booked_by=member, status__in=ACTIVE_STATUSES
-    ).exclude(pk__in=[b.pk for b in exclude])
-    if mine.filter(ends_at__gt=now).count() >= space.max_active_bookings:
+    if sum(1 for _s, e in mine if e > now) >= space.max_active_bookings:
         violations.append(
             Violation(
                 "quota_active_bookings",
@@ -157,21 +193,10 @@ def _quota_violations(space: Space, member, starts_at, ends_at, *, exclude=(), n
                 {"max_active_bookings": space.max_active_bookings},
             )
         )
-    local_start = starts_at.astimezone(space.zone)
-    week_start_local = datetime.datetime.combine(
-        local_start.date() - datetime.timedelta(days=local_start.weekday()),
-        datetime.time(0),
-        tzinfo=space.zone,
-    )
-    # Aware arithmetic with ZoneInfo is wall-clock arithmetic, so a DST week is still
-    # Monday 00:00 to Monday 00:00 local time.
-    week_start = week_start_local.astimezone(datetime.UTC)
-    week_end = (week_start_local + datetime.timedelta(days=7)).astimezone(datetime.UTC)
     booked = sum(
         (min(e, week_end) - max(s, week_start)).total_seconds()
-        for s, e in mine.filter(starts_at__lt=week_end, ends_at__gt=week_start).values_list(
-            "starts_at", "ends_at"
-        )
+        for s, e in mine
+        if s < week_end and e > week_start
     )
     wanted = (min(ends_at, week_end) - max(starts_at, week_start)).total_seconds()
     if (booked + wanted) / 3600 > space.max_hours_per_week:
@@ -186,19 +211,11 @@ def _quota_violations(space: Space, member, starts_at, ends_at, *, exclude=(), n
     return violations
 
 
-def _check(
-    *,
-    space: Space,
-    resource: Resource,
-    member,
-    starts_at,
-    ends_at,
-    now,
-    exclude=(),
-    with_room: bool = False,
-    viewer=None,
-):
-    """Refuse the booking with the first rule it breaks, or a conflict; return blocked_until."""
+def _check_request(*, space: Space, resource: Resource, starts_at, ends_at, now, with_room):
+    """The checks that need no lock: the request itself and the space's time rules.
+
+    Returns `blocked_until`, the end plus the resource's buffer.
+    """
     require_aware(starts_at, field="starts_at")
     require_aware(ends_at, field="ends_at")
     if resource.out_of_service:
@@ -224,27 +241,53 @@ def _check(
             now=now,
         )
     )
-    blocked_until = ends_at + policy.buffer
-    taken = _overlapping(resource, starts_at, blocked_until, exclude=exclude).first()
-    if taken is not None:
-        raise _conflict(resource, taken, viewer=viewer)
-    if (
-        resource.kind == Resource.Kind.DESK
-        and _peak_desk_count(space, starts_at, ends_at, exclude=exclude) >= space.safety_capacity
-    ):
-        raise RuleViolation(
-            _("The centre is at its safety capacity of %(count)d people at that time.")
-            % {"count": space.safety_capacity},
-            code="safety_capacity",
-            details={"safety_capacity": space.safety_capacity},
-        )
+    return ends_at + policy.buffer
+
+
+def _check_contended(
+    *, space, resource, member, starts_at, ends_at, blocked_until, now, roles, exclude=()
+):
+    """The checks that read what concurrent writers change; run under the space lock."""
+    is_desk = resource.kind == Resource.Kind.DESK
+    # One query serves both the overlap check (this resource, with buffers) and, for
+    # desks, the head count (every desk of the space).
+    nearby = Booking.objects.filter(
+        space=space,
+        status__in=ACTIVE_STATUSES,
+        starts_at__lt=max(ends_at, blocked_until),
+        blocked_until__gt=starts_at,
+    ).exclude(pk__in=[b.pk for b in exclude])
+    if is_desk:
+        nearby = nearby.filter(resource__kind=Resource.Kind.DESK)
+    else:
+        nearby = nearby.filter(resource=resource)
+    rows = list(nearby.values_list("pk", "resource_id", "starts_at", "ends_at", "blocked_until"))
+    clash = next(
+        (
+            pk
+            for pk, resource_id, s, _e, b in sorted(rows, key=lambda row: row[2])
+            if resource_id == resource.pk and s < blocked_until and b > starts_at
+        ),
+        None,
+    )
+    if clash is not None:
+        taken = Booking.objects.select_related("booked_by").get(pk=clash)
+        raise _conflict(resource, taken, holder_visible=roles.works_here)
+    if is_desk:
+        desk_intervals = [(s, e) for _pk, _r, s, e, _b in rows if s < ends_at and e > starts_at]
+        if _peak(desk_intervals, starts_at, ends_at) >= space.safety_capacity:
+            raise RuleViolation(
+                _("The centre is at its safety capacity of %(count)d people at that time.")
+                % {"count": space.safety_capacity},
+                code="safety_capacity",
+                details={"safety_capacity": space.safety_capacity},
+            )
     # Quotas share a centre fairly among members; its hosts and staff book for the centre.
-    if viewer is None or not user_works_at_space(user=viewer, space=space):
+    if not roles.works_here:
         _refuse(_quota_violations(space, member, starts_at, ends_at, exclude=exclude, now=now))
-    return blocked_until
 
 
-def _insert(booking: Booking, *, viewer) -> Booking:
+def _insert(booking: Booking, *, holder_visible: bool) -> Booking:
     """Save inside a savepoint; turn the exclusion constraint's refusal into a Conflict."""
     try:
         with transaction.atomic():
@@ -255,12 +298,15 @@ def _insert(booking: Booking, *, viewer) -> Booking:
         taken = _overlapping(booking.resource, booking.starts_at, booking.blocked_until).first()
         if taken is None:  # the holder has gone since; still a conflict for this attempt
             raise Conflict(_("That time was just taken.")) from exc
-        raise _conflict(booking.resource, taken, viewer=viewer) from exc
+        raise _conflict(booking.resource, taken, holder_visible=holder_visible) from exc
     return booking
 
 
-def authorize_booking_for(*, acting_user, member, space: Space) -> None:
-    if acting_user != member and not user_works_at_space(user=acting_user, space=space):
+def authorize_booking_for(*, acting_user, member, space: Space, roles=None) -> None:
+    if acting_user == member:
+        return
+    works_here = roles.works_here if roles else user_works_at_space(user=acting_user, space=space)
+    if not works_here:
         raise NotAllowed(_("Only the centre's hosts and staff book for someone else."))
 
 
@@ -285,25 +331,32 @@ def booking_create(
     """
     now = now or timezone.now()
     acting_user = acting_user or member
+    space = _space_with_rules(resource.space_id, around=starts_at)
+    resource = Resource.objects.get(pk=resource.pk)
+    resource.space = space
+    roles = _Roles.of(acting_user, space)
+    authorize_booking_for(acting_user=acting_user, member=member, space=space, roles=roles)
+    blocked_until = _check_request(
+        space=space,
+        resource=resource,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        now=now,
+        with_room=with_room,
+    )
+    quote = booking_quote(resource=resource, member=member, starts_at=starts_at, ends_at=ends_at)
+    needs_approval = resource.needs_approval and not roles.manages
     with transaction.atomic():
-        space = _lock_space(resource.space_id)
-        resource = Resource.objects.get(pk=resource.pk)
-        authorize_booking_for(acting_user=acting_user, member=member, space=space)
-        blocked_until = _check(
+        _lock_space(space.pk)
+        _check_contended(
             space=space,
             resource=resource,
             member=member,
             starts_at=starts_at,
             ends_at=ends_at,
+            blocked_until=blocked_until,
             now=now,
-            with_room=with_room,
-            viewer=acting_user,
-        )
-        quote = booking_quote(
-            resource=resource, member=member, starts_at=starts_at, ends_at=ends_at
-        )
-        needs_approval = resource.needs_approval and not user_manages_space(
-            user=acting_user, space=space
+            roles=roles,
         )
         booking = _insert(
             Booking(
@@ -320,7 +373,7 @@ def booking_create(
                 price=quote.amount,
                 currency=quote.currency,
             ),
-            viewer=acting_user,
+            holder_visible=roles.works_here,
         )
         _record("booking.requested" if needs_approval else "booking.created", booking)
     return booking
@@ -401,23 +454,34 @@ def booking_modify(
 ) -> Booking:
     """Move or extend a booking; the same rules apply as to a new one, minus itself."""
     now = now or timezone.now()
+    space = _space_with_rules(booking.space_id, around=starts_at)
+    roles = _Roles.of(acting_user, space)
     with transaction.atomic():
-        space = _lock_space(booking.space_id)
+        _lock_space(space.pk)
         booking = _fresh(booking)
+        booking.space = booking.resource.space = space
         _authorize_change(booking=booking, acting_user=acting_user)
         _require_status(
             booking, (BookingStatus.PENDING, BookingStatus.CONFIRMED), action=_("moved")
         )
-        blocked_until = _check(
+        blocked_until = _check_request(
+            space=space,
+            resource=booking.resource,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            now=now,
+            with_room=booking.group is not None,
+        )
+        _check_contended(
             space=space,
             resource=booking.resource,
             member=booking.booked_by,
             starts_at=starts_at,
             ends_at=ends_at,
+            blocked_until=blocked_until,
             now=now,
+            roles=roles,
             exclude=[booking],
-            with_room=booking.group is not None,
-            viewer=acting_user,
         )
         previous = {
             "starts_at": booking.starts_at.isoformat(),
@@ -426,19 +490,16 @@ def booking_modify(
         booking.starts_at = starts_at.astimezone(datetime.UTC)
         booking.ends_at = ends_at.astimezone(datetime.UTC)
         booking.blocked_until = blocked_until.astimezone(datetime.UTC)
-        quote = booking_quote(
+        booking.price = booking_quote(
             resource=booking.resource,
             member=booking.booked_by,
             starts_at=starts_at,
             ends_at=ends_at,
-        )
-        booking.price = quote.amount
-        if booking.resource.needs_approval and not user_manages_space(
-            user=acting_user, space=space
-        ):
+        ).amount
+        if booking.resource.needs_approval and not roles.manages:
             booking.status = BookingStatus.PENDING
         booking.sequence += 1
-        _insert(booking, viewer=acting_user)
+        _insert(booking, holder_visible=roles.works_here)
         _record("booking.moved", booking, previous=previous, by=acting_user.pk)
     return booking
 
@@ -490,9 +551,9 @@ def booking_cancel(
 
 def _decide(*, booking: Booking, host, approve: bool, reason: str, now) -> Booking:
     with transaction.atomic():
-        space = _lock_space(booking.space_id)
+        _lock_space(booking.space_id)
         booking = _fresh(booking)
-        if not user_manages_space(user=host, space=space):
+        if not user_manages_space(user=host, space=booking.space):
             raise NotAllowed(_("Only the centre's hosts approve or decline bookings."))
         _require_status(
             booking, (BookingStatus.PENDING,), action=_("approved") if approve else _("declined")
@@ -532,8 +593,9 @@ def booking_check_in(
     """Check in from `check_in_early_minutes` before the start until the end."""
     now = now or timezone.now()
     with transaction.atomic():
-        space = _lock_space(booking.space_id)
+        _lock_space(booking.space_id)
         booking = _fresh(booking)
+        space = booking.space
         _authorize_change(booking=booking, acting_user=acting_user)
         _require_status(booking, (BookingStatus.CONFIRMED,), action=_("checked in"))
         opens = booking.starts_at - datetime.timedelta(minutes=space.check_in_early_minutes)
