@@ -348,7 +348,7 @@ def main():
                 "about 19 queries and 30 ms of Python in one process (authentication, rules, "
                 "roles, price, the outbox and its relay), so one daphne process tops out near "
                 "30 attempts a second on two cores shared with the clients; more throughput "
-                "comes from more processes (docs/scaling.md)."
+                "comes from more processes."
             ),
         )
     sys.exit(1 if overlaps or sql_overlaps or outcomes["error"] else 0)
