@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cowork.booking_rules import periods_of
@@ -78,13 +78,13 @@ def price_label(quote: Quote) -> str:
         return f"{formats.number_format(quote.amount, 2)} {quote.currency}"
     if quote.free_reason == "partner_ngo":
         return _("Free — partner NGO member")
-    return _("Free")
+    return pgettext("price", "Free")
 
 
 def _booking_price(booking: Booking) -> str:
     if booking.price:
         return f"{formats.number_format(booking.price, 2)} {booking.currency}"
-    return _("Free")
+    return pgettext("price", "Free")
 
 
 # --- Find and book ----------------------------------------------------------------------
