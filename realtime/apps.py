@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class RealtimeConfig(AppConfig):
     name = "realtime"
     verbose_name = "Realtime"
+
+    def ready(self):
+        from cowork import events
+        from realtime.publish import publish_domain_event
+
+        # Every event of a space moves its sequence, so every one becomes an update; a
+        # client that saw a gap would otherwise resync for nothing.
+        events.subscribe("*", publish_domain_event)

@@ -6,4 +6,6 @@ from realtime import consumers
 
 websocket_urlpatterns = [
     path("ws/heartbeat/", consumers.HeartbeatConsumer.as_asgi()),
+    path("ws/spaces/<int:space_id>/occupancy/", consumers.OccupancyConsumer.as_asgi()),
+    path("ws/network/occupancy/", consumers.NetworkConsumer.as_asgi()),
 ]

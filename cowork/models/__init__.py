@@ -5,6 +5,7 @@ from cowork.models.bookings import (
     BookingStatus,
     Series,
 )
+from cowork.models.displays import DisplayToken
 from cowork.models.events import Event
 from cowork.models.outbox import DomainEvent
 from cowork.models.people import Member, Participant, SpaceRole
@@ -17,6 +18,7 @@ __all__ = [
     "Booking",
     "BookingStatus",
     "Closure",
+    "DisplayToken",
     "DomainEvent",
     "Event",
     "Member",

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class DomainEvent(models.Model):
     """Something that happened in the domain, waiting to be relayed after commit.
 
-    The id orders events; `space` lets subscribers keep per-centre order. The relay sets
-    `published_at`; a row without it has not been relayed yet.
+    The id orders events; `space_seq` numbers a space's events without gaps, so a live
+    client can tell it missed one. The relay sets `published_at`; a row without it has not
+    been relayed yet.
     """
 
     kind = models.CharField(_("kind"), max_length=80)
@@ -23,6 +24,12 @@ class DomainEvent(models.Model):
         related_name="+",
         verbose_name=_("space"),
     )
+    space_seq = models.PositiveBigIntegerField(
+        _("number within the space"),
+        null=True,
+        blank=True,
+        help_text=_("1, 2, 3… per space, without gaps, in commit order of the space's writes."),
+    )
     payload = models.JSONField(_("payload"), default=dict)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -31,6 +38,11 @@ class DomainEvent(models.Model):
         ordering = ["id"]
         verbose_name = _("domain event")
         verbose_name_plural = _("domain events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "space_seq"], name="domainevent_space_seq_unique"
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["id"],

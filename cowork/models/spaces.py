@@ -203,6 +203,14 @@ class Space(models.Model):
     check_in_early_minutes = models.PositiveSmallIntegerField(
         _("check-in opens (minutes before start)"), default=15
     )
+    members_see_occupancy = models.BooleanField(
+        _("members see live occupancy"),
+        default=True,
+        help_text=_("Signed-in members see which desks are taken, without names."),
+    )
+    # The number of the last domain event recorded for this space. Live clients compare it
+    # with the numbers on updates to notice one they missed.
+    event_seq = models.PositiveBigIntegerField(_("last event number"), default=0, editable=False)
 
     class Meta:
         ordering = ["country", "city", "name"]

@@ -52,3 +52,24 @@ def user_manages_space(*, user, space: Space) -> bool:
 def user_works_at_space(*, user, space: Space) -> bool:
     """Hosts and staff: check people in and out, see who holds what."""
     return spaces_staffed_by(user=user).filter(pk=space.pk).exists()
+
+
+def occupancy_view_for(*, user, space: Space, display_key: str = "") -> str | None:
+    """Which live view of `space` someone may watch: "named", "anonymous", or None.
+
+    People who work at the space see names. A display (room door, lobby) shows its space by
+    a live token, anonymously. Signed-in members see the anonymous view where the space
+    allows it.
+    """
+    from cowork.models import DisplayToken
+
+    if display_key:
+        live = DisplayToken.objects.filter(
+            key_hash=DisplayToken.hash(display_key), space=space, revoked_at__isnull=True
+        ).exists()
+        return "anonymous" if live else None
+    if not user.is_authenticated:
+        return None
+    if user_works_at_space(user=user, space=space):
+        return "named"
+    return "anonymous" if space.members_see_occupancy else None

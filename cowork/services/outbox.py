@@ -1,6 +1,7 @@
 """Recording domain events in the outbox, inside the caller's transaction."""
 
 from django.db import models, transaction
+from django.db.models import F
 
 from cowork import events
 from cowork.models import DomainEvent, Space
@@ -21,11 +22,18 @@ def domain_event_record(
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("domain_event_record() must run inside transaction.atomic().")
+    space_seq = None
+    if space is not None:
+        # The UPDATE locks the space's row until commit, so a space's numbers follow the
+        # commit order of its writes and never skip.
+        Space.objects.filter(pk=space.pk).update(event_seq=F("event_seq") + 1)
+        space_seq = Space.objects.filter(pk=space.pk).values_list("event_seq", flat=True).get()
     event = DomainEvent.objects.create(
         kind=kind,
         aggregate_type=aggregate._meta.model_name,
         aggregate_id=str(aggregate.pk),
         space=space,
+        space_seq=space_seq,
         payload=payload or {},
     )
     transaction.on_commit(events.relay_pending, robust=True)

@@ -1,0 +1,76 @@
+"""Turn relayed domain events into live updates and hand them to the channel layer.
+
+Subscribed to every domain event by RealtimeConfig.ready(). Each update is encoded here,
+once, in both variants (with names for hosts, without for everyone else); the hubs pass
+the text on unchanged. If the layer is unreachable the exception reaches the relay, which
+leaves the event unpublished for a later relay: nothing is lost.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.utils import timezone
+
+from cowork.models import DomainEvent, Resource, Space
+from cowork.selectors.occupancy import network_centre, resource_occupancy, space_figures
+from realtime import protocol
+from realtime.groups import network_group, space_group
+
+# Catch-up reads at most this many missed events; a client further behind resyncs.
+CATCH_UP_LIMIT = 200
+
+
+def space_update(event: DomainEvent, *, space: Space, now) -> dict:
+    """The layer message for one event of a space: the delta in both variants."""
+    named = anonymous = None
+    resource_id = event.payload.get("resource")
+    if resource_id is not None:
+        resource = Resource.objects.filter(pk=resource_id).first()
+        if resource is not None:
+            resource.space = space
+            named, anonymous = resource_occupancy(resource=resource, now=now)
+    figures = space_figures(space=space, now=now)
+    message = {
+        "type": "occupancy.update",
+        "seq": event.space_seq,
+        "named": protocol.encode(
+            protocol.delta(seq=event.space_seq, event=event.kind, resource=named, figures=figures)
+        ),
+        "anonymous": protocol.encode(
+            protocol.delta(
+                seq=event.space_seq, event=event.kind, resource=anonymous, figures=figures
+            )
+        ),
+    }
+    if event.kind == "display.revoked":
+        message["revoked_display"] = event.payload.get("display")
+    return message
+
+
+def publish_domain_event(event: DomainEvent) -> None:
+    """Relay subscriber: send the event's update to its space's group and the network's."""
+    if event.space_id is None or event.space_seq is None:
+        return
+    space = Space.objects.get(pk=event.space_id)
+    now = timezone.now()
+    layer = get_channel_layer()
+    async_to_sync(layer.group_send)(
+        space_group(space.pk), space_update(event, space=space, now=now)
+    )
+    text = protocol.encode(protocol.network_delta(network_centre(space=space, now=now)))
+    async_to_sync(layer.group_send)(
+        network_group(), {"type": "occupancy.update", "named": text, "anonymous": text}
+    )
+
+
+def space_updates_after(*, space_id: int, seq: int) -> list[dict]:
+    """Updates for the space's events after `seq`, for a hub that missed them."""
+    space = Space.objects.get(pk=space_id)
+    now = timezone.now()
+    events = DomainEvent.objects.filter(space_id=space_id, space_seq__gt=seq).order_by("space_seq")[
+        :CATCH_UP_LIMIT
+    ]
+    return [space_update(event, space=space, now=now) for event in events]
+
+
+def latest_seqs(space_ids: list[int]) -> dict[int, int]:
+    return dict(Space.objects.filter(pk__in=space_ids).values_list("pk", "event_seq"))

@@ -1,0 +1,172 @@
+"""The live occupancy socket through the real ASGI application."""
+
+import datetime
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from cowork.asgi import application
+from cowork.services.booking import booking_check_in, booking_create
+from cowork.services.displays import display_token_create, display_token_revoke
+from tests.factories import HostFactory, MemberFactory, ResourceFactory, SpaceFactory
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+
+
+def _cookie_headers(user):
+    client = Client()
+    client.force_login(user)
+    return [ORIGIN, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
+
+
+@database_sync_to_async
+def _centre():
+    space = SpaceFactory(time_zone="Asia/Baku")
+    desk = ResourceFactory(space=space, name="Desk 01", plan_x=10, plan_y=10)
+    host = HostFactory(space=space).user
+    member = MemberFactory().user
+    return space, desk, host, member
+
+
+async def _connect(space, headers, query=""):
+    communicator = WebsocketCommunicator(
+        application, f"/ws/spaces/{space.pk}/occupancy/{query}", headers=headers
+    )
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+@database_sync_to_async
+def _book_and_check_in(desk, member):
+    now = datetime.datetime.now(datetime.UTC)
+    local = now.astimezone(desk.space.zone)
+    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+    booking = booking_create(
+        resource=desk,
+        member=member,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        now=now,
+    )
+    booking_check_in(booking=booking, acting_user=member, now=now)
+    return booking
+
+
+async def _receive_type(communicator, kind, timeout=5):
+    while True:
+        message = await communicator.receive_json_from(timeout=timeout)
+        if message["type"] == kind:
+            return message
+
+
+async def test_host_gets_a_named_snapshot_then_deltas_in_order():
+    space, desk, host, member = await _centre()
+    await database_sync_to_async(_open_all_week)(space)
+    communicator, connected, _ = await _connect(
+        space, await database_sync_to_async(_cookie_headers)(host)
+    )
+    assert connected
+    snapshot = await _receive_type(communicator, "snapshot")
+    assert snapshot["seq"] == 0
+    assert [r["state"] for r in snapshot["resources"]] == ["free"]
+    await _book_and_check_in(desk, member)
+    booked = await _receive_type(communicator, "delta")
+    occupied = await _receive_type(communicator, "delta")
+    assert (booked["seq"], occupied["seq"]) == (1, 2)
+    assert booked["resource"]["state"] == "booked"
+    assert occupied["resource"]["state"] == "occupied"
+    assert occupied["resource"]["current"]["holder"] == member.get_full_name()
+    assert occupied["figures"]["head_count"] == 1
+    assert occupied["figures"]["visits_today"] == 1
+    await communicator.disconnect()
+
+
+async def test_member_sees_who_is_where_without_names():
+    space, desk, _host, member = await _centre()
+    await database_sync_to_async(_open_all_week)(space)
+    other = await database_sync_to_async(lambda: MemberFactory().user)()
+    communicator, connected, _ = await _connect(
+        space, await database_sync_to_async(_cookie_headers)(other)
+    )
+    assert connected
+    await _receive_type(communicator, "snapshot")
+    await _book_and_check_in(desk, member)
+    occupied = (
+        await _receive_type(communicator, "delta"),
+        await _receive_type(communicator, "delta"),
+    )[1]
+    assert occupied["resource"]["state"] == "occupied"
+    assert "holder" not in occupied["resource"]["current"]
+    await communicator.disconnect()
+
+
+async def test_host_of_another_organization_is_refused():
+    space, *_ = await _centre()
+    stranger = await database_sync_to_async(lambda: HostFactory().user)()
+    await database_sync_to_async(_private)(space)
+    _, connected, code = await _connect(
+        space, await database_sync_to_async(_cookie_headers)(stranger)
+    )
+    assert not connected and code == 4403
+
+
+async def test_anonymous_socket_and_foreign_origin_are_refused():
+    space, *_ = await _centre()
+    _, connected, code = await _connect(space, [ORIGIN])
+    assert not connected and code == 4401
+    _, connected, _ = await _connect(space, [(b"origin", b"https://evil.example")])
+    assert not connected
+
+
+async def test_display_token_works_until_revoked_and_revoking_closes_it():
+    space, _desk, host, _member = await _centre()
+    token, key = await database_sync_to_async(display_token_create)(
+        space=space, host=host, name="Lobby"
+    )
+    communicator, connected, _ = await _connect(space, [ORIGIN], f"?display={key}")
+    assert connected
+    snapshot = await _receive_type(communicator, "snapshot")
+    assert snapshot["resources"][0]["name"] == "Desk 01"
+    await database_sync_to_async(display_token_revoke)(token=token, host=host)
+    closed = await communicator.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4403}
+    _, connected, code = await _connect(space, [ORIGIN], f"?display={key}")
+    assert not connected and code == 4403
+    _, connected, code = await _connect(space, [ORIGIN], "?display=guessed-key")
+    assert not connected and code == 4403
+
+
+async def test_client_that_sees_a_gap_asks_and_gets_a_fresh_snapshot():
+    space, desk, host, member = await _centre()
+    await database_sync_to_async(_open_all_week)(space)
+    communicator, _connected, _ = await _connect(
+        space, await database_sync_to_async(_cookie_headers)(host)
+    )
+    await _receive_type(communicator, "snapshot")
+    await _book_and_check_in(desk, member)
+    await communicator.send_json_to({"type": "resync"})
+    snapshot = await _receive_type(communicator, "snapshot")
+    assert snapshot["seq"] == 2
+    assert snapshot["resources"][0]["state"] == "occupied"
+    await communicator.send_json_to({"type": "ping", "id": 3})
+    assert (await _receive_type(communicator, "pong"))["id"] == 3
+    await communicator.disconnect()
+
+
+def _open_all_week(space):
+    from cowork.models import OpeningHours
+
+    OpeningHours.objects.filter(space=space).delete()
+    for weekday in range(7):
+        OpeningHours.objects.create(
+            space=space, weekday=weekday, opens=datetime.time(0), closes=datetime.time(23, 45)
+        )
+
+
+def _private(space):
+    space.members_see_occupancy = False
+    space.save(update_fields=["members_see_occupancy"])
