@@ -145,6 +145,10 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# How often each web process relays the outbox and catches up updates its sockets missed
+# (published by another process on the in-memory layer, or held back by a Redis outage).
+LIVE_CATCH_UP_SECONDS = env.float("LIVE_CATCH_UP_SECONDS", default=2.0)
+
 # --- Task queue -------------------------------------------------------------------------
 
 # The ORM broker keeps tasks in the same database as the rows that caused them, so a

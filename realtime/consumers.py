@@ -73,6 +73,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
     ready = False
     group: str | None = None
     display_id: int | None = None
+    # An alias with no layer behind it: these sockets hear updates from the hub only, so
+    # they need no channel of their own, and a Redis outage cannot break them.
+    channel_layer_alias = "hub-only"
 
     async def send_encoded(self, text: str) -> None:
         await self.send(text_data=text)

@@ -18,13 +18,13 @@ import time
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.utils import timezone
 
 from realtime import protocol
 
 logger = logging.getLogger(__name__)
 
-RELAY_SECONDS = 2.0
 # channels_redis forgets group members after a day; renew well before.
 RESUBSCRIBE_SECONDS = 3600.0
 RETRY_SECONDS = (0.5, 1, 2, 4, 8)
@@ -171,7 +171,7 @@ class Hub:
 
         last_heartbeat = time.monotonic()
         while self.rooms:
-            await asyncio.sleep(RELAY_SECONDS)
+            await asyncio.sleep(settings.LIVE_CATCH_UP_SECONDS)
             try:
                 await database_sync_to_async(relay_pending)()
                 await self._catch_up()

@@ -5,26 +5,22 @@ skipped with one message; in CI they fail instead, so CI never turns a missing b
 into a green run of skips.
 """
 
-import collections
 import io
 import os
-import queue
 import re
 import shutil
 import subprocess
 import sys
-import threading
-import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.servers import DaphneServer, server_environment
 
 HERE = Path(__file__).resolve().parent
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -50,10 +46,6 @@ PHONE = {
 }
 # Loopback answers in milliseconds; a step that takes longer is stuck, not slow.
 STEP_TIMEOUT_MS = 10_000
-
-SERVER_START_TIMEOUT = 30
-DAPHNE = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", "cowork.asgi:application"]
-LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
 
 FAILED_CALL = pytest.StashKey[bool]()
 SERVER = pytest.StashKey["DaphneServer"]()
@@ -247,104 +239,6 @@ def _describe_violations(url: str, violations: list[dict]) -> str:
 # --- Server -----------------------------------------------------------------------------
 
 
-class DaphneServer:
-    """cowork served by daphne in a child process, on a port the OS picked."""
-
-    def __init__(self, env: dict[str, str]):
-        self._process = subprocess.Popen(
-            DAPHNE,
-            cwd=django_settings.BASE_DIR,
-            env=env,
-            # daphne logs to stderr and writes its access log to stdout; one pipe keeps
-            # both in order for the failure report.
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            encoding="utf-8",
-            errors="replace",
-        )
-        self._output: collections.deque[str] = collections.deque(maxlen=300)
-        self._lines_until_listening: queue.Queue[str | None] = queue.Queue()
-        self._listening = threading.Event()
-        self._drainer = threading.Thread(target=self._drain, name="daphne-output", daemon=True)
-        self._drainer.start()
-        self.url = self._wait_until_listening()
-
-    def _drain(self) -> None:
-        # Read to the end whatever happens: a full pipe would stall the server mid-request.
-        for line in self._process.stdout:
-            self._output.append(line)
-            if not self._listening.is_set():
-                self._lines_until_listening.put(line)
-        self._lines_until_listening.put(None)
-
-    def _wait_until_listening(self) -> str:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while (remaining := deadline - time.monotonic()) > 0:
-            try:
-                line = self._lines_until_listening.get(timeout=remaining)
-            except queue.Empty:
-                break
-            if line is None:
-                code = self._process.wait(timeout=10)
-                pytest.fail(f"daphne exited with code {code} before listening:\n{self.output()}")
-            if match := LISTENING.search(line):
-                self._listening.set()
-                return f"http://127.0.0.1:{match.group(1)}"
-        self.stop()
-        pytest.fail(f"daphne did not listen within {SERVER_START_TIMEOUT} s:\n{self.output()}")
-
-    def output(self) -> str:
-        return "".join(self._output)
-
-    def stop(self) -> None:
-        if self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._drainer.join(timeout=5)
-
-
-def _test_database_url(database: dict) -> str:
-    """DATABASE_URL for the database this connection uses: the one pytest-django created."""
-    user = quote(database["USER"] or "", safe="")
-    password = quote(database["PASSWORD"] or "", safe="")
-    credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
-    host = database["HOST"] or ""
-    host = f"[{host}]" if ":" in host else quote(host, safe="")
-    port = f":{database['PORT']}" if database["PORT"] else ""
-    options = {
-        key: value
-        for key, value in (database.get("OPTIONS") or {}).items()
-        if isinstance(value, str | int)
-    }
-    query = f"?{urlencode(options)}" if options else ""
-    return f"postgres://{credentials}{host}{port}/{quote(database['NAME'], safe='')}{query}"
-
-
-def _server_environment(static_root: Path | None) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cowork.settings",
-        # Plain HTTP on loopback: no redirect to HTTPS, and cookies that travel without it.
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "PYTHONUNBUFFERED": "1",
-    }
-    # Only this process needs the exemption; the server keeps Django's check, as in production.
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    if django_settings.EMBEDDED:
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(connection.settings_dict["NAME"])
-    else:
-        env["DATABASE_URL"] = _test_database_url(connection.settings_dict)
-        env["STATIC_ROOT"] = str(static_root)
-    return env
-
-
 @pytest.fixture(scope="package")
 def collected_static(tmp_path_factory) -> Path | None:
     """On the PostgreSQL lane the server serves hashed names from a manifest, as in production."""
@@ -375,7 +269,7 @@ def live_server_url(transactional_db, collected_static, request) -> Iterator[str
     no server-side state outlives the test that made it, and the server is gone before
     the flush and before pytest-django drops the test database.
     """
-    server = DaphneServer(_server_environment(collected_static))
+    server = DaphneServer(server_environment(static_root=collected_static))
     request.node.stash[SERVER] = server
     try:
         yield server.url

@@ -1,0 +1,197 @@
+"""Servers the tests start for real: cowork under daphne, and a Redis of their own.
+
+Each listens on a port chosen at run time on 127.0.0.1 and is stopped by the test that
+started it; nothing else on the machine is touched.
+"""
+
+import collections
+import os
+import queue
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+SERVER_START_TIMEOUT = 30
+DAPHNE = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", "cowork.asgi:application"]
+LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+class DaphneServer:
+    """cowork served by daphne in a child process, on a port the OS picked."""
+
+    def __init__(self, env: dict[str, str]):
+        self._process = subprocess.Popen(
+            DAPHNE,
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            # daphne logs to stderr and writes its access log to stdout; one pipe keeps
+            # both in order for the failure report.
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            encoding="utf-8",
+            errors="replace",
+        )
+        self._output: collections.deque[str] = collections.deque(maxlen=300)
+        self._lines_until_listening: queue.Queue[str | None] = queue.Queue()
+        self._listening = threading.Event()
+        self._drainer = threading.Thread(target=self._drain, name="daphne-output", daemon=True)
+        self._drainer.start()
+        self.url = self._wait_until_listening()
+
+    def _drain(self) -> None:
+        # Read to the end whatever happens: a full pipe would stall the server mid-request.
+        for line in self._process.stdout:
+            self._output.append(line)
+            if not self._listening.is_set():
+                self._lines_until_listening.put(line)
+        self._lines_until_listening.put(None)
+
+    def _wait_until_listening(self) -> str:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                line = self._lines_until_listening.get(timeout=remaining)
+            except queue.Empty:
+                break
+            if line is None:
+                code = self._process.wait(timeout=10)
+                pytest.fail(f"daphne exited with code {code} before listening:\n{self.output()}")
+            if match := LISTENING.search(line):
+                self._listening.set()
+                return f"http://127.0.0.1:{match.group(1)}"
+        self.stop()
+        pytest.fail(f"daphne did not listen within {SERVER_START_TIMEOUT} s:\n{self.output()}")
+
+    def output(self) -> str:
+        return "".join(self._output)
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._drainer.join(timeout=5)
+
+
+def test_database_url(database: dict) -> str:
+    """DATABASE_URL for the database this connection uses: the one pytest-django created."""
+    user = quote(database["USER"] or "", safe="")
+    password = quote(database["PASSWORD"] or "", safe="")
+    credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    host = database["HOST"] or ""
+    host = f"[{host}]" if ":" in host else quote(host, safe="")
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    options = {
+        key: value
+        for key, value in (database.get("OPTIONS") or {}).items()
+        if isinstance(value, str | int)
+    }
+    query = f"?{urlencode(options)}" if options else ""
+    return f"postgres://{credentials}{host}{port}/{quote(database['NAME'], safe='')}{query}"
+
+
+def server_environment(*, static_root: Path | None = None, **extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cowork.settings",
+        # Plain HTTP on loopback: no redirect to HTTPS, and cookies that travel without it.
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "PYTHONUNBUFFERED": "1",
+    }
+    # Only this process needs the exemption; the server keeps Django's check, as in production.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    if django_settings.EMBEDDED:
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(connection.settings_dict["NAME"])
+    else:
+        env["DATABASE_URL"] = test_database_url(connection.settings_dict)
+        if static_root is not None:
+            env["STATIC_ROOT"] = str(static_root)
+    env.update(extra)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A Redis of the test's own on a free port, which the test may stop and start again.
+
+    Tests that take Redis away must not touch the machine's shared Redis.
+    """
+
+    def __init__(self, binary: str):
+        self.binary = binary
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._process: subprocess.Popen | None = None
+        self.start()
+
+    def start(self) -> None:
+        self._process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        pytest.fail(f"redis-server did not answer on port {self.port}")
+
+    def stop(self) -> None:
+        if self._process and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+
+def redis_binary() -> str:
+    """redis-server's path; outside CI a machine without it skips, in CI it fails."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        message = "redis-server not found: the multi-process tests need one of their own"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message + " (apt-get install redis-server)")
+    return binary
