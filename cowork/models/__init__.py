@@ -6,7 +6,15 @@ from cowork.models.bookings import (
     Series,
 )
 from cowork.models.displays import DisplayToken
-from cowork.models.events import Event
+from cowork.models.events import (
+    Attendance,
+    DonorAccess,
+    Event,
+    EventSession,
+    Registration,
+    RegistrationStatus,
+    Tag,
+)
 from cowork.models.outbox import DomainEvent
 from cowork.models.people import Member, Participant, SpaceRole
 from cowork.models.resources import Resource
@@ -15,19 +23,25 @@ from cowork.models.spaces import Closure, OpeningHours, Organization, ServicePri
 __all__ = [
     "ACTIVE_STATUSES",
     "ApiToken",
+    "Attendance",
     "Booking",
     "BookingStatus",
     "Closure",
     "DisplayToken",
     "DomainEvent",
+    "DonorAccess",
     "Event",
+    "EventSession",
     "Member",
     "OpeningHours",
     "Organization",
     "Participant",
+    "Registration",
+    "RegistrationStatus",
     "Resource",
     "Series",
     "ServicePrice",
     "Space",
     "SpaceRole",
+    "Tag",
 ]

@@ -1,16 +1,65 @@
-"""Events a centre runs: round-tables, trainings, courses and the like."""
+"""Events a centre runs — round-tables, trainings, courses — with registration and attendance."""
 
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cowork.models.bookings import Booking
+from cowork.models.people import Participant
 from cowork.models.resources import Resource
 from cowork.models.spaces import Space
 
 
+class Tag(models.Model):
+    """A project or donor that funds events; donors' reports are limited to their tags."""
+
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("Project")
+        DONOR = "donor", _("Donor")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="tag_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class DonorAccess(models.Model):
+    """A read-only donor account sees reports of events carrying these tags, nothing else."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="donor_access",
+        verbose_name=_("user"),
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", verbose_name=_("tag"))
+
+    class Meta:
+        verbose_name = _("donor access")
+        verbose_name_plural = _("donor access")
+        constraints = [models.UniqueConstraint(fields=["user", "tag"], name="donor_access_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.tag}"
+
+
 class Event(models.Model):
+    """One event, held in one room in one or more sessions (a course has several)."""
+
     class Kind(models.TextChoices):
         ROUND_TABLE = "round_table", _("Round-table")
         TRAINING = "training", _("Training")
@@ -19,6 +68,10 @@ class Event(models.Model):
         FORUM = "forum", _("Forum")
         CONSULTATION = "consultation", _("Consultation")
         CONTEST = "contest", _("Contest")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
     space = models.ForeignKey(
         Space, on_delete=models.CASCADE, related_name="events", verbose_name=_("space")
@@ -33,10 +86,29 @@ class Event(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # Titles and descriptions in other languages: {"ru": {"title": …, "description": …}}.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
     is_public = models.BooleanField(_("public"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    registrations_need_approval = models.BooleanField(
+        _("registrations need approval"), default=False
+    )
+    organizer_name = models.CharField(_("organizer"), max_length=200, blank=True)
+    organizer_phone = models.CharField(_("organizer's phone"), max_length=16, blank=True)
+    organizer_email = models.EmailField(_("organizer's e-mail"), blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="events", verbose_name=_("tags"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sequence = models.PositiveIntegerField(_("sequence"), default=0)
 
     class Meta:
         ordering = ["starts_at"]
@@ -51,6 +123,12 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def title_in(self, language: str) -> str:
+        return (self.translations.get(language) or {}).get("title") or self.title
+
+    def description_in(self, language: str) -> str:
+        return (self.translations.get(language) or {}).get("description") or self.description
 
     def clean(self):
         errors = {}
@@ -69,3 +147,130 @@ class Event(models.Model):
                 }
         if errors:
             raise ValidationError(errors)
+
+
+class EventSession(models.Model):
+    """One meeting of an event, holding the room through a booking of its own."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    booking = models.OneToOneField(
+        Booking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="event_session",
+        verbose_name=_("room booking"),
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self):
+        return f"{self.event} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    PENDING = "pending", _("Awaiting approval")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Registration(models.Model):
+    """A person's place at an event, or on its waitlist. One per person (phone) and event."""
+
+    Status = RegistrationStatus
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("participant"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=RegistrationStatus.choices)
+    organization_type = models.CharField(_("organization type"), max_length=60, blank=True)
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+        help_text=_("The host who registered the person, if not themselves."),
+    )
+    # The cancellation link's secret; only its hash is kept.
+    cancel_key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    promoted_at = models.DateTimeField(_("promoted from the waitlist at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "created_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "participant"], name="registration_once_per_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} · {self.event} ({self.status})"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(24)
+
+
+class Attendance(models.Model):
+    """Someone was there, at one session."""
+
+    class Method(models.TextChoices):
+        HOST = "host", _("Marked by a host")
+        QR = "qr", _("Scanned the event's QR code")
+        WALK_IN = "walk_in", _("Walk-in")
+
+    session = models.ForeignKey(
+        EventSession,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("session"),
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("participant"),
+    )
+    method = models.CharField(_("how"), max_length=8, choices=Method.choices)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "at"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="attendance_once_per_session"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} @ {self.session}"

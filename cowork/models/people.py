@@ -144,6 +144,7 @@ class Participant(Demographics):
 
     name = models.CharField(_("name"), max_length=200)
     phone = PhoneNumberField(_("phone"), unique=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=_language_choices, default="en"
     )

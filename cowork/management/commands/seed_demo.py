@@ -27,6 +27,7 @@ from cowork.models import (
     Space,
     SpaceRole,
 )
+from cowork.services.events import event_create
 
 DEMO_PASSWORDS = {
     "admin": "cowork-admin",
@@ -191,8 +192,8 @@ class Command(BaseCommand):
             for network, centre in progress:
                 progress.set_postfix_str(centre.city)
                 spaces[centre.city] = self._centre(network, centre)
-            self._people(spaces)
-            self._round_table(spaces["Ganja"])
+            people = self._people(spaces)
+            self._round_table(spaces["Ganja"], people["host.ganja"])
         self.stdout.write(
             self.style.SUCCESS(f"Demo network ready: {Space.objects.count()} centres.")
         )
@@ -304,7 +305,7 @@ class Command(BaseCommand):
         )
         return user
 
-    def _people(self, spaces: dict[str, Space]) -> None:
+    def _people(self, spaces: dict[str, Space]) -> dict:
         self._user(
             "admin",
             first="Leyla",
@@ -336,7 +337,7 @@ class Command(BaseCommand):
         SpaceRole.objects.update_or_create(
             user=ganja_host, space=spaces["Ganja"], defaults={"role": SpaceRole.Role.HOST}
         )
-        self._user(
+        member = self._user(
             "member",
             first="Dmytro",
             last="Shevchuk",
@@ -344,25 +345,32 @@ class Command(BaseCommand):
             language="uk",
             organization=self._organization(UKRAINE.organization, "UA"),
         )
+        return {"host": host, "host.ganja": ganja_host, "member": member}
 
-    def _round_table(self, space: Space) -> None:
-        """One round-table next Thursday at 11:00 in Ganja, local time."""
+    def _round_table(self, space: Space, host) -> None:
+        """One round-table next Thursday at 11:00 in Ganja, local time, once."""
+        title = "Round-table on e-government services"
+        if Event.objects.filter(space=space, title=title).exists():
+            return
         zone = zoneinfo.ZoneInfo(space.time_zone)
         today = timezone.now().astimezone(zone).date()
         day = today + datetime.timedelta(days=(3 - today.weekday()) % 7 or 7)
         starts_at = datetime.datetime.combine(day, datetime.time(11, 0), tzinfo=zone)
         room = space.resources.get(kind=Resource.Kind.ROOM, name="Meeting room")
-        Event.objects.update_or_create(
+        event_create(
             space=space,
-            title="Round-table on e-government services",
-            defaults={
-                "room": room,
-                "kind": Event.Kind.ROUND_TABLE,
-                "description": (
-                    "How residents of Ganja use ASAN and e-gov services, and what is missing."
-                ),
-                "starts_at": starts_at,
-                "ends_at": starts_at + datetime.timedelta(hours=2),
-                "capacity": room.capacity,
+            room=room,
+            host=host,
+            kind=Event.Kind.ROUND_TABLE,
+            title=title,
+            description=(
+                "How residents of Ganja use ASAN and e-gov services, and what is missing."
+            ),
+            translations={
+                "az": {"title": "E-hökumət xidmətləri üzrə dəyirmi masa"},
+                "ru": {"title": "Круглый стол об электронных госуслугах"},
             },
+            sessions=[(starts_at, starts_at + datetime.timedelta(hours=2))],
+            capacity=room.capacity,
+            organizer_name="Ganja Women and Youth Centre",
         )

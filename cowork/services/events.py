@@ -1,0 +1,472 @@
+"""Writes of events: create and cancel them, register people, keep the waitlist, mark who came.
+
+An event holds its room through the booking engine, one booking per session, so it can
+never collide with another use of the room. Registration takes the event's row lock, so
+places are counted exactly under concurrency and the waitlist keeps its order.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cowork.booking_rules import require_aware
+from cowork.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
+from cowork.models import (
+    Attendance,
+    Event,
+    EventSession,
+    Participant,
+    Registration,
+    RegistrationStatus,
+    Resource,
+    Space,
+    Tag,
+)
+from cowork.models.people import AgeBand, Disability, Gender
+from cowork.phones import phone_to_e164
+from cowork.selectors.access import user_works_at_space
+from cowork.services.booking import booking_cancel, booking_create
+from cowork.services.outbox import domain_event_record
+
+# Registrations that hold a place, and those that wait for one.
+HOLDING = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+
+
+def _require_staff(user, space: Space) -> None:
+    if not user_works_at_space(user=user, space=space):
+        raise NotAllowed(_("Only the centre's hosts and staff manage its events."))
+
+
+def _record(kind: str, aggregate, event: Event, **payload) -> None:
+    domain_event_record(
+        kind=kind, aggregate=aggregate, space=event.space, payload={"event": event.pk, **payload}
+    )
+
+
+def event_create(
+    *,
+    space: Space,
+    room: Resource,
+    host,
+    kind: str,
+    title: str,
+    sessions: list[tuple[datetime.datetime, datetime.datetime]],
+    capacity: int,
+    description: str = "",
+    translations: dict | None = None,
+    is_public: bool = True,
+    registration_opens_at: datetime.datetime | None = None,
+    registration_closes_at: datetime.datetime | None = None,
+    registrations_need_approval: bool = False,
+    organizer_name: str = "",
+    organizer_phone: str = "",
+    organizer_email: str = "",
+    tags: list[Tag] = (),
+    now: datetime.datetime | None = None,
+) -> Event:
+    """Create an event and book its room for every session: all of them, or nothing.
+
+    A booking refusal (the room taken, outside hours) comes back as raised by the booking
+    engine, naming the session's slot.
+    """
+    _require_staff(host, space)
+    if room.space_id != space.pk or room.kind != Resource.Kind.ROOM:
+        raise InvalidInput(_("Choose a room of this centre."), code="bad_room")
+    if kind not in Event.Kind.values:
+        raise InvalidInput(_("Unknown kind of event."), code="bad_kind")
+    if not title.strip():
+        raise InvalidInput(_("Give the event a title."), code="no_title")
+    if not sessions:
+        raise InvalidInput(_("An event needs at least one session."), code="no_sessions")
+    if capacity < 1 or capacity > room.capacity:
+        raise RuleViolation(
+            _("%(room)s seats %(seats)d; the event cannot take more.")
+            % {"room": room.name, "seats": room.capacity},
+            code="capacity_above_room",
+            details={"room_capacity": room.capacity},
+        )
+    for start, end in sessions:
+        require_aware(start, field="starts_at")
+        require_aware(end, field="ends_at")
+    for moment, field in (
+        (registration_opens_at, "registration_opens_at"),
+        (registration_closes_at, "registration_closes_at"),
+    ):
+        if moment is not None:
+            require_aware(moment, field=field)
+    phone = phone_to_e164(organizer_phone) if organizer_phone.strip() else ""
+    ordered = sorted(sessions)
+    with transaction.atomic():
+        event = Event.objects.create(
+            space=space,
+            room=room,
+            kind=kind,
+            title=title.strip()[:200],
+            description=description,
+            translations=translations or {},
+            starts_at=ordered[0][0],
+            ends_at=ordered[-1][1],
+            capacity=capacity,
+            is_public=is_public,
+            registration_opens_at=registration_opens_at,
+            registration_closes_at=registration_closes_at,
+            registrations_need_approval=registrations_need_approval,
+            organizer_name=organizer_name,
+            organizer_phone=phone,
+            organizer_email=organizer_email,
+            created_by=host,
+        )
+        event.tags.set(tags)
+        for start, end in ordered:
+            booking = booking_create(
+                resource=room,
+                member=host,
+                starts_at=start,
+                ends_at=end,
+                purpose=event.title,
+                acting_user=host,
+                now=now,
+            )
+            EventSession.objects.create(event=event, starts_at=start, ends_at=end, booking=booking)
+        _record("event.created", event, event, sessions=len(ordered))
+    return event
+
+
+def event_cancel(*, event: Event, host, reason: str) -> Event:
+    """Cancel the event, free its room, and let the registrants hear of it (event.cancelled)."""
+    _require_staff(host, event.space)
+    if not reason.strip():
+        raise InvalidInput(_("Say why the event is cancelled."), code="reason_required")
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.status == Event.Status.CANCELLED:
+            raise RuleViolation(_("The event is already cancelled."), code="wrong_status")
+        event.status = Event.Status.CANCELLED
+        event.sequence += 1
+        event.save(update_fields=["status", "sequence"])
+        for session in event.sessions.select_related("booking"):
+            if session.booking and session.booking.is_active:
+                booking_cancel(booking=session.booking, acting_user=host, reason=reason)
+        _record("event.cancelled", event, event, reason=reason.strip())
+    return event
+
+
+@dataclass(frozen=True)
+class Demographics:
+    gender: str = ""
+    age_band: str = ""
+    disability: str = ""
+    consent: bool = False
+
+    def validate(self) -> None:
+        for value, choices, field in (
+            (self.gender, Gender.values, "gender"),
+            (self.age_band, AgeBand.values, "age_band"),
+            (self.disability, Disability.values, "disability"),
+        ):
+            if value and value not in choices:
+                raise InvalidInput(
+                    _("Unknown answer for %(field)s.") % {"field": field},
+                    code="bad_demographics",
+                    details={"field": field},
+                )
+        if (self.gender or self.age_band or self.disability) and not self.consent:
+            raise InvalidInput(
+                _("These answers are kept only with your consent; tick the consent box."),
+                code="demographics_without_consent",
+            )
+
+
+def _registration_window(event: Event, now) -> None:
+    if event.status != Event.Status.SCHEDULED:
+        raise RuleViolation(_("The event is cancelled."), code="event_cancelled")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise RuleViolation(_("Registration has not opened yet."), code="registration_not_open")
+    closes = event.registration_closes_at or event.starts_at
+    if now >= closes:
+        raise RuleViolation(_("Registration is closed."), code="registration_closed")
+
+
+def _participant_for(*, name, phone, language, email, demographics: Demographics, now):
+    participant, _created = Participant.objects.select_for_update().get_or_create(
+        phone=phone, defaults={"name": name, "language": language, "email": email}
+    )
+    changed = []
+    if language and participant.language != language:
+        participant.language, changed = language, [*changed, "language"]
+    if email and participant.email != email:
+        participant.email, changed = email, [*changed, "email"]
+    if demographics.consent:
+        participant.gender = demographics.gender
+        participant.age_band = demographics.age_band
+        participant.disability = demographics.disability
+        participant.demographics_consent_at = now
+        changed += ["gender", "age_band", "disability", "demographics_consent_at"]
+    if changed:
+        participant.save(update_fields=changed)
+    return participant
+
+
+def registration_create(
+    *,
+    event: Event,
+    name: str,
+    phone: str,
+    language: str = "",
+    email: str = "",
+    demographics: Demographics = Demographics(),
+    organization_type: str = "",
+    accessibility_needs: str = "",
+    registered_by=None,
+    walk_in: bool = False,
+    now: datetime.datetime | None = None,
+) -> tuple[Registration, str]:
+    """Register someone by name and phone; return the registration and its cancel key.
+
+    Confirmed while places last (or awaiting approval where the event wants it), then
+    waitlisted in order. A phone registers once per event: a second try is a Conflict,
+    unless the first was cancelled, when it takes its place in the queue again. Hosts
+    registering people on their behalf may do so after registration closed (walk-ins).
+    """
+    now = now or timezone.now()
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput(_("Enter your name."), code="no_name")
+    from django.core.exceptions import ValidationError
+
+    try:
+        phone = phone_to_e164(phone)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], code="bad_phone") from exc
+    demographics.validate()
+    by_host = registered_by is not None
+    if by_host:
+        _require_staff(registered_by, event.space)
+    key = Registration.new_key()
+    with transaction.atomic():
+        event = Event.objects.select_for_update().select_related("space").get(pk=event.pk)
+        if not (by_host and walk_in):
+            _registration_window(event, now)
+        if not event.is_public and not by_host:
+            raise NotFound(_("No such event."))
+        participant = _participant_for(
+            name=name[:200],
+            phone=phone,
+            language=language,
+            email=email,
+            demographics=demographics,
+            now=now,
+        )
+        existing = Registration.objects.filter(event=event, participant=participant).first()
+        if existing and existing.status != RegistrationStatus.CANCELLED:
+            raise Conflict(
+                _("This phone number is already registered for this event."),
+                code="already_registered",
+                details={"status": existing.status},
+            )
+        holding = event.registrations.filter(status__in=HOLDING).count()
+        if walk_in or holding < event.capacity:
+            status = (
+                RegistrationStatus.PENDING
+                if event.registrations_need_approval and not by_host
+                else RegistrationStatus.CONFIRMED
+            )
+        else:
+            status = RegistrationStatus.WAITLISTED
+        registration = existing or Registration(event=event, participant=participant)
+        registration.status = status
+        registration.organization_type = organization_type[:60]
+        registration.accessibility_needs = accessibility_needs[:300]
+        registration.registered_by = registered_by
+        registration.cancel_key_hash = Registration.hash(key)
+        registration.cancelled_at = None
+        if existing:
+            # Back of the queue: the order is the time of (re-)registering.
+            registration.created_at = now
+        registration.save()
+        _record(f"registration.{status}", registration, event, registration=registration.pk)
+    return registration, key
+
+
+def _promote_next(event: Event, now) -> Registration | None:
+    waiting = (
+        event.registrations.filter(status=RegistrationStatus.WAITLISTED)
+        .order_by("created_at", "id")
+        .first()
+    )
+    if waiting is None:
+        return None
+    waiting.status = RegistrationStatus.CONFIRMED
+    waiting.promoted_at = now
+    waiting.save(update_fields=["status", "promoted_at"])
+    _record("registration.promoted", waiting, event, registration=waiting.pk)
+    return waiting
+
+
+def registration_cancel(
+    *, registration: Registration, acting_user=None, key: str = "", now=None
+) -> Registration:
+    """Cancel by the link's key, or as a host; the first on the waitlist takes the place."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = (
+            Event.objects.select_for_update().select_related("space").get(pk=registration.event_id)
+        )
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if acting_user is not None:
+            _require_staff(acting_user, event.space)
+        elif not key or Registration.hash(key) != registration.cancel_key_hash:
+            raise NotFound(_("No such registration."))
+        if registration.status == RegistrationStatus.CANCELLED:
+            raise RuleViolation(_("This registration is already cancelled."), code="wrong_status")
+        held_a_place = registration.status in HOLDING
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        _record("registration.cancelled", registration, event, registration=registration.pk)
+        if held_a_place and event.starts_at > now:
+            _promote_next(event, now)
+    return registration
+
+
+def registration_for_key(*, key: str) -> Registration:
+    """The registration a cancellation link names; a wrong key reads like a missing one."""
+    registration = (
+        Registration.objects.select_related("event__space", "participant")
+        .filter(cancel_key_hash=Registration.hash(key or ""))
+        .first()
+    )
+    if registration is None:
+        raise NotFound(_("No such registration."))
+    return registration
+
+
+def registration_approve(*, registration: Registration, host, now=None) -> Registration:
+    """Approve a pending registration: confirmed while places last, else waitlisted."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = (
+            Event.objects.select_for_update().select_related("space").get(pk=registration.event_id)
+        )
+        _require_staff(host, event.space)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != RegistrationStatus.PENDING:
+            raise RuleViolation(
+                _("Only registrations awaiting approval can be approved."), code="wrong_status"
+            )
+        confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+        registration.status = (
+            RegistrationStatus.CONFIRMED
+            if confirmed < event.capacity
+            else RegistrationStatus.WAITLISTED
+        )
+        registration.save(update_fields=["status"])
+        _record(
+            f"registration.{registration.status}", registration, event, registration=registration.pk
+        )
+    return registration
+
+
+def attendance_mark(
+    *, session: EventSession, participant: Participant, host, method=Attendance.Method.HOST
+) -> Attendance:
+    """Mark that someone came to a session; marking twice changes nothing."""
+    event = session.event
+    if host is not None:
+        _require_staff(host, event.space)
+    with transaction.atomic():
+        attendance, created = Attendance.objects.get_or_create(
+            session=session,
+            participant=participant,
+            defaults={"method": method, "marked_by": host},
+        )
+        if created:
+            _record("attendance.marked", attendance, event, session=session.pk)
+    return attendance
+
+
+def attendance_unmark(*, session: EventSession, participant: Participant, host) -> None:
+    _require_staff(host, session.event.space)
+    with transaction.atomic():
+        deleted, _rows = Attendance.objects.filter(
+            session=session, participant=participant
+        ).delete()
+        if deleted:
+            _record("attendance.unmarked", session, session.event, session=session.pk)
+
+
+def walk_in_add(
+    *,
+    session: EventSession,
+    name: str,
+    phone: str,
+    host,
+    language: str = "",
+    demographics: Demographics = Demographics(),
+) -> Attendance:
+    """Someone came without registering: register them on the spot and mark them present."""
+    event = session.event
+    existing = Participant.objects.filter(phone=_normalised(phone)).first()
+    registration = (
+        Registration.objects.filter(event=event, participant=existing).first() if existing else None
+    )
+    if registration is None or registration.status == RegistrationStatus.CANCELLED:
+        registration, _key = registration_create(
+            event=event,
+            name=name,
+            phone=phone,
+            language=language,
+            demographics=demographics,
+            registered_by=host,
+            walk_in=True,
+        )
+    return attendance_mark(
+        session=session,
+        participant=registration.participant,
+        host=host,
+        method=Attendance.Method.WALK_IN,
+    )
+
+
+def _normalised(phone: str) -> str:
+    from django.core.exceptions import ValidationError
+
+    try:
+        return phone_to_e164(phone)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], code="bad_phone") from exc
+
+
+def attendance_check_in_by_qr(*, event: Event, phone: str, now=None) -> Attendance:
+    """A participant scanned the event's QR code and gave their phone: mark today's session.
+
+    Only registered people (confirmed) are marked; the session must be under way or about
+    to start (30 minutes before to its end).
+    """
+    now = now or timezone.now()
+    participant = Participant.objects.filter(phone=_normalised(phone)).first()
+    registration = (
+        Registration.objects.filter(
+            event=event, participant=participant, status=RegistrationStatus.CONFIRMED
+        ).first()
+        if participant
+        else None
+    )
+    if registration is None:
+        raise NotFound(
+            _("We could not find a confirmed registration for this phone; ask the host."),
+            code="not_registered",
+        )
+    session = (
+        event.sessions.filter(starts_at__lte=now + datetime.timedelta(minutes=30), ends_at__gt=now)
+        .order_by("starts_at")
+        .first()
+    )
+    if session is None:
+        raise RuleViolation(_("No session of this event is under way now."), code="no_session_now")
+    return attendance_mark(
+        session=session, participant=participant, host=None, method=Attendance.Method.QR
+    )
