@@ -14,18 +14,25 @@ from django.utils.translation import gettext_lazy as _
 
 from cowork.models import (
     ApiToken,
+    Attendance,
     Booking,
     Closure,
+    DisplayToken,
     DomainEvent,
+    DonorAccess,
+    Event,
+    EventSession,
     Member,
     OpeningHours,
     Organization,
     Participant,
+    Registration,
     Resource,
     Series,
     ServicePrice,
     Space,
     SpaceRole,
+    Tag,
 )
 from cowork.selectors.access import (
     organizations_managed_by,
@@ -313,6 +320,98 @@ class ApiTokenAdmin(NetworkAdminOnly, admin.ModelAdmin):
     list_filter = ["revoked_at"]
     search_fields = ["prefix", "name", "user__username"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+
+
+class EventSessionInline(admin.TabularInline):
+    model = EventSession
+    extra = 0
+    fields = ["starts_at", "ends_at", "booking"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        # Sessions book their room; they are made with the event, by its service.
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(ScopedToSpaces, admin.ModelAdmin):
+    """Hosts read and tidy events here; creating one books rooms, so it is done on the
+    event pages, whose service checks the booking rules."""
+
+    list_display = ["title", "kind", "space", "starts_at", "capacity", "status"]
+    list_filter = ["kind", "status", "space__country", "space", "tags"]
+    search_fields = ["title", "description", "organizer_name"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["space"]
+    inlines = [EventSessionInline]
+    readonly_fields = ["space", "room", "starts_at", "ends_at", "status", "sequence", "created_by"]
+    filter_horizontal = ["tags"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ScopedToSpaces, admin.ModelAdmin):
+    space_path = "event__space"
+    list_display = ["participant", "event", "status", "created_at"]
+    list_filter = ["status", "event__space"]
+    search_fields = ["participant__name", "event__title"]
+    list_select_related = ["participant", "event"]
+    readonly_fields = [f.name for f in Registration._meta.fields if f.name != "accessibility_needs"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ScopedToSpaces, admin.ModelAdmin):
+    space_path = "session__event__space"
+    list_display = ["participant", "session", "method", "at"]
+    list_filter = ["method"]
+    readonly_fields = [f.name for f in Attendance._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DisplayToken)
+class DisplayTokenAdmin(ScopedToSpaces, admin.ModelAdmin):
+    list_display = ["name", "space", "room", "created_at", "revoked_at"]
+    list_filter = ["space"]
+    readonly_fields = [f.name for f in DisplayToken._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        # The key is shown once, on the displays page; the admin could not show it.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+    def has_module_permission(self, request):
+        return spaces_managed_by(user=request.user).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return spaces_managed_by(user=request.user).exists()
+
+    has_add_permission = has_change_permission = has_view_permission
+    has_delete_permission = NetworkAdminOnly.has_view_permission
+
+
+@admin.register(DonorAccess)
+class DonorAccessAdmin(NetworkAdminOnly, admin.ModelAdmin):
+    list_display = ["user", "tag"]
+    autocomplete_fields = ["user"]
 
 
 class MemberInline(admin.StackedInline):

@@ -123,3 +123,37 @@ def test_host_reads_bookings_of_their_spaces_only(client, host_role, stranger_sp
     client.force_login(host_role.user)
     page = client.get(reverse("admin:cowork_booking_changelist"))
     assert [booking.resource for booking in page.context["cl"].queryset] == [mine]
+
+
+def test_host_sees_events_and_registrations_of_their_centres_only(
+    client, host_role, stranger_space
+):
+    import datetime
+
+    from cowork.services.events import event_create, registration_create
+    from tests.factories import HostFactory, RoomFactory, next_weekday
+
+    events = []
+    for space, host in (
+        (host_role.space, host_role.user),
+        (stranger_space, HostFactory(space=stranger_space).user),
+    ):
+        room = RoomFactory(space=space)
+        start = next_weekday(space, at=datetime.time(11))
+        event = event_create(
+            space=space,
+            room=room,
+            host=host,
+            kind="training",
+            title=f"Training at {space.name}",
+            sessions=[(start, start + datetime.timedelta(hours=2))],
+            capacity=5,
+        )
+        registration_create(event=event, name="Zaur", phone=f"+99450555{space.pk:04d}")
+        events.append(event)
+    client.force_login(host_role.user)
+    page = client.get(reverse("admin:cowork_event_changelist"))
+    assert list(page.context["cl"].queryset) == [events[0]]
+    page = client.get(reverse("admin:cowork_registration_changelist"))
+    assert [r.event for r in page.context["cl"].queryset] == [events[0]]
+    assert client.get(reverse("admin:cowork_event_add")).status_code == 403
