@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 # channels_redis forgets group members after a day; renew well before.
 RESUBSCRIBE_SECONDS = 3600.0
-RETRY_SECONDS = (0.5, 1, 2, 4, 8)
+RETRY_SECONDS = (0.5, 1, 2, 4)
 
 
 class Room:

@@ -1,6 +1,5 @@
 """Bookings of resources, the series that repeat them, and the tokens the API is used with."""
 
-import hashlib
 import secrets
 import uuid
 
@@ -9,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cowork.models.fields import SecretKeyed
 from cowork.models.resources import Resource
 from cowork.models.spaces import Space
 
@@ -165,7 +165,7 @@ class Booking(models.Model):
         return self.status in ACTIVE_STATUSES
 
 
-class ApiToken(models.Model):
+class ApiToken(SecretKeyed, models.Model):
     """A bearer token for the API. Only its hash is kept; the token is shown once."""
 
     user = models.ForeignKey(
@@ -187,10 +187,6 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… ({self.name})"
-
-    @staticmethod
-    def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
 
     @staticmethod
     def new_key() -> str:

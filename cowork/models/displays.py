@@ -1,17 +1,15 @@
 """Tokens for screens that show a space's occupancy without anyone signed in."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cowork.models.fields import SecretKeyed
 from cowork.models.resources import Resource
 from cowork.models.spaces import Space
 
 
-class DisplayToken(models.Model):
+class DisplayToken(SecretKeyed, models.Model):
     """A room display or lobby screen. Only the key's hash is kept; hosts revoke it at will."""
 
     space = models.ForeignKey(
@@ -41,11 +39,3 @@ class DisplayToken(models.Model):
 
     def __str__(self):
         return f"{self.name} · {self.space.name}"
-
-    @staticmethod
-    def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
-
-    @staticmethod
-    def new_key() -> str:
-        return secrets.token_urlsafe(24)

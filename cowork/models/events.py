@@ -1,8 +1,5 @@
 """Events a centre runs — round-tables, trainings, courses — with registration and attendance."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -12,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cowork.models.bookings import Booking
+from cowork.models.fields import SecretKeyed
 from cowork.models.people import Participant
 from cowork.models.resources import Resource
 from cowork.models.spaces import Space
@@ -182,7 +180,7 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Registration(models.Model):
+class Registration(SecretKeyed, models.Model):
     """A person's place at an event, or on its waitlist. One per person (phone) and event."""
 
     Status = RegistrationStatus
@@ -226,14 +224,6 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.participant} · {self.event} ({self.status})"
-
-    @staticmethod
-    def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
-
-    @staticmethod
-    def new_key() -> str:
-        return secrets.token_urlsafe(24)
 
 
 class Attendance(models.Model):

@@ -1,4 +1,7 @@
-"""Model fields shared by the domain."""
+"""Model fields and helpers shared by the domain."""
+
+import hashlib
+import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,3 +48,19 @@ class ChoiceListField(models.JSONField):
             label=self.verbose_name.capitalize(),
             help_text=self.help_text,
         )
+
+
+class SecretKeyed:
+    """A row found by a secret key that is never stored: only its SHA-256 is kept.
+
+    The keys are random and long, so a plain hash suffices (nothing to salt against), and
+    lookups by hash do the same work whether or not a row matches.
+    """
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(24)

@@ -19,7 +19,7 @@ from tests.servers import DaphneServer, RedisServer, redis_binary, server_enviro
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WAIT = 15  # seconds: a bound on a stuck step, not a speed requirement
+WAIT = 30  # seconds: a bound on a stuck step, not a speed requirement
 
 
 @pytest.fixture
