@@ -229,7 +229,8 @@ def registration_create(
     Confirmed while places last (or awaiting approval where the event wants it), then
     waitlisted in order. A phone registers once per event: a second try is a Conflict,
     unless the first was cancelled, when it takes its place in the queue again. Hosts
-    registering people on their behalf may do so after registration closed (walk-ins).
+    registering people on their behalf may do so after registration closed; a walk-in
+    takes a place even when the event is full, because they are already in the room.
     """
     now = now or timezone.now()
     name = " ".join(name.split())
@@ -248,7 +249,11 @@ def registration_create(
     key = Registration.new_key()
     with transaction.atomic():
         event = Event.objects.select_for_update().select_related("space").get(pk=event.pk)
-        if not (by_host and walk_in):
+        if by_host:
+            # Hosts register people by phone or at the door, also after registration closed.
+            if event.status != Event.Status.SCHEDULED:
+                raise RuleViolation(_("The event is cancelled."), code="event_cancelled")
+        else:
             _registration_window(event, now)
         if not event.is_public and not by_host:
             raise NotFound(_("No such event."))
@@ -447,6 +452,8 @@ def attendance_check_in_by_qr(*, event: Event, phone: str, now=None) -> Attendan
     to start (30 minutes before to its end).
     """
     now = now or timezone.now()
+    if event.status != Event.Status.SCHEDULED:
+        raise RuleViolation(_("The event is cancelled."), code="event_cancelled")
     participant = Participant.objects.filter(phone=_normalised(phone)).first()
     registration = (
         Registration.objects.filter(
