@@ -120,8 +120,9 @@ class OccupancyConsumer(LiveConsumer):
         await self.accept()
         self.group = space_group(space.pk)
         # Join before reading the snapshot, so no update falls between the two; one that
-        # arrives early is either in the snapshot or newer than it.
-        await get_hub().join(self.group, self, self.view, space_id=space.pk)
+        # arrives early is either in the snapshot or newer than it. The number read with
+        # the access check tells a new hub room where its catch-up starts.
+        await get_hub().join(self.group, self, self.view, space_id=space.pk, seq=space.event_seq)
         await self.send_snapshot()
         self.ready = True
 

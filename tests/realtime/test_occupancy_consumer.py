@@ -170,3 +170,18 @@ def _open_all_week(space):
 def _private(space):
     space.members_see_occupancy = False
     space.save(update_fields=["members_see_occupancy"])
+
+
+async def test_a_new_socket_is_not_sent_the_spaces_history(settings):
+    settings.LIVE_CATCH_UP_SECONDS = 0.05
+    space, desk, host, member = await _centre()
+    await database_sync_to_async(_open_all_week)(space)
+    await _book_and_check_in(desk, member)  # two events before anyone watches
+    communicator, _connected, _ = await _connect(
+        space, await database_sync_to_async(_cookie_headers)(host)
+    )
+    snapshot = await _receive_type(communicator, "snapshot")
+    assert snapshot["seq"] == 2
+    # Several catch-up rounds pass; none of them replays events 1 and 2.
+    assert await communicator.receive_nothing(timeout=0.5)
+    await communicator.disconnect()
