@@ -7,6 +7,7 @@ Setting DATABASE_URL, REDIS_URL and TWILIO_* switches each concern to production
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +45,14 @@ if not SECRET_KEY:
     SECRET_KEY = _embedded_secret_key()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# Absolute links in SMS, e-mail and calendar files, where there is no request to ask.
+SITE_URL = env.str(
+    "SITE_URL",
+    default="http://127.0.0.1:8000" if EMBEDDED else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+).rstrip("/")
+# The domain part of calendar UIDs. Calendars match updates to invites by UID, so it must
+# never change once invites have gone out: set it before the first one.
+CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", default=urlsplit(SITE_URL).hostname or "")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications -----------------------------------------------------------------------
