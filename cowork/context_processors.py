@@ -1,20 +1,23 @@
 from django.conf import settings
 
 from cowork.selectors.access import spaces_staffed_by, user_is_network_admin
+from cowork.selectors.reports import user_has_donor_access
 
 
 def navigation(request):
     """What the base layout needs on every page: languages, and which links this user gets."""
     user = getattr(request, "user", None)
-    works_somewhere = bool(
-        user is not None
-        and user.is_authenticated
-        and (user_is_network_admin(user=user) or spaces_staffed_by(user=user).exists())
-    )
+    signed_in = bool(user is not None and user.is_authenticated)
+    network_admin = signed_in and user_is_network_admin(user=user)
+    works_somewhere = network_admin or (signed_in and spaces_staffed_by(user=user).exists())
     return {
         "language_choices": settings.LANGUAGES,
-        # Host pages (calendars, QR sheets) for anyone who works at a centre; the admin only
-        # for those who can also sign in to it.
+        # Host pages (calendars, live dashboards, QR sheets) for anyone who works at a
+        # centre; the admin only for those who can also sign in to it.
         "show_host_links": works_somewhere,
         "show_admin_link": works_somewhere and user.is_staff,
+        # The live view of every centre at once.
+        "show_network_link": network_admin,
+        # Reports: admins and hosts of their centres; donors of the events with their tags.
+        "show_reports_link": works_somewhere or (signed_in and user_has_donor_access(user=user)),
     }

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from cowork.models import Space
 from cowork.selectors.spaces import space_is_open_at, spaces_by_country
+from cowork.web.events import public_upcoming_events
 
 
 @require_GET
@@ -45,5 +46,8 @@ def space_detail(request, slug):
             "desks": [r for r in resources if r.kind == r.Kind.DESK],
             "equipment": [r for r in resources if r.kind == r.Kind.EQUIPMENT],
             "upcoming_closures": [c for c in space.closures.all() if c.ends_on >= now.date()],
+            "upcoming_events": public_upcoming_events(
+                space=space, language=request.LANGUAGE_CODE, now=now
+            ),
         },
     )

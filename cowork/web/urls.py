@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cowork.web import views
+from cowork.web import events, live, reports, views
 
 app_name = "web"
 
@@ -22,4 +22,61 @@ urlpatterns = [
     path("centres/<slug:slug>/calendar/<int:pk>/decline/", views.decline, name="booking-decline"),
     path("centres/<slug:slug>/qr-codes/", views.qr_codes, name="qr-codes"),
     path("r/<int:resource_id>/check-in/", views.qr_check_in, name="qr-check-in"),
+    path("live/", live.live_centres, name="live-centres"),
+    path("centres/<slug:slug>/live/", live.live_dashboard, name="live-dashboard"),
+    path("centres/<slug:slug>/occupancy.json", live.occupancy_json, name="occupancy-json"),
+    path("centres/<slug:slug>/displays/", live.displays, name="displays"),
+    path(
+        "centres/<slug:slug>/displays/<int:pk>/revoke/",
+        live.display_revoke,
+        name="display-revoke",
+    ),
+    path("displays/<slug:key>/", live.display, name="display"),
+    path("network/live/", live.network_live, name="network-live"),
+    path("network/occupancy.json", live.network_json, name="network-json"),
+    # Events
+    path("events/", events.event_index, name="events"),
+    path("centres/<slug:slug>/events/", events.event_list, name="event-list"),
+    path("centres/<slug:slug>/events/new/", events.event_new, name="event-new"),
+    path("events/<int:pk>/", events.event_public, name="event"),
+    path("events/<int:pk>/check-in/", events.event_check_in, name="event-check-in"),
+    path("events/<int:pk>/qr/", events.event_qr, name="event-qr"),
+    path("events/<int:pk>/manage/", events.event_manage, name="event-manage"),
+    path("events/<int:pk>/manage/cancel/", events.event_cancel_view, name="event-cancel"),
+    path(
+        "events/<int:pk>/manage/register/",
+        events.register_on_behalf,
+        name="event-register-on-behalf",
+    ),
+    path(
+        "events/<int:pk>/manage/registrations/<int:registration_id>/approve/",
+        events.registration_approve_view,
+        name="registration-approve",
+    ),
+    path(
+        "events/<int:pk>/manage/registrations/<int:registration_id>/cancel/",
+        events.registration_cancel_by_host,
+        name="registration-cancel-by-host",
+    ),
+    path("events/<int:pk>/manage/attendance/", events.attendance, name="event-attendance"),
+    path(
+        "events/<int:pk>/manage/attendance/present/",
+        events.attendance_toggle,
+        name="attendance-toggle",
+    ),
+    path(
+        "events/<int:pk>/manage/attendance/walk-in/",
+        events.attendance_walk_in,
+        name="attendance-walk-in",
+    ),
+    path("registrations/<slug:key>/", events.registration_page, name="registration"),
+    path(
+        "registrations/<slug:key>/cancel/",
+        events.registration_cancel_page,
+        name="registration-cancel",
+    ),
+    # Reports
+    path("reports/", reports.report_page, name="reports"),
+    path("reports/export.csv", reports.report_csv, name="report-csv"),
+    path("reports/export.xlsx", reports.report_xlsx, name="report-xlsx"),
 ]

@@ -105,7 +105,9 @@ def test_member_books_a_desk_on_the_floor_plan_and_the_host_sees_it_in_the_calen
     page.goto(f"{live_server_url}/login/")
     axe_check(page)
     _sign_in(page, "host")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Calendar", exact=True
+    ).click()
     axe_check(page)
     page.goto(f"{live_server_url}/centres/{KRAMATORSK}/calendar/?date={day.isoformat()}&view=day")
     axe_check(page)

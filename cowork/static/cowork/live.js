@@ -1,0 +1,787 @@
+/* Live occupancy for the dashboard, room and lobby displays and the network view.
+ *
+ * The page is rendered by the server; this script keeps it current in place. It holds a
+ * websocket (the protocol is described in realtime/protocol.py): a snapshot on
+ * connect, then deltas numbered by `seq`. A delta one past the last number is applied,
+ * an older one ignored, a gap answered with {"type": "resync"}. When the socket keeps
+ * failing (or the page is opened with ?transport=poll) the script polls the JSON snapshot
+ * every 15 s and still tries the socket now and then.
+ *
+ * Displays run for days without a reload: every update replaces text and attributes of
+ * elements the server rendered, the feed is bounded, timers are reused, not stacked.
+ * The script carries no words: the page passes them, translated, in #live-config.
+ */
+(function () {
+  "use strict";
+
+  var configNode = document.getElementById("live-config");
+  if (!configNode || !window.WebSocket || !window.fetch) {
+    return;
+  }
+  var config = JSON.parse(configNode.textContent);
+  var strings = config.strings;
+  var root = document.querySelector("[data-live-root]") || document.body;
+
+  var FAILURES_BEFORE_POLLING = 3;
+  var BACKOFF_FIRST_MS = 1000;
+  var BACKOFF_MAX_MS = 30000;
+  // While polling, the socket is tried again this often: the block may have been lifted.
+  var SOCKET_RETRY_WHILE_POLLING_MS = 60000;
+  // Heartbeats come every 25 s; this long without any message means the link is dead.
+  var SILENCE_MS = 65000;
+  var CONNECT_TIMEOUT_MS = 15000;
+  // A resync after a gap that brings no snapshot may be asked again after this.
+  var RESYNC_PATIENCE_MS = 10000;
+  // Bookings begin and end without an event; look again at the next such moment, and at
+  // least this often (today's figures start again at midnight).
+  var REFRESH_MAX_MS = 10 * 60 * 1000;
+  var FEED_LIMIT = 30;
+  var FATAL_CLOSE = { 4401: "signed_out", 4403: "forbidden", 4404: "not_found" };
+  var FATAL_HTTP = { 401: "signed_out", 403: "forbidden", 404: "not_found" };
+
+  var forcePolling = new URLSearchParams(window.location.search).get("transport") === "poll";
+  var language = document.documentElement.lang || undefined;
+
+  // --- Small helpers ----------------------------------------------------------------------
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_all, key) {
+      return values[key];
+    });
+  }
+
+  function setText(element, text) {
+    if (element && element.textContent !== String(text)) {
+      element.textContent = text;
+    }
+  }
+
+  function part(container, name) {
+    return container.querySelector('[data-part="' + name + '"]');
+  }
+
+  // Times are shown in the centre's zone (the network view: this device's).
+  function makeFormatter(options, locale) {
+    var settings = Object.assign({}, options);
+    if (config.timeZone) {
+      settings.timeZone = config.timeZone;
+    }
+    try {
+      return new Intl.DateTimeFormat(locale || language, settings);
+    } catch (error) {
+      delete settings.timeZone;
+      return new Intl.DateTimeFormat(undefined, settings);
+    }
+  }
+
+  var clockFormat = makeFormatter({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  var dateFormat = makeFormatter({ weekday: "long", day: "numeric", month: "long" });
+  var dayFormat = makeFormatter({ weekday: "short", day: "numeric", month: "short" });
+  // Latin digits whatever the page's language, to compare with ISO dates.
+  var isoDayFormat = makeFormatter({ year: "numeric", month: "2-digit", day: "2-digit" }, "en");
+
+  // The server's clock minus this device's: a tablet's own clock may be wrong by minutes.
+  var clockSkew = 0;
+
+  function serverNow() {
+    return new Date(Date.now() + clockSkew);
+  }
+
+  function learnServerTime(iso) {
+    var time = Date.parse(iso);
+    if (!isNaN(time)) {
+      clockSkew = time - Date.now();
+    }
+  }
+
+  function isoDay(date) {
+    var parts = {};
+    isoDayFormat.formatToParts(date).forEach(function (item) {
+      parts[item.type] = item.value;
+    });
+    return parts.year + "-" + parts.month + "-" + parts.day;
+  }
+
+  // Booking times arrive as ISO text in the centre's own zone: "2026-05-04T10:00:00+03:00".
+  function wallTime(iso) {
+    return iso.slice(11, 16);
+  }
+
+  function bookingText(booking) {
+    var text = wallTime(booking.starts_at) + "–" + wallTime(booking.ends_at);
+    if (booking.starts_at.slice(0, 10) !== isoDay(serverNow())) {
+      text = dayFormat.format(new Date(booking.starts_at)) + ", " + text;
+    }
+    if (booking.holder) {
+      text += " · " + booking.holder;
+    }
+    if (booking.purpose) {
+      text += " · " + booking.purpose;
+    }
+    return text;
+  }
+
+  // --- Connection status ------------------------------------------------------------------
+
+  var statusNode = document.querySelector("[data-live-status]");
+  var lastDataAt = null;
+
+  function showStatus(kind) {
+    if (!statusNode) {
+      return;
+    }
+    var text = strings.status[kind] || kind;
+    if (kind === "offline") {
+      var since = lastDataAt ? clockFormat.format(lastDataAt) : "—";
+      text = format(text, { time: since });
+    }
+    if (statusNode.getAttribute("data-status") !== kind) {
+      statusNode.setAttribute("data-status", kind);
+    }
+    setText(part(statusNode, "text"), text);
+  }
+
+  // --- The link: websocket first, polling when it must --------------------------------------
+
+  function openLink(handlers) {
+    var socket = null;
+    var socketOpenedAt = 0;
+    var lastMessageAt = 0;
+    var failures = 0;
+    var retryTimer = null;
+    var pollTimer = null;
+    var polling = false;
+    var pollInFlight = false;
+    var stopped = false;
+
+    function socketUrl() {
+      var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+      return scheme + window.location.host + config.socket;
+    }
+
+    function backoff() {
+      var ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * Math.pow(2, failures - 1));
+      // Jitter, so screens that lost the server together do not all come back together.
+      return ceiling / 2 + Math.random() * (ceiling / 2);
+    }
+
+    function scheduleSocket(delay) {
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(openSocket, delay);
+    }
+
+    function openSocket() {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+      if (stopped || socket) {
+        return;
+      }
+      var ws;
+      try {
+        ws = new WebSocket(socketUrl());
+      } catch (error) {
+        socketFailed();
+        return;
+      }
+      socket = ws;
+      socketOpenedAt = Date.now();
+      lastMessageAt = Date.now();
+      ws.onmessage = function (event) {
+        if (ws !== socket) {
+          return;
+        }
+        lastMessageAt = Date.now();
+        var message;
+        try {
+          message = JSON.parse(event.data);
+        } catch (error) {
+          return;
+        }
+        if (message.type === "snapshot") {
+          failures = 0;
+          stopPolling();
+          showStatus("live");
+          if (message.at) {
+            learnServerTime(message.at);
+          }
+        }
+        if (message.type === "heartbeat" && message.time) {
+          learnServerTime(message.time);
+        }
+        lastDataAt = new Date();
+        handlers.message(message);
+      };
+      ws.onclose = function (event) {
+        if (ws !== socket) {
+          return;
+        }
+        socket = null;
+        if (FATAL_CLOSE[event.code]) {
+          stop(FATAL_CLOSE[event.code]);
+          return;
+        }
+        socketFailed();
+      };
+      // An error is always followed by a close, which does the rest.
+      ws.onerror = function () {};
+    }
+
+    function socketFailed() {
+      failures += 1;
+      if (stopped) {
+        return;
+      }
+      if (polling) {
+        scheduleSocket(SOCKET_RETRY_WHILE_POLLING_MS * (0.75 + Math.random() / 2));
+        return;
+      }
+      if (failures >= FAILURES_BEFORE_POLLING) {
+        startPolling();
+        scheduleSocket(SOCKET_RETRY_WHILE_POLLING_MS * (0.75 + Math.random() / 2));
+        return;
+      }
+      showStatus(navigator.onLine === false ? "offline" : "reconnecting");
+      scheduleSocket(backoff());
+    }
+
+    function startPolling() {
+      if (polling || stopped) {
+        return;
+      }
+      polling = true;
+      showStatus("polling");
+      poll();
+    }
+
+    function stopPolling() {
+      polling = false;
+      clearTimeout(pollTimer);
+      pollTimer = null;
+    }
+
+    function poll() {
+      clearTimeout(pollTimer);
+      pollTimer = null;
+      // One request at a time: its end schedules the next, so the chain never doubles.
+      if (pollInFlight) {
+        return;
+      }
+      pollInFlight = true;
+      fetch(config.poll, {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          if (FATAL_HTTP[response.status]) {
+            stop(FATAL_HTTP[response.status]);
+            return null;
+          }
+          if (!response.ok) {
+            throw new Error("HTTP " + response.status);
+          }
+          return response.json();
+        })
+        .then(function (message) {
+          // The socket may have come back while this was on its way; it is newer.
+          if (!message || !polling) {
+            return;
+          }
+          lastDataAt = new Date();
+          if (message.at) {
+            learnServerTime(message.at);
+          }
+          showStatus("polling");
+          handlers.message(message);
+        })
+        .catch(function () {
+          if (polling) {
+            showStatus("offline");
+          }
+        })
+        .then(function () {
+          pollInFlight = false;
+          clearTimeout(pollTimer);
+          if (polling && !stopped) {
+            pollTimer = setTimeout(poll, config.pollSeconds * 1000);
+          }
+        });
+    }
+
+    function stop(reason) {
+      stopped = true;
+      stopPolling();
+      clearTimeout(retryTimer);
+      if (socket) {
+        var ws = socket;
+        socket = null;
+        ws.close();
+      }
+      showStatus(reason);
+      handlers.stopped(reason);
+    }
+
+    function send(message) {
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify(message));
+        return true;
+      }
+      return false;
+    }
+
+    // A fresh snapshot: over the socket when it is up, else by polling now.
+    function resync() {
+      if (stopped) {
+        return;
+      }
+      if (!send({ type: "resync" }) && polling) {
+        poll();
+      }
+    }
+
+    // A socket can die without closing (a tablet's Wi-Fi drops): silence gives it away.
+    setInterval(function () {
+      if (!socket) {
+        return;
+      }
+      var now = Date.now();
+      var stuck =
+        socket.readyState === WebSocket.CONNECTING && now - socketOpenedAt > CONNECT_TIMEOUT_MS;
+      var silent = socket.readyState === WebSocket.OPEN && now - lastMessageAt > SILENCE_MS;
+      if (stuck || silent) {
+        var ws = socket;
+        socket = null;
+        ws.onclose = null;
+        ws.close();
+        socketFailed();
+      }
+    }, 5000);
+
+    window.addEventListener("online", function () {
+      if (!stopped && !socket && !forcePolling) {
+        failures = Math.min(failures, FAILURES_BEFORE_POLLING - 1);
+        openSocket();
+      }
+    });
+    window.addEventListener("offline", function () {
+      if (!stopped) {
+        showStatus("offline");
+      }
+    });
+
+    if (forcePolling) {
+      startPolling();
+    } else {
+      showStatus("connecting");
+      openSocket();
+    }
+    return { resync: resync, send: send };
+  }
+
+  // --- One centre: the dashboard and the displays --------------------------------------------
+
+  function spaceView() {
+    var lastSeq = typeof config.seq === "number" ? config.seq : 0;
+    var resyncAskedAt = 0;
+    var refreshTimer = null;
+    var link = null;
+    var states = {};
+    var feed = root.querySelector("[data-live-feed]");
+    var spots = {};
+    var rooms = {};
+    var resources = {};
+
+    root.querySelectorAll("[data-resource]").forEach(function (node) {
+      spots[node.getAttribute("data-resource")] = node;
+      states[node.getAttribute("data-resource")] = node.getAttribute("data-state");
+    });
+    var roomNodes = Array.prototype.slice.call(root.querySelectorAll("[data-room]"));
+    if (root.hasAttribute("data-room")) {
+      roomNodes.push(root);
+    }
+    roomNodes.forEach(function (node) {
+      rooms[node.getAttribute("data-room")] = node;
+      states[node.getAttribute("data-room")] = node.getAttribute("data-state");
+    });
+
+    function swapStateClass(node, state) {
+      var previous = node.getAttribute("data-state");
+      if (previous === state) {
+        return;
+      }
+      if (previous) {
+        node.classList.remove("state-" + previous);
+      }
+      node.classList.add("state-" + state);
+      node.setAttribute("data-state", state);
+    }
+
+    function applySpot(node, resource) {
+      swapStateClass(node, resource.state);
+      node.setAttribute(
+        "aria-label",
+        resource.name + ": " + strings.descriptions[resource.state]
+      );
+      // Desks are too small for a symbol; their pattern and word tell the state.
+      var isRoom = node.classList.contains("spot-kind-room");
+      var symbol = isRoom ? strings.symbols[resource.state] + " " : "";
+      setText(part(node, "label"), symbol + strings.states[resource.state]);
+    }
+
+    function applyRoomCard(node, resource) {
+      swapStateClass(node, resource.state);
+      var badge = part(node, "badge");
+      if (badge) {
+        badge.className = "state-badge state-" + resource.state;
+        setText(part(badge, "symbol"), strings.symbols[resource.state]);
+        setText(part(badge, "description"), strings.descriptions[resource.state]);
+      }
+      setText(
+        part(node, "current"),
+        resource.current ? bookingText(resource.current) : strings.nothing_now
+      );
+      setText(
+        part(node, "next"),
+        resource.next ? bookingText(resource.next) : strings.nothing_next
+      );
+    }
+
+    // The door display: one room, large. Purpose shows when the data has one; names never.
+    function applyRoomDisplay(node, resource) {
+      swapStateClass(node, resource.state);
+      var inUse = resource.state === "booked" || resource.state === "occupied";
+      setText(part(node, "symbol"), strings.symbols[resource.state]);
+      setText(part(node, "now"), strings.room_now[resource.state]);
+      var detail = "";
+      var current = "";
+      if (inUse && resource.current) {
+        detail = format(strings.until, { time: wallTime(resource.current.ends_at) });
+        current = wallTime(resource.current.starts_at) + "–" + wallTime(resource.current.ends_at);
+        if (resource.current.purpose) {
+          current += " · " + resource.current.purpose;
+        }
+        current += " · " + (resource.state === "occupied" ? strings.checked_in : strings.waiting);
+      } else if (
+        resource.state !== "out_of_service" &&
+        resource.next &&
+        resource.next.starts_at.slice(0, 10) === isoDay(serverNow())
+      ) {
+        detail = format(strings.free_until, { time: wallTime(resource.next.starts_at) });
+      }
+      setText(part(node, "detail"), detail);
+      setText(part(node, "current"), current);
+      var next = resource.next ? Object.assign({}, resource.next, { holder: "" }) : null;
+      setText(part(node, "next"), next ? bookingText(next) : strings.nothing_next);
+    }
+
+    function applyResource(resource) {
+      var id = String(resource.id);
+      var spot = spots[id];
+      if (spot) {
+        applySpot(spot, resource);
+      }
+      var room = rooms[id];
+      if (room) {
+        if (config.mode === "room") {
+          applyRoomDisplay(room, resource);
+        } else {
+          applyRoomCard(room, resource);
+        }
+      }
+      resources[id] = resource;
+    }
+
+    function applyCounts() {
+      var counts = {};
+      Object.keys(strings.states).forEach(function (state) {
+        counts[state] = 0;
+      });
+      Object.keys(resources).forEach(function (id) {
+        if (resources[id].kind === "desk") {
+          counts[resources[id].state] += 1;
+        }
+      });
+      Object.keys(counts).forEach(function (state) {
+        setText(root.querySelector('[data-count="' + state + '"]'), counts[state]);
+      });
+    }
+
+    function addFeedEntry(text) {
+      if (!feed) {
+        return;
+      }
+      var empty = feed.querySelector(".feed-empty");
+      if (empty) {
+        empty.remove();
+      }
+      var item = document.createElement("li");
+      var time = document.createElement("time");
+      var now = serverNow();
+      time.dateTime = now.toISOString();
+      time.textContent = clockFormat.format(now);
+      item.appendChild(time);
+      item.appendChild(document.createTextNode(" " + text));
+      feed.insertBefore(item, feed.firstChild);
+      while (feed.children.length > FEED_LIMIT) {
+        feed.removeChild(feed.lastChild);
+      }
+    }
+
+    function feedForEvent(kind, resource) {
+      var what = strings.events[kind];
+      if (!what || !resource) {
+        return;
+      }
+      var text = resource.name + " — " + what;
+      if (kind === "booking.checked_in" && resource.current && resource.current.holder) {
+        text += " · " + resource.current.holder;
+      }
+      addFeedEntry(text);
+    }
+
+    function nextBoundary() {
+      var now = serverNow().getTime();
+      var soonest = now + REFRESH_MAX_MS;
+      Object.keys(resources).forEach(function (id) {
+        var resource = resources[id];
+        [resource.current && resource.current.ends_at, resource.next && resource.next.starts_at]
+          .filter(Boolean)
+          .forEach(function (iso) {
+            var moment = Date.parse(iso);
+            if (moment > now && moment < soonest) {
+              soonest = moment;
+            }
+          });
+      });
+      return soonest - now;
+    }
+
+    function scheduleRefresh() {
+      clearTimeout(refreshTimer);
+      // A second after the moment, so the server sees it as past too.
+      refreshTimer = setTimeout(function () {
+        if (link) {
+          link.resync();
+        }
+        scheduleRefresh();
+      }, nextBoundary() + 1000);
+    }
+
+    function applySnapshot(message) {
+      message.resources.forEach(function (resource) {
+        var id = String(resource.id);
+        var before = states[id];
+        applyResource(resource);
+        // A change this page did not hear as an event (polling, a resync): say what it led to.
+        if (before && before !== resource.state && resource.kind !== "equipment") {
+          var state = strings.states[resource.state];
+          addFeedEntry(resource.name + " — " + format(strings.now_state, { state: state }));
+        }
+        states[id] = resource.state;
+      });
+      applyFigures(root, message);
+      applyCounts();
+      lastSeq = message.seq;
+      resyncAskedAt = 0;
+      scheduleRefresh();
+    }
+
+    function askResync() {
+      var now = Date.now();
+      if (resyncAskedAt && now - resyncAskedAt < RESYNC_PATIENCE_MS) {
+        return;
+      }
+      resyncAskedAt = now;
+      link.resync();
+    }
+
+    function applyDelta(message) {
+      if (message.seq <= lastSeq) {
+        return;
+      }
+      if (message.seq !== lastSeq + 1) {
+        askResync();
+        return;
+      }
+      lastSeq = message.seq;
+      if (message.resource) {
+        applyResource(message.resource);
+        states[String(message.resource.id)] = message.resource.state;
+        applyCounts();
+        feedForEvent(message.event, message.resource);
+      }
+      if (message.figures) {
+        applyFigures(root, message.figures);
+      }
+      scheduleRefresh();
+    }
+
+    function switchedOff() {
+      var content = root.querySelector("[data-live-content]");
+      var notice = root.querySelector("[data-switched-off]");
+      if (content && notice) {
+        content.hidden = true;
+        notice.hidden = false;
+      }
+    }
+
+    link = openLink({
+      message: function (message) {
+        if (message.type === "snapshot") {
+          applySnapshot(message);
+        } else if (message.type === "delta") {
+          applyDelta(message);
+        } else if (message.type === "heartbeat") {
+          // The server has sent more than this page holds: something was lost.
+          if (message.seq > lastSeq) {
+            askResync();
+          }
+        }
+      },
+      stopped: function (reason) {
+        clearTimeout(refreshTimer);
+        if (reason === "forbidden" && config.mode !== "space") {
+          showStatus("switched_off");
+          switchedOff();
+        }
+      },
+    });
+    scheduleRefresh();
+  }
+
+  // --- Figures and bars, shared by every view -----------------------------------------------
+
+  function setBar(bar, value, total) {
+    if (!bar) {
+      return;
+    }
+    var percent = Math.min(100, Math.round((100 * value) / Math.max(total, 1)));
+    var fill = bar.querySelector(".bar-fill");
+    if (fill && fill.style.width !== percent + "%") {
+      fill.style.width = percent + "%";
+    }
+  }
+
+  function capacityLevel(head, capacity) {
+    if (head > capacity) {
+      return "over";
+    }
+    if (head >= 0.8 * capacity) {
+      return "near";
+    }
+    return "ok";
+  }
+
+  function applyFigures(container, figures) {
+    container.querySelectorAll("[data-figure]").forEach(function (node) {
+      var key = node.getAttribute("data-figure");
+      if (typeof figures[key] === "number") {
+        setText(node, figures[key]);
+      }
+    });
+    if (typeof figures.head_count === "number") {
+      var bar = container.querySelector('[data-bar="head"]');
+      if (bar) {
+        var level = capacityLevel(figures.head_count, figures.safety_capacity);
+        setBar(bar, figures.head_count, figures.safety_capacity);
+        if (bar.getAttribute("data-level") !== level) {
+          bar.setAttribute("data-level", level);
+          var label = container.querySelector('[data-part="level"]');
+          if (label) {
+            label.textContent = "";
+            if (strings.level[level]) {
+              var sign = document.createElement("span");
+              sign.setAttribute("aria-hidden", "true");
+              sign.textContent = "⚠";
+              label.appendChild(sign);
+              label.appendChild(document.createTextNode(" " + strings.level[level]));
+            }
+          }
+        }
+      }
+    }
+    if (typeof figures.desks === "number") {
+      setBar(container.querySelector('[data-bar="desks"]'), figures.desks_in_use, figures.desks);
+    }
+  }
+
+  // --- The network view ---------------------------------------------------------------------
+
+  function networkView() {
+    var cards = {};
+    var centres = {};
+    var totals = root.querySelector("[data-network-totals]");
+    root.querySelectorAll("[data-centre]").forEach(function (node) {
+      cards[node.getAttribute("data-centre")] = node;
+    });
+
+    function applyCentre(centre) {
+      var id = String(centre.id);
+      var known = centres[id];
+      // Each message carries the whole row; an older one than we hold changes nothing.
+      if (known && known.seq > centre.seq) {
+        return;
+      }
+      centres[id] = centre;
+      if (cards[id]) {
+        applyFigures(cards[id], centre);
+      }
+    }
+
+    function applyTotals() {
+      if (!totals) {
+        return;
+      }
+      var sum = { desks: 0, desks_in_use: 0, head_count: 0, safety_capacity: 0, visits_today: 0 };
+      Object.keys(centres).forEach(function (id) {
+        Object.keys(sum).forEach(function (key) {
+          sum[key] += centres[id][key];
+        });
+      });
+      applyFigures(totals, sum);
+    }
+
+    var link = openLink({
+      message: function (message) {
+        if (message.type === "snapshot" && message.centres) {
+          message.centres.forEach(applyCentre);
+          applyTotals();
+        } else if (message.type === "centre" && message.centre) {
+          applyCentre(message.centre);
+          applyTotals();
+        }
+      },
+      stopped: function () {},
+    });
+    // Desks fall free as bookings end, without an event: look again now and then.
+    setInterval(function () {
+      link.resync();
+    }, REFRESH_MAX_MS);
+  }
+
+  // --- The clock of the displays ------------------------------------------------------------
+
+  function startClock() {
+    var clock = document.querySelector("[data-clock]");
+    var date = document.querySelector("[data-date]");
+    if (!clock) {
+      return;
+    }
+    function tick() {
+      var now = serverNow();
+      setText(clock, clockFormat.format(now));
+      if (date) {
+        setText(date, dateFormat.format(now));
+      }
+    }
+    tick();
+    setInterval(tick, 1000);
+  }
+
+  startClock();
+  if (config.mode === "network") {
+    networkView();
+  } else {
+    spaceView();
+  }
+})();

@@ -1,0 +1,233 @@
+"""The live pages in a real browser against daphne: updates arrive without a reload.
+
+The test process books and checks in through the services, as another client would; the
+data is committed, and daphne's hub relays the events to the open pages. Kramatorsk's
+opening hours are widened to every day, all day, so the tests run whatever the real time.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from cowork.management.commands.seed_demo import DEMO_PASSWORDS
+from cowork.models import Booking, OpeningHours, Resource, Space
+from cowork.services.booking import booking_check_in, booking_create
+from cowork.services.displays import display_token_create, display_token_revoke
+
+KRAMATORSK = "kramatorsk-it"
+# A live update travels test process → database → daphne's relay → socket → DOM.
+LIVE_MS = 10_000
+# Polling asks every 15 s; the first change may just miss one.
+POLL_MS = 20_000
+TABLET = {"width": 1024, "height": 768}
+
+
+def _sign_in(page: Page, base: str, username: str, axe_check) -> None:
+    page.goto(f"{base}/login/")
+    axe_check(page)
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORDS[username])
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_load_state()
+    axe_check(page)
+
+
+@pytest.fixture
+def kramatorsk(demo_network) -> Space:
+    """Open every day from 00:00 to 23:45, no closures, so there is always a 'now' to book.
+
+    In the last half hour before local midnight no booking fits before closing; the centre
+    then keeps UTC, a couple of hours behind, for the test.
+    """
+    space = Space.objects.get(slug=KRAMATORSK)
+    if timezone.now().astimezone(space.zone).time() >= datetime.time(22, 30):
+        space.time_zone = "UTC"
+        space.save(update_fields=["time_zone"])
+        space = Space.objects.get(pk=space.pk)
+    space.closures.all().delete()
+    OpeningHours.objects.filter(space=space).delete()
+    for weekday in range(7):
+        OpeningHours.objects.create(
+            space=space, weekday=weekday, opens=datetime.time(0), closes=datetime.time(23, 45)
+        )
+    return space
+
+
+def _book_now_and_check_in(space: Space, resource_name: str, username: str = "member"):
+    """What another client does: book the resource from this quarter hour, and check in."""
+    from django.contrib.auth import get_user_model
+
+    member = get_user_model().objects.get(username=username)
+    resource = Resource.objects.get(space=space, name=resource_name)
+    now = timezone.now()
+    local = now.astimezone(space.zone)
+    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+    end = min(
+        start + datetime.timedelta(hours=1),
+        datetime.datetime.combine(start.date(), datetime.time(23, 45), tzinfo=space.zone),
+    )
+    booking = booking_create(
+        resource=resource, member=member, starts_at=start, ends_at=end, now=now
+    )
+    return booking_check_in(booking=booking, acting_user=member, now=now)
+
+
+def _fits_the_screen(page: Page) -> None:
+    """No sideways scrolling of the page itself; the plan scrolls inside its own frame."""
+    width, client_width = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width <= client_width, f"{page.url} is {width}px wide on {client_width}px"
+
+
+def _spot(page: Page, space: Space, name: str):
+    resource = Resource.objects.get(space=space, name=name)
+    return page.locator(f'svg.live-plan [data-resource="{resource.pk}"]')
+
+
+def test_host_dashboard_shows_a_check_in_on_the_plan_without_a_reload(
+    page, live_server_url, kramatorsk, axe_check
+):
+    _sign_in(page, live_server_url, "host", axe_check)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Live").click()
+    page.wait_for_load_state()
+    axe_check(page)
+    page.get_by_role("link", name="Kramatorsk IT Solution Centre").click()
+    expect(page).to_have_url(f"{live_server_url}/centres/{KRAMATORSK}/live/")
+    axe_check(page)
+    status = page.locator("[data-live-status]")
+    expect(status).to_have_text("Live", timeout=LIVE_MS)
+    desk = _spot(page, kramatorsk, "Desk 07")
+    expect(desk).to_have_attribute("data-state", "free")
+    # Anything the page held before survives only if it is never reloaded.
+    page.evaluate("window.__sameDocument = true")
+
+    _book_now_and_check_in(kramatorsk, "Desk 07")
+
+    expect(desk).to_have_attribute("data-state", "occupied", timeout=LIVE_MS)
+    expect(desk).to_contain_text("Occupied")
+    expect(desk).to_have_attribute("aria-label", "Desk 07: Occupied — checked in")
+    feed = page.get_by_role("log", name="Check-ins and releases")
+    expect(feed).to_contain_text("Desk 07 — checked in · Dmytro Shevchuk")
+    expect(page.locator('[data-figures] [data-figure="head_count"]')).to_have_text("1")
+    expect(page.locator('[data-count="occupied"]')).to_have_text("1")
+    expect(status).to_have_text("Live")
+    assert page.evaluate("window.__sameDocument") is True
+    axe_check(page)
+
+
+def test_with_the_websocket_off_the_dashboard_polls_and_still_updates(
+    page, live_server_url, kramatorsk, axe_check
+):
+    sockets = []
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+    _sign_in(page, live_server_url, "host", axe_check)
+    page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/?transport=poll")
+    axe_check(page)
+    status = page.locator("[data-live-status]")
+    expect(status).to_have_text("Polling", timeout=LIVE_MS)
+    desk = _spot(page, kramatorsk, "Desk 08")
+    expect(desk).to_have_attribute("data-state", "free")
+    page.evaluate("window.__sameDocument = true")
+
+    with page.expect_response(re.compile(r"/occupancy\.json$"), timeout=POLL_MS) as polled:
+        _book_now_and_check_in(kramatorsk, "Desk 08")
+    assert polled.value.status == 200
+
+    expect(desk).to_have_attribute("data-state", "occupied", timeout=POLL_MS)
+    expect(page.get_by_role("log", name="Check-ins and releases")).to_contain_text(
+        "Desk 08 — now Occupied"
+    )
+    expect(status).to_have_text("Polling")
+    assert page.evaluate("window.__sameDocument") is True
+    assert sockets == [], "a polling page opened a websocket"
+
+
+def test_room_display_turns_in_use_live_and_goes_dark_when_revoked(
+    page, live_server_url, kramatorsk, axe_check
+):
+    host = kramatorsk.roles.get().user
+    room = Resource.objects.get(space=kramatorsk, name="Training room")
+    token, key = display_token_create(space=kramatorsk, host=host, name="Door", room=room)
+    page.set_viewport_size(TABLET)
+    page.goto(f"{live_server_url}/displays/{key}/")
+    axe_check(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Training room")
+    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+    now_word = page.locator('[data-part="now"]')
+    expect(now_word).to_have_text("Free")
+    qr = page.get_by_role("img", name="QR code to check in at Training room")
+    expect(qr).to_be_visible()
+    page.evaluate("window.__sameDocument = true")
+
+    booking = _book_now_and_check_in(kramatorsk, "Training room")
+
+    expect(now_word).to_have_text("In use", timeout=LIVE_MS)
+    until = booking.ends_at.astimezone(kramatorsk.zone).strftime("%H:%M")
+    expect(page.locator('[data-part="detail"]')).to_have_text(f"Until {until}")
+    expect(page.locator('[data-part="current"]')).to_contain_text("Checked in")
+    expect(page.locator("main")).not_to_contain_text("Shevchuk")
+    axe_check(page)
+
+    display_token_revoke(token=token, host=host)
+    expect(page.get_by_role("heading", name="This display is switched off")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(page.locator("[data-live-status]")).to_have_text(
+        "This display has been switched off by a host."
+    )
+    assert page.evaluate("window.__sameDocument") is True
+    page.reload()
+    axe_check(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("This display is switched off")
+
+
+def test_lobby_display_and_display_management_pass_axe_on_a_phone(
+    phone_page, live_server_url, kramatorsk, axe_check
+):
+    page = phone_page
+    _sign_in(page, live_server_url, "host", axe_check)
+    page.goto(f"{live_server_url}/centres/{KRAMATORSK}/displays/")
+    axe_check(page)
+    page.get_by_label("Name", exact=True).fill("Lobby screen")
+    page.get_by_role("button", name="Create display").click()
+    axe_check(page)
+    address = page.get_by_test_id("display-url").inner_text()
+    assert re.fullmatch(rf"{live_server_url}/displays/[\w-]+/", address), address
+    _fits_the_screen(page)
+
+    page.goto(address)
+    axe_check(page)
+    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+    expect(
+        page.get_by_role("group", name="Floor plan of Kramatorsk IT Solution Centre")
+    ).to_be_visible()
+    _fits_the_screen(page)
+
+    page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/")
+    axe_check(page)
+    _fits_the_screen(page)
+
+
+def test_network_view_shows_a_check_in_at_a_centre_live(
+    page, live_server_url, kramatorsk, axe_check
+):
+    _sign_in(page, live_server_url, "admin", axe_check)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Network").click()
+    expect(page).to_have_url(f"{live_server_url}/network/live/")
+    axe_check(page)
+    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+    card = page.locator(f'[data-centre="{kramatorsk.pk}"]')
+    in_use = card.locator('[data-figure="desks_in_use"]')
+    expect(in_use).to_have_text("0")
+    expect(page.get_by_role("heading", name="Ukraine (2)")).to_be_visible()
+
+    _book_now_and_check_in(kramatorsk, "Desk 09")
+
+    expect(in_use).to_have_text("1", timeout=LIVE_MS)
+    expect(card.locator('[data-figure="head_count"]')).to_have_text("1")
+    expect(page.locator('[data-network-totals] [data-figure="head_count"]')).to_have_text("1")
+    assert Booking.objects.filter(space=kramatorsk).count() == 1

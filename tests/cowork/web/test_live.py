@@ -1,0 +1,438 @@
+"""The live pages in process: who may open which, what the JSON holds, display tokens.
+
+The browser side (the websocket, polling, updates in place) is tests/browser/test_live.py.
+"""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cowork.models import DisplayToken, SpaceRole
+from cowork.selectors.occupancy import occupancy_snapshot
+from cowork.services.booking import booking_check_in, booking_create
+from cowork.services.displays import display_token_create, display_token_revoke
+from realtime import protocol
+from tests.cowork.web.conftest import local
+from tests.factories import HostFactory, RoomFactory, UserFactory, network_admin
+
+pytestmark = pytest.mark.django_db
+
+SNAPSHOT_KEYS = {
+    "type",
+    "v",
+    "seq",
+    "space",
+    "at",
+    "resources",
+    "head_count",
+    "safety_capacity",
+    "visits_today",
+    "unique_visitors_today",
+}
+RESOURCE_KEYS = {"id", "name", "kind", "capacity", "state", "plan", "current", "next"}
+
+
+@pytest.fixture
+def room(space):
+    return RoomFactory(space=space, name="Hall", plan_x=20, plan_y=200, plan_width=300)
+
+
+@pytest.fixture
+def at_half_past_ten(space, day, monkeypatch):
+    """Every page and service of the test sees 10:30 local time on `day`."""
+    moment = local(space, day, "10:30")
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment
+
+
+@pytest.fixture
+def checked_in(space, desk, member, day, at_half_past_ten):
+    """Nigar holds Desk 01 from 10:00 to 12:00 and is checked in."""
+    booking = booking_create(
+        resource=desk,
+        member=member,
+        starts_at=local(space, day, "10:00"),
+        ends_at=local(space, day, "12:00"),
+        now=local(space, day, "09:00"),
+    )
+    return booking_check_in(booking=booking, acting_user=member, now=local(space, day, "10:05"))
+
+
+@pytest.fixture
+def room_in_use(space, room, other_member, day, at_half_past_ten):
+    return booking_create(
+        resource=room,
+        member=other_member,
+        starts_at=local(space, day, "10:00"),
+        ends_at=local(space, day, "11:00"),
+        purpose="Legal aid clinic",
+        now=local(space, day, "09:00"),
+    )
+
+
+@pytest.fixture
+def staff(space):
+    user = UserFactory(first_name="Samir", last_name="Staff")
+    SpaceRole.objects.create(user=user, space=space, role=SpaceRole.Role.STAFF)
+    return user
+
+
+@pytest.fixture
+def stranger_host():
+    """A host of another organization's centre."""
+    return HostFactory().user
+
+
+@pytest.fixture
+def admin():
+    return network_admin()
+
+
+@pytest.fixture
+def display(space, host, room):
+    return display_token_create(space=space, host=host, name="Hall door", room=room)
+
+
+@pytest.fixture
+def lobby(space, host):
+    return display_token_create(space=space, host=host, name="Lobby")
+
+
+def _private(space):
+    space.members_see_occupancy = False
+    space.save(update_fields=["members_see_occupancy"])
+
+
+def _as(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _json(client, space, **query):
+    return client.get(reverse("web:occupancy-json", args=[space.slug]), query)
+
+
+# --- The dashboard ------------------------------------------------------------------------
+
+
+def test_dashboard_shows_the_desk_occupied_the_room_in_use_with_names_and_the_head_count(
+    client, host, space, checked_in, room_in_use
+):
+    page = _as(client, host).get(reverse("web:live-dashboard", args=[space.slug]))
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"
+    html = page.content.decode()
+    spot = re.search(rf'<g class="[^"]*"[^>]*data-resource="{checked_in.resource_id}"[^>]*>', html)
+    assert 'data-state="occupied"' in spot.group(0)
+    assert 'aria-label="Desk 01: Occupied — checked in"' in spot.group(0)
+    assert "state-occupied" in spot.group(0)
+    # Hosts see who holds the room and why.
+    assert "10:00–11:00 · Rashad Guliyev · Legal aid clinic" in html
+    figures = page.context["figures"]
+    assert (figures.head_count, figures.safety_capacity, figures.visits_today) == (1, 30, 1)
+    assert 'data-figure="head_count">1<' in html
+    config = json.loads(re.search(r'id="live-config"[^>]*>(.*?)</script>', html).group(1))
+    assert config["socket"] == f"/ws/spaces/{space.pk}/occupancy/"
+    assert config["poll"] == f"/centres/{space.slug}/occupancy.json"
+    assert config["strings"]["status"]["live"] == "Live"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("host", 200), ("staff", 200), ("admin", 200), ("member", 403), ("stranger_host", 403)],
+)
+def test_dashboard_is_for_people_who_work_at_the_centre(client, request, space, who, status):
+    user = request.getfixturevalue(who)
+    response = _as(client, user).get(reverse("web:live-dashboard", args=[space.slug]))
+    assert response.status_code == status
+
+
+def test_dashboard_sends_anonymous_visitors_to_sign_in(client, space):
+    url = reverse("web:live-dashboard", args=[space.slug])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+def test_live_link_leads_a_host_of_one_centre_straight_to_its_dashboard(client, host, space):
+    response = _as(client, host).get(reverse("web:live-centres"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:live-dashboard", args=[space.slug])
+
+
+def test_navigation_shows_live_to_people_at_a_centre_and_network_to_network_admins(
+    client, host, member, admin, space
+):
+    def links(user):
+        client.logout()
+        html = _as(client, user).get(reverse("home")).content.decode()
+        nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+        return {
+            "live": f'href="{reverse("web:live-centres")}"' in nav,
+            "network": f'href="{reverse("web:network-live")}"' in nav,
+        }
+
+    assert links(member) == {"live": False, "network": False}
+    assert links(host) == {"live": True, "network": False}
+    assert links(admin) == {"live": True, "network": True}
+
+
+# --- The JSON snapshot --------------------------------------------------------------------
+
+
+def test_json_snapshot_is_the_websockets_first_message(
+    client, host, space, checked_in, room_in_use, at_half_past_ten
+):
+    response = _json(_as(client, host), space)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "no-store"
+    data = response.json()
+    assert set(data) == SNAPSHOT_KEYS
+    assert all(set(resource) == RESOURCE_KEYS for resource in data["resources"])
+    space.refresh_from_db()
+    socket_message = protocol.encode(
+        protocol.snapshot(occupancy_snapshot(space=space, now=at_half_past_ten, with_names=True))
+    )
+    assert data == json.loads(socket_message)
+    assert data["v"] == protocol.PROTOCOL_VERSION
+    desk = next(r for r in data["resources"] if r["name"] == "Desk 01")
+    assert desk["state"] == "occupied"
+    assert desk["current"]["holder"] == "Nigar Aliyeva"
+    assert data["seq"] == space.event_seq == 3
+
+
+def test_members_get_the_snapshot_without_names_where_the_centre_allows_it(
+    client, other_member, space, checked_in
+):
+    data = _json(_as(client, other_member), space).json()
+    desk = next(r for r in data["resources"] if r["name"] == "Desk 01")
+    assert desk["state"] == "occupied"
+    assert "holder" not in desk["current"] and "purpose" not in desk["current"]
+
+    _private(space)
+    response = _json(client, space)
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+
+
+def test_json_refuses_anonymous_with_401_and_a_host_of_another_organization_with_403(
+    client, space, stranger_host
+):
+    response = _json(client, space)
+    assert response.status_code == 401
+    assert response["Cache-Control"] == "no-store"
+    assert response.json()["type"] == "error" and response.json()["code"] == "unauthenticated"
+
+    _private(space)
+    response = _json(_as(client, stranger_host), space)
+    assert response.status_code == 403
+
+
+def test_json_with_a_display_key_works_until_the_display_is_revoked(
+    client, space, host, display, checked_in
+):
+    token, key = display
+    response = _json(client, space, display=key)
+    assert response.status_code == 200
+    desk = next(r for r in response.json()["resources"] if r["name"] == "Desk 01")
+    assert "holder" not in desk["current"]
+
+    display_token_revoke(token=token, host=host)
+    response = _json(client, space, display=key)
+    assert response.status_code == 403
+    assert response["Cache-Control"] == "no-store"
+    assert _json(client, space, display="guessed-key").status_code == 403
+
+
+def test_a_display_key_opens_only_its_own_centre(client, display):
+    _token, key = display
+    other_centre = HostFactory().space
+    assert _json(client, other_centre, display=key).status_code == 403
+
+
+def test_json_of_an_unknown_centre_is_a_json_404(client, host):
+    response = _as(client, host).get(reverse("web:occupancy-json", args=["nowhere"]))
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+# --- Displays -----------------------------------------------------------------------------
+
+
+def test_room_display_shows_the_room_in_use_until_when_without_the_name_and_a_qr_code(
+    client, space, display, room, room_in_use
+):
+    _token, key = display
+    page = client.get(reverse("web:display", args=[key]))
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"
+    assert page["X-Robots-Tag"] == "noindex"
+    html = page.content.decode()
+    assert "<h1>Hall</h1>" in html
+    assert 'data-part="now">In use<' in html
+    assert "Until 11:00" in html
+    assert "Rashad" not in html and "Guliyev" not in html
+    qr = page.context["qr"]
+    assert qr.startswith("<svg") and 'class="display-qr"' in qr
+    assert page.context["check_in_url"] == f"http://testserver/r/{room.pk}/check-in/"
+    config = json.loads(re.search(r'id="live-config"[^>]*>(.*?)</script>', html).group(1))
+    assert config["mode"] == "room" and config["room"] == room.pk
+    assert config["socket"] == f"/ws/spaces/{space.pk}/occupancy/?display={key}"
+    assert config["poll"] == f"/centres/{space.slug}/occupancy.json?display={key}"
+
+
+def test_room_display_says_free_until_the_next_booking(
+    client, space, display, room, day, host, at_half_past_ten
+):
+    _token, key = display
+    booking_create(
+        resource=room,
+        member=host,
+        starts_at=local(space, day, "14:00"),
+        ends_at=local(space, day, "15:00"),
+    )
+    html = client.get(reverse("web:display", args=[key])).content.decode()
+    assert 'data-part="now">Free<' in html
+    assert "14:00–15:00" in html
+
+
+def test_lobby_display_shows_the_whole_plan_without_names(client, space, lobby, checked_in):
+    _token, key = lobby
+    page = client.get(reverse("web:display", args=[key]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-state="occupied"' in html and "Desk 01" in html
+    assert "Nigar" not in html
+    assert page.context["live_config"]["mode"] == "lobby"
+
+
+def test_revoked_or_unknown_display_is_a_404_page(client, host, display):
+    token, key = display
+    display_token_revoke(token=token, host=host)
+    for address in (key, "no-such-key"):
+        page = client.get(reverse("web:display", args=[address]))
+        assert page.status_code == 404
+        assert "This display is switched off" in page.content.decode()
+
+
+# --- Managing displays --------------------------------------------------------------------
+
+
+def _displays(client, space):
+    return client.get(reverse("web:displays", args=[space.slug]))
+
+
+def test_host_creates_a_display_and_sees_its_address_only_once(client, host, space, room):
+    _as(client, host)
+    response = client.post(
+        reverse("web:displays", args=[space.slug]), {"name": "Hall door", "room": room.pk}
+    )
+    assert response.status_code == 201
+    html = response.content.decode()
+    address = re.search(r'data-testid="display-url">(http://testserver/displays/([^/]+)/)<', html)
+    assert address, html
+    token = DisplayToken.objects.get(space=space)
+    assert token.room == room and token.name == "Hall door"
+    assert token.key_hash == DisplayToken.hash(address.group(2))
+    assert client.get(address.group(1)).status_code == 200
+
+    listing = _displays(client, space).content.decode()
+    assert "Hall door" in listing
+    assert address.group(2) not in listing
+    assert 'data-testid="display-url"' not in listing
+
+
+def test_a_display_needs_a_name_and_a_room_of_this_centre(client, host, space):
+    other_room = RoomFactory()
+    response = _as(client, host).post(
+        reverse("web:displays", args=[space.slug]), {"name": " ", "room": other_room.pk}
+    )
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"name", "room"}
+    assert not DisplayToken.objects.exists()
+
+
+def test_host_revokes_a_display_by_post_only(client, host, space, display):
+    token, _key = display
+    url = reverse("web:display-revoke", args=[space.slug, token.pk])
+    _as(client, host)
+    assert client.get(url).status_code == 405
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    html = response.content.decode()
+    assert "“Hall door” is switched off." in html
+    assert "Revoked" in html
+    assert f'action="{url}"' not in html
+
+
+@pytest.mark.parametrize("who", ["member", "staff", "stranger_host"])
+def test_only_hosts_manage_displays(client, request, space, display, who):
+    token, _key = display
+    _as(client, request.getfixturevalue(who))
+    assert _displays(client, space).status_code == 403
+    assert client.post(reverse("web:displays", args=[space.slug]), {"name": "X"}).status_code == 403
+    revoke = reverse("web:display-revoke", args=[space.slug, token.pk])
+    assert client.post(revoke).status_code == 403
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert DisplayToken.objects.count() == 1
+
+
+def test_network_admin_manages_displays_of_any_centre(client, admin, space):
+    assert _displays(_as(client, admin), space).status_code == 200
+
+
+# --- The network view ---------------------------------------------------------------------
+
+
+def test_network_view_lists_centres_by_country_with_desks_in_use(client, admin, space, checked_in):
+    page = _as(client, admin).get(reverse("web:network-live"))
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"
+    ((code, country, rows),) = page.context["groups"]
+    assert (code, country) == ("AZ", "Azerbaijan")
+    (row,) = rows
+    assert (row.name, row.desks_in_use, row.desks, row.figures.head_count) == (
+        space.name,
+        1,
+        1,
+        1,
+    )
+    html = page.content.decode()
+    assert f'data-centre="{space.pk}"' in html
+    assert reverse("web:live-dashboard", args=[space.slug]) in html
+    assert page.context["live_config"]["socket"] == "/ws/network/occupancy/"
+
+
+@pytest.mark.parametrize(("who", "status"), [("host", 403), ("member", 403), (None, 302)])
+def test_network_view_is_for_network_admins_only(client, request, space, who, status):
+    user = request.getfixturevalue(who) if who else None
+    assert _as(client, user).get(reverse("web:network-live")).status_code == status
+
+
+def test_network_json_is_the_network_sockets_first_message(client, admin, space, checked_in):
+    response = _as(client, admin).get(reverse("web:network-json"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    data = response.json()
+    assert data["type"] == "snapshot" and data["v"] == protocol.PROTOCOL_VERSION
+    (centre,) = data["centres"]
+    assert centre["id"] == space.pk and centre["desks_in_use"] == 1
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 401), ("host", 403), ("member", 403)])
+def test_network_json_refuses_everyone_else(client, request, who, status):
+    user = request.getfixturevalue(who) if who else None
+    response = _as(client, user).get(reverse("web:network-json"))
+    assert response.status_code == status
+    assert response.json()["type"] == "error"
