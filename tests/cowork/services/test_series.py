@@ -171,9 +171,7 @@ def test_member_cannot_book_a_series_for_someone_else(kyiv_room, member):
     assert not Series.objects.exists()
 
 
-def test_stranger_cannot_cancel_the_rest_of_a_series_even_when_nothing_is_left(
-    kyiv_room, member
-):
+def test_stranger_cannot_cancel_the_rest_of_a_series_even_when_nothing_is_left(kyiv_room, member):
     from cowork.errors import NotAllowed
 
     result = series_create(
