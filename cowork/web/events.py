@@ -586,13 +586,12 @@ def _event_registration(event: Event, registration_id: int) -> Registration:
     )
 
 
-@login_required
-@require_POST
-def registration_approve_view(request, pk, registration_id):
+def _act_on_registration(request, pk, registration_id, act, done: str):
+    """Run one service on a registration of a staffed event; refusals show on the page."""
     event = _staffed_event(request, pk)
     registration = _event_registration(event, registration_id)
     try:
-        registration_approve(registration=registration, host=request.user)
+        act(registration)
     except DomainError as refusal:
         return _render_manage(
             request,
@@ -600,24 +599,33 @@ def registration_approve_view(request, pk, registration_id):
             errors={registration.pk: refusal.message},
             status=_error_status(refusal),
         )
-    return _back_to_manage(event, "approved", registration)
+    return _back_to_manage(event, done, registration)
+
+
+@login_required
+@require_POST
+def registration_approve_view(request, pk, registration_id):
+    return _act_on_registration(
+        request,
+        pk,
+        registration_id,
+        lambda registration: registration_approve(registration=registration, host=request.user),
+        "approved",
+    )
 
 
 @login_required
 @require_POST
 def registration_cancel_by_host(request, pk, registration_id):
-    event = _staffed_event(request, pk)
-    registration = _event_registration(event, registration_id)
-    try:
-        registration_cancel(registration=registration, acting_user=request.user)
-    except DomainError as refusal:
-        return _render_manage(
-            request,
-            event,
-            errors={registration.pk: refusal.message},
-            status=_error_status(refusal),
-        )
-    return _back_to_manage(event, "cancelled", registration)
+    return _act_on_registration(
+        request,
+        pk,
+        registration_id,
+        lambda registration: registration_cancel(
+            registration=registration, acting_user=request.user
+        ),
+        "cancelled",
+    )
 
 
 @login_required
