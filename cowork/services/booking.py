@@ -31,12 +31,6 @@ from cowork.selectors.pricing import booking_quote
 from cowork.services.outbox import domain_event_record
 
 
-@dataclass(frozen=True)
-class Slot:
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
-
-
 def _lock_space(space_id: int) -> None:
     """Lock the space's row until the transaction ends; the caller must be atomic.
 
