@@ -26,7 +26,11 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
 
 class SpaceFactory(factory.django.DjangoModelFactory):
-    """A centre open Monday to Friday, 09:00–18:00 local time."""
+    """A centre open Monday to Friday, 09:00–18:00 local time, that texts at any hour.
+
+    Quiet hours are off (from = until) so that a test sending SMS "now" does not depend on
+    the hour it runs at; the tests of quiet hours set them.
+    """
 
     class Meta:
         model = Space
@@ -40,6 +44,8 @@ class SpaceFactory(factory.django.DjangoModelFactory):
     time_zone = "Asia/Baku"
     languages = factory.LazyFunction(lambda: ["az", "ru", "en"])
     safety_capacity = 30
+    sms_quiet_from = datetime.time(0)
+    sms_quiet_until = datetime.time(0)
 
     @factory.post_generation
     def weekday_hours(space, create, extracted, **kwargs):
@@ -123,7 +129,105 @@ def next_weekday(space, *, weekday=0, at=datetime.time(10, 0), weeks_ahead=1):
     return datetime.datetime.combine(day, at, tzinfo=zone)
 
 
+def midday_zone() -> str:
+    """A fixed-offset IANA zone where it is now near midday.
+
+    A test that books "now" in a centre open 00:00–23:45 fails in the last hour before local
+    midnight; in this zone the next several hours fit in the same local day, whenever the
+    suite runs.
+    """
+    import zoneinfo
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    zones = [f"Etc/GMT{offset:+d}" if offset else "Etc/GMT" for offset in range(-12, 13)]
+
+    def hours_from_noon(zone: str) -> float:
+        local = now.astimezone(zoneinfo.ZoneInfo(zone))
+        return abs(local.hour + local.minute / 60 - 12)
+
+    return min(zones, key=hours_from_noon)
+
+
+def open_around_the_clock(space) -> None:
+    """Open the space every day 00:00–23:45 in a zone where it is now near midday."""
+    space.time_zone = midday_zone()
+    space.__dict__.pop("zone", None)  # the cached ZoneInfo of the old zone
+    space.save(update_fields=["time_zone"])
+    OpeningHours.objects.filter(space=space).delete()
+    for weekday in range(7):
+        OpeningHours.objects.create(
+            space=space, weekday=weekday, opens=datetime.time(0), closes=datetime.time(23, 45)
+        )
+
+
 def network_admin(**kwargs):
     user = UserFactory(is_staff=True, **kwargs)
     MemberFactory(user=user, is_network_admin=True)
     return user
+
+
+# Two-way SMS: rows made directly, at any time relative to now, without the services'
+# time rules (opening hours, booking in the past), so replies can meet them in progress.
+
+
+def from_now(**delta) -> datetime.datetime:
+    from django.utils import timezone
+
+    return timezone.now() + datetime.timedelta(**delta)
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A confirmed booking of a desk, starting in an hour, for one hour."""
+
+    class Meta:
+        model = "cowork.Booking"
+
+    resource = factory.SubFactory(ResourceFactory)
+    space = factory.SelfAttribute("resource.space")
+    booked_by = factory.LazyFunction(lambda: MemberFactory().user)
+    starts_at = factory.LazyFunction(lambda: from_now(hours=1))
+    ends_at = factory.LazyAttribute(lambda booking: booking.starts_at + datetime.timedelta(hours=1))
+    blocked_until = factory.SelfAttribute("ends_at")
+    status = "confirmed"
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cowork.Participant"
+
+    name = factory.Sequence(lambda n: f"Olena {n}")
+    phone = factory.Sequence(lambda n: f"+38050{1000000 + n}")
+    language = "uk"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A training in a room, with one session (no room booking) from starts_at to ends_at."""
+
+    class Meta:
+        model = "cowork.Event"
+        skip_postgeneration_save = True
+
+    room = factory.SubFactory(RoomFactory)
+    space = factory.SelfAttribute("room.space")
+    kind = "training"
+    title = factory.Sequence(lambda n: f"Digital skills {n}")
+    starts_at = factory.LazyFunction(lambda: from_now(hours=2))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=2))
+    capacity = 10
+
+    @factory.post_generation
+    def session(event, create, extracted, **kwargs):
+        if create and extracted is not False:
+            event.sessions.create(starts_at=event.starts_at, ends_at=event.ends_at)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cowork.Registration"
+
+    event = factory.SubFactory(EventFactory)
+    participant = factory.SubFactory(ParticipantFactory)
+    status = "confirmed"
+    cancel_key_hash = factory.Sequence(lambda n: f"{n:064x}")

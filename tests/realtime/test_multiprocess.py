@@ -10,11 +10,17 @@ import requests
 import websockets
 from django.db import connection
 
-from cowork.models import Booking, DomainEvent, OpeningHours
+from cowork.models import Booking, DomainEvent
 from cowork.services.api_tokens import api_token_create
 from cowork.services.booking import booking_create
 from cowork.services.displays import display_token_create
-from tests.factories import HostFactory, MemberFactory, ResourceFactory, SpaceFactory
+from tests.factories import (
+    HostFactory,
+    MemberFactory,
+    ResourceFactory,
+    SpaceFactory,
+    open_around_the_clock,
+)
 from tests.servers import DaphneServer, RedisServer, redis_binary, server_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,11 +38,8 @@ def redis_server():
 @pytest.fixture
 def centre():
     """A centre open around the clock with three desks, a host, a member and a display."""
-    space = SpaceFactory(time_zone="Asia/Baku", weekday_hours=False, max_active_bookings=50)
-    for weekday in range(7):
-        OpeningHours.objects.create(
-            space=space, weekday=weekday, opens=datetime.time(0), closes=datetime.time(23, 45)
-        )
+    space = SpaceFactory(weekday_hours=False, max_active_bookings=50)
+    open_around_the_clock(space)
     desks = [
         ResourceFactory(space=space, name=f"Desk {n}", plan_x=n * 80, plan_y=10)
         for n in range(1, 4)
