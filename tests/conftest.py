@@ -69,6 +69,22 @@ def _served_over_plain_http(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _a_channel_layer_per_test():
+    """Each test gets channel layers of its own, as each process does in production.
+
+    channels caches one layer object per process, and channels_redis keeps per-layer locks
+    and connection pools made on the event loop of first use. Every async test runs on a
+    loop of its own: a layer carried over from an earlier loop can wait forever on a lock
+    that loop left taken, and the test hangs in teardown.
+    """
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 def space(db):
     return factories.SpaceFactory()

@@ -1,5 +1,7 @@
 """The live occupancy socket through the real ASGI application."""
 
+import asyncio
+import contextlib
 import datetime
 
 import pytest
@@ -8,9 +10,18 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from cowork.asgi import application
+from cowork.selectors.occupancy import occupancy_snapshot
 from cowork.services.booking import booking_check_in, booking_create
 from cowork.services.displays import display_token_create, display_token_revoke
-from tests.factories import HostFactory, MemberFactory, ResourceFactory, SpaceFactory
+from realtime.groups import space_group
+from realtime.hub import get_hub
+from tests.factories import (
+    HostFactory,
+    MemberFactory,
+    ResourceFactory,
+    SpaceFactory,
+    open_around_the_clock,
+)
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -65,7 +76,7 @@ async def _receive_type(communicator, kind, timeout=5):
 
 async def test_host_gets_a_named_snapshot_then_deltas_in_order():
     space, desk, host, member = await _centre()
-    await database_sync_to_async(_open_all_week)(space)
+    await database_sync_to_async(open_around_the_clock)(space)
     communicator, connected, _ = await _connect(
         space, await database_sync_to_async(_cookie_headers)(host)
     )
@@ -87,7 +98,7 @@ async def test_host_gets_a_named_snapshot_then_deltas_in_order():
 
 async def test_member_sees_who_is_where_without_names():
     space, desk, _host, member = await _centre()
-    await database_sync_to_async(_open_all_week)(space)
+    await database_sync_to_async(open_around_the_clock)(space)
     other = await database_sync_to_async(lambda: MemberFactory().user)()
     communicator, connected, _ = await _connect(
         space, await database_sync_to_async(_cookie_headers)(other)
@@ -142,7 +153,7 @@ async def test_display_token_works_until_revoked_and_revoking_closes_it():
 
 async def test_client_that_sees_a_gap_asks_and_gets_a_fresh_snapshot():
     space, desk, host, member = await _centre()
-    await database_sync_to_async(_open_all_week)(space)
+    await database_sync_to_async(open_around_the_clock)(space)
     communicator, _connected, _ = await _connect(
         space, await database_sync_to_async(_cookie_headers)(host)
     )
@@ -157,16 +168,6 @@ async def test_client_that_sees_a_gap_asks_and_gets_a_fresh_snapshot():
     await communicator.disconnect()
 
 
-def _open_all_week(space):
-    from cowork.models import OpeningHours
-
-    OpeningHours.objects.filter(space=space).delete()
-    for weekday in range(7):
-        OpeningHours.objects.create(
-            space=space, weekday=weekday, opens=datetime.time(0), closes=datetime.time(23, 45)
-        )
-
-
 def _private(space):
     space.members_see_occupancy = False
     space.save(update_fields=["members_see_occupancy"])
@@ -175,7 +176,7 @@ def _private(space):
 async def test_a_new_socket_is_not_sent_the_spaces_history(settings):
     settings.LIVE_CATCH_UP_SECONDS = 0.05
     space, desk, host, member = await _centre()
-    await database_sync_to_async(_open_all_week)(space)
+    await database_sync_to_async(open_around_the_clock)(space)
     await _book_and_check_in(desk, member)  # two events before anyone watches
     communicator, _connected, _ = await _connect(
         space, await database_sync_to_async(_cookie_headers)(host)
@@ -185,3 +186,53 @@ async def test_a_new_socket_is_not_sent_the_spaces_history(settings):
     # Several catch-up rounds pass; none of them replays events 1 and 2.
     assert await communicator.receive_nothing(timeout=0.5)
     await communicator.disconnect()
+
+
+async def test_a_socket_whose_consumer_is_cancelled_leaves_its_room():
+    space, _desk, host, _member = await _centre()
+    communicator, _connected, _ = await _connect(
+        space, await database_sync_to_async(_cookie_headers)(host)
+    )
+    await _receive_type(communicator, "snapshot")
+    hub = get_hub()
+    assert hub.socket_count(space_group(space.pk)) == 1
+    # What daphne does to a consumer still running 10 s after its socket closed: no
+    # disconnect message, just a cancellation.
+    communicator.future.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await communicator.future
+    assert hub.socket_count(space_group(space.pk)) == 0
+
+
+async def test_displays_connecting_at_the_same_number_share_one_snapshot_read(monkeypatch):
+    import realtime.consumers
+    import realtime.hub
+
+    reads = []
+
+    def counted_snapshot(**kwargs):
+        reads.append(kwargs["space"].event_seq)
+        return occupancy_snapshot(**kwargs)
+
+    monkeypatch.setattr(realtime.consumers, "occupancy_snapshot", counted_snapshot)
+    monkeypatch.setattr(realtime.hub, "SNAPSHOT_REUSE_SECONDS", 60)
+    space, desk, host, member = await _centre()
+    await database_sync_to_async(open_around_the_clock)(space)
+    _token, key = await database_sync_to_async(display_token_create)(
+        space=space, host=host, name="Lobby"
+    )
+    first, _, _ = await _connect(space, [ORIGIN], f"?display={key}")
+    second, _, _ = await _connect(space, [ORIGIN], f"?display={key}")
+    snapshots = [await _receive_type(c, "snapshot") for c in (first, second)]
+    assert snapshots[0] == snapshots[1]
+    assert reads == [0]
+    # After an update, a new socket gets a snapshot that holds it.
+    await _book_and_check_in(desk, member)
+    await _receive_type(first, "delta")
+    await _receive_type(first, "delta")
+    third, _, _ = await _connect(space, [ORIGIN], f"?display={key}")
+    latest = await _receive_type(third, "snapshot")
+    assert latest["seq"] == 2 and latest["resources"][0]["state"] == "occupied"
+    assert reads == [0, 2]
+    for communicator in (first, second, third):
+        await communicator.disconnect()
