@@ -1,7 +1,45 @@
+import os
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# What a forked child inherited, kept referenced so that no finalizer of it ever runs there.
+_inherited: list = []
+_fork_hook_registered = False
 
 
 class CoworkConfig(AppConfig):
     name = "cowork"
     verbose_name = _("Centres and bookings")
+
+    def ready(self):
+        global _fork_hook_registered
+        # Once per process: hooks cannot be unregistered, and ready() may run again.
+        if not _fork_hook_registered:
+            os.register_at_fork(after_in_child=forget_inherited_connections)
+            _fork_hook_registered = True
+
+
+def forget_inherited_connections() -> None:
+    """In a forked child, drop the database connections and pools inherited from the parent.
+
+    django-q2's cluster forks its workers after the parent has opened connections. A child
+    that went on using them would share the parent's sockets: two processes talking over one
+    PostgreSQL session interleave their messages ("the last operation didn't produce
+    records"). The child opens its own on first use. Nothing is closed or finalized here:
+    either would end the parent's sessions.
+    """
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        _inherited.append(connection.connection)
+        connection.connection = None
+        connection.in_atomic_block = False
+        connection.needs_rollback = False
+        connection.savepoint_ids = []
+        connection.run_on_commit = []
+    for connection in connections.all(initialized_only=True):
+        pools = getattr(type(connection), "_connection_pools", None)
+        if pools:
+            _inherited.append(dict(pools))
+            pools.clear()
