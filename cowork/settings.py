@@ -75,6 +75,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of a request carries its id, the probes' included.
+    "cowork.middleware.RequestIdMiddleware",
+    # Before host validation and the HTTPS redirect: see the class for why that is safe.
+    "cowork.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,11 +148,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Channel layer ----------------------------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# More Redis hosts for the layer, after REDIS_URL. channels_redis places each channel and
+# group on one host by a hash of its name over this list, so every process must be given
+# the same list in the same order (docs/scaling.md).
+REDIS_SHARD_URLS = env.list("REDIS_SHARD_URLS", default=[])
+if REDIS_SHARD_URLS and not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_SHARD_URLS adds hosts to REDIS_URL; set REDIS_URL too.")
+if REDIS_URL in REDIS_SHARD_URLS or len(set(REDIS_SHARD_URLS)) < len(REDIS_SHARD_URLS):
+    raise ImproperlyConfigured("REDIS_SHARD_URLS lists only the hosts after REDIS_URL, once each.")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("CHANNELS_PREFIX", "cowork")},
+            "CONFIG": {
+                # redis-py gives up on a read after 5 s by default, exactly as long as
+                # channels_redis blocks in Redis waiting for a message: a quiet group would
+                # then read as an outage (and a message popped at that instant be lost).
+                # Every shard serves the same blocking reads, so every host gets the option.
+                "hosts": [
+                    {"address": url, "socket_timeout": 10} for url in [REDIS_URL, *REDIS_SHARD_URLS]
+                ],
+                "prefix": env.str("CHANNELS_PREFIX", "cowork"),
+            },
         }
     }
 else:
@@ -279,11 +300,43 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=102
 
 # --- Logging ----------------------------------------------------------------------------
 
+# "json" writes one JSON object a line (production: journald and Docker ship them as they
+# are); "console" is the readable format of the embedded default. Both carry the request id
+# and mask phone numbers (cowork/logging.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if EMBEDDED else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "cowork.logging.RequestIdFilter"},
+        "mask_phones": {"()": "cowork.logging.PhoneMaskFilter"},
+    },
+    "formatters": {
+        "console": {
+            "()": "cowork.logging.PhoneMaskingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "json": {"()": "cowork.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "console",
+            # On the handler, not a logger: records of every logger pass through here.
+            "filters": ["request_id", "mask_phones"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")}},
 }
+
+# --- Probes and metrics -----------------------------------------------------------------
+
+# /metrics wants "Authorization: Bearer <token>" when set; unset, it answers only private
+# and loopback addresses (Prometheus next to the processes).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# /readyz gives each check this long, so a hung service reads "down" rather than hanging it.
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=3.0)
+# A schedule this far past its next run means no task cluster runs (the scheduler fires
+# due schedules every 30 s; the rest is room for a busy cluster).
+READYZ_TASKS_LATE_SECONDS = env.int("READYZ_TASKS_LATE_SECONDS", default=180)

@@ -2,9 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cowork import views
+from cowork import health, views
 
 urlpatterns = [
+    # Served first by cowork.middleware.ProbeMiddleware; named here for reverse() and docs.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics_view, name="metrics"),
     path("", views.home, name="home"),
     path("centres/<slug:slug>/", views.space_detail, name="space-detail"),
     path("", include("cowork.web.urls")),

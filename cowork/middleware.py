@@ -1,0 +1,86 @@
+"""Middleware of our own: a request id for every request, and probes that skip the front door."""
+
+import re
+import uuid
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.signals import request_finished
+
+from cowork import logging as cowork_logging
+
+# nginx sends its $request_id (32 hex digits); other proxies send a UUID. Anything else a
+# client could have forged into the log stays out: the id is written into every log line.
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,127}")
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+def _request_id_for(request) -> str:
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    return given if VALID_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    """Take X-Request-ID from nginx if it is well-formed, else make one; log and return it.
+
+    The id is set in a context variable for the request, so every log record made while
+    serving it carries the id (`cowork.logging.RequestIdFilter`), and it goes back in
+    the response header for a person reporting a problem to quote. Place it first.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request):
+        if self.is_async:
+            return self.__acall__(request)
+        request.id = _request_id_for(request)
+        cowork_logging.request_id.set(request.id)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request.id
+        return response
+
+    async def __acall__(self, request):
+        request.id = _request_id_for(request)
+        cowork_logging.request_id.set(request.id)
+        response = await self.get_response(request)
+        response[REQUEST_ID_HEADER] = request.id
+        return response
+
+
+def _forget_request_id(**kwargs):
+    cowork_logging.request_id.set(None)
+
+
+# The id is not reset when the middleware returns: Django logs the response ("Not Found:
+# ...", "Internal Server Error: ...") after the whole chain, and that line belongs to the
+# request too. It is cleared when the response is closed, so a WSGI thread serving the next
+# request, or logging in between, never carries a stale id; under ASGI each request runs
+# in a context of its own anyway.
+request_finished.connect(_forget_request_id, dispatch_uid="cowork.forget_request_id")
+
+
+class ProbeMiddleware:
+    """Answer /healthz, /readyz and /metrics before host validation and the HTTPS redirect.
+
+    Probes address a process by its own name and port over plain HTTP (`web1:8000`,
+    `127.0.0.1:8001`), which ALLOWED_HOSTS and SECURE_SSL_REDIRECT would refuse. These views
+    build no URL from the Host header and set no cookie, so skipping both is safe. Place it
+    right after RequestIdMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from cowork import health
+
+        view = health.PROBES.get(request.path_info)
+        if view is None:
+            return self.get_response(request)
+        return view(request)
