@@ -176,7 +176,15 @@ class SpaceAdmin(ScopedToSpaces, admin.ModelAdmin):
         ),
         (
             _("SMS"),
-            {"fields": ["sms_sender_id", "sms_messaging_service_sid", "sms_monthly_budget"]},
+            {
+                "fields": [
+                    "sms_sender_id",
+                    "sms_messaging_service_sid",
+                    "sms_monthly_budget",
+                    "sms_reminders",
+                    ("sms_quiet_from", "sms_quiet_until"),
+                ]
+            },
         ),
         (
             _("Prices and floor plan"),

@@ -203,6 +203,9 @@ TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 # Tests point the real twilio client at a fake server on loopback through this.
 TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
+# A message still "sending" after this many seconds was left by a worker that died; it is
+# then looked up in the provider's log. Longer than a send can take (10 s timeout).
+SMS_STALE_AFTER_SECONDS = env.int("SMS_STALE_AFTER_SECONDS", default=120)
 
 SMS_BACKEND = env.str(
     "SMS_BACKEND",
@@ -212,6 +215,15 @@ SMS_BACKEND = env.str(
         else "notifications.sms.backends.console.ConsoleBackend"
     ),
 )
+
+# Sign-in codes by SMS. Codes go only to members' phones, so a fraudster cannot pump SMS to
+# numbers of their choosing; these caps bound what bombing members' phones can cost.
+# Codes one centre's members may be sent in an hour (members with no centre share one cap).
+SMS_SIGNIN_HOURLY_LIMIT = env.int("SMS_SIGNIN_HOURLY_LIMIT", default=60)
+# Codes the whole network may send in an hour, whatever the centre.
+SMS_SIGNIN_NETWORK_HOURLY_LIMIT = env.int("SMS_SIGNIN_NETWORK_HOURLY_LIMIT", default=300)
+# Asks from one IP address in an hour; a centre's Wi-Fi puts many members behind one address.
+SMS_SIGNIN_IP_HOURLY_LIMIT = env.int("SMS_SIGNIN_IP_HOURLY_LIMIT", default=20)
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

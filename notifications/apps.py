@@ -8,6 +8,11 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # The domain never imports us: we subscribe to its events, which the relay hands
         # over after commit.
+        from cowork import metrics
+        from notifications import reminders
         from notifications.ical import invites
+        from notifications.metrics import sms_metrics
 
         invites.subscribe()
+        metrics.register_collector("notifications.sms", sms_metrics)
+        reminders.subscribe()

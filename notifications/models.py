@@ -83,3 +83,252 @@ class SentInvite(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.uid} #{self.sequence} → {self.recipient}"
+
+
+class Notification(models.Model):
+    """One SMS to one person, from the moment it is due until the provider reports on it.
+
+    Rows are made from domain events (`notifications.reminders`), never by scanning the
+    calendar; `key` makes a second delivery of the same event find the row and stop. The
+    dispatcher claims a due row by moving it from PENDING to SENDING in one UPDATE, so two
+    workers never send one row; the body is rendered at the claim and kept, so a worker
+    killed mid-send can be reconciled against the provider's log (`dispatch.recover_stale`).
+    """
+
+    class Kind(models.TextChoices):
+        BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmed")
+        BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled by the centre")
+        BOOKING_MOVED = "booking_moved", _("Booking moved by the centre")
+        BOOKING_RELEASED = "booking_released", _("Booking released as a no-show")
+        BOOKING_REMINDER = "booking_reminder", _("Booking reminder")
+        REGISTRATION_CONFIRMED = "registration_confirmed", _("Registration confirmed")
+        REGISTRATION_WAITLISTED = "registration_waitlisted", _("Waitlisted")
+        REGISTRATION_PROMOTED = "registration_promoted", _("Promoted from the waitlist")
+        EVENT_REMINDER = "event_reminder", _("Event reminder")
+        EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
+        EVENT_MOVED = "event_moved", _("Event moved")
+        SIGN_IN_CODE = "sign_in_code", _("Sign-in code")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    space = models.ForeignKey(
+        "cowork.Space",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("centre"),
+    )
+    booking = models.ForeignKey(
+        "cowork.Booking",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("booking"),
+    )
+    registration = models.ForeignKey(
+        "cowork.Registration",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("registration"),
+    )
+    session = models.ForeignKey(
+        "cowork.EventSession",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("session"),
+    )
+    # Whom to, as they were when the row was made: a person may be known only by phone.
+    phone = models.CharField(_("phone"), max_length=16)
+    language = models.CharField(_("language"), max_length=8)
+    email = models.EmailField(_("e-mail"), blank=True)
+    recipient_name = models.CharField(_("recipient"), max_length=200, blank=True)
+    # Reminders: how long before the start they go out.
+    minutes_before = models.PositiveIntegerField(_("minutes before"), null=True, blank=True)
+    # Essential messages are sent even when the month's budget is spent.
+    essential = models.BooleanField(_("essential"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    due_at = models.DateTimeField(_("due at"))
+    # Retries wait until here; equals due_at until the first transient failure.
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    segments = models.PositiveSmallIntegerField(_("segments"), default=0)
+    provider_id = models.CharField(_("provider message id"), max_length=64, blank=True)
+    provider_status = models.CharField(_("provider status"), max_length=20, blank=True)
+    error_code = models.CharField(_("error"), max_length=40, blank=True)
+    error_message = models.CharField(_("error detail"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed instead at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_id"],
+                condition=~Q(provider_id=""),
+                name="notification_provider_id_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+            models.Index(fields=["space", "status", "sent_at"], name="notification_space_sent"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {mask_phone(self.phone)} ({self.status})"
+
+
+class SmsOptOut(models.Model):
+    """A number that replied STOP: nothing more is sent to it until it replies START."""
+
+    phone = models.CharField(_("phone"), max_length=16, unique=True)
+    opted_out_at = models.DateTimeField(_("opted out at"), auto_now_add=True)
+    keyword = models.CharField(_("keyword"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS opt-out")
+        verbose_name_plural = _("SMS opt-outs")
+
+    def __str__(self):
+        return mask_phone(self.phone)
+
+
+class InboundSms(models.Model):
+    """An SMS a person sent us, kept once per provider id so a retried webhook acts once."""
+
+    message_sid = models.CharField(_("provider message id"), max_length=64, unique=True)
+    phone = models.CharField(_("from"), max_length=16)
+    body = models.CharField(_("text"), max_length=1600)
+    command = models.CharField(_("command"), max_length=16, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=40, blank=True)
+    reply = models.TextField(_("reply"), blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("inbound SMS")
+        verbose_name_plural = _("inbound SMS")
+
+    def __str__(self):
+        return f"{mask_phone(self.phone)}: {self.command or '?'}"
+
+
+class SmsBudgetAlert(models.Model):
+    """The hosts of a centre were told once that this month's SMS budget is spent."""
+
+    space = models.ForeignKey("cowork.Space", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    created_at = models.DateTimeField(_("alerted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SMS budget alert")
+        verbose_name_plural = _("SMS budget alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["space", "month"], name="sms_budget_alert_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.space} · {self.month:%Y-%m}"
+
+
+def mask_phone(phone: str) -> str:
+    """`+994501234567` → `+99450*****67`: enough to tell numbers apart, not to dial one."""
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return phone[:6] + "*" * (len(phone) - 8) + phone[-2:]
+
+
+class SignInRequest(models.Model):
+    """One ask for a sign-in code, kept to count the limits every web process shares.
+
+    Rows are made for every phone typed, known or not, so the counts reveal nothing; only
+    `outcome` says what became of the ask. Old rows are purged (`signin.sign_in_records_purge`).
+    """
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("Code sent")
+        UNKNOWN = "unknown", _("No member with this phone")
+        PHONE_LIMIT = "phone_limit", _("Too many for this phone")
+        IP_LIMIT = "ip_limit", _("Too many from this address")
+        BUDGET = "budget", _("Hourly SMS budget spent")
+
+    phone = models.CharField(_("phone"), max_length=16)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    space = models.ForeignKey(
+        "cowork.Space",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("centre"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    created_at = models.DateTimeField(_("asked at"))
+
+    class Meta:
+        verbose_name = _("sign-in code request")
+        verbose_name_plural = _("sign-in code requests")
+        indexes = [
+            models.Index(fields=["phone", "created_at"], name="signin_request_phone"),
+            models.Index(fields=["ip", "created_at"], name="signin_request_ip"),
+            models.Index(fields=["outcome", "created_at"], name="signin_request_outcome"),
+        ]
+
+    def __str__(self):
+        return f"{mask_phone(self.phone)} · {self.outcome} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SignInCode(models.Model):
+    """A one-time sign-in code: only its keyed hash is kept, never the digits.
+
+    A row is made for unknown phones too (`member` empty, digits nobody was told), so both
+    kinds of ask do the same work; such a row can never sign anyone in. `attempts` is raised
+    before each comparison, so parallel guesses cannot get more than the allowed tries.
+    """
+
+    phone = models.CharField(_("phone"), max_length=16)
+    member = models.ForeignKey(
+        "cowork.Member",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+        indexes = [models.Index(fields=["phone", "expires_at"], name="signin_code_phone")]
+
+    def __str__(self):
+        state = "used" if self.used_at else f"{self.attempts} tries"
+        return f"{mask_phone(self.phone)} · {state}"

@@ -54,6 +54,17 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request through the test client leaves
+    the language it activated on the thread, which would leak into the next test."""
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _served_over_plain_http(settings):
     """Tests talk plain HTTP to loopback and render templates without collectstatic.
 

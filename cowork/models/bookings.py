@@ -103,6 +103,12 @@ class Booking(models.Model):
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, default=0)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     sequence = models.PositiveIntegerField(_("sequence"), default=0)
+    attendance_confirmed_at = models.DateTimeField(
+        _("attendance confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the person confirmed they will come, e.g. by replying YES."),
+    )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     checked_in_by = models.ForeignKey(

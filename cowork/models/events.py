@@ -211,6 +211,12 @@ class Registration(SecretKeyed, models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     promoted_at = models.DateTimeField(_("promoted from the waitlist at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    attendance_confirmed_at = models.DateTimeField(
+        _("attendance confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the person confirmed they will come, e.g. by replying YES."),
+    )
 
     class Meta:
         ordering = ["event", "created_at", "id"]
@@ -233,6 +239,7 @@ class Attendance(models.Model):
         HOST = "host", _("Marked by a host")
         QR = "qr", _("Scanned the event's QR code")
         WALK_IN = "walk_in", _("Walk-in")
+        SMS = "sms", _("Replied IN by SMS")
 
     session = models.ForeignKey(
         EventSession,

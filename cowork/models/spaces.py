@@ -48,6 +48,24 @@ WEEKDAYS = [
 ]
 
 
+def default_sms_reminders() -> list[int]:
+    return [24 * 60, 60]
+
+
+def validate_sms_reminders(value) -> None:
+    """A list of at most four distinct whole minutes before a start, 5 minutes to 7 days."""
+    if not isinstance(value, list) or len(value) > 4:
+        raise ValidationError(_("Give up to four reminders."), code="invalid_reminders")
+    for minutes in value:
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 5 <= minutes <= 10080:
+            raise ValidationError(
+                _("Each reminder is a number of minutes between 5 and 10080 (7 days)."),
+                code="invalid_reminders",
+            )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each reminder may be given once."), code="invalid_reminders")
+
+
 def validate_time_zone(value: str) -> None:
     """Accept only IANA time zone names that this machine's tz database knows."""
     try:
@@ -155,6 +173,19 @@ class Space(models.Model):
         default=2000,
         help_text=_("Non-essential SMS stop when the month's segments reach this."),
     )
+    sms_reminders = models.JSONField(
+        _("SMS reminders (minutes before)"),
+        default=default_sms_reminders,
+        blank=True,
+        validators=[validate_sms_reminders],
+        help_text=_("Minutes before a booking or event when a reminder is sent, e.g. [1440, 60]."),
+    )
+    sms_quiet_from = models.TimeField(
+        _("SMS quiet hours from"),
+        default=datetime.time(21, 0),
+        help_text=_("Local time after which no reminders are sent until the quiet hours end."),
+    )
+    sms_quiet_until = models.TimeField(_("SMS quiet hours until"), default=datetime.time(8, 0))
     currency = models.CharField(
         _("currency"),
         max_length=3,

@@ -25,6 +25,7 @@ from cowork.booking_rules import (
     time_violations,
 )
 from cowork.errors import Conflict, InvalidInput, NotAllowed, RuleViolation
+from cowork.metrics import count_booking_outcome
 from cowork.models import ACTIVE_STATUSES, Booking, BookingStatus, Closure, Resource, Space
 from cowork.selectors.access import user_manages_space, user_works_at_space
 from cowork.selectors.pricing import booking_quote
@@ -304,6 +305,7 @@ def authorize_booking_for(*, acting_user, member, space: Space, roles=None) -> N
         raise NotAllowed(_("Only the centre's hosts and staff book for someone else."))
 
 
+@count_booking_outcome
 def booking_create(
     *,
     resource: Resource,
@@ -715,3 +717,25 @@ def check_out_finished(*, now: datetime.datetime | None = None) -> int:
                 _complete(booking, now=now)
                 checked_out += 1
     return checked_out
+
+
+def booking_confirm_attendance(
+    *, booking: Booking, acting_user, now: datetime.datetime | None = None
+) -> Booking:
+    """Record that the member will come (a reply of Y to a reminder); a second time keeps
+    the first moment and records nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_space(booking.space_id)
+        booking = _fresh(booking)
+        _authorize_change(booking=booking, acting_user=acting_user)
+        _require_status(
+            booking, (BookingStatus.PENDING, BookingStatus.CONFIRMED), action=_("confirmed")
+        )
+        if booking.ends_at <= now:
+            raise RuleViolation(_("This booking has ended."), code="ended")
+        if booking.attendance_confirmed_at is None:
+            booking.attendance_confirmed_at = now
+            booking.save(update_fields=["attendance_confirmed_at", "updated_at"])
+            _record("booking.attendance_confirmed", booking, by=acting_user.pk)
+    return booking

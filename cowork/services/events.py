@@ -312,9 +312,15 @@ def _promote_next(event: Event, now) -> Registration | None:
 
 
 def registration_cancel(
-    *, registration: Registration, acting_user=None, key: str = "", now=None
+    *,
+    registration: Registration,
+    acting_user=None,
+    key: str = "",
+    participant: Participant | None = None,
+    now=None,
 ) -> Registration:
-    """Cancel by the link's key, or as a host; the first on the waitlist takes the place."""
+    """Cancel by the link's key, as a host, or as the `participant` themself (known by the
+    phone they replied from); the first on the waitlist takes the place."""
     now = now or timezone.now()
     with transaction.atomic():
         event = (
@@ -323,6 +329,9 @@ def registration_cancel(
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if acting_user is not None:
             _require_staff(acting_user, event.space)
+        elif participant is not None:
+            if registration.participant_id != participant.pk:
+                raise NotFound(_("No such registration."))
         elif not key or Registration.hash(key) != registration.cancel_key_hash:
             raise NotFound(_("No such registration."))
         if registration.status == RegistrationStatus.CANCELLED:
@@ -477,3 +486,39 @@ def attendance_check_in_by_qr(*, event: Event, phone: str, now=None) -> Attendan
     return attendance_mark(
         session=session, participant=participant, host=None, method=Attendance.Method.QR
     )
+
+
+def registration_confirm_attendance(
+    *, registration: Registration, participant: Participant, now=None
+) -> Registration:
+    """Record that `participant` will come to the event they hold a place at (a reply of Y);
+    a second time keeps the first moment and records nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = (
+            Event.objects.select_for_update().select_related("space").get(pk=registration.event_id)
+        )
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.participant_id != participant.pk:
+            raise NotFound(_("No such registration."))
+        if event.status != Event.Status.SCHEDULED:
+            raise RuleViolation(_("The event is cancelled."), code="event_cancelled")
+        if event.ends_at <= now:
+            raise RuleViolation(_("The event is over."), code="event_over")
+        if registration.status != RegistrationStatus.CONFIRMED:
+            raise RuleViolation(
+                _("Only a confirmed place can be confirmed; yours is %(status)s.")
+                % {"status": registration.get_status_display().lower()},
+                code="wrong_status",
+                details={"status": registration.status},
+            )
+        if registration.attendance_confirmed_at is None:
+            registration.attendance_confirmed_at = now
+            registration.save(update_fields=["attendance_confirmed_at"])
+            _record(
+                "registration.attendance_confirmed",
+                registration,
+                event,
+                registration=registration.pk,
+            )
+    return registration

@@ -15,6 +15,7 @@ from notifications.sms.base import (
     SentSms,
     SmsError,
     TransientSmsError,
+    UnknownOutcomeSmsError,
 )
 from notifications.sms.segments import SmsEncoding, segment_count
 
@@ -26,6 +27,7 @@ __all__ = [
     "SmsEncoding",
     "SmsError",
     "TransientSmsError",
+    "UnknownOutcomeSmsError",
     "get_backend",
     "segment_count",
     "send_sms",

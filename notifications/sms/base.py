@@ -1,6 +1,7 @@
 """What every SMS backend accepts, returns and raises."""
 
 import abc
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -54,6 +55,14 @@ class TransientSmsError(SmsError):
     """Sending may work if retried later: rate limits, provider outages, network failures."""
 
 
+class UnknownOutcomeSmsError(TransientSmsError):
+    """The request went out but no answer came back: the provider may have the message.
+
+    Sending again at once could deliver it twice. Its log is asked first
+    (`BaseSmsBackend.find_sent`), once the message has waited long enough to show there.
+    """
+
+
 class PermanentSmsError(SmsError):
     """Sending this message will never work as it is: bad number, opted out, bad request."""
 
@@ -79,6 +88,14 @@ class BaseSmsBackend(abc.ABC):
     @abc.abstractmethod
     def deliver(self, message: OutgoingSms) -> SentSms:
         """Hand a validated `message` to the provider and return what it accepted."""
+
+    def find_sent(self, *, to: str, body: str, since: datetime.datetime) -> SentSms | None:
+        """The message with this body the provider accepted for `to` since `since`, if any.
+
+        Asked after a worker died between handing a message over and recording it. A
+        backend without a log to search answers None, and the message is sent again.
+        """
+        return None
 
 
 def validate_outgoing_sms(*, message: OutgoingSms) -> None:

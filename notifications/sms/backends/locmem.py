@@ -1,5 +1,6 @@
 """An SMS backend that keeps messages in memory, for tests, like Django's mail.outbox."""
 
+import datetime
 import itertools
 import threading
 
@@ -33,3 +34,7 @@ class LocmemBackend(BaseSmsBackend):
             if key:
                 _sent_by_idempotency_key[key] = sent
             return sent
+
+    def find_sent(self, *, to: str, body: str, since: datetime.datetime) -> SentSms | None:
+        with _lock:
+            return next((s for s in reversed(outbox) if s.to == to and s.body == body), None)

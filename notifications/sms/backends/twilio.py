@@ -1,5 +1,8 @@
 """An SMS backend that sends through Twilio's Messages API with the official client."""
 
+import contextlib
+import datetime
+from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -9,6 +12,7 @@ from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
+from urllib3.exceptions import NewConnectionError
 
 from notifications.sms.base import (
     BaseSmsBackend,
@@ -17,11 +21,13 @@ from notifications.sms.base import (
     SentSms,
     SmsError,
     TransientSmsError,
+    UnknownOutcomeSmsError,
     sent_sms_for,
 )
 
 REQUEST_TIMEOUT_SECONDS = 10.0
-IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
+# How many of a number's newest messages are searched for one a dead worker may have sent.
+FIND_SENT_LOOKBACK = 20
 
 # Twilio error codes we tell apart: https://www.twilio.com/docs/api/errors
 OPTED_OUT_CODES = frozenset({21610})  # the recipient replied STOP
@@ -33,8 +39,9 @@ class TwilioBackend(BaseSmsBackend):
 
     The sender is, first to be set: the message's messaging_service_sid, its sender,
     settings.TWILIO_MESSAGING_SERVICE_SID, settings.TWILIO_FROM_NUMBER.
-    A read timeout is a TransientSmsError although Twilio may have queued the message;
-    retry with the same idempotency_key.
+    A request that went out and got no answer (a read timeout, a dropped connection) raises
+    UnknownOutcomeSmsError: Twilio may have queued the message, and its Messages API keeps
+    no idempotency keys, so only its message log can tell (`find_sent`).
     """
 
     def __init__(self, *, timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
@@ -56,25 +63,40 @@ class TwilioBackend(BaseSmsBackend):
         create_kwargs.update(self._sender_kwargs(message))
         if message.status_callback:
             create_kwargs["status_callback"] = message.status_callback
-        # messages.create() takes no headers, so the idempotency token rides on an HTTP
-        # client built for this one send.
-        http_client = RebasedTwilioHttpClient(
-            base_url=self._api_base_url,
-            extra_headers=(
-                {IDEMPOTENCY_HEADER: message.idempotency_key} if message.idempotency_key else {}
-            ),
-            timeout=self._timeout,
-        )
-        client = Client(self._account_sid, self._auth_token, http_client=http_client)
-        try:
+        # Twilio's Messages API has no idempotency keys: `message.idempotency_key` cannot
+        # travel, and a send whose answer was lost is settled from the log (find_sent).
+        with self._client() as client:
             created = client.messages.create(**create_kwargs)
+        return sent_sms_for(message=message, provider_id=created.sid)
+
+    def find_sent(self, *, to: str, body: str, since: datetime.datetime) -> SentSms | None:
+        """Look through the newest messages to `to` for this body, created since `since`.
+
+        Twilio lists newest first. A minute of slack covers clocks that disagree.
+        """
+        earliest = since - datetime.timedelta(minutes=1)
+        message = OutgoingSms(to=to, body=body)
+        with self._client() as client:
+            for record in client.messages.list(to=to, limit=FIND_SENT_LOOKBACK):
+                created = record.date_created
+                if record.body == body and (created is None or created >= earliest):
+                    return sent_sms_for(message=message, provider_id=record.sid)
+        return None
+
+    @contextlib.contextmanager
+    def _client(self) -> Iterator[Client]:
+        """A Twilio client for one call, its failures raised as SmsError."""
+        http_client = RebasedTwilioHttpClient(base_url=self._api_base_url, timeout=self._timeout)
+        try:
+            yield Client(self._account_sid, self._auth_token, http_client=http_client)
         except (TwilioRestException, TwilioServiceException) as exc:
             raise sms_error_from_twilio(exc) from exc
         except (requests.ConnectionError, requests.Timeout) as exc:
-            raise TransientSmsError("network", f"Twilio could not be reached: {exc}") from exc
+            if _never_left(exc):
+                raise TransientSmsError("network", f"Twilio could not be reached: {exc}") from exc
+            raise UnknownOutcomeSmsError("no_answer", f"Twilio did not answer: {exc}") from exc
         finally:
             http_client.session.close()
-        return sent_sms_for(message=message, provider_id=created.sid)
 
     def _sender_kwargs(self, message: OutgoingSms) -> dict[str, str]:
         """Choose who the SMS comes from; raise PermanentSmsError("no_sender") if nobody."""
@@ -91,6 +113,16 @@ class TwilioBackend(BaseSmsBackend):
             "Give a sender or messaging_service_sid, or set TWILIO_MESSAGING_SERVICE_SID "
             "or TWILIO_FROM_NUMBER.",
         )
+
+
+def _never_left(exc: requests.RequestException) -> bool:
+    """Whether the request failed before any of it reached Twilio (no connection made)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", cause)
+    # A failed name lookup is a NewConnectionError too.
+    return isinstance(reason, NewConnectionError)
 
 
 def sms_error_from_twilio(exc: TwilioRestException | TwilioServiceException) -> SmsError:
@@ -112,19 +144,16 @@ def sms_error_from_twilio(exc: TwilioRestException | TwilioServiceException) -> 
 
 
 class RebasedTwilioHttpClient(TwilioHttpClient):
-    """TwilioHttpClient that can send every request to another base URL and add headers.
+    """TwilioHttpClient that can send every request to another base URL.
 
     With `base_url` (such as "http://127.0.0.1:43567") the scheme and host of each URL the
     twilio library builds (api.twilio.com, messaging.twilio.com, edge hosts...) are replaced
     by it, and its path, if any, is put in front; path and query are kept.
     """
 
-    def __init__(
-        self, *, base_url: str = "", extra_headers: dict[str, str] | None = None, timeout: float
-    ) -> None:
+    def __init__(self, *, base_url: str = "", timeout: float) -> None:
         super().__init__(timeout=timeout)
         self._base_url = base_url
-        self._extra_headers = dict(extra_headers or {})
 
     def request(
         self,
@@ -144,7 +173,7 @@ class RebasedTwilioHttpClient(TwilioHttpClient):
             url,
             params=params,
             data=data,
-            headers={**(headers or {}), **self._extra_headers},
+            headers=headers,
             auth=auth,
             timeout=timeout,
             allow_redirects=allow_redirects,

@@ -3,7 +3,6 @@ from django.core.management import call_command
 from django_q.models import Schedule
 
 from cowork.management.commands.apply_schedules import declared_schedules
-from cowork.schedules import SCHEDULES
 
 pytestmark = pytest.mark.django_db
 
@@ -26,5 +25,5 @@ def test_schedules_declared_in_code_are_applied_once_and_orphans_removed():
 def test_every_scheduled_function_exists():
     from django.utils.module_loading import import_string
 
-    for spec in SCHEDULES:
+    for spec in declared_schedules():
         assert callable(import_string(spec.func)), spec.name

@@ -7,23 +7,6 @@ import pytest
 
 from notifications.sms import SentSms
 from notifications.sms.backends import locmem
-from tests.notifications.sms.fake_twilio import FAKE_MESSAGING_SERVICE_SID, FakeTwilio
-
-
-@pytest.fixture
-def fake_twilio(settings) -> Iterator[FakeTwilio]:
-    """A running FakeTwilio that the TwilioBackend in `settings` points at.
-
-    Sends default to FAKE_MESSAGING_SERVICE_SID; TWILIO_FROM_NUMBER is unset.
-    """
-    with FakeTwilio() as server:
-        settings.SMS_BACKEND = "notifications.sms.backends.twilio.TwilioBackend"
-        settings.TWILIO_API_BASE_URL = server.base_url
-        settings.TWILIO_ACCOUNT_SID = server.account_sid
-        settings.TWILIO_AUTH_TOKEN = server.auth_token
-        settings.TWILIO_MESSAGING_SERVICE_SID = FAKE_MESSAGING_SERVICE_SID
-        settings.TWILIO_FROM_NUMBER = ""
-        yield server
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """A fake Twilio REST API on loopback, for driving the real twilio client in tests.
 
-Only `POST /2010-04-01/Accounts/<sid>/Messages.json` exists. Requests need HTTP basic auth with
-the fake's account sid and auth token. Each accepted request answers with the next scripted
-Reply, or a 201 with a message like Twilio's when none is queued.
+`POST /2010-04-01/Accounts/<sid>/Messages.json` creates a message and `GET` on it lists the
+created ones, newest first, filtered by `To`. Requests need HTTP basic auth with the fake's
+account sid and auth token. Each accepted create answers with the next scripted Reply, or a
+201 with a message like Twilio's when none is queued; with `rate_per_second` set, creates
+beyond that rate get Twilio's 429.
 """
 
 import base64
@@ -10,6 +12,7 @@ import json
 import re
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -20,29 +23,42 @@ from urllib.parse import parse_qs
 
 from notifications.sms.segments import segment_count
 
-IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
 FAKE_MESSAGING_SERVICE_SID = "MG" + "fedcba9876543210" * 2
 MESSAGES_PATH = re.compile(r"/2010-04-01/Accounts/(?P<account_sid>AC[0-9a-f]{32})/Messages\.json")
 
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One HTTP request as the fake received it; header names are lower-cased."""
+    """One HTTP request as the fake received it; header names are lower-cased.
+
+    `received_at` is the wall-clock time (`time.time()`) the request had been read, so a
+    benchmark can tell how late a message reached the provider; it takes no part in `==`.
+    """
 
     method: str
     path: str
     headers: dict[str, str]
     form: dict[str, str]
     auth: tuple[str, str] | None
+    received_at: float = field(default_factory=time.time, compare=False)
 
 
 @dataclass(frozen=True)
 class Reply:
-    """A scripted answer; `payload` None means "the created message", `drop` hangs up."""
+    """A scripted answer; `payload` None means "the created message", `drop` hangs up.
+
+    `lost_answer` creates the message, then hangs up: the answer is lost on its way back,
+    so the client cannot tell the message from one that never arrived.
+
+    `hold` creates the message, then keeps the connection open without answering until the
+    server stops: a client killed meanwhile never learns its message went out.
+    """
 
     status: int = 201
     payload: dict | None = None
     drop: bool = False
+    hold: bool = False
+    lost_answer: bool = False
 
 
 def twilio_error(*, status: int, code: int, message: str) -> Reply:
@@ -64,7 +80,8 @@ class _State:
     requests: list[RecordedRequest] = field(default_factory=list)
     messages: list[RecordedRequest] = field(default_factory=list)
     script: list[Reply] = field(default_factory=list)
-    replies_by_token: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    created: list[dict] = field(default_factory=list)
+    window: list[float] = field(default_factory=list)
 
 
 class FakeTwilio:
@@ -80,8 +97,11 @@ class FakeTwilio:
         *,
         account_sid: str = "AC" + "0123456789abcdef" * 2,
         auth_token: str = "fake-auth-token-" + "0" * 16,
+        rate_per_second: float = 0,
     ) -> None:
         self.account_sid = account_sid
+        self.rate_per_second = rate_per_second
+        self._stopping = threading.Event()
         self.auth_token = auth_token
         self._state = _State()
         self._server: ThreadingHTTPServer | None = None
@@ -128,18 +148,21 @@ class FakeTwilio:
         traceback: TracebackType | None,
     ) -> None:
         assert self._server is not None and self._thread is not None
+        self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
 
     def _answer(self, request: RecordedRequest) -> Reply | tuple[int, bytes]:
         """Decide the answer to an authenticated request to the Messages resource."""
-        token = request.headers.get(IDEMPOTENCY_HEADER.lower(), "")
         with self._state.lock:
             self._state.requests.append(request)
-            if token and token in self._state.replies_by_token:
-                return self._state.replies_by_token[token]
-            reply = self._state.script.pop(0) if self._state.script else Reply()
+            if self._state.script:
+                reply = self._state.script.pop(0)
+            elif self._over_rate():
+                reply = twilio_error(status=429, code=20429, message="Too Many Requests")
+            else:
+                reply = Reply()
             if reply.drop:
                 return reply
             payload = reply.payload
@@ -147,10 +170,33 @@ class FakeTwilio:
                 payload = self._created_message(request.form)
             if reply.status == 201:
                 self._state.messages.append(request)
-            answer = (reply.status, json.dumps(payload).encode())
-            if token and reply.status != 429 and reply.status < 500:
-                self._state.replies_by_token[token] = answer
-            return answer
+                self._state.created.append(payload)
+            if reply.hold or reply.lost_answer:
+                return reply
+            return (reply.status, json.dumps(payload).encode())
+
+    def _over_rate(self) -> bool:
+        """True if a create now would exceed `rate_per_second` over the last second."""
+        if not self.rate_per_second:
+            return False
+        now = time.monotonic()
+        window = [moment for moment in self._state.window if moment > now - 1]
+        if len(window) >= self.rate_per_second:
+            self._state.window = window
+            return True
+        window.append(now)
+        self._state.window = window
+        return False
+
+    def listed(self, *, to: str = "") -> list[dict]:
+        """Created messages, newest first, as the list resource returns them."""
+        with self._state.lock:
+            created = list(reversed(self._state.created))
+        return [message for message in created if not to or message["to"] == to]
+
+    def wait_held(self) -> None:
+        """Block a held request until the server stops."""
+        self._stopping.wait()
 
     def _created_message(self, form: dict[str, str]) -> dict:
         """The JSON Twilio answers a successful create with."""
@@ -210,6 +256,10 @@ def _handler_class(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 self._send_json(404, twilio_error(status=404, code=20404, message=message))
                 return
             answer = fake._answer(request)
+            if isinstance(answer, Reply) and answer.hold:
+                fake.wait_held()
+                self.close_connection = True
+                return
             if isinstance(answer, Reply):
                 # Hang up without a word, as a proxy or a crashing server would.
                 self.close_connection = True
@@ -218,7 +268,29 @@ def _handler_class(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             self._send_bytes(status, body)
 
         def do_GET(self) -> None:
-            self._send_json(405, twilio_error(status=405, code=20004, message="Method not allowed"))
+            path, _, query = self.path.partition("?")
+            match = MESSAGES_PATH.fullmatch(path)
+            auth = _basic_auth(self.headers.get("Authorization", ""))
+            if auth != (fake.account_sid, fake.auth_token):
+                self._send_json(401, twilio_error(status=401, code=20003, message="Authenticate"))
+                return
+            if not match or match["account_sid"] != fake.account_sid:
+                message = f"The requested resource {path} was not found"
+                self._send_json(404, twilio_error(status=404, code=20404, message=message))
+                return
+            params = {key: values[-1] for key, values in parse_qs(query).items()}
+            page_size = int(params.get("PageSize", 50))
+            messages = fake.listed(to=params.get("To", ""))[:page_size]
+            page = {
+                "messages": messages,
+                "first_page_uri": path,
+                "next_page_uri": None,
+                "previous_page_uri": None,
+                "page": 0,
+                "page_size": page_size,
+                "uri": self.path,
+            }
+            self._send_bytes(200, json.dumps(page).encode())
 
         def _send_json(self, status: int, reply: Reply) -> None:
             self._send_bytes(status, json.dumps(reply.payload).encode())

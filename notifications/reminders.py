@@ -1,0 +1,344 @@
+"""From domain events to Notification rows: which SMS each change deserves, and when.
+
+Subscribed in NotificationsConfig.ready(); the relay calls these after commit, maybe twice,
+so every row has a key that names it for good and a second call makes nothing. Nothing
+here scans the calendar: a booking's reminders are made when it is confirmed, moved with
+it, and cancelled with it.
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from cowork import events
+from cowork.models import (
+    Booking,
+    BookingStatus,
+    DomainEvent,
+    Event,
+    EventSession,
+    Registration,
+    RegistrationStatus,
+    Resource,
+    Space,
+)
+from notifications.dispatch import dispatch_soon, notification_enqueue
+from notifications.models import Notification
+from notifications.quiet_hours import REMINDERS, send_time
+from notifications.sms.messages import sms_language
+
+Kind = Notification.Kind
+Status = Notification.Status
+
+
+def subscribe() -> None:
+    """Hand the relay our handlers; called from NotificationsConfig.ready()."""
+    for kind, handler in (
+        ("booking.created", booking_confirmed),
+        ("booking.approved", booking_confirmed),
+        ("booking.moved", booking_moved),
+        ("booking.cancelled", booking_cancelled),
+        ("booking.declined", booking_cancelled),
+        ("booking.released", booking_released),
+        ("booking.checked_in", booking_finished_with_reminders),
+        ("booking.checked_out", booking_finished_with_reminders),
+        ("registration.confirmed", registration_confirmed),
+        ("registration.promoted", registration_confirmed),
+        ("registration.waitlisted", registration_waitlisted),
+        ("registration.cancelled", registration_cancelled),
+        ("event.cancelled", event_cancelled),
+    ):
+        events.subscribe(kind, handler)
+
+
+# Bookings --------------------------------------------------------------------------------
+
+
+def booking_confirmed(event: DomainEvent) -> None:
+    booking = _booking(event)
+    if booking is None or booking.status != BookingStatus.CONFIRMED:
+        return
+    if _is_first_of_its_series(booking):
+        _to_booker(booking, Kind.BOOKING_CONFIRMED, key=f"booking:{booking.pk}:confirmed")
+    _schedule_booking_reminders(booking)
+    dispatch_soon()
+
+
+def booking_moved(event: DomainEvent) -> None:
+    booking = _booking(event, for_sessions=True)
+    if booking is None:
+        return
+    session = _session_of(booking)
+    if session is not None:
+        _session_moved(session, booking)
+    else:
+        _move_pending_reminders(booking)
+        if booking.status == BookingStatus.CONFIRMED:
+            _schedule_booking_reminders(booking)
+        else:  # awaiting approval again: reminders come back with the approval
+            _cancel_pending(Q(booking=booking), reason="booking_pending")
+        if event.payload.get("by") != booking.booked_by_id:
+            key = f"booking:{booking.pk}:moved:{booking.sequence}"
+            _to_booker(booking, Kind.BOOKING_MOVED, key=key)
+    dispatch_soon()
+
+
+def booking_cancelled(event: DomainEvent) -> None:
+    booking = _booking(event)
+    if booking is None:
+        return
+    _cancel_pending(Q(booking=booking), reason="booking_cancelled")
+    # Someone who cancels their own booking saw it happen; a host's cancellation, or a
+    # declined request, is news.
+    by_someone_else = event.kind == "booking.declined" or event.payload.get("by_host")
+    if by_someone_else:
+        _to_booker(booking, Kind.BOOKING_CANCELLED, key=f"booking:{booking.pk}:cancelled")
+        dispatch_soon()
+
+
+def booking_released(event: DomainEvent) -> None:
+    booking = _booking(event)
+    if booking is None:
+        return
+    _cancel_pending(Q(booking=booking), reason="booking_released")
+    _to_booker(booking, Kind.BOOKING_RELEASED, key=f"booking:{booking.pk}:released")
+    dispatch_soon()
+
+
+def booking_finished_with_reminders(event: DomainEvent) -> None:
+    """Checked in (or out): the person is here, reminders would only annoy."""
+    Notification.objects.filter(
+        booking_id=event.payload.get("booking"), kind=Kind.BOOKING_REMINDER, status=Status.PENDING
+    ).update(status=Status.CANCELLED, error_code="checked_in")
+
+
+def _booking(event: DomainEvent, *, for_sessions: bool = False) -> Booking | None:
+    """The booking an event names, if it is one a member should hear about.
+
+    Bookings that hold an event's room are the host's tool, not news: their registrants
+    hear about the event instead (`for_sessions` lets the move handler see them). Equipment
+    booked with a room rides on the room's message.
+    """
+    booking = (
+        Booking.objects.select_related("space", "resource", "booked_by__member")
+        .filter(pk=event.payload.get("booking"))
+        .first()
+    )
+    if booking is None:
+        return None
+    if booking.group and booking.resource.kind == Resource.Kind.EQUIPMENT:
+        return None
+    if not for_sessions and _session_of(booking) is not None:
+        return None
+    return booking
+
+
+def _session_of(booking: Booking) -> EventSession | None:
+    return EventSession.objects.select_related("event").filter(booking=booking).first()
+
+
+def _is_first_of_its_series(booking: Booking) -> bool:
+    # One confirmation for a repeated booking, not one per week.
+    if booking.series_id is None:
+        return True
+    first = Booking.objects.filter(series_id=booking.series_id).order_by("starts_at").first()
+    return first is None or first.pk == booking.pk
+
+
+def _to_booker(booking: Booking, kind: str, *, key: str, **extra) -> Notification | None:
+    member = getattr(booking.booked_by, "member", None)
+    if member is None or not member.phone:
+        return None
+    return _enqueue(
+        kind,
+        key=key,
+        space=booking.space,
+        phone=member.phone,
+        language=sms_language(member.language, booking.space.default_language),
+        email=booking.booked_by.email,
+        recipient_name=booking.booked_by.get_full_name(),
+        booking=booking,
+        starts_at=booking.starts_at,
+        **extra,
+    )
+
+
+def _schedule_booking_reminders(booking: Booking) -> None:
+    for minutes in booking.space.sms_reminders:
+        _to_booker(
+            booking,
+            Kind.BOOKING_REMINDER,
+            key=f"booking:{booking.pk}:reminder:{minutes}:{booking.sequence}",
+            minutes_before=minutes,
+        )
+
+
+def _move_pending_reminders(booking: Booking) -> None:
+    """Pending reminders follow the booking to its new time, and take its new key."""
+    pending = Notification.objects.filter(
+        booking=booking, kind=Kind.BOOKING_REMINDER, status=Status.PENDING
+    )
+    for reminder in pending:
+        due_at = _due(booking.space, reminder.kind, booking.starts_at, reminder.minutes_before)
+        if due_at is None:
+            Notification.objects.filter(pk=reminder.pk, status=Status.PENDING).update(
+                status=Status.CANCELLED, error_code="too_late"
+            )
+            continue
+        Notification.objects.filter(pk=reminder.pk, status=Status.PENDING).update(
+            due_at=due_at,
+            next_attempt_at=due_at,
+            key=f"booking:{booking.pk}:reminder:{reminder.minutes_before}:{booking.sequence}",
+        )
+
+
+# Events ----------------------------------------------------------------------------------
+
+
+def registration_confirmed(event: DomainEvent) -> None:
+    """A place, whether given at once or freed on the waitlist: say so, and remind."""
+    registration = _registration(event)
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+        return
+    if event.kind == "registration.promoted":
+        _to_participant(registration, Kind.REGISTRATION_PROMOTED, key="promoted")
+    else:
+        _to_participant(registration, Kind.REGISTRATION_CONFIRMED, key="confirmed")
+    _schedule_event_reminders(registration)
+    dispatch_soon()
+
+
+def registration_waitlisted(event: DomainEvent) -> None:
+    registration = _registration(event)
+    if registration is None or registration.status != RegistrationStatus.WAITLISTED:
+        return
+    _to_participant(registration, Kind.REGISTRATION_WAITLISTED, key="waitlisted")
+    dispatch_soon()
+
+
+def registration_cancelled(event: DomainEvent) -> None:
+    registration = _registration(event)
+    if registration is not None:
+        _cancel_pending(Q(registration=registration), reason="registration_cancelled")
+
+
+def event_cancelled(event: DomainEvent) -> None:
+    cancelled = Event.objects.filter(pk=event.payload.get("event")).first()
+    if cancelled is None:
+        return
+    registrations = cancelled.registrations.exclude(status=RegistrationStatus.CANCELLED)
+    for registration in registrations.select_related("event__space", "participant"):
+        _cancel_pending(Q(registration=registration), reason="event_cancelled")
+        _to_participant(registration, Kind.EVENT_CANCELLED, key="event-cancelled")
+    dispatch_soon()
+
+
+def _session_moved(session: EventSession, booking: Booking) -> None:
+    confirmed = session.event.registrations.filter(status=RegistrationStatus.CONFIRMED)
+    for registration in confirmed.select_related("event__space", "participant"):
+        reminders = Notification.objects.filter(
+            registration=registration, session=session, status=Status.PENDING
+        )
+        reminders.filter(kind=Kind.EVENT_REMINDER).update(
+            status=Status.CANCELLED, error_code="moved"
+        )
+        _to_participant(
+            registration,
+            Kind.EVENT_MOVED,
+            key=f"session:{session.pk}:moved:{booking.sequence}",
+            session=session,
+        )
+        _schedule_event_reminders(registration, sessions=[session], generation=booking.sequence)
+
+
+def _registration(event: DomainEvent) -> Registration | None:
+    return (
+        Registration.objects.select_related("event__space", "participant")
+        .filter(pk=event.payload.get("registration"))
+        .first()
+    )
+
+
+def _to_participant(
+    registration: Registration, kind: str, *, key: str, session: EventSession | None = None, **extra
+) -> Notification | None:
+    participant, event = registration.participant, registration.event
+    starts_at = session.starts_at if session is not None else event.starts_at
+    return _enqueue(
+        kind,
+        key=f"registration:{registration.pk}:{key}",
+        space=event.space,
+        phone=participant.phone,
+        language=sms_language(participant.language, event.space.default_language),
+        email=participant.email,
+        recipient_name=participant.name,
+        registration=registration,
+        session=session,
+        starts_at=starts_at,
+        **extra,
+    )
+
+
+def _schedule_event_reminders(
+    registration: Registration, *, sessions=None, generation: int = 0
+) -> None:
+    now = timezone.now()
+    if sessions is None:
+        sessions = registration.event.sessions.filter(starts_at__gt=now)
+    for session in sessions:
+        for minutes in registration.event.space.sms_reminders:
+            _to_participant(
+                registration,
+                Kind.EVENT_REMINDER,
+                key=f"session:{session.pk}:reminder:{minutes}:{generation}",
+                session=session,
+                minutes_before=minutes,
+            )
+
+
+# Rows ------------------------------------------------------------------------------------
+
+
+def _enqueue(
+    kind: str,
+    *,
+    starts_at: datetime.datetime,
+    minutes_before: int | None = None,
+    space: Space,
+    **fields,
+) -> Notification | None:
+    due_at = _due(space, kind, starts_at, minutes_before)
+    if due_at is None:
+        return None
+    return notification_enqueue(
+        kind=kind,
+        due_at=due_at,
+        space=space,
+        minutes_before=minutes_before,
+        essential=kind not in REMINDERS,
+        **fields,
+    )
+
+
+def _due(
+    space: Space, kind: str, starts_at: datetime.datetime, minutes_before: int | None
+) -> datetime.datetime | None:
+    """When a `kind` message about something starting at `starts_at` should go; None: never.
+
+    A reminder whose time has passed is not sent at all; quiet hours do the rest.
+    """
+    now = timezone.now()
+    if minutes_before is None:
+        due_at = now
+    else:
+        due_at = starts_at - datetime.timedelta(minutes=minutes_before)
+        if due_at < now - datetime.timedelta(minutes=1):
+            return None
+    return send_time(space, kind, at=due_at, starts_at=starts_at)
+
+
+def _cancel_pending(where: Q, *, reason: str) -> int:
+    return Notification.objects.filter(where, status=Status.PENDING).update(
+        status=Status.CANCELLED, error_code=reason
+    )

@@ -1,0 +1,214 @@
+"""The text of every SMS we send, per kind, in the person's language and the centre's time.
+
+Each kind has a template (translated in the catalogues of every language the network
+speaks) and a segment budget. Names of centres, rooms and events vary in length, so a body
+that would exceed its budget has its longest name shortened, with an ellipsis, until it
+fits: the budget holds by construction, not by hope.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
+
+from notifications.ical.site import site_url
+from notifications.ical.tokens import download_token
+from notifications.models import Notification
+from notifications.sms.segments import segment_count
+
+Kind = Notification.Kind
+
+# Reminders are sent most, so they are held to two segments; others may take three.
+SEGMENT_BUDGETS = {
+    Kind.BOOKING_REMINDER: 2,
+    Kind.EVENT_REMINDER: 2,
+    Kind.SIGN_IN_CODE: 1,
+}
+DEFAULT_SEGMENT_BUDGET = 3
+ELLIPSIS = "…"
+SHORTEST_NAME = 4
+
+
+def segment_budget(kind: str) -> int:
+    return SEGMENT_BUDGETS.get(kind, DEFAULT_SEGMENT_BUDGET)
+
+
+def sms_language(*candidates: str) -> str:
+    """The first of `candidates` we have messages in, else the site's language."""
+    available = {code for code, _name in settings.LANGUAGES}
+    for code in candidates:
+        if code in available:
+            return code
+    return settings.LANGUAGE_CODE
+
+
+@dataclass(frozen=True)
+class MessageFacts:
+    """What a message may mention. Names are shortened to fit; the rest never is."""
+
+    space: str = ""
+    resource: str = ""
+    event: str = ""
+    starts_at: datetime.datetime | None = None
+    ends_at: datetime.datetime | None = None
+    time_zone: datetime.tzinfo | None = None
+    reason: str = ""
+    link: str = ""
+    code: str = ""
+    position: int = 0
+
+
+def _templates() -> dict[str, str]:
+    """The template of each kind in the active language.
+
+    Placeholders: %(space)s %(resource)s %(event)s %(day)s %(start)s %(end)s %(reason)s
+    %(link)s %(code)s %(position)s. The reply words (C, Y) are the same in every language,
+    so a reply works whatever keyboard the phone has.
+    """
+    return {
+        Kind.BOOKING_CONFIRMED: gettext(
+            "%(space)s: %(resource)s booked %(day)s %(start)s-%(end)s. "
+            "Reply C to cancel. Calendar: %(link)s"
+        ),
+        Kind.BOOKING_CANCELLED: gettext(
+            "%(space)s cancelled your booking of %(resource)s on %(day)s %(start)s. %(reason)s"
+        ),
+        Kind.BOOKING_MOVED: gettext(
+            "%(space)s moved your booking of %(resource)s to %(day)s %(start)s-%(end)s. "
+            "Reply C to cancel."
+        ),
+        Kind.BOOKING_RELEASED: gettext(
+            "%(space)s: %(resource)s on %(day)s %(start)s was released: nobody checked in."
+        ),
+        Kind.BOOKING_REMINDER: gettext(
+            "Reminder: %(resource)s, %(space)s, %(day)s %(start)s-%(end)s. "
+            "Reply Y to confirm, C to cancel."
+        ),
+        Kind.REGISTRATION_CONFIRMED: gettext(
+            "You are registered for %(event)s, %(day)s %(start)s, %(space)s. "
+            "Reply C to cancel. Calendar: %(link)s"
+        ),
+        Kind.REGISTRATION_WAITLISTED: gettext(
+            "%(event)s is full. You are number %(position)s on the waitlist; "
+            "we will text you if a place frees up."
+        ),
+        Kind.REGISTRATION_PROMOTED: gettext(
+            "A place at %(event)s is now yours: %(day)s %(start)s, %(space)s. "
+            "Reply C to cancel. Calendar: %(link)s"
+        ),
+        Kind.EVENT_REMINDER: gettext(
+            "Reminder: %(event)s, %(day)s %(start)s, %(space)s. Reply Y to confirm, C to cancel."
+        ),
+        Kind.EVENT_CANCELLED: gettext("%(event)s on %(day)s is cancelled. %(reason)s"),
+        Kind.EVENT_MOVED: gettext(
+            "%(event)s has moved to %(day)s %(start)s, %(space)s. Reply C to cancel."
+        ),
+        Kind.SIGN_IN_CODE: gettext("%(code)s is your cowork sign-in code. It expires in 10 min."),
+    }
+
+
+def render_message(*, kind: str, language: str, facts: MessageFacts) -> str:
+    """The body of a `kind` SMS in `language`, within the kind's segment budget.
+
+    Raises ValueError if even the shortest names do not fit (a template too long for its
+    budget: a translation bug the template tests catch).
+    """
+    with translation.override(language):
+        template = _templates()[kind]
+        values = _values(facts)
+    budget = segment_budget(kind)
+    names = ["event", "resource", "space", "reason"]
+    while True:
+        body = " ".join((template % values).split())
+        if segment_count(body)[0] <= budget:
+            return body
+        longest = max(names, key=lambda name: len(values[name]))
+        if len(values[longest]) <= SHORTEST_NAME:
+            raise ValueError(f"A {kind} SMS in {language!r} cannot fit {budget} segment(s).")
+        values[longest] = _shorten(values[longest])
+
+
+def _values(facts: MessageFacts) -> dict[str, object]:
+    zone = facts.time_zone or datetime.UTC
+    starts = facts.starts_at.astimezone(zone) if facts.starts_at else None
+    ends = facts.ends_at.astimezone(zone) if facts.ends_at else None
+    return {
+        "space": facts.space,
+        "resource": facts.resource,
+        "event": facts.event,
+        # Day and month as digits: short, and read the same way in every language we send.
+        "day": starts.strftime(pgettext("SMS date", "%d.%m")) if starts else "",
+        "start": starts.strftime("%H:%M") if starts else "",
+        "end": ends.strftime("%H:%M") if ends else "",
+        "reason": facts.reason,
+        "link": facts.link,
+        "code": facts.code,
+        "position": facts.position,
+    }
+
+
+def _shorten(name: str) -> str:
+    keep = max(SHORTEST_NAME, int(len(name.rstrip(ELLIPSIS)) * 0.8))
+    return name.rstrip(ELLIPSIS)[: keep - 1].rstrip() + ELLIPSIS
+
+
+def calendar_link(*, booking=None, registration=None) -> str:
+    """The short signed link that opens this booking or registration in a calendar app."""
+    token = download_token(booking=booking, registration=registration)
+    return site_url() + reverse("notifications:ics-download", args=[token])
+
+
+def facts_for(notification: Notification) -> MessageFacts:
+    """What `notification` talks about, read fresh: a moved booking shows its new time."""
+    booking, registration, session = (
+        notification.booking,
+        notification.registration,
+        notification.session,
+    )
+    space = notification.space
+    common = {"space": space.name if space else "", "time_zone": space.zone if space else None}
+    if booking is not None:
+        return MessageFacts(
+            **common,
+            resource=booking.resource.name,
+            starts_at=booking.starts_at,
+            ends_at=booking.ends_at,
+            reason=booking.reason,
+            link=calendar_link(booking=booking),
+        )
+    if registration is not None:
+        event = registration.event
+        title = event.title_in(notification.language)
+        starts_at = session.starts_at if session is not None else event.starts_at
+        return MessageFacts(
+            **common,
+            event=title,
+            starts_at=starts_at,
+            reason=_event_reason(notification),
+            link=calendar_link(registration=registration),
+            position=_waitlist_position(registration),
+        )
+    return MessageFacts(**common)
+
+
+def _event_reason(notification: Notification) -> str:
+    # An event is cancelled by cancelling its sessions' bookings with the host's reason.
+    if notification.kind != Kind.EVENT_CANCELLED:
+        return ""
+    session = notification.registration.event.sessions.exclude(booking=None).first()
+    return session.booking.reason if session is not None else ""
+
+
+def _waitlist_position(registration) -> int:
+    if registration.status != registration.Status.WAITLISTED:
+        return 0
+    return (
+        registration.event.registrations.filter(
+            status=registration.Status.WAITLISTED, created_at__lte=registration.created_at
+        )
+        .exclude(created_at=registration.created_at, id__gt=registration.id)
+        .count()
+    )

@@ -1,0 +1,63 @@
+"""Fixtures shared by the notification tests: a centre with a desk and a member with a phone."""
+
+import datetime
+from collections.abc import Iterator
+
+import pytest
+
+from cowork import events as relay
+from notifications.sms.backends import locmem
+from tests import factories
+from tests.notifications.sms.fake_twilio import FAKE_MESSAGING_SERVICE_SID, FakeTwilio
+
+
+@pytest.fixture
+def sms_space(db):
+    """A centre in Ganja with the default reminders (24 h and 1 h), texting at any hour."""
+    return factories.SpaceFactory(name="Ganja Information Centre", languages=["az", "ru", "en"])
+
+
+@pytest.fixture
+def desk(sms_space):
+    return factories.ResourceFactory(space=sms_space, name="Desk 4")
+
+
+@pytest.fixture
+def sms_member(db):
+    return factories.MemberFactory(phone="+994501112233", language="ru").user
+
+
+@pytest.fixture
+def relay_now():
+    """Hand the outbox to subscribers, as the after-commit relay does."""
+    return relay.relay_pending
+
+
+@pytest.fixture
+def locmem_sms(settings):
+    """The LocmemBackend's outbox, empty, with SMS_BACKEND pointing at it."""
+    settings.SMS_BACKEND = "notifications.sms.backends.locmem.LocmemBackend"
+    locmem.outbox.clear()
+    yield locmem.outbox
+    locmem.outbox.clear()
+
+
+def in_days(space, days: int, hour: int) -> datetime.datetime:
+    """A weekday `days` or more ahead at `hour`:00 in the space's zone (Mon–Fri open)."""
+    return factories.next_weekday(space, weekday=1, at=datetime.time(hour, 0), weeks_ahead=days)
+
+
+@pytest.fixture
+def fake_twilio(settings) -> Iterator[FakeTwilio]:
+    """A running FakeTwilio that the TwilioBackend in `settings` points at.
+
+    Sends default to FAKE_MESSAGING_SERVICE_SID; TWILIO_FROM_NUMBER is unset.
+    """
+    with FakeTwilio() as server:
+        settings.SMS_BACKEND = "notifications.sms.backends.twilio.TwilioBackend"
+        settings.TWILIO_API_BASE_URL = server.base_url
+        settings.TWILIO_ACCOUNT_SID = server.account_sid
+        settings.TWILIO_AUTH_TOKEN = server.auth_token
+        settings.TWILIO_MESSAGING_SERVICE_SID = FAKE_MESSAGING_SERVICE_SID
+        settings.TWILIO_FROM_NUMBER = ""
+        yield server

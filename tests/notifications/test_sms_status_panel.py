@@ -1,0 +1,66 @@
+"""The host dashboard shows the month's SMS spend and who did not get their SMS, and why."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Notification
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _notification(space, **fields):
+    now = timezone.now()
+    defaults = {
+        "key": f"n{Notification.objects.count()}",
+        "kind": Notification.Kind.BOOKING_REMINDER,
+        "space": space,
+        "phone": "+994501112233",
+        "language": "az",
+        "recipient_name": "Leyla Mammadova",
+        "due_at": now,
+        "next_attempt_at": now,
+    }
+    return Notification.objects.create(**{**defaults, **fields})
+
+
+def test_the_dashboard_lists_undelivered_sms_with_reasons_and_masked_phones(client, sms_space):
+    host = factories.HostFactory(space=sms_space).user
+    sms_space.sms_monthly_budget = 10
+    sms_space.save()
+    now = timezone.now()
+    _notification(sms_space, status="sent", sent_at=now, segments=4)
+    _notification(sms_space, status="failed", error_code="opted_out", failed_at=now)
+    _notification(sms_space, status="failed", error_code="undelivered_30003", failed_at=now)
+    _notification(sms_space, status="cancelled", error_code="budget")
+    _notification(sms_space, status="cancelled", error_code="booking_cancelled")
+    _notification(
+        sms_space,
+        status="failed",
+        error_code="invalid_number",
+        due_at=now - datetime.timedelta(days=9),
+    )
+    client.force_login(host)
+    page = client.get(reverse("web:live-dashboard", args=[sms_space.slug])).content.decode()
+    assert "4 of 10 segments used this month" in page and "(40%)" in page
+    assert "The person replied STOP." in page
+    assert "did not deliver it (error 30003)" in page
+    assert "SMS budget was spent." in page
+    assert "Not a valid mobile number." not in page  # older than a week
+    assert "Leyla Mammadova" in page and "+99450*****33" in page
+    assert "+994501112233" not in page
+    assert page.count("<tr>") == 1 + 3
+
+
+def test_a_spent_budget_is_announced(client, sms_space):
+    host = factories.HostFactory(space=sms_space).user
+    sms_space.sms_monthly_budget = 2
+    sms_space.save()
+    _notification(sms_space, status="delivered", sent_at=timezone.now(), segments=2)
+    client.force_login(host)
+    page = client.get(reverse("web:live-dashboard", args=[sms_space.slug])).content.decode()
+    assert "Budget reached:" in page and "(100%)" in page
+    assert "Every SMS of the past week reached its person" in page
