@@ -1,0 +1,184 @@
+"""deploy/nginx.conf: nginx accepts it, and in front of a real daphne it does what it says."""
+
+import os
+import re
+import shutil
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from django.test import Client
+
+from realtime.protocol import HEARTBEAT_SECONDS
+from tests.deploy.envfile import ROOT
+from tests.servers import IN_CI, DaphneServer, free_port, server_environment
+
+CONF = (ROOT / "deploy" / "nginx.conf").read_text()
+
+
+def _nginx() -> str:
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not shutil.which(binary):
+        message = "nginx not found: the nginx.conf tests need it (apt-get install nginx-light)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return binary
+
+
+def _local_copy(tmp_path, *, upstream_port: int = 8001, http_port=80, https_port=443) -> str:
+    """The file as shipped, with what a test machine lacks swapped for local stand-ins: the
+    upstream names (Docker's DNS), the certificate, the static root, the pid file, ports."""
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-keyout", certs / "privkey.pem",
+         "-out", certs / "fullchain.pem"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    conf = re.sub(r"server web\d+:8000", f"server 127.0.0.1:{upstream_port}", CONF)
+    conf = conf.replace("/etc/nginx/certs", str(certs))
+    conf = conf.replace("root /srv;", f"root {tmp_path};")
+    conf = conf.replace("pid /var/run/nginx.pid;", f"pid {tmp_path}/nginx.pid;")
+    conf = conf.replace("listen 80 ", f"listen 127.0.0.1:{http_port} ")
+    conf = conf.replace("listen 443 ", f"listen 127.0.0.1:{https_port} ")
+    path = tmp_path / "nginx.conf"
+    path.write_text(conf)
+    return str(path)
+
+
+def test_nginx_accepts_the_configuration(tmp_path):
+    result = subprocess.run(
+        [_nginx(), "-t", "-p", str(tmp_path), "-c", _local_copy(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+
+
+def test_balancing_is_least_connections_and_never_sticky():
+    upstream = re.search(r"upstream cowork_web \{(.*?)\}", CONF, re.S).group(1)
+    assert re.search(r"^\s*least_conn;", upstream, re.M)
+    assert "ip_hash" not in CONF and "sticky" not in upstream and "hash " not in upstream
+
+
+def _locations() -> dict[str, str]:
+    return dict(re.findall(r"location (?:= )?(\S+) \{(.*?)\n        \}", CONF, re.S))
+
+
+def test_every_proxied_location_passes_the_headers_daphne_and_django_trust():
+    proxied = {path: body for path, body in _locations().items() if "proxy_pass" in body}
+    assert {"/", "/ws/", "/sms/", "/readyz"} <= proxied.keys()
+    for path, body in proxied.items():
+        for header in (
+            "proxy_set_header Host $http_host;",
+            "proxy_set_header X-Forwarded-For $remote_addr;",
+            "proxy_set_header X-Forwarded-Proto $scheme;",
+            "proxy_set_header X-Request-ID $request_id;",
+        ):
+            assert header in body, f"{path}: {header}"
+
+
+def test_websockets_are_upgraded_and_outlast_the_heartbeat():
+    ws = _locations()["/ws/"]
+    assert "proxy_set_header Upgrade $http_upgrade;" in ws
+    assert "proxy_set_header Connection $connection_upgrade;" in ws
+    assert "proxy_http_version 1.1;" in ws
+    read_timeout = int(re.search(r"proxy_read_timeout (\d+)s;", ws).group(1))
+    assert read_timeout > 2 * HEARTBEAT_SECONDS
+
+
+def test_request_bodies_are_small(settings):
+    size = re.search(r"client_max_body_size (\d+)m;", CONF).group(1)
+    assert int(size) * 1024 * 1024 <= max(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, 1024 * 1024)
+
+
+@pytest.fixture
+def nginx_in_front_of_daphne(tmp_path, transactional_db):
+    """nginx with the shipped configuration, balancing over one real daphne process."""
+    # The release step's collectstatic, into the directory nginx serves (`root` + /static/).
+    static_root = tmp_path / "static"
+    env = {**os.environ, "STATIC_ROOT": str(static_root)}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    (static_root / "site.0123456789ab.css").write_text("body{}")
+    server = DaphneServer(server_environment(static_root=static_root, SECURE_SSL_REDIRECT="true"))
+    upstream_port = int(server.url.rsplit(":", 1)[1])
+    https_port = free_port()
+    conf = _local_copy(
+        tmp_path, upstream_port=upstream_port, http_port=free_port(), https_port=https_port
+    )
+    # As root, nginx's workers would drop to `nobody`, who may not read pytest's tmp_path.
+    user = "user root;" if os.geteuid() == 0 else ""
+    nginx = subprocess.Popen(
+        [_nginx(), "-p", str(tmp_path), "-c", conf, "-g", f"daemon off; {user}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "nginx.pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        yield f"https://127.0.0.1:{https_port}"
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        server.stop()
+
+
+def _get(url, **headers):
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10, context=context) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_through_nginx_https_is_known_static_is_served_metrics_are_hidden(
+    nginx_in_front_of_daphne,
+):
+    base = nginx_in_front_of_daphne
+    # Django redirects plain HTTP to HTTPS (SECURE_SSL_REDIRECT): no redirect means it saw
+    # X-Forwarded-Proto: https from nginx.
+    status, headers, _body = _get(f"{base}/login/")
+    assert status == 200
+    assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])  # nginx's $request_id
+    status, headers, body = _get(f"{base}/static/site.0123456789ab.css")
+    assert (status, body) == (200, b"body{}")
+    assert headers.get_all("Cache-Control") == ["public, max-age=31536000, immutable"]
+    assert _get(f"{base}/metrics")[0] == 404
+    # A client's forged X-Forwarded-For is replaced, so /metrics' "private address" rule
+    # cannot be fooled through nginx either way.
+    assert _get(f"{base}/healthz", **{"X-Forwarded-For": "10.0.0.1"})[0] == 200
+
+
+def test_a_websocket_is_upgraded_through_nginx(nginx_in_front_of_daphne, member_user):
+    from websockets.sync.client import connect
+
+    client = Client()
+    client.force_login(member_user)
+    base = nginx_in_front_of_daphne
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    with connect(
+        base.replace("https://", "wss://") + "/ws/heartbeat/",
+        ssl=context,
+        origin=base,
+        additional_headers={"Cookie": f"sessionid={client.cookies['sessionid'].value}"},
+        open_timeout=10,
+    ) as socket:
+        socket.send('{"type": "ping", "id": 1}')
+        assert '"pong"' in socket.recv(timeout=10)
