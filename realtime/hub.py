@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 # channels_redis forgets group members after a day; renew well before.
 RESUBSCRIBE_SECONDS = 3600.0
 RETRY_SECONDS = (0.5, 1, 2, 4)
+# Sockets written a heartbeat before an update that came meanwhile may go first.
+HEARTBEAT_SLICE = 500
 # How long a room that is closing waits for its reader of the layer to end.
 STOP_WAIT_SECONDS = 5.0
 # Sockets connecting within this long of each other share a snapshot. States follow the
@@ -227,21 +229,39 @@ class Room:
         await self._send_all(texts, revoked_display=message.get("revoked_display"))
 
     async def heartbeat(self) -> None:
+        """Tell every socket the room's number and the time, a slice of sockets at a time.
+
+        An update that arrives meanwhile goes out between two slices instead of waiting
+        for the whole round: each write is a whole frame, so nothing interleaves within
+        a socket, and a heartbeat carrying an older number than an update a client already
+        holds asks for nothing (clients resync only on a newer one).
+        """
         text = protocol.encode(
             protocol.heartbeat(seq=self.last_seq, time=timezone.now().isoformat())
         )
-        await self._send_all({"named": text, "anonymous": text})
+        texts = {"named": text, "anonymous": text}
+        sockets = list(self.sockets.items())
+        for start in range(0, len(sockets), HEARTBEAT_SLICE):
+            if start:
+                await asyncio.sleep(0)
+            still_here = [
+                (socket, variant)
+                for socket, variant in sockets[start : start + HEARTBEAT_SLICE]
+                if socket in self.sockets
+            ]
+            await self._send_all(texts, sockets=still_here)
 
-    async def _send_all(self, texts: dict[str, str], *, revoked_display=None) -> None:
+    async def _send_all(self, texts: dict[str, str], *, revoked_display=None, sockets=None) -> None:
         """Write each socket its variant's text: one frame per variant, built here once.
 
         A socket that can take the frame as it is (daphne's) is written to in this loop,
         without a coroutine or a task per socket: that is most of what fan-out to
         thousands costs. Others (the test communicator) are sent the text afterwards.
+        `sockets`: (socket, variant) pairs to write to, if not all of the room's.
         """
         frames = {variant: text_frame(text) for variant, text in texts.items()}
         later = []
-        for socket, variant in list(self.sockets.items()):
+        for socket, variant in sockets if sockets is not None else list(self.sockets.items()):
             if revoked_display is not None and socket.display_id == revoked_display:
                 later.append((socket, None))
             elif socket.ready and not socket.write_frame(frames[variant]):

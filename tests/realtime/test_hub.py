@@ -261,3 +261,22 @@ async def test_a_reader_that_ignores_its_cancellation_does_not_hold_up_the_hub(m
             assert hub.rooms[GROUP] is not old_room
     finally:
         layer.released.set()
+
+
+@pytest.mark.asyncio
+async def test_a_heartbeat_goes_to_every_socket_a_slice_at_a_time(monkeypatch):
+    import realtime.hub
+
+    monkeypatch.setattr(realtime.hub, "HEARTBEAT_SLICE", 2)
+    screens = [Screen() for _ in range(5)]
+    async with _hub_with(ScriptedLayer()) as hub:
+        for screen in screens:
+            await hub.join(GROUP, screen, "anonymous", seq=7)
+        room = hub.rooms[GROUP]
+        beat = asyncio.create_task(room.heartbeat())
+        await asyncio.sleep(0)  # the first slice is out; the last screen leaves meanwhile
+        hub.leave(GROUP, screens[-1])
+        await beat
+    beats = [[json.loads(text) for text in screen.texts] for screen in screens]
+    assert all(b == [{"type": "heartbeat", "seq": 7, "time": b[0]["time"]}] for b in beats[:4])
+    assert beats[4] == []
