@@ -61,8 +61,10 @@ def send_sms(
 ) -> SentSms:
     """Send one SMS through the configured backend and return what the provider accepted.
 
-    Raises PermanentSmsError (do not retry: bad number, opted out, invalid request) or
-    TransientSmsError (retry later, with the same `idempotency_key`).
+    Raises PermanentSmsError (do not retry: bad number, opted out, invalid request),
+    UnknownOutcomeSmsError (no answer: ask the provider's log before sending again) or
+    TransientSmsError (retry later). `idempotency_key` is honoured by backends that can
+    (locmem); Twilio's Messages API has no such key.
     """
     message = OutgoingSms(
         to=to,
