@@ -5,6 +5,7 @@ subscribe in their `AppConfig.ready()`; the domain never imports them. A subscri
 idempotent: an event may be delivered again if the relay dies before marking it published.
 """
 
+import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,6 +20,9 @@ Handler = Callable[["DomainEvent"], None]  # noqa: F821 (the model is imported l
 _subscribers: dict[str, list[Handler]] = defaultdict(list)
 
 RELAY_BATCH = 200
+# An unpublished event this old was not relayed by its own transaction (the channel layer
+# was down, or the process died before it could): the next relay that succeeds takes it.
+BACKLOG_AFTER_SECONDS = 5
 
 
 def subscribe(kind: str, handler: Handler) -> None:
@@ -32,9 +36,10 @@ def unsubscribe(kind: str, handler: Handler) -> None:
         _subscribers[kind].remove(handler)
 
 
-def relay_pending(*, limit: int = RELAY_BATCH) -> int:
+def relay_pending(*, limit: int = RELAY_BATCH, ids: list[int] | None = None) -> int:
     """Hand unpublished events to their subscribers in id order; return how many were relayed.
 
+    `ids`: only these events (those a transaction just recorded), else the whole backlog.
     An event is marked published only after every subscriber took it, so a crash or an
     outage (Redis down) leaves it for the next relay: nothing is lost. The price is that an
     event may be delivered twice, which is why subscribers must be idempotent. The relay
@@ -43,8 +48,10 @@ def relay_pending(*, limit: int = RELAY_BATCH) -> int:
     from cowork.models import DomainEvent
 
     relayed = 0
-    pending = DomainEvent.objects.filter(published_at__isnull=True).order_by("id")[:limit]
-    for event in pending:
+    pending = DomainEvent.objects.filter(published_at__isnull=True)
+    if ids is not None:
+        pending = pending.filter(pk__in=ids)
+    for event in pending.order_by("id")[:limit]:
         handlers = (*_subscribers.get(event.kind, ()), *_subscribers.get("*", ()))
         try:
             for handler in handlers:
@@ -57,3 +64,20 @@ def relay_pending(*, limit: int = RELAY_BATCH) -> int:
         )
         relayed += 1
     return relayed
+
+
+def relay_recorded(event_id: int) -> None:
+    """After a commit: relay the event it recorded, and first any backlog older ones left.
+
+    Each transaction relays only its own events. Relaying the whole backlog from every
+    commit made concurrent requests hand the same events to every subscriber again and
+    again, one booking's relay doing the work of dozens. The backlog (events whose own
+    relay failed) is taken along, in order, by the next commit, and swept on a schedule.
+    """
+    from cowork.models import DomainEvent
+
+    stale = timezone.now() - datetime.timedelta(seconds=BACKLOG_AFTER_SECONDS)
+    if DomainEvent.objects.filter(published_at__isnull=True, created_at__lt=stale).exists():
+        relay_pending()
+    else:
+        relay_pending(ids=[event_id])

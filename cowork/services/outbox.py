@@ -1,5 +1,7 @@
 """Recording domain events in the outbox, inside the caller's transaction."""
 
+import functools
+
 from django.db import models, transaction
 from django.db.models import F
 
@@ -36,5 +38,6 @@ def domain_event_record(
         space_seq=space_seq,
         payload=payload or {},
     )
-    transaction.on_commit(events.relay_pending, robust=True)
+    # A callback per event: one registered in a savepoint that rolls back is dropped with it.
+    transaction.on_commit(functools.partial(events.relay_recorded, event.pk), robust=True)
     return event

@@ -66,3 +66,41 @@ def test_event_a_subscriber_refused_stays_unpublished_and_is_relayed_in_order_la
         events.unsubscribe("test.happened", flaky)
     assert delivered == [1, 2]
     assert not DomainEvent.objects.filter(published_at__isnull=True).exists()
+
+
+def _record(space, n):
+    with transaction.atomic():
+        return domain_event_record(
+            kind="test.happened", aggregate=space, space=space, payload={"n": n}
+        )
+
+
+def test_a_commit_relays_its_own_event_not_one_another_commit_is_relaying(space, received):
+    # Another request's event, committed a moment ago; its own relay is on its way.
+    other = DomainEvent.objects.create(
+        kind="test.happened", aggregate_type="space", aggregate_id=str(space.pk), space=space
+    )
+    _record(space, 1)
+    assert received == [("test.happened", {"n": 1})]
+    other.refresh_from_db()
+    assert other.published_at is None
+
+
+def test_the_next_commit_that_relays_takes_along_events_an_outage_left_behind(space, received):
+    import datetime
+
+    from django.utils import timezone
+
+    left = DomainEvent.objects.create(
+        kind="test.happened",
+        aggregate_type="space",
+        aggregate_id=str(space.pk),
+        space=space,
+        payload={"n": 0},
+    )
+    DomainEvent.objects.filter(pk=left.pk).update(
+        created_at=timezone.now() - datetime.timedelta(seconds=events.BACKLOG_AFTER_SECONDS + 1)
+    )
+    _record(space, 1)
+    assert received == [("test.happened", {"n": 0}), ("test.happened", {"n": 1})]
+    assert not DomainEvent.objects.filter(published_at__isnull=True).exists()
