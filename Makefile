@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 BROWSER_DIR := tests/browser
 
-.PHONY: run test install lint format clean
+.PHONY: run test bench install lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cowork needs Python 3.11 or newer")'
@@ -44,6 +44,14 @@ test: install $(BROWSER_DIR)/node_modules/.installed
 		echo "== make test on the embedded default (SQLite, in-memory channel layer)"; \
 	fi
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Every benchmark in tests/load/ one after another at full size, rewriting docs/benchmarks.md.
+# Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379, and a quiet
+# machine: the figures are only worth their ratios when nothing else runs.
+#   make bench BENCH_ARGS=--quick                      small sizes, into var/benchmarks-quick.md
+#   make bench BENCH_ARGS="--only availability,ical"   some of them (names: tests/load/bench.py)
+bench: install
+	$(PY) tests/load/bench.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

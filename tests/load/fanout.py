@@ -34,6 +34,7 @@ import multiprocessing
 import os
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -116,7 +117,7 @@ def parse_args():
         "--py-spy",
         metavar="DIR",
         help="Record our daphne with py-spy during each run's updates (collapsed stacks, "
-        "one file per client count, in DIR); needs py-spy installed.",
+        "one file per client count, in DIR); needs py-spy beside Python or on PATH.",
     )
     parser.add_argument("--no-write", action="store_true", help="Do not update docs/benchmarks.md")
     return parser.parse_args()
@@ -389,7 +390,8 @@ def wait_until_quiet(pid: int, *, below: float = 0.05, timeout: float = 60) -> f
 
 def py_spy_recorder(pid: int, path: Path, *, native: bool = False):
     """A `watch` for measure(): py-spy samples `pid` into `path` as collapsed stacks."""
-    binary = Path(sys.executable).with_name("py-spy")
+    beside = Path(sys.executable).with_name("py-spy")
+    binary = beside if beside.exists() else shutil.which("py-spy") or beside
 
     def watch(seconds: float):
         recorder = subprocess.Popen(
@@ -635,6 +637,29 @@ def ratios(outcomes: dict[str, Outcome]) -> list[str]:
             "(fan-out without backlog, p50)"
         )
     return lines
+
+
+def headlines(outcomes: dict[str, Outcome]) -> list[dict]:
+    """Summary rows: p50 and p99 to the last client, ours against each anchor."""
+    hub = outcomes.get("hub")
+    if not hub or not hub.last:
+        return []
+    rows = []
+    for key, anchor in (("plain", "a plain websockets broadcast"), ("stock", "stock Channels")):
+        other = outcomes.get(key)
+        if not other or not other.last:
+            continue
+        for pct in (50, 99):
+            ours, theirs = hub.p(hub.last, pct), other.p(other.last, pct)
+            rows.append(
+                report.headline(
+                    f"live fan-out, p{pct} to the last of {hub.clients:,} sockets",
+                    ms(ours),
+                    f"{ms(theirs)}, {anchor}",
+                    ratio(ours, theirs),
+                )
+            )
+    return rows
 
 
 def goal(outcomes: dict[str, Outcome]) -> str | None:
@@ -884,6 +909,7 @@ def main():
                 "time in which some update was being delivered. Missing means not delivered "
                 f"before {args.settle:g} s passed without any delivery."
             ),
+            headlines=headlines(results[max(results)]) if results else [],
         )
     # The anchors' shortfalls are reported, not failures of this code.
     ours = [outcomes["hub"] for outcomes in results.values() if "hub" in outcomes]
