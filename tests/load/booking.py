@@ -84,18 +84,10 @@ def seed(desk_count: int, clients: int):
 
     from django.contrib.auth import get_user_model
 
-    from cowork.models import Member, OpeningHours, Organization, Resource, Space
+    from cowork.models import Member, OpeningHours, Resource
     from cowork.services.api_tokens import api_token_create
 
-    organization = Organization.objects.create(name="Bench NGO", slug="bench", country="UA")
-    space = Space.objects.create(
-        organization=organization,
-        name="Bench centre",
-        slug="bench-centre",
-        city="Kramatorsk",
-        country="UA",
-        time_zone="Europe/Kyiv",
-        languages=["uk"],
+    space = report.bench_centre(
         safety_capacity=10_000,
         max_active_bookings=10_000,
         max_hours_per_week=168,

@@ -143,18 +143,11 @@ def seed(desk_count: int):
     """A centre open 00:00–23:45 every day with desks, a host, a member and a display."""
     from django.contrib.auth import get_user_model
 
-    from cowork.models import Member, OpeningHours, Organization, Resource, Space, SpaceRole
+    from cowork.models import Member, OpeningHours, Resource, SpaceRole
     from cowork.services.displays import display_token_create
 
-    organization = Organization.objects.create(name="Bench NGO", slug="bench", country="UA")
-    space = Space.objects.create(
-        organization=organization,
-        name="Bench centre",
-        slug="bench-centre",
-        city="Kramatorsk",
-        country="UA",
+    space = report.bench_centre(
         time_zone=pick_zone(),
-        languages=["uk"],
         safety_capacity=10_000,
         max_active_bookings=10_000,
         max_hours_per_week=168,

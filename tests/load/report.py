@@ -182,3 +182,20 @@ def write_section(
     )
     BENCHMARKS.parent.mkdir(parents=True, exist_ok=True)
     BENCHMARKS.write_text(render(found))
+
+
+def bench_centre(**fields):
+    """The benchmarks' centre: a Kramatorsk space of its own organization; `fields` add to
+    or override its settings."""
+    from cowork.models import Organization, Space
+
+    organization = Organization.objects.create(name="Bench NGO", slug="bench", country="UA")
+    defaults = {
+        "name": "Bench centre",
+        "slug": "bench-centre",
+        "city": "Kramatorsk",
+        "country": "UA",
+        "time_zone": "Europe/Kyiv",
+        "languages": ["uk"],
+    }
+    return Space.objects.create(organization=organization, **{**defaults, **fields})
