@@ -7,6 +7,7 @@ idempotent: an event may be delivered again if the relay dies before marking it 
 
 import datetime
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -23,6 +24,8 @@ RELAY_BATCH = 200
 # An unpublished event this old was not relayed by its own transaction (the channel layer
 # was down, or the process died before it could): the next relay that succeeds takes it.
 BACKLOG_AFTER_SECONDS = 5
+# Set when a relay in this process failed: its events are the backlog, however young.
+_relay_failed = threading.Event()
 
 
 def subscribe(kind: str, handler: Handler) -> None:
@@ -58,6 +61,7 @@ def relay_pending(*, limit: int = RELAY_BATCH, ids: list[int] | None = None) -> 
                 handler(event)
         except Exception:
             logger.warning("Event %s stays unpublished: a subscriber failed", event, exc_info=True)
+            _relay_failed.set()
             break
         DomainEvent.objects.filter(pk=event.pk, published_at__isnull=True).update(
             published_at=timezone.now()
@@ -72,12 +76,17 @@ def relay_recorded(event_id: int) -> None:
     Each transaction relays only its own events. Relaying the whole backlog from every
     commit made concurrent requests hand the same events to every subscriber again and
     again, one booking's relay doing the work of dozens. The backlog (events whose own
-    relay failed) is taken along, in order, by the next commit, and swept on a schedule.
+    relay failed: in this process, or in any once it is a few seconds old) is taken along,
+    in order, by the next commit, and swept on a schedule.
     """
     from cowork.models import DomainEvent
 
     stale = timezone.now() - datetime.timedelta(seconds=BACKLOG_AFTER_SECONDS)
-    if DomainEvent.objects.filter(published_at__isnull=True, created_at__lt=stale).exists():
+    if (
+        _relay_failed.is_set()
+        or DomainEvent.objects.filter(published_at__isnull=True, created_at__lt=stale).exists()
+    ):
+        _relay_failed.clear()  # set again if this relay fails too
         relay_pending()
     else:
         relay_pending(ids=[event_id])

@@ -96,6 +96,14 @@ def _a_channel_layer_per_test():
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_relay_failure_carried_over():
+    """A relay that failed in an earlier test must not make this one relay the backlog."""
+    from cowork import events
+
+    events._relay_failed.clear()
+
+
 @pytest.fixture
 def space(db):
     return factories.SpaceFactory()

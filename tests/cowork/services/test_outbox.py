@@ -104,3 +104,23 @@ def test_the_next_commit_that_relays_takes_along_events_an_outage_left_behind(sp
     _record(space, 1)
     assert received == [("test.happened", {"n": 0}), ("test.happened", {"n": 1})]
     assert not DomainEvent.objects.filter(published_at__isnull=True).exists()
+
+
+def test_after_a_relay_failed_here_the_next_commit_takes_the_young_backlog_along(space):
+    delivered = []
+    outage = {"on": True}
+
+    def flaky(event):
+        if outage["on"]:
+            raise ConnectionError("channel layer unreachable")
+        delivered.append(event.payload["n"])
+
+    events.subscribe("test.happened", flaky)
+    try:
+        _record(space, 1)  # its relay fails: Redis is down
+        outage["on"] = False
+        _record(space, 2)  # a second later, Redis is back
+    finally:
+        events.unsubscribe("test.happened", flaky)
+    assert delivered == [1, 2]
+    assert not DomainEvent.objects.filter(published_at__isnull=True).exists()
