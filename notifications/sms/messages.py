@@ -7,6 +7,7 @@ fits: the budget holds by construction, not by hope.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -120,15 +121,29 @@ def render_message(*, kind: str, language: str, facts: MessageFacts) -> str:
         template = _templates()[kind]
         values = _values(facts)
     budget = segment_budget(kind)
-    names = ["event", "resource", "space", "reason"]
+    names = {key: values.pop(key) for key in ("event", "resource", "space", "reason")}
+    body, fits = fit_to_segments(
+        lambda names: " ".join((template % {**values, **names}).split()), names, segments=budget
+    )
+    if not fits:
+        raise ValueError(f"A {kind} SMS in {language!r} cannot fit {budget} segment(s).")
+    return body
+
+
+def fit_to_segments(
+    compose: Callable[[dict[str, str]], str], names: dict[str, str], *, segments: int
+) -> tuple[str, bool]:
+    """`compose(names)`, the longest name shortened with an ellipsis until the text fits in
+    `segments`; the text, and whether it fits (False: not even with the shortest names)."""
+    names = dict(names)
     while True:
-        body = " ".join((template % values).split())
-        if segment_count(body)[0] <= budget:
-            return body
-        longest = max(names, key=lambda name: len(values[name]))
-        if len(values[longest]) <= SHORTEST_NAME:
-            raise ValueError(f"A {kind} SMS in {language!r} cannot fit {budget} segment(s).")
-        values[longest] = _shorten(values[longest])
+        text = compose(names)
+        if segment_count(text)[0] <= segments:
+            return text, True
+        longest = max(names, key=lambda key: len(names[key]))
+        if len(names[longest]) <= SHORTEST_NAME:
+            return text, False
+        names[longest] = _shorten(names[longest])
 
 
 def _values(facts: MessageFacts) -> dict[str, object]:

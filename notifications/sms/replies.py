@@ -47,15 +47,12 @@ from cowork.services.events import (
 )
 from notifications.models import InboundSms, SmsOptOut
 from notifications.sms.commands import Action, Command, command_from_twilio, parse_command
-from notifications.sms.messages import sms_language
-from notifications.sms.segments import segment_count
+from notifications.sms.messages import fit_to_segments, sms_language
 
 logger = logging.getLogger(__name__)
 
 # Replies are answers, not news: one or two segments.
 REPLY_SEGMENTS = 2
-ELLIPSIS = "…"
-SHORTEST_NAME = 4
 MAX_BODY = 1600  # InboundSms.body; an SMS of 10 segments is already far longer than a command
 
 
@@ -359,15 +356,12 @@ def _nothing_to_act_on() -> str:
 
 def _fit(template: str, item: Item, **values) -> str:
     """`template` with the item's description as %(what)s, names shortened to fit."""
-    names = _names(item)
-    while True:
-        text = template % {"what": _describe(item, names), **values}
-        if segment_count(text)[0] <= REPLY_SEGMENTS:
-            return text
-        longest = max(names, key=lambda key: len(names[key]))
-        if len(names[longest]) <= SHORTEST_NAME:
-            return text
-        names[longest] = _shorten(names[longest])
+    text, _fits = fit_to_segments(
+        lambda names: template % {"what": _describe(item, names), **values},
+        _names(item),
+        segments=REPLY_SEGMENTS,
+    )
+    return text
 
 
 def _names(item: Item) -> dict[str, str]:
@@ -384,9 +378,3 @@ def _describe(item: Item, names: dict[str, str]) -> str:
     # The same day format as the messages we send, so a reply reads like the reminder.
     moment = f"{local.strftime(pgettext('SMS date', '%d.%m'))} {local:%H:%M}"
     return f"{names['first']}, {names['space']}, {moment}"
-
-
-def _shorten(name: str) -> str:
-    bare = name.rstrip(ELLIPSIS)
-    keep = max(SHORTEST_NAME, int(len(bare) * 0.8))
-    return bare[: keep - 1].rstrip() + ELLIPSIS
