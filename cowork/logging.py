@@ -11,6 +11,8 @@ import json
 import logging
 import re
 
+from cowork.phones import mask_phone_for_staff
+
 # Set by `cowork.middleware.RequestIdMiddleware` for the duration of one request. A
 # context variable follows the request across the threads and tasks of ASGI (asgiref
 # copies the context into the thread that runs a sync view), where a thread-local would not.
@@ -24,16 +26,8 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 E164 = re.compile(r"(?<![\w+])\+[1-9]\d{7,14}(?!\d)")
 
 
-def mask_phone(phone: str) -> str:
-    """`+994501234567` → `+99450*****67`: enough to tell numbers apart, not to dial one.
-
-    The same shape as `notifications.models.mask_phone`, which the domain may not import.
-    """
-    return phone[:6] + "*" * (len(phone) - 8) + phone[-2:]
-
-
 def mask_phones(text: str) -> str:
-    return E164.sub(lambda match: mask_phone(match.group()), text)
+    return E164.sub(lambda match: mask_phone_for_staff(match.group()), text)
 
 
 class RequestIdFilter(logging.Filter):

@@ -45,6 +45,14 @@ def mask_phone(value: str) -> str:
     return value[:4] + "•" * (len(value) - 6) + value[-2:]
 
 
+def mask_phone_for_staff(phone: str) -> str:
+    """`+994501234567` → `+99450*****67`: country and operator kept, so that hosts and logs
+    can tell numbers apart, but nobody can dial one."""
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return phone[:6] + "*" * (len(phone) - 8) + phone[-2:]
+
+
 class PhoneNumberField(models.CharField):
     """An E.164 phone number; forms and `full_clean` normalise what people type."""
 

@@ -8,7 +8,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from cowork.admin import NetworkAdminOnly, ScopedToSpaces
-from notifications.models import InboundSms, Notification, SmsOptOut, mask_phone
+from cowork.phones import mask_phone_for_staff
+from notifications.models import InboundSms, Notification, SmsOptOut
 
 
 class ReadOnly:
@@ -32,7 +33,7 @@ class NotificationAdmin(ReadOnly, ScopedToSpaces, admin.ModelAdmin):
 
     @admin.display(description=_("phone"))
     def masked_phone(self, obj):
-        return mask_phone(obj.phone)
+        return mask_phone_for_staff(obj.phone)
 
 
 @admin.register(SmsOptOut)
@@ -41,7 +42,7 @@ class SmsOptOutAdmin(NetworkAdminOnly, admin.ModelAdmin):
 
     @admin.display(description=_("phone"))
     def masked_phone(self, obj):
-        return mask_phone(obj.phone)
+        return mask_phone_for_staff(obj.phone)
 
 
 @admin.register(InboundSms)
@@ -51,4 +52,4 @@ class InboundSmsAdmin(ReadOnly, NetworkAdminOnly, admin.ModelAdmin):
 
     @admin.display(description=_("from"))
     def masked_phone(self, obj):
-        return mask_phone(obj.phone)
+        return mask_phone_for_staff(obj.phone)

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cowork.phones import mask_phone_for_staff
+
 
 class CalendarFeedToken(models.Model):
     """The secret in a private feed's URL. Only its hash is kept; the key is shown once.
@@ -197,7 +199,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} → {mask_phone(self.phone)} ({self.status})"
+        return f"{self.kind} → {mask_phone_for_staff(self.phone)} ({self.status})"
 
 
 class SmsOptOut(models.Model):
@@ -212,7 +214,7 @@ class SmsOptOut(models.Model):
         verbose_name_plural = _("SMS opt-outs")
 
     def __str__(self):
-        return mask_phone(self.phone)
+        return mask_phone_for_staff(self.phone)
 
 
 class InboundSms(models.Model):
@@ -232,7 +234,7 @@ class InboundSms(models.Model):
         verbose_name_plural = _("inbound SMS")
 
     def __str__(self):
-        return f"{mask_phone(self.phone)}: {self.command or '?'}"
+        return f"{mask_phone_for_staff(self.phone)}: {self.command or '?'}"
 
 
 class SmsBudgetAlert(models.Model):
@@ -251,13 +253,6 @@ class SmsBudgetAlert(models.Model):
 
     def __str__(self):
         return f"{self.space} · {self.month:%Y-%m}"
-
-
-def mask_phone(phone: str) -> str:
-    """`+994501234567` → `+99450*****67`: enough to tell numbers apart, not to dial one."""
-    if len(phone) <= 7:
-        return "*" * len(phone)
-    return phone[:6] + "*" * (len(phone) - 8) + phone[-2:]
 
 
 class SignInRequest(models.Model):
@@ -297,7 +292,8 @@ class SignInRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{mask_phone(self.phone)} · {self.outcome} · {self.created_at:%Y-%m-%d %H:%M}"
+        phone = mask_phone_for_staff(self.phone)
+        return f"{phone} · {self.outcome} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class SignInCode(models.Model):
@@ -331,4 +327,4 @@ class SignInCode(models.Model):
 
     def __str__(self):
         state = "used" if self.used_at else f"{self.attempts} tries"
-        return f"{mask_phone(self.phone)} · {state}"
+        return f"{mask_phone_for_staff(self.phone)} · {state}"

@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cowork.models import Space
+from cowork.phones import mask_phone_for_staff
 from notifications.dispatch import month_start, segments_used_this_month
-from notifications.models import Notification, mask_phone
+from notifications.models import Notification
 
 PROBLEM_DAYS = 7
 PROBLEM_ROWS = 20
@@ -68,7 +69,7 @@ def sms_problems(*, space: Space, now: datetime.datetime) -> tuple[list[SmsProbl
         SmsProblem(
             at=notification.failed_at or notification.due_at,
             recipient=notification.recipient_name,
-            phone=mask_phone(notification.phone),
+            phone=mask_phone_for_staff(notification.phone),
             kind=Notification.Kind(notification.kind).label,
             reason=reason_text(notification.error_code),
         )

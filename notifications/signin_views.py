@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cowork.phones import phone_to_e164
-from notifications.models import mask_phone
+from cowork.phones import mask_phone_for_staff, phone_to_e164
 from notifications.signin import (
     CODE_DIGITS,
     SignInAddressLimited,
@@ -136,7 +135,7 @@ def sign_in_sms_code(request):
         {
             "form": form,
             "next": next_url,
-            "masked_phone": mask_phone(phone),
+            "masked_phone": mask_phone_for_staff(phone),
             "new_code_url": _with_next(reverse("notifications:sign-in-sms"), next_url),
         },
     )
