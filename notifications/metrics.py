@@ -10,7 +10,7 @@ as a counter reset.
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q
 from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
@@ -74,10 +74,13 @@ def _reminder_lateness() -> Iterable[GaugeMetricFamily]:
     from notifications.models import Notification
 
     now = timezone.now()
-    sent = Notification.objects.filter(
+    # In the database: after a burst the last hour holds thousands of reminders.
+    worst = Notification.objects.filter(
         kind__in=_reminder_kinds(), sent_at__gte=now - LATENESS_WINDOW
-    ).values_list("due_at", "sent_at")
-    worst = max(((s - d).total_seconds() for d, s in sent), default=0.0)
+    ).aggregate(
+        worst=Max(ExpressionWrapper(F("sent_at") - F("due_at"), output_field=DurationField()))
+    )["worst"]
+    worst = worst.total_seconds() if worst is not None else 0.0
     late = GaugeMetricFamily(
         "cowork_sms_reminder_lateness_seconds",
         "Most seconds between due and sent among reminders sent in the last hour.",
