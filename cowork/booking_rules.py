@@ -69,7 +69,22 @@ class ClosedDays:
     reason: str
 
 
+# Python allows UTC offsets up to ±23:59, PostgreSQL stores them only below ±16:00 and
+# refuses the rest; no time zone has ever been more than 14 hours from UTC.
+OFFSET_LIMIT = datetime.timedelta(hours=16)
+
+
+def offset_is_storable(value: datetime.datetime) -> bool:
+    offset = value.utcoffset()
+    return offset is None or abs(offset) < OFFSET_LIMIT
+
+
+def offset_refusal(field: str) -> str:
+    return _("%(field)s has a UTC offset beyond ±15:59, which no time zone has.") % {"field": field}
+
+
 def require_aware(value: datetime.datetime, *, field: str) -> None:
+    """An offset that PostgreSQL can store, or InvalidInput naming `field`."""
     from cowork.errors import InvalidInput
 
     if value.tzinfo is None or value.utcoffset() is None:
@@ -78,6 +93,10 @@ def require_aware(value: datetime.datetime, *, field: str) -> None:
             % {"field": field},
             code="naive_datetime",
             details={"field": field},
+        )
+    if not offset_is_storable(value):
+        raise InvalidInput(
+            offset_refusal(field), code="offset_out_of_range", details={"field": field}
         )
 
 

@@ -1,9 +1,10 @@
 """What the API reads and writes.
 
 Inputs: every datetime must carry an offset (a naive one is refused with 400
-`naive_datetime`, never guessed); ids and numbers are bounded so nothing out of a
-database's range reaches a query. Outputs: times carry an offset and are shown in the
-space's own time zone; no phone number of anyone appears anywhere.
+`naive_datetime`, never guessed, and one beyond ±15:59 with 422 naming the field); ids and
+numbers are bounded so nothing out of a database's range reaches a query. Outputs: times
+carry an offset and are shown in the space's own time zone; no phone number of anyone
+appears anywhere.
 """
 
 import datetime
@@ -15,8 +16,9 @@ from typing import Annotated, Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Schema
 from pydantic import AfterValidator, ValidationInfo
+from pydantic_core import PydanticCustomError
 
-from cowork.booking_rules import require_aware
+from cowork.booking_rules import offset_is_storable, offset_refusal, require_aware
 from cowork.errors import InvalidInput
 from cowork.models import BookingStatus, Resource
 from cowork.models.resources import ROOM_EQUIPMENT
@@ -32,6 +34,9 @@ LATEST = datetime.datetime(2200, 1, 1, tzinfo=datetime.UTC)
 
 def _aware(value: datetime.datetime, info: ValidationInfo) -> datetime.datetime:
     field = (info.field_name or "datetime").rstrip("_")
+    if not offset_is_storable(value):
+        # A schema error naming the field (422), like any other value the type refuses.
+        raise PydanticCustomError("offset_out_of_range", offset_refusal(field))
     # Raised as a domain error, not a ValueError, so it is a 400 of its own code rather than
     # one more schema failure among others.
     require_aware(value, field=field)

@@ -1,5 +1,7 @@
 """Every failure comes back as {"error": {"code", "message", "details"}} with its status."""
 
+import datetime
+
 import pytest
 
 from cowork.services.api_tokens import api_token_create, api_token_revoke
@@ -296,3 +298,77 @@ def test_out_of_range_id_is_a_schema_error_not_a_crash(api_as, member):
     response = api_as(member).get(f"/bookings/{2**70}")
     assert response.status_code == 422
     assert _error_of(response)["code"] == "validation_error"
+
+
+def _offset(moment, hours: int, minutes: int = 0) -> str:
+    """The same instant written with a UTC offset of hours:minutes (negative hours: west)."""
+    sign = -1 if hours < 0 else 1
+    delta = sign * datetime.timedelta(hours=abs(hours), minutes=minutes)
+    return moment.astimezone(datetime.timezone(delta)).isoformat()
+
+
+def _refused_offset(response, field: str) -> None:
+    assert response.status_code == 422, response.content
+    error = _error_of(response)
+    assert error["code"] == "validation_error"
+    [refusal] = error["details"]["fields"]
+    assert refusal["loc"][-1] == field
+    assert refusal["type"] == "offset_out_of_range"
+    assert "±15:59" in refusal["message"]
+
+
+def test_offset_beyond_any_zone_in_a_body_is_422_naming_the_field(api_as, member, desk, monday):
+    start, end = at(desk.space, monday, "10:00"), at(desk.space, monday, "11:00")
+    response = api_as(member).post(
+        "/bookings", {"resource": desk.pk, "starts_at": _offset(start, 20), "ends_at": iso(end)}
+    )
+    _refused_offset(response, "starts_at")
+    assert not desk.bookings.exists()
+
+
+def test_offset_beyond_any_zone_in_a_patch_is_422_and_moves_nothing(api_as, member, desk, monday):
+    start, end = at(desk.space, monday, "10:00"), at(desk.space, monday, "11:00")
+    booking = booking_create(resource=desk, member=member, starts_at=start, ends_at=end)
+    response = api_as(member).patch(f"/bookings/{booking.pk}", {"ends_at": _offset(end, -16)})
+    _refused_offset(response, "ends_at")
+    booking.refresh_from_db()
+    assert booking.ends_at == end
+
+
+def test_offset_beyond_any_zone_in_a_series_is_422(api_as, member, room, monday):
+    start = at(room.space, monday, "10:00")
+    response = api_as(member).post(
+        "/series",
+        {
+            "resource": room.pk,
+            "first_starts_at": _offset(start, 23, 59),
+            "duration_minutes": 60,
+            "rrule": "FREQ=WEEKLY;COUNT=2",
+        },
+    )
+    _refused_offset(response, "first_starts_at")
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [("/availability", "starts_at"), ("/bookings/quote", "starts_at"), ("/bookings", "from")],
+)
+def test_offset_beyond_any_zone_in_a_query_is_422(api_as, member, desk, monday, path, field):
+    start, end = at(desk.space, monday, "10:00"), at(desk.space, monday, "11:00")
+    params = {"resource": desk.pk, "ends_at": iso(end), "to": iso(end)}
+    params["from" if field == "from" else "starts_at"] = _offset(start, -18, 30)
+    _refused_offset(api_as(member).get(path, params), field)
+
+
+def test_offsets_up_to_15_59_are_read_as_the_instant_they_name(api_as, member, desk, monday):
+    start, end = at(desk.space, monday, "10:00"), at(desk.space, monday, "11:00")
+    response = api_as(member).post(
+        "/bookings",
+        {
+            "resource": desk.pk,
+            "starts_at": _offset(start, 15, 59),
+            "ends_at": _offset(end, -15, 59),
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert desk.bookings.get().starts_at == start

@@ -89,6 +89,16 @@ def test_naive_time_is_an_error_never_a_guess(desk, member):
     assert excinfo.value.code == "naive_datetime"
 
 
+def test_offset_postgresql_cannot_store_is_refused_before_any_query(desk, member):
+    start = next_weekday(desk.space)
+    beyond = start.astimezone(datetime.timezone(datetime.timedelta(hours=20)))
+    with pytest.raises(InvalidInput) as excinfo:
+        _book(desk, member, beyond)
+    assert excinfo.value.code == "offset_out_of_range"
+    assert excinfo.value.details == {"field": "starts_at"}
+    assert not Booking.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("offset", "duration", "code"),
     [

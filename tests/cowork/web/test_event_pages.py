@@ -146,6 +146,18 @@ def test_host_creates_a_single_event_from_the_form(host_client, space, room, day
     assert "The event is created" in host_client.get(response["Location"]).content.decode()
 
 
+def test_an_offset_typed_into_a_registration_time_is_read_as_the_centres_wall_clock(
+    host_client, space, room, day
+):
+    # The field is a local date and time; an offset PostgreSQL could not store never reaches it.
+    response = host_client.post(
+        reverse("web:event-new", args=[space.slug]),
+        _new_event_data(room, day, registration_closes=f"{day.isoformat()}T09:00+20:00"),
+    )
+    assert response.status_code == 302
+    assert Event.objects.get().registration_closes_at == local(space, day, "09:00")
+
+
 def test_host_creates_a_four_week_course_on_two_weekdays(host_client, space, room, day):
     second = (day.weekday() + 2) % 5  # another weekday the centre opens
     response = host_client.post(
