@@ -8,7 +8,7 @@ without a valid one is refused with 403 before anything is read from the databas
 import functools
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, QueryDict
 from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -54,20 +54,37 @@ def twilio_request_is_valid(request) -> bool:
     return any(validator.validate(url, form, signature) for url in signed_urls(request))
 
 
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() also takes "²" and other digits that int() refuses.
+    return text.isascii() and text.isdigit()
+
+
+def _carries_nul(query: QueryDict) -> bool:
+    return any(
+        "\x00" in key or "\x00" in value for key, values in query.lists() for value in values
+    )
+
+
 def twilio_webhook(view):
-    """POST only, no CSRF token (Twilio has none), small bodies, valid signature or 403."""
+    """POST only, no CSRF token (Twilio has none), small bodies, valid signature or 403.
+
+    A signed request with a NUL byte anywhere is refused too: Twilio never sends one, and
+    PostgreSQL cannot store one in text.
+    """
 
     @csrf_exempt
     @require_POST
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         length = request.headers.get("Content-Length") or "0"
-        if not length.isdigit():
+        if not _ascii_digits(length):
             return HttpResponseBadRequest("Bad Content-Length.", content_type="text/plain")
         if int(length) > MAX_WEBHOOK_BYTES:
             return HttpResponse("Payload too large.", status=413, content_type="text/plain")
         if not twilio_request_is_valid(request):
             return HttpResponseForbidden("Invalid signature.", content_type="text/plain")
+        if _carries_nul(request.POST) or _carries_nul(request.GET):
+            return HttpResponseBadRequest("NUL byte in the request.", content_type="text/plain")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -84,7 +101,7 @@ def sms_status(request):
         # Our ids fit in 18 digits; anything longer is not one of our callback URLs.
         notification_id=(
             int(notification_id)
-            if notification_id.isdigit() and len(notification_id) <= 18
+            if _ascii_digits(notification_id) and len(notification_id) <= 18
             else None
         ),
     )

@@ -107,6 +107,17 @@ def test_oversized_request_is_refused_unread(client, booking):
     _nothing_changed(booking)
 
 
+@pytest.mark.parametrize("field", ["Body", "From"])
+def test_a_nul_byte_in_a_signed_message_is_refused_and_nothing_is_stored(client, booking, field):
+    form = twilio_form(phone=phone_of(booking), body="C")
+    form[field] = form[field][:1] + "\x00" + form[field][1:]
+
+    response = client.post(inbound_path(), data=form, HTTP_X_TWILIO_SIGNATURE=sign(form))
+
+    assert response.status_code == 400
+    _nothing_changed(booking)
+
+
 def test_answer_is_twiml_in_text_xml(client, booking):
     response = post_signed(client, phone=phone_of(booking), body="HELP")
 

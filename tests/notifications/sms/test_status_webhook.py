@@ -107,3 +107,18 @@ def test_a_callback_id_too_large_for_any_row_is_ignored(client, sent):
     assert _post(client, form, query="?n=" + "9" * 40).status_code == 204
     sent.refresh_from_db()
     assert sent.provider_id == ""
+
+
+def test_a_callback_id_in_digits_int_cannot_read_is_ignored_and_the_report_counts(client, sent):
+    # "²" is a digit to str.isdigit() but not to int().
+    form = {"MessageSid": sent.provider_id, "MessageStatus": "delivered"}
+    assert _post(client, form, query="?n=%C2%B2").status_code == 204
+    sent.refresh_from_db()
+    assert sent.status == Notification.Status.DELIVERED
+
+
+def test_a_nul_byte_in_a_signed_report_is_refused_and_changes_nothing(client, sent):
+    form = {"MessageSid": sent.provider_id + "\x00", "MessageStatus": "delivered"}
+    assert _post(client, form).status_code == 400
+    sent.refresh_from_db()
+    assert sent.status == Notification.Status.SENT
