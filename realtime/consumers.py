@@ -48,6 +48,15 @@ class HeartbeatConsumer(JsonWebsocketConsumer):
         )
 
 
+class NoSuchPath(AsyncWebsocketConsumer):
+    """A socket to a path no route serves (`/ws/spaces/abc/occupancy/`): refused, as not found."""
+
+    channel_layer_alias = NO_CHANNEL_LAYER
+
+    async def connect(self):
+        await self.close(code=CLOSE_NOT_FOUND)
+
+
 def _display_key(scope) -> str:
     from urllib.parse import parse_qs
 
