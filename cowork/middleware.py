@@ -1,17 +1,25 @@
-"""Middleware of our own: a request id for every request, and probes that skip the front door."""
+"""Middleware of our own: a request id for every request, probes that skip the front door,
+and a 413 for bodies too large to read."""
 
 import re
 import uuid
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
 from django.core.signals import request_finished
+from django.http import HttpResponse
+from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation import gettext as _
 
 from cowork import logging as cowork_logging
+from cowork.api.errors import error_response
 
 # nginx sends its $request_id (32 hex digits); other proxies send a UUID. Anything else a
 # client could have forged into the log stays out: the id is written into every log line.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,127}")
 REQUEST_ID_HEADER = "X-Request-ID"
+# Where cowork.urls mounts the API, whose answers are all JSON in one error shape.
+API_PREFIX = "/api/"
 
 
 def _request_id_for(request) -> str:
@@ -84,3 +92,25 @@ class ProbeMiddleware:
         if view is None:
             return self.get_response(request)
         return view(request)
+
+
+class BodyTooLargeMiddleware(MiddlewareMixin):
+    """Answer a body over DATA_UPLOAD_MAX_MEMORY_SIZE with 413 before anything reads it.
+
+    Django raises RequestDataTooBig when the body is read: inside the API that was a 500,
+    and on a page the CSRF check's read made it a 400 with an error logged. The limit is
+    checked on Content-Length, as Django checks it. The API answers in its error shape,
+    pages in plain text. Place it before CsrfViewMiddleware, after LocaleMiddleware so the
+    text is in the reader's language.
+    """
+
+    def process_request(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        length = request.META.get("CONTENT_LENGTH") or ""
+        # A mangled length is left to whoever reads the body (Django, the webhooks' check).
+        if limit is None or not (length.isascii() and length.isdigit()) or int(length) <= limit:
+            return None
+        message = _("The request is too large.")
+        if request.path_info.startswith(API_PREFIX):
+            return error_response(413, "too_large", message, {"max_bytes": limit})
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

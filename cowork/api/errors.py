@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 # Documented on reads and on writes; every status here comes back as ErrorOut.
 READ_ERRORS = frozenset({400, 401, 404, 422})
-WRITE_ERRORS = frozenset({400, 401, 403, 404, 409, 422})
+WRITE_ERRORS = frozenset({400, 401, 403, 404, 409, 413, 422})
 
 _CODES_BY_STATUS = {
     400: "bad_request",

@@ -1,6 +1,7 @@
 """Every failure comes back as {"error": {"code", "message", "details"}} with its status."""
 
 import datetime
+import logging
 
 import pytest
 
@@ -372,3 +373,19 @@ def test_offsets_up_to_15_59_are_read_as_the_instant_they_name(api_as, member, d
     )
     assert response.status_code == 201, response.content
     assert desk.bookings.get().starts_at == start
+
+
+def test_a_body_over_the_upload_limit_is_413_in_the_error_shape_and_books_nothing(
+    api_as, member, desk, monday, settings, caplog
+):
+    start, end = at(desk.space, monday, "10:00"), at(desk.space, monday, "11:00")
+    body = {"resource": desk.pk, "starts_at": iso(start), "ends_at": iso(end)}
+    body["padding"] = "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = api_as(member).post("/bookings", body)
+    assert response.status_code == 413
+    assert _error_of(response)["code"] == "too_large"
+    assert response.json()["error"]["details"] == {
+        "max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    }
+    assert not desk.bookings.exists()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
