@@ -34,4 +34,10 @@ SCHEDULES = [
         minutes=1,
         doc="Deliver domain events left unpublished by an outage.",
     ),
+    ScheduleSpec(
+        name="cowork.purge_idempotency_keys",
+        func="cowork.tasks.purge_idempotency_keys_task",
+        minutes=60,
+        doc="Delete the API's idempotency keys and their answers once past 24 hours.",
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from cowork import events
 from cowork.services.booking import check_out_finished, release_no_shows
+from cowork.services.idempotency import idempotency_keys_purge
 
 
 def release_no_shows_task() -> int:
@@ -15,3 +16,7 @@ def check_out_finished_task() -> int:
 def relay_outbox_task() -> int:
     """Sweep events a relay after commit could not deliver (a Redis outage, a crash)."""
     return events.relay_pending()
+
+
+def purge_idempotency_keys_task() -> int:
+    return idempotency_keys_purge()

@@ -15,6 +15,7 @@ from cowork.models.events import (
     RegistrationStatus,
     Tag,
 )
+from cowork.models.idempotency import IdempotencyKey
 from cowork.models.outbox import DomainEvent
 from cowork.models.people import Member, Participant, SpaceRole
 from cowork.models.resources import Resource
@@ -32,6 +33,7 @@ __all__ = [
     "DonorAccess",
     "Event",
     "EventSession",
+    "IdempotencyKey",
     "Member",
     "OpeningHours",
     "Organization",

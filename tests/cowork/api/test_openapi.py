@@ -64,3 +64,11 @@ def test_interactive_docs_are_served(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+def test_every_write_documents_the_idempotency_key_header(openapi):
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            headers = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+            expected = ["Idempotency-Key"] if method in {"post", "patch"} else []
+            assert headers == expected, (method, path)
