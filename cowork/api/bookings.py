@@ -35,8 +35,32 @@ from cowork.services.booking import (
 
 router = Router(tags=["bookings"])
 
+# OpenAPI links from a page of bookings to what can be done with the first one, for clients
+# and for the stateful fuzzing that follows them.
+_FIRST_LISTED = {"booking_id": "$response.body#/items/0/id"}
+_LISTED_BOOKING_LINKS = {
+    "responses": {
+        200: {
+            "links": {
+                name: {"operationId": f"cowork_api_bookings_{name}", "parameters": _FIRST_LISTED}
+                for name in (
+                    "get_booking",
+                    "move_booking",
+                    "cancel_booking",
+                    "check_in",
+                    "check_out",
+                )
+            }
+        }
+    }
+}
 
-@router.get("/bookings", response={200: list[BookingOut], READ_ERRORS | {403}: ErrorOut})
+
+@router.get(
+    "/bookings",
+    response={200: list[BookingOut], READ_ERRORS | {403}: ErrorOut},
+    openapi_extra=_LISTED_BOOKING_LINKS,
+)
 @paginate(Paging)
 def list_bookings(
     request,

@@ -2,7 +2,9 @@
 
 schemathesis generates valid and invalid requests from /api/v1/openapi.json and sends
 them in-process to the Django WSGI application, with a member's bearer token, against a
-centre that has a desk, a room and a booking.
+centre that has a desk, a room and a booking: each operation alone, then sequences that
+follow the schema's links. Writes carry generated Idempotency-Keys too, as the schema
+documents them.
 """
 
 import pytest
@@ -76,3 +78,34 @@ schema.app = get_wsgi_application()
 )
 def test_no_request_makes_a_server_error(case, bearer):
     case.call_and_validate(headers=bearer, checks=[not_a_server_error])
+
+
+# Stateful: sequences of requests that follow the schema's links (declared, and inferred
+# by schemathesis from the operations' parameters and responses), each step's values taken
+# from an earlier answer: a booking listed, then moved, cancelled, checked in.
+APIWorkflow = schema.as_state_machine()
+
+
+def test_no_sequence_of_linked_requests_makes_a_server_error(bearer):
+    class Workflow(APIWorkflow):
+        def get_call_kwargs(self, case):
+            return {"headers": bearer}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(
+                response,
+                checks=[not_a_server_error],
+                transport_kwargs=kwargs or None,
+                recorder=self.recorder,
+            )
+
+    Workflow.run(
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=8,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
