@@ -27,6 +27,15 @@ def _booking(desk, day, start="10:00", end="11:00") -> dict:
     }
 
 
+def _booked(desk, member, day) -> Booking:
+    return booking_create(
+        resource=desk,
+        member=member,
+        starts_at=at(desk.space, day, "10:00"),
+        ends_at=at(desk.space, day, "11:00"),
+    )
+
+
 def _keyed(key: str = KEY) -> dict:
     return {"Idempotency-Key": key}
 
@@ -113,12 +122,7 @@ def test_a_key_older_than_24_hours_is_new_again(api_as, member, desk, monday):
 
 
 def test_a_refusal_is_the_answer_a_retry_gets_too(api_as, member, other_member, desk, monday):
-    taken = booking_create(
-        resource=desk,
-        member=other_member,
-        starts_at=at(desk.space, monday, "10:00"),
-        ends_at=at(desk.space, monday, "11:00"),
-    )
+    taken = _booked(desk, other_member, monday)
     api = api_as(member)
     refused = api.post("/bookings", _booking(desk, monday), **_keyed())
     assert refused.status_code == 409
@@ -133,12 +137,7 @@ def test_a_refusal_is_the_answer_a_retry_gets_too(api_as, member, other_member, 
 
 
 def test_a_move_retried_with_its_key_is_made_once(api_as, member, desk, monday):
-    booking = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(desk.space, monday, "10:00"),
-        ends_at=at(desk.space, monday, "11:00"),
-    )
+    booking = _booked(desk, member, monday)
     api = api_as(member)
     move = {"ends_at": iso(at(desk.space, monday, "12:00"))}
     first = api.patch(f"/bookings/{booking.pk}", move, **_keyed())
