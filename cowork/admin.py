@@ -37,12 +37,26 @@ from cowork.models import (
 from cowork.selectors.access import (
     organizations_managed_by,
     spaces_managed_by,
+    tags_managed_by,
+    tags_usable_at,
+    tags_visible_to,
     user_is_network_admin,
 )
 
 admin.site.site_header = _("cowork administration")
 admin.site.site_title = _("cowork")
 admin.site.index_title = _("Centres, resources and people")
+
+User = get_user_model()
+
+
+def _scoped_choices(db_field, request, kwargs) -> dict:
+    """The choices of a foreign key limited to what the viewer may point at."""
+    if db_field.related_model is Space:
+        kwargs["queryset"] = spaces_managed_by(user=request.user)
+    elif db_field.related_model is Organization:
+        kwargs["queryset"] = organizations_managed_by(user=request.user)
+    return kwargs
 
 
 class NetworkAdminOnly:
@@ -98,10 +112,7 @@ class ScopedToSpaces:
         return self._managed_spaces(request).exists()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Space:
-            kwargs["queryset"] = self._managed_spaces(request)
-        elif db_field.related_model is Organization:
-            kwargs["queryset"] = organizations_managed_by(user=request.user)
+        kwargs = _scoped_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -355,6 +366,19 @@ class EventAdmin(ScopedToSpaces, admin.ModelAdmin):
     readonly_fields = ["space", "room", "starts_at", "ends_at", "status", "sequence", "created_by"]
     filter_horizontal = ["tags"]
 
+    def get_list_filter(self, request):
+        # The tags on the events listed, not every organization's tag names.
+        return [
+            (name, admin.RelatedOnlyFieldListFilter) if name == "tags" else name
+            for name in super().get_list_filter(request)
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "tags" in form.base_fields:
+            form.base_fields["tags"].queryset = tags_usable_at(space=obj.space)
+        return form
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -402,9 +426,23 @@ class DisplayTokenAdmin(ScopedToSpaces, admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
+    """Hosts see their organizations' tags and the network's, and edit only their own;
+    network-wide tags (no organization) are set up by network admins."""
+
+    list_display = ["name", "kind", "organization"]
     list_filter = ["kind"]
     search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return tags_visible_to(user=request.user).select_related("organization")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = _scoped_choices(db_field, request, kwargs)
+        if db_field.name == "organization" and not user_is_network_admin(user=request.user):
+            # A host's tag belongs to their organization; only network admins leave it empty.
+            kwargs["required"] = True
+            kwargs["empty_label"] = None
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
         return spaces_managed_by(user=request.user).exists()
@@ -412,7 +450,13 @@ class TagAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return spaces_managed_by(user=request.user).exists()
 
-    has_add_permission = has_change_permission = has_view_permission
+    def has_add_permission(self, request):
+        return organizations_managed_by(user=request.user).exists()
+
+    def has_change_permission(self, request, obj=None):
+        managed = tags_managed_by(user=request.user)
+        return managed.exists() if obj is None else managed.filter(pk=obj.pk).exists()
+
     has_delete_permission = NetworkAdminOnly.has_view_permission
 
 
@@ -428,7 +472,6 @@ class MemberInline(admin.StackedInline):
     fk_name = "user"
 
 
-User = get_user_model()
 admin.site.unregister(User)
 
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from cowork.models import Organization, Space, SpaceRole
+from cowork.models import Organization, Space, SpaceRole, Tag
 
 
 def user_is_network_admin(*, user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -42,6 +42,28 @@ def spaces_staffed_by(*, user) -> QuerySet[Space]:
     return Space.objects.filter(
         Q(roles__user=user) | Q(organization__in=organizations_managed_by(user=user))
     ).distinct()
+
+
+def tags_usable_at(*, space: Space) -> QuerySet[Tag]:
+    """Tags an event of `space` may carry: its organization's own and the network's."""
+    return Tag.objects.filter(Q(organization__isnull=True) | Q(organization=space.organization_id))
+
+
+def tags_visible_to(*, user) -> QuerySet[Tag]:
+    """Tags `user` may see and choose: every tag for network admins; for people who work at
+    centres, the network's and those of the organizations of their centres."""
+    if user_is_network_admin(user=user):
+        return Tag.objects.all()
+    organizations = spaces_staffed_by(user=user).values("organization_id")
+    return Tag.objects.filter(Q(organization__isnull=True) | Q(organization__in=organizations))
+
+
+def tags_managed_by(*, user) -> QuerySet[Tag]:
+    """Tags `user` may rename: every tag for network admins, else their organizations' own
+    (a network-wide tag is the network admins' to change)."""
+    if user_is_network_admin(user=user):
+        return Tag.objects.all()
+    return Tag.objects.filter(organization__in=organizations_managed_by(user=user))
 
 
 def user_manages_space(*, user, space: Space) -> bool:
