@@ -1,9 +1,10 @@
 """Who may see and manage what. Every view, consumer and admin asks here."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from cowork.models import Organization, Space, SpaceRole, Tag
+from cowork.models import Booking, Organization, Space, SpaceRole, Tag
 
 
 def user_is_network_admin(*, user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -42,6 +43,21 @@ def spaces_staffed_by(*, user) -> QuerySet[Space]:
     return Space.objects.filter(
         Q(roles__user=user) | Q(organization__in=organizations_managed_by(user=user))
     ).distinct()
+
+
+def people_known_to(*, user) -> QuerySet:
+    """Accounts `user` may find by name (to give a role): everyone for network admins; for a
+    host, the people of the centres they manage — who holds a role or has booked there — and
+    the members of their organizations. Nobody else is even confirmed to exist."""
+    people = get_user_model().objects.all()
+    if user_is_network_admin(user=user):
+        return people
+    spaces = spaces_managed_by(user=user)
+    return people.filter(
+        Q(pk__in=SpaceRole.objects.filter(space__in=spaces).values("user_id"))
+        | Q(pk__in=Booking.objects.filter(space__in=spaces).values("booked_by_id"))
+        | Q(member__organization__in=organizations_managed_by(user=user))
+    )
 
 
 def tags_usable_at(*, space: Space) -> QuerySet[Tag]:

@@ -3,12 +3,22 @@ superusers give privileges; tags belong to an organization."""
 
 import pytest
 from django import forms
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from cowork.errors import NotAllowed
-from cowork.models import Event, Resource, Tag
+from cowork.models import Event, Resource, SpaceRole, Tag
+from cowork.services.booking import booking_create
 from cowork.services.events import event_create
-from tests.factories import HostFactory, MemberFactory, ResourceFactory, SpaceFactory, network_admin
+from tests.factories import (
+    HostFactory,
+    MemberFactory,
+    ResourceFactory,
+    SpaceFactory,
+    UserFactory,
+    network_admin,
+    next_weekday,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +209,115 @@ def _change_page_data(page) -> dict:
         for form in formset.forms:
             data.update(_as_posted(form))
     return data
+
+
+def test_network_admin_who_is_no_superuser_cannot_make_anyone_superuser_or_grant_permissions(
+    client, demo
+):
+
+    editors = Group.objects.create(name="Editors")
+    editors.permissions.set(Permission.objects.all())
+    every_permission = list(Permission.objects.values_list("pk", flat=True))
+    client.force_login(demo.admin)
+    for user in (demo.admin, demo.host):
+        url = reverse("admin:auth_user_change", args=[user.pk])
+        page = client.get(url)
+        assert page.status_code == 200
+        form = page.context["adminform"].form
+        assert not {"is_superuser", "groups", "user_permissions"} & set(form.fields)
+        data = _change_page_data(page)
+        data.update(
+            is_superuser="on",
+            groups=[str(editors.pk)],
+            user_permissions=[str(pk) for pk in every_permission],
+            first_name="Renamed",
+        )
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        user.refresh_from_db()
+        assert user.first_name == "Renamed"  # the rest of the form was taken
+        assert not user.is_superuser
+        assert not user.groups.exists() and not user.user_permissions.exists()
+
+
+def test_network_admin_who_is_no_superuser_cannot_change_a_superuser(client, demo):
+
+    root = UserFactory(is_staff=True, is_superuser=True, email="root@example.org")
+    client.force_login(demo.admin)
+    url = reverse("admin:auth_user_change", args=[root.pk])
+    page = client.get(url)
+    assert page.status_code == 200  # to read
+    assert not page.context["has_change_permission"]
+    data = _change_page_data(page) | {"email": "mine@example.org"}
+    assert client.post(url, data).status_code == 403
+    password = reverse("admin:auth_user_password_change", args=[root.pk])
+    assert client.post(password, {"password1": "x" * 20, "password2": "x" * 20}).status_code == 403
+    assert (
+        client.post(reverse("admin:auth_user_delete", args=[root.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    root.refresh_from_db()
+    assert root.email == "root@example.org" and root.check_password("correct horse battery staple")
+
+
+def test_superuser_still_gives_superuser_status(client, demo):
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:auth_user_change", args=[demo.admin.pk])
+    data = _change_page_data(client.get(url)) | {"is_superuser": "on"}
+    assert client.post(url, data).status_code == 302
+    demo.admin.refresh_from_db()
+    assert demo.admin.is_superuser
+
+
+# --- What hosts may look up --------------------------------------------------------------
+
+AUTOCOMPLETE = reverse("admin:autocomplete")
+
+
+def _people_found(client, term: str) -> set[str]:
+    response = client.get(
+        AUTOCOMPLETE,
+        {"app_label": "cowork", "model_name": "spacerole", "field_name": "user", "term": term},
+    )
+    assert response.status_code == 200
+    return {result["text"] for result in response.json()["results"]}
+
+
+def test_host_autocomplete_finds_only_people_of_their_centres(client, demo):
+
+    desk = demo.kramatorsk.resources.filter(kind=Resource.Kind.DESK).first()
+    start = next_weekday(demo.kramatorsk, weekday=1)
+    booking_create(
+        resource=desk, member=demo.member, starts_at=start, ends_at=start.replace(hour=12)
+    )
+    client.force_login(demo.host)
+    # The Kramatorsk host, and the member who booked a desk there.
+    assert _people_found(client, "") == {"host", "member"}
+    # Nobody else, whether looked for by e-mail, last name or user name.
+    for term in (
+        "host.ganja@demo.cowork.invalid",
+        "Huseynova",
+        "Mammadova",
+        "admin",
+        "demo.cowork",
+    ):
+        assert _people_found(client, term) <= {"host", "member"}, term
+    assert _people_found(client, "Huseynova") == set()
+    client.force_login(demo.admin)
+    assert _people_found(client, "Huseynova") == {"host.ganja"}
+
+
+def test_host_cannot_give_a_role_to_someone_outside_their_centres(client, demo):
+
+    client.force_login(demo.host)
+    response = client.post(
+        reverse("admin:cowork_spacerole_add"),
+        {"user": demo.ganja_host.pk, "space": demo.kramatorsk.pk, "role": "staff"},
+    )
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors
+    assert not SpaceRole.objects.filter(user=demo.ganja_host, space=demo.kramatorsk).exists()
 
 
 # --- Tags belong to an organization -------------------------------------------------------
