@@ -8,7 +8,7 @@ validator on PyPI or npm checks the iTIP tables; this one does, so a calendar th
 METHOD:PUBLISH without an ORGANIZER, or an invite without an ATTENDEE, is an error here.
 
 The shared library comes from Debian's `libical3` (installed by .ci/run). Without it the
-tests that use it skip, except under CI=true, where they fail.
+checks are skipped, except under CI=true, where they fail.
 """
 
 import ctypes
@@ -36,14 +36,24 @@ def _libical() -> ctypes.CDLL | None:
     return lib
 
 
+MISSING = "libical is not installed (Debian: apt-get install libical3)"
+
+
 def require_libical() -> ctypes.CDLL:
+    """libical, or the test skips (fails under CI=true)."""
     lib = _libical()
     if lib is None:
-        message = "libical is not installed (Debian: apt-get install libical3)"
         if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+            pytest.fail(MISSING)
+        pytest.skip(MISSING)
     return lib
+
+
+def libical_available() -> bool:
+    """Whether a check by libical can run here; under CI=true its absence is a failure."""
+    if _libical() is None and os.environ.get("CI") == "true":
+        pytest.fail(MISSING)
+    return _libical() is not None
 
 
 def libical_errors(body: bytes) -> list[str]:
