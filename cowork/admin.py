@@ -4,6 +4,9 @@ Access comes from cowork's own roles, not Django's model permissions: a host (wi
 `is_staff`) sees and edits only the spaces of their own organization; network admins see
 everything. The scope is applied to querysets, to object permissions and to the choices of
 every foreign key, so a host can neither read nor point at another organization's rows.
+
+Django's own privileges (superuser status, groups, model permissions) are for superusers
+to give: a network admin manages the network, not who may administer it.
 """
 
 from django.contrib import admin
@@ -36,13 +39,30 @@ from cowork.models import (
 )
 from cowork.selectors.access import (
     organizations_managed_by,
+    people_known_to,
     spaces_managed_by,
+    tags_managed_by,
+    tags_usable_at,
+    tags_visible_to,
     user_is_network_admin,
 )
 
 admin.site.site_header = _("cowork administration")
 admin.site.site_title = _("cowork")
 admin.site.index_title = _("Centres, resources and people")
+
+User = get_user_model()
+
+
+def _scoped_choices(db_field, request, kwargs) -> dict:
+    """The choices of a foreign key limited to what the viewer may point at."""
+    if db_field.related_model is Space:
+        kwargs["queryset"] = spaces_managed_by(user=request.user)
+    elif db_field.related_model is Organization:
+        kwargs["queryset"] = organizations_managed_by(user=request.user)
+    elif db_field.related_model is User:
+        kwargs["queryset"] = people_known_to(user=request.user)
+    return kwargs
 
 
 class NetworkAdminOnly:
@@ -98,10 +118,7 @@ class ScopedToSpaces:
         return self._managed_spaces(request).exists()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Space:
-            kwargs["queryset"] = self._managed_spaces(request)
-        elif db_field.related_model is Organization:
-            kwargs["queryset"] = organizations_managed_by(user=request.user)
+        kwargs = _scoped_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -124,6 +141,10 @@ class SpaceRoleInline(admin.TabularInline):
     model = SpaceRole
     extra = 0
     autocomplete_fields = ["user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = _scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Organization)
@@ -246,6 +267,11 @@ class SpaceRoleAdmin(ScopedToSpaces, admin.ModelAdmin):
     list_select_related = ["user", "space"]
 
 
+def _may_change_user(request, user) -> bool:
+    """A superuser's account is changed by superusers only, or it would be the way to one."""
+    return user is None or not user.is_superuser or request.user.is_superuser
+
+
 @admin.register(Member)
 class MemberAdmin(NetworkAdminOnly, admin.ModelAdmin):
     list_display = ["__str__", "phone", "language", "organization", "is_network_admin"]
@@ -253,6 +279,13 @@ class MemberAdmin(NetworkAdminOnly, admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "phone"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "organization"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _may_change_user(
+            request, obj.user if obj else None
+        )
+
+    has_delete_permission = has_change_permission
 
 
 @admin.register(Participant)
@@ -355,6 +388,19 @@ class EventAdmin(ScopedToSpaces, admin.ModelAdmin):
     readonly_fields = ["space", "room", "starts_at", "ends_at", "status", "sequence", "created_by"]
     filter_horizontal = ["tags"]
 
+    def get_list_filter(self, request):
+        # The tags on the events listed, not every organization's tag names.
+        return [
+            (name, admin.RelatedOnlyFieldListFilter) if name == "tags" else name
+            for name in super().get_list_filter(request)
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "tags" in form.base_fields:
+            form.base_fields["tags"].queryset = tags_usable_at(space=obj.space)
+        return form
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -402,9 +448,23 @@ class DisplayTokenAdmin(ScopedToSpaces, admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
+    """Hosts see their organizations' tags and the network's, and edit only their own;
+    network-wide tags (no organization) are set up by network admins."""
+
+    list_display = ["name", "kind", "organization"]
     list_filter = ["kind"]
     search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return tags_visible_to(user=request.user).select_related("organization")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = _scoped_choices(db_field, request, kwargs)
+        if db_field.name == "organization" and not user_is_network_admin(user=request.user):
+            # A host's tag belongs to their organization; only network admins leave it empty.
+            kwargs["required"] = True
+            kwargs["empty_label"] = None
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
         return spaces_managed_by(user=request.user).exists()
@@ -412,7 +472,13 @@ class TagAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return spaces_managed_by(user=request.user).exists()
 
-    has_add_permission = has_change_permission = has_view_permission
+    def has_add_permission(self, request):
+        return organizations_managed_by(user=request.user).exists()
+
+    def has_change_permission(self, request, obj=None):
+        managed = tags_managed_by(user=request.user)
+        return managed.exists() if obj is None else managed.filter(pk=obj.pk).exists()
+
     has_delete_permission = NetworkAdminOnly.has_view_permission
 
 
@@ -428,13 +494,29 @@ class MemberInline(admin.StackedInline):
     fk_name = "user"
 
 
-User = get_user_model()
 admin.site.unregister(User)
+
+# What only a superuser may give: with any of them a network admin could make themselves,
+# or anyone, a superuser.
+PRIVILEGE_FIELDS = ["is_superuser", "groups", "user_permissions"]
 
 
 @admin.register(User)
 class CoworkUserAdmin(NetworkAdminOnly, UserAdmin):
     inlines = [MemberInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if user_is_network_admin(user=request.user):
+            return queryset
+        # Hosts reach this only through the autocomplete: the people of their centres.
+        return queryset.filter(pk__in=people_known_to(user=request.user).values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += PRIVILEGE_FIELDS
+        return fields
 
     def has_view_permission(self, request, obj=None):
         # Hosts look users up by name when they give someone a role at their space; the
@@ -443,3 +525,10 @@ class CoworkUserAdmin(NetworkAdminOnly, UserAdmin):
         return super().has_view_permission(request, obj) or bool(
             obj is None and is_autocomplete and spaces_managed_by(user=request.user).exists()
         )
+
+    def has_change_permission(self, request, obj=None):
+        return NetworkAdminOnly.has_view_permission(self, request, obj) and _may_change_user(
+            request, obj
+        )
+
+    has_delete_permission = has_change_permission

@@ -12,11 +12,15 @@ from cowork.models.bookings import Booking
 from cowork.models.fields import SecretKeyed
 from cowork.models.people import Participant
 from cowork.models.resources import Resource
-from cowork.models.spaces import Space
+from cowork.models.spaces import Organization, Space
 
 
 class Tag(models.Model):
-    """A project or donor that funds events; donors' reports are limited to their tags."""
+    """A project or donor that funds events; donors' reports are limited to their tags.
+
+    A tag belongs to one organization, whose centres' events alone may carry it, or (with
+    no organization) to the network, set up by network admins for any centre to use.
+    """
 
     class Kind(models.TextChoices):
         PROJECT = "project", _("Project")
@@ -24,6 +28,15 @@ class Tag(models.Model):
 
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=120)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tags",
+        verbose_name=_("organization"),
+        help_text=_("Empty: a tag of the whole network, which every centre may use."),
+    )
 
     class Meta:
         ordering = ["kind", "name"]

@@ -1,9 +1,10 @@
 """Who may see and manage what. Every view, consumer and admin asks here."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from cowork.models import Organization, Space, SpaceRole
+from cowork.models import Booking, Organization, Space, SpaceRole, Tag
 
 
 def user_is_network_admin(*, user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -42,6 +43,43 @@ def spaces_staffed_by(*, user) -> QuerySet[Space]:
     return Space.objects.filter(
         Q(roles__user=user) | Q(organization__in=organizations_managed_by(user=user))
     ).distinct()
+
+
+def people_known_to(*, user) -> QuerySet:
+    """Accounts `user` may find by name (to give a role): everyone for network admins; for a
+    host, the people of the centres they manage — who holds a role or has booked there — and
+    the members of their organizations. Nobody else is even confirmed to exist."""
+    people = get_user_model().objects.all()
+    if user_is_network_admin(user=user):
+        return people
+    spaces = spaces_managed_by(user=user)
+    return people.filter(
+        Q(pk__in=SpaceRole.objects.filter(space__in=spaces).values("user_id"))
+        | Q(pk__in=Booking.objects.filter(space__in=spaces).values("booked_by_id"))
+        | Q(member__organization__in=organizations_managed_by(user=user))
+    )
+
+
+def tags_usable_at(*, space: Space) -> QuerySet[Tag]:
+    """Tags an event of `space` may carry: its organization's own and the network's."""
+    return Tag.objects.filter(Q(organization__isnull=True) | Q(organization=space.organization_id))
+
+
+def tags_visible_to(*, user) -> QuerySet[Tag]:
+    """Tags `user` may see and choose: every tag for network admins; for people who work at
+    centres, the network's and those of the organizations of their centres."""
+    if user_is_network_admin(user=user):
+        return Tag.objects.all()
+    organizations = spaces_staffed_by(user=user).values("organization_id")
+    return Tag.objects.filter(Q(organization__isnull=True) | Q(organization__in=organizations))
+
+
+def tags_managed_by(*, user) -> QuerySet[Tag]:
+    """Tags `user` may rename: every tag for network admins, else their organizations' own
+    (a network-wide tag is the network admins' to change)."""
+    if user_is_network_admin(user=user):
+        return Tag.objects.all()
+    return Tag.objects.filter(organization__in=organizations_managed_by(user=user))
 
 
 def user_manages_space(*, user, space: Space) -> bool:

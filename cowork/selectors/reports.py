@@ -4,9 +4,16 @@ Who sees what (`report_scope`):
 
 - network admins: every centre and every event;
 - hosts and staff: the centres they work at (`spaces_staffed_by`) and their events;
-- donors (users with DonorAccess rows): only events carrying one of their tags, and the
-  desk and room figures only of centres where such an event had a session in the period.
-  Someone who is both host and donor sees the union.
+- donors (users with DonorAccess rows): the events carrying one of their tags, where the tag
+  may be used (an organization's tag on that organization's centres, a network tag
+  anywhere), and of those events only: how many were held or cancelled, registrations,
+  attendances, people, no-shows, the suppressed breakdowns, the months, each event's row.
+  Centres appear only as where those events took place, with those events' figures. Desk,
+  room and visit figures (utilization, visits, days open, heat maps) are never a donor's:
+  they count everyone's use of a centre, not the donor's events. A donor who asks for a
+  centre or a tag outside that scope is refused (NotAllowed), not answered.
+  Someone who is both host and donor sees the union; desk, room and visit figures then
+  cover only the centres they work at.
 
 Dates are local: an event counts in the period if one of its sessions starts on a local
 date of its centre within [start, end]; a visit counts on the local date of its check-in.
@@ -31,7 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
@@ -53,7 +60,7 @@ from cowork.models import (
     Tag,
 )
 from cowork.models.people import AgeBand, Disability, Gender
-from cowork.selectors.access import spaces_staffed_by, user_is_network_admin
+from cowork.selectors.access import spaces_staffed_by, tags_visible_to, user_is_network_admin
 
 UTC = datetime.UTC
 
@@ -89,6 +96,10 @@ class ReportScope:
     def donor_only(self) -> bool:
         return not self.every_centre and not self.staffed_ids
 
+    def shows_use_of(self, space_id: int) -> bool:
+        """Whether the viewer may see a centre's desk, room and visit figures."""
+        return self.every_centre or space_id in self.staffed_ids
+
 
 def user_has_donor_access(*, user) -> bool:
     return bool(user.is_authenticated and DonorAccess.objects.filter(user=user).exists())
@@ -108,7 +119,12 @@ def report_scope(*, user) -> ReportScope | None:
 
 
 def _tagged(tag_ids: Iterable[int]) -> Q:
-    return Q(pk__in=Event.tags.through.objects.filter(tag_id__in=tag_ids).values("event_id"))
+    """Events carrying one of `tag_ids` where it may be used: an organization's tag counts
+    on its own centres' events only, whoever attached it elsewhere."""
+    links = Event.tags.through.objects.filter(tag_id__in=tag_ids).filter(
+        Q(tag__organization__isnull=True) | Q(tag__organization=F("event__space__organization"))
+    )
+    return Q(pk__in=links.values("event_id"))
 
 
 def _visible_events(scope: ReportScope) -> Q:
@@ -118,6 +134,25 @@ def _visible_events(scope: ReportScope) -> Q:
     if scope.donor_tag_ids:
         visible |= _tagged(scope.donor_tag_ids)
     return visible
+
+
+def _scope_for(viewer, *, space_ids, tag_ids) -> ReportScope:
+    """The viewer's scope, once their filters are known to lie inside it.
+
+    A centre or tag the viewer may not report on is refused rather than answered with an
+    empty report: "nothing" would be a figure too.
+    """
+    scope = report_scope(user=viewer)
+    if scope is None:
+        raise NotAllowed(_("Reports are for network admins, hosts, staff and donors."))
+    if scope.every_centre or not (space_ids or tag_ids):
+        return scope
+    choices = report_choices(viewer=viewer)
+    if not set(space_ids or ()) <= {space.pk for space in choices.centres}:
+        raise NotAllowed(_("You may not report on this centre."), code="centre_out_of_scope")
+    if not set(tag_ids or ()) <= {tag.pk for tag in choices.tags}:
+        raise NotAllowed(_("You may not report on this tag."), code="tag_out_of_scope")
+    return scope
 
 
 @dataclass(frozen=True)
@@ -140,9 +175,9 @@ def report_choices(*, viewer) -> ReportChoices:
             where |= Q(pk__in=Event.objects.filter(_tagged(scope.donor_tag_ids)).values("space_id"))
         spaces = spaces.filter(where)
     centres = list(spaces.order_by("country", "city", "name"))
-    tags = Tag.objects.all()
-    if scope.donor_only:
-        tags = tags.filter(pk__in=scope.donor_tag_ids)
+    tags = Tag.objects.filter(pk__in=scope.donor_tag_ids)
+    if scope.every_centre or scope.staffed_ids:
+        tags = Tag.objects.filter(Q(pk__in=tags_visible_to(user=viewer)) | Q(pk__in=tags))
     return ReportChoices(
         centres=centres,
         countries=sorted({space.country for space in centres}),
@@ -261,7 +296,10 @@ class Utilization:
 
 @dataclass(frozen=True)
 class Figures:
-    """The headline figures of one centre, or of all of them."""
+    """The headline figures of one centre, or of all of them.
+
+    Desk, room and visit figures are None where the viewer may not see them (donors).
+    """
 
     events_held: int = 0
     events_cancelled: int = 0
@@ -272,10 +310,10 @@ class Figures:
     # and those of them nobody attended at any session (no_shows).
     no_shows: int = 0
     no_show_base: int = 0
-    desks: Utilization = Utilization(0, 0)
-    rooms: Utilization = Utilization(0, 0)
-    visits: int = 0
-    open_days: int = 0
+    desks: Utilization | None = None
+    rooms: Utilization | None = None
+    visits: int | None = None
+    open_days: int | None = None
 
     @property
     def no_show_percent(self) -> float | None:
@@ -285,7 +323,7 @@ class Figures:
 
     @property
     def visits_per_open_day(self) -> float | None:
-        if not self.open_days:
+        if not self.open_days or self.visits is None:
             return None
         return round(self.visits / self.open_days, 1)
 
@@ -382,6 +420,11 @@ class Report:
     heat_maps: list[HeatMap]
     events: list[EventRow]
     generated_at: datetime.datetime = field(default_factory=timezone.now)
+
+    @property
+    def shows_use(self) -> bool:
+        """Whether the report has desk, room and visit figures at all (not for donors)."""
+        return not self.scope.donor_only
 
 
 # --- Events -----------------------------------------------------------------------------
@@ -715,8 +758,17 @@ def _report_centres(scope, held: dict, *, space_ids, countries, kinds, tag_ids) 
 
 
 def _figures(events: list[_EventData], cancelled: int, usage: _Usage | None, now) -> Figures:
+    """The figures of `events`, and of `usage` unless it is None (not the viewer's to see)."""
     participants = set().union(*(data.participants for data in events))
     past = [data for data in events if any(s.ends_at <= now for s in data.sessions)]
+    use = {}
+    if usage is not None:
+        use = {
+            "desks": _utilization(usage, Resource.Kind.DESK),
+            "rooms": _utilization(usage, Resource.Kind.ROOM),
+            "visits": usage.visits,
+            "open_days": len(usage.open_days),
+        }
     return Figures(
         events_held=len(events),
         events_cancelled=cancelled,
@@ -725,16 +777,11 @@ def _figures(events: list[_EventData], cancelled: int, usage: _Usage | None, now
         unique_participants=len(participants),
         no_shows=sum(data.confirmed_absent for data in past),
         no_show_base=sum(data.confirmed for data in past),
-        desks=_utilization(usage, Resource.Kind.DESK),
-        rooms=_utilization(usage, Resource.Kind.ROOM),
-        visits=usage.visits if usage else 0,
-        open_days=len(usage.open_days) if usage else 0,
+        **use,
     )
 
 
-def _utilization(usage: _Usage | None, kind: str) -> Utilization:
-    if usage is None:
-        return Utilization(0, 0)
+def _utilization(usage: _Usage, kind: str) -> Utilization:
     return Utilization(usage.booked[kind] / 60, usage.open[kind] / 60)
 
 
@@ -829,16 +876,15 @@ def event_report(
     Raises NotAllowed for someone with no reporting role. `now` separates past sessions
     (which count for no-shows) from coming ones.
     """
-    scope = report_scope(user=viewer)
-    if scope is None:
-        raise NotAllowed(_("Reports are for network admins, hosts, staff and donors."))
+    scope = _scope_for(viewer, space_ids=space_ids, tag_ids=tag_ids)
     if end < start:
         raise InvalidInput(_("The period must end after it starts."), code="bad_period")
     now = now or timezone.now()
     filters = {"space_ids": space_ids, "countries": countries, "kinds": kinds, "tag_ids": tag_ids}
     collected = _collect_events(_event_filter(scope, **filters), start, end)
     centres = _report_centres(scope, collected.held, **filters)
-    usage, heat, daily, open_dates = _usage(centres, start, end)
+    used = [space for space in centres if scope.shows_use_of(space.pk)]
+    usage, heat, daily, open_dates = _usage(used, start, end)
 
     held_by_centre, cancelled_by_centre = defaultdict(list), Counter()
     for data in collected.held.values():
@@ -852,7 +898,7 @@ def event_report(
             city=space.city,
             country=space.country,
             figures=_figures(
-                held_by_centre[space.pk], cancelled_by_centre[space.pk], usage[space.pk], now
+                held_by_centre[space.pk], cancelled_by_centre[space.pk], usage.get(space.pk), now
             ),
         )
         for space in centres
@@ -863,10 +909,12 @@ def event_report(
         total_usage.booked.update(centre_usage.booked)
         total_usage.open.update(centre_usage.open)
         total_usage.visits += centre_usage.visits
-    total = _figures(held, len(collected.cancelled), total_usage, now)
+    shows_use = not scope.donor_only
+    total = _figures(held, len(collected.cancelled), total_usage if shows_use else None, now)
     all_open = {
         cell for kind in UTILIZATION_KINDS for cell, minutes in heat[kind][1].items() if minutes
     }
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
     return Report(
         start=start,
         end=end,
@@ -875,13 +923,12 @@ def event_report(
         total=total,
         breakdowns=_breakdowns(collected.people),
         months=_months(start, end, held, collected.attendance_days),
-        daily_visits=[
-            DayVisits(start + datetime.timedelta(days=n), daily[start + datetime.timedelta(days=n)])
-            for n in range((end - start).days + 1)
-        ],
+        daily_visits=[DayVisits(day, daily[day]) for day in days] if shows_use else [],
         heat_maps=[
             _heat_map(kind, heat[kind][0], heat[kind][1], all_open) for kind in UTILIZATION_KINDS
-        ],
+        ]
+        if shows_use
+        else [],
         events=_event_rows(held, collected.people, now),
     )
 
@@ -953,9 +1000,7 @@ def event_sentences(
 
     Reads only the events (three queries); `event_report(...).events` gives the same rows.
     """
-    scope = report_scope(user=viewer)
-    if scope is None:
-        raise NotAllowed(_("Reports are for network admins, hosts, staff and donors."))
+    scope = _scope_for(viewer, space_ids=space_ids, tag_ids=tag_ids)
     now = now or timezone.now()
     where = _event_filter(
         scope, space_ids=space_ids, countries=countries, kinds=kinds, tag_ids=tag_ids

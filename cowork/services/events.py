@@ -27,7 +27,7 @@ from cowork.models import (
 )
 from cowork.models.people import AgeBand, Disability, Gender
 from cowork.phones import phone_to_e164
-from cowork.selectors.access import user_works_at_space
+from cowork.selectors.access import tags_usable_at, user_works_at_space
 from cowork.services.booking import booking_cancel, booking_create
 from cowork.services.outbox import domain_event_record
 
@@ -70,7 +70,8 @@ def event_create(
     """Create an event and book its room for every session: all of them, or nothing.
 
     A booking refusal (the room taken, outside hours) comes back as raised by the booking
-    engine, naming the session's slot.
+    engine, naming the session's slot. Another organization's tag is refused (NotAllowed):
+    it would put the event into that organization's donor's report.
     """
     _require_staff(host, space)
     if room.space_id != space.pk or room.kind != Resource.Kind.ROOM:
@@ -97,6 +98,12 @@ def event_create(
     ):
         if moment is not None:
             require_aware(moment, field=field)
+    usable = set(tags_usable_at(space=space).filter(pk__in=[tag.pk for tag in tags]))
+    if set(tags) - usable:
+        raise NotAllowed(
+            _("An event carries only its centre's organization's tags and the network's."),
+            code="foreign_tag",
+        )
     phone = phone_to_e164(organizer_phone) if organizer_phone.strip() else ""
     ordered = sorted(sessions)
     with transaction.atomic():

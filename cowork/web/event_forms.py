@@ -20,6 +20,7 @@ from cowork.models import Event, Resource, Space, Tag
 from cowork.models.people import AgeBand, Disability, Gender
 from cowork.models.spaces import WEEKDAYS
 from cowork.phones import phone_to_e164
+from cowork.selectors.access import tags_usable_at
 from cowork.services.events import Demographics
 from cowork.services.series import series_occurrences
 from cowork.web.forms import DATE_FORMAT, WindowForm, aware
@@ -131,7 +132,7 @@ class EventForm(WindowForm):
     organizer_email = forms.EmailField(label=_("Organizer's e-mail"), required=False)
     tags = forms.ModelMultipleChoiceField(
         label=_("Projects and donors"),
-        queryset=Tag.objects.all(),
+        queryset=Tag.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -147,6 +148,7 @@ class EventForm(WindowForm):
         self.fields["room"].queryset = space.resources.filter(
             kind=Resource.Kind.ROOM, out_of_service=False
         ).order_by("name")
+        self.fields["tags"].queryset = tags_usable_at(space=space)
         open_days = sorted({period.weekday for period in periods_of(space)}) or range(7)
         names = dict(WEEKDAYS)
         self.fields["weekdays"].choices = [(str(day), names[day]) for day in open_days]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from cowork.errors import NotAllowed
 from cowork.models import Event
 from cowork.models.spaces import COUNTRIES, WEEKDAYS
 from cowork.selectors.reports import (
@@ -143,7 +144,7 @@ def _hours(value: float) -> float:
 
 def _totals_rows(report: Report) -> list[list]:
     figures = report.total
-    return [
+    rows = [
         [_("First day"), report.start.isoformat()],
         [_("Last day"), report.end.isoformat()],
         [_("Events held"), figures.events_held],
@@ -154,20 +155,24 @@ def _totals_rows(report: Report) -> list[list]:
         [_("Confirmed registrations of past events"), figures.no_show_base],
         [_("No-shows"), figures.no_shows],
         [_("No-show rate (%)"), figures.no_show_percent],
-        [_("Desk hours booked"), _hours(figures.desks.booked_hours)],
-        [_("Desk hours open"), _hours(figures.desks.open_hours)],
-        [_("Desk utilization (%)"), figures.desks.percent],
-        [_("Room hours booked"), _hours(figures.rooms.booked_hours)],
-        [_("Room hours open"), _hours(figures.rooms.open_hours)],
-        [_("Room utilization (%)"), figures.rooms.percent],
-        [_("Visits (check-ins)"), figures.visits],
-        [_("Days open"), figures.open_days],
-        [_("Visits per day open"), figures.visits_per_open_day],
     ]
+    if report.shows_use:
+        rows += [
+            [_("Desk hours booked"), _hours(figures.desks.booked_hours)],
+            [_("Desk hours open"), _hours(figures.desks.open_hours)],
+            [_("Desk utilization (%)"), figures.desks.percent],
+            [_("Room hours booked"), _hours(figures.rooms.booked_hours)],
+            [_("Room hours open"), _hours(figures.rooms.open_hours)],
+            [_("Room utilization (%)"), figures.rooms.percent],
+            [_("Visits (check-ins)"), figures.visits],
+            [_("Days open"), figures.open_days],
+            [_("Visits per day open"), figures.visits_per_open_day],
+        ]
+    return rows
 
 
-def _centre_row(name, city, country, figures) -> list:
-    return [
+def _centre_row(name, city, country, figures, *, shows_use: bool) -> list:
+    row = [
         name,
         city,
         country,
@@ -177,22 +182,40 @@ def _centre_row(name, city, country, figures) -> list:
         figures.attendances,
         figures.unique_participants,
         figures.no_show_percent,
-        figures.desks.percent,
-        figures.rooms.percent,
-        figures.visits,
-        figures.visits_per_open_day,
     ]
+    if shows_use:
+        # None (an empty cell) for a centre whose use is not the viewer's to see.
+        row += [
+            figures.desks.percent if figures.desks else None,
+            figures.rooms.percent if figures.rooms else None,
+            figures.visits,
+            figures.visits_per_open_day,
+        ]
+    return row
 
 
 def report_tables(report: Report) -> list[Table]:
     """Every table of the report, in the order of the XLSX sheets and the CSV sections."""
     weekday_names = dict(WEEKDAYS)
+    shows_use = report.shows_use
     centres = [
-        _centre_row(row.name, row.city, str(COUNTRY_NAMES.get(row.country, "")), row.figures)
+        _centre_row(
+            row.name,
+            row.city,
+            str(COUNTRY_NAMES.get(row.country, "")),
+            row.figures,
+            shows_use=shows_use,
+        )
         for row in report.centres
     ]
-    centres.append(_centre_row(_("All centres"), None, None, report.total))
-    return [
+    centres.append(_centre_row(_("All centres"), None, None, report.total, shows_use=shows_use))
+    use_header = [
+        _("Desk utilization (%)"),
+        _("Room utilization (%)"),
+        _("Visits"),
+        _("Visits per day open"),
+    ]
+    tables = [
         Table(
             key="totals",
             sheet="Totals",
@@ -214,10 +237,7 @@ def report_tables(report: Report) -> list[Table]:
                 _("Attendances"),
                 _("Unique participants"),
                 _("No-show rate (%)"),
-                _("Desk utilization (%)"),
-                _("Room utilization (%)"),
-                _("Visits"),
-                _("Visits per day open"),
+                *(use_header if shows_use else []),
             ],
             rows=centres,
             text_columns=frozenset({1, 2}),
@@ -312,6 +332,8 @@ def report_tables(report: Report) -> list[Table]:
             text_columns=frozenset({1}),
         ),
     ]
+    # Visits and the heat maps are centre use, which a donor's report leaves out whole.
+    return [table for table in tables if shows_use or table.key not in ("visits", "heat")]
 
 
 MARKS = [
@@ -355,7 +377,9 @@ def report_charts(report: Report) -> dict:
             points=[(date_format(d.day, "j M"), d.visits) for d in report.daily_visits],
             show_values=len(report.daily_visits) <= 31,
             width=720,
-        ),
+        )
+        if report.shows_use
+        else None,
         "heat_maps": [],
     }
     for heat in report.heat_maps:
@@ -396,16 +420,35 @@ def _scope_label(report: Report, choices: ReportChoices) -> str:
         return _("Every centre of the network.")
     if report.scope.donor_only:
         names = ", ".join(tag.name for tag in choices.tags)
-        return _("Events tagged %(tags)s, and the centres where they took place.") % {"tags": names}
+        return _(
+            "Events tagged %(tags)s: who came and how many. The use of the centres' desks and "
+            "rooms is not part of a donor's report."
+        ) % {"tags": names}
     return _("The centres you work at.")
 
 
+def _asks_outside_scope(form: ReportFilterForm) -> bool:
+    """A centre or tag named by its number that is not among the viewer's choices."""
+    return any(
+        form.has_error(name, code="invalid_choice") and str(form.data.get(name, "")).isdigit()
+        for name in ("centre", "tag")
+    )
+
+
 def _filtered_report(request) -> tuple[ReportFilterForm, ReportChoices, Report | None]:
+    """The form and the report; 403 for a centre or tag the viewer may not report on, so
+    that asking about one gives no figures, not even an empty report."""
     choices = _choices_or_403(request)
     form = ReportFilterForm(request.GET, choices=choices, today=timezone.localdate())
     if not form.is_valid():
+        if _asks_outside_scope(form):
+            raise PermissionDenied(_("You may not report on this centre or tag."))
         return form, choices, None
-    return form, choices, event_report(viewer=request.user, **form.report_arguments())
+    try:
+        report = event_report(viewer=request.user, **form.report_arguments())
+    except NotAllowed as refusal:
+        raise PermissionDenied(refusal.message) from refusal
+    return form, choices, report
 
 
 @login_required

@@ -42,7 +42,7 @@ from notifications.ical.render import CalendarItem
 from notifications.ical.site import uid_domain
 
 # Bump when what a feed says changes without its rows changing, so clients fetch again.
-FEED_FORMAT = 1
+FEED_FORMAT = 2
 
 DAYS_BACK = 90
 DAYS_AHEAD = 365

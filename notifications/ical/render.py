@@ -1,4 +1,5 @@
-"""Calendar items to iCalendar text (RFC 5545), for feeds (PUBLISH) and invites (RFC 5546).
+"""Calendar items to iCalendar text (RFC 5545), for feeds and downloads (snapshots without a
+METHOD) and invites (iTIP messages, RFC 5546).
 
 Every date-time is written in the zone of the centre it happens at (DTSTART;TZID=…), and
 the calendar carries a VTIMEZONE for every TZID it uses, so a client shows 10:00 in Kyiv
@@ -52,14 +53,20 @@ class Person:
 def render_calendar(
     items: list[CalendarItem],
     *,
-    method: str,
+    method: str | None,
     stamp: datetime.datetime,
     name: str = "",
     organizer: Person | None = None,
     attendee: Person | None = None,
     refresh: datetime.timedelta | None = None,
 ) -> bytes:
-    """The iCalendar bytes (UTF-8, CRLF) of `items` under `method` (PUBLISH, REQUEST, CANCEL).
+    """The iCalendar bytes (UTF-8, CRLF) of `items`, an iTIP message under `method` (REQUEST,
+    CANCEL) or, with None, a snapshot.
+
+    A snapshot (a feed, a download) carries no METHOD: RFC 5545 3.7.2 has no scheduling
+    transaction assumed without one, which is what a subscription is. With METHOD:PUBLISH,
+    RFC 5546 would require an ORGANIZER in every VEVENT, and RFC 5545 forbids one on what is
+    only on one person's calendar (their own desk booking).
 
     `stamp` becomes every DTSTAMP. A feed passes the moment its content last changed, so
     the same version of a feed is the same bytes; an invite passes the time of sending.
@@ -68,7 +75,8 @@ def render_calendar(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", method)
+    if method is not None:
+        calendar.add("method", method)
     if name:
         calendar.add("name", name)
         calendar.add("x-wr-calname", name)
@@ -102,11 +110,15 @@ def _tzid(moment: datetime.datetime) -> str:
 @functools.lru_cache(maxsize=64)
 def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     # Shared between calendars: serializing a component never changes it.
-    return Timezone.from_tzid(
+    zone = Timezone.from_tzid(
         tzid,
         first_date=datetime.date(first_year - 1, 1, 1),
         last_date=datetime.date(last_year + 2, 1, 1),
     )
+    # icalendar notes the years covered in a COMMENT, which RFC 5545 3.6.5 does not allow
+    # on a VTIMEZONE (only on its STANDARD and DAYLIGHT parts); strict readers refuse it.
+    zone.pop("COMMENT", None)
+    return zone
 
 
 def _vevent(item: CalendarItem, *, stamp, organizer, attendee, method) -> Event:

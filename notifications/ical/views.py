@@ -80,7 +80,7 @@ def member_feed(request, key):
             items = feeds.member_feed_items(user=owner, now=now, base_url=_base_url(request))
             name = _("cowork — %(name)s") % {"name": owner.get_full_name() or owner.get_username()}
         return render_calendar(
-            items, method="PUBLISH", stamp=version.last_modified, name=name, refresh=REFRESH
+            items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
         )
 
     return _feed_response(
@@ -106,7 +106,7 @@ def programme_feed(request, slug):
             )
             name = _("%(centre)s — events") % {"centre": space.name}
         return render_calendar(
-            items, method="PUBLISH", stamp=version.last_modified, name=name, refresh=REFRESH
+            items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
         )
 
     version = versions.programme_version(space_id=space.pk, language=language, now=now)
@@ -131,7 +131,7 @@ def event_feed(request, pk):
             )
         return render_calendar(
             items,
-            method="PUBLISH",
+            method=None,
             stamp=version.last_modified,
             name=event.title_in(language),
             refresh=REFRESH,
@@ -162,7 +162,7 @@ def room_feed(request, pk):
             items = feeds.room_feed_items(room=room, now=now)
             name = _("%(room)s, %(centre)s — busy") % {"room": room.name, "centre": room.space.name}
         return render_calendar(
-            items, method="PUBLISH", stamp=version.last_modified, name=name, refresh=REFRESH
+            items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
         )
 
     version = versions.room_feed_version(room_id=room.pk, language=language, now=now)
@@ -195,7 +195,7 @@ def ics_download(request, token):
     if not items:
         raise Http404
     stamp = max(item.last_modified for item in items)
-    body = render_calendar(items, method="PUBLISH", stamp=stamp)
+    body = render_calendar(items, method=None, stamp=stamp)
     version = feeds.FeedVersion(
         etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"',
         last_modified=stamp.replace(microsecond=0),

@@ -153,7 +153,6 @@ def floor_seconds(items) -> float:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//floor//")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
     calendar.add_component(icalendar.Timezone.from_tzid(zone))
     for uid, summary, start, end, sequence, status, location, text, url, changed, made in plain:
         event = icalendar.Event()

@@ -353,13 +353,24 @@ def figures_of(figures) -> dict:
         "no_shows": figures.no_shows,
         "no_show_base": figures.no_show_base,
         "no_show_percent": figures.no_show_percent,
-        "desk_hours": (round(figures.desks.booked_hours, 2), round(figures.desks.open_hours, 2)),
-        "desk_percent": figures.desks.percent,
-        "room_hours": (round(figures.rooms.booked_hours, 2), round(figures.rooms.open_hours, 2)),
-        "room_percent": figures.rooms.percent,
+        "desk_hours": _hours(figures.desks),
+        "desk_percent": figures.desks and figures.desks.percent,
+        "room_hours": _hours(figures.rooms),
+        "room_percent": figures.rooms and figures.rooms.percent,
         "visits": figures.visits,
         "open_days": figures.open_days,
     }
+
+
+def _hours(utilization):
+    if utilization is None:
+        return None
+    return (round(utilization.booked_hours, 2), round(utilization.open_hours, 2))
+
+
+USE = ("desk_hours", "desk_percent", "room_hours", "room_percent", "visits", "open_days")
+# What a donor sees of a centre or of the total: no desk, room or visit figure at all.
+NO_USE = dict.fromkeys(USE)
 
 
 GANJA = {
@@ -573,7 +584,7 @@ def test_sentence_shows_the_gender_split_when_every_count_is_five_or_more(admin)
 # --- Who sees what ----------------------------------------------------------------------
 
 
-def test_donor_sees_only_events_with_their_tags_and_only_centres_where_those_happened(network):
+def test_donor_sees_their_events_figures_and_no_desk_room_or_visit_figures(network):
     eu_donor = donor(network.eu)
     report = march_report(eu_donor)
     assert [row.title for row in report.events] == [
@@ -591,8 +602,13 @@ def test_donor_sees_only_events_with_their_tags_and_only_centres_where_those_hap
         "no_shows": 2,
         "no_show_base": 12,
         "no_show_percent": 16.7,
+        **NO_USE,
     }
-    assert figures_of(tashkent.figures) == TASHKENT
+    assert figures_of(tashkent.figures) == {**TASHKENT, **NO_USE}
+    assert figures_of(report.total)["attendances"] == 17
+    assert all(value is None for key, value in figures_of(report.total).items() if key in USE)
+    assert not report.shows_use
+    assert report.daily_visits == [] and report.heat_maps == []
     # E1 and E3: 17 attendees, 8 women, 5 men, 4 not given (hidden with the next smallest).
     assert shown(report.breakdowns[0]) == {
         "female": "8",
@@ -606,8 +622,7 @@ def test_donor_sees_only_events_with_their_tags_and_only_centres_where_those_hap
     assert [row.name for row in youth_report.centres] == ["Ganja Centre"]
     assert youth_report.total.events_held == 1
     assert youth_report.total.attendances == 7
-    # Tashkent's desks are not the Youth donor's business.
-    assert youth_report.total.desks.open_hours == 2 * 19 * 9
+    assert youth_report.total.desks is None and youth_report.total.visits is None
 
 
 def test_donor_whose_tags_have_no_events_in_the_period_sees_no_centre(network):
@@ -615,17 +630,26 @@ def test_donor_whose_tags_have_no_events_in_the_period_sees_no_centre(network):
     report = march_report(donor(unused))
     assert report.centres == []
     assert report.events == []
-    assert report.total.desks.open_hours == 0
-    assert report.total.visits == 0
-    assert all(d.visits == 0 for d in report.daily_visits)
+    assert report.total.desks is None
+    assert report.total.visits is None
+    assert report.daily_visits == []
 
 
-def test_donor_may_filter_by_tag_but_not_out_of_their_tags(network):
+def test_donor_is_refused_a_tag_or_centre_outside_their_scope(network):
     eu_donor = donor(network.eu)
-    assert march_report(eu_donor, tag_ids=[network.youth.pk]).events == []
+    with pytest.raises(NotAllowed):
+        march_report(eu_donor, tag_ids=[network.youth.pk])
+    youth_donor = donor(network.youth)
+    with pytest.raises(NotAllowed):
+        march_report(youth_donor, space_ids=[network.tashkent.pk])
+    with pytest.raises(NotAllowed):
+        event_sentences(viewer=youth_donor, space_ids=[network.tashkent.pk], **MARCH)
     choices = report_choices(viewer=eu_donor)
     assert choices.tags == [network.eu]
     assert {space.name for space in choices.centres} == {"Ganja Centre", "Tashkent Centre"}
+    assert [
+        row.name for row in march_report(youth_donor, space_ids=[network.ganja.pk]).centres
+    ] == ["Ganja Centre"]
 
 
 def test_host_sees_only_their_own_centre(network):
@@ -633,9 +657,9 @@ def test_host_sees_only_their_own_centre(network):
     assert [row.name for row in report.centres] == ["Tashkent Centre"]
     assert figures_of(report.total) == TASHKENT
     assert [row.title for row in report.events] == ["Open data seminar"]
-    # Asking for the other centre gives nothing rather than its figures.
-    other = march_report(network.host_b, space_ids=[network.ganja.pk])
-    assert other.centres == [] and other.events == [] and other.total.attendances == 0
+    # Asking for the other centre is refused rather than answered, even with nothing.
+    with pytest.raises(NotAllowed):
+        march_report(network.host_b, space_ids=[network.ganja.pk])
     assert [space.name for space in report_choices(viewer=network.host_b).centres] == [
         "Tashkent Centre"
     ]

@@ -661,3 +661,26 @@ def test_phone_numbers_never_appear_on_public_pages(client, event, space):
         assert NIGAR[1][1:] not in digits, page.request["PATH_INFO"]
         assert "501110004" not in digits, page.request["PATH_INFO"]
     assert mask_phone(NIGAR[1]) in pages[1].content.decode()
+
+
+def test_host_is_offered_and_may_attach_only_their_organizations_and_the_networks_tags(
+    client, demo
+):
+    from tests.cowork.web.conftest import weekday_ahead
+
+    network_tag = Tag.objects.create(kind=Tag.Kind.PROJECT, name="Digital skills for all")
+    kramatorsk = demo.kramatorsk
+    room = kramatorsk.resources.get(name="Training room")
+    new = reverse("web:event-new", args=[kramatorsk.slug])
+    client.force_login(demo.host)
+    page = client.get(new)
+    assert list(page.context["form"].fields["tags"].queryset) == [network_tag]
+    assert "EU4Youth Ganja grant" not in page.content.decode()
+    day = weekday_ahead(kramatorsk)
+    response = client.post(new, _new_event_data(room, day, tags=[demo.ganja_tag.pk]))
+    assert response.status_code == 400
+    assert "tags" in response.context["form"].errors
+    assert not Event.objects.filter(space=kramatorsk).exists()
+    response = client.post(new, _new_event_data(room, day, tags=[network_tag.pk]))
+    assert response.status_code == 302
+    assert list(Event.objects.get(space=kramatorsk).tags.all()) == [network_tag]

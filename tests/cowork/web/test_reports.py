@@ -208,9 +208,10 @@ def test_a_bad_filter_is_a_form_error_not_a_report(admin_client, query):
 
 def test_host_cannot_choose_another_centre(client, network):
     client.force_login(network.host_b)
-    response = client.get(PAGE, {**MARCH, "centre": network.ganja.pk})
-    assert response.status_code == 400
-    assert "centre" in response.context["form"].errors
+    for url in (PAGE, CSV, XLSX):
+        response = client.get(url, {**MARCH, "centre": network.ganja.pk})
+        assert response.status_code == 403, url
+        assert b"Ganja" not in response.content
     mine = client.get(PAGE, MARCH)
     assert [row.name for row in mine.context["report"].centres] == ["Tashkent Centre"]
 
@@ -224,7 +225,12 @@ def test_donor_filters_offer_only_their_tags_and_report_only_their_events(client
     report = response.context["report"]
     assert [row.title for row in report.events] == ["Digital skills"]
     assert [row.name for row in report.centres] == ["Ganja Centre"]
-    assert client.get(PAGE, {**MARCH, "tag": network.eu.pk}).status_code == 400
+    assert client.get(PAGE, {**MARCH, "tag": network.eu.pk}).status_code == 403
+    # Neither desks, rooms nor visits: the use of a centre is not a donor's.
+    tables = page_tables(response)
+    assert "table-visits" not in tables and "table-heat" not in tables
+    assert "Desk utilization (%)" not in tables["table-centres"][0]
+    assert not [row for row in tables["table-totals"] if row[0].startswith(("Desk", "Room"))]
 
 
 # --- Exports ----------------------------------------------------------------------------
@@ -356,3 +362,41 @@ def test_charts_keep_plain_numbers_in_svg_when_the_page_speaks_another_language(
     svg = svg[: svg.index("</svg>")]
     assert 'x="48.0"' in svg or 'x="48"' in svg
     assert not re.search(r'="\d+,\d+"', svg)
+
+
+# --- The demo network: a donor of Ganja and the Kramatorsk centre ------------------------
+
+
+def test_ganja_donor_gets_no_kramatorsk_figures_even_from_a_tag_attached_there(
+    client, demo, kramatorsk_event
+):
+    # Attached as the admin let any host do before tags had owners.
+    kramatorsk_event.tags.add(demo.ganja_tag)
+    today = timezone.localdate()
+    period = {"start": today.isoformat(), "end": (today + datetime.timedelta(days=30)).isoformat()}
+    client.force_login(demo.donor)
+
+    response = client.get(PAGE, period)
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert [row.title for row in report.events] == ["Round-table on e-government services"]
+    assert [row.name for row in report.centres] == [demo.ganja.name]
+    assert report.total.desks is None and report.total.rooms is None
+    assert report.total.visits is None
+    centres = [label for value, label in response.context["form"].fields["centre"].choices]
+    assert not [label for label in centres if "Kramatorsk" in label]
+    assert "Kramatorsk" not in response.content.decode()
+
+    for url in (PAGE, CSV, XLSX):
+        refused = client.get(url, {**period, "centre": demo.kramatorsk.pk})
+        assert refused.status_code == 403, url
+        assert b"Kramatorsk" not in refused.content
+        assert b"Python for beginners" not in refused.content
+    sections = csv_sections(client.get(CSV, period))
+    assert "Visits per day" not in sections
+    assert "Share of open time booked, by weekday and hour" not in sections
+    assert [row[0] for row in sections["Centres"][1:]] == [demo.ganja.name, "All centres"]
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(XLSX, period).content))
+    assert "Daily visits" not in workbook.sheetnames and "Heat map" not in workbook.sheetnames
+    totals = {row[0] for row in workbook["Totals"].iter_rows(values_only=True)}
+    assert not {"Desk hours open", "Room hours open", "Visits (check-ins)"} & totals

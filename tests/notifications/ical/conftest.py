@@ -3,10 +3,13 @@
 import datetime
 import zoneinfo
 
+import icalendar
 import pytest
+from django.core import mail
 
 from cowork import events as relay
 from tests import factories
+from tests.notifications.ical.validator import libical_available, libical_errors
 
 KYIV = zoneinfo.ZoneInfo("Europe/Kyiv")
 # A Saturday a week before the clocks go forward; every write in these tests happens "now".
@@ -15,6 +18,27 @@ NOW = datetime.datetime(2027, 3, 20, 9, 0, tzinfo=datetime.UTC)
 
 def kyiv(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime.datetime:
     return datetime.datetime(2027, month, day, hour, minute, tzinfo=KYIV)
+
+
+@pytest.fixture(autouse=True)
+def _every_invite_sent_passes_libical():
+    """Every calendar invite a test here sends is checked after it by libical under its own
+    METHOD (RFC 5546: REQUEST and CANCEL each need ORGANIZER and ATTENDEE), so each flow of
+    test_invites.py is also a validity test."""
+    yield
+    parts = [
+        part
+        for message in getattr(mail, "outbox", [])
+        for part in message.message().walk()
+        if part.get_content_type() == "text/calendar"
+    ]
+    if not parts or not libical_available():
+        return
+    for part in parts:
+        method, body = part.get_param("method"), part.get_payload(decode=True)
+        # The METHOD inside and the Content-Type's method parameter agree (RFC 5545 3.7.2).
+        assert str(icalendar.Calendar.from_ical(body)["METHOD"]) == method
+        assert libical_errors(body) == [], (method, body.decode())
 
 
 @pytest.fixture

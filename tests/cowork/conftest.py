@@ -1,0 +1,62 @@
+"""The demo network (`manage.py seed_demo`) as a fixture, for tests of who may see what.
+
+It is the network people try the product on: 26 centres of three organizations, Ganja's
+centre run by an NGO of its own, a network admin who is not a superuser ("admin"), the
+Kramatorsk host ("host", Olena Kovalenko), the Ganja host ("host.ganja", Aysel Huseynova)
+and a member. The fixture adds what the demo lacks for these tests: the Ganja NGO's donor
+tag on its round-table, and that donor's read-only account.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from cowork.models import DonorAccess, Event, Space, Tag
+from cowork.services.events import event_create
+from tests.factories import UserFactory, next_weekday
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", verbosity=0)
+    users = get_user_model().objects.in_bulk(
+        ["admin", "host", "host.ganja", "member"], field_name="username"
+    )
+    ganja = Space.objects.get(city="Ganja")
+    kramatorsk = Space.objects.get(city="Kramatorsk")
+    ganja_tag = Tag.objects.create(
+        kind=Tag.Kind.DONOR, name="EU4Youth Ganja grant", organization=ganja.organization
+    )
+    round_table = Event.objects.get(space=ganja)
+    round_table.tags.add(ganja_tag)
+    donor = UserFactory(username="donor.eu4youth", first_name="Donor", last_name="EU4Youth")
+    DonorAccess.objects.create(user=donor, tag=ganja_tag)
+    return SimpleNamespace(
+        admin=users["admin"],
+        host=users["host"],
+        ganja_host=users["host.ganja"],
+        member=users["member"],
+        ganja=ganja,
+        kramatorsk=kramatorsk,
+        ganja_tag=ganja_tag,
+        round_table=round_table,
+        donor=donor,
+    )
+
+
+@pytest.fixture
+def kramatorsk_event(demo):
+    """A training the Kramatorsk host runs in the Training room, a week or two ahead."""
+    start = next_weekday(demo.kramatorsk, weekday=2, at=datetime.time(10))
+    return event_create(
+        space=demo.kramatorsk,
+        room=demo.kramatorsk.resources.get(name="Training room"),
+        host=demo.host,
+        kind="training",
+        title="Python for beginners",
+        sessions=[(start, start + datetime.timedelta(hours=2))],
+        capacity=20,
+    )
