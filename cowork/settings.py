@@ -5,6 +5,7 @@ channel layer, django-q2 on the same database, SMS and e-mail printed to the con
 Setting DATABASE_URL, REDIS_URL and TWILIO_* switches each concern to production engines.
 """
 
+import ipaddress
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -296,8 +297,18 @@ if EMBEDDED:
 
 # --- Security ---------------------------------------------------------------------------
 
-# Production sits behind nginx, which terminates TLS and says so in this header.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or CIDR networks) allowed to name the client and the
+# scheme in X-Forwarded-For and X-Forwarded-Proto (cowork.client_address). A header from
+# anyone else is dropped: it could name any address. Loopback by default, where nginx runs
+# on a systemd install; docker-compose.yml names its private network.
+TRUSTED_PROXIES = [
+    proxy for proxy in env.list("TRUSTED_PROXIES", default=["127.0.0.0/8", "::1"]) if proxy
+]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_error}") from None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not EMBEDDED)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not EMBEDDED)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not EMBEDDED)

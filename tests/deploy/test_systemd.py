@@ -76,7 +76,8 @@ def test_each_daphne_process_takes_its_socket_as_standard_input():
     assert sock["ListenStream"] == ["127.0.0.1:800%i"]
     command = shlex.split(service["ExecStart"][0])
     assert command[command.index("--fd") + 1] == "0"
-    assert "--proxy-headers" in command
+    # Proxy headers are the application's to judge (TRUSTED_PROXIES), never daphne's.
+    assert "--proxy-headers" not in command and "--no-server-name" in command
 
 
 def test_daphne_serves_a_listening_socket_handed_over_as_systemd_does():
