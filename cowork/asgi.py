@@ -17,16 +17,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from cowork.client_address import TrustedProxyHeaders  # noqa: E402
-from realtime.origins import allowed_hosts_origin_check  # noqa: E402
+from realtime.origins import same_origin_check  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = TrustedProxyHeaders(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": allowed_hosts_origin_check(
-                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-            ),
+            "websocket": same_origin_check(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
         }
     )
 )
