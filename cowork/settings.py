@@ -5,6 +5,7 @@ channel layer, django-q2 on the same database, SMS and e-mail printed to the con
 Setting DATABASE_URL, REDIS_URL and TWILIO_* switches each concern to production engines.
 """
 
+import datetime
 import ipaddress
 import secrets
 from pathlib import Path
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "channels",
     "django_q",
     "cowork",
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cowork.urls"
@@ -250,6 +254,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Wrong passwords (on /login/ and /admin/login/) are counted by django-axes in the database,
+# so every process shares the count. This many within the cool-off lock password sign-in,
+# for the account (from any address) and for the address (whatever account it tries), each
+# counted on its own. Every try while locked starts the cool-off again. A centre's Wi-Fi
+# puts many members behind one address, hence a limit above a person's honest mistakes;
+# sign-in by SMS code stays open, under its own limits.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "cowork.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "cowork.web.sign_in.locked_out"
+# Only failures are kept (and only for the cool-off); successful sign-ins leave no record of
+# where people were.
+AXES_DISABLE_ACCESS_LOG = True
+# Unlocking is `manage.py axes_reset_username <name>` or `axes_reset_ip <address>`.
+AXES_ENABLE_ADMIN = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -350,7 +375,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        "django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")},
+        # Failed sign-ins and lock-outs are warnings; its INFO lines repeat them.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Probes and metrics -----------------------------------------------------------------
