@@ -71,7 +71,7 @@ class ProbeMiddleware:
     Probes address a process by its own name and port over plain HTTP (`web1:8000`,
     `127.0.0.1:8001`), which ALLOWED_HOSTS and SECURE_SSL_REDIRECT would refuse. These views
     build no URL from the Host header and set no cookie, so skipping both is safe. Place it
-    right after RequestIdMiddleware.
+    near the top, after RequestIdMiddleware.
     """
 
     def __init__(self, get_response):

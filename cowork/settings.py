@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every log line of a request carries its id, the probes' included.
     "cowork.middleware.RequestIdMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, the probes' too.
+    "cowork.csp.SecurityPolicyMiddleware",
     # Before host validation and the HTTPS redirect: see the class for why that is safe.
     "cowork.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cowork.context_processors.navigation",
+                "cowork.csp.nonce",
             ],
         },
     },
