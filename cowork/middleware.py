@@ -1,10 +1,12 @@
-"""Middleware of our own: a request id for every request, and probes that skip the front door."""
+"""Middleware of our own: a request id for every request, probes that skip the front door, and
+personal pages that no cache keeps."""
 
 import re
 import uuid
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.signals import request_finished
+from django.utils.cache import patch_cache_control
 
 from cowork import logging as cowork_logging
 
@@ -84,3 +86,35 @@ class ProbeMiddleware:
         if view is None:
             return self.get_response(request)
         return view(request)
+
+
+def _made_for_someone(request) -> bool:
+    """Was this response made for one person: a signed-in one, a session holding something
+    (a sign-in by SMS under way), or a request carrying credentials (an API key)?"""
+    if "Authorization" in request.headers:
+        return True
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    session = getattr(request, "session", None)
+    return session is not None and not session.is_empty()
+
+
+class PersonalPagesNotStoredMiddleware:
+    """`Cache-Control: private, no-store` on every response made for someone in particular.
+
+    Such a page may show names, phone numbers and bookings: no shared cache may keep it, nor
+    the browser's disk, where the next person at a centre's computer would find it. One rule
+    here rather than a decorator on every personal view, so a new page cannot forget it. A
+    view that sets Cache-Control itself has decided (the calendar feeds revalidate by ETag);
+    pages for anonymous visitors keep their caching. Place it after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control") and _made_for_someone(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
