@@ -71,8 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "channels",
-    "django_q",
     "cowork",
+    # After cowork: cowork's `qcluster` command (a stop that ends in seconds) replaces this
+    # app's own, and the first app to define a command wins.
+    "django_q",
     "realtime",
     "notifications",
 ]
@@ -203,6 +205,11 @@ Q_CLUSTER = {
     "poll": 0.5,
     "label": "Tasks",
 }
+
+# Seconds the running tasks get to finish when a task cluster is told to stop (SIGTERM);
+# then they are cut, which every task survives (cowork/management/commands/qcluster.py).
+# systemd's TimeoutStopSec and Compose's stop_grace_period leave room above it.
+TASKS_STOP_GRACE_SECONDS = env.float("TASKS_STOP_GRACE_SECONDS", default=5.0)
 
 # --- SMS and e-mail -----------------------------------------------------------------------
 

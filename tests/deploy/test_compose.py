@@ -147,3 +147,8 @@ def test_the_image_is_python_311_slim_with_the_project_installed():
     assert "compile_translations" in dockerfile
     ignored = (DEPLOY / "Dockerfile.dockerignore").read_text().split()
     assert {".venv", ".git", "deploy/cowork.env"} <= set(ignored)
+
+
+def test_the_task_cluster_has_time_to_stop_before_docker_kills_it(services, settings):
+    grace = services["qcluster"]["stop_grace_period"]
+    assert grace.endswith("s") and int(grace[:-1]) > settings.TASKS_STOP_GRACE_SECONDS + 5

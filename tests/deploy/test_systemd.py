@@ -113,3 +113,11 @@ def test_daphne_serves_a_listening_socket_handed_over_as_systemd_does():
         process.terminate()
         output = process.communicate(timeout=20)[0]
     assert "Traceback" not in output, output
+
+
+def test_the_task_cluster_conducts_its_own_stop_and_has_time_for_it(settings):
+    unit = _unit("cowork-qcluster.service")
+    # SIGTERM to the main process alone: sent to every process, the workers would die at
+    # once instead of getting their grace.
+    assert unit["KillMode"] == ["mixed"] and unit["KillSignal"] == ["SIGTERM"]
+    assert int(unit["TimeoutStopSec"][0]) > settings.TASKS_STOP_GRACE_SECONDS + 5
