@@ -5,14 +5,17 @@ X-Forwarded-For; the per-address limits must count the address it really comes f
 """
 
 import http.cookiejar
+import os
 import re
 import shlex
+import subprocess
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
+from django.conf import settings
 
 from tests.deploy.envfile import ROOT
 from tests.servers import DaphneServer, server_environment
@@ -65,12 +68,24 @@ def _asks_with_a_new_forwarded_address_each_time(base: str) -> list[int]:
 
 
 @pytest.fixture
-def web_process(transactional_db):
+def web_process(transactional_db, tmp_path):
     servers = []
+    static_root = None
+    if not settings.EMBEDDED:
+        # Production settings serve hashed names from the manifest the release step writes.
+        static_root = tmp_path / "static"
+        env = {**os.environ, "STATIC_ROOT": str(static_root)}
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=ROOT, env=env, check=True, capture_output=True,
+        )  # fmt: skip
 
     def start(**env: str) -> str:
         server = DaphneServer(
-            server_environment(SMS_SIGNIN_IP_HOURLY_LIMIT=str(LIMIT), **env),
+            server_environment(
+                static_root=static_root, SMS_SIGNIN_IP_HOURLY_LIMIT=str(LIMIT), **env
+            ),
             command=_procfile_web_command(),
         )
         servers.append(server)
