@@ -1,4 +1,8 @@
-"""ASGI entry point: HTTP goes to Django, `/ws/` to the realtime consumers."""
+"""ASGI entry point: HTTP goes to Django, `/ws/` to the realtime consumers.
+
+Outermost, `TrustedProxyHeaders` settles who the client is (cowork.client_address), so
+every layer inside sees one answer.
+"""
 
 import os
 
@@ -12,14 +16,15 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from realtime.origins import allowed_hosts_origin_check  # noqa: E402
+from cowork.client_address import TrustedProxyHeaders  # noqa: E402
+from realtime.origins import same_origin_check  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": allowed_hosts_origin_check(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
+application = TrustedProxyHeaders(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": same_origin_check(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    )
 )

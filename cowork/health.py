@@ -5,7 +5,6 @@ redirect, so a load balancer or Prometheus can address one process by its own na
 """
 
 import hmac
-import ipaddress
 import logging
 import threading
 import time
@@ -18,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cowork import metrics
+from cowork.client_address import client_ip, parse_address
 
 logger = logging.getLogger(__name__)
 
@@ -170,20 +170,16 @@ def _metrics_allowed(request) -> bool:
     """A bearer token when METRICS_TOKEN is set; otherwise an address not on the internet
     (private, loopback, link-local).
 
-    Behind nginx the address is the client's (daphne --proxy-headers, from the
-    X-Forwarded-For nginx sets), so the internet is refused either way.
+    Behind nginx the address is the client's (X-Forwarded-For from a trusted proxy,
+    cowork.client_address), so the internet is refused either way, and a header from
+    anyone else names nobody.
     """
     token = settings.METRICS_TOKEN
     if token:
         given = request.headers.get("Authorization", "")
         return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
-    try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    # A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d.
-    address = getattr(address, "ipv4_mapped", None) or address
-    return not address.is_global
+    address = parse_address(client_ip(request) or "")
+    return address is not None and not address.is_global
 
 
 @never_cache

@@ -1,5 +1,5 @@
 """Middleware of our own: a request id for every request, probes that skip the front door,
-and a 413 for bodies too large to read."""
+a 413 for bodies too large to read, and personal pages that no cache keeps."""
 
 import re
 import uuid
@@ -8,6 +8,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.signals import request_finished
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 
@@ -79,7 +80,7 @@ class ProbeMiddleware:
     Probes address a process by its own name and port over plain HTTP (`web1:8000`,
     `127.0.0.1:8001`), which ALLOWED_HOSTS and SECURE_SSL_REDIRECT would refuse. These views
     build no URL from the Host header and set no cookie, so skipping both is safe. Place it
-    right after RequestIdMiddleware.
+    near the top, after RequestIdMiddleware.
     """
 
     def __init__(self, get_response):
@@ -114,3 +115,35 @@ class BodyTooLargeMiddleware(MiddlewareMixin):
         if request.path_info.startswith(API_PREFIX):
             return error_response(413, "too_large", message, {"max_bytes": limit})
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+def _made_for_someone(request) -> bool:
+    """Was this response made for one person: a signed-in one, a session holding something
+    (a sign-in by SMS under way), or a request carrying credentials (an API key)?"""
+    if "Authorization" in request.headers:
+        return True
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    session = getattr(request, "session", None)
+    return session is not None and not session.is_empty()
+
+
+class PersonalPagesNotStoredMiddleware:
+    """`Cache-Control: private, no-store` on every response made for someone in particular.
+
+    Such a page may show names, phone numbers and bookings: no shared cache may keep it, nor
+    the browser's disk, where the next person at a centre's computer would find it. One rule
+    here rather than a decorator on every personal view, so a new page cannot forget it. A
+    view that sets Cache-Control itself has decided (the calendar feeds revalidate by ETag);
+    pages for anonymous visitors keep their caching. Place it after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control") and _made_for_someone(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

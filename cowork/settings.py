@@ -5,6 +5,8 @@ channel layer, django-q2 on the same database, SMS and e-mail printed to the con
 Setting DATABASE_URL, REDIS_URL and TWILIO_* switches each concern to production engines.
 """
 
+import datetime
+import ipaddress
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -67,9 +69,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "channels",
-    "django_q",
     "cowork",
+    # After cowork: cowork's `qcluster` command (a stop that ends in seconds) replaces this
+    # app's own, and the first app to define a command wins.
+    "django_q",
     "realtime",
     "notifications",
 ]
@@ -77,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every log line of a request carries its id, the probes' included.
     "cowork.middleware.RequestIdMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, the probes' too.
+    "cowork.csp.SecurityPolicyMiddleware",
     # Before host validation and the HTTPS redirect: see the class for why that is safe.
     "cowork.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -88,8 +95,11 @@ MIDDLEWARE = [
     "cowork.middleware.BodyTooLargeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cowork.middleware.PersonalPagesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cowork.urls"
@@ -107,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cowork.context_processors.navigation",
+                "cowork.csp.nonce",
             ],
         },
     },
@@ -197,6 +208,11 @@ Q_CLUSTER = {
     "label": "Tasks",
 }
 
+# Seconds the running tasks get to finish when a task cluster is told to stop (SIGTERM);
+# then they are cut, which every task survives (cowork/management/commands/qcluster.py).
+# systemd's TimeoutStopSec and Compose's stop_grace_period leave room above it.
+TASKS_STOP_GRACE_SECONDS = env.float("TASKS_STOP_GRACE_SECONDS", default=5.0)
+
 # --- SMS and e-mail -----------------------------------------------------------------------
 
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
@@ -251,6 +267,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Wrong passwords (on /login/ and /admin/login/) are counted by django-axes in the database,
+# so every process shares the count. This many within the cool-off lock password sign-in,
+# for the account (from any address) and for the address (whatever account it tries), each
+# counted on its own. Every try while locked starts the cool-off again. A centre's Wi-Fi
+# puts many members behind one address, hence a limit above a person's honest mistakes;
+# sign-in by SMS code stays open, under its own limits.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "cowork.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "cowork.web.sign_in.locked_out"
+# Only failures are kept (and only for the cool-off); successful sign-ins leave no record of
+# where people were.
+AXES_DISABLE_ACCESS_LOG = True
+# Unlocking is `manage.py axes_reset_username <name>` or `axes_reset_ip <address>`.
+AXES_ENABLE_ADMIN = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -298,8 +335,18 @@ if EMBEDDED:
 
 # --- Security ---------------------------------------------------------------------------
 
-# Production sits behind nginx, which terminates TLS and says so in this header.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or CIDR networks) allowed to name the client and the
+# scheme in X-Forwarded-For and X-Forwarded-Proto (cowork.client_address). A header from
+# anyone else is dropped: it could name any address. Loopback by default, where nginx runs
+# on a systemd install; docker-compose.yml names its private network.
+TRUSTED_PROXIES = [
+    proxy for proxy in env.list("TRUSTED_PROXIES", default=["127.0.0.0/8", "::1"]) if proxy
+]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_error}") from None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not EMBEDDED)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not EMBEDDED)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not EMBEDDED)
@@ -341,7 +388,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        "django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")},
+        # Failed sign-ins and lock-outs are warnings; its INFO lines repeat them.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Probes and metrics -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from cowork.client_address import client_ip
 from cowork.phones import mask_phone_for_staff, phone_to_e164
 from notifications.signin import (
     CODE_DIGITS,
@@ -90,7 +91,7 @@ def sign_in_sms(request):
     if form.is_valid():
         phone = form.cleaned_data["phone"]
         try:
-            sign_in_code_request(phone=phone, ip=request.META.get("REMOTE_ADDR") or None)
+            sign_in_code_request(phone=phone, ip=client_ip(request))
         except SignInAddressLimited:
             form.add_error(
                 None,

@@ -22,7 +22,9 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 SERVER_START_TIMEOUT = 30
-DAPHNE = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", "cowork.asgi:application"]
+# As deployed: no Server header naming daphne.
+DAPHNE = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", "--no-server-name"]
+DAPHNE.append("cowork.asgi:application")
 LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -30,9 +32,9 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 class DaphneServer:
     """cowork served by daphne in a child process, on a port the OS picked."""
 
-    def __init__(self, env: dict[str, str]):
+    def __init__(self, env: dict[str, str], command: list[str] = DAPHNE):
         self._process = subprocess.Popen(
-            DAPHNE,
+            command,
             cwd=django_settings.BASE_DIR,
             env=env,
             # daphne logs to stderr and writes its access log to stdout; one pipe keeps

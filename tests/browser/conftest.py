@@ -61,6 +61,12 @@ AXE_RUN = """async () => {
   }));
 }"""
 BLOCKING_IMPACTS = ("serious", "critical")
+# Chromium reports a blocked script or style on the console; the event catches the rest
+# (a report-only policy, a violation in a frame) and says so on the console too.
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked `
+    + `${event.blockedURI || "inline code"} at ${event.sourceFile}:${event.lineNumber}`);
+});"""
 
 
 def _missing_tools() -> tuple[str, str]:
@@ -140,15 +146,33 @@ def browser(chromium_executable) -> Iterator[Browser]:
 
 
 class AxeLedger:
-    """Which pages show a document that axe has not checked yet."""
+    """Which pages show a document that axe has not checked yet, and what the
+    Content-Security-Policy refused on any of them."""
 
     def __init__(self):
         self._unchecked: dict[Page, str] = {}
+        self.csp_violations: list[str] = []
 
     def watch(self, page: Page) -> None:
         # "load" fires once per new document, never for a jump to #fragment; it is emitted
         # before wait_for_load_state("load") returns, so axe_check always sees it first.
         page.on("load", lambda loaded: self._unchecked.__setitem__(loaded, loaded.url))
+        page.on("console", lambda message: self._note_csp(page, message))
+
+    def _note_csp(self, page: Page, message) -> None:
+        text = message.text
+        if message.type == "error" and (
+            "Content Security Policy" in text or text.startswith("CSP violation")
+        ):
+            self.csp_violations.append(f"{page.url}: {text}")
+
+    def fail_on_csp_violations(self) -> None:
+        if self.csp_violations:
+            pytest.fail(
+                "The Content-Security-Policy refused something a page needs:\n"
+                + "\n".join(self.csp_violations),
+                pytrace=False,
+            )
 
     def checked(self, page: Page) -> None:
         self._unchecked.pop(page, None)
@@ -165,11 +189,17 @@ def axe_ledger() -> AxeLedger:
 def _open_page(browser: Browser, request, ledger: AxeLedger, **context_options) -> Iterator[Page]:
     context = browser.new_context(**context_options)
     context.set_default_timeout(STEP_TIMEOUT_MS)
+    # Init scripts run in every document before its own, and no Content-Security-Policy
+    # applies to them: axe is there when axe_check runs, and CSP violations are heard.
+    context.add_init_script(script=CSP_WATCH)
+    context.add_init_script(path=AXE_JS)
     page = context.new_page()
     ledger.watch(page)
     try:
         yield page
         failed = request.node.stash.get(FAILED_CALL, False)
+        if not failed:
+            ledger.fail_on_csp_violations()
         if not failed and (unchecked := ledger.unchecked_urls()):
             pytest.fail(
                 f"These pages were visited but never checked with axe_check: {unchecked}",
@@ -204,14 +234,15 @@ def phone_page(browser, request, axe_ledger) -> Iterator[Page]:
 
 @pytest.fixture
 def axe_check(axe_ledger) -> Callable[[Page], None]:
-    """Call with a page after each navigation: fails on serious or critical violations.
+    """Call with a page after each navigation: fails on serious or critical violations, and
+    on anything the Content-Security-Policy refused so far.
 
     Waits for the page's load event first, so stylesheets count (colour contrast).
     """
 
     def check(page: Page) -> None:
         page.wait_for_load_state("load")
-        page.add_script_tag(path=AXE_JS)
+        axe_ledger.fail_on_csp_violations()
         violations = page.evaluate(AXE_RUN)
         axe_ledger.checked(page)
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]

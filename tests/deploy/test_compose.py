@@ -4,6 +4,7 @@ Docker is not needed: the file is loaded as YAML (anchors and merge keys resolve
 does) and its wiring checked.
 """
 
+import ipaddress
 import re
 import shlex
 
@@ -86,7 +87,13 @@ def test_everything_waits_for_the_release_and_the_release_for_its_databases(serv
 def test_web_processes_trust_proxy_headers_and_are_reached_only_through_nginx(services):
     for name, service in _web_services(services).items():
         command = _command(service)
-        assert "--proxy-headers" in command and "--port=8000" in command, name
+        assert "--port=8000" in command and "--no-server-name" in command, name
+        # daphne would believe any peer; the application believes the private network only.
+        assert "--proxy-headers" not in command, name
+        trusted = service["environment"]["TRUSTED_PROXIES"].split(",")
+        assert "172.16.0.0/12" in trusted and all(
+            ipaddress.ip_network(proxy).is_private for proxy in trusted
+        ), name
         assert "ports" not in service, f"{name} must not be published past nginx"
         assert "/healthz" in " ".join(service["healthcheck"]["test"])
     assert services["nginx"]["depends_on"] == {
@@ -140,3 +147,8 @@ def test_the_image_is_python_311_slim_with_the_project_installed():
     assert "compile_translations" in dockerfile
     ignored = (DEPLOY / "Dockerfile.dockerignore").read_text().split()
     assert {".venv", ".git", "deploy/cowork.env"} <= set(ignored)
+
+
+def test_the_task_cluster_has_time_to_stop_before_docker_kills_it(services, settings):
+    grace = services["qcluster"]["stop_grace_period"]
+    assert grace.endswith("s") and int(grace[:-1]) > settings.TASKS_STOP_GRACE_SECONDS + 5

@@ -18,6 +18,8 @@ from tests.deploy.envfile import ROOT
 from tests.servers import IN_CI, DaphneServer, free_port, server_environment
 
 CONF = (ROOT / "deploy" / "nginx.conf").read_text()
+# The location that rate-limits sign-in, by its regular expression.
+SIGN_IN_PATHS = "^/(login/|admin/login/|signin/|signup/|password_reset/)"
 
 
 def _nginx() -> str:
@@ -69,12 +71,12 @@ def test_balancing_is_least_connections_and_never_sticky():
 
 
 def _locations() -> dict[str, str]:
-    return dict(re.findall(r"location (?:= )?(\S+) \{(.*?)\n        \}", CONF, re.S))
+    return dict(re.findall(r"location (?:[=~] )?(\S+) \{(.*?)\n        \}", CONF, re.S))
 
 
 def test_every_proxied_location_passes_the_headers_daphne_and_django_trust():
     proxied = {path: body for path, body in _locations().items() if "proxy_pass" in body}
-    assert {"/", "/ws/", "/sms/", "/readyz"} <= proxied.keys()
+    assert {"/", "/ws/", "/sms/", "/readyz", SIGN_IN_PATHS} <= proxied.keys()
     for path, body in proxied.items():
         for header in (
             "proxy_set_header Host $http_host;",
@@ -92,6 +94,17 @@ def test_websockets_are_upgraded_and_outlast_the_heartbeat():
     assert "proxy_http_version 1.1;" in ws
     read_timeout = int(re.search(r"proxy_read_timeout (\d+)s;", ws).group(1))
     assert read_timeout > 2 * HEARTBEAT_SECONDS
+
+
+def test_sign_in_sign_up_and_code_paths_are_rate_limited_per_address():
+    zone = re.search(r"limit_req_zone \$binary_remote_addr zone=sign_in:\S+ rate=(\d+)r/m;", CONF)
+    assert zone and int(zone.group(1)) <= 60
+    assert "limit_req_status 429;" in CONF
+    limited = _locations()[SIGN_IN_PATHS]
+    assert re.search(r"limit_req zone=sign_in burst=\d+ nodelay;", limited)
+    for path in ("login/", "admin/login/", "signin/", "signup/", "password_reset/"):
+        assert re.match(SIGN_IN_PATHS, f"/{path}"), path
+    assert not re.match(SIGN_IN_PATHS, "/centres/")
 
 
 def test_request_bodies_are_small(settings):
@@ -163,6 +176,20 @@ def test_through_nginx_https_is_known_static_is_served_metrics_are_hidden(
     # A client's forged X-Forwarded-For is replaced, so /metrics' "private address" rule
     # cannot be fooled through nginx either way.
     assert _get(f"{base}/healthz", **{"X-Forwarded-For": "10.0.0.1"})[0] == 200
+    # nginx names itself without a version, and nothing names daphne.
+    assert _get(f"{base}/healthz")[1].get_all("Server") == ["nginx"]
+
+
+def test_through_nginx_a_burst_on_the_sign_in_page_is_turned_away(nginx_in_front_of_daphne):
+    base = nginx_in_front_of_daphne
+    answers = [_get(f"{base}/login/") for _ in range(60)]
+    statuses = [status for status, _headers, _body in answers]
+    assert statuses[0] == 200
+    refused = [body for status, _headers, body in answers if status == 429]
+    # Far more than the burst in moments: nginx answers the rest itself, daphne never sees them.
+    assert refused and all(b"nginx" in body and b"cowork" not in body for body in refused)
+    # Other pages are not limited.
+    assert {_get(f"{base}/healthz")[0] for _ in range(30)} == {200}
 
 
 def test_a_websocket_is_upgraded_through_nginx(nginx_in_front_of_daphne, member_user):

@@ -76,7 +76,8 @@ def test_each_daphne_process_takes_its_socket_as_standard_input():
     assert sock["ListenStream"] == ["127.0.0.1:800%i"]
     command = shlex.split(service["ExecStart"][0])
     assert command[command.index("--fd") + 1] == "0"
-    assert "--proxy-headers" in command
+    # Proxy headers are the application's to judge (TRUSTED_PROXIES), never daphne's.
+    assert "--proxy-headers" not in command and "--no-server-name" in command
 
 
 def test_daphne_serves_a_listening_socket_handed_over_as_systemd_does():
@@ -112,3 +113,11 @@ def test_daphne_serves_a_listening_socket_handed_over_as_systemd_does():
         process.terminate()
         output = process.communicate(timeout=20)[0]
     assert "Traceback" not in output, output
+
+
+def test_the_task_cluster_conducts_its_own_stop_and_has_time_for_it(settings):
+    unit = _unit("cowork-qcluster.service")
+    # SIGTERM to the main process alone: sent to every process, the workers would die at
+    # once instead of getting their grace.
+    assert unit["KillMode"] == ["mixed"] and unit["KillSignal"] == ["SIGTERM"]
+    assert int(unit["TimeoutStopSec"][0]) > settings.TASKS_STOP_GRACE_SECONDS + 5

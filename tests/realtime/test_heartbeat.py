@@ -8,14 +8,15 @@ from tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
-ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+# A browser sends both: the page's origin, and the host it connects to.
+SAME_SITE = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
 
 
 def _session_headers(user):
     client = Client()
     client.force_login(user)
     cookie = client.cookies["sessionid"].value
-    return [ORIGIN, (b"cookie", f"sessionid={cookie}".encode())]
+    return [*SAME_SITE, (b"cookie", f"sessionid={cookie}".encode())]
 
 
 async def test_signed_in_user_gets_pong_with_server_time():
@@ -33,7 +34,7 @@ async def test_signed_in_user_gets_pong_with_server_time():
 
 
 async def test_anonymous_socket_is_closed_with_unauthenticated_code():
-    communicator = WebsocketCommunicator(application, "/ws/heartbeat/", headers=[ORIGIN])
+    communicator = WebsocketCommunicator(application, "/ws/heartbeat/", headers=SAME_SITE)
     connected, code = await communicator.connect()
     assert not connected
     assert code == 4401

@@ -34,7 +34,8 @@ def _open_sockets() -> dict[str, float]:
 
 async def test_open_websockets_are_counted_per_space_until_they_close():
     space, session = await _space_and_host_cookie()
-    headers = [(b"origin", b"http://127.0.0.1:8000"), (b"cookie", f"sessionid={session}".encode())]
+    headers = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
+    headers += [(b"cookie", f"sessionid={session}".encode())]
     sockets = [
         WebsocketCommunicator(application, f"/ws/spaces/{space.pk}/occupancy/", headers=headers)
         for _ in range(2)

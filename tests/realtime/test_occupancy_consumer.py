@@ -25,13 +25,14 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
-ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+# A browser sends both: the page's origin, and the host it connects to.
+SAME_SITE = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
 
 
 def _cookie_headers(user):
     client = Client()
     client.force_login(user)
-    return [ORIGIN, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
+    return [*SAME_SITE, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
 
 
 @database_sync_to_async
@@ -127,7 +128,7 @@ async def test_host_of_another_organization_is_refused():
 
 async def test_anonymous_socket_and_foreign_origin_are_refused():
     space, *_ = await _centre()
-    _, connected, code = await _connect(space, [ORIGIN])
+    _, connected, code = await _connect(space, SAME_SITE)
     assert not connected and code == 4401
     _, connected, _ = await _connect(space, [(b"origin", b"https://evil.example")])
     assert not connected
@@ -138,16 +139,16 @@ async def test_display_token_works_until_revoked_and_revoking_closes_it():
     token, key = await database_sync_to_async(display_token_create)(
         space=space, host=host, name="Lobby"
     )
-    communicator, connected, _ = await _connect(space, [ORIGIN], f"?display={key}")
+    communicator, connected, _ = await _connect(space, SAME_SITE, f"?display={key}")
     assert connected
     snapshot = await _receive_type(communicator, "snapshot")
     assert snapshot["resources"][0]["name"] == "Desk 01"
     await database_sync_to_async(display_token_revoke)(token=token, host=host)
     closed = await communicator.receive_output(timeout=5)
     assert closed == {"type": "websocket.close", "code": 4403}
-    _, connected, code = await _connect(space, [ORIGIN], f"?display={key}")
+    _, connected, code = await _connect(space, SAME_SITE, f"?display={key}")
     assert not connected and code == 4403
-    _, connected, code = await _connect(space, [ORIGIN], "?display=guessed-key")
+    _, connected, code = await _connect(space, SAME_SITE, "?display=guessed-key")
     assert not connected and code == 4403
 
 
@@ -221,8 +222,8 @@ async def test_displays_connecting_at_the_same_number_share_one_snapshot_read(mo
     _token, key = await database_sync_to_async(display_token_create)(
         space=space, host=host, name="Lobby"
     )
-    first, _, _ = await _connect(space, [ORIGIN], f"?display={key}")
-    second, _, _ = await _connect(space, [ORIGIN], f"?display={key}")
+    first, _, _ = await _connect(space, SAME_SITE, f"?display={key}")
+    second, _, _ = await _connect(space, SAME_SITE, f"?display={key}")
     snapshots = [await _receive_type(c, "snapshot") for c in (first, second)]
     assert snapshots[0] == snapshots[1]
     assert reads == [0]
@@ -230,7 +231,7 @@ async def test_displays_connecting_at_the_same_number_share_one_snapshot_read(mo
     await _book_and_check_in(desk, member)
     await _receive_type(first, "delta")
     await _receive_type(first, "delta")
-    third, _, _ = await _connect(space, [ORIGIN], f"?display={key}")
+    third, _, _ = await _connect(space, SAME_SITE, f"?display={key}")
     latest = await _receive_type(third, "snapshot")
     assert latest["seq"] == 2 and latest["resources"][0]["state"] == "occupied"
     assert reads == [0, 2]

@@ -15,6 +15,8 @@ from django.core.management.base import BaseCommand
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 
+ASGI = "cowork.asgi:application"
+
 
 class Command(BaseCommand):
     help = "Serve cowork with daphne and one qcluster worker; Ctrl-C stops both."
@@ -28,7 +30,7 @@ class Command(BaseCommand):
         manage = str(settings.BASE_DIR / "manage.py")
         children = [
             subprocess.Popen(
-                [python, "-m", "daphne", "-b", host, "-p", str(port), "cowork.asgi:application"],
+                [python, "-m", "daphne", "-b", host, "-p", str(port), "--no-server-name", ASGI],
                 cwd=settings.BASE_DIR,
             ),
             subprocess.Popen([python, manage, "qcluster"], cwd=settings.BASE_DIR),
