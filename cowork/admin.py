@@ -172,7 +172,15 @@ class SpaceAdmin(ScopedToSpaces, admin.ModelAdmin):
         (_("Place"), {"fields": ["city", "region", "country", "address", "time_zone"]}),
         (
             _("Visitors"),
-            {"fields": ["languages", "safety_capacity", "accessibility", "contact_phone"]},
+            {
+                "fields": [
+                    "languages",
+                    "safety_capacity",
+                    "accessibility",
+                    "contact_phone",
+                    "phone_countries",
+                ]
+            },
         ),
         (
             _("SMS"),

@@ -150,6 +150,14 @@ class Space(models.Model):
         _("accessibility features"), choices_list=ACCESSIBILITY_FEATURES
     )
     contact_phone = PhoneNumberField(_("contact phone"), blank=True)
+    phone_countries = ChoiceListField(
+        _("phone numbers accepted from"),
+        choices_list=COUNTRIES,
+        help_text=_(
+            "Countries whose mobile numbers people may register with and be texted at. "
+            "None ticked: the centre's own country."
+        ),
+    )
     sms_sender_id = models.CharField(
         _("SMS sender ID"),
         max_length=11,
@@ -263,6 +271,10 @@ class Space(models.Model):
     @property
     def default_language(self) -> str:
         return self.languages[0] if self.languages else settings.LANGUAGE_CODE
+
+    @property
+    def accepted_phone_countries(self) -> list[str]:
+        return list(self.phone_countries) or [self.country]
 
     @property
     def accessibility_labels(self) -> list[str]:
