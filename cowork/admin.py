@@ -189,6 +189,7 @@ class SpaceAdmin(ScopedToSpaces, admin.ModelAdmin):
                     "sms_sender_id",
                     "sms_messaging_service_sid",
                     "sms_monthly_budget",
+                    "sms_unverified_daily_limit",
                     "sms_reminders",
                     ("sms_quiet_from", "sms_quiet_until"),
                 ]

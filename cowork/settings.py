@@ -225,6 +225,11 @@ SMS_SIGNIN_NETWORK_HOURLY_LIMIT = env.int("SMS_SIGNIN_NETWORK_HOURLY_LIMIT", def
 # Asks from one IP address in an hour; a centre's Wi-Fi puts many members behind one address.
 SMS_SIGNIN_IP_HOURLY_LIMIT = env.int("SMS_SIGNIN_IP_HOURLY_LIMIT", default=20)
 
+# SMS to numbers never reached before (no delivered SMS, no reply, not a member's phone),
+# for the whole network in 24 hours, whatever the centres' own allowances
+# (`Space.sms_unverified_daily_limit`): the hard cap on what SMS pumping can cost.
+SMS_UNVERIFIED_NETWORK_DAILY_LIMIT = env.int("SMS_UNVERIFIED_NETWORK_DAILY_LIMIT", default=200)
+
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default=(

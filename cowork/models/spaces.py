@@ -181,6 +181,15 @@ class Space(models.Model):
         default=2000,
         help_text=_("Non-essential SMS stop when the month's segments reach this."),
     )
+    sms_unverified_daily_limit = models.PositiveIntegerField(
+        _("SMS to new numbers a day"),
+        default=20,
+        help_text=_(
+            "SMS in 24 hours to numbers never reached before (no delivered SMS, no reply, "
+            "not a member's). More are held back, confirmations included; the network's "
+            "own cap applies on top."
+        ),
+    )
     sms_reminders = models.JSONField(
         _("SMS reminders (minutes before)"),
         default=default_sms_reminders,

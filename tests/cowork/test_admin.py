@@ -1,6 +1,7 @@
 """Hosts manage their own organization's spaces in the admin, and nothing else."""
 
 import pytest
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from cowork.models import Resource
@@ -157,3 +158,24 @@ def test_host_sees_events_and_registrations_of_their_centres_only(
     page = client.get(reverse("admin:cowork_registration_changelist"))
     assert [r.event for r in page.context["cl"].queryset] == [events[0]]
     assert client.get(reverse("admin:cowork_event_add")).status_code == 403
+
+
+def test_host_sets_the_countries_and_new_numbers_their_centre_texts(client, host_role):
+    space = host_role.space
+    client.force_login(host_role.user)
+    page = client.get(reverse("admin:cowork_space_change", args=[space.pk]))
+    form = page.context["adminform"].form
+    assert {"phone_countries", "sms_unverified_daily_limit"} <= set(form.fields)
+    data = {
+        **model_to_dict(space, fields=list(form.fields)),
+        "phone_countries": ["AZ", "GE"],
+        "sms_unverified_daily_limit": 50,
+    }
+    edited = type(form)(data=data, instance=space)
+    assert edited.is_valid(), edited.errors
+    edited.save()
+    space.refresh_from_db()
+    assert space.accepted_phone_countries == ["AZ", "GE"]
+    assert space.sms_unverified_daily_limit == 50
+    refused = type(form)(data={**data, "phone_countries": ["XX"]}, instance=space)
+    assert "phone_countries" in refused.errors
