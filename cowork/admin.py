@@ -193,7 +193,15 @@ class SpaceAdmin(ScopedToSpaces, admin.ModelAdmin):
         (_("Place"), {"fields": ["city", "region", "country", "address", "time_zone"]}),
         (
             _("Visitors"),
-            {"fields": ["languages", "safety_capacity", "accessibility", "contact_phone"]},
+            {
+                "fields": [
+                    "languages",
+                    "safety_capacity",
+                    "accessibility",
+                    "contact_phone",
+                    "phone_countries",
+                ]
+            },
         ),
         (
             _("SMS"),
@@ -202,6 +210,7 @@ class SpaceAdmin(ScopedToSpaces, admin.ModelAdmin):
                     "sms_sender_id",
                     "sms_messaging_service_sid",
                     "sms_monthly_budget",
+                    "sms_unverified_daily_limit",
                     "sms_reminders",
                     ("sms_quiet_from", "sms_quiet_until"),
                 ]

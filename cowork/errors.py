@@ -47,3 +47,10 @@ class NotAllowed(DomainError):
 class NotFound(DomainError):
     status = 404
     code = "not_found"
+
+
+class TooManyAttempts(DomainError):
+    """Over a limit on how often something may be tried; trying later works."""
+
+    status = 429
+    code = "too_many_attempts"

@@ -1,10 +1,26 @@
 """Phone numbers: parsed once at the edge, stored in E.164, never guessed."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from phonenumbers import PhoneNumberType
+
+# The only kinds of number we text. Everything else cannot receive our SMS or costs the
+# sender to reach: premium-rate, shared-cost and toll-free ranges (the ones SMS pumping
+# rings rent), UAN and personal (forwarding) numbers, pagers, voicemail, and VoIP ranges,
+# which seldom take SMS from a business sender and are what bulk fraud is made of. Fixed
+# lines are refused where the numbering plan knows they are fixed; where a range may be
+# either (FIXED_LINE_OR_MOBILE), it is taken.
+SMS_CAPABLE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+# Country calling codes of no country: satellite (+870, +881), international networks
+# (+882, +883), freephone (+800) and the like. phonenumbers names their region "001".
+NON_GEOGRAPHIC_REGION = "001"
 
 
 def phone_to_e164(raw: str, *, region: str | None = None) -> str:
@@ -28,6 +44,116 @@ def phone_to_e164(raw: str, *, region: str | None = None) -> str:
             params={"value": text},
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@dataclass(frozen=True)
+class MobileExample:
+    """A mobile number of a country, as its people write it and as the world dials it."""
+
+    national: str
+    international: str
+
+
+def mobile_example(country: str) -> MobileExample:
+    """The numbering plan's own example of a mobile number in `country` (ISO 3166 code)."""
+    number = phonenumbers.example_number_for_type(country, PhoneNumberType.MOBILE)
+    return MobileExample(
+        national=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
+        international=phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        ),
+    )
+
+
+def mobile_hint(country: str) -> str:
+    """The help under a phone field read in `country`: that country's example."""
+    example = mobile_example(country)
+    return gettext("A mobile number, e.g. %(national)s or %(international)s.") % {
+        "national": example.national,
+        "international": example.international,
+    }
+
+
+def sms_phone_to_e164(raw: str, *, country: str, accepted_countries: Sequence[str] = ()) -> str:
+    """`raw` in E.164 if we may text it, read in `country` when written without a code.
+
+    Refused, each with a ValidationError that shows `country`'s example mobile number:
+    what is not a valid number; numbers of no country (satellite, international networks);
+    numbers of a kind that cannot receive SMS (see SMS_CAPABLE_TYPES); numbers of a
+    country not in `accepted_countries` (empty: `country` alone).
+    """
+    example = mobile_example(country)
+    text = (raw or "").strip()
+    params = {
+        "value": text,
+        "national": example.national,
+        "international": example.international,
+    }
+    if not text:
+        raise ValidationError(_("Enter a phone number."), code="phone_empty")
+    try:
+        number = phonenumbers.parse(text, country)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and (
+        phonenumbers.region_code_for_country_code(number.country_code) == NON_GEOGRAPHIC_REGION
+    ):
+        raise ValidationError(_NOT_SMS_CAPABLE, code="phone_cannot_receive_sms", params=params)
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a valid phone number; write a mobile number such as "
+                "%(national)s or %(international)s."
+            ),
+            code="phone_invalid",
+            params=params,
+        )
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.FIXED_LINE:
+        raise ValidationError(
+            _(
+                "“%(value)s” is a landline and cannot receive SMS; write a mobile number "
+                "such as %(national)s or %(international)s."
+            ),
+            code="phone_landline",
+            params=params,
+        )
+    if kind not in SMS_CAPABLE_TYPES:
+        raise ValidationError(_NOT_SMS_CAPABLE, code="phone_cannot_receive_sms", params=params)
+    accepted = list(accepted_countries) or [country]
+    if phonenumbers.region_code_for_number(number) not in accepted:
+        raise ValidationError(
+            _(
+                "This centre accepts phone numbers from %(countries)s only; write a mobile "
+                "number such as %(national)s or %(international)s."
+            ),
+            code="phone_country_not_accepted",
+            params={**params, "countries": ", ".join(_country_names(accepted))},
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_NOT_SMS_CAPABLE = _(
+    "“%(value)s” cannot receive SMS: premium-rate, toll-free, satellite and other service "
+    "numbers are refused; write a mobile number such as %(national)s or %(international)s."
+)
+
+
+def _country_names(codes: Sequence[str]) -> list[str]:
+    # Imported here: the models import this module for PhoneNumberField.
+    from cowork.models.spaces import COUNTRIES
+
+    names = dict(COUNTRIES)
+    return [str(names.get(code, code)) for code in codes]
+
+
+def phone_for_centre(raw: str, *, space) -> str:
+    """`raw` in E.164, read and checked for `space` (a Space): a number typed without its
+    country code is of the centre's country, never a network-wide default, and only numbers
+    the centre may text are taken (`sms_phone_to_e164`)."""
+    return sms_phone_to_e164(
+        raw, country=space.country, accepted_countries=space.accepted_phone_countries
+    )
 
 
 def validate_e164(value: str) -> None:

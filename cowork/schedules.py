@@ -29,6 +29,12 @@ SCHEDULES = [
         doc="Check out people whose booking ended or whose centre closed.",
     ),
     ScheduleSpec(
+        name="cowork.purge_event_attempts",
+        func="cowork.tasks.purge_event_attempts_task",
+        minutes=60,
+        doc="Forget anonymous registrations and check-ins no limit counts any more.",
+    ),
+    ScheduleSpec(
         name="cowork.relay_outbox",
         func="cowork.tasks.relay_outbox_task",
         minutes=1,

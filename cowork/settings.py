@@ -243,6 +243,11 @@ SMS_SIGNIN_NETWORK_HOURLY_LIMIT = env.int("SMS_SIGNIN_NETWORK_HOURLY_LIMIT", def
 # Asks from one IP address in an hour; a centre's Wi-Fi puts many members behind one address.
 SMS_SIGNIN_IP_HOURLY_LIMIT = env.int("SMS_SIGNIN_IP_HOURLY_LIMIT", default=20)
 
+# SMS to numbers never reached before (no delivered SMS, no reply, not a member's phone),
+# for the whole network in 24 hours, whatever the centres' own allowances
+# (`Space.sms_unverified_daily_limit`): the hard cap on what SMS pumping can cost.
+SMS_UNVERIFIED_NETWORK_DAILY_LIMIT = env.int("SMS_UNVERIFIED_NETWORK_DAILY_LIMIT", default=200)
+
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default=(
@@ -292,8 +297,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Region used to read phone numbers typed without a country code.
+# Region used to read phone numbers typed without a country code where no centre is
+# concerned (sign-in, the API); event pages read them in the event's centre's country.
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="AZ")
+
+# Registering for an event needs no account and makes us text the number typed, so it is
+# limited per hour (cowork/services/event_limits.py). A centre's Wi-Fi puts many people
+# behind one address: the address limit leaves room for a room full of them.
+EVENT_REGISTRATION_IP_HOURLY_LIMIT = env.int("EVENT_REGISTRATION_IP_HOURLY_LIMIT", default=20)
+EVENT_REGISTRATION_EVENT_HOURLY_LIMIT = env.int(
+    "EVENT_REGISTRATION_EVENT_HOURLY_LIMIT", default=100
+)
+EVENT_REGISTRATION_CENTRE_HOURLY_LIMIT = env.int(
+    "EVENT_REGISTRATION_CENTRE_HOURLY_LIMIT", default=200
+)
+# Refused self check-ins (a wrong phone or code) an hour, before more are refused unheard;
+# a 6-digit code behind these limits cannot be found by guessing.
+EVENT_CHECK_IN_IP_HOURLY_FAILURES = env.int("EVENT_CHECK_IN_IP_HOURLY_FAILURES", default=20)
+EVENT_CHECK_IN_EVENT_HOURLY_FAILURES = env.int("EVENT_CHECK_IN_EVENT_HOURLY_FAILURES", default=60)
 
 # --- Languages and time -----------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from cowork import events
 from cowork.services.booking import check_out_finished, release_no_shows
+from cowork.services.event_limits import event_attempts_purge
 from cowork.services.idempotency import idempotency_keys_purge
 
 
@@ -11,6 +12,10 @@ def release_no_shows_task() -> int:
 
 def check_out_finished_task() -> int:
     return check_out_finished()
+
+
+def purge_event_attempts_task() -> int:
+    return event_attempts_purge()
 
 
 def relay_outbox_task() -> int:

@@ -9,6 +9,13 @@ twice — as far as the provider's log can tell, which is as far as anyone can.
 
 Transient failures (rate limits, outages) retry with exponential back-off; permanent ones
 (bad number, opted out) fail at once and fall back to e-mail when the person has one.
+
+A message to a number we have never reached (`number_reached`) takes one of the SMS to
+unverified numbers the centre may send in 24 hours (`Space.sms_unverified_daily_limit`),
+within the network's hard cap (`SMS_UNVERIFIED_NETWORK_DAILY_LIMIT`); once either is spent
+it is held back (CANCELLED, `unverified_cap`), essential or not, and the centre's hosts are
+e-mailed once that day. This is what bounds SMS pumping: numbers typed by whoever fills a
+public form cost at most the allowance, whatever the forms let through.
 """
 
 import datetime
@@ -22,9 +29,15 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cowork.models import ACTIVE_STATUSES, Space, SpaceRole
+from cowork.models import ACTIVE_STATUSES, Member, Registration, Space, SpaceRole
 from notifications.ical.site import site_url
-from notifications.models import Notification, SmsBudgetAlert, SmsOptOut
+from notifications.models import (
+    InboundSms,
+    Notification,
+    SmsBudgetAlert,
+    SmsOptOut,
+    SmsUnverifiedCapAlert,
+)
 from notifications.quiet_hours import REMINDERS, send_time
 from notifications.sms import (
     BaseSmsBackend,
@@ -48,6 +61,11 @@ RETRY_BASE_SECONDS = 30
 RETRY_CAP_SECONDS = 3600
 # A provider's "slow down" is answered sooner than an outage: it clears in seconds.
 RATE_LIMIT_RETRY_SECONDS = 2
+# The window of the allowances of SMS to unverified numbers.
+UNVERIFIED_WINDOW = datetime.timedelta(hours=24)
+# Any fixed 64-bit number, used by nothing else: the PostgreSQL advisory lock under which
+# SMS to unverified numbers are counted and taken.
+_UNVERIFIED_LOCK = 0x556E_7665_7269_6669
 
 
 def notification_enqueue(
@@ -206,6 +224,12 @@ def _send_claimed(
     except ValueError as exc:  # a template too long for its budget: no retry will fit it
         _fail(notification, code="render_error", message=str(exc))
         return "failed"
+    spent = _take_unverified_allowance(notification)
+    if spent:
+        _finish(notification, Status.CANCELLED, error_code="unverified_cap", message=spent)
+        email_instead(notification)
+        _alert_hosts_of_unverified_cap(space, spent)
+        return "cancelled"
     segments = segment_count(body)[0]
     # Kept before sending, so that recovery after a crash can look for exactly this text;
     # and the claim renewed, because a long batch can outlast SMS_STALE_AFTER_SECONDS, and
@@ -248,6 +272,88 @@ def _send_claimed(
     )
     budget.add(space, sent.segments)
     return "sent"
+
+
+def number_reached(phone: str) -> bool:
+    """Whether `phone` is known to reach a person: a member's, one a host registered someone
+    with (the host spoke to them), one that texted us, or one an SMS was delivered to.
+
+    "Sent" is not enough: it says only that the provider took the message.
+    """
+    return (
+        Member.objects.filter(phone=phone).exists()
+        or Notification.objects.filter(phone=phone, status=Status.DELIVERED).exists()
+        or InboundSms.objects.filter(phone=phone).exists()
+        or Registration.objects.filter(
+            participant__phone=phone, registered_by__isnull=False
+        ).exists()
+    )
+
+
+def _take_unverified_allowance(notification: Notification) -> str:
+    """ "" if the message may go: to a number reached before, already counted (a retry), or
+    counted now; else why it may not, in words for the row's error detail.
+
+    Counting and taking run under one lock, in a transaction of their own, so workers
+    sending at once cannot each take the last one; the row is marked only under the claim
+    this worker holds.
+    """
+    if notification.unverified_at is not None or number_reached(notification.phone):
+        return ""
+    space = notification.space
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_unverified_allowance()
+        counted = Notification.objects.filter(unverified_at__gt=now - UNVERIFIED_WINDOW)
+        network_cap = settings.SMS_UNVERIFIED_NETWORK_DAILY_LIMIT
+        if counted.count() >= network_cap:
+            return f"The network's {network_cap} SMS a day to unverified numbers are spent."
+        if space is not None and (
+            counted.filter(space=space).count() >= space.sms_unverified_daily_limit
+        ):
+            return (
+                f"The centre's {space.sms_unverified_daily_limit} SMS a day "
+                "to unverified numbers are spent."
+            )
+        # If recovery took the row meanwhile, nothing is marked, and the send below finds
+        # the claim gone too.
+        _ours(notification).update(unverified_at=now)
+    return ""
+
+
+def _lock_unverified_allowance() -> None:
+    """Serialize the allowance across workers; SQLite's IMMEDIATE transactions already do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_UNVERIFIED_LOCK])
+
+
+def _alert_hosts_of_unverified_cap(space: Space | None, why: str) -> None:
+    """E-mail the centre's hosts, once a day (the centre's), that SMS are held back."""
+    if space is None:
+        return
+    day = timezone.now().astimezone(space.zone).date()
+    try:
+        with transaction.atomic():
+            SmsUnverifiedCapAlert.objects.create(space=space, day=day)
+    except IntegrityError:
+        return  # told already today
+    _email_hosts(
+        space,
+        f"{space.name}: SMS to new numbers held back",
+        f"{why} Further SMS to numbers never reached before (no delivered SMS, no reply, "
+        "not a member's phone) are held back for now, confirmations included. "
+        "Registrations stand, and people see their place on their registration page; "
+        "the live dashboard lists who was not texted. If these registrations are genuine, "
+        "raise the centre's allowance in the admin.",
+    )
+
+
+def _email_hosts(space: Space, subject: str, body: str) -> None:
+    hosts = SpaceRole.objects.filter(space=space, role=SpaceRole.Role.HOST).exclude(user__email="")
+    recipients = [role.user.email for role in hosts.select_related("user")]
+    if recipients:
+        send_mail(subject, body, None, recipients, fail_silently=True)
 
 
 def _ours(notification: Notification):
@@ -496,20 +602,13 @@ class _BudgetBook:
                 SmsBudgetAlert.objects.create(space=space, month=month.date())
         except IntegrityError:
             return  # told already this month
-        hosts = SpaceRole.objects.filter(space=space, role=SpaceRole.Role.HOST).exclude(
-            user__email=""
+        _email_hosts(
+            space,
+            f"{space.name}: SMS budget reached",
+            f"{space.name} has sent {space.sms_monthly_budget} SMS segments this month. "
+            "Reminders stop until the month ends or the budget is raised; confirmations "
+            "and cancellations still go out.",
         )
-        recipients = [role.user.email for role in hosts.select_related("user")]
-        if recipients:
-            send_mail(
-                f"{space.name}: SMS budget reached",
-                f"{space.name} has sent {space.sms_monthly_budget} SMS segments this month. "
-                "Reminders stop until the month ends or the budget is raised; confirmations "
-                "and cancellations still go out.",
-                None,
-                recipients,
-                fail_silently=True,
-            )
 
 
 def month_start(*, space: Space, now: datetime.datetime) -> datetime.datetime:

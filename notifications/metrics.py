@@ -16,6 +16,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 # The error code of a row not sent because its number replied STOP (`notifications.dispatch`).
 OPTED_OUT = "opted_out"
+# ... and of one held back because the day's SMS to unverified numbers were spent.
+UNVERIFIED_CAP = "unverified_cap"
 # Reminders sent within this window make the lateness figure; older ones are history.
 LATENESS_WINDOW = datetime.timedelta(hours=1)
 
@@ -29,16 +31,21 @@ def _reminder_kinds():
 def sms_metrics() -> Iterable[GaugeMetricFamily | CounterMetricFamily]:
     from notifications.models import Notification, SmsOptOut
 
-    # One pass over the table for all three totals.
+    # One pass over the table for all the totals.
     totals = Notification.objects.aggregate(
         sent=Count("id", filter=Q(sent_at__isnull=False)),
         failed=Count("id", filter=Q(status=Notification.Status.FAILED) & ~Q(error_code=OPTED_OUT)),
         opted_out=Count("id", filter=Q(error_code=OPTED_OUT)),
+        held_back_unverified=Count("id", filter=Q(error_code=UNVERIFIED_CAP)),
     )
     for name, help_text in (
         ("sent", "SMS handed to the provider (delivered or not)."),
         ("failed", "SMS that failed for good, other than to opted-out numbers."),
         ("opted_out", "SMS not sent because the number replied STOP."),
+        (
+            "held_back_unverified",
+            "SMS not sent to numbers never reached before: the day's allowance was spent.",
+        ),
     ):
         counter = CounterMetricFamily(f"cowork_sms_{name}", help_text)
         counter.add_metric([], totals[name])

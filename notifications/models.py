@@ -180,6 +180,11 @@ class Notification(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed instead at"), null=True, blank=True)
+    # Set when the message, to a number never reached before, took one of the day's SMS
+    # to unverified numbers (the centre's allowance and the network's cap); empty otherwise.
+    unverified_at = models.DateTimeField(
+        _("taken from the allowance for unverified numbers at"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -196,6 +201,13 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
             models.Index(fields=["space", "status", "sent_at"], name="notification_space_sent"),
+            # Whether a number was ever reached, asked before each SMS to a non-member.
+            models.Index(fields=["phone", "status"], name="notification_phone_status"),
+            models.Index(
+                fields=["unverified_at"],
+                condition=Q(unverified_at__isnull=False),
+                name="notification_unverified",
+            ),
         ]
 
     def __str__(self):
@@ -232,6 +244,7 @@ class InboundSms(models.Model):
         ordering = ["-received_at"]
         verbose_name = _("inbound SMS")
         verbose_name_plural = _("inbound SMS")
+        indexes = [models.Index(fields=["phone"], name="inbound_sms_phone")]
 
     def __str__(self):
         return f"{mask_phone_for_staff(self.phone)}: {self.command or '?'}"
@@ -253,6 +266,25 @@ class SmsBudgetAlert(models.Model):
 
     def __str__(self):
         return f"{self.space} · {self.month:%Y-%m}"
+
+
+class SmsUnverifiedCapAlert(models.Model):
+    """The hosts of a centre were told once that day that SMS to numbers never reached
+    before were held back, by the centre's allowance or the network's cap."""
+
+    space = models.ForeignKey("cowork.Space", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    created_at = models.DateTimeField(_("alerted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SMS unverified-number alert")
+        verbose_name_plural = _("SMS unverified-number alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["space", "day"], name="sms_unverified_alert_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.space} · {self.day:%Y-%m-%d}"
 
 
 class SignInRequest(models.Model):

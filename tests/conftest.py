@@ -5,6 +5,7 @@ import os
 import pytest
 from django.conf import settings as django_settings
 
+from notifications.sms.backends import locmem
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -112,3 +113,12 @@ def space(db):
 @pytest.fixture
 def member_user(db):
     return factories.MemberFactory().user
+
+
+@pytest.fixture
+def locmem_sms(settings):
+    """The LocmemBackend's outbox, empty, with SMS_BACKEND pointing at it."""
+    settings.SMS_BACKEND = "notifications.sms.backends.locmem.LocmemBackend"
+    locmem.outbox.clear()
+    yield locmem.outbox
+    locmem.outbox.clear()

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from cowork.models.bookings import Booking
@@ -186,6 +187,9 @@ class EventSession(models.Model):
         return f"{self.event} · {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+CHECK_IN_CODE_DIGITS = 6
+
+
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     WAITLISTED = "waitlisted", _("Waitlisted")
@@ -244,6 +248,18 @@ class Registration(SecretKeyed, models.Model):
     def __str__(self):
         return f"{self.participant} · {self.event} ({self.status})"
 
+    @property
+    def check_in_code(self) -> str:
+        """Six digits that check this person in with their phone, shown on their page.
+
+        Derived from the link's stored hash with the server's secret, so nothing more is
+        kept, and a new link (after re-registering) brings a new code.
+        """
+        digest = salted_hmac(
+            "cowork.registration.check_in_code", self.cancel_key_hash, algorithm="sha256"
+        ).hexdigest()
+        return f"{int(digest, 16) % 10**CHECK_IN_CODE_DIGITS:0{CHECK_IN_CODE_DIGITS}d}"
+
 
 class Attendance(models.Model):
     """Someone was there, at one session."""
@@ -284,3 +300,39 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.participant} @ {self.session}"
+
+
+class EventAttempt(models.Model):
+    """An anonymous registration, or a refused self check-in, at an event.
+
+    Kept a day so that the limits on what people without an account may do
+    (`cowork.services.event_limits`) are counted in the database, where every web process
+    sees them. No name or phone is kept: only where the attempt came from and when.
+    """
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered without an account")
+        CHECK_IN_REFUSED = "check_in_refused", _("Self check-in refused")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
+    )
+    space = models.ForeignKey(
+        Space, on_delete=models.CASCADE, related_name="+", verbose_name=_("space")
+    )
+    # Null when the server could not tell; such attempts share one count.
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("event attempt")
+        verbose_name_plural = _("event attempts")
+        indexes = [
+            models.Index(fields=["kind", "ip", "created_at"], name="event_attempt_ip"),
+            models.Index(fields=["kind", "event", "created_at"], name="event_attempt_event"),
+            models.Index(fields=["kind", "space", "created_at"], name="event_attempt_space"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} · {self.event_id} · {self.created_at:%Y-%m-%d %H:%M}"

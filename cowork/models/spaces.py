@@ -150,6 +150,14 @@ class Space(models.Model):
         _("accessibility features"), choices_list=ACCESSIBILITY_FEATURES
     )
     contact_phone = PhoneNumberField(_("contact phone"), blank=True)
+    phone_countries = ChoiceListField(
+        _("phone numbers accepted from"),
+        choices_list=COUNTRIES,
+        help_text=_(
+            "Countries whose mobile numbers people may register with and be texted at. "
+            "None ticked: the centre's own country."
+        ),
+    )
     sms_sender_id = models.CharField(
         _("SMS sender ID"),
         max_length=11,
@@ -172,6 +180,15 @@ class Space(models.Model):
         _("monthly SMS budget (segments)"),
         default=2000,
         help_text=_("Non-essential SMS stop when the month's segments reach this."),
+    )
+    sms_unverified_daily_limit = models.PositiveIntegerField(
+        _("SMS to new numbers a day"),
+        default=20,
+        help_text=_(
+            "SMS in 24 hours to numbers never reached before (no delivered SMS, no reply, "
+            "not a member's). More are held back, confirmations included; the network's "
+            "own cap applies on top."
+        ),
     )
     sms_reminders = models.JSONField(
         _("SMS reminders (minutes before)"),
@@ -263,6 +280,10 @@ class Space(models.Model):
     @property
     def default_language(self) -> str:
         return self.languages[0] if self.languages else settings.LANGUAGE_CODE
+
+    @property
+    def accepted_phone_countries(self) -> list[str]:
+        return list(self.phone_countries) or [self.country]
 
     @property
     def accessibility_labels(self) -> list[str]:

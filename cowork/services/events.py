@@ -6,8 +6,10 @@ places are counted exactly under concurrency and the waitlist keeps its order.
 """
 
 import datetime
+import hmac
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from cowork.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViol
 from cowork.models import (
     Attendance,
     Event,
+    EventAttempt,
     EventSession,
     Participant,
     Registration,
@@ -26,9 +29,15 @@ from cowork.models import (
     Tag,
 )
 from cowork.models.people import AgeBand, Disability, Gender
-from cowork.phones import phone_to_e164
+from cowork.phones import phone_for_centre, phone_to_e164
 from cowork.selectors.access import tags_usable_at, user_works_at_space
 from cowork.services.booking import booking_cancel, booking_create
+from cowork.services.event_limits import (
+    check_in_limits_check,
+    event_attempt_record,
+    event_attempts_lock,
+    registration_limits_check,
+)
 from cowork.services.outbox import domain_event_record
 
 # Registrations that hold a place, and those that wait for one.
@@ -104,7 +113,7 @@ def event_create(
             _("An event carries only its centre's organization's tags and the network's."),
             code="foreign_tag",
         )
-    phone = phone_to_e164(organizer_phone) if organizer_phone.strip() else ""
+    phone = phone_to_e164(organizer_phone, region=space.country) if organizer_phone.strip() else ""
     ordered = sorted(sessions)
     with transaction.atomic():
         event = Event.objects.create(
@@ -229,6 +238,7 @@ def registration_create(
     accessibility_needs: str = "",
     registered_by=None,
     walk_in: bool = False,
+    ip: str | None = None,
     now: datetime.datetime | None = None,
 ) -> tuple[Registration, str]:
     """Register someone by name and phone; return the registration and its cancel key.
@@ -238,23 +248,26 @@ def registration_create(
     unless the first was cancelled, when it takes its place in the queue again. Hosts
     registering people on their behalf may do so after registration closed; a walk-in
     takes a place even when the event is full, because they are already in the room.
+
+    The phone is read in the centre's country and must be one the centre may text
+    (`phone_for_centre`). Registrations without a host are limited per hour by `ip`, event
+    and centre (`event_limits`): over a limit, TooManyAttempts and nothing is stored.
     """
     now = now or timezone.now()
     name = " ".join(name.split())
     if not name:
         raise InvalidInput(_("Enter your name."), code="no_name")
-    from django.core.exceptions import ValidationError
-
-    try:
-        phone = phone_to_e164(phone)
-    except ValidationError as exc:
-        raise InvalidInput(exc.messages[0], code="bad_phone") from exc
+    phone = _phone_of_centre(phone, event.space)
     demographics.validate()
     by_host = registered_by is not None
     if by_host:
         _require_staff(registered_by, event.space)
     key = Registration.new_key()
     with transaction.atomic():
+        if not by_host:
+            # Before the event's row lock, as in every anonymous attempt: one lock order.
+            event_attempts_lock()
+            registration_limits_check(event=event, ip=ip, now=now)
         event = Event.objects.select_for_update().select_related("space").get(pk=event.pk)
         if by_host:
             # Hosts register people by phone or at the door, also after registration closed.
@@ -300,6 +313,8 @@ def registration_create(
             registration.created_at = now
         registration.save()
         _record(f"registration.{status}", registration, event, registration=registration.pk)
+        if not by_host:
+            event_attempt_record(kind=EventAttempt.Kind.REGISTERED, event=event, ip=ip, now=now)
     return registration, key
 
 
@@ -430,7 +445,7 @@ def walk_in_add(
 ) -> Attendance:
     """Someone came without registering: register them on the spot and mark them present."""
     event = session.event
-    existing = Participant.objects.filter(phone=_normalised(phone)).first()
+    existing = Participant.objects.filter(phone=_phone_of_centre(phone, event.space)).first()
     registration = (
         Registration.objects.filter(event=event, participant=existing).first() if existing else None
     )
@@ -452,47 +467,102 @@ def walk_in_add(
     )
 
 
-def _normalised(phone: str) -> str:
-    from django.core.exceptions import ValidationError
-
+def _phone_of_centre(phone: str, space: Space) -> str:
+    """The phone read for `space` (`phone_for_centre`), or InvalidInput saying why not."""
     try:
-        return phone_to_e164(phone)
+        return phone_for_centre(phone, space=space)
     except ValidationError as exc:
         raise InvalidInput(exc.messages[0], code="bad_phone") from exc
 
 
-def attendance_check_in_by_qr(*, event: Event, phone: str, now=None) -> Attendance:
-    """A participant scanned the event's QR code and gave their phone: mark today's session.
+# Self check-in opens this long before a session starts, and stays open until it ends.
+CHECK_IN_OPENS_BEFORE = datetime.timedelta(minutes=30)
 
-    Only registered people (confirmed) are marked; the session must be under way or about
-    to start (30 minutes before to its end).
-    """
-    now = now or timezone.now()
-    if event.status != Event.Status.SCHEDULED:
-        raise RuleViolation(_("The event is cancelled."), code="event_cancelled")
-    participant = Participant.objects.filter(phone=_normalised(phone)).first()
-    registration = (
-        Registration.objects.filter(
-            event=event, participant=participant, status=RegistrationStatus.CONFIRMED
-        ).first()
-        if participant
-        else None
-    )
-    if registration is None:
-        raise NotFound(
-            _("We could not find a confirmed registration for this phone; ask the host."),
-            code="not_registered",
-        )
-    session = (
-        event.sessions.filter(starts_at__lte=now + datetime.timedelta(minutes=30), ends_at__gt=now)
+
+def session_open_for_check_in(event: Event, now: datetime.datetime) -> EventSession | None:
+    """The session people may check in to now: under way, or starting within 30 minutes."""
+    return (
+        event.sessions.filter(starts_at__lte=now + CHECK_IN_OPENS_BEFORE, ends_at__gt=now)
         .order_by("starts_at")
         .first()
     )
+
+
+def _check_in(registration: Registration, *, host, method, now) -> Attendance:
+    event = registration.event
+    if event.status != Event.Status.SCHEDULED:
+        raise RuleViolation(_("The event is cancelled."), code="event_cancelled")
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise RuleViolation(
+            _("Only a confirmed place can be checked in; ask a host at the door."),
+            code="wrong_status",
+            details={"status": registration.status},
+        )
+    session = session_open_for_check_in(event, now)
     if session is None:
         raise RuleViolation(_("No session of this event is under way now."), code="no_session_now")
     return attendance_mark(
-        session=session, participant=participant, host=None, method=Attendance.Method.QR
+        session=session, participant=registration.participant, host=host, method=method
     )
+
+
+def attendance_check_in_by_key(*, registration: Registration, key: str, now=None) -> Attendance:
+    """The person checks in from their personal registration page: the link's key proves it
+    is them, so no phone or code is asked for."""
+    now = now or timezone.now()
+    if not key or Registration.hash(key) != registration.cancel_key_hash:
+        raise NotFound(_("No such registration."))
+    return _check_in(registration, host=None, method=Attendance.Method.QR, now=now)
+
+
+def attendance_check_in_by_code(
+    *, event: Event, phone: str, code: str, ip: str | None, now=None
+) -> Attendance:
+    """Someone scanned the event's QR code and gave their phone and check-in code.
+
+    A wrong phone and a wrong code get the same answer, so the page tells nobody who is
+    registered; refusals are counted per `ip` and per event (`event_limits`), and past a
+    limit every attempt is refused unheard, so the code cannot be found by guessing.
+    """
+    now = now or timezone.now()
+    phone = _phone_of_centre(phone, event.space)
+    code = "".join(str(code or "").split())
+    with transaction.atomic():
+        event_attempts_lock()
+        check_in_limits_check(event=event, ip=ip, now=now)
+        registration = (
+            Registration.objects.select_related("event__space", "participant")
+            .filter(event=event, participant__phone=phone)
+            .first()
+        )
+        matches = registration is not None and hmac.compare_digest(
+            registration.check_in_code.encode(), code.encode()
+        )
+        if not matches:
+            event_attempt_record(
+                kind=EventAttempt.Kind.CHECK_IN_REFUSED, event=event, ip=ip, now=now
+            )
+    if not matches:
+        raise NotFound(
+            _("This phone and check-in code do not match a registration; ask a host."),
+            code="not_registered",
+        )
+    return _check_in(registration, host=None, method=Attendance.Method.QR, now=now)
+
+
+def attendance_check_in_by_phone(*, event: Event, phone: str, host, now=None) -> Attendance:
+    """A host or staff member checks someone in by the phone they registered with."""
+    now = now or timezone.now()
+    _require_staff(host, event.space)
+    phone = _phone_of_centre(phone, event.space)
+    registration = (
+        Registration.objects.select_related("event__space", "participant")
+        .filter(event=event, participant__phone=phone)
+        .first()
+    )
+    if registration is None:
+        raise NotFound(_("We could not find a registration for this phone."), code="not_registered")
+    return _check_in(registration, host=host, method=Attendance.Method.HOST, now=now)
 
 
 def registration_confirm_attendance(

@@ -3,7 +3,8 @@
 As on the booking pages, people choose local dates and wall-clock times of the centre and
 the forms turn them into aware datetimes in the centre's zone; a course's sessions are
 expanded here, by the series rule, so the service receives a plain list of sessions.
-Phone numbers are read once, here, into E.164; what does not parse is a field error.
+Phone numbers are read once, here, into E.164, in the country of the event's centre; what
+does not parse, or is a number the centre may not text, is a field error.
 """
 
 import datetime
@@ -19,7 +20,7 @@ from cowork.errors import DomainError
 from cowork.models import Event, Resource, Space, Tag
 from cowork.models.people import AgeBand, Disability, Gender
 from cowork.models.spaces import WEEKDAYS
-from cowork.phones import phone_to_e164
+from cowork.phones import mobile_hint, phone_for_centre, phone_to_e164
 from cowork.selectors.access import tags_usable_at
 from cowork.services.events import Demographics
 from cowork.services.series import series_occurrences
@@ -44,20 +45,33 @@ NO_ANSWER = [("", _("— No answer —"))]
 
 
 def _phone_field(label):
+    # The help, the centre's example number, is set by the form that knows the centre.
     return forms.CharField(
         label=label,
         max_length=32,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-        help_text=_("With the country code, e.g. +994 50 123 45 67."),
     )
 
 
-def _e164(value: str) -> str:
-    """The number in E.164, or a form error in the words of `phone_to_e164`."""
-    try:
-        return phone_to_e164(value)
-    except ValidationError as exc:
-        raise forms.ValidationError(exc.messages[0], code="bad_phone") from exc
+def _form_error(exc: ValidationError) -> forms.ValidationError:
+    return forms.ValidationError(exc.messages[0], code="bad_phone")
+
+
+class CentrePhoneForm(forms.Form):
+    """A form with the `phone` of someone dealing with one centre: typed without a country
+    code it is read in the centre's country, the help shows that country's example, and
+    only numbers the centre may text are taken (`phone_for_centre`)."""
+
+    def __init__(self, *args, space: Space, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.space = space
+        self.fields["phone"].help_text = mobile_hint(space.country)
+
+    def clean_phone(self):
+        try:
+            return phone_for_centre(self.cleaned_data["phone"], space=self.space)
+        except ValidationError as exc:
+            raise _form_error(exc) from exc
 
 
 class _RoomChoiceField(forms.ModelChoiceField):
@@ -179,7 +193,12 @@ class EventForm(WindowForm):
 
     def clean_organizer_phone(self):
         value = self.cleaned_data["organizer_phone"].strip()
-        return _e164(value) if value else ""
+        if not value:
+            return ""
+        try:
+            return phone_to_e164(value, region=self.space.country)
+        except ValidationError as exc:
+            raise _form_error(exc) from exc
 
     def clean(self):
         data = super().clean()
@@ -262,14 +281,11 @@ class EventForm(WindowForm):
         return local
 
 
-class PersonForm(forms.Form):
+class PersonForm(CentrePhoneForm):
     """Someone known by name and phone: registered by a host, or a walk-in at the door."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
     phone = _phone_field(_("Phone"))
-
-    def clean_phone(self):
-        return _e164(self.cleaned_data["phone"])
 
 
 class RegistrationForm(PersonForm):
@@ -313,8 +329,8 @@ class RegistrationForm(PersonForm):
         required=False,
     )
 
-    def __init__(self, *args, language: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, space: Space, language: str = "", **kwargs):
+        super().__init__(*args, space=space, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["name"].label = _("Your name")
         self.fields["phone"].label = _("Your phone")
@@ -340,11 +356,25 @@ class RegistrationForm(PersonForm):
         )
 
 
-class CheckInForm(forms.Form):
-    phone = _phone_field(_("Your phone"))
+class CheckInForm(CentrePhoneForm):
+    """Checking in at the door by phone: with the person's check-in code, unless a host of
+    the centre is the one asking."""
 
-    def clean_phone(self):
-        return _e164(self.cleaned_data["phone"])
+    phone = _phone_field(_("Your phone"))
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=12,
+        help_text=_("The six digits on your registration page."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, space: Space, by_host: bool = False, **kwargs):
+        super().__init__(*args, space=space, **kwargs)
+        if by_host:
+            del self.fields["code"]
+            self.fields["phone"].label = _("Phone")
 
 
 class EventCancelForm(forms.Form):

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cowork.client_address import client_ip
 from cowork.errors import DomainError, NotFound
 from cowork.models import (
     Attendance,
@@ -45,7 +46,9 @@ from cowork.phones import mask_phone
 from cowork.selectors.access import spaces_staffed_by, user_works_at_space
 from cowork.services.events import (
     HOLDING,
-    attendance_check_in_by_qr,
+    attendance_check_in_by_code,
+    attendance_check_in_by_key,
+    attendance_check_in_by_phone,
     attendance_mark,
     attendance_unmark,
     event_cancel,
@@ -54,6 +57,7 @@ from cowork.services.events import (
     registration_cancel,
     registration_create,
     registration_for_key,
+    session_open_for_check_in,
     walk_in_add,
 )
 from cowork.web.event_forms import (
@@ -223,8 +227,8 @@ def event_public(request, pk):
     event = _public_event(pk, request)
     language = _language(request)
     if request.method == "GET":
-        return _event_page(request, event, RegistrationForm(language=language))
-    form = RegistrationForm(request.POST, language=language)
+        return _event_page(request, event, RegistrationForm(space=event.space, language=language))
+    form = RegistrationForm(request.POST, space=event.space, language=language)
     if not form.is_valid():
         return _event_page(request, event, form, status=400)
     data = form.cleaned_data
@@ -238,6 +242,7 @@ def event_public(request, pk):
             demographics=form.demographics(),
             organization_type=data["organization_type"],
             accessibility_needs=data["accessibility_needs"],
+            ip=client_ip(request),
         )
     except DomainError as refusal:
         _add_refusal(form, refusal, REGISTRATION_FIELD_FOR_CODE)
@@ -270,6 +275,26 @@ def _registration_context(request, registration: Registration, key: str) -> dict
         "cancel_url": request.build_absolute_uri(reverse("web:registration-cancel", args=[key])),
         "can_cancel": registration.status != RegistrationStatus.CANCELLED,
         "registration_key": key,
+        **_self_check_in(registration),
+    }
+
+
+def _self_check_in(registration: Registration) -> dict:
+    """What the personal page offers at the door: the code, and a button while a session
+    is open for check-in, or the session the person is already marked present at."""
+    if registration.status != RegistrationStatus.CONFIRMED or (
+        registration.event.status != Event.Status.SCHEDULED
+    ):
+        return {}
+    session = session_open_for_check_in(registration.event, timezone.now())
+    present = (
+        session is not None
+        and session.attendances.filter(participant_id=registration.participant_id).exists()
+    )
+    return {
+        "check_in_code": registration.check_in_code,
+        "check_in_session": session,
+        "checked_in": present,
     }
 
 
@@ -284,6 +309,28 @@ def registration_page(request, key):
 
 
 @never_cache
+@require_POST
+def registration_check_in(request, key):
+    """The person presses "I am here" on their personal page: the link's key is the proof,
+    so no phone or code is asked for."""
+    registration = _registration_or_404(key)
+    try:
+        attendance_check_in_by_key(registration=registration, key=key)
+    except DomainError as refusal:
+        return _personal_page_refusal(
+            request, registration, key, refusal, "cowork/events/registration.html"
+        )
+    return redirect(reverse("web:registration", args=[key]) + "?done=checked_in")
+
+
+def _personal_page_refusal(request, registration, key: str, refusal: DomainError, template):
+    """A personal page again, with the service's refusal above it and the refusal's status."""
+    context = _registration_context(request, registration, key)
+    context["error"] = refusal.message
+    return render(request, template, context, status=_error_status(refusal))
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def registration_cancel_page(request, key):
     """The personal cancellation link: GET shows what would be cancelled, POST cancels."""
@@ -292,13 +339,8 @@ def registration_cancel_page(request, key):
         try:
             registration_cancel(registration=registration, key=key)
         except DomainError as refusal:
-            context = _registration_context(request, registration, key)
-            context["error"] = refusal.message
-            return render(
-                request,
-                "cowork/events/registration_cancel.html",
-                context,
-                status=_error_status(refusal),
+            return _personal_page_refusal(
+                request, registration, key, refusal, "cowork/events/registration_cancel.html"
             )
         return redirect(reverse("web:registration", args=[key]) + "?done=cancelled")
     return render(
@@ -330,30 +372,46 @@ def event_index(request):
 # --- QR check-in ------------------------------------------------------------------------
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def event_check_in(request, pk):
-    """Where the event's QR code leads: a registered person gives their phone, and is present."""
+    """Where the event's QR code leads: a registered person gives their phone and check-in
+    code and is marked present. Nobody's name is shown, except to the centre's hosts and
+    staff, who may check anyone in by phone alone."""
     event = _public_event(pk, request)
+    by_host = user_works_at_space(user=request.user, space=event.space)
     context = {
         "event": event,
         "space": event.space,
         "title": event.title_in(_language(request)),
-        "form": CheckInForm(),
+        "by_host": by_host,
+        "form": CheckInForm(space=event.space, by_host=by_host),
     }
     if request.method == "GET":
         return render(request, "cowork/events/check_in.html", context)
-    form = context["form"] = CheckInForm(request.POST)
+    form = context["form"] = CheckInForm(request.POST, space=event.space, by_host=by_host)
     if not form.is_valid():
         return render(request, "cowork/events/check_in.html", context, status=400)
     try:
-        context["attendance"] = attendance_check_in_by_qr(
-            event=event, phone=form.cleaned_data["phone"]
-        )
+        if by_host:
+            attendance = attendance_check_in_by_phone(
+                event=event, phone=form.cleaned_data["phone"], host=request.user
+            )
+        else:
+            attendance = attendance_check_in_by_code(
+                event=event,
+                phone=form.cleaned_data["phone"],
+                code=form.cleaned_data["code"],
+                ip=client_ip(request),
+            )
     except DomainError as refusal:
         form.add_error(None, refusal.message)
         return render(
             request, "cowork/events/check_in.html", context, status=_error_status(refusal)
         )
+    context["attendance"] = attendance
+    # A fresh, empty form for the next person at the door.
+    context["form"] = CheckInForm(space=event.space, by_host=by_host)
     return render(request, "cowork/events/check_in.html", context)
 
 
@@ -535,7 +593,7 @@ def _render_manage(
             "places_left": max(0, event.capacity - holding),
             "state": registration_state(event, now),
             "is_over": event.ends_at <= now,
-            "person_form": person_form or PersonForm(),
+            "person_form": person_form or PersonForm(space=event.space),
             "cancel_form": cancel_form or EventCancelForm(),
             "errors": errors or {},
             "error": error,
@@ -564,7 +622,7 @@ def event_manage(request, pk):
 def register_on_behalf(request, pk):
     """A host registers someone who phoned or came by, within the registration window."""
     event = _staffed_event(request, pk)
-    form = PersonForm(request.POST)
+    form = PersonForm(request.POST, space=event.space)
     if not form.is_valid():
         return _render_manage(request, event, person_form=form, status=400)
     try:
@@ -738,7 +796,7 @@ def _render_attendance(
             "registered_count": len(registered),
             "present_count": len(present),
             "no_show_count": len([row for row in registered if not row.attendance]),
-            "walk_in_form": walk_in_form or PersonForm(auto_id="walk-in-%s"),
+            "walk_in_form": walk_in_form or PersonForm(space=event.space, auto_id="walk-in-%s"),
             "error": error,
             "notice": notice,
         },
@@ -810,7 +868,7 @@ def attendance_walk_in(request, pk):
     """Someone came without registering: register them on the spot and mark them present."""
     event = _staffed_event(request, pk)
     session = get_object_or_404(EventSession, pk=request.POST.get("session") or 0, event=event)
-    form = PersonForm(request.POST, auto_id="walk-in-%s")
+    form = PersonForm(request.POST, space=event.space, auto_id="walk-in-%s")
     if not form.is_valid():
         return _render_attendance(request, event, query=request.POST, walk_in_form=form, status=400)
     try:

@@ -71,6 +71,11 @@ urlpatterns = [
     ),
     path("registrations/<slug:key>/", events.registration_page, name="registration"),
     path(
+        "registrations/<slug:key>/check-in/",
+        events.registration_check_in,
+        name="registration-check-in",
+    ),
+    path(
         "registrations/<slug:key>/cancel/",
         events.registration_cancel_page,
         name="registration-cancel",

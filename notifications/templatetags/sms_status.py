@@ -6,7 +6,7 @@ A tag, so the domain's host pages can show it by name without importing notifica
 from django import template
 from django.utils import timezone
 
-from notifications.selectors import sms_month, sms_problems
+from notifications.selectors import sms_month, sms_problems, sms_unverified
 
 register = template.Library()
 
@@ -18,6 +18,7 @@ def sms_status(space):
     return {
         "space": space,
         "month": sms_month(space=space, now=now),
+        "unverified": sms_unverified(space=space, now=now),
         "problems": problems,
         "problem_count": problem_count,
     }

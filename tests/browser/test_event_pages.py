@@ -3,18 +3,21 @@ marking who came at the door.
 
 Runs against daphne serving the demo network, whose round-table is next Thursday at 11:00
 in Ganja's own zone. The visitor has no account and registers in English or Azerbaijani;
-the host is the demo's host of Ganja.
+the host is the demo's host of Ganja. People check themselves in at a training made to
+start a few minutes after the test does, in the round-table's room.
 """
 
+import datetime
 import re
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Attendance, Event, Registration, RegistrationStatus
 from cowork.services.events import registration_create
+from tests.factories import EventFactory
 
 GANJA = "Ganja Community Information Centre"
 TITLE_EN = "Round-table on e-government services"
@@ -146,3 +149,59 @@ def test_host_at_the_door_finds_a_person_by_the_last_digits_and_marks_them_prese
     expect(page.locator(".figure-present dd")).to_have_text("1")
     attendance = Attendance.objects.get(session__event=round_table)
     assert attendance.participant.name == "Rashad Guliyev"
+
+
+def test_registered_people_check_themselves_in_at_the_door_without_names_shown(
+    phone_page: Page, live_server_url, round_table, axe_check
+):
+    """A training starting in ten minutes: one person checks in with the QR page's phone and
+    code, another with "I am here" on their registration page; no page names anybody."""
+    starts_at = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(minutes=10)
+    training = EventFactory(
+        room=round_table.room,
+        title="Digital safety at the door",
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=2),
+    )
+    start = f"{starts_at.astimezone(training.space.zone):%H:%M}"
+    page = phone_page
+
+    def register(name: str, phone: str) -> str:
+        page.goto(f"{live_server_url}/events/{training.pk}/")
+        page.get_by_label("Your name", exact=True).fill(name)
+        page.get_by_label("Your phone", exact=True).fill(phone)
+        page.get_by_role("button", name="Register", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/registrations/[\w-]+/\?done=registered$"))
+        return page.url
+
+    register("Nigar Aliyeva", "050 987 65 43")
+    axe_check(page)
+    code = page.locator(".check-in-code").inner_text()
+    assert re.fullmatch(r"\d{6}", code)
+
+    page.goto(f"{live_server_url}/events/{training.pk}/check-in/")
+    axe_check(page)
+    page.get_by_label("Your phone", exact=True).fill("050 987 65 43")
+    page.get_by_label("Check-in code", exact=True).fill(f"{(int(code) + 1) % 1_000_000:06d}")
+    page.get_by_role("button", name="Check in", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("do not match a registration")
+    axe_check(page)
+    page.get_by_label("Check-in code", exact=True).fill(code)
+    page.get_by_role("button", name="Check in", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text(
+        f"✓ Welcome: you are marked present at the session of {start}."
+    )
+    axe_check(page)
+    expect(page.get_by_text("Nigar")).to_have_count(0)
+
+    register("Rashad Guliyev", "+994 55 765 43 21")
+    page.get_by_role("button", name="I am here: check me in").click()
+    expect(page.get_by_role("status").last).to_contain_text(
+        f"You are marked present at the session of {start}."
+    )
+    axe_check(page)
+    marked = Attendance.objects.filter(session__event=training).order_by("at")
+    assert [(a.participant.name, a.method) for a in marked] == [
+        ("Nigar Aliyeva", Attendance.Method.QR),
+        ("Rashad Guliyev", Attendance.Method.QR),
+    ]

@@ -4,6 +4,7 @@ superusers give privileges; tags belong to an organization."""
 import pytest
 from django import forms
 from django.contrib.auth.models import Group, Permission
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from cowork.errors import NotAllowed
@@ -422,3 +423,24 @@ def test_hosts_tags_belong_to_their_organization_and_network_tags_to_admins(clie
         == 302
     )
     assert Tag.objects.get(name="EU4Youth").organization is None
+
+
+def test_host_sets_the_countries_and_new_numbers_their_centre_texts(client, host_role):
+    space = host_role.space
+    client.force_login(host_role.user)
+    page = client.get(reverse("admin:cowork_space_change", args=[space.pk]))
+    form = page.context["adminform"].form
+    assert {"phone_countries", "sms_unverified_daily_limit"} <= set(form.fields)
+    data = {
+        **model_to_dict(space, fields=list(form.fields)),
+        "phone_countries": ["AZ", "GE"],
+        "sms_unverified_daily_limit": 50,
+    }
+    edited = type(form)(data=data, instance=space)
+    assert edited.is_valid(), edited.errors
+    edited.save()
+    space.refresh_from_db()
+    assert space.accepted_phone_countries == ["AZ", "GE"]
+    assert space.sms_unverified_daily_limit == 50
+    refused = type(form)(data={**data, "phone_countries": ["XX"]}, instance=space)
+    assert "phone_countries" in refused.errors

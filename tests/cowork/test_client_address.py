@@ -7,9 +7,15 @@ server would put in the scope.
 import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.core.handlers.asgi import ASGIHandler
+from django.test import RequestFactory
 
 from cowork.asgi import application
-from cowork.client_address import TrustedProxyHeaders, forwarded_client, parse_address
+from cowork.client_address import (
+    TrustedProxyHeaders,
+    client_ip,
+    forwarded_client,
+    parse_address,
+)
 
 NGINX = "127.0.0.1"  # loopback: a trusted proxy by default
 STRANGER = (
@@ -86,3 +92,15 @@ def test_a_chain_of_trusted_proxies_is_walked_from_the_right(settings):
 def test_nothing_is_believed_when_no_proxy_is_trusted(settings):
     settings.TRUSTED_PROXIES = []
     assert str(forwarded_client(parse_address(NGINX), STRANGER)) == NGINX
+
+
+def test_the_peer_address_is_the_clients_and_a_forwarded_header_is_not_believed():
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.1"
+    )
+    assert client_ip(request) == "203.0.113.7"
+
+
+def test_no_address_or_a_socket_path_counts_as_unknown():
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="")) is None
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="/run/daphne.sock")) is None

@@ -4,9 +4,9 @@ import datetime
 from collections.abc import Iterator
 
 import pytest
+from django.core import mail
 
 from cowork import events as relay
-from notifications.sms.backends import locmem
 from tests import factories
 from tests.notifications.sms.fake_twilio import FAKE_MESSAGING_SERVICE_SID, FakeTwilio
 
@@ -28,18 +28,17 @@ def sms_member(db):
 
 
 @pytest.fixture
-def relay_now():
-    """Hand the outbox to subscribers, as the after-commit relay does."""
-    return relay.relay_pending
+def locmem_mail(settings):
+    """Django's locmem e-mail backend, its outbox empty."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    return mail.outbox
 
 
 @pytest.fixture
-def locmem_sms(settings):
-    """The LocmemBackend's outbox, empty, with SMS_BACKEND pointing at it."""
-    settings.SMS_BACKEND = "notifications.sms.backends.locmem.LocmemBackend"
-    locmem.outbox.clear()
-    yield locmem.outbox
-    locmem.outbox.clear()
+def relay_now():
+    """Hand the outbox to subscribers, as the after-commit relay does."""
+    return relay.relay_pending
 
 
 def in_days(space, days: int, hour: int) -> datetime.datetime:

@@ -1,4 +1,5 @@
-"""/metrics reports SMS sent, failed and refused by opt-out, and how late reminders go out."""
+"""/metrics reports SMS sent, failed, refused by opt-out and held back from unverified numbers,
+and how late reminders go out."""
 
 import datetime
 import itertools
@@ -50,12 +51,15 @@ def test_sms_totals_follow_the_rows():
     _sms(status=Status.DELIVERED, sent_after=1)
     _sms(status=Status.FAILED, error_code="invalid_number")
     _sms(status=Status.FAILED, error_code="opted_out")
+    _sms(status=Status.CANCELLED, error_code="unverified_cap")
     SmsOptOut.objects.create(phone="+994501234568")
     after = _scrape()
     assert after["cowork_sms_sent_total"] == before["cowork_sms_sent_total"] + 2
     assert after["cowork_sms_failed_total"] == before["cowork_sms_failed_total"] + 1
     assert after["cowork_sms_opted_out_total"] == before["cowork_sms_opted_out_total"] + 1
     assert after["cowork_sms_opted_out_numbers"] == before["cowork_sms_opted_out_numbers"] + 1
+    held_back = "cowork_sms_held_back_unverified_total"
+    assert after[held_back] == before[held_back] + 1
 
 
 def test_reminder_lateness_and_the_oldest_overdue_reminder():

@@ -64,3 +64,27 @@ def test_a_spent_budget_is_announced(client, sms_space):
     page = client.get(reverse("web:live-dashboard", args=[sms_space.slug])).content.decode()
     assert "Budget reached:" in page and "(100%)" in page
     assert "Every SMS of the past week reached its person" in page
+
+
+def test_sms_held_back_for_new_numbers_are_counted_and_listed(client, sms_space):
+    host = factories.HostFactory(space=sms_space).user
+    sms_space.sms_unverified_daily_limit = 2
+    sms_space.save()
+    now = timezone.now()
+    for _ in range(2):
+        _notification(sms_space, status="sent", sent_at=now, unverified_at=now)
+    for _ in range(3):
+        _notification(
+            sms_space,
+            kind=Notification.Kind.REGISTRATION_CONFIRMED,
+            status="cancelled",
+            error_code="unverified_cap",
+            claimed_at=now,
+        )
+    client.force_login(host)
+    page = client.get(reverse("web:live-dashboard", args=[sms_space.slug])).content.decode()
+    page = " ".join(page.split())
+    assert "2 of 2 SMS to numbers never reached before in the past 24 hours" in page
+    assert "Held back:</strong> 3 SMS to new numbers were not sent in the past 24 hours" in page
+    assert "The registrations stand" in page
+    assert page.count("SMS to numbers never reached before were used up.") == 3

@@ -126,6 +126,11 @@ def phone_of(n: int) -> str:
     return f"+99450{7000000 + n}"
 
 
+def address_of(n: int) -> str:
+    """Where person n registers from: their own phone's network."""
+    return f"10.0.{n // 256}.{n % 256}"
+
+
 def local(space, day: str, wall: str) -> datetime.datetime:
     return datetime.datetime.combine(
         datetime.date.fromisoformat(day), datetime.time.fromisoformat(wall), tzinfo=space.zone
@@ -142,7 +147,12 @@ def demographics(n: int) -> Demographics:
 
 def register(event, n: int):
     registration, _key = registration_create(
-        event=event, name=name_of(n), phone=phone_of(n), demographics=demographics(n), now=BEFORE
+        event=event,
+        name=name_of(n),
+        phone=phone_of(n),
+        demographics=demographics(n),
+        ip=address_of(n),
+        now=BEFORE,
     )
     return registration
 
@@ -203,6 +213,8 @@ def build_network() -> SimpleNamespace:
         country="UZ",
         time_zone="Asia/Tashkent",
         languages=["uz", "ru"],
+        # The people of these reports have Azerbaijani phones wherever they register.
+        phone_countries=["UZ", "AZ"],
     )
     Closure.objects.create(
         space=ganja,

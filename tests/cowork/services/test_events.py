@@ -9,7 +9,7 @@ from cowork.models import Attendance, Booking, DomainEvent, Registration, Regist
 from cowork.services.booking import booking_create
 from cowork.services.events import (
     Demographics,
-    attendance_check_in_by_qr,
+    attendance_check_in_by_code,
     attendance_mark,
     event_cancel,
     event_create,
@@ -159,7 +159,9 @@ def test_fifty_people_registering_at_once_for_twenty_places(room, host):
     def register(n):
         try:
             barrier.wait(timeout=30)
-            registration_create(event=event, name=f"Person {n}", phone=f"+99450{2000000 + n}")
+            registration_create(
+                event=event, name=f"Person {n}", phone=f"+99450{2000000 + n}", ip=f"10.0.0.{n}"
+            )
         except Exception as exc:
             errors.append(repr(exc))
         finally:
@@ -196,13 +198,25 @@ def test_attendance_by_host_qr_and_walk_in_each_once(room, host):
     registration, _key = registration_create(event=event, name="Leyla", phone="+994501112202")
     attendance_mark(session=session, participant=registration.participant, host=host)
     attendance_mark(session=session, participant=registration.participant, host=host)
-    registration_create(event=event, name="Rashad", phone="+994501112203")
-    attendance_check_in_by_qr(event=event, phone="050 111 22 03", now=session.starts_at)
+    rashad, _key = registration_create(event=event, name="Rashad", phone="+994501112203")
+    attendance_check_in_by_code(
+        event=event,
+        phone="050 111 22 03",
+        code=rashad.check_in_code,
+        ip="203.0.113.7",
+        now=session.starts_at,
+    )
     walk_in_add(session=session, name="Walk-in Kamran", phone="+994501112204", host=host)
     assert Attendance.objects.filter(session=session).count() == 3
     assert set(Attendance.objects.values_list("method", flat=True)) == {"host", "qr", "walk_in"}
     with pytest.raises(NotFound):
-        attendance_check_in_by_qr(event=event, phone="+994501112299", now=session.starts_at)
+        attendance_check_in_by_code(
+            event=event,
+            phone="+994501112299",
+            code=rashad.check_in_code,
+            ip="203.0.113.7",
+            now=session.starts_at,
+        )
 
 
 @pytest.mark.django_db

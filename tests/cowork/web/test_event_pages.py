@@ -613,24 +613,24 @@ def test_walk_in_is_registered_and_marked_present(host_client, event):
 
 
 def test_qr_check_in_marks_a_registered_person_present(client, event, space, day, monkeypatch):
-    registration_create(event=event, name="Nigar", phone=NIGAR[0])
+    nigar, _key = registration_create(event=event, name="Nigar", phone=NIGAR[0])
     url = reverse("web:event-check-in", args=[event.pk])
     assert client.get(url).status_code == 200
 
-    too_early = client.post(url, {"phone": NIGAR[0]})
+    too_early = client.post(url, {"phone": NIGAR[0], "code": nigar.check_in_code})
     assert too_early.status_code == 422
     assert "No session of this event is under way now." in _errors(too_early)
 
     monkeypatch.setattr(timezone, "now", lambda: local(space, day, "10:45"))
-    unknown = client.post(url, {"phone": RASHAD[0]})
+    unknown = client.post(url, {"phone": RASHAD[0], "code": nigar.check_in_code})
     assert unknown.status_code == 404
-    assert "could not find a confirmed registration" in _errors(unknown)
+    assert "do not match a registration" in _errors(unknown)
 
-    response = client.post(url, {"phone": NIGAR[0]})
+    response = client.post(url, {"phone": NIGAR[0], "code": nigar.check_in_code})
     assert response.status_code == 200
-    assert "Welcome, Nigar: you are marked present at the session of 11:00." in (
-        response.content.decode()
-    )
+    page = response.content.decode()
+    assert "Welcome: you are marked present at the session of 11:00." in page
+    assert "Nigar" not in page
     assert Attendance.objects.get().method == Attendance.Method.QR
 
 

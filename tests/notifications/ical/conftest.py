@@ -50,6 +50,8 @@ def kyiv_space(db):
         time_zone="Europe/Kyiv",
         address="Khreshchatyk 1",
         languages=["uk", "en"],
+        # The members of these tests have Azerbaijani phones (the factory's).
+        phone_countries=["UA", "AZ"],
     )
 
 
