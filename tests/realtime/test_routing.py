@@ -10,7 +10,8 @@ from realtime.consumers import CLOSE_NOT_FOUND
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
-ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+# The page's own origin, as a browser sends it with the Host it asked.
+SAME_SITE = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
 
 
 @pytest.mark.parametrize(
@@ -26,7 +27,7 @@ ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 async def test_a_socket_to_a_path_nobody_serves_is_refused_as_not_found_without_an_error(
     path, caplog
 ):
-    communicator = WebsocketCommunicator(application, path, headers=[ORIGIN])
+    communicator = WebsocketCommunicator(application, path, headers=SAME_SITE)
 
     connected, code = await communicator.connect()
 

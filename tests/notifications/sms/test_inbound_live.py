@@ -68,7 +68,11 @@ async def test_reply_c_frees_the_desk_on_the_hosts_live_dashboard():
     communicator = WebsocketCommunicator(
         application,
         f"/ws/spaces/{space.pk}/occupancy/",
-        headers=[(b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie.encode())],
+        headers=[
+            (b"host", b"127.0.0.1:8000"),
+            (b"origin", b"http://127.0.0.1:8000"),
+            (b"cookie", cookie.encode()),
+        ],
     )
     connected, _ = await communicator.connect()
     assert connected
