@@ -30,9 +30,10 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 class DaphneServer:
     """cowork served by daphne in a child process, on a port the OS picked."""
 
-    def __init__(self, env: dict[str, str]):
+    def __init__(self, env: dict[str, str], *options: str):
+        """`options`: more of daphne's command-line options."""
         self._process = subprocess.Popen(
-            DAPHNE,
+            [*DAPHNE[:-1], *options, DAPHNE[-1]],
             cwd=django_settings.BASE_DIR,
             env=env,
             # daphne logs to stderr and writes its access log to stdout; one pipe keeps
