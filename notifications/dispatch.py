@@ -103,7 +103,11 @@ def dispatch_soon() -> None:
 def _enqueue_dispatch() -> None:
     from django_q.tasks import async_task
 
-    async_task("notifications.tasks.send_due_sms_task", task_name="send due SMS", group="sms")
+    # Outside a transaction django-q2's ORM broker first closes this thread's connections,
+    # which in a request hands its pooled connection back mid-relay, to be waited for
+    # again behind every other request. Inside one it leaves them alone.
+    with transaction.atomic():
+        async_task("notifications.tasks.send_due_sms_task", task_name="send due SMS", group="sms")
 
 
 @dataclass
