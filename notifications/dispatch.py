@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cowork.db import insert_unless_exists
 from cowork.models import ACTIVE_STATUSES, Space, SpaceRole
 from notifications.ical.site import site_url
 from notifications.models import Notification, SmsBudgetAlert, SmsOptOut
@@ -72,27 +73,24 @@ def notification_enqueue(
     `key` names the message for good (e.g. "booking:12:confirmed"), so the relay handing
     over the same domain event twice makes one row. Sending happens in `dispatch_due`.
     """
-    try:
-        with transaction.atomic():
-            return Notification.objects.create(
-                key=key,
-                kind=kind,
-                phone=phone,
-                language=language,
-                due_at=due_at,
-                next_attempt_at=due_at,
-                space=space,
-                booking=booking,
-                registration=registration,
-                session=session,
-                email=email or "",
-                recipient_name=recipient_name[:200],
-                minutes_before=minutes_before,
-                essential=essential,
-                body=body,
-            )
-    except IntegrityError:
-        return None
+    notification = Notification(
+        key=key,
+        kind=kind,
+        phone=phone,
+        language=language,
+        due_at=due_at,
+        next_attempt_at=due_at,
+        space=space,
+        booking=booking,
+        registration=registration,
+        session=session,
+        email=email or "",
+        recipient_name=recipient_name[:200],
+        minutes_before=minutes_before,
+        essential=essential,
+        body=body,
+    )
+    return notification if insert_unless_exists(notification) else None
 
 
 def dispatch_soon() -> None:
@@ -495,10 +493,7 @@ class _BudgetBook:
 
     def alert_hosts(self, space: Space) -> None:
         month = month_start(space=space, now=self._now)
-        try:
-            with transaction.atomic():
-                SmsBudgetAlert.objects.create(space=space, month=month.date())
-        except IntegrityError:
+        if not insert_unless_exists(SmsBudgetAlert(space=space, month=month.date())):
             return  # told already this month
         hosts = SpaceRole.objects.filter(space=space, role=SpaceRole.Role.HOST).exclude(
             user__email=""
