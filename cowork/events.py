@@ -155,8 +155,9 @@ def _deliver(claimed: list[int], until: datetime.datetime) -> int:
                 pk__in=claimed, published_at__isnull=True, claimed_until=until
             ).update(claimed_until=None)
             break
+        # A published event needs no claim: the claim says who is handing it over.
         DomainEvent.objects.filter(pk=event.pk, published_at__isnull=True).update(
-            published_at=timezone.now()
+            published_at=timezone.now(), claimed_until=None
         )
         relayed += 1
     return relayed
