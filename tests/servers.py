@@ -87,6 +87,12 @@ class DaphneServer:
                 self._process.wait()
         self._drainer.join(timeout=5)
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer ends a process: nothing runs after it."""
+        self._process.kill()
+        self._process.wait()
+        self._drainer.join(timeout=5)
+
 
 def test_database_url(database: dict) -> str:
     """DATABASE_URL for the database this connection uses: the one pytest-django created."""
