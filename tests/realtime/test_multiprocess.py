@@ -1,10 +1,8 @@
 """Several daphne processes sharing a database and a Redis of the test's own."""
 
 import asyncio
-import contextlib
 import datetime
 import json
-import socket
 import threading
 import time
 
@@ -26,7 +24,13 @@ from tests.factories import (
     SpaceFactory,
     open_around_the_clock,
 )
-from tests.servers import DaphneServer, RedisServer, redis_binary, server_environment
+from tests.servers import (
+    DaphneServer,
+    RedisServer,
+    SilentMailServer,
+    redis_binary,
+    server_environment,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -213,27 +217,6 @@ def test_bookings_during_a_redis_outage_all_succeed_and_every_update_arrives_aft
 
 
 CLIENTS = 40
-
-
-class SilentMailServer:
-    """Accepts SMTP connections and never greets: a relay sending an invite there waits,
-    as it would on a mail server that hangs."""
-
-    def __init__(self):
-        self._socket = socket.create_server(("127.0.0.1", 0))
-        self.port = self._socket.getsockname()[1]
-        self._held: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        with contextlib.suppress(OSError):
-            while True:
-                self._held.append(self._socket.accept()[0])
-
-    def close(self):
-        self._socket.close()
-        for held in self._held:
-            held.close()
 
 
 @pytest.fixture
