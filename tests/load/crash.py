@@ -216,7 +216,9 @@ def main():
         print(f"fresh process: {fresh.elapsed:.1f} s ({fresh.counts()})", flush=True)
 
         mail = SilentMailServer()
-        doomed = Daphne({**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mail.port)})
+        doomed = Daphne(
+            {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mail.port), "EMAIL_TIMEOUT": "600"}
+        )
         processes.append(doomed)
         cut_short = Burst(doomed.url, tokens, desks[n : 2 * n], day=day).start()
         second_burst = desks[n : 2 * n]

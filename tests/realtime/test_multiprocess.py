@@ -329,10 +329,13 @@ def test_after_a_web_process_is_killed_mid_burst_the_next_burst_is_served_as_usu
         fresh_server.stop()
     assert fresh.statuses == [201] * CLIENTS, fresh.statuses
 
-    # This process sends invites to a mail server that hangs, so the kill finds relays in
-    # flight: bookings committed whose events nobody has relayed yet.
+    # This process sends invites to a mail server that hangs (and waits for it longer than
+    # the test runs), so the kill finds relays in flight: bookings committed whose events
+    # nobody has relayed yet.
     mail = SilentMailServer()
-    doomed = DaphneServer({**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mail.port)})
+    doomed = DaphneServer(
+        {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mail.port), "EMAIL_TIMEOUT": "600"}
+    )
     try:
         cut_short = Burst(doomed.url, keys, desks[CLIENTS : 2 * CLIENTS], slot)
         _wait_for(
