@@ -11,6 +11,8 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -21,11 +23,19 @@ Handler = Callable[["DomainEvent"], None]  # noqa: F821 (the model is imported l
 _subscribers: dict[str, list[Handler]] = defaultdict(list)
 
 RELAY_BATCH = 200
+# Events a relay claims from the backlog at once.
+CLAIM_BATCH = 50
+# How long a claim holds: longer than handing a batch over takes (a subscriber's network
+# calls give up within 10 s). A relay that died, its process killed, leaves claims that
+# lapse after this; the backlog then takes their events.
+CLAIM_SECONDS = 30
 # An unpublished event this old was not relayed by its own transaction (the channel layer
 # was down, or the process died before it could): the next relay that succeeds takes it.
 BACKLOG_AFTER_SECONDS = 5
 # Set when a relay in this process failed: its events are the backlog, however young.
 _relay_failed = threading.Event()
+# Held by the one relay of this process that is draining the backlog; others leave it be.
+_draining = threading.Lock()
 
 
 def subscribe(kind: str, handler: Handler) -> None:
@@ -39,35 +49,33 @@ def unsubscribe(kind: str, handler: Handler) -> None:
         _subscribers[kind].remove(handler)
 
 
-def relay_pending(*, limit: int = RELAY_BATCH, ids: list[int] | None = None) -> int:
-    """Hand unpublished events to their subscribers in id order; return how many were relayed.
+def relay_pending(*, limit: int = RELAY_BATCH) -> int:
+    """Drain the backlog: claim unpublished events in id order and hand each to its
+    subscribers; return how many were relayed.
 
-    `ids`: only these events (those a transaction just recorded), else the whole backlog.
-    An event is marked published only after every subscriber took it, so a crash or an
-    outage (Redis down) leaves it for the next relay: nothing is lost. The price is that an
-    event may be delivered twice, which is why subscribers must be idempotent. The relay
-    stops at the first event a subscriber refuses, so later events never overtake it.
+    One relay at a time drains: in this process a second one returns at once, and across
+    processes each claims different events (rows locked with SKIP LOCKED while claiming),
+    so no event is handed over by two relays at once. An event is marked published only
+    after every subscriber took it, so a crash or an outage (Redis down) leaves it for a
+    later relay: nothing is lost. The price is that an event may be delivered twice (a
+    claim that lapsed), which is why subscribers must be idempotent. The relay stops at
+    the first event a subscriber refuses, so later events never overtake it.
     """
-    from cowork.models import DomainEvent
-
-    relayed = 0
-    pending = DomainEvent.objects.filter(published_at__isnull=True)
-    if ids is not None:
-        pending = pending.filter(pk__in=ids)
-    for event in pending.order_by("id")[:limit]:
-        handlers = (*_subscribers.get(event.kind, ()), *_subscribers.get("*", ()))
-        try:
-            for handler in handlers:
-                handler(event)
-        except Exception:
-            logger.warning("Event %s stays unpublished: a subscriber failed", event, exc_info=True)
-            _relay_failed.set()
-            break
-        DomainEvent.objects.filter(pk=event.pk, published_at__isnull=True).update(
-            published_at=timezone.now()
-        )
-        relayed += 1
-    return relayed
+    if not _draining.acquire(blocking=False):
+        return 0
+    try:
+        relayed = 0
+        while relayed < limit:
+            claimed, until = _claim_backlog(min(CLAIM_BATCH, limit - relayed))
+            if not claimed:
+                break
+            delivered = _deliver(claimed, until)
+            relayed += delivered
+            if delivered < len(claimed):
+                break
+        return relayed
+    finally:
+        _draining.release()
 
 
 def relay_recorded(event_id: int) -> None:
@@ -76,17 +84,80 @@ def relay_recorded(event_id: int) -> None:
     Each transaction relays only its own events. Relaying the whole backlog from every
     commit made concurrent requests hand the same events to every subscriber again and
     again, one booking's relay doing the work of dozens. The backlog (events whose own
-    relay failed: in this process, or in any once it is a few seconds old) is taken along,
-    in order, by the next commit, and swept on a schedule.
+    relay failed: in this process, or in any once it is a few seconds old) is drained, in
+    order, by the next commit that finds no other relay of this process at it, and swept
+    on a schedule.
+    """
+    if _relay_failed.is_set() or _backlog_waiting():
+        _relay_failed.clear()  # set again if this relay fails too
+        relay_pending()
+    now = timezone.now()
+    until = now + datetime.timedelta(seconds=CLAIM_SECONDS)
+    # Unless the backlog's relay took it along just now.
+    if _unclaimed(now).filter(pk=event_id).update(claimed_until=until):
+        _deliver([event_id], until)
+
+
+def _unclaimed(now: datetime.datetime):
+    """Unpublished events no live relay holds."""
+    from cowork.models import DomainEvent
+
+    return DomainEvent.objects.filter(published_at__isnull=True).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    )
+
+
+def _backlog_waiting() -> bool:
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=BACKLOG_AFTER_SECONDS)
+    return _unclaimed(now).filter(created_at__lt=stale).exists()
+
+
+def _claim_backlog(size: int) -> tuple[list[int], datetime.datetime]:
+    """Claim the first `size` unclaimed events in id order, in a transaction of its own.
+
+    On PostgreSQL the rows are locked while they are claimed and another relay claiming
+    at the same moment skips them; SQLite's single writer does the same for it.
     """
     from cowork.models import DomainEvent
 
-    stale = timezone.now() - datetime.timedelta(seconds=BACKLOG_AFTER_SECONDS)
-    if (
-        _relay_failed.is_set()
-        or DomainEvent.objects.filter(published_at__isnull=True, created_at__lt=stale).exists()
-    ):
-        _relay_failed.clear()  # set again if this relay fails too
-        relay_pending()
-    else:
-        relay_pending(ids=[event_id])
+    now = timezone.now()
+    until = now + datetime.timedelta(seconds=CLAIM_SECONDS)
+    with transaction.atomic():
+        claimed = list(
+            _unclaimed(now)
+            .select_for_update(skip_locked=True)
+            .order_by("id")
+            .values_list("id", flat=True)[:size]
+        )
+        if claimed:
+            DomainEvent.objects.filter(pk__in=claimed).update(claimed_until=until)
+    return claimed, until
+
+
+def _deliver(claimed: list[int], until: datetime.datetime) -> int:
+    """Hand events this relay claimed (until `until`) to their subscribers, in id order.
+
+    At the first failure the rest of the claim is given back, for the next relay.
+    """
+    from cowork.models import DomainEvent
+
+    relayed = 0
+    for event in DomainEvent.objects.filter(pk__in=claimed).order_by("id"):
+        handlers = (*_subscribers.get(event.kind, ()), *_subscribers.get("*", ()))
+        try:
+            for handler in handlers:
+                handler(event)
+        except Exception:
+            logger.warning("Event %s stays unpublished: a subscriber failed", event, exc_info=True)
+            _relay_failed.set()
+            DomainEvent.objects.filter(
+                pk__in=claimed, published_at__isnull=True, claimed_until=until
+            ).update(claimed_until=None)
+            break
+        # A published event needs no claim: the claim says who is handing it over.
+        DomainEvent.objects.filter(pk=event.pk, published_at__isnull=True).update(
+            published_at=timezone.now(), claimed_until=None
+        )
+        relayed += 1
+    return relayed

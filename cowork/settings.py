@@ -261,6 +261,10 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+# Seconds to wait for the mail server. Calendar invites go out from the relay after commit,
+# inside the request: without a limit a server that hangs holds the request, its database
+# connection and the outbox's relay for good.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cowork <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -24,11 +24,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cowork.db import insert_unless_exists
 from cowork.models import ACTIVE_STATUSES, Member, Registration, Space, SpaceRole
 from notifications.ical.site import site_url
 from notifications.models import (
@@ -90,27 +91,24 @@ def notification_enqueue(
     `key` names the message for good (e.g. "booking:12:confirmed"), so the relay handing
     over the same domain event twice makes one row. Sending happens in `dispatch_due`.
     """
-    try:
-        with transaction.atomic():
-            return Notification.objects.create(
-                key=key,
-                kind=kind,
-                phone=phone,
-                language=language,
-                due_at=due_at,
-                next_attempt_at=due_at,
-                space=space,
-                booking=booking,
-                registration=registration,
-                session=session,
-                email=email or "",
-                recipient_name=recipient_name[:200],
-                minutes_before=minutes_before,
-                essential=essential,
-                body=body,
-            )
-    except IntegrityError:
-        return None
+    notification = Notification(
+        key=key,
+        kind=kind,
+        phone=phone,
+        language=language,
+        due_at=due_at,
+        next_attempt_at=due_at,
+        space=space,
+        booking=booking,
+        registration=registration,
+        session=session,
+        email=email or "",
+        recipient_name=recipient_name[:200],
+        minutes_before=minutes_before,
+        essential=essential,
+        body=body,
+    )
+    return notification if insert_unless_exists(notification) else None
 
 
 def dispatch_soon() -> None:
@@ -121,7 +119,11 @@ def dispatch_soon() -> None:
 def _enqueue_dispatch() -> None:
     from django_q.tasks import async_task
 
-    async_task("notifications.tasks.send_due_sms_task", task_name="send due SMS", group="sms")
+    # Outside a transaction django-q2's ORM broker first closes this thread's connections,
+    # which in a request hands its pooled connection back mid-relay, to be waited for
+    # again behind every other request. Inside one it leaves them alone.
+    with transaction.atomic():
+        async_task("notifications.tasks.send_due_sms_task", task_name="send due SMS", group="sms")
 
 
 @dataclass
@@ -333,10 +335,7 @@ def _alert_hosts_of_unverified_cap(space: Space | None, why: str) -> None:
     if space is None:
         return
     day = timezone.now().astimezone(space.zone).date()
-    try:
-        with transaction.atomic():
-            SmsUnverifiedCapAlert.objects.create(space=space, day=day)
-    except IntegrityError:
+    if not insert_unless_exists(SmsUnverifiedCapAlert(space=space, day=day)):
         return  # told already today
     _email_hosts(
         space,
@@ -597,10 +596,7 @@ class _BudgetBook:
 
     def alert_hosts(self, space: Space) -> None:
         month = month_start(space=space, now=self._now)
-        try:
-            with transaction.atomic():
-                SmsBudgetAlert.objects.create(space=space, month=month.date())
-        except IntegrityError:
+        if not insert_unless_exists(SmsBudgetAlert(space=space, month=month.date())):
             return  # told already this month
         _email_hosts(
             space,

@@ -5,6 +5,7 @@ started it; nothing else on the machine is touched.
 """
 
 import collections
+import contextlib
 import os
 import queue
 import re
@@ -87,6 +88,33 @@ class DaphneServer:
                 self._process.kill()
                 self._process.wait()
         self._drainer.join(timeout=5)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer ends a process: nothing runs after it."""
+        self._process.kill()
+        self._process.wait()
+        self._drainer.join(timeout=5)
+
+
+class SilentMailServer:
+    """Accepts SMTP connections and never greets: a relay sending an invite there waits,
+    as it would on a mail server that hangs."""
+
+    def __init__(self):
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self._held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        with contextlib.suppress(OSError):
+            while True:
+                self._held.append(self._socket.accept()[0])
+
+    def close(self):
+        self._socket.close()
+        for held in self._held:
+            held.close()
 
 
 def test_database_url(database: dict) -> str:

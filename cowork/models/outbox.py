@@ -33,6 +33,9 @@ class DomainEvent(models.Model):
     payload = models.JSONField(_("payload"), default=dict)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Set by the relay that is handing the event over, so no other relay does it at the
+    # same time; a claim left by a relay that died lapses at this time.
+    claimed_until = models.DateTimeField(_("claimed by a relay until"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -14,12 +14,12 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from cowork import events
+from cowork.db import insert_unless_exists
 from cowork.models import Booking, BookingStatus, DomainEvent, Registration, Space
 from notifications.ical import feeds
 from notifications.ical.render import CalendarItem, Person, render_calendar
@@ -198,17 +198,14 @@ def _send(
 
 
 def _claim(uid, sequence, method, recipient, domain_event) -> SentInvite | None:
-    try:
-        with transaction.atomic():
-            return SentInvite.objects.create(
-                uid=uid,
-                sequence=sequence,
-                method=method,
-                recipient=recipient,
-                domain_event_id=domain_event.pk,
-            )
-    except IntegrityError:
-        return None
+    claim = SentInvite(
+        uid=uid,
+        sequence=sequence,
+        method=method,
+        recipient=recipient,
+        domain_event_id=domain_event.pk,
+    )
+    return claim if insert_unless_exists(claim) else None
 
 
 def _organizer(space: Space) -> Person:

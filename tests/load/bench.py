@@ -35,6 +35,7 @@ BENCHMARKS = {
         [],
         ["--days", "60", "--ahead", "20", "--searches", "200", "--network-searches", "50"],
     ),
+    "crash": ([], ["--clients", "20"]),
 }
 QUICK_REPORT = ROOT / "var" / "benchmarks-quick.md"
 

@@ -1,0 +1,120 @@
+"""The relay: each event handed to its subscribers by one relay, the backlog by one at a time."""
+
+import collections
+import datetime
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cowork import events
+from cowork.models import DomainEvent
+from cowork.services.outbox import domain_event_record
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+COMMITS = 8
+BACKLOG = 12
+
+
+class Subscriber:
+    """Counts what it is handed, and how many relays were inside it at once at most with
+    an event numbered below `watched_below`."""
+
+    def __init__(self, *, takes_seconds: float = 0.0, watched_below: int = 0):
+        self.takes_seconds = takes_seconds
+        self.watched_below = watched_below
+        self.handed = collections.Counter()
+        self.inside = 0
+        self.most_inside = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, event):
+        watched = event.payload["n"] < self.watched_below
+        with self.lock:
+            self.handed[event.payload["n"]] += 1
+            self.inside += watched
+            self.most_inside = max(self.most_inside, self.inside)
+        time.sleep(self.takes_seconds)
+        with self.lock:
+            self.inside -= watched
+
+
+@pytest.fixture
+def subscriber():
+    handler = Subscriber()
+    events.subscribe("test.happened", handler)
+    yield handler
+    events.unsubscribe("test.happened", handler)
+
+
+def _left_behind(space, n: int, **fields) -> DomainEvent:
+    """An event committed earlier whose own relay never ran (its process died)."""
+    return DomainEvent.objects.create(
+        kind="test.happened",
+        aggregate_type="space",
+        aggregate_id=str(space.pk),
+        space=space,
+        payload={"n": n},
+        **fields,
+    )
+
+
+def _age(*events_: DomainEvent) -> None:
+    DomainEvent.objects.filter(pk__in=[e.pk for e in events_]).update(
+        created_at=timezone.now() - datetime.timedelta(seconds=events.BACKLOG_AFTER_SECONDS + 1)
+    )
+
+
+def test_an_event_another_relay_is_handing_over_is_left_to_it_until_its_claim_lapses(
+    space, subscriber
+):
+    held = _left_behind(
+        space, 1, claimed_until=timezone.now() + datetime.timedelta(seconds=events.CLAIM_SECONDS)
+    )
+    assert events.relay_pending() == 0
+    assert subscriber.handed == {}
+    # That relay died with its process: its claim lapses and the backlog takes the event.
+    DomainEvent.objects.filter(pk=held.pk).update(
+        claimed_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert events.relay_pending() == 1
+    assert subscriber.handed == {1: 1}
+    held.refresh_from_db()
+    assert held.published_at is not None
+
+
+def test_concurrent_commits_hand_a_backlog_over_once_one_relay_at_a_time(space):
+    subscriber = Subscriber(takes_seconds=0.02, watched_below=BACKLOG)
+    backlog = [_left_behind(space, n) for n in range(BACKLOG)]
+    _age(*backlog)
+    start = threading.Barrier(COMMITS)
+    failures = []
+
+    def commit(n: int) -> None:
+        try:
+            start.wait()
+            with transaction.atomic():
+                domain_event_record(
+                    kind="test.happened", aggregate=space, space=space, payload={"n": n}
+                )
+        except Exception as error:  # reported below; a thread's exception is lost otherwise
+            failures.append(error)
+        finally:
+            connection.close()
+
+    events.subscribe("test.happened", subscriber)
+    try:
+        threads = [threading.Thread(target=commit, args=(BACKLOG + n,)) for n in range(COMMITS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        events.unsubscribe("test.happened", subscriber)
+    assert failures == []
+    assert subscriber.handed == {n: 1 for n in range(BACKLOG + COMMITS)}
+    assert subscriber.most_inside == 1
+    assert not DomainEvent.objects.filter(published_at__isnull=True).exists()
