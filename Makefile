@@ -45,13 +45,13 @@ test: install $(BROWSER_DIR)/node_modules/.installed
 	fi
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Every benchmark in tests/load/ one after another at full size, rewriting docs/benchmarks.md.
+# Every benchmark in tests/bench/ one after another at full size, rewriting docs/benchmarks.md.
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379, and a quiet
 # machine: the figures are only worth their ratios when nothing else runs.
 #   make bench BENCH_ARGS=--quick                      small sizes, into var/benchmarks-quick.md
-#   make bench BENCH_ARGS="--only availability,ical"   some of them (names: tests/load/bench.py)
+#   make bench BENCH_ARGS="--only availability,ical"   some of them (names: tests/bench/bench.py)
 bench: install
-	$(PY) tests/load/bench.py $(BENCH_ARGS)
+	$(PY) tests/bench/bench.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
