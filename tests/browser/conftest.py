@@ -278,6 +278,18 @@ def live_server_url(transactional_db, collected_static, request) -> Iterator[str
 
 
 @pytest.fixture
-def demo_network(transactional_db, settings) -> None:
-    """The demo network, committed: 26 centres and the people of seed_demo.DEMO_PASSWORDS."""
+def demo_centres(transactional_db) -> Callable[..., None]:
+    """Call with slugs of demo centres to load them, committed, with every demo person
+    (seed_demo.DEMO_PASSWORDS). A test loads the centres it visits, not all 26: the whole
+    network takes seconds to load and to flush again, in every test."""
+
+    def load(*slugs: str) -> None:
+        call_command("seed_demo", only=list(slugs), verbosity=0, stdout=io.StringIO())
+
+    return load
+
+
+@pytest.fixture
+def demo_network(transactional_db) -> None:
+    """The whole demo network, committed: 26 centres; for a test that needs every one."""
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
