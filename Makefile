@@ -35,6 +35,7 @@ $(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DI
 	fi
 
 # Tests need a key even on the PostgreSQL lane, where production settings require one.
+# PYTEST_ARGS goes to pytest, e.g. PYTEST_ARGS='-m "not browser"' leaves the browser out.
 test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: install $(BROWSER_DIR)/node_modules/.installed
 	@$(PY) manage.py compile_translations
