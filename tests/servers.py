@@ -28,9 +28,12 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 class DaphneServer:
-    """cowork served by daphne in a child process, on a port the OS picked."""
+    """cowork served by daphne in a child process, on a port the OS picked.
 
-    def __init__(self, env: dict[str, str]):
+    `wait=False` returns while it is still starting; `wait_until_listening()` then waits.
+    """
+
+    def __init__(self, env: dict[str, str], *, wait: bool = True):
         self._process = subprocess.Popen(
             DAPHNE,
             cwd=django_settings.BASE_DIR,
@@ -47,7 +50,9 @@ class DaphneServer:
         self._listening = threading.Event()
         self._drainer = threading.Thread(target=self._drain, name="daphne-output", daemon=True)
         self._drainer.start()
-        self.url = self._wait_until_listening()
+        self.url = ""
+        if wait:
+            self.wait_until_listening()
 
     def _drain(self) -> None:
         # Read to the end whatever happens: a full pipe would stall the server mid-request.
@@ -57,7 +62,9 @@ class DaphneServer:
                 self._lines_until_listening.put(line)
         self._lines_until_listening.put(None)
 
-    def _wait_until_listening(self) -> str:
+    def wait_until_listening(self) -> str:
+        if self.url:
+            return self.url
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while (remaining := deadline - time.monotonic()) > 0:
             try:
@@ -69,7 +76,8 @@ class DaphneServer:
                 pytest.fail(f"daphne exited with code {code} before listening:\n{self.output()}")
             if match := LISTENING.search(line):
                 self._listening.set()
-                return f"http://127.0.0.1:{match.group(1)}"
+                self.url = f"http://127.0.0.1:{match.group(1)}"
+                return self.url
         self.stop()
         pytest.fail(f"daphne did not listen within {SERVER_START_TIMEOUT} s:\n{self.output()}")
 

@@ -77,7 +77,9 @@ def test_home_page_lists_every_centre_by_country_with_its_local_time_and_open_la
                 assert label.startswith("Closed"), name
 
     assert countries == CENTRES_PER_COUNTRY
-    expect(page.locator("p.lead")).to_have_text(f"{open_now} of {len(CENTRES)} centres are open now.")
+    expect(page.locator("p.lead")).to_have_text(
+        f"{open_now} of {len(CENTRES)} centres are open now."
+    )
 
 
 def test_home_page_fits_a_phone_screen_without_scrolling_sideways(
