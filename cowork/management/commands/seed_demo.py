@@ -4,6 +4,7 @@ Idempotent: every row is found by its natural key and updated, so running it aga
 nothing and duplicates nothing. `--only` loads some of the centres, with the same people.
 """
 
+import collections
 import datetime
 import zoneinfo
 from dataclasses import dataclass, field
@@ -179,6 +180,32 @@ def centre_slug(network: Network, centre: Centre) -> str:
     return slugify(f"{centre.city}-{network.kind}")
 
 
+def _upsert(model, *, space: Space, key: str, rows: dict) -> None:
+    """update_or_create for many rows of one space, each found by its `key`, in few queries.
+
+    `rows` maps a key to the row's other fields. A centre has dozens of resources: a query
+    or two per row made loading the network take seconds.
+    """
+    existing = {
+        getattr(row, key): row for row in model.objects.filter(space=space, **{f"{key}__in": rows})
+    }
+    model.objects.bulk_create(
+        [
+            model(space=space, **{key: value}, **fields)
+            for value, fields in rows.items()
+            if value not in existing
+        ]
+    )
+    changed = collections.defaultdict(list)
+    for value, fields in rows.items():
+        if (row := existing.get(value)) is not None:
+            for name, field_value in fields.items():
+                setattr(row, name, field_value)
+            changed[tuple(fields)].append(row)
+    for names, same_fields in changed.items():
+        model.objects.bulk_update(same_fields, names)
+
+
 class Command(BaseCommand):
     help = "Load the demo network of 26 centres with hosts, members and an upcoming round-table."
 
@@ -256,12 +283,15 @@ class Command(BaseCommand):
                 "floor_plan_height": 60 + desk_rows * 70 + 160,
             },
         )
-        for weekday, (opens, closes) in network.hours.items():
-            OpeningHours.objects.update_or_create(
-                space=space,
-                weekday=weekday,
-                defaults={"opens": opens, "closes": closes},
-            )
+        _upsert(
+            OpeningHours,
+            space=space,
+            key="weekday",
+            rows={
+                weekday: {"opens": opens, "closes": closes}
+                for weekday, (opens, closes) in network.hours.items()
+            },
+        )
         for starts_on, ends_on, reason in network.closures:
             Closure.objects.update_or_create(
                 space=space, starts_on=starts_on, defaults={"ends_on": ends_on, "reason": reason}
@@ -271,45 +301,38 @@ class Command(BaseCommand):
             service="Venue rental, full day",
             defaults={"unit": ServicePrice.Unit.DAY, "amount": Decimal(layout["rooms"][0][4]) * 6},
         )
+        resources = {}
         for number in range(1, layout["desks"] + 1):
             row, column = divmod(number - 1, DESKS_PER_ROW)
-            Resource.objects.update_or_create(
-                space=space,
-                name=f"Desk {number:02d}",
-                defaults={
-                    "kind": Resource.Kind.DESK,
-                    "attributes": ["power", "monitor"] if number % 3 == 0 else ["power"],
-                    "accessible": column < 2,
-                    "plan_x": 20 + column * 90,
-                    "plan_y": 40 + row * 70,
-                    "plan_width": 70,
-                    "plan_height": 50,
-                },
-            )
+            resources[f"Desk {number:02d}"] = {
+                "kind": Resource.Kind.DESK,
+                "attributes": ["power", "monitor"] if number % 3 == 0 else ["power"],
+                "accessible": column < 2,
+                "plan_x": 20 + column * 90,
+                "plan_y": 40 + row * 70,
+                "plan_width": 70,
+                "plan_height": 50,
+            }
         for index, (name, seats, equipment, approval, price) in enumerate(layout["rooms"]):
-            Resource.objects.update_or_create(
-                space=space,
-                name=name,
-                defaults={
-                    "kind": Resource.Kind.ROOM,
-                    "capacity": seats,
-                    "equipment": equipment,
-                    "accessible": index == 0,
-                    "needs_approval": approval,
-                    "price_per_hour": Decimal(price),
-                    "plan_x": 20 + index * 320,
-                    "plan_y": 60 + desk_rows * 70,
-                    "plan_width": 300,
-                    "plan_height": 130,
-                },
-            )
+            resources[name] = {
+                "kind": Resource.Kind.ROOM,
+                "capacity": seats,
+                "equipment": equipment,
+                "accessible": index == 0,
+                "needs_approval": approval,
+                "price_per_hour": Decimal(price),
+                "plan_x": 20 + index * 320,
+                "plan_y": 60 + desk_rows * 70,
+                "plan_width": 300,
+                "plan_height": 130,
+            }
         for name, equipment_type, count in layout["equipment"]:
             for number in range(1, count + 1):
-                Resource.objects.update_or_create(
-                    space=space,
-                    name=f"{name} {number}" if count > 1 else name,
-                    defaults={"kind": Resource.Kind.EQUIPMENT, "equipment_type": equipment_type},
-                )
+                resources[f"{name} {number}" if count > 1 else name] = {
+                    "kind": Resource.Kind.EQUIPMENT,
+                    "equipment_type": equipment_type,
+                }
+        _upsert(Resource, space=space, key="name", rows=resources)
         return space
 
     def _user(self, username, *, first, last, phone, language, is_staff=False, **member):

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -101,3 +102,19 @@ def test_only_with_an_unknown_centre_names_the_known_ones_and_loads_nothing():
     with pytest.raises(CommandError, match=r"No demo centre atlantis-it; the slugs are: .*ganja"):
         call_command("seed_demo", only=["ganja-information", "atlantis-it"], verbosity=0)
     assert _census() == dict.fromkeys(_census(), 0)
+
+
+def test_seeding_again_puts_back_the_demo_values_of_rows_changed_since():
+    call_command("seed_demo", only=["kramatorsk-it"], verbosity=0, stdout=io.StringIO())
+    space = Space.objects.get()
+    desk = space.resources.get(name="Desk 01")
+    desk.plan_x, desk.attributes = 500, []
+    desk.save()
+    monday = space.opening_hours.get(weekday=0)
+    monday.opens = datetime.time(11)
+    monday.save()
+    call_command("seed_demo", only=["kramatorsk-it"], verbosity=0, stdout=io.StringIO())
+    desk.refresh_from_db()
+    monday.refresh_from_db()
+    assert (desk.plan_x, desk.attributes) == (20, ["power"])
+    assert monday.opens == datetime.time(9)
