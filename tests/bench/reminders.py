@@ -26,6 +26,7 @@ or not at all.
 
 import argparse
 import collections
+import contextlib
 import datetime
 import io
 import os
@@ -175,12 +176,16 @@ class Cluster:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            # The leader alone: it stops its workers in a second, while a cluster whose
+            # workers got the signal too waits for them for good.
+            self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.kill()
                 self.process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # workers left behind, if any
         self._log.close()
 
 
