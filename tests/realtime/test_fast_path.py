@@ -16,15 +16,6 @@ import requests
 import websockets
 from prometheus_client.parser import text_string_to_metric_families
 
-from cowork.services.api_tokens import api_token_create
-from cowork.services.displays import display_token_create
-from tests.factories import (
-    HostFactory,
-    MemberFactory,
-    ResourceFactory,
-    SpaceFactory,
-    open_around_the_clock,
-)
 from tests.servers import DaphneServer, server_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,13 +40,9 @@ def _frames(url: str) -> dict[str, float]:
     }
 
 
-def test_an_update_is_written_to_every_daphne_socket_at_once_never_through_channels():
-    space = SpaceFactory(weekday_hours=False)
-    open_around_the_clock(space)
-    desk = ResourceFactory(space=space, name="Desk 1")
-    host = HostFactory(space=space).user
-    _display, display_key = display_token_create(space=space, host=host, name="Lobby")
-    _api, api_key = api_token_create(user=MemberFactory().user, name="test")
+def test_an_update_is_written_to_every_daphne_socket_at_once_never_through_channels(centre):
+    space, desk = centre["space"], centre["desks"][0]
+    display_key, api_key = centre["display_key"], centre["api_key"]
     now = datetime.datetime.now(datetime.UTC).astimezone(space.zone)
     start = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
     start += datetime.timedelta(minutes=15)
