@@ -202,8 +202,8 @@ def _upsert(model, *, space: Space, key: str, rows: dict) -> None:
             for name, field_value in fields.items():
                 setattr(row, name, field_value)
             changed[tuple(fields)].append(row)
-    for names, same_fields in changed.items():
-        model.objects.bulk_update(same_fields, names)
+    for names, to_update in changed.items():
+        model.objects.bulk_update(to_update, names)
 
 
 class Command(BaseCommand):
