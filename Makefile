@@ -35,6 +35,7 @@ $(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DI
 	fi
 
 # Tests need a key even on the PostgreSQL lane, where production settings require one.
+# PYTEST_ARGS goes to pytest, e.g. PYTEST_ARGS='-m "not browser"' leaves the browser out.
 test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: install $(BROWSER_DIR)/node_modules/.installed
 	@$(PY) manage.py compile_translations
@@ -45,13 +46,13 @@ test: install $(BROWSER_DIR)/node_modules/.installed
 	fi
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Every benchmark in tests/load/ one after another at full size, rewriting docs/benchmarks.md.
+# Every benchmark in tests/bench/ one after another at full size, rewriting docs/benchmarks.md.
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379, and a quiet
 # machine: the figures are only worth their ratios when nothing else runs.
 #   make bench BENCH_ARGS=--quick                      small sizes, into var/benchmarks-quick.md
-#   make bench BENCH_ARGS="--only availability,ical"   some of them (names: tests/load/bench.py)
+#   make bench BENCH_ARGS="--only availability,ical"   some of them (names: tests/bench/bench.py)
 bench: install
-	$(PY) tests/load/bench.py $(BENCH_ARGS)
+	$(PY) tests/bench/bench.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -191,6 +191,9 @@ else:
 # How often each web process relays the outbox and catches up updates its sockets missed
 # (published by another process on the in-memory layer, or held back by a Redis outage).
 LIVE_CATCH_UP_SECONDS = env.float("LIVE_CATCH_UP_SECONDS", default=2.0)
+# How often a live page polls the snapshot when it cannot hold a websocket open: each poll
+# is a full snapshot read, so not much more often than the figures change.
+LIVE_POLL_SECONDS = env.float("LIVE_POLL_SECONDS", default=15.0)
 
 # --- Task queue -------------------------------------------------------------------------
 

@@ -7,10 +7,11 @@ class RealtimeConfig(AppConfig):
 
     def ready(self):
         from cowork import events, metrics
-        from realtime.metrics import websocket_metrics
+        from realtime.metrics import frame_metrics, websocket_metrics
         from realtime.publish import publish_domain_event
 
         # Every event of a space moves its sequence, so every one becomes an update; a
         # client that saw a gap would otherwise resync for nothing.
         events.subscribe("*", publish_domain_event)
         metrics.register_collector("realtime.websockets", websocket_metrics)
+        metrics.register_collector("realtime.frames", frame_metrics)

@@ -17,7 +17,7 @@ from cowork.selectors.access import occupancy_view_for, user_is_network_admin
 from cowork.selectors.occupancy import network_occupancy, occupancy_snapshot
 from realtime import protocol
 from realtime.groups import network_group, space_group
-from realtime.hub import get_hub
+from realtime.hub import FRAMES, get_hub
 from realtime.origins import NO_CHANNEL_LAYER
 
 # Close codes in the application range (4000-4999), mirroring HTTP where one fits.
@@ -120,14 +120,15 @@ def _daphne_connection(send):
     return send.args[0]
 
 
-def _write_now(transport, data: bytes) -> None:
+def _write_now(transport, data: bytes) -> bool:
     """`transport.write(data)`, except that what the kernel takes at once is sent at once.
 
     Twisted's write only queues: the reactor then watches the socket for writing and sends
     on its next turn, two epoll_ctl calls and a callback per socket, a third of the time of
     a fan-out to thousands. asyncio's transports (plain `websockets`) try the send first,
     and so does this, for a plain TCP connection with nothing queued, so bytes keep their
-    order; a remainder, or any other transport, goes through `write`.
+    order; a remainder, or any other transport, goes through `write`. True if every byte
+    went at once.
     """
     if (
         type(transport) is tcp.Server
@@ -142,9 +143,10 @@ def _write_now(transport, data: bytes) -> None:
         except OSError:
             sent = 0  # full, or gone: Twisted's own write finds out which
         if sent == len(data):
-            return
+            return True
         data = data[sent:]
     transport.write(data)
+    return False
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -180,8 +182,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             or connection.send_queue
             or connection._perMessageCompress is not None
         ):
+            FRAMES.through_channels += 1
             return False
-        _write_now(connection.transport, frame)
+        if _write_now(connection.transport, frame):
+            FRAMES.at_once += 1
+        else:
+            FRAMES.queued += 1
         return True
 
     async def receive(self, text_data=None, bytes_data=None):

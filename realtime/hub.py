@@ -77,6 +77,26 @@ def text_frame(text: str) -> bytes:
     return header + payload
 
 
+class FrameTally:
+    """Frames of live updates and snapshots this process sent, by the way each went.
+
+    `at_once`: written to daphne's connection and taken by the kernel at once, the fast
+    path; `queued`: written to the connection behind bytes Twisted still holds (just after
+    the handshake, or to a slow reader); `through_channels`: the connection could not take
+    a frame, so the text went through Channels' send. Read by /metrics
+    (`realtime.metrics`): a daphne, autobahn or Twisted that no longer has what the fast
+    path reads shows as `at_once` standing still while the others grow.
+    """
+
+    __slots__ = ("at_once", "queued", "through_channels")
+
+    def __init__(self):
+        self.at_once = self.queued = self.through_channels = 0
+
+
+FRAMES = FrameTally()
+
+
 class Snapshot(NamedTuple):
     seq: int
     read_at: float  # time.monotonic()

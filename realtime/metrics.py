@@ -1,4 +1,4 @@
-"""Open websockets of this process, per space, for /metrics (`cowork.metrics`).
+"""Open websockets of this process, per space, and the frames sent to them, for /metrics.
 
 Registered from `RealtimeConfig.ready()`. The count is per process: each daphne process has
 its own hub and its own sockets, and Prometheus scrapes each process as its own target.
@@ -7,7 +7,7 @@ its own hub and its own sockets, and Prometheus scrapes each process as its own 
 from collections import Counter
 from collections.abc import Iterable
 
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from realtime import hub as hub_module
 
@@ -41,3 +41,17 @@ def websocket_metrics() -> Iterable[GaugeMetricFamily]:
     for space, count in sorted(open_sockets_by_space().items()):
         gauge.add_metric([space], count)
     yield gauge
+
+
+def frame_metrics() -> Iterable[CounterMetricFamily]:
+    frames = hub_module.FRAMES
+    counter = CounterMetricFamily(
+        "cowork_websocket_frames",
+        "Live frames this process sent: written at once to the socket (the fast path), "
+        "queued behind Twisted's buffer, or sent through Channels.",
+        labels=["path"],
+    )
+    counter.add_metric(["at_once"], frames.at_once)
+    counter.add_metric(["queued"], frames.queued)
+    counter.add_metric(["through_channels"], frames.through_channels)
+    yield counter

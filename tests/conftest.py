@@ -79,6 +79,9 @@ def _served_over_plain_http(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # WhiteNoise looks a static file up when it is asked for, instead of listing every app's
+    # static folder each time a test client starts (a twentieth of a second per test).
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture(autouse=True)

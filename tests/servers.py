@@ -31,9 +31,13 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 class DaphneServer:
-    """cowork served by daphne in a child process, on a port the OS picked."""
+    """cowork served by daphne in a child process, on a port the OS picked.
 
-    def __init__(self, env: dict[str, str], command: list[str] = DAPHNE):
+    `command` is daphne's command line (DAPHNE, or one with more options). `wait=False`
+    returns while it is still starting; `wait_until_listening()` then waits.
+    """
+
+    def __init__(self, env: dict[str, str], command: list[str] = DAPHNE, *, wait: bool = True):
         self._process = subprocess.Popen(
             command,
             cwd=django_settings.BASE_DIR,
@@ -50,7 +54,9 @@ class DaphneServer:
         self._listening = threading.Event()
         self._drainer = threading.Thread(target=self._drain, name="daphne-output", daemon=True)
         self._drainer.start()
-        self.url = self._wait_until_listening()
+        self.url = ""
+        if wait:
+            self.wait_until_listening()
 
     def _drain(self) -> None:
         # Read to the end whatever happens: a full pipe would stall the server mid-request.
@@ -60,7 +66,9 @@ class DaphneServer:
                 self._lines_until_listening.put(line)
         self._lines_until_listening.put(None)
 
-    def _wait_until_listening(self) -> str:
+    def wait_until_listening(self) -> str:
+        if self.url:
+            return self.url
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while (remaining := deadline - time.monotonic()) > 0:
             try:
@@ -72,7 +80,8 @@ class DaphneServer:
                 pytest.fail(f"daphne exited with code {code} before listening:\n{self.output()}")
             if match := LISTENING.search(line):
                 self._listening.set()
-                return f"http://127.0.0.1:{match.group(1)}"
+                self.url = f"http://127.0.0.1:{match.group(1)}"
+                return self.url
         self.stop()
         pytest.fail(f"daphne did not listen within {SERVER_START_TIMEOUT} s:\n{self.output()}")
 
@@ -143,6 +152,10 @@ def server_environment(*, static_root: Path | None = None, **extra: str) -> dict
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "PYTHONUNBUFFERED": "1",
+        # A page that polls, and a hub catching up from the outbox, do so every second:
+        # what a test waits for comes within a second, not within production's period.
+        "LIVE_POLL_SECONDS": "1",
+        "LIVE_CATCH_UP_SECONDS": "1",
     }
     # Only this process needs the exemption; the server keeps Django's check, as in production.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
@@ -47,8 +48,6 @@ from cowork.services.displays import display_token_create, display_token_revoke
 
 # realtime.protocol.PROTOCOL_VERSION; tests/cowork/web/test_live.py keeps the two equal.
 SNAPSHOT_VERSION = 1
-# How often live.js polls when it cannot hold a websocket open.
-POLL_SECONDS = 15
 # What the live feed lists; other events only change the plan and the figures.
 FEED_EVENTS = {
     "booking.checked_in": gettext_lazy("checked in"),
@@ -264,7 +263,7 @@ def _live_config(*, mode: str, socket: str, poll: str, time_zone: str = "", **ex
         "mode": mode,
         "socket": socket,
         "poll": poll,
-        "pollSeconds": POLL_SECONDS,
+        "pollSeconds": settings.LIVE_POLL_SECONDS,
         "timeZone": time_zone,
         "strings": _js_strings(),
         **extra,

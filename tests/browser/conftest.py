@@ -291,16 +291,47 @@ def collected_static(tmp_path_factory) -> Path | None:
     return static_root
 
 
+class NextServer:
+    """Starts each test's server while the test before it runs.
+
+    A server spends a second or more starting Python and Django, mostly waiting for CPU
+    the test before it leaves idle. The next one has served nothing when it is taken.
+    """
+
+    def __init__(self, env: dict[str, str]):
+        self._env = env
+        self._next: DaphneServer | None = None
+
+    def take(self) -> DaphneServer:
+        server, self._next = self._next or DaphneServer(self._env, wait=False), None
+        server.wait_until_listening()
+        self._next = DaphneServer(self._env, wait=False)
+        return server
+
+    def close(self) -> None:
+        if self._next is not None:
+            self._next.stop()
+
+
+@pytest.fixture(scope="package")
+def next_server(django_db_setup, collected_static) -> Iterator[NextServer]:
+    servers = NextServer(server_environment(static_root=collected_static))
+    try:
+        yield servers
+    finally:
+        servers.close()  # before pytest-django drops the test database
+
+
 @pytest.fixture
-def live_server_url(transactional_db, collected_static, request) -> Iterator[str]:
+def live_server_url(transactional_db, next_server, request) -> Iterator[str]:
     """URL of a daphne child process serving this test's database.
 
     transactional_db: what the test writes is committed, so the server, another process
-    on its own connection, sees it. One server per test (it starts in under a second), so
-    no server-side state outlives the test that made it, and the server is gone before
-    the flush and before pytest-django drops the test database.
+    on its own connection, sees it. One server per test, so no server-side state outlives
+    the test that made it, and the server is gone before the flush and before
+    pytest-django drops the test database.
     """
-    server = DaphneServer(server_environment(static_root=collected_static))
+    server = next_server.take()
     request.node.stash[SERVER] = server
     try:
         yield server.url
@@ -309,6 +340,18 @@ def live_server_url(transactional_db, collected_static, request) -> Iterator[str
 
 
 @pytest.fixture
-def demo_network(transactional_db, settings) -> None:
-    """The demo network, committed: 26 centres and the people of seed_demo.DEMO_PASSWORDS."""
+def demo_centres(transactional_db) -> Callable[..., None]:
+    """Call with slugs of demo centres to load them, committed, with every demo person
+    (seed_demo.DEMO_PASSWORDS). A test loads the centres it visits, not all 26: the whole
+    network takes seconds to load and to flush again, in every test."""
+
+    def load(*slugs: str) -> None:
+        call_command("seed_demo", only=list(slugs), verbosity=0, stdout=io.StringIO())
+
+    return load
+
+
+@pytest.fixture
+def demo_network(transactional_db) -> None:
+    """The whole demo network, committed: 26 centres; for a test that needs every one."""
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())

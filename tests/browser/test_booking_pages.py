@@ -1,6 +1,6 @@
 """The booking pages in a real browser: a member books a desk on the floor plan, the host sees it.
 
-Runs against daphne serving the demo network. The day is a weekday at least two days
+Runs against daphne serving Kramatorsk's demo centre. The day is a weekday at least two days
 ahead in Kramatorsk's own zone, so the test does not depend on today's weekday or hour.
 """
 
@@ -32,7 +32,8 @@ def _sign_in(page: Page, username: str) -> None:
 
 
 @pytest.fixture
-def kramatorsk(demo_network) -> Space:
+def kramatorsk(demo_centres) -> Space:
+    demo_centres(KRAMATORSK)
     return Space.objects.get(slug=KRAMATORSK)
 
 

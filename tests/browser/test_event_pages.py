@@ -1,7 +1,7 @@
 """The event pages in a real browser: registering for the demo round-table in Ganja, and
 marking who came at the door.
 
-Runs against daphne serving the demo network, whose round-table is next Thursday at 11:00
+Runs against daphne serving Ganja's demo centre, whose round-table is next Thursday at 11:00
 in Ganja's own zone. The visitor has no account and registers in English or Azerbaijani;
 the host is the demo's host of Ganja. People check themselves in at a training made to
 start a few minutes after the test does, in the round-table's room.
@@ -27,7 +27,8 @@ CANCEL_LINK = re.compile(r"\/registrations\/[\w-]+\/cancel\/$")
 
 
 @pytest.fixture
-def round_table(demo_network) -> Event:
+def round_table(demo_centres) -> Event:
+    demo_centres("ganja-information")
     return Event.objects.get(title=TITLE_EN)
 
 

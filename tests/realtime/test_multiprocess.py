@@ -16,9 +16,7 @@ from cowork import events
 from cowork.models import Booking, DomainEvent
 from cowork.services.api_tokens import api_token_create
 from cowork.services.booking import booking_create
-from cowork.services.displays import display_token_create
 from tests.factories import (
-    HostFactory,
     MemberFactory,
     ResourceFactory,
     SpaceFactory,
@@ -42,28 +40,6 @@ def redis_server():
     server = RedisServer(redis_binary())
     yield server
     server.stop()
-
-
-@pytest.fixture
-def centre():
-    """A centre open around the clock with three desks, a host, a member and a display."""
-    space = SpaceFactory(weekday_hours=False, max_active_bookings=50)
-    open_around_the_clock(space)
-    desks = [
-        ResourceFactory(space=space, name=f"Desk {n}", plan_x=n * 80, plan_y=10)
-        for n in range(1, 4)
-    ]
-    host = HostFactory(space=space).user
-    member = MemberFactory().user
-    _token, display_key = display_token_create(space=space, host=host, name="Lobby")
-    _api, api_key = api_token_create(user=member, name="test")
-    return {
-        "space": space,
-        "desks": desks,
-        "member": member,
-        "display_key": display_key,
-        "api_key": api_key,
-    }
 
 
 def _servers(count, redis_url, *, catch_up_seconds=2):

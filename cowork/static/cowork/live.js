@@ -5,7 +5,7 @@
  * connect, then deltas numbered by `seq`. A delta one past the last number is applied,
  * an older one ignored, a gap answered with {"type": "resync"}. When the socket keeps
  * failing (or the page is opened with ?transport=poll) the script polls the JSON snapshot
- * every 15 s and still tries the socket now and then.
+ * every LIVE_POLL_SECONDS (15 s) and still tries the socket now and then.
  *
  * Displays run for days without a reload: every update replaces text and attributes of
  * elements the server rendered, the feed is bounded, timers are reused, not stacked.

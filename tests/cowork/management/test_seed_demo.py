@@ -1,7 +1,8 @@
+import datetime
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from cowork.models import Event, Member, Resource, Space, SpaceRole
@@ -74,3 +75,46 @@ def test_every_demo_row_passes_model_validation():
     for model in (Space, Resource, Member):
         for row in model.objects.all():
             row.full_clean()
+
+
+def test_only_loads_the_named_centres_with_every_demo_person_and_their_roles_there():
+    call_command("seed_demo", only=["kramatorsk-it"], verbosity=0, stdout=io.StringIO())
+    assert list(Space.objects.values_list("slug", flat=True)) == ["kramatorsk-it"]
+    assert Space.objects.get().resources.filter(kind=Resource.Kind.DESK).count() == 30
+    assert set(Member.objects.values_list("user__username", flat=True)) == {
+        "admin",
+        "host",
+        "host.ganja",
+        "member",
+    }
+    assert list(SpaceRole.objects.values_list("user__username", "space__slug")) == [
+        ("host", "kramatorsk-it")
+    ]
+    assert not Event.objects.exists()  # the round-table is Ganja's
+
+
+def test_only_with_ganja_brings_its_round_table():
+    call_command("seed_demo", "--only", "ganja-information", verbosity=0, stdout=io.StringIO())
+    assert Event.objects.get().space.slug == "ganja-information"
+
+
+def test_only_with_an_unknown_centre_names_the_known_ones_and_loads_nothing():
+    with pytest.raises(CommandError, match=r"No demo centre atlantis-it; the slugs are: .*ganja"):
+        call_command("seed_demo", only=["ganja-information", "atlantis-it"], verbosity=0)
+    assert _census() == dict.fromkeys(_census(), 0)
+
+
+def test_seeding_again_puts_back_the_demo_values_of_rows_changed_since():
+    call_command("seed_demo", only=["kramatorsk-it"], verbosity=0, stdout=io.StringIO())
+    space = Space.objects.get()
+    desk = space.resources.get(name="Desk 01")
+    desk.plan_x, desk.attributes = 500, []
+    desk.save()
+    monday = space.opening_hours.get(weekday=0)
+    monday.opens = datetime.time(11)
+    monday.save()
+    call_command("seed_demo", only=["kramatorsk-it"], verbosity=0, stdout=io.StringIO())
+    desk.refresh_from_db()
+    monday.refresh_from_db()
+    assert (desk.plan_x, desk.attributes) == (20, ["power"])
+    assert monday.opens == datetime.time(9)

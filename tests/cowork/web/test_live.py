@@ -141,6 +141,15 @@ def test_dashboard_shows_the_desk_occupied_the_room_in_use_with_names_and_the_he
     assert config["strings"]["status"]["live"] == "Live"
 
 
+def test_a_page_without_its_websocket_polls_as_often_as_the_setting_says(
+    client, space, host, settings
+):
+    settings.LIVE_POLL_SECONDS = 4.0
+    html = _as(client, host).get(reverse("web:live-dashboard", args=[space.slug])).content
+    config = json.loads(re.search(r'id="live-config"[^>]*>(.*?)</script>', html.decode()).group(1))
+    assert config["pollSeconds"] == 4.0
+
+
 @pytest.mark.parametrize(
     ("who", "status"),
     [("host", 200), ("staff", 200), ("admin", 200), ("member", 403), ("stranger_host", 403)],

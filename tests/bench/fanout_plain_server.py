@@ -1,4 +1,4 @@
-"""The "plain broadcast" anchor of tests/load/fanout.py: the least Python can do.
+"""The "plain broadcast" anchor of tests/bench/fanout.py: the least Python can do.
 
 A bare `websockets` server in a child process of its own: it holds every socket, sends a
 small snapshot on connect, and on the parent's word writes one pre-encoded text to all

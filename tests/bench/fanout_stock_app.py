@@ -1,6 +1,6 @@
-"""The "stock Channels" anchor of tests/load/fanout.py, served by daphne on its own.
+"""The "stock Channels" anchor of tests/bench/fanout.py, served by daphne on its own.
 
-    REDIS_URL=... CHANNELS_PREFIX=... python -m daphne tests.load.fanout_stock_app:application
+    REDIS_URL=... CHANNELS_PREFIX=... python -m daphne tests.bench.fanout_stock_app:application
 
 Channels as its tutorial teaches it: every socket joins the group with its own channel
 name, and an update is one `group_send` to the group, which the layer turns into one

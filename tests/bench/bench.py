@@ -1,6 +1,6 @@
-"""Run every benchmark in tests/load/ one after another and rebuild docs/benchmarks.md.
+"""Run every benchmark in tests/bench/ one after another and rebuild docs/benchmarks.md.
 
-    .venv/bin/python tests/load/bench.py [--quick] [--only booking,ical] [--report PATH]
+    .venv/bin/python tests/bench/bench.py [--quick] [--only booking,ical] [--report PATH]
 
 Each benchmark runs as its own process, with the sizes its published figures were
 measured at (or, with `--quick`, small ones that only check it works end to end), and
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.load import report  # noqa: E402
+from tests.bench import report  # noqa: E402
 
 # In the order of the summary table: (arguments at full size, arguments with --quick).
 BENCHMARKS = {

@@ -1,6 +1,6 @@
 """Benchmark: many clients racing to book desks through the real server on PostgreSQL.
 
-    .venv/bin/python tests/load/booking.py [--clients 64] [--attempts 5000] [--desks 30]
+    .venv/bin/python tests/bench/booking.py [--clients 64] [--attempts 5000] [--desks 30]
 
 Creates a throw-away PostgreSQL database, migrates it, starts one daphne process on a free
 loopback port, and lets `--clients` threads (each its own HTTP connection and API token)
@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.load import report  # noqa: E402
+from tests.bench import report  # noqa: E402
 
 ZONE = zoneinfo.ZoneInfo("Europe/Kyiv")
 GRID = 15
@@ -331,7 +331,7 @@ def main():
     if not args.no_write:
         report.write_section(
             "booking",
-            "Booking under contention (tests/load/booking.py)",
+            "Booking under contention (tests/bench/booking.py)",
             text,
             notes=(
                 f"One daphne process on PostgreSQL {pg_version}, {args.clients} client threads "

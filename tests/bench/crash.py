@@ -1,6 +1,6 @@
 """Benchmark: a web process killed mid-burst, restarted, and the next burst it serves.
 
-    .venv/bin/python tests/load/crash.py [--clients 60] [--redis-url URL]
+    .venv/bin/python tests/bench/crash.py [--clients 60] [--redis-url URL]
 
 Creates a throw-away PostgreSQL database, migrates it, and seeds a centre whose members
 all have a phone and an e-mail address (so every booking makes SMS rows and a calendar
@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.load import report  # noqa: E402
-from tests.load.booking import Daphne, database_url, setup_django  # noqa: E402
+from tests.bench import report  # noqa: E402
+from tests.bench.booking import Daphne, database_url, setup_django  # noqa: E402
 from tests.servers import SilentMailServer  # noqa: E402
 
 ZONE = zoneinfo.ZoneInfo("Europe/Kyiv")
@@ -288,7 +288,7 @@ def main():
     if not args.no_write:
         report.write_section(
             "crash",
-            "A web process killed mid-burst (tests/load/crash.py)",
+            "A web process killed mid-burst (tests/bench/crash.py)",
             text,
             notes=(
                 f"Daphne processes on PostgreSQL, one at a time, {n} client threads each "

@@ -1,6 +1,6 @@
 """Benchmark: availability search over a year of bookings across the demo network.
 
-    .venv/bin/python tests/load/availability.py [--days 365] [--ahead 60] [--searches 2000]
+    .venv/bin/python tests/bench/availability.py [--days 365] [--ahead 60] [--searches 2000]
 
 Creates a throw-away PostgreSQL database, migrates it, loads the demo network of 26
 centres with `seed_demo`, and writes `--days` days of bookings of every desk and room,
@@ -35,7 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.load import report  # noqa: E402
+from tests.bench import report  # noqa: E402
 
 MEMBERS = 1000
 BATCH = 5000
@@ -594,10 +594,10 @@ def main():
     if not args.no_write:
         report.write_section(
             "availability",
-            "Availability search over a year of bookings (tests/load/availability.py)",
+            "Availability search over a year of bookings (tests/bench/availability.py)",
             text,
             notes=(
-                f"`tests/load/availability.py --days {args.days} --ahead {args.ahead} "
+                f"`tests/bench/availability.py --days {args.days} --ahead {args.ahead} "
                 f"--searches {args.searches} --network-searches {args.network_searches}` on "
                 f"PostgreSQL {pg_version}: the demo network from `seed_demo`, every desk and "
                 "room booked back to back inside its centre's opening hours, with gaps, for "

@@ -1,6 +1,6 @@
 """Benchmark: 10,000 SMS reminders due in the same minute, drained by two task clusters.
 
-    .venv/bin/python tests/load/reminders.py [--reminders 10000] [--rate 200] [--clusters 2]
+    .venv/bin/python tests/bench/reminders.py [--reminders 10000] [--rate 200] [--clusters 2]
 
 Creates a throw-away PostgreSQL database, migrates it and makes one centre with desks and
 one confirmed booking (and its BOOKING_REMINDER row) per reminder, so each send goes the
@@ -26,6 +26,7 @@ or not at all.
 
 import argparse
 import collections
+import contextlib
 import datetime
 import io
 import os
@@ -40,7 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.load import report  # noqa: E402
+from tests.bench import report  # noqa: E402
 
 TWILIO_BACKEND = "notifications.sms.backends.twilio.TwilioBackend"
 DESKS = 100
@@ -175,12 +176,16 @@ class Cluster:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            # The leader alone: it stops its workers in a second, while a cluster whose
+            # workers got the signal too waits for them for good.
+            self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.kill()
                 self.process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # workers left behind, if any
         self._log.close()
 
 
@@ -373,7 +378,7 @@ def main():
     if not args.no_write:
         report.write_section(
             "reminders",
-            f"SMS reminders: {args.reminders:,} due at once (tests/load/reminders.py)",
+            f"SMS reminders: {args.reminders:,} due at once (tests/bench/reminders.py)",
             text,
             notes=(
                 f"PostgreSQL {pg_version}; {args.clusters} `manage.py qcluster` processes with "

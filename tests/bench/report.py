@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # BENCH_REPORT points a trial run elsewhere, so small-size figures do not replace the
-# published ones (tests/load/bench.py --quick sets it).
+# published ones (tests/bench/bench.py --quick sets it).
 BENCHMARKS = Path(os.environ.get("BENCH_REPORT") or ROOT / "docs" / "benchmarks.md")
 
 # The summary lists the benchmarks in this order; any other section follows, as found.
@@ -25,7 +25,7 @@ ORDER = ("booking", "fanout", "ical", "reminders", "availability", "crash")
 
 INTRO = """# Benchmarks
 
-Headline figures of the scripts in `tests/load/`, each against an anchor measured in the
+Headline figures of the scripts in `tests/bench/`, each against an anchor measured in the
 same run on the same machine: compare the ratios, not absolute numbers across machines.
 """
 
@@ -36,9 +36,9 @@ does.
 127.0.0.1:5432 and Redis on 127.0.0.1:6379; give it a quiet machine) and rewrites this
 file. `make bench BENCH_ARGS=--quick` runs small sizes to check that everything works and
 writes to `var/benchmarks-quick.md` instead; `BENCH_ARGS="--only availability,ical"` picks
-benchmarks. Each script also runs on its own (`.venv/bin/python tests/load/<name>.py
+benchmarks. Each script also runs on its own (`.venv/bin/python tests/bench/<name>.py
 --help`), rewriting its own section and its rows of the summary. The title, this header
-and the summary are written by `tests/load/report.py`; edit them there.
+and the summary are written by `tests/bench/report.py`; edit them there.
 """
 
 SUMMARY = "summary"

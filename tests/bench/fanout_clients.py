@@ -1,4 +1,4 @@
-"""Websocket clients for tests/load/fanout.py, held in child processes of their own.
+"""Websocket clients for tests/bench/fanout.py, held in child processes of their own.
 
 The parent drives each child through a pipe: connect `count` sockets in batches, report
 how many receipts have come in, hand over the receipts, close every socket, exit. A child

@@ -1,6 +1,6 @@
 """Benchmark: calendar feeds of a busy centre on the embedded default (SQLite).
 
-    .venv/bin/python tests/load/ical.py [--events 2000] [--bookings 500] [--runs 7]
+    .venv/bin/python tests/bench/ical.py [--events 2000] [--bookings 500] [--runs 7]
 
 Builds a throw-away SQLite database with a centre holding `--events` public events and a
 member holding `--bookings` bookings, then times, through Django's full request stack:
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.load import report  # noqa: E402
+from tests.bench import report  # noqa: E402
 
 
 def parse_args():
@@ -262,7 +262,7 @@ def main():
             "Calendar feeds (embedded default, SQLite)",
             report.table(rows),
             notes=(
-                f"`tests/load/ical.py --events {args.events} --bookings {args.bookings}`: one "
+                f"`tests/bench/ical.py --events {args.events} --bookings {args.bookings}`: one "
                 "centre in Europe/Kyiv, timed through Django's request stack with the test "
                 "client. The floor is the bare icalendar library building and serializing the "
                 "same events from values already in memory. A conditional GET computes the "

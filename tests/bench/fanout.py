@@ -1,6 +1,6 @@
 """Benchmark: one update fanned out to thousands of live sockets, against two anchors.
 
-    .venv/bin/python tests/load/fanout.py [--clients 1000,5000] [--updates 20]
+    .venv/bin/python tests/bench/fanout.py [--clients 1000,5000] [--updates 20]
 
 Creates a throw-away PostgreSQL database with one centre (open around the clock, some
 desks, a host, a member and a display token) and starts one daphne process serving
@@ -13,7 +13,7 @@ the same size:
 
   plain broadcast  a bare `websockets` server sending one pre-encoded text to all sockets
                    with `websockets.broadcast` (what Python can do at best);
-  stock Channels   daphne serving tests/load/fanout_stock_app.py, where every socket is in
+  stock Channels   daphne serving tests/bench/fanout_stock_app.py, where every socket is in
                    the group and an update is one `group_send` on the same Redis.
 
 For each update the figure is the time from the commit (or the trigger) to the last
@@ -46,8 +46,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.load import report  # noqa: E402
-from tests.load.fanout_clients import ClientProcesses  # noqa: E402
+from tests.bench import report  # noqa: E402
+from tests.bench.fanout_clients import ClientProcesses  # noqa: E402
 
 LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
 SERVER_LOG_LEVEL = re.compile(r" (WARNING|ERROR|CRITICAL) +(\S+)")
@@ -320,10 +320,10 @@ class DaphneProcess:
 
 
 class PlainServer:
-    """tests/load/fanout_plain_server.py in a child process, driven through a pipe."""
+    """tests/bench/fanout_plain_server.py in a child process, driven through a pipe."""
 
     def __init__(self):
-        from tests.load.fanout_plain_server import serve_forever
+        from tests.bench.fanout_plain_server import serve_forever
 
         context = multiprocessing.get_context("spawn")
         self.pipe, child_end = context.Pipe()
@@ -737,7 +737,7 @@ def main():
             stock_env = {**base_env, "CHANNELS_PREFIX": stock_prefix}
             stock_env.pop("DJANGO_SETTINGS_MODULE")
             stock_env.pop("DATABASE_URL")
-            stock = DaphneProcess("tests.load.fanout_stock_app:application", stock_env, "stock")
+            stock = DaphneProcess("tests.bench.fanout_stock_app:application", stock_env, "stock")
             started.append(stock)
             pids["stock Channels (daphne)"] = stock.pid
         stock_layer = RedisChannelLayer(hosts=[args.redis_url], prefix=stock_prefix)
@@ -883,7 +883,7 @@ def main():
     if not args.no_write:
         report.write_section(
             "fanout",
-            "Live fan-out to many sockets (tests/load/fanout.py)",
+            "Live fan-out to many sockets (tests/bench/fanout.py)",
             text,
             notes=(
                 f"One daphne process serves cowork on PostgreSQL {pg_version // 10000} and "
@@ -895,7 +895,7 @@ def main():
                 "relay's queries and publish are included; for the anchors, a text of the same "
                 "size sent by a bare `websockets` server with `websockets.broadcast` (plain "
                 "broadcast) or `group_send` to a group holding every socket, served by a "
-                "second daphne (stock Channels, tests/load/fanout_stock_app.py). Figures per "
+                "second daphne (stock Channels, tests/bench/fanout_stock_app.py). Figures per "
                 "update are to the last client's receipt. A server slower than the updates "
                 "builds a backlog, which later updates wait behind: the fan-out without "
                 "backlog leaves that wait out, and messages/s divides the deliveries by the "
