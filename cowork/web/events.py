@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -25,7 +24,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -60,6 +58,7 @@ from cowork.services.events import (
     session_open_for_check_in,
     walk_in_add,
 )
+from cowork.web.common import error_status, qr_svg
 from cowork.web.event_forms import (
     CheckInForm,
     EventCancelForm,
@@ -82,10 +81,6 @@ REGISTRATION_FIELD_FOR_CODE = {
     "demographics_without_consent": "consent",
     "bad_demographics": "consent",
 }
-
-
-def _error_status(error: DomainError) -> int:
-    return error.status if 400 <= error.status < 500 else 400
 
 
 def _add_refusal(form, refusal: DomainError, fields: dict[str, str]) -> None:
@@ -246,7 +241,7 @@ def event_public(request, pk):
         )
     except DomainError as refusal:
         _add_refusal(form, refusal, REGISTRATION_FIELD_FOR_CODE)
-        return _event_page(request, event, form, status=_error_status(refusal))
+        return _event_page(request, event, form, status=error_status(refusal))
     return redirect(reverse("web:registration", args=[key]) + "?done=registered")
 
 
@@ -327,7 +322,7 @@ def _personal_page_refusal(request, registration, key: str, refusal: DomainError
     """A personal page again, with the service's refusal above it and the refusal's status."""
     context = _registration_context(request, registration, key)
     context["error"] = refusal.message
-    return render(request, template, context, status=_error_status(refusal))
+    return render(request, template, context, status=error_status(refusal))
 
 
 @never_cache
@@ -406,21 +401,11 @@ def event_check_in(request, pk):
             )
     except DomainError as refusal:
         form.add_error(None, refusal.message)
-        return render(
-            request, "cowork/events/check_in.html", context, status=_error_status(refusal)
-        )
+        return render(request, "cowork/events/check_in.html", context, status=error_status(refusal))
     context["attendance"] = attendance
     # A fresh, empty form for the next person at the door.
     context["form"] = CheckInForm(space=event.space, by_host=by_host)
     return render(request, "cowork/events/check_in.html", context)
-
-
-def _qr_svg(url: str, title: str) -> str:
-    # segno writes only path data and escapes the title, so the SVG is safe to inline.
-    code = segno.make(url, error="m")
-    return mark_safe(
-        code.svg_inline(scale=6, border=2, omitsize=True, svgclass="qr-code", title=title)
-    )
 
 
 # --- Hosts: list, create, manage --------------------------------------------------------
@@ -458,7 +443,7 @@ def event_qr(request, pk):
             "space": event.space,
             "title": title,
             "url": url,
-            "svg": _qr_svg(url, title),
+            "svg": qr_svg(url, title=title),
             "sessions": list(event.sessions.all()),
         },
     )
@@ -516,7 +501,7 @@ def event_new(request, slug):
         )
     except DomainError as refusal:
         _add_refusal(form, refusal, EVENT_FIELD_FOR_CODE)
-        return render(request, "cowork/events/new.html", context, status=_error_status(refusal))
+        return render(request, "cowork/events/new.html", context, status=error_status(refusal))
     return redirect(reverse("web:event-manage", args=[event.pk]) + "?done=created")
 
 
@@ -634,7 +619,7 @@ def register_on_behalf(request, pk):
         )
     except DomainError as refusal:
         _add_refusal(form, refusal, REGISTRATION_FIELD_FOR_CODE)
-        return _render_manage(request, event, person_form=form, status=_error_status(refusal))
+        return _render_manage(request, event, person_form=form, status=error_status(refusal))
     return _back_to_manage(event, "registered", registration)
 
 
@@ -655,7 +640,7 @@ def _act_on_registration(request, pk, registration_id, act, done: str):
             request,
             event,
             errors={registration.pk: refusal.message},
-            status=_error_status(refusal),
+            status=error_status(refusal),
         )
     return _back_to_manage(event, done, registration)
 
@@ -696,7 +681,7 @@ def event_cancel_view(request, pk):
     try:
         event_cancel(event=event, host=request.user, reason=form.cleaned_data["reason"])
     except DomainError as refusal:
-        return _render_manage(request, event, error=refusal.message, status=_error_status(refusal))
+        return _render_manage(request, event, error=refusal.message, status=error_status(refusal))
     return _back_to_manage(event, "event_cancelled")
 
 
@@ -851,7 +836,7 @@ def attendance_toggle(request, pk):
             attendance_unmark(session=session, participant=participant, host=request.user)
     except DomainError as refusal:
         return _render_attendance(
-            request, event, query=request.POST, error=refusal.message, status=_error_status(refusal)
+            request, event, query=request.POST, error=refusal.message, status=error_status(refusal)
         )
     return _back_to_attendance(
         event,
@@ -885,6 +870,6 @@ def attendance_walk_in(request, pk):
             event,
             query=request.POST,
             walk_in_form=form,
-            status=_error_status(refusal),
+            status=error_status(refusal),
         )
     return _back_to_attendance(event, session, done="walk_in", person=marked.participant)

@@ -10,7 +10,6 @@ realtime.protocol, because the web layer, like the domain, never imports realtim
 import datetime
 from dataclasses import dataclass
 
-import segno
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -20,7 +19,6 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -45,6 +43,7 @@ from cowork.selectors.occupancy import (
     occupancy_snapshot,
 )
 from cowork.services.displays import display_token_create, display_token_revoke
+from cowork.web.common import active_space, error_status, qr_svg
 
 # realtime.protocol.PROTOCOL_VERSION; tests/cowork/web/test_live.py keeps the two equal.
 SNAPSHOT_VERSION = 1
@@ -307,14 +306,6 @@ def _json_refusal(request, *, display_key: str = "") -> JsonResponse:
     )
 
 
-def _active_space(slug: str) -> Space:
-    return get_object_or_404(Space, slug=slug, is_active=True)
-
-
-def _error_status(error: DomainError) -> int:
-    return error.status if 400 <= error.status < 500 else 400
-
-
 # --- JSON snapshots for polling -----------------------------------------------------------
 
 
@@ -368,7 +359,7 @@ def live_centres(request):
 @require_GET
 def live_dashboard(request, slug):
     """The centre now: the plan by state, rooms with who holds them, head count, a feed."""
-    space = _active_space(slug)
+    space = active_space(slug)
     if not user_works_at_space(user=request.user, space=space):
         raise PermissionDenied(_("Only the centre's hosts and staff see it live."))
     snapshot = occupancy_snapshot(space=space, now=timezone.now(), with_names=True)
@@ -395,14 +386,6 @@ def live_dashboard(request, slug):
 
 
 # --- Displays -----------------------------------------------------------------------------
-
-
-def _qr_svg(url: str, title: str) -> str:
-    # segno writes only path data and escapes the title, so the SVG is safe to inline.
-    code = segno.make(url, error="m")
-    return mark_safe(
-        code.svg_inline(scale=6, border=2, omitsize=True, svgclass="display-qr", title=title)
-    )
 
 
 @require_GET
@@ -437,7 +420,11 @@ def display(request, key):
         if room is None:
             return _no_store(render(request, "cowork/live/display_gone.html", status=404))
         check_in = request.build_absolute_uri(reverse("web:qr-check-in", args=[room.id]))
-        context.update(room=room, qr=_qr_svg(check_in, room.name), check_in_url=check_in)
+        context.update(
+            room=room,
+            qr=qr_svg(check_in, title=room.name, css_class="display-qr"),
+            check_in_url=check_in,
+        )
         template = "cowork/live/display_room.html"
     else:
         context.update(
@@ -473,7 +460,7 @@ class DisplayForm(forms.Form):
 
 
 def _managed_space(request, slug: str) -> Space:
-    space = _active_space(slug)
+    space = active_space(slug)
     if not user_manages_space(user=request.user, space=space):
         raise PermissionDenied(_("Only the centre's hosts set up displays."))
     return space
@@ -517,7 +504,7 @@ def displays(request, slug):
         )
     except DomainError as refusal:
         form.add_error(None, refusal.message)
-        return _render_displays(request, space, form, status=_error_status(refusal))
+        return _render_displays(request, space, form, status=error_status(refusal))
     # The address is shown in this response and nowhere else: only the key's hash is kept,
     # and a redirect would have to park the key in the session to show it after.
     created_url = request.build_absolute_uri(reverse("web:display", args=[key]))

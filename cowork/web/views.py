@@ -9,13 +9,11 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,6 +35,7 @@ from cowork.services.booking import (
     booking_create_with_equipment,
     booking_decline,
 )
+from cowork.web.common import active_space, error_status, qr_svg
 from cowork.web.floor_plan import SpotState, plan_spots
 from cowork.web.forms import (
     DATE_FORMAT,
@@ -58,19 +57,6 @@ CALENDAR_STATUSES = (
     BookingStatus.CHECKED_IN,
     BookingStatus.COMPLETED,
 )
-
-
-def _active_space(slug: str) -> Space:
-    return get_object_or_404(
-        Space.objects.filter(is_active=True).prefetch_related(
-            "opening_hours", "closures", "resources"
-        ),
-        slug=slug,
-    )
-
-
-def _error_status(error: DomainError) -> int:
-    return error.status if 400 <= error.status < 500 else 400
 
 
 def price_label(quote: Quote) -> str:
@@ -100,7 +86,7 @@ def book_centres(request):
 
 @require_GET
 def booking_search(request, slug):
-    space = _active_space(slug)
+    space = active_space(slug, with_calendar=True)
     form = SearchForm.from_query(request.GET, space=space, now=timezone.now())
     context = {"space": space, "form": form, "searched": False}
     if not form.is_valid():
@@ -153,7 +139,7 @@ def _confirm_page(request, context, *, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def booking_confirm(request, slug, resource_id):
-    space = _active_space(slug)
+    space = active_space(slug, with_calendar=True)
     resource = get_object_or_404(
         Resource.objects.select_related("space"), pk=resource_id, space=space
     )
@@ -185,7 +171,7 @@ def booking_confirm(request, slug, resource_id):
             )
     except DomainError as refusal:
         form.add_error(None, refusal.message)
-        return _confirm_page(request, context, status=_error_status(refusal))
+        return _confirm_page(request, context, status=error_status(refusal))
     return _done("requested" if booking.status == BookingStatus.PENDING else "booked", booking)
 
 
@@ -294,7 +280,7 @@ def cancel(request, pk):
         )
     except DomainError as refusal:
         return _render_my_bookings(
-            request, errors={booking.pk: refusal.message}, status=_error_status(refusal)
+            request, errors={booking.pk: refusal.message}, status=error_status(refusal)
         )
     return _done("cancelled", booking)
 
@@ -307,7 +293,7 @@ def check_in(request, pk):
         booking_check_in(booking=booking, acting_user=request.user)
     except DomainError as refusal:
         return _render_my_bookings(
-            request, errors={booking.pk: refusal.message}, status=_error_status(refusal)
+            request, errors={booking.pk: refusal.message}, status=error_status(refusal)
         )
     return _done("checked_in", booking)
 
@@ -320,7 +306,7 @@ def check_out(request, pk):
         booking_check_out(booking=booking, acting_user=request.user)
     except DomainError as refusal:
         return _render_my_bookings(
-            request, errors={booking.pk: refusal.message}, status=_error_status(refusal)
+            request, errors={booking.pk: refusal.message}, status=error_status(refusal)
         )
     return _done("checked_out", booking)
 
@@ -329,7 +315,7 @@ def check_out(request, pk):
 
 
 def _staffed_space(request, slug: str) -> Space:
-    space = _active_space(slug)
+    space = active_space(slug, with_calendar=True)
     if not user_works_at_space(user=request.user, space=space):
         raise PermissionDenied(_("Only the centre's hosts and staff see its calendar."))
     return space
@@ -470,7 +456,7 @@ def _decide(request, slug, pk, *, approve: bool):
             space,
             query=request.POST,
             errors={booking.pk: refusal.message},
-            status=_error_status(refusal),
+            status=error_status(refusal),
         )
     return redirect(
         f"{back}&{urlencode({'done': 'approved' if approve else 'declined'})}&booking={booking.pk}"
@@ -507,28 +493,20 @@ def qr_check_in(request, resource_id):
     except DomainError as refusal:
         context["error"] = refusal.message
         return render(
-            request, "cowork/booking/qr_check_in.html", context, status=_error_status(refusal)
+            request, "cowork/booking/qr_check_in.html", context, status=error_status(refusal)
         )
     return render(request, "cowork/booking/qr_check_in.html", context)
-
-
-def _qr_svg(url: str, title: str) -> str:
-    # segno writes only path data and escapes the title, so the SVG is safe to inline.
-    code = segno.make(url, error="m")
-    return mark_safe(
-        code.svg_inline(scale=4, border=2, omitsize=True, svgclass="qr-code", title=title)
-    )
 
 
 @login_required
 @require_GET
 def qr_codes(request, slug):
     """One printable QR code per resource of the centre, for the host to stick on it."""
-    space = _active_space(slug)
+    space = active_space(slug, with_calendar=True)
     if not user_manages_space(user=request.user, space=space):
         raise PermissionDenied(_("Only the centre's hosts print its QR codes."))
     codes = []
     for resource in sorted(space.resources.all(), key=lambda r: (r.kind != "room", r.kind, r.name)):
         url = request.build_absolute_uri(reverse("web:qr-check-in", args=[resource.pk]))
-        codes.append((resource, url, _qr_svg(url, resource.name)))
+        codes.append((resource, url, qr_svg(url, title=resource.name, scale=4)))
     return render(request, "cowork/host/qr_codes.html", {"space": space, "codes": codes})
