@@ -9,7 +9,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from cowork.asgi import application
+from cowork.config.asgi import application
 from cowork.selectors.occupancy import occupancy_snapshot
 from cowork.services.booking import booking_check_in, booking_create
 from cowork.services.displays import display_token_create, display_token_revoke
