@@ -11,7 +11,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from cowork import events
+from cowork import outbox
 from cowork.models import (
     Booking,
     BookingStatus,
@@ -49,7 +49,7 @@ def subscribe() -> None:
         ("registration.cancelled", registration_cancelled),
         ("event.cancelled", event_cancelled),
     ):
-        events.subscribe(kind, handler)
+        outbox.subscribe(kind, handler)
 
 
 # Bookings --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import functools
 from django.db import models, transaction
 from django.db.models import F
 
-from cowork import events
+from cowork import outbox
 from cowork.models import DomainEvent, Space
 
 
@@ -39,5 +39,5 @@ def domain_event_record(
         payload=payload or {},
     )
     # A callback per event: one registered in a savepoint that rolls back is dropped with it.
-    transaction.on_commit(functools.partial(events.relay_recorded, event.pk), robust=True)
+    transaction.on_commit(functools.partial(outbox.relay_recorded, event.pk), robust=True)
     return event

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cowork import events
+from cowork import outbox
 from cowork.db import insert_unless_exists
 from cowork.models import Booking, BookingStatus, DomainEvent, Registration, Space
 from notifications.ical import feeds
@@ -35,13 +35,13 @@ REQUEST, CANCEL = SentInvite.Method.REQUEST, SentInvite.Method.CANCEL
 def subscribe() -> None:
     """Hand the relay our handlers; called from NotificationsConfig.ready()."""
     for kind in ("booking.created", "booking.approved"):
-        events.subscribe(kind, invite_for_booking)
+        outbox.subscribe(kind, invite_for_booking)
     for kind in ("booking.moved", "booking.cancelled"):
-        events.subscribe(kind, update_for_booking)
+        outbox.subscribe(kind, update_for_booking)
     for kind in ("registration.confirmed", "registration.promoted"):
-        events.subscribe(kind, invite_for_registration)
-    events.subscribe("registration.cancelled", update_for_registration)
-    events.subscribe("event.cancelled", cancel_for_event)
+        outbox.subscribe(kind, invite_for_registration)
+    outbox.subscribe("registration.cancelled", update_for_registration)
+    outbox.subscribe("event.cancelled", cancel_for_event)
 
 
 # Handlers: each re-reads what the event names and returns quietly if it is gone. -------

@@ -1,7 +1,7 @@
 import pytest
 from django.db import transaction
 
-from cowork import events
+from cowork import outbox
 from cowork.models import DomainEvent
 from cowork.services.outbox import domain_event_record
 
@@ -15,9 +15,9 @@ def received():
     def handler(event):
         seen.append((event.kind, event.payload))
 
-    events.subscribe("test.happened", handler)
+    outbox.subscribe("test.happened", handler)
     yield seen
-    events.unsubscribe("test.happened", handler)
+    outbox.unsubscribe("test.happened", handler)
 
 
 def test_event_outside_a_transaction_is_refused(space):
@@ -51,7 +51,7 @@ def test_event_a_subscriber_refused_stays_unpublished_and_is_relayed_in_order_la
             raise ConnectionError("channel layer unreachable")
         delivered.append(event.payload["n"])
 
-    events.subscribe("test.happened", flaky)
+    outbox.subscribe("test.happened", flaky)
     try:
         for n in (1, 2):
             with transaction.atomic():
@@ -60,10 +60,10 @@ def test_event_a_subscriber_refused_stays_unpublished_and_is_relayed_in_order_la
                 )
         assert DomainEvent.objects.filter(published_at__isnull=True).count() == 2
         outage["on"] = False
-        assert events.relay_pending() == 2
-        assert events.relay_pending() == 0
+        assert outbox.relay_pending() == 2
+        assert outbox.relay_pending() == 0
     finally:
-        events.unsubscribe("test.happened", flaky)
+        outbox.unsubscribe("test.happened", flaky)
     assert delivered == [1, 2]
     assert not DomainEvent.objects.filter(published_at__isnull=True).exists()
 
@@ -99,7 +99,7 @@ def test_the_next_commit_that_relays_takes_along_events_an_outage_left_behind(sp
         payload={"n": 0},
     )
     DomainEvent.objects.filter(pk=left.pk).update(
-        created_at=timezone.now() - datetime.timedelta(seconds=events.BACKLOG_AFTER_SECONDS + 1)
+        created_at=timezone.now() - datetime.timedelta(seconds=outbox.BACKLOG_AFTER_SECONDS + 1)
     )
     _record(space, 1)
     assert received == [("test.happened", {"n": 0}), ("test.happened", {"n": 1})]
@@ -115,12 +115,12 @@ def test_after_a_relay_failed_here_the_next_commit_takes_the_young_backlog_along
             raise ConnectionError("channel layer unreachable")
         delivered.append(event.payload["n"])
 
-    events.subscribe("test.happened", flaky)
+    outbox.subscribe("test.happened", flaky)
     try:
         _record(space, 1)  # its relay fails: Redis is down
         outage["on"] = False
         _record(space, 2)  # a second later, Redis is back
     finally:
-        events.unsubscribe("test.happened", flaky)
+        outbox.unsubscribe("test.happened", flaky)
     assert delivered == [1, 2]
     assert not DomainEvent.objects.filter(published_at__isnull=True).exists()

@@ -1,8 +1,10 @@
-"""Dispatch of domain events from the outbox to subscribers, after commit.
+"""The outbox's relay: domain events handed to their subscribers, after commit.
 
-The domain only records events (`cowork.services.outbox`) and relays them here. Other apps
-subscribe in their `AppConfig.ready()`; the domain never imports them. A subscriber must be
-idempotent: an event may be delivered again if the relay dies before marking it published.
+The domain records events in the transaction of the change they describe
+(`cowork.services.outbox.domain_event_record`, a write like any other, so a service) and
+relays them here. Other apps subscribe in their `AppConfig.ready()`; the domain never
+imports them. A subscriber must be idempotent: an event may be delivered again if the
+relay dies before marking it published.
 """
 
 import datetime

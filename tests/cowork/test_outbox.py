@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cowork import events
+from cowork import outbox
 from cowork.models import DomainEvent
 from cowork.services.outbox import domain_event_record
 
@@ -45,9 +45,9 @@ class Subscriber:
 @pytest.fixture
 def subscriber():
     handler = Subscriber()
-    events.subscribe("test.happened", handler)
+    outbox.subscribe("test.happened", handler)
     yield handler
-    events.unsubscribe("test.happened", handler)
+    outbox.unsubscribe("test.happened", handler)
 
 
 def _left_behind(space, n: int, **fields) -> DomainEvent:
@@ -64,7 +64,7 @@ def _left_behind(space, n: int, **fields) -> DomainEvent:
 
 def _age(*events_: DomainEvent) -> None:
     DomainEvent.objects.filter(pk__in=[e.pk for e in events_]).update(
-        created_at=timezone.now() - datetime.timedelta(seconds=events.BACKLOG_AFTER_SECONDS + 1)
+        created_at=timezone.now() - datetime.timedelta(seconds=outbox.BACKLOG_AFTER_SECONDS + 1)
     )
 
 
@@ -72,15 +72,15 @@ def test_an_event_another_relay_is_handing_over_is_left_to_it_until_its_claim_la
     space, subscriber
 ):
     held = _left_behind(
-        space, 1, claimed_until=timezone.now() + datetime.timedelta(seconds=events.CLAIM_SECONDS)
+        space, 1, claimed_until=timezone.now() + datetime.timedelta(seconds=outbox.CLAIM_SECONDS)
     )
-    assert events.relay_pending() == 0
+    assert outbox.relay_pending() == 0
     assert subscriber.handed == {}
     # That relay died with its process: its claim lapses and the backlog takes the event.
     DomainEvent.objects.filter(pk=held.pk).update(
         claimed_until=timezone.now() - datetime.timedelta(seconds=1)
     )
-    assert events.relay_pending() == 1
+    assert outbox.relay_pending() == 1
     assert subscriber.handed == {1: 1}
     held.refresh_from_db()
     assert held.published_at is not None
@@ -105,7 +105,7 @@ def test_concurrent_commits_hand_a_backlog_over_once_one_relay_at_a_time(space):
         finally:
             connection.close()
 
-    events.subscribe("test.happened", subscriber)
+    outbox.subscribe("test.happened", subscriber)
     try:
         threads = [threading.Thread(target=commit, args=(BACKLOG + n,)) for n in range(COMMITS)]
         for thread in threads:
@@ -113,7 +113,7 @@ def test_concurrent_commits_hand_a_backlog_over_once_one_relay_at_a_time(space):
         for thread in threads:
             thread.join()
     finally:
-        events.unsubscribe("test.happened", subscriber)
+        outbox.unsubscribe("test.happened", subscriber)
     assert failures == []
     assert subscriber.handed == {n: 1 for n in range(BACKLOG + COMMITS)}
     assert subscriber.most_inside == 1
