@@ -41,7 +41,16 @@ _draining = threading.Lock()
 
 
 def subscribe(kind: str, handler: Handler) -> None:
-    """Call `handler(event)` for each relayed event of `kind` (or of every kind, with "*")."""
+    """Call `handler(event)` for each relayed event of `kind` (a `DomainEventKind`), or of
+    every kind with "*".
+
+    An unknown kind is refused: apps subscribe from `ready()`, so a misspelt kind stops the
+    process at start-up instead of leaving a handler that is never called.
+    """
+    from cowork.models import DomainEventKind
+
+    if kind != "*" and kind not in DomainEventKind.values:
+        raise ValueError(f"No domain event is of kind {kind!r}; see DomainEventKind.")
     if handler not in _subscribers[kind]:
         _subscribers[kind].append(handler)
 
