@@ -54,9 +54,11 @@ test: install $(BROWSER_DIR)/node_modules/.installed
 bench: install
 	$(PY) tests/bench/bench.py $(BENCH_ARGS)
 
+# Style, then the layers of docs/architecture.md ([tool.importlinter] in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

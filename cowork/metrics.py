@@ -1,8 +1,12 @@
 """The Prometheus registry of this process, and the domain's own metrics.
 
 Other apps add theirs from their `AppConfig.ready()` with `register_collector`, as they
-subscribe to domain events: the domain never imports them. `/metrics` (`cowork.health`)
+subscribe to domain events: the domain never imports them. `/metrics` (`cowork.config.health`)
 renders the registry.
+
+The registry lives here, in the domain, rather than with the project's wiring that serves
+it: the booking service counts its outcomes into it, and `realtime` and `notifications`
+register into it, and none of them may import `cowork.config` (which imports them all).
 
 Counters and the websocket gauge are per process: Prometheus scrapes every daphne process
 as a target of its own (never through nginx's load balancer) and sums over `instance`.

@@ -1,6 +1,6 @@
 """django-q2 tasks of the domain: thin shims that call one service and return its count."""
 
-from cowork import events
+from cowork import outbox
 from cowork.services.booking import check_out_finished, release_no_shows
 from cowork.services.event_limits import event_attempts_purge
 from cowork.services.idempotency import idempotency_keys_purge
@@ -20,7 +20,7 @@ def purge_event_attempts_task() -> int:
 
 def relay_outbox_task() -> int:
     """Sweep events a relay after commit could not deliver (a Redis outage, a crash)."""
-    return events.relay_pending()
+    return outbox.relay_pending()
 
 
 def purge_idempotency_keys_task() -> int:

@@ -11,11 +11,12 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from cowork import events
+from cowork import outbox
 from cowork.models import (
     Booking,
     BookingStatus,
     DomainEvent,
+    DomainEventKind,
     Event,
     EventSession,
     Registration,
@@ -35,21 +36,21 @@ Status = Notification.Status
 def subscribe() -> None:
     """Hand the relay our handlers; called from NotificationsConfig.ready()."""
     for kind, handler in (
-        ("booking.created", booking_confirmed),
-        ("booking.approved", booking_confirmed),
-        ("booking.moved", booking_moved),
-        ("booking.cancelled", booking_cancelled),
-        ("booking.declined", booking_cancelled),
-        ("booking.released", booking_released),
-        ("booking.checked_in", booking_finished_with_reminders),
-        ("booking.checked_out", booking_finished_with_reminders),
-        ("registration.confirmed", registration_confirmed),
-        ("registration.promoted", registration_confirmed),
-        ("registration.waitlisted", registration_waitlisted),
-        ("registration.cancelled", registration_cancelled),
-        ("event.cancelled", event_cancelled),
+        (DomainEventKind.BOOKING_CREATED, booking_confirmed),
+        (DomainEventKind.BOOKING_APPROVED, booking_confirmed),
+        (DomainEventKind.BOOKING_MOVED, booking_moved),
+        (DomainEventKind.BOOKING_CANCELLED, booking_cancelled),
+        (DomainEventKind.BOOKING_DECLINED, booking_cancelled),
+        (DomainEventKind.BOOKING_RELEASED, booking_released),
+        (DomainEventKind.BOOKING_CHECKED_IN, booking_finished_with_reminders),
+        (DomainEventKind.BOOKING_CHECKED_OUT, booking_finished_with_reminders),
+        (DomainEventKind.REGISTRATION_CONFIRMED, registration_confirmed),
+        (DomainEventKind.REGISTRATION_PROMOTED, registration_confirmed),
+        (DomainEventKind.REGISTRATION_WAITLISTED, registration_waitlisted),
+        (DomainEventKind.REGISTRATION_CANCELLED, registration_cancelled),
+        (DomainEventKind.EVENT_CANCELLED, event_cancelled),
     ):
-        events.subscribe(kind, handler)
+        outbox.subscribe(kind, handler)
 
 
 # Bookings --------------------------------------------------------------------------------
@@ -91,7 +92,7 @@ def booking_cancelled(event: DomainEvent) -> None:
     _cancel_pending(Q(booking=booking), reason="booking_cancelled")
     # Someone who cancels their own booking saw it happen; a host's cancellation, or a
     # declined request, is news.
-    by_someone_else = event.kind == "booking.declined" or event.payload.get("by_host")
+    by_someone_else = event.kind == DomainEventKind.BOOKING_DECLINED or event.payload.get("by_host")
     if by_someone_else:
         _to_booker(booking, Kind.BOOKING_CANCELLED, key=f"booking:{booking.pk}:cancelled")
         dispatch_soon()
@@ -201,7 +202,7 @@ def registration_confirmed(event: DomainEvent) -> None:
     registration = _registration(event)
     if registration is None or registration.status != RegistrationStatus.CONFIRMED:
         return
-    if event.kind == "registration.promoted":
+    if event.kind == DomainEventKind.REGISTRATION_PROMOTED:
         _to_participant(registration, Kind.REGISTRATION_PROMOTED, key="promoted")
     else:
         _to_participant(registration, Kind.REGISTRATION_CONFIRMED, key="confirmed")

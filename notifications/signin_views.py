@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cowork.client_address import client_ip
 from cowork.phones import mask_phone_for_staff, phone_to_e164
+from cowork.web.client_ip import client_ip
 from notifications.signin import (
     CODE_DIGITS,
     SignInAddressLimited,

@@ -6,12 +6,12 @@ class RealtimeConfig(AppConfig):
     verbose_name = "Realtime"
 
     def ready(self):
-        from cowork import events, metrics
+        from cowork import metrics, outbox
         from realtime.metrics import frame_metrics, websocket_metrics
         from realtime.publish import publish_domain_event
 
         # Every event of a space moves its sequence, so every one becomes an update; a
         # client that saw a gap would otherwise resync for nothing.
-        events.subscribe("*", publish_domain_event)
+        outbox.subscribe("*", publish_domain_event)
         metrics.register_collector("realtime.websockets", websocket_metrics)
         metrics.register_collector("realtime.frames", frame_metrics)

@@ -407,7 +407,7 @@ class Hub:
         it (the task worker on the in-memory layer, a message lost in an outage) still
         arrives within a few seconds.
         """
-        from cowork.events import relay_pending
+        from cowork.outbox import relay_pending
 
         last_heartbeat = time.monotonic()
         while self.rooms:

@@ -3,7 +3,7 @@
 A browser says in `Origin` which page opened the socket. It is accepted only when it is
 this site exactly, scheme, host and port alike: the origin of the request itself (the
 Host header, which must be one of ALLOWED_HOSTS, with the scheme the connection came over,
-as a trusted proxy tells it: cowork.client_address), SITE_URL, or one of
+as a trusted proxy tells it: cowork.config.client_address), SITE_URL, or one of
 CSRF_TRUSTED_ORIGINS, the origins Django accepts forms from. Comparing host names alone
 (channels' AllowedHostsOriginValidator) let a page on another port of the same host, or
 served over plain HTTP, talk to the sockets with the visitor's session cookie.

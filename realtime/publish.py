@@ -10,7 +10,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
-from cowork.models import DomainEvent, Resource, Space
+from cowork.models import DomainEvent, DomainEventKind, Resource, Space
 from cowork.selectors.occupancy import network_centre, resource_occupancy, space_figures
 from realtime import protocol
 from realtime.groups import network_group, space_group
@@ -41,7 +41,7 @@ def space_update(event: DomainEvent, *, space: Space, now) -> dict:
             )
         ),
     }
-    if event.kind == "display.revoked":
+    if event.kind == DomainEventKind.DISPLAY_REVOKED:
         message["revoked_display"] = event.payload.get("display")
     return message
 

@@ -1,4 +1,4 @@
-"""Websocket routes, mounted under /ws/ by cowork.asgi."""
+"""Websocket routes, mounted under /ws/ by cowork.config.asgi."""
 
 from django.urls import path, re_path
 

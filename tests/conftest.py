@@ -103,9 +103,9 @@ def _a_channel_layer_per_test():
 @pytest.fixture(autouse=True)
 def _no_relay_failure_carried_over():
     """A relay that failed in an earlier test must not make this one relay the backlog."""
-    from cowork import events
+    from cowork import outbox
 
-    events._relay_failed.clear()
+    outbox._relay_failed.clear()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from django.db import connection
 SERVER_START_TIMEOUT = 30
 # As deployed: no Server header naming daphne.
 DAPHNE = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", "--no-server-name"]
-DAPHNE.append("cowork.asgi:application")
+DAPHNE.append("cowork.config.asgi:application")
 LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -146,7 +146,7 @@ def test_database_url(database: dict) -> str:
 def server_environment(*, static_root: Path | None = None, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cowork.settings",
+        "DJANGO_SETTINGS_MODULE": "cowork.config.settings",
         # Plain HTTP on loopback: no redirect to HTTPS, and cookies that travel without it.
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",

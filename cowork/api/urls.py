@@ -1,4 +1,4 @@
-"""URLs of the API, mounted at /api/v1/ by cowork.urls.
+"""URLs of the API, mounted at /api/v1/ by cowork.config.urls.
 
 ninja answers 405 with a plain-text body and leaves unknown paths to Django's HTML 404;
 both are wrapped here so that every answer under /api/v1/ has the API's error shape.

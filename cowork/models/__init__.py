@@ -17,7 +17,7 @@ from cowork.models.events import (
     Tag,
 )
 from cowork.models.idempotency import IdempotencyKey
-from cowork.models.outbox import DomainEvent
+from cowork.models.outbox import DomainEvent, DomainEventKind
 from cowork.models.people import Member, Participant, SpaceRole
 from cowork.models.resources import Resource
 from cowork.models.spaces import Closure, OpeningHours, Organization, ServicePrice, Space
@@ -31,6 +31,7 @@ __all__ = [
     "Closure",
     "DisplayToken",
     "DomainEvent",
+    "DomainEventKind",
     "DonorAccess",
     "Event",
     "EventAttempt",

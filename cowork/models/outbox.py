@@ -5,6 +5,42 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class DomainEventKind(models.TextChoices):
+    """Every kind of domain event: what services record and subscribers subscribe to.
+
+    The values are stored in the outbox and sent to live clients as the `event` of a delta
+    (`realtime.protocol`), so a value never changes once released. Each kind is labelled
+    with its own value, as the outbox's admin has always shown it: a name for the network
+    admins who read the outbox, not a sentence to translate.
+    """
+
+    BOOKING_CREATED = "booking.created"
+    BOOKING_REQUESTED = "booking.requested"
+    BOOKING_APPROVED = "booking.approved"
+    BOOKING_DECLINED = "booking.declined"
+    BOOKING_MOVED = "booking.moved"
+    BOOKING_CANCELLED = "booking.cancelled"
+    BOOKING_RELEASED = "booking.released"
+    BOOKING_CHECKED_IN = "booking.checked_in"
+    BOOKING_CHECKED_OUT = "booking.checked_out"
+    BOOKING_ATTENDANCE_CONFIRMED = "booking.attendance_confirmed"
+    REGISTRATION_CONFIRMED = "registration.confirmed"
+    REGISTRATION_PENDING = "registration.pending"
+    REGISTRATION_WAITLISTED = "registration.waitlisted"
+    REGISTRATION_PROMOTED = "registration.promoted"
+    REGISTRATION_CANCELLED = "registration.cancelled"
+    REGISTRATION_ATTENDANCE_CONFIRMED = "registration.attendance_confirmed"
+    EVENT_CREATED = "event.created"
+    EVENT_CANCELLED = "event.cancelled"
+    ATTENDANCE_MARKED = "attendance.marked"
+    ATTENDANCE_UNMARKED = "attendance.unmarked"
+    DISPLAY_REVOKED = "display.revoked"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
 class DomainEvent(models.Model):
     """Something that happened in the domain, waiting to be relayed after commit.
 
@@ -13,7 +49,7 @@ class DomainEvent(models.Model):
     been relayed yet.
     """
 
-    kind = models.CharField(_("kind"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=80, choices=DomainEventKind.choices)
     aggregate_type = models.CharField(_("aggregate type"), max_length=40)
     aggregate_id = models.CharField(_("aggregate id"), max_length=40)
     space = models.ForeignKey(

@@ -26,7 +26,15 @@ from cowork.booking_rules import (
 )
 from cowork.errors import Conflict, InvalidInput, NotAllowed, RuleViolation
 from cowork.metrics import count_booking_outcome
-from cowork.models import ACTIVE_STATUSES, Booking, BookingStatus, Closure, Resource, Space
+from cowork.models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    Closure,
+    DomainEventKind,
+    Resource,
+    Space,
+)
 from cowork.selectors.access import user_manages_space, user_works_at_space
 from cowork.selectors.pricing import booking_quote
 from cowork.services.outbox import domain_event_record
@@ -68,7 +76,7 @@ class _Roles:
         return cls(works_here, works_here and user_manages_space(user=user, space=space))
 
 
-def _record(kind: str, booking: Booking, **extra) -> None:
+def _record(kind: DomainEventKind, booking: Booking, **extra) -> None:
     domain_event_record(
         kind=kind,
         aggregate=booking,
@@ -371,7 +379,12 @@ def booking_create(
             ),
             holder_visible=roles.works_here,
         )
-        _record("booking.requested" if needs_approval else "booking.created", booking)
+        _record(
+            DomainEventKind.BOOKING_REQUESTED
+            if needs_approval
+            else DomainEventKind.BOOKING_CREATED,
+            booking,
+        )
     return booking
 
 
@@ -496,7 +509,7 @@ def booking_modify(
             booking.status = BookingStatus.PENDING
         booking.sequence += 1
         _insert(booking, holder_visible=roles.works_here)
-        _record("booking.moved", booking, previous=previous, by=acting_user.pk)
+        _record(DomainEventKind.BOOKING_MOVED, booking, previous=previous, by=acting_user.pk)
     return booking
 
 
@@ -536,7 +549,7 @@ def booking_cancel(
                 ]
             )
             _record(
-                "booking.cancelled",
+                DomainEventKind.BOOKING_CANCELLED,
                 item,
                 by=acting_user.pk,
                 by_host=acting_user != item.booked_by,
@@ -563,7 +576,9 @@ def _decide(*, booking: Booking, host, approve: bool, reason: str, now) -> Booki
             update_fields=["status", "decided_by", "decided_at", "reason", "sequence", "updated_at"]
         )
         _record(
-            "booking.approved" if approve else "booking.declined", booking, reason=booking.reason
+            DomainEventKind.BOOKING_APPROVED if approve else DomainEventKind.BOOKING_DECLINED,
+            booking,
+            reason=booking.reason,
         )
     return booking
 
@@ -605,7 +620,7 @@ def booking_check_in(
         booking.checked_in_at = now
         booking.checked_in_by = acting_user
         booking.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
-        _record("booking.checked_in", booking, by=acting_user.pk)
+        _record(DomainEventKind.BOOKING_CHECKED_IN, booking, by=acting_user.pk)
     return booking
 
 
@@ -651,7 +666,7 @@ def _complete(booking: Booking, *, now, by=None) -> None:
     booking.status = BookingStatus.COMPLETED
     booking.checked_out_at = min(now, booking.ends_at)
     booking.save(update_fields=["status", "checked_out_at", "updated_at"])
-    _record("booking.checked_out", booking, by=by, automatic=by is None)
+    _record(DomainEventKind.BOOKING_CHECKED_OUT, booking, by=by, automatic=by is None)
 
 
 def release_no_shows(*, now: datetime.datetime | None = None) -> int:
@@ -688,7 +703,7 @@ def release_no_shows(*, now: datetime.datetime | None = None) -> int:
                 booking.status = BookingStatus.RELEASED
                 booking.sequence += 1
                 booking.save(update_fields=["status", "sequence", "updated_at"])
-                _record("booking.released", booking)
+                _record(DomainEventKind.BOOKING_RELEASED, booking)
                 released += 1
     return released
 
@@ -737,5 +752,5 @@ def booking_confirm_attendance(
         if booking.attendance_confirmed_at is None:
             booking.attendance_confirmed_at = now
             booking.save(update_fields=["attendance_confirmed_at", "updated_at"])
-            _record("booking.attendance_confirmed", booking, by=acting_user.pk)
+            _record(DomainEventKind.BOOKING_ATTENDANCE_CONFIRMED, booking, by=acting_user.pk)
     return booking

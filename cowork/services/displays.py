@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cowork.errors import InvalidInput, NotAllowed
-from cowork.models import DisplayToken, Resource, Space
+from cowork.models import DisplayToken, DomainEventKind, Resource, Space
 from cowork.selectors.access import user_manages_space
 from cowork.services.outbox import domain_event_record
 
@@ -44,7 +44,7 @@ def display_token_revoke(*, token: DisplayToken, host) -> DisplayToken:
             token.save(update_fields=["revoked_at"])
             # Screens already connected hear of it and are disconnected.
             domain_event_record(
-                kind="display.revoked",
+                kind=DomainEventKind.DISPLAY_REVOKED,
                 aggregate=token,
                 space=token.space,
                 payload={"display": token.pk},

@@ -18,6 +18,7 @@ from cowork.booking_rules import require_aware
 from cowork.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
 from cowork.models import (
     Attendance,
+    DomainEventKind,
     Event,
     EventAttempt,
     EventSession,
@@ -42,6 +43,13 @@ from cowork.services.outbox import domain_event_record
 
 # Registrations that hold a place, and those that wait for one.
 HOLDING = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+# What a registration that takes a status announces.
+REGISTRATION_KINDS = {
+    RegistrationStatus.CONFIRMED: DomainEventKind.REGISTRATION_CONFIRMED,
+    RegistrationStatus.PENDING: DomainEventKind.REGISTRATION_PENDING,
+    RegistrationStatus.WAITLISTED: DomainEventKind.REGISTRATION_WAITLISTED,
+    RegistrationStatus.CANCELLED: DomainEventKind.REGISTRATION_CANCELLED,
+}
 
 
 def _require_staff(user, space: Space) -> None:
@@ -49,7 +57,7 @@ def _require_staff(user, space: Space) -> None:
         raise NotAllowed(_("Only the centre's hosts and staff manage its events."))
 
 
-def _record(kind: str, aggregate, event: Event, **payload) -> None:
+def _record(kind: DomainEventKind, aggregate, event: Event, **payload) -> None:
     domain_event_record(
         kind=kind, aggregate=aggregate, space=event.space, payload={"event": event.pk, **payload}
     )
@@ -147,7 +155,7 @@ def event_create(
                 now=now,
             )
             EventSession.objects.create(event=event, starts_at=start, ends_at=end, booking=booking)
-        _record("event.created", event, event, sessions=len(ordered))
+        _record(DomainEventKind.EVENT_CREATED, event, event, sessions=len(ordered))
     return event
 
 
@@ -166,7 +174,7 @@ def event_cancel(*, event: Event, host, reason: str) -> Event:
         for session in event.sessions.select_related("booking"):
             if session.booking and session.booking.is_active:
                 booking_cancel(booking=session.booking, acting_user=host, reason=reason)
-        _record("event.cancelled", event, event, reason=reason.strip())
+        _record(DomainEventKind.EVENT_CANCELLED, event, event, reason=reason.strip())
     return event
 
 
@@ -312,7 +320,7 @@ def registration_create(
             # Back of the queue: the order is the time of (re-)registering.
             registration.created_at = now
         registration.save()
-        _record(f"registration.{status}", registration, event, registration=registration.pk)
+        _record(REGISTRATION_KINDS[status], registration, event, registration=registration.pk)
         if not by_host:
             event_attempt_record(kind=EventAttempt.Kind.REGISTERED, event=event, ip=ip, now=now)
     return registration, key
@@ -329,7 +337,7 @@ def _promote_next(event: Event, now) -> Registration | None:
     waiting.status = RegistrationStatus.CONFIRMED
     waiting.promoted_at = now
     waiting.save(update_fields=["status", "promoted_at"])
-    _record("registration.promoted", waiting, event, registration=waiting.pk)
+    _record(DomainEventKind.REGISTRATION_PROMOTED, waiting, event, registration=waiting.pk)
     return waiting
 
 
@@ -362,7 +370,12 @@ def registration_cancel(
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
-        _record("registration.cancelled", registration, event, registration=registration.pk)
+        _record(
+            DomainEventKind.REGISTRATION_CANCELLED,
+            registration,
+            event,
+            registration=registration.pk,
+        )
         if held_a_place and event.starts_at > now:
             _promote_next(event, now)
     return registration
@@ -401,7 +414,10 @@ def registration_approve(*, registration: Registration, host, now=None) -> Regis
         )
         registration.save(update_fields=["status"])
         _record(
-            f"registration.{registration.status}", registration, event, registration=registration.pk
+            REGISTRATION_KINDS[registration.status],
+            registration,
+            event,
+            registration=registration.pk,
         )
     return registration
 
@@ -420,7 +436,7 @@ def attendance_mark(
             defaults={"method": method, "marked_by": host},
         )
         if created:
-            _record("attendance.marked", attendance, event, session=session.pk)
+            _record(DomainEventKind.ATTENDANCE_MARKED, attendance, event, session=session.pk)
     return attendance
 
 
@@ -431,7 +447,7 @@ def attendance_unmark(*, session: EventSession, participant: Participant, host) 
             session=session, participant=participant
         ).delete()
         if deleted:
-            _record("attendance.unmarked", session, session.event, session=session.pk)
+            _record(DomainEventKind.ATTENDANCE_UNMARKED, session, session.event, session=session.pk)
 
 
 def walk_in_add(
@@ -593,7 +609,7 @@ def registration_confirm_attendance(
             registration.attendance_confirmed_at = now
             registration.save(update_fields=["attendance_confirmed_at"])
             _record(
-                "registration.attendance_confirmed",
+                DomainEventKind.REGISTRATION_ATTENDANCE_CONFIRMED,
                 registration,
                 event,
                 registration=registration.pk,

@@ -5,13 +5,13 @@ import functools
 from django.db import models, transaction
 from django.db.models import F
 
-from cowork import events
-from cowork.models import DomainEvent, Space
+from cowork import outbox
+from cowork.models import DomainEvent, DomainEventKind, Space
 
 
 def domain_event_record(
     *,
-    kind: str,
+    kind: DomainEventKind,
     aggregate: models.Model,
     space: Space | None,
     payload: dict | None = None,
@@ -20,7 +20,9 @@ def domain_event_record(
 
     The caller must be inside `transaction.atomic()`: the event is written with the change it
     describes, or not at all. Subscribers see it only once the transaction has committed.
+    A kind that is not a `DomainEventKind` is refused: no one could subscribe to it.
     """
+    kind = DomainEventKind(kind)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("domain_event_record() must run inside transaction.atomic().")
@@ -39,5 +41,5 @@ def domain_event_record(
         payload=payload or {},
     )
     # A callback per event: one registered in a savepoint that rolls back is dropped with it.
-    transaction.on_commit(functools.partial(events.relay_recorded, event.pk), robust=True)
+    transaction.on_commit(functools.partial(outbox.relay_recorded, event.pk), robust=True)
     return event

@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cowork.client_address import client_ip
 from cowork.errors import DomainError, NotFound
 from cowork.models import (
     Attendance,
@@ -58,6 +57,7 @@ from cowork.services.events import (
     session_open_for_check_in,
     walk_in_add,
 )
+from cowork.web.client_ip import client_ip
 from cowork.web.common import error_status, qr_svg
 from cowork.web.event_forms import (
     CheckInForm,

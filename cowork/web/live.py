@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cowork.errors import DomainError
-from cowork.models import DisplayToken, Resource, Space
+from cowork.models import DisplayToken, DomainEventKind, Resource, Space
 from cowork.models.spaces import COUNTRIES
 from cowork.selectors.access import (
     occupancy_view_for,
@@ -49,11 +49,11 @@ from cowork.web.common import active_space, error_status, qr_svg
 SNAPSHOT_VERSION = 1
 # What the live feed lists; other events only change the plan and the figures.
 FEED_EVENTS = {
-    "booking.checked_in": gettext_lazy("checked in"),
-    "booking.checked_out": gettext_lazy("checked out"),
-    "booking.released": gettext_lazy("released — nobody came"),
-    "booking.created": gettext_lazy("booked"),
-    "booking.cancelled": gettext_lazy("booking cancelled"),
+    DomainEventKind.BOOKING_CHECKED_IN: gettext_lazy("checked in"),
+    DomainEventKind.BOOKING_CHECKED_OUT: gettext_lazy("checked out"),
+    DomainEventKind.BOOKING_RELEASED: gettext_lazy("released — nobody came"),
+    DomainEventKind.BOOKING_CREATED: gettext_lazy("booked"),
+    DomainEventKind.BOOKING_CANCELLED: gettext_lazy("booking cancelled"),
 }
 # Short enough to fit inside a desk on the plan; the legend and screen readers get the long one.
 STATE_LABELS = {

@@ -18,9 +18,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cowork import events
+from cowork import outbox
 from cowork.db import insert_unless_exists
-from cowork.models import Booking, BookingStatus, DomainEvent, Registration, Space
+from cowork.models import (
+    Booking,
+    BookingStatus,
+    DomainEvent,
+    DomainEventKind,
+    Registration,
+    Space,
+)
 from notifications.ical import feeds
 from notifications.ical.render import CalendarItem, Person, render_calendar
 from notifications.ical.site import site_url
@@ -34,14 +41,14 @@ REQUEST, CANCEL = SentInvite.Method.REQUEST, SentInvite.Method.CANCEL
 
 def subscribe() -> None:
     """Hand the relay our handlers; called from NotificationsConfig.ready()."""
-    for kind in ("booking.created", "booking.approved"):
-        events.subscribe(kind, invite_for_booking)
-    for kind in ("booking.moved", "booking.cancelled"):
-        events.subscribe(kind, update_for_booking)
-    for kind in ("registration.confirmed", "registration.promoted"):
-        events.subscribe(kind, invite_for_registration)
-    events.subscribe("registration.cancelled", update_for_registration)
-    events.subscribe("event.cancelled", cancel_for_event)
+    for kind in (DomainEventKind.BOOKING_CREATED, DomainEventKind.BOOKING_APPROVED):
+        outbox.subscribe(kind, invite_for_booking)
+    for kind in (DomainEventKind.BOOKING_MOVED, DomainEventKind.BOOKING_CANCELLED):
+        outbox.subscribe(kind, update_for_booking)
+    for kind in (DomainEventKind.REGISTRATION_CONFIRMED, DomainEventKind.REGISTRATION_PROMOTED):
+        outbox.subscribe(kind, invite_for_registration)
+    outbox.subscribe(DomainEventKind.REGISTRATION_CANCELLED, update_for_registration)
+    outbox.subscribe(DomainEventKind.EVENT_CANCELLED, cancel_for_event)
 
 
 # Handlers: each re-reads what the event names and returns quietly if it is gone. -------

@@ -107,7 +107,7 @@ def database_url(server_url: str, name: str) -> str:
 def setup_django(url: str):
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "benchmark-only-key")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.config.settings")
     import django
 
     django.setup()

@@ -72,7 +72,7 @@ def windows(count: int, desks: list[int], first_day: datetime.date, rng: random.
 def setup_django(url: str):
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "benchmark-only-key")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.config.settings")
     import django
 
     django.setup()
@@ -123,7 +123,7 @@ class Daphne:
                 "127.0.0.1",
                 "-p",
                 "0",
-                "cowork.asgi:application",
+                "cowork.config.asgi:application",
             ],
             cwd=ROOT,
             env=env,

@@ -191,7 +191,7 @@ def main():
         from django.core.management import call_command
         from django.db import connection
 
-        from cowork import events
+        from cowork import outbox
 
         call_command("migrate", verbosity=0)
         desks, tokens = seed(args.clients)
@@ -233,7 +233,7 @@ def main():
         backlog = unpublished(db)
         print(f"killed mid-burst: {cut_short.counts()}; {backlog} events unrelayed", flush=True)
         # The dead process's claims on those events lapse; then they are a stale backlog.
-        time.sleep(events.CLAIM_SECONDS + 1)
+        time.sleep(outbox.CLAIM_SECONDS + 1)
         before = rollbacks(db, name)
 
         restarted = Daphne(env)
@@ -297,7 +297,7 @@ def main():
                 "invite. The killed process's invites went to a mail server that never "
                 "answers, and it was killed once 15 bookings were committed, their events "
                 "unrelayed; the restarted process met them once its claims had lapsed "
-                f"({events.CLAIM_SECONDS} s). The same script on the code before relays "
+                f"({outbox.CLAIM_SECONDS} s). The same script on the code before relays "
                 "claimed events (every commit then relayed the whole backlog): 5.7 s fresh, "
                 "then 60.2 s after the crash with 50 of 60 bookings timed out at 60 s, the "
                 "next burst timed out whole, 12,615 transactions rolled back."

@@ -699,7 +699,7 @@ def main():
         "CHANNELS_PREFIX": hub_prefix,
         "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-key"),
         "SECURE_SSL_REDIRECT": "false",
-        "DJANGO_SETTINGS_MODULE": "cowork.settings",
+        "DJANGO_SETTINGS_MODULE": "cowork.config.settings",
     }
     os.environ.update(base_env)
 
@@ -726,7 +726,7 @@ def main():
         started.append(clients)
         hub = plain = stock = None
         if "hub" in systems:
-            hub = DaphneProcess("cowork.asgi:application", base_env, "daphne-hub")
+            hub = DaphneProcess("cowork.config.asgi:application", base_env, "daphne-hub")
             started.append(hub)
             pids["ours (daphne)"] = hub.pid
         if "plain" in systems:

@@ -43,7 +43,7 @@ def parse_args():
 def setup_django(path: str):
     os.environ.pop("DATABASE_URL", None)
     os.environ["SQLITE_PATH"] = path
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.config.settings")
     import django
 
     django.setup()

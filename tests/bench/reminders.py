@@ -82,7 +82,7 @@ def database_url(server_url: str, name: str) -> str:
 def setup_django(url: str, environment: dict[str, str]):
     os.environ.update(environment)
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.config.settings")
     import django
 
     django.setup()
@@ -341,7 +341,7 @@ def main():
             "reminders, clusters × workers",
             f"{args.reminders} due at one moment, {args.clusters} × {workers}",
         ),
-        ("database connections in the clusters", "cowork/settings.py's pool"),
+        ("database connections in the clusters", "cowork/config/settings.py's pool"),
         ("fake Twilio rate limit", f"{args.rate:g} messages/s" if args.rate else "none"),
         ("time to drain (due → last SMS at the fake)", seconds(drain_time)),
         (

@@ -10,7 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from cowork import metrics
 from cowork.errors import Conflict
-from cowork.models import DomainEvent
+from cowork.models import DomainEvent, DomainEventKind
 from cowork.services.booking import booking_create
 from cowork.services.outbox import domain_event_record
 from tests.factories import MemberFactory, ResourceFactory, next_weekday
@@ -66,7 +66,9 @@ def test_outbox_backlog_and_age_of_the_oldest_unpublished_event(space):
     assert scrape()[("cowork_outbox_backlog", ())] == 0
     assert scrape()[("cowork_outbox_oldest_unpublished_age_seconds", ())] == 0
     with transaction.atomic():
-        domain_event_record(kind="space.updated", aggregate=space, space=space, payload={})
+        domain_event_record(
+            kind=DomainEventKind.EVENT_CREATED, aggregate=space, space=space, payload={}
+        )
     # No relay ran (the test's transaction never commits), so the event waits.
     DomainEvent.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     samples = scrape()

@@ -1,11 +1,11 @@
-"""Read deploy/env.example, and find every environment variable cowork/settings.py reads."""
+"""Read deploy/env.example, and find every environment variable cowork/config/settings.py reads."""
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_EXAMPLE = ROOT / "deploy" / "env.example"
-SETTINGS = ROOT / "cowork" / "settings.py"
+SETTINGS = ROOT / "cowork" / "config" / "settings.py"
 
 # django-environ's readers (env.str(...), env.db_url(...), env(...)) and os.environ/getenv.
 ENV_READERS = {

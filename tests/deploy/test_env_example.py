@@ -1,4 +1,4 @@
-"""deploy/env.example lists every setting cowork/settings.py reads, each with a reason."""
+"""deploy/env.example lists every setting cowork/config/settings.py reads, each with a reason."""
 
 from tests.deploy.envfile import documented_names, environment, names_read_by_settings
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 from django.core import mail
 
-from cowork import events as relay
+from cowork import outbox as relay
 from tests import factories
 from tests.notifications.sms.fake_twilio import FAKE_MESSAGING_SERVICE_SID, FakeTwilio
 

@@ -3,7 +3,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from cowork.asgi import application
+from cowork.config.asgi import application
 from tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

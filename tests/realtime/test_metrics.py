@@ -7,7 +7,7 @@ from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
 from cowork import metrics
-from cowork.asgi import application
+from cowork.config.asgi import application
 from tests.factories import HostFactory, SpaceFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

@@ -12,7 +12,7 @@ import websockets
 from django.db import connection
 from django.utils import timezone
 
-from cowork import events
+from cowork import outbox
 from cowork.models import Booking, DomainEvent
 from cowork.services.api_tokens import api_token_create
 from cowork.services.booking import booking_create
@@ -330,7 +330,7 @@ def test_after_a_web_process_is_killed_mid_burst_the_next_burst_is_served_as_usu
     backlog.update(claimed_until=timezone.now())
     newest = backlog.order_by("-created_at").values_list("created_at", flat=True).first()
     waited = (timezone.now() - newest).total_seconds()
-    time.sleep(max(0.0, events.BACKLOG_AFTER_SECONDS + 1 - waited))
+    time.sleep(max(0.0, outbox.BACKLOG_AFTER_SECONDS + 1 - waited))
     rollbacks_before = _rollbacks()
 
     restarted = DaphneServer(env)

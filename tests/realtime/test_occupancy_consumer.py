@@ -9,7 +9,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from cowork.asgi import application
+from cowork.config.asgi import application
 from cowork.selectors.occupancy import occupancy_snapshot
 from cowork.services.booking import booking_check_in, booking_create
 from cowork.services.displays import display_token_create, display_token_revoke
@@ -89,6 +89,8 @@ async def test_host_gets_a_named_snapshot_then_deltas_in_order():
     booked = await _receive_type(communicator, "delta")
     occupied = await _receive_type(communicator, "delta")
     assert (booked["seq"], occupied["seq"]) == (1, 2)
+    # The kinds as live.js compares them (a check-in names who came in the feed).
+    assert (booked["event"], occupied["event"]) == ("booking.created", "booking.checked_in")
     assert booked["resource"]["state"] == "booked"
     assert occupied["resource"]["state"] == "occupied"
     assert occupied["resource"]["current"]["holder"] == member.get_full_name()

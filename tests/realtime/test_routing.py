@@ -5,7 +5,7 @@ import logging
 import pytest
 from channels.testing import WebsocketCommunicator
 
-from cowork.asgi import application
+from cowork.config.asgi import application
 from realtime.consumers import CLOSE_NOT_FOUND
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 
-ASGI = "cowork.asgi:application"
+ASGI = "cowork.config.asgi:application"
 
 
 class Command(BaseCommand):

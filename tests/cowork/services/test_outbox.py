@@ -1,11 +1,14 @@
 import pytest
 from django.db import transaction
 
-from cowork import events
-from cowork.models import DomainEvent
+from cowork import outbox
+from cowork.models import DomainEvent, DomainEventKind
 from cowork.services.outbox import domain_event_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# A kind no app acts on but the live view, which hears every kind.
+KIND = DomainEventKind.EVENT_CREATED
 
 
 @pytest.fixture
@@ -15,28 +18,36 @@ def received():
     def handler(event):
         seen.append((event.kind, event.payload))
 
-    events.subscribe("test.happened", handler)
+    outbox.subscribe(KIND, handler)
     yield seen
-    events.unsubscribe("test.happened", handler)
+    outbox.unsubscribe(KIND, handler)
 
 
 def test_event_outside_a_transaction_is_refused(space):
     with pytest.raises(RuntimeError):
-        domain_event_record(kind="test.happened", aggregate=space, space=space)
+        domain_event_record(kind=KIND, aggregate=space, space=space)
     assert not DomainEvent.objects.exists()
+
+
+def test_an_event_of_no_known_kind_is_refused_and_nothing_is_recorded(space):
+    with pytest.raises(ValueError), transaction.atomic():
+        domain_event_record(kind="booking.create", aggregate=space, space=space)
+    assert not DomainEvent.objects.exists()
+    space.refresh_from_db()
+    assert space.event_seq == 0
 
 
 def test_subscribers_hear_of_an_event_only_after_commit(space, received):
     with transaction.atomic():
-        domain_event_record(kind="test.happened", aggregate=space, space=space, payload={"n": 1})
+        domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": 1})
         assert received == []
-    assert received == [("test.happened", {"n": 1})]
+    assert received == [(KIND, {"n": 1})]
     assert DomainEvent.objects.get().published_at is not None
 
 
 def test_rolled_back_change_leaves_no_event_and_tells_no_one(space, received):
     with pytest.raises(ZeroDivisionError), transaction.atomic():
-        domain_event_record(kind="test.happened", aggregate=space, space=space)
+        domain_event_record(kind=KIND, aggregate=space, space=space)
         1 / 0  # noqa: B018 (the change fails after recording its event)
     assert received == []
     assert not DomainEvent.objects.exists()
@@ -51,37 +62,33 @@ def test_event_a_subscriber_refused_stays_unpublished_and_is_relayed_in_order_la
             raise ConnectionError("channel layer unreachable")
         delivered.append(event.payload["n"])
 
-    events.subscribe("test.happened", flaky)
+    outbox.subscribe(KIND, flaky)
     try:
         for n in (1, 2):
             with transaction.atomic():
-                domain_event_record(
-                    kind="test.happened", aggregate=space, space=space, payload={"n": n}
-                )
+                domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": n})
         assert DomainEvent.objects.filter(published_at__isnull=True).count() == 2
         outage["on"] = False
-        assert events.relay_pending() == 2
-        assert events.relay_pending() == 0
+        assert outbox.relay_pending() == 2
+        assert outbox.relay_pending() == 0
     finally:
-        events.unsubscribe("test.happened", flaky)
+        outbox.unsubscribe(KIND, flaky)
     assert delivered == [1, 2]
     assert not DomainEvent.objects.filter(published_at__isnull=True).exists()
 
 
 def _record(space, n):
     with transaction.atomic():
-        return domain_event_record(
-            kind="test.happened", aggregate=space, space=space, payload={"n": n}
-        )
+        return domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": n})
 
 
 def test_a_commit_relays_its_own_event_not_one_another_commit_is_relaying(space, received):
     # Another request's event, committed a moment ago; its own relay is on its way.
     other = DomainEvent.objects.create(
-        kind="test.happened", aggregate_type="space", aggregate_id=str(space.pk), space=space
+        kind=KIND, aggregate_type="space", aggregate_id=str(space.pk), space=space
     )
     _record(space, 1)
-    assert received == [("test.happened", {"n": 1})]
+    assert received == [(KIND, {"n": 1})]
     other.refresh_from_db()
     assert other.published_at is None
 
@@ -92,17 +99,17 @@ def test_the_next_commit_that_relays_takes_along_events_an_outage_left_behind(sp
     from django.utils import timezone
 
     left = DomainEvent.objects.create(
-        kind="test.happened",
+        kind=KIND,
         aggregate_type="space",
         aggregate_id=str(space.pk),
         space=space,
         payload={"n": 0},
     )
     DomainEvent.objects.filter(pk=left.pk).update(
-        created_at=timezone.now() - datetime.timedelta(seconds=events.BACKLOG_AFTER_SECONDS + 1)
+        created_at=timezone.now() - datetime.timedelta(seconds=outbox.BACKLOG_AFTER_SECONDS + 1)
     )
     _record(space, 1)
-    assert received == [("test.happened", {"n": 0}), ("test.happened", {"n": 1})]
+    assert received == [(KIND, {"n": 0}), (KIND, {"n": 1})]
     assert not DomainEvent.objects.filter(published_at__isnull=True).exists()
 
 
@@ -115,12 +122,12 @@ def test_after_a_relay_failed_here_the_next_commit_takes_the_young_backlog_along
             raise ConnectionError("channel layer unreachable")
         delivered.append(event.payload["n"])
 
-    events.subscribe("test.happened", flaky)
+    outbox.subscribe(KIND, flaky)
     try:
         _record(space, 1)  # its relay fails: Redis is down
         outage["on"] = False
         _record(space, 2)  # a second later, Redis is back
     finally:
-        events.unsubscribe("test.happened", flaky)
+        outbox.unsubscribe(KIND, flaky)
     assert delivered == [1, 2]
     assert not DomainEvent.objects.filter(published_at__isnull=True).exists()

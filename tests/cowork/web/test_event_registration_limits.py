@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from cowork import events as relay
+from cowork import outbox as relay
 from cowork.models import Event, EventAttempt, Participant, Registration
 from cowork.services.events import event_create
 from notifications.dispatch import dispatch_due

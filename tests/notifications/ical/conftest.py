@@ -7,7 +7,7 @@ import icalendar
 import pytest
 from django.core import mail
 
-from cowork import events as relay
+from cowork import outbox as relay
 from tests import factories
 from tests.notifications.ical.validator import libical_available, libical_errors
 

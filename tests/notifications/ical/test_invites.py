@@ -7,7 +7,7 @@ import icalendar
 import pytest
 from django.core import mail
 
-from cowork import events as relay
+from cowork import outbox as relay
 from cowork.models import DomainEvent
 from cowork.services.booking import booking_approve, booking_cancel, booking_create, booking_modify
 from cowork.services.events import (

@@ -11,7 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
 
-from cowork.asgi import application
+from cowork.config.asgi import application
 from cowork.models import BookingStatus
 from cowork.services.booking import booking_create
 from tests import factories

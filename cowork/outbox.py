@@ -1,8 +1,10 @@
-"""Dispatch of domain events from the outbox to subscribers, after commit.
+"""The outbox's relay: domain events handed to their subscribers, after commit.
 
-The domain only records events (`cowork.services.outbox`) and relays them here. Other apps
-subscribe in their `AppConfig.ready()`; the domain never imports them. A subscriber must be
-idempotent: an event may be delivered again if the relay dies before marking it published.
+The domain records events in the transaction of the change they describe
+(`cowork.services.outbox.domain_event_record`, a write like any other, so a service) and
+relays them here. Other apps subscribe in their `AppConfig.ready()`; the domain never
+imports them. A subscriber must be idempotent: an event may be delivered again if the
+relay dies before marking it published.
 """
 
 import datetime
@@ -39,7 +41,16 @@ _draining = threading.Lock()
 
 
 def subscribe(kind: str, handler: Handler) -> None:
-    """Call `handler(event)` for each relayed event of `kind` (or of every kind, with "*")."""
+    """Call `handler(event)` for each relayed event of `kind` (a `DomainEventKind`), or of
+    every kind with "*".
+
+    An unknown kind is refused: apps subscribe from `ready()`, so a misspelt kind stops the
+    process at start-up instead of leaving a handler that is never called.
+    """
+    from cowork.models import DomainEventKind
+
+    if kind != "*" and kind not in DomainEventKind.values:
+        raise ValueError(f"No domain event is of kind {kind!r}; see DomainEventKind.")
     if handler not in _subscribers[kind]:
         _subscribers[kind].append(handler)
 

@@ -1,6 +1,6 @@
 """Probes of a running process: /healthz (alive), /readyz (its services), /metrics (Prometheus).
 
-`cowork.middleware.ProbeMiddleware` serves them before host validation and the HTTPS
+`cowork.config.middleware.ProbeMiddleware` serves them before host validation and the HTTPS
 redirect, so a load balancer or Prometheus can address one process by its own name.
 """
 
@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cowork import metrics
-from cowork.client_address import client_ip, parse_address
+from cowork.web.client_ip import client_ip, parse_address
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ def _metrics_allowed(request) -> bool:
     (private, loopback, link-local).
 
     Behind nginx the address is the client's (X-Forwarded-For from a trusted proxy,
-    cowork.client_address), so the internet is refused either way, and a header from
+    cowork.config.client_address), so the internet is refused either way, and a header from
     anyone else names nobody.
     """
     token = settings.METRICS_TOKEN

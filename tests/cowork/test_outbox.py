@@ -9,11 +9,14 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cowork import events
-from cowork.models import DomainEvent
+from cowork import outbox
+from cowork.models import DomainEvent, DomainEventKind
 from cowork.services.outbox import domain_event_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# A kind no app acts on but the live view, which hears every kind.
+KIND = DomainEventKind.EVENT_CREATED
 
 COMMITS = 8
 BACKLOG = 12
@@ -45,15 +48,33 @@ class Subscriber:
 @pytest.fixture
 def subscriber():
     handler = Subscriber()
-    events.subscribe("test.happened", handler)
+    outbox.subscribe(KIND, handler)
     yield handler
-    events.unsubscribe("test.happened", handler)
+    outbox.unsubscribe(KIND, handler)
+
+
+def test_a_subscription_to_a_misspelt_kind_fails_at_once():
+    with pytest.raises(ValueError, match=r"booking\.create"):
+        outbox.subscribe("booking.create", Subscriber())
+
+
+def test_a_subscription_by_kind_or_to_every_kind_is_taken(space):
+    by_kind, every_kind = Subscriber(), Subscriber()
+    outbox.subscribe(KIND.value, by_kind)
+    outbox.subscribe("*", every_kind)
+    try:
+        with transaction.atomic():
+            domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": 1})
+    finally:
+        outbox.unsubscribe(KIND.value, by_kind)
+        outbox.unsubscribe("*", every_kind)
+    assert by_kind.handed == every_kind.handed == {1: 1}
 
 
 def _left_behind(space, n: int, **fields) -> DomainEvent:
     """An event committed earlier whose own relay never ran (its process died)."""
     return DomainEvent.objects.create(
-        kind="test.happened",
+        kind=KIND,
         aggregate_type="space",
         aggregate_id=str(space.pk),
         space=space,
@@ -64,7 +85,7 @@ def _left_behind(space, n: int, **fields) -> DomainEvent:
 
 def _age(*events_: DomainEvent) -> None:
     DomainEvent.objects.filter(pk__in=[e.pk for e in events_]).update(
-        created_at=timezone.now() - datetime.timedelta(seconds=events.BACKLOG_AFTER_SECONDS + 1)
+        created_at=timezone.now() - datetime.timedelta(seconds=outbox.BACKLOG_AFTER_SECONDS + 1)
     )
 
 
@@ -72,15 +93,15 @@ def test_an_event_another_relay_is_handing_over_is_left_to_it_until_its_claim_la
     space, subscriber
 ):
     held = _left_behind(
-        space, 1, claimed_until=timezone.now() + datetime.timedelta(seconds=events.CLAIM_SECONDS)
+        space, 1, claimed_until=timezone.now() + datetime.timedelta(seconds=outbox.CLAIM_SECONDS)
     )
-    assert events.relay_pending() == 0
+    assert outbox.relay_pending() == 0
     assert subscriber.handed == {}
     # That relay died with its process: its claim lapses and the backlog takes the event.
     DomainEvent.objects.filter(pk=held.pk).update(
         claimed_until=timezone.now() - datetime.timedelta(seconds=1)
     )
-    assert events.relay_pending() == 1
+    assert outbox.relay_pending() == 1
     assert subscriber.handed == {1: 1}
     held.refresh_from_db()
     assert held.published_at is not None
@@ -97,15 +118,13 @@ def test_concurrent_commits_hand_a_backlog_over_once_one_relay_at_a_time(space):
         try:
             start.wait()
             with transaction.atomic():
-                domain_event_record(
-                    kind="test.happened", aggregate=space, space=space, payload={"n": n}
-                )
+                domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": n})
         except Exception as error:  # reported below; a thread's exception is lost otherwise
             failures.append(error)
         finally:
             connection.close()
 
-    events.subscribe("test.happened", subscriber)
+    outbox.subscribe(KIND, subscriber)
     try:
         threads = [threading.Thread(target=commit, args=(BACKLOG + n,)) for n in range(COMMITS)]
         for thread in threads:
@@ -113,7 +132,7 @@ def test_concurrent_commits_hand_a_backlog_over_once_one_relay_at_a_time(space):
         for thread in threads:
             thread.join()
     finally:
-        events.unsubscribe("test.happened", subscriber)
+        outbox.unsubscribe(KIND, subscriber)
     assert failures == []
     assert subscriber.handed == {n: 1 for n in range(BACKLOG + COMMITS)}
     assert subscriber.most_inside == 1

@@ -1,6 +1,6 @@
 """ASGI entry point: HTTP goes to Django, `/ws/` to the realtime consumers.
 
-Outermost, `TrustedProxyHeaders` settles who the client is (cowork.client_address), so
+Outermost, `TrustedProxyHeaders` settles who the client is (cowork.config.client_address), so
 every layer inside sees one answer.
 """
 
@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.config.settings")
 
 # Django must be set up before anything imports models, hence this order.
 django_asgi_app = get_asgi_application()
@@ -19,7 +19,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.db import connections  # noqa: E402
 
-from cowork.client_address import TrustedProxyHeaders  # noqa: E402
+from cowork.config.client_address import TrustedProxyHeaders  # noqa: E402
 from realtime.origins import same_origin_check  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 

@@ -1,6 +1,6 @@
 """Log records in production: one JSON object a line, a request id, no phone number in full.
 
-Wired in `cowork/settings.py`'s LOGGING. The embedded default keeps the readable console
+Wired in `cowork/config/settings.py`'s LOGGING. The embedded default keeps the readable console
 format; both formats get the request id and the phone mask, because a developer's console
 is pasted into issues too.
 """
@@ -13,7 +13,7 @@ import re
 
 from cowork.phones import mask_phone_for_staff
 
-# Set by `cowork.middleware.RequestIdMiddleware` for the duration of one request. A
+# Set by `cowork.config.middleware.RequestIdMiddleware` for the duration of one request. A
 # context variable follows the request across the threads and tasks of ASGI (asgiref
 # copies the context into the thread that runs a sync view), where a thread-local would not.
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(

@@ -7,13 +7,16 @@ X-Forwarded-For and X-Forwarded-Proto only when the connection comes from an add
 TRUSTED_PROXIES, writes what they say into the scope (`client`, `scheme`), and removes the
 forwarding headers either way, so nothing further in (Django's REMOTE_ADDR and
 `request.scheme`, the websocket origin check, a library reading the headers) can be told
-otherwise. Every view asks `client_ip(request)`.
+otherwise. Every view asks `client_ip(request)` (`cowork.web.client_ip`), which reads
+the answer left here: the domain never imports this wiring.
 """
 
 import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
+
+from cowork.web.client_ip import Address, parse_address
 
 # Headers a proxy uses to speak for the client. Removed from every request once read, so
 # a client cannot smuggle one past the decision made here.
@@ -28,17 +31,6 @@ FORWARDING_HEADERS = frozenset(
     }
 )
 _WEBSOCKET_SCHEMES = {"http": "ws", "https": "wss"}
-
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def parse_address(value: str) -> Address | None:
-    """An IP address, IPv4-mapped IPv6 (`::ffff:a.b.c.d`, a dual-stack socket) as IPv4."""
-    try:
-        address = ipaddress.ip_address(value.strip())
-    except ValueError:
-        return None
-    return getattr(address, "ipv4_mapped", None) or address
 
 
 @lru_cache(maxsize=8)
@@ -99,7 +91,7 @@ def resolve_scope(scope: dict) -> dict:
 
 class TrustedProxyHeaders:
     """ASGI middleware in front of everything: see the module's docstring. Wraps the
-    application once, outermost, in `cowork.asgi`."""
+    application once, outermost, in `cowork.config.asgi`."""
 
     def __init__(self, application):
         self.application = application
@@ -108,13 +100,3 @@ class TrustedProxyHeaders:
         if scope["type"] in ("http", "websocket"):
             scope = resolve_scope(scope)
         return await self.application(scope, receive, send)
-
-
-def client_ip(request) -> str | None:
-    """The client's IP address as this installation can vouch for it, or None.
-
-    REMOTE_ADDR is what `TrustedProxyHeaders` left in the scope: the peer, or the client a
-    trusted proxy named. Use this rather than any header.
-    """
-    address = parse_address(request.META.get("REMOTE_ADDR") or "")
-    return str(address) if address is not None else None

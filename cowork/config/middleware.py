@@ -12,14 +12,14 @@ from django.utils.cache import patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 
-from cowork import logging as cowork_logging
 from cowork.api.errors import error_response
+from cowork.config import logging as cowork_logging
 
 # nginx sends its $request_id (32 hex digits); other proxies send a UUID. Anything else a
 # client could have forged into the log stays out: the id is written into every log line.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,127}")
 REQUEST_ID_HEADER = "X-Request-ID"
-# Where cowork.urls mounts the API, whose answers are all JSON in one error shape.
+# Where cowork.config.urls mounts the API, whose answers are all JSON in one error shape.
 API_PREFIX = "/api/"
 
 
@@ -32,7 +32,7 @@ class RequestIdMiddleware:
     """Take X-Request-ID from nginx if it is well-formed, else make one; log and return it.
 
     The id is set in a context variable for the request, so every log record made while
-    serving it carries the id (`cowork.logging.RequestIdFilter`), and it goes back in
+    serving it carries the id (`cowork.config.logging.RequestIdFilter`), and it goes back in
     the response header for a person reporting a problem to quote. Place it first.
     """
 
@@ -87,7 +87,7 @@ class ProbeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from cowork import health
+        from cowork.config import health
 
         view = health.PROBES.get(request.path_info)
         if view is None:

@@ -1,6 +1,6 @@
 """Who the client is: X-Forwarded-For and -Proto count only when a trusted proxy sends them.
 
-Through the real ASGI application (`cowork.asgi.application`), with the peer address a
+Through the real ASGI application (`cowork.config.asgi.application`), with the peer address a
 server would put in the scope.
 """
 
@@ -9,13 +9,9 @@ from asgiref.testing import ApplicationCommunicator
 from django.core.handlers.asgi import ASGIHandler
 from django.test import RequestFactory
 
-from cowork.asgi import application
-from cowork.client_address import (
-    TrustedProxyHeaders,
-    client_ip,
-    forwarded_client,
-    parse_address,
-)
+from cowork.config.asgi import application
+from cowork.config.client_address import TrustedProxyHeaders, forwarded_client
+from cowork.web.client_ip import client_ip, parse_address
 
 NGINX = "127.0.0.1"  # loopback: a trusted proxy by default
 STRANGER = (
@@ -67,7 +63,7 @@ async def test_the_trusted_proxy_names_the_client_that_metrics_judges():
 async def test_only_the_trusted_proxy_can_say_the_request_came_over_https(settings):
     settings.SECURE_SSL_REDIRECT = True
     # Django reads the redirect setting when it builds its middleware: a handler of its own,
-    # wrapped as cowork.asgi wraps the one it serves.
+    # wrapped as cowork.config.asgi wraps the one it serves.
     app = TrustedProxyHeaders(ASGIHandler())
     https = {"X-Forwarded-Proto": "https"}
     assert await _get("/login/", peer=NGINX, headers=https, app=app) == 200

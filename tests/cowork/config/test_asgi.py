@@ -1,4 +1,4 @@
-"""cowork.asgi under a real daphne: what a request leaves behind when its client gives up."""
+"""cowork.config.asgi under a real daphne: what a request leaves behind when its client gives up."""
 
 import datetime
 import time

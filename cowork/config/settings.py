@@ -15,7 +15,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The checkout (this file is cowork/config/settings.py).
+BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
 
 # --- Mode -----------------------------------------------------------------------------
@@ -81,29 +82,29 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so every log line of a request carries its id, the probes' included.
-    "cowork.middleware.RequestIdMiddleware",
+    "cowork.config.middleware.RequestIdMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response, the probes' too.
-    "cowork.csp.SecurityPolicyMiddleware",
+    "cowork.config.csp.SecurityPolicyMiddleware",
     # Before host validation and the HTTPS redirect: see the class for why that is safe.
-    "cowork.middleware.ProbeMiddleware",
+    "cowork.config.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads the body (the CSRF check reads a form's).
-    "cowork.middleware.BodyTooLargeMiddleware",
+    "cowork.config.middleware.BodyTooLargeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "cowork.middleware.PersonalPagesNotStoredMiddleware",
+    "cowork.config.middleware.PersonalPagesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "cowork.urls"
-ASGI_APPLICATION = "cowork.asgi.application"
+ROOT_URLCONF = "cowork.config.urls"
+ASGI_APPLICATION = "cowork.config.asgi.application"
 
 TEMPLATES = [
     {
@@ -116,8 +117,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cowork.context_processors.navigation",
-                "cowork.csp.nonce",
+                "cowork.web.context_processors.navigation",
+                "cowork.config.csp.nonce",
             ],
         },
     },
@@ -293,7 +294,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "cowork.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cowork.web.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "cowork.web.sign_in.locked_out"
 # Only failures are kept (and only for the cool-off); successful sign-ins leave no record of
 # where people were.
@@ -364,7 +365,7 @@ if EMBEDDED:
 # --- Security ---------------------------------------------------------------------------
 
 # The reverse proxies (addresses or CIDR networks) allowed to name the client and the
-# scheme in X-Forwarded-For and X-Forwarded-Proto (cowork.client_address). A header from
+# scheme in X-Forwarded-For and X-Forwarded-Proto (cowork.config.client_address). A header from
 # anyone else is dropped: it could name any address. Loopback by default, where nginx runs
 # on a systemd install; docker-compose.yml names its private network.
 TRUSTED_PROXIES = [
@@ -391,21 +392,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=102
 
 # "json" writes one JSON object a line (production: journald and Docker ship them as they
 # are); "console" is the readable format of the embedded default. Both carry the request id
-# and mask phone numbers (cowork/logging.py).
+# and mask phone numbers (cowork/config/logging.py).
 LOG_FORMAT = env.str("LOG_FORMAT", default="console" if EMBEDDED else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "cowork.logging.RequestIdFilter"},
-        "mask_phones": {"()": "cowork.logging.PhoneMaskFilter"},
+        "request_id": {"()": "cowork.config.logging.RequestIdFilter"},
+        "mask_phones": {"()": "cowork.config.logging.PhoneMaskFilter"},
     },
     "formatters": {
         "console": {
-            "()": "cowork.logging.PhoneMaskingFormatter",
+            "()": "cowork.config.logging.PhoneMaskingFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
-        "json": {"()": "cowork.logging.JsonFormatter"},
+        "json": {"()": "cowork.config.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from django.test import AsyncClient, Client
 
-from cowork.logging import (
+from cowork.config.logging import (
     JsonFormatter,
     PhoneMaskFilter,
     PhoneMaskingFormatter,

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cowork import health, views
+from cowork import views
+from cowork.config import health
 
 urlpatterns = [
-    # Served first by cowork.middleware.ProbeMiddleware; named here for reverse() and docs.
+    # Served first by cowork.config.middleware.ProbeMiddleware; named here for reverse() and docs.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics_view, name="metrics"),

@@ -12,10 +12,10 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from cowork.csp import SecurityPolicyMiddleware
+from cowork.config.csp import SecurityPolicyMiddleware
 from tests.factories import HostFactory
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TEMPLATES = sorted(
     path
     for package in ("cowork", "realtime", "notifications")
