@@ -54,3 +54,10 @@ class TooManyAttempts(DomainError):
 
     status = 429
     code = "too_many_attempts"
+
+
+class Busy(DomainError):
+    """Others are changing the same thing right now and we stopped waiting; try again."""
+
+    status = 503
+    code = "busy"

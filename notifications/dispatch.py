@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 
 from cowork.db import insert_unless_exists
 from cowork.models import ACTIVE_STATUSES, Member, Registration, Space, SpaceRole
+from cowork.services.locking import lock_named
 from notifications.ical.site import site_url
 from notifications.models import (
     InboundSms,
@@ -64,9 +65,6 @@ RETRY_CAP_SECONDS = 3600
 RATE_LIMIT_RETRY_SECONDS = 2
 # The window of the allowances of SMS to unverified numbers.
 UNVERIFIED_WINDOW = datetime.timedelta(hours=24)
-# Any fixed 64-bit number, used by nothing else: the PostgreSQL advisory lock under which
-# SMS to unverified numbers are counted and taken.
-_UNVERIFIED_LOCK = 0x556E_7665_7269_6669
 
 
 def notification_enqueue(
@@ -325,9 +323,7 @@ def _take_unverified_allowance(notification: Notification) -> str:
 
 def _lock_unverified_allowance() -> None:
     """Serialize the allowance across workers; SQLite's IMMEDIATE transactions already do."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_UNVERIFIED_LOCK])
+    lock_named("SMS to unverified numbers")
 
 
 def _alert_hosts_of_unverified_cap(space: Space | None, why: str) -> None:

@@ -30,13 +30,14 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from cowork.models import Booking, Member, Space, SpaceRole
 from cowork.phones import phone_to_e164
+from cowork.services.locking import lock_named
 from notifications.dispatch import dispatch_soon, notification_enqueue
 from notifications.models import Notification, SignInCode, SignInRequest
 from notifications.sms.messages import MessageFacts, render_message, sms_language
@@ -57,8 +58,6 @@ PHONE_LIMITS = (
 HOUR = datetime.timedelta(hours=1)
 # Rows older than this are no use to any limit or code.
 KEEP_RECORDS = datetime.timedelta(days=1)
-# Any fixed 64-bit number, used by nothing else: the PostgreSQL advisory lock of sign-in asks.
-_ASK_LOCK = 0x5167_6E49_6E43_6F64
 
 
 class SignInAddressLimited(Exception):
@@ -171,9 +170,7 @@ def _lock_sign_in_asks() -> None:
     SQLite's IMMEDIATE transactions hold the write lock already. Asks are rare and the lock
     is held for a few small queries, so one lock for all of them costs nothing noticeable.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ASK_LOCK])
+    lock_named("sign-in asks")
 
 
 def _member_with_phone(phone: str) -> Member | None:

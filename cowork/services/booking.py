@@ -1,11 +1,12 @@
 """Writes of bookings: create, move, cancel, approve, check in and out, release no-shows.
 
-Every write takes the space's row lock (`_lock_space`) around the checks that read what
-other writers change — overlap, the space's head count, a member's quotas — and the insert
-that follows, so they are one serialized step per space; the checks of the request alone
-(time rules, roles, price) run before the lock, to keep its hold short. On PostgreSQL the
-exclusion constraint `booking_no_overlap` is the last word on overlap; on SQLite IMMEDIATE
-transactions serialize every writer, which gives the same guarantee.
+Every write takes the space's row lock (`cowork.services.locking.lock_space`) around the
+checks that read what other writers change — overlap, the space's head count, a member's
+quotas — and the insert that follows, so they are one serialized step per space; the
+checks of the request alone (time rules, roles, price) run before the lock, to keep its
+hold short. On PostgreSQL the exclusion constraint `booking_no_overlap` is the last word
+on overlap; on SQLite IMMEDIATE transactions serialize every writer, which gives the same
+guarantee.
 """
 
 import datetime
@@ -37,18 +38,8 @@ from cowork.models import (
 )
 from cowork.selectors.access import user_manages_space, user_works_at_space
 from cowork.selectors.pricing import booking_quote
+from cowork.services.locking import lock_space
 from cowork.services.outbox import domain_event_record
-
-
-def _lock_space(space_id: int) -> None:
-    """Lock the space's row until the transaction ends; the caller must be atomic.
-
-    Held only for the checks that read what other writers change (overlap, head count,
-    quotas) and the insert, so its hold time bounds a centre's booking throughput.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Booking writes must run inside transaction.atomic().")
-    Space.objects.select_for_update().filter(pk=space_id).values_list("pk").get()
 
 
 def _space_with_rules(space_id: int, *, around: datetime.datetime) -> Space:
@@ -351,7 +342,7 @@ def booking_create(
     quote = booking_quote(resource=resource, member=member, starts_at=starts_at, ends_at=ends_at)
     needs_approval = resource.needs_approval and not roles.manages
     with transaction.atomic():
-        _lock_space(space.pk)
+        lock_space(space.pk)
         _check_contended(
             space=space,
             resource=resource,
@@ -466,7 +457,7 @@ def booking_modify(
     space = _space_with_rules(booking.space_id, around=starts_at)
     roles = _Roles.of(acting_user, space)
     with transaction.atomic():
-        _lock_space(space.pk)
+        lock_space(space.pk)
         booking = _fresh(booking)
         booking.space = booking.resource.space = space
         _authorize_change(booking=booking, acting_user=acting_user)
@@ -519,7 +510,7 @@ def booking_cancel(
     """Cancel a booking and the bookings made together with it; return all cancelled."""
     now = now or timezone.now()
     with transaction.atomic():
-        _lock_space(booking.space_id)
+        lock_space(booking.space_id)
         booking = _fresh(booking)
         _authorize_change(booking=booking, acting_user=acting_user)
         _require_status(
@@ -560,7 +551,7 @@ def booking_cancel(
 
 def _decide(*, booking: Booking, host, approve: bool, reason: str, now) -> Booking:
     with transaction.atomic():
-        _lock_space(booking.space_id)
+        lock_space(booking.space_id)
         booking = _fresh(booking)
         if not user_manages_space(user=host, space=booking.space):
             raise NotAllowed(_("Only the centre's hosts approve or decline bookings."))
@@ -604,7 +595,7 @@ def booking_check_in(
     """Check in from `check_in_early_minutes` before the start until the end."""
     now = now or timezone.now()
     with transaction.atomic():
-        _lock_space(booking.space_id)
+        lock_space(booking.space_id)
         booking = _fresh(booking)
         space = booking.space
         _authorize_change(booking=booking, acting_user=acting_user)
@@ -654,7 +645,7 @@ def booking_check_out(
     """Check out: the booking completes and the rest of its time is free for others."""
     now = now or timezone.now()
     with transaction.atomic():
-        _lock_space(booking.space_id)
+        lock_space(booking.space_id)
         booking = _fresh(booking)
         _authorize_change(booking=booking, acting_user=acting_user)
         _require_status(booking, (BookingStatus.CHECKED_IN,), action=_("checked out"))
@@ -694,7 +685,7 @@ def release_no_shows(*, now: datetime.datetime | None = None) -> int:
         ):
             continue
         with transaction.atomic():
-            _lock_space(candidate.space_id)
+            lock_space(candidate.space_id)
             together = Booking.objects.filter(
                 Q(pk=candidate.pk) | Q(group=candidate.group, group__isnull=False),
                 status=BookingStatus.CONFIRMED,
@@ -726,7 +717,7 @@ def check_out_finished(*, now: datetime.datetime | None = None) -> int:
             if open_cache[candidate.space_id]:
                 continue
         with transaction.atomic():
-            _lock_space(candidate.space_id)
+            lock_space(candidate.space_id)
             booking = _fresh(candidate)
             if booking.status == BookingStatus.CHECKED_IN:
                 _complete(booking, now=now)
@@ -741,7 +732,7 @@ def booking_confirm_attendance(
     the first moment and records nothing."""
     now = now or timezone.now()
     with transaction.atomic():
-        _lock_space(booking.space_id)
+        lock_space(booking.space_id)
         booking = _fresh(booking)
         _authorize_change(booking=booking, acting_user=acting_user)
         _require_status(

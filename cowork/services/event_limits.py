@@ -20,31 +20,27 @@ is raised before anything is stored.
 import datetime
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cowork.errors import TooManyAttempts
 from cowork.models import Event, EventAttempt
+from cowork.services.locking import lock_named
 
 Kind = EventAttempt.Kind
 
 HOUR = datetime.timedelta(hours=1)
 # Rows older than this are no use to any limit.
 KEEP_ATTEMPTS = datetime.timedelta(days=1)
-# Any fixed 64-bit number, used by nothing else: the PostgreSQL advisory lock of attempts.
-_ATTEMPTS_LOCK = 0x4576_6E74_4174_7470
 
 
 def event_attempts_lock() -> None:
     """Serialize counting and recording attempts across processes; call inside the
-    transaction that records. SQLite's IMMEDIATE transactions hold the write lock already.
-    The lock is held for a few small indexed counts, and only by people without an account.
+    transaction that records. Held for a few small indexed counts, and only by people
+    without an account.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ATTEMPTS_LOCK])
+    lock_named("event attempts")
 
 
 def _over(kind: str, condition: Q, limit: int, *, now: datetime.datetime) -> bool:

@@ -39,6 +39,7 @@ from cowork.services.event_limits import (
     event_attempts_lock,
     registration_limits_check,
 )
+from cowork.services.locking import lock_event
 from cowork.services.outbox import domain_event_record
 
 # Registrations that hold a place, and those that wait for one.
@@ -165,7 +166,7 @@ def event_cancel(*, event: Event, host, reason: str) -> Event:
     if not reason.strip():
         raise InvalidInput(_("Say why the event is cancelled."), code="reason_required")
     with transaction.atomic():
-        event = Event.objects.select_for_update().get(pk=event.pk)
+        event = lock_event(event.pk)
         if event.status == Event.Status.CANCELLED:
             raise RuleViolation(_("The event is already cancelled."), code="wrong_status")
         event.status = Event.Status.CANCELLED
@@ -276,7 +277,7 @@ def registration_create(
             # Before the event's row lock, as in every anonymous attempt: one lock order.
             event_attempts_lock()
             registration_limits_check(event=event, ip=ip, now=now)
-        event = Event.objects.select_for_update().select_related("space").get(pk=event.pk)
+        event = lock_event(event.pk)
         if by_host:
             # Hosts register people by phone or at the door, also after registration closed.
             if event.status != Event.Status.SCHEDULED:
@@ -353,9 +354,7 @@ def registration_cancel(
     phone they replied from); the first on the waitlist takes the place."""
     now = now or timezone.now()
     with transaction.atomic():
-        event = (
-            Event.objects.select_for_update().select_related("space").get(pk=registration.event_id)
-        )
+        event = lock_event(registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if acting_user is not None:
             _require_staff(acting_user, event.space)
@@ -397,9 +396,7 @@ def registration_approve(*, registration: Registration, host, now=None) -> Regis
     """Approve a pending registration: confirmed while places last, else waitlisted."""
     now = now or timezone.now()
     with transaction.atomic():
-        event = (
-            Event.objects.select_for_update().select_related("space").get(pk=registration.event_id)
-        )
+        event = lock_event(registration.event_id)
         _require_staff(host, event.space)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status != RegistrationStatus.PENDING:
@@ -588,9 +585,7 @@ def registration_confirm_attendance(
     a second time keeps the first moment and records nothing."""
     now = now or timezone.now()
     with transaction.atomic():
-        event = (
-            Event.objects.select_for_update().select_related("space").get(pk=registration.event_id)
-        )
+        event = lock_event(registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.participant_id != participant.pk:
             raise NotFound(_("No such registration."))

@@ -1,0 +1,117 @@
+"""The one locking helper: refused outside a transaction; a lock held too long is "busy"."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from cowork.errors import Busy
+from cowork.models import Booking
+from cowork.services import locking
+from cowork.services.booking import booking_create
+from cowork.services.locking import lock_event, lock_named, lock_space
+from tests.factories import EventFactory, MemberFactory, ResourceFactory, next_weekday
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row and advisory locks are PostgreSQL's"
+)
+
+
+# Transactional: a plain django_db test runs inside a transaction already.
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_outside_a_transaction_is_refused(space):
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
+        lock_space(space.pk)
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
+        lock_named("sign-in asks")
+
+
+@pytest.mark.django_db
+def test_lock_event_returns_the_event_fresh_with_its_space():
+    event = EventFactory()
+    with transaction.atomic():
+        locked = lock_event(event.pk)
+    assert locked.pk == event.pk
+    assert locked.space.pk == event.space_id
+
+
+def _hold_in_another_connection(statement, params, held, release):
+    """Take a lock in a transaction of another connection and keep it until `release`."""
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+            held.set()
+            release.wait(30)
+    finally:
+        connections.close_all()
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_waiting_too_long_for_its_centre_is_busy_and_changes_nothing(space, monkeypatch):
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", datetime.timedelta(milliseconds=300))
+    desk = ResourceFactory(space=space)
+    member = MemberFactory().user
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(
+        target=_hold_in_another_connection,
+        args=("SELECT id FROM cowork_space WHERE id = %s FOR UPDATE", [space.pk], held, release),
+    )
+    holder.start()
+    try:
+        assert held.wait(10)
+        start = next_weekday(space)
+        with pytest.raises(Busy) as refused:
+            booking_create(
+                resource=desk,
+                member=member,
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=1),
+            )
+        assert refused.value.status == 503
+        assert not Booking.objects.filter(resource=desk).exists()
+    finally:
+        release.set()
+        holder.join()
+    # The lock gone, the same booking goes through: the timeout did not stick.
+    booking = booking_create(
+        resource=desk, member=member, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+    )
+    assert booking.pk
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_named_lock_held_elsewhere_is_busy_and_its_timeout_does_not_outlive_the_wait(
+    monkeypatch,
+):
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", datetime.timedelta(milliseconds=300))
+    held, release = threading.Event(), threading.Event()
+    key_holder = threading.Thread(
+        target=lambda: _hold_named(held, release),
+    )
+    key_holder.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(Busy), transaction.atomic():
+            lock_named("sign-in asks")
+    finally:
+        release.set()
+        key_holder.join()
+    with transaction.atomic():
+        lock_named("sign-in asks")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('lock_timeout')")
+            assert cursor.fetchone()[0] == "0"
+
+
+def _hold_named(held, release):
+    try:
+        with transaction.atomic():
+            lock_named("sign-in asks")
+            held.set()
+            release.wait(30)
+    finally:
+        connections.close_all()
