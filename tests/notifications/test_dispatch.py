@@ -11,12 +11,10 @@ from django.db import connection
 from django.utils import timezone
 
 from cowork.services.booking import booking_cancel, booking_create
-from notifications.dispatch import (
-    dispatch_due,
-    notification_enqueue,
-    notification_record_status,
-    recover_stale,
-)
+from notifications.messaging.delivery import notification_record_status
+from notifications.messaging.dispatch import dispatch_due
+from notifications.messaging.enqueue import notification_enqueue
+from notifications.messaging.recovery import recover_stale
 from notifications.models import Notification, SmsBudgetAlert, SmsOptOut
 from notifications.tasks import send_due_sms_task
 from tests import factories
@@ -241,7 +239,7 @@ def test_an_undelivered_report_marks_the_failure_with_its_code(
 def test_a_message_left_sending_by_a_dead_worker_is_sent_once_when_it_never_left(
     desk, sms_member, relay_now, fake_twilio
 ):
-    from notifications.dispatch import _claim
+    from notifications.messaging.dispatch import _claim
 
     _book(desk, sms_member)
     relay_now()
@@ -331,7 +329,8 @@ def test_a_send_that_never_reached_twilio_is_sent_once_after_settling(
 def test_a_row_recovered_from_a_slow_worker_is_not_sent_by_it_as_well(
     desk, sms_member, relay_now, locmem_sms
 ):
-    from notifications.dispatch import _BudgetBook, _claim, _send_claimed
+    from notifications.messaging.budget import BudgetBook
+    from notifications.messaging.dispatch import _claim, _send_claimed
     from notifications.sms import get_backend
 
     _book(desk, sms_member)
@@ -342,7 +341,7 @@ def test_a_row_recovered_from_a_slow_worker_is_not_sent_by_it_as_well(
     assert recover_stale(now=later) == 1  # its claim looks abandoned
     assert dispatch_due(now=later).sent == 1  # another worker sends the row
     outcome = _send_claimed(
-        pk, claimed_at=slow_claim, backend=get_backend(), budget=_BudgetBook(timezone.now())
+        pk, claimed_at=slow_claim, backend=get_backend(), budget=BudgetBook(timezone.now())
     )
     assert outcome == "skipped"
     assert len(locmem_sms) == 1

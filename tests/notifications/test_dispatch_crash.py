@@ -11,14 +11,15 @@ from django.conf import settings
 from django.utils import timezone
 
 from cowork.services.booking import booking_create
-from notifications.dispatch import dispatch_due, recover_stale
+from notifications.messaging.dispatch import dispatch_due
+from notifications.messaging.recovery import recover_stale
 from notifications.models import Notification
 from notifications.tasks import send_due_sms_task
 from tests import factories
 from tests.notifications.sms.fake_twilio import FAKE_MESSAGING_SERVICE_SID, Reply
 from tests.servers import server_environment
 
-DISPATCH_ONCE = "from notifications.dispatch import dispatch_due; dispatch_due()"
+DISPATCH_ONCE = "from notifications.messaging.dispatch import dispatch_due; dispatch_due()"
 
 
 def _wait_for(predicate, *, seconds=30.0):

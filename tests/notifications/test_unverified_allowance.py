@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from cowork.models import Registration
 from cowork.services.events import event_create, registration_create
-from notifications.dispatch import dispatch_due, notification_enqueue, notification_record_status
+from notifications.messaging.delivery import notification_record_status
+from notifications.messaging.dispatch import dispatch_due
+from notifications.messaging.enqueue import notification_enqueue
 from notifications.models import InboundSms, Notification, SmsUnverifiedCapAlert
 from tests import factories
 from tests.notifications.sms.fake_twilio import twilio_error
