@@ -4,10 +4,8 @@ once and the person gets an e-mail."""
 
 import datetime
 import re
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from cowork.services.booking import booking_cancel
@@ -16,7 +14,13 @@ from notifications.messaging.enqueue import notification_enqueue
 from notifications.models import Notification, SmsOptOut
 from notifications.tasks import send_due_sms_task
 from tests import factories
-from tests.notifications.messaging.sending import HOUR, book, plain_mail
+from tests.notifications.messaging.sending import (
+    HOUR,
+    book,
+    dispatch_from_workers,
+    plain_mail,
+    send_confirmation,
+)
 from tests.notifications.sms.fake_twilio import twilio_error
 
 Kind, Status = Notification.Kind, Notification.Status
@@ -83,11 +87,9 @@ def test_a_reminder_of_a_booking_cancelled_meanwhile_is_not_sent(
 def test_an_invalid_number_fails_at_once_and_the_person_gets_an_email(
     desk, sms_member, relay_now, fake_twilio
 ):
-    book(desk, sms_member)
-    relay_now()
-    fake_twilio.reply_with(twilio_error(status=400, code=21211, message="Invalid 'To' number"))
-    assert dispatch_due().failed == 1
-    row = Notification.objects.get(kind=Kind.BOOKING_CONFIRMED)
+    invalid = twilio_error(status=400, code=21211, message="Invalid 'To' number")
+    result, row = send_confirmation(desk, sms_member, relay_now, fake_twilio, invalid)
+    assert result.failed == 1
     assert (row.status, row.error_code) == (Status.FAILED, "invalid_number")
     assert row.emailed_at is not None
     (email,) = plain_mail()
@@ -136,25 +138,7 @@ def test_two_dispatchers_at_once_send_each_message_exactly_once(locmem_sms, sett
             space=space,
             body=f"{100000 + number} is your cowork sign-in code.",
         )
-    barrier = threading.Barrier(3)
-    errors = []
-
-    def worker():
-        try:
-            barrier.wait()
-            while dispatch_due(limit=7).claimed:
-                pass
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    dispatch_from_workers(3, limit=7)
     bodies = [sms.body for sms in locmem_sms]
     assert len(bodies) == 60 and len(set(bodies)) == 60
     assert Notification.objects.filter(status=Status.SENT).count() == 60

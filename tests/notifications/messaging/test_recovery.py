@@ -11,7 +11,7 @@ from notifications.messaging.dispatch import _claim, _send_claimed, dispatch_due
 from notifications.messaging.recovery import recover_stale
 from notifications.models import Notification
 from notifications.sms import get_backend
-from tests.notifications.messaging.sending import book
+from tests.notifications.messaging.sending import book, send_confirmation
 from tests.notifications.sms.fake_twilio import Reply, twilio_error
 
 Kind, Status = Notification.Kind, Notification.Status
@@ -23,11 +23,9 @@ pytestmark = pytest.mark.usefixtures("locmem_mail")
 def test_a_transient_failure_is_retried_later_with_back_off(
     desk, sms_member, relay_now, fake_twilio
 ):
-    book(desk, sms_member)
-    relay_now()
-    fake_twilio.reply_with(twilio_error(status=500, code=20500, message="Internal error"))
-    assert dispatch_due().retried == 1
-    row = Notification.objects.get(kind=Kind.BOOKING_CONFIRMED)
+    outage = twilio_error(status=500, code=20500, message="Internal error")
+    result, row = send_confirmation(desk, sms_member, relay_now, fake_twilio, outage)
+    assert result.retried == 1
     assert row.status == Status.PENDING and row.error_code == "provider_unavailable"
     assert row.next_attempt_at > timezone.now() + datetime.timedelta(seconds=20)
     assert dispatch_due().claimed == 0
@@ -36,11 +34,8 @@ def test_a_transient_failure_is_retried_later_with_back_off(
 
 
 def test_a_rate_limit_is_retried_within_seconds(desk, sms_member, relay_now, fake_twilio):
-    book(desk, sms_member)
-    relay_now()
-    fake_twilio.reply_with(twilio_error(status=429, code=20429, message="Too Many Requests"))
-    dispatch_due()
-    row = Notification.objects.get(kind=Kind.BOOKING_CONFIRMED)
+    slow_down = twilio_error(status=429, code=20429, message="Too Many Requests")
+    _, row = send_confirmation(desk, sms_member, relay_now, fake_twilio, slow_down)
     assert row.status == Status.PENDING and row.error_code == "rate_limited"
     assert row.next_attempt_at < timezone.now() + datetime.timedelta(seconds=5)
 
@@ -62,11 +57,10 @@ def test_a_message_left_sending_by_a_dead_worker_is_sent_once_when_it_never_left
 def test_a_send_whose_answer_was_lost_is_settled_from_twilios_log_not_sent_again(
     desk, sms_member, relay_now, fake_twilio
 ):
-    book(desk, sms_member)
-    relay_now()
-    fake_twilio.reply_with(Reply(lost_answer=True))
-    assert dispatch_due().unsettled == 1
-    row = Notification.objects.get(kind=Kind.BOOKING_CONFIRMED)
+    result, row = send_confirmation(
+        desk, sms_member, relay_now, fake_twilio, Reply(lost_answer=True)
+    )
+    assert result.unsettled == 1
     assert (row.status, row.error_code) == (Status.SENDING, "no_answer")
     assert dispatch_due().claimed == 0  # not handed out again while it is unsettled
     assert recover_stale(now=timezone.now() + datetime.timedelta(minutes=3)) == 1
@@ -80,10 +74,9 @@ def test_a_send_whose_answer_was_lost_is_settled_from_twilios_log_not_sent_again
 def test_a_send_that_never_reached_twilio_is_sent_once_after_settling(
     desk, sms_member, relay_now, fake_twilio
 ):
-    book(desk, sms_member)
-    relay_now()
-    fake_twilio.reply_with(Reply(drop=True))  # hung up before creating anything
-    assert dispatch_due().unsettled == 1
+    # Twilio hangs up before creating anything.
+    result, _ = send_confirmation(desk, sms_member, relay_now, fake_twilio, Reply(drop=True))
+    assert result.unsettled == 1
     assert recover_stale(now=timezone.now() + datetime.timedelta(minutes=3)) == 1
     assert dispatch_due().sent == 1
     assert len(fake_twilio.messages) == 1
