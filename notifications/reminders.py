@@ -24,7 +24,7 @@ from cowork.models import (
     Resource,
     Space,
 )
-from notifications.dispatch import dispatch_soon, notification_enqueue
+from notifications.messaging.enqueue import dispatch_soon, notification_enqueue
 from notifications.models import Notification
 from notifications.quiet_hours import REMINDERS, send_time
 from notifications.sms.messages import sms_language

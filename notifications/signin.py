@@ -38,7 +38,7 @@ from django.utils.crypto import salted_hmac
 from cowork.models import Booking, Member, Space, SpaceRole
 from cowork.phones import phone_to_e164
 from cowork.services.locking import lock_named
-from notifications.dispatch import dispatch_soon, notification_enqueue
+from notifications.messaging.enqueue import dispatch_soon, notification_enqueue
 from notifications.models import Notification, SignInCode, SignInRequest
 from notifications.sms.messages import MessageFacts, render_message, sms_language
 

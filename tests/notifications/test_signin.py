@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cowork.models import SpaceRole
 from cowork.services.booking import booking_create
-from notifications.dispatch import dispatch_due
+from notifications.messaging.dispatch import dispatch_due
 from notifications.models import Notification, SignInCode, SignInRequest
 from notifications.signin import (
     SignInAddressLimited,

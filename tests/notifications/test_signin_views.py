@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from notifications.dispatch import dispatch_due
+from notifications.messaging.dispatch import dispatch_due
 from notifications.models import Notification, SignInCode, SignInRequest
 
 PHONE = "+994501112233"

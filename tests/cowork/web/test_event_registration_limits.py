@@ -16,7 +16,7 @@ from django.urls import reverse
 from cowork import outbox as relay
 from cowork.models import Event, EventAttempt, Participant, Registration
 from cowork.services.events import event_create
-from notifications.dispatch import dispatch_due
+from notifications.messaging.dispatch import dispatch_due
 from tests.cowork.web.conftest import local
 from tests.factories import HostFactory, RoomFactory, SpaceFactory
 

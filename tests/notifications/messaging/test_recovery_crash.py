@@ -10,15 +10,16 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from cowork.services.booking import booking_create
-from notifications.dispatch import dispatch_due, recover_stale
+from notifications.messaging.dispatch import dispatch_due
+from notifications.messaging.recovery import recover_stale
 from notifications.models import Notification
 from notifications.tasks import send_due_sms_task
 from tests import factories
+from tests.notifications.messaging.sending import book
 from tests.notifications.sms.fake_twilio import FAKE_MESSAGING_SERVICE_SID, Reply
 from tests.servers import server_environment
 
-DISPATCH_ONCE = "from notifications.dispatch import dispatch_due; dispatch_due()"
+DISPATCH_ONCE = "from notifications.messaging.dispatch import dispatch_due; dispatch_due()"
 
 
 def _wait_for(predicate, *, seconds=30.0):
@@ -32,16 +33,8 @@ def _wait_for(predicate, *, seconds=30.0):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_send_leaves_a_message_sent_once(fake_twilio, relay_now):
-    space = factories.SpaceFactory()
-    desk = factories.ResourceFactory(space=space)
-    member = factories.MemberFactory(phone="+994507654321", language="az").user
-    starts_at = factories.next_weekday(space, weekday=2, at=datetime.time(10, 0))
-    booking_create(
-        resource=desk,
-        member=member,
-        starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(hours=1),
-    )
+    desk = factories.ResourceFactory(space=factories.SpaceFactory())
+    book(desk, factories.MemberFactory(phone="+994507654321", language="az").user)
     relay_now()
     # Twilio takes the message and the worker dies before it hears back.
     fake_twilio.reply_with(Reply(hold=True))

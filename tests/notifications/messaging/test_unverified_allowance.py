@@ -12,19 +12,20 @@ backend, or through the real twilio client into the fake Twilio.
 
 import datetime
 import re
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from cowork.models import Registration
 from cowork.services.events import event_create, registration_create
-from notifications.dispatch import dispatch_due, notification_enqueue, notification_record_status
+from notifications.messaging.delivery import notification_record_status
+from notifications.messaging.dispatch import dispatch_due
+from notifications.messaging.enqueue import notification_enqueue
 from notifications.models import InboundSms, Notification, SmsUnverifiedCapAlert
 from tests import factories
+from tests.notifications.messaging.sending import dispatch_from_workers
 from tests.notifications.sms.fake_twilio import twilio_error
 
 Kind, Status = Notification.Kind, Notification.Status
@@ -193,26 +194,7 @@ def test_workers_sending_at_once_cannot_take_more_than_the_allowance(locmem_sms)
     space = factories.SpaceFactory(sms_unverified_daily_limit=5)
     for n in range(30):
         _enqueue(space, f"+9945070{n:05d}", n)
-    workers = 3
-    barrier = threading.Barrier(workers)
-    errors = []
-
-    def worker():
-        try:
-            barrier.wait(timeout=30)
-            while dispatch_due(limit=2).claimed:
-                pass
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors
+    dispatch_from_workers(3, limit=2)
     assert len(locmem_sms) == 5
     assert Notification.objects.filter(unverified_at__isnull=False).count() == 5
     assert Notification.objects.filter(error_code="unverified_cap").count() == 25
