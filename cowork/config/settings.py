@@ -305,10 +305,6 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Region used to read phone numbers typed without a country code where no centre is
-# concerned (sign-in, the API); event pages read them in the event's centre's country.
-PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="AZ")
-
 # Registering for an event needs no account and makes us text the number typed, so it is
 # limited per hour (cowork/services/event_limits.py). A centre's Wi-Fi puts many people
 # behind one address: the address limit leaves room for a room full of them.

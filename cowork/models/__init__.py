@@ -19,6 +19,7 @@ from cowork.models.events import (
 from cowork.models.idempotency import IdempotencyKey
 from cowork.models.outbox import DomainEvent, DomainEventKind
 from cowork.models.people import Member, Participant, SpaceRole
+from cowork.models.phone_repairs import PhoneRepair
 from cowork.models.resources import Resource
 from cowork.models.spaces import Closure, OpeningHours, Organization, ServicePrice, Space
 
@@ -41,6 +42,7 @@ __all__ = [
     "OpeningHours",
     "Organization",
     "Participant",
+    "PhoneRepair",
     "Registration",
     "RegistrationStatus",
     "Resource",

@@ -62,7 +62,7 @@ def member(sms_member):
 
 
 def test_member_gets_a_six_digit_code_in_their_language_that_signs_them_in(member, locmem_sms, now):
-    sign_in_code_request(phone="050 111 22 33", ip=IP, now=now)
+    sign_in_code_request(phone="+994 50 111 22 33", ip=IP, now=now)
     assert dispatch_due().sent == 1
     (sms,) = locmem_sms
     assert sms.to == PHONE
