@@ -36,6 +36,7 @@ from cowork.models import (
     Resource,
     Space,
 )
+from cowork.models.bookings import CHANGEABLE_STATUSES
 from cowork.selectors.access import user_manages_space, user_works_at_space
 from cowork.selectors.pricing import booking_quote
 from cowork.services.locking import lock_space
@@ -429,14 +430,18 @@ def _authorize_change(*, booking: Booking, acting_user) -> None:
         raise NotAllowed(_("This booking is not yours."))
 
 
+def _wrong_status(booking: Booking, *, action: str) -> RuleViolation:
+    return RuleViolation(
+        _("A booking that is %(status)s cannot be %(action)s.")
+        % {"status": booking.get_status_display().lower(), "action": action},
+        code="wrong_status",
+        details={"status": booking.status},
+    )
+
+
 def _require_status(booking: Booking, allowed, *, action: str) -> None:
     if booking.status not in allowed:
-        raise RuleViolation(
-            _("A booking that is %(status)s cannot be %(action)s.")
-            % {"status": booking.get_status_display().lower(), "action": action},
-            code="wrong_status",
-            details={"status": booking.status},
-        )
+        raise _wrong_status(booking, action=action)
 
 
 def _fresh(booking: Booking) -> Booking:
@@ -461,9 +466,7 @@ def booking_modify(
         booking = _fresh(booking)
         booking.space = booking.resource.space = space
         _authorize_change(booking=booking, acting_user=acting_user)
-        _require_status(
-            booking, (BookingStatus.PENDING, BookingStatus.CONFIRMED), action=_("moved")
-        )
+        _require_status(booking, CHANGEABLE_STATUSES, action=_("moved"))
         blocked_until = _check_request(
             space=space,
             resource=booking.resource,
@@ -513,9 +516,7 @@ def booking_cancel(
         lock_space(booking.space_id)
         booking = _fresh(booking)
         _authorize_change(booking=booking, acting_user=acting_user)
-        _require_status(
-            booking, (BookingStatus.PENDING, BookingStatus.CONFIRMED), action=_("cancelled")
-        )
+        _require_status(booking, CHANGEABLE_STATUSES, action=_("cancelled"))
         together = [booking]
         if booking.group:
             together += list(
@@ -597,14 +598,17 @@ def booking_check_in(
     with transaction.atomic():
         lock_space(booking.space_id)
         booking = _fresh(booking)
-        space = booking.space
         _authorize_change(booking=booking, acting_user=acting_user)
-        _require_status(booking, (BookingStatus.CONFIRMED,), action=_("checked in"))
-        opens = booking.starts_at - datetime.timedelta(minutes=space.check_in_early_minutes)
-        if not opens <= now < booking.ends_at:
+        if not booking.can_check_in(now):
+            if booking.status != BookingStatus.CONFIRMED:
+                raise _wrong_status(booking, action=_("checked in"))
             raise RuleViolation(
                 _("Check-in is open from %(start)s until the booking ends.")
-                % {"start": opens.astimezone(space.zone).strftime("%Y-%m-%d %H:%M")},
+                % {
+                    "start": booking.check_in_opens_at.astimezone(booking.space.zone).strftime(
+                        "%Y-%m-%d %H:%M"
+                    )
+                },
                 code="outside_check_in_window",
             )
         booking.status = BookingStatus.CHECKED_IN
@@ -618,18 +622,10 @@ def booking_check_in(
 def booking_check_in_by_qr(*, resource: Resource, member, now=None) -> Booking:
     """Check `member` in at the resource whose QR code they scanned, for their current booking."""
     now = now or timezone.now()
-    early = datetime.timedelta(minutes=resource.space.check_in_early_minutes)
-    booking = (
-        Booking.objects.filter(
-            resource=resource,
-            booked_by=member,
-            status=BookingStatus.CONFIRMED,
-            starts_at__lte=now + early,
-            ends_at__gt=now,
-        )
-        .order_by("starts_at")
-        .first()
-    )
+    upcoming = Booking.objects.filter(
+        resource=resource, booked_by=member, status=BookingStatus.CONFIRMED, ends_at__gt=now
+    ).select_related("space")
+    booking = next((b for b in upcoming.order_by("starts_at") if b.can_check_in(now)), None)
     if booking is None:
         raise RuleViolation(
             _("You have no booking of %(resource)s to check in to now.")
@@ -648,7 +644,8 @@ def booking_check_out(
         lock_space(booking.space_id)
         booking = _fresh(booking)
         _authorize_change(booking=booking, acting_user=acting_user)
-        _require_status(booking, (BookingStatus.CHECKED_IN,), action=_("checked out"))
+        if not booking.can_check_out(now):
+            raise _wrong_status(booking, action=_("checked out"))
         _complete(booking, now=now, by=acting_user.pk)
     return booking
 
@@ -735,9 +732,7 @@ def booking_confirm_attendance(
         lock_space(booking.space_id)
         booking = _fresh(booking)
         _authorize_change(booking=booking, acting_user=acting_user)
-        _require_status(
-            booking, (BookingStatus.PENDING, BookingStatus.CONFIRMED), action=_("confirmed")
-        )
+        _require_status(booking, CHANGEABLE_STATUSES, action=_("confirmed"))
         if booking.ends_at <= now:
             raise RuleViolation(_("This booking has ended."), code="ended")
         if booking.attendance_confirmed_at is None:

@@ -189,17 +189,12 @@ class BookingRow:
 
 
 def _booking_row(booking: Booking, now: datetime.datetime, error: str) -> BookingRow:
-    check_in_opens = booking.starts_at - datetime.timedelta(
-        minutes=booking.space.check_in_early_minutes
-    )
     return BookingRow(
         booking=booking,
         price=_booking_price(booking),
-        can_cancel=booking.status in (BookingStatus.PENDING, BookingStatus.CONFIRMED)
-        and booking.ends_at > now,
-        can_check_in=booking.status == BookingStatus.CONFIRMED
-        and check_in_opens <= now < booking.ends_at,
-        can_check_out=booking.status == BookingStatus.CHECKED_IN,
+        can_cancel=booking.can_cancel(now),
+        can_check_in=booking.can_check_in(now),
+        can_check_out=booking.can_check_out(now),
         error=error,
     )
 

@@ -132,3 +132,17 @@ def test_recent_bookings_are_listed_apart_from_upcoming(
     assert page.context["upcoming"] == []
     assert [row.booking for row in page.context["recent"]] == [my_booking]
     assert Booking.objects.count() == 1
+
+
+def test_the_check_in_button_appears_when_check_in_opens_and_works_then(
+    member_client, my_booking, monkeypatch
+):
+    opens = my_booking.check_in_opens_at
+    button = reverse("web:booking-check-in", args=[my_booking.pk])
+    monkeypatch.setattr(timezone, "now", lambda: opens - datetime.timedelta(seconds=1))
+    assert button not in member_client.get(reverse("web:my-bookings")).content.decode()
+    monkeypatch.setattr(timezone, "now", lambda: opens)
+    assert button in member_client.get(reverse("web:my-bookings")).content.decode()
+    assert member_client.post(button).status_code == 302
+    my_booking.refresh_from_db()
+    assert my_booking.status == BookingStatus.CHECKED_IN
