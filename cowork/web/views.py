@@ -9,13 +9,15 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cowork.booking_rules import periods_of
@@ -172,7 +174,11 @@ def booking_confirm(request, slug, resource_id):
     except DomainError as refusal:
         form.add_error(None, refusal.message)
         return _confirm_page(request, context, status=error_status(refusal))
-    return _done("requested" if booking.status == BookingStatus.PENDING else "booked", booking)
+    if booking.status == BookingStatus.PENDING:
+        text = _("%(resource)s is requested; a host of the centre will approve or decline it.")
+    else:
+        text = _("%(resource)s is booked.")
+    return _done(request, text % {"resource": resource.name}, booking)
 
 
 # --- My bookings ------------------------------------------------------------------------
@@ -199,35 +205,20 @@ def _booking_row(booking: Booking, now: datetime.datetime, error: str) -> Bookin
     )
 
 
-# What My bookings says after a change, named in the redirect's query string. The shell's
-# messages list is not used: see the report on base.html's markup.
-MY_BOOKINGS_NOTICES = {
-    "booked": gettext_lazy("%(resource)s is booked."),
-    "requested": gettext_lazy(
-        "%(resource)s is requested; a host of the centre will approve or decline it."
-    ),
-    "cancelled": gettext_lazy("Your booking of %(resource)s is cancelled."),
-    "checked_in": gettext_lazy("You are checked in at %(resource)s."),
-    "checked_out": gettext_lazy("You are checked out of %(resource)s."),
-}
-
-
-def _done(what: str, booking: Booking):
-    url = reverse("web:my-bookings")
-    return redirect(
-        f"{url}?{urlencode({'done': what, 'booking': booking.pk})}#booking-{booking.pk}"
+def _say_done(request, text: str) -> None:
+    """Say once, on the page the redirect leads to, what was done; the shell (base.html)
+    shows it. The tick and the classes are the look these pages gave their notices."""
+    messages.success(
+        request,
+        format_html('<span aria-hidden="true">✓</span> {}', text),
+        extra_tags="notice notice-ok",
     )
 
 
-def _notice(notices, query, bookings) -> str:
-    """The notice a redirect asked for, about one of the bookings on the page, or ""."""
-    text = notices.get(query.get("done", ""))
-    shown = {str(booking.pk): booking for booking in bookings}
-    booking = shown.get(query.get("booking", ""))
-    if text is None or booking is None:
-        return ""
-    name = booking.booked_by.get_full_name() or booking.booked_by.get_username()
-    return text % {"resource": booking.resource.name, "name": name}
+def _done(request, text: str, booking: Booking):
+    """Back to My bookings, at the booking just changed, saying what was done."""
+    _say_done(request, text)
+    return redirect(f"{reverse('web:my-bookings')}#booking-{booking.pk}")
 
 
 def _render_my_bookings(request, *, errors: dict[int, str] | None = None, status: int = 200):
@@ -241,7 +232,6 @@ def _render_my_bookings(request, *, errors: dict[int, str] | None = None, status
         {
             "upcoming": [row for row in rows if row.booking.ends_at > now],
             "recent": [row for row in reversed(rows) if row.booking.ends_at <= now],
-            "notice": "" if errors else _notice(MY_BOOKINGS_NOTICES, request.GET, bookings),
         },
         status=status,
     )
@@ -251,6 +241,15 @@ def _render_my_bookings(request, *, errors: dict[int, str] | None = None, status
 @require_GET
 def my_bookings(request):
     return _render_my_bookings(request)
+
+
+def _named(booking: Booking) -> dict[str, str]:
+    """What a notice names: the resource, and the person who holds the booking."""
+    holder = booking.booked_by
+    return {
+        "resource": booking.resource.name,
+        "name": holder.get_full_name() or holder.get_username(),
+    }
 
 
 def _own_booking(request, pk: int) -> Booking:
@@ -277,7 +276,9 @@ def cancel(request, pk):
         return _render_my_bookings(
             request, errors={booking.pk: refusal.message}, status=error_status(refusal)
         )
-    return _done("cancelled", booking)
+    return _done(
+        request, _("Your booking of %(resource)s is cancelled.") % _named(booking), booking
+    )
 
 
 @login_required
@@ -290,7 +291,7 @@ def check_in(request, pk):
         return _render_my_bookings(
             request, errors={booking.pk: refusal.message}, status=error_status(refusal)
         )
-    return _done("checked_in", booking)
+    return _done(request, _("You are checked in at %(resource)s.") % _named(booking), booking)
 
 
 @login_required
@@ -303,7 +304,7 @@ def check_out(request, pk):
         return _render_my_bookings(
             request, errors={booking.pk: refusal.message}, status=error_status(refusal)
         )
-    return _done("checked_out", booking)
+    return _done(request, _("You are checked out of %(resource)s.") % _named(booking), booking)
 
 
 # --- Host calendar ----------------------------------------------------------------------
@@ -380,7 +381,6 @@ def _render_calendar(request, space: Space, *, query, errors=None, status=200):
         "can_decide": user_manages_space(user=request.user, space=space),
         "decline_form": DeclineForm(),
         "errors": errors or {},
-        "notice": "" if errors else _notice(CALENDAR_NOTICES, request.GET, _decided(space, query)),
     }
     if view == "day":
         context["grid"] = day_grid(
@@ -400,23 +400,6 @@ def _render_calendar(request, space: Space, *, query, errors=None, status=200):
     return render(request, "cowork/host/calendar.html", context, status=status)
 
 
-CALENDAR_NOTICES = {
-    "approved": gettext_lazy("Approved: %(resource)s for %(name)s."),
-    "declined": gettext_lazy("Declined: %(resource)s for %(name)s. They are told the reason."),
-}
-
-
-def _decided(space: Space, query) -> list[Booking]:
-    """The booking just approved or declined, to name it; a declined one is off the grid."""
-    if query.get("done") not in CALENDAR_NOTICES or not query.get("booking", "").isdigit():
-        return []
-    return list(
-        Booking.objects.filter(space=space, pk=query["booking"]).select_related(
-            "resource", "booked_by"
-        )
-    )
-
-
 @login_required
 @require_GET
 def host_calendar(request, slug):
@@ -428,12 +411,13 @@ def _decide(request, slug, pk, *, approve: bool):
     space = _staffed_space(request, slug)
     booking = get_object_or_404(Booking.objects.select_related("resource"), pk=pk, space=space)
     back = reverse("web:host-calendar", args=[space.slug])
-    back += "?" + urlencode(
-        {key: request.POST[key] for key in ("date", "view", "kind") if request.POST.get(key)}
-    )
+    kept = {key: request.POST[key] for key in ("date", "view", "kind") if request.POST.get(key)}
+    if kept:
+        back += "?" + urlencode(kept)
     try:
         if approve:
-            booking_approve(booking=booking, host=request.user)
+            booking = booking_approve(booking=booking, host=request.user)
+            text = _("Approved: %(resource)s for %(name)s.")
         else:
             form = DeclineForm(request.POST)
             if not form.is_valid():
@@ -444,7 +428,10 @@ def _decide(request, slug, pk, *, approve: bool):
                     errors={booking.pk: " ".join(form.errors["reason"])},
                     status=400,
                 )
-            booking_decline(booking=booking, host=request.user, reason=form.cleaned_data["reason"])
+            booking = booking_decline(
+                booking=booking, host=request.user, reason=form.cleaned_data["reason"]
+            )
+            text = _("Declined: %(resource)s for %(name)s. They are told the reason.")
     except DomainError as refusal:
         return _render_calendar(
             request,
@@ -453,9 +440,8 @@ def _decide(request, slug, pk, *, approve: bool):
             errors={booking.pk: refusal.message},
             status=error_status(refusal),
         )
-    return redirect(
-        f"{back}&{urlencode({'done': 'approved' if approve else 'declined'})}&booking={booking.pk}"
-    )
+    _say_done(request, text % _named(booking))
+    return redirect(back)
 
 
 @login_required
