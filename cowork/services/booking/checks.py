@@ -17,6 +17,7 @@ from cowork.booking_rules import (
 )
 from cowork.errors import Conflict, RuleViolation
 from cowork.models import ACTIVE_STATUSES, Booking, Resource, Space
+from cowork.services.booking.common import local_text
 
 
 def refuse(violations: list[Violation]) -> None:
@@ -63,8 +64,8 @@ def _conflict(resource: Resource, taken: Booking, *, holder_visible: bool) -> Co
         _("%(resource)s is taken from %(start)s to %(end)s.")
         % {
             "resource": resource.name,
-            "start": taken.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            "end": taken.ends_at.astimezone(zone).strftime("%H:%M"),
+            "start": local_text(taken.starts_at, zone),
+            "end": local_text(taken.ends_at, zone, with_date=False),
         },
         details=details,
     )

@@ -4,7 +4,10 @@ acting, the re-read under the lock, the status a change needs, and the domain ev
 import datetime
 from dataclasses import dataclass
 
+from babel.dates import format_skeleton, get_datetime_format
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from cowork.errors import NotAllowed, RuleViolation
@@ -84,6 +87,21 @@ def wrong_status(booking: Booking, *, action: str) -> RuleViolation:
 def require_status(booking: Booking, allowed, *, action: str) -> None:
     if booking.status not in allowed:
         raise wrong_status(booking, action=action)
+
+
+def local_text(moment: datetime.datetime, zone, *, with_date: bool = True) -> str:
+    """`moment` in `zone` as it reads in the active language, with a 24-hour time as every
+    page shows it: "Mar 4, 2030, 11:00" in English, "4 мар. 2030 г., 11:00" in Russian;
+    only "11:00" without the date."""
+    locale = to_locale(get_language() or settings.LANGUAGE_CODE)
+    local = moment.astimezone(zone)
+    time = format_skeleton("Hm", local, locale=locale)
+    if not with_date:
+        return time
+    date = format_skeleton("yMMMd", local, locale=locale)
+    # The locale's way of joining a date and a time, read as Babel's format_datetime does.
+    joined = get_datetime_format("medium", locale=locale).replace("'", "")
+    return joined.replace("{0}", time).replace("{1}", date)
 
 
 def fresh(booking: Booking) -> Booking:

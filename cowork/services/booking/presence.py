@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from cowork.errors import RuleViolation
 from cowork.models import Booking, BookingStatus, DomainEventKind, Resource, Space
 from cowork.selectors.spaces import space_is_open_at
-from cowork.services.booking.common import authorize_change, fresh, record, wrong_status
+from cowork.services.booking.common import (
+    authorize_change,
+    fresh,
+    local_text,
+    record,
+    wrong_status,
+)
 from cowork.services.locking import lock_space
 
 
@@ -29,11 +35,7 @@ def booking_check_in(
                 raise wrong_status(booking, action=_("checked in"))
             raise RuleViolation(
                 _("Check-in is open from %(start)s until the booking ends.")
-                % {
-                    "start": booking.check_in_opens_at.astimezone(booking.space.zone).strftime(
-                        "%Y-%m-%d %H:%M"
-                    )
-                },
+                % {"start": local_text(booking.check_in_opens_at, booking.space.zone)},
                 code="outside_check_in_window",
             )
         booking.status = BookingStatus.CHECKED_IN
