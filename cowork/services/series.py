@@ -1,6 +1,7 @@
 """Repeated bookings: a weekly course every Tuesday and Thursday 10:00–12:00 for 8 weeks."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -128,20 +129,18 @@ def series_create(
             purpose=purpose,
         )
         result = SeriesResult(series=series)
+        occurrence_create = functools.partial(
+            booking_create,
+            resource=resource,
+            member=member,
+            purpose=purpose,
+            acting_user=acting_user,
+            now=now,
+            series=series,
+        )
         for starts_at, ends_at in occurrences:
             try:
-                result.bookings.append(
-                    booking_create(
-                        resource=resource,
-                        member=member,
-                        starts_at=starts_at,
-                        ends_at=ends_at,
-                        purpose=purpose,
-                        acting_user=acting_user,
-                        now=now,
-                        series=series,
-                    )
-                )
+                result.bookings.append(occurrence_create(starts_at=starts_at, ends_at=ends_at))
             except DomainError as refusal:
                 result.refused.append(
                     RefusedOccurrence(starts_at, ends_at, refusal.code, refusal.message)

@@ -2,10 +2,13 @@
 acting, the re-read under the lock, the status a change needs, and the domain events."""
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from babel.dates import format_skeleton, get_datetime_format
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
@@ -13,6 +16,7 @@ from django.utils.translation import gettext as _
 from cowork.errors import NotAllowed, RuleViolation
 from cowork.models import Booking, Closure, DomainEventKind, Space
 from cowork.selectors.access import user_manages_space, user_works_at_space
+from cowork.services.locking import lock_space
 from cowork.services.outbox import domain_event_record
 
 
@@ -107,3 +111,14 @@ def local_text(moment: datetime.datetime, zone, *, with_date: bool = True) -> st
 def fresh(booking: Booking) -> Booking:
     """Re-read the booking under the space lock, so decisions use committed state."""
     return Booking.objects.select_related("resource", "space", "booked_by").get(pk=booking.pk)
+
+
+@contextmanager
+def held_for_change(booking: Booking, *, acting_user) -> Iterator[Booking]:
+    """In one transaction under the space's lock: the booking re-read, once `acting_user`
+    may change it (its holder, or someone who works at the space)."""
+    with transaction.atomic():
+        lock_space(booking.space_id)
+        booking = fresh(booking)
+        authorize_change(booking=booking, acting_user=acting_user)
+        yield booking

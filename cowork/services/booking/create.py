@@ -15,8 +15,7 @@ from cowork.services.booking.checks import check_contended, check_request, inser
 from cowork.services.booking.common import (
     Roles,
     authorize_booking_for,
-    authorize_change,
-    fresh,
+    held_for_change,
     record,
     require_status,
     space_with_rules,
@@ -152,11 +151,8 @@ def booking_modify(
     now = now or timezone.now()
     space = space_with_rules(booking.space_id, around=starts_at)
     roles = Roles.of(acting_user, space)
-    with transaction.atomic():
-        lock_space(space.pk)
-        booking = fresh(booking)
+    with held_for_change(booking, acting_user=acting_user) as booking:
         booking.space = booking.resource.space = space
-        authorize_change(booking=booking, acting_user=acting_user)
         require_status(booking, CHANGEABLE_STATUSES, action=_("moved"))
         blocked_until = check_request(
             space=space,

@@ -11,7 +11,7 @@ from cowork.errors import InvalidInput, NotAllowed, RuleViolation
 from cowork.models import ACTIVE_STATUSES, Booking, BookingStatus, DomainEventKind
 from cowork.models.bookings import CHANGEABLE_STATUSES
 from cowork.selectors.access import user_manages_space
-from cowork.services.booking.common import authorize_change, fresh, record, require_status
+from cowork.services.booking.common import fresh, held_for_change, record, require_status
 from cowork.services.locking import lock_space
 
 
@@ -20,10 +20,7 @@ def booking_cancel(
 ) -> list[Booking]:
     """Cancel a booking and the bookings made together with it; return all cancelled."""
     now = now or timezone.now()
-    with transaction.atomic():
-        lock_space(booking.space_id)
-        booking = fresh(booking)
-        authorize_change(booking=booking, acting_user=acting_user)
+    with held_for_change(booking, acting_user=acting_user) as booking:
         require_status(booking, CHANGEABLE_STATUSES, action=_("cancelled"))
         together = [booking]
         if booking.group:
@@ -104,10 +101,7 @@ def booking_confirm_attendance(
     """Record that the member will come (a reply of Y to a reminder); a second time keeps
     the first moment and records nothing."""
     now = now or timezone.now()
-    with transaction.atomic():
-        lock_space(booking.space_id)
-        booking = fresh(booking)
-        authorize_change(booking=booking, acting_user=acting_user)
+    with held_for_change(booking, acting_user=acting_user) as booking:
         require_status(booking, CHANGEABLE_STATUSES, action=_("confirmed"))
         if booking.ends_at <= now:
             raise RuleViolation(_("This booking has ended."), code="ended")

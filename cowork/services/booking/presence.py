@@ -12,8 +12,8 @@ from cowork.errors import RuleViolation
 from cowork.models import Booking, BookingStatus, DomainEventKind, Resource, Space
 from cowork.selectors.spaces import space_is_open_at
 from cowork.services.booking.common import (
-    authorize_change,
     fresh,
+    held_for_change,
     local_text,
     record,
     wrong_status,
@@ -26,10 +26,7 @@ def booking_check_in(
 ) -> Booking:
     """Check in from `check_in_early_minutes` before the start until the end."""
     now = now or timezone.now()
-    with transaction.atomic():
-        lock_space(booking.space_id)
-        booking = fresh(booking)
-        authorize_change(booking=booking, acting_user=acting_user)
+    with held_for_change(booking, acting_user=acting_user) as booking:
         if not booking.can_check_in(now):
             if booking.status != BookingStatus.CONFIRMED:
                 raise wrong_status(booking, action=_("checked in"))
@@ -67,10 +64,7 @@ def booking_check_out(
 ) -> Booking:
     """Check out: the booking completes and the rest of its time is free for others."""
     now = now or timezone.now()
-    with transaction.atomic():
-        lock_space(booking.space_id)
-        booking = fresh(booking)
-        authorize_change(booking=booking, acting_user=acting_user)
+    with held_for_change(booking, acting_user=acting_user) as booking:
         if not booking.can_check_out(now):
             raise wrong_status(booking, action=_("checked out"))
         _complete(booking, now=now, by=acting_user.pk)

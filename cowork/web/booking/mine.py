@@ -82,11 +82,12 @@ def _own_booking(request, pk: int) -> Booking:
     )
 
 
-def _act(request, booking: Booking, write, text: str):
-    """Run `write` (one service call) on the member's booking: then back to My bookings
+def _act(request, pk: int, write, text: str, **extra):
+    """Call `write` (a service) on the member's booking `pk`: then back to My bookings
     saying `text`, or, refused, this page with the refusal on the booking's card."""
+    booking = _own_booking(request, pk)
     try:
-        write()
+        write(booking=booking, acting_user=request.user, **extra)
     except DomainError as refusal:
         return _render_my_bookings(
             request, errors={booking.pk: refusal.message}, status=error_status(refusal)
@@ -97,44 +98,27 @@ def _act(request, booking: Booking, write, text: str):
 @login_required
 @require_POST
 def cancel(request, pk):
-    booking = _own_booking(request, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _render_my_bookings(
-            request, errors={booking.pk: " ".join(form.errors["reason"])}, status=400
+            request,
+            errors={_own_booking(request, pk).pk: " ".join(form.errors["reason"])},
+            status=400,
         )
-    return _act(
-        request,
-        booking,
-        lambda: booking_cancel(
-            booking=booking, acting_user=request.user, reason=form.cleaned_data["reason"]
-        ),
-        _("Your booking of %(resource)s is cancelled."),
-    )
+    text = _("Your booking of %(resource)s is cancelled.")
+    return _act(request, pk, booking_cancel, text, reason=form.cleaned_data["reason"])
 
 
 @login_required
 @require_POST
 def check_in(request, pk):
-    booking = _own_booking(request, pk)
-    return _act(
-        request,
-        booking,
-        lambda: booking_check_in(booking=booking, acting_user=request.user),
-        _("You are checked in at %(resource)s."),
-    )
+    return _act(request, pk, booking_check_in, _("You are checked in at %(resource)s."))
 
 
 @login_required
 @require_POST
 def check_out(request, pk):
-    booking = _own_booking(request, pk)
-    return _act(
-        request,
-        booking,
-        lambda: booking_check_out(booking=booking, acting_user=request.user),
-        _("You are checked out of %(resource)s."),
-    )
+    return _act(request, pk, booking_check_out, _("You are checked out of %(resource)s."))
 
 
 # --- QR codes ---------------------------------------------------------------------------

@@ -20,14 +20,7 @@ from cowork.selectors.access import user_manages_space
 from cowork.selectors.occupancy import occupancy_snapshot
 from cowork.services.displays import display_token_create, display_token_revoke
 from cowork.web.common import active_space, error_status, qr_svg
-from cowork.web.live.shapes import (
-    Figures,
-    legend,
-    live_config,
-    live_resources,
-    no_store,
-    space_socket,
-)
+from cowork.web.live import shapes
 
 
 @require_GET
@@ -39,18 +32,18 @@ def display(request, key):
         .first()
     )
     if token is None:
-        return no_store(render(request, "cowork/live/display_gone.html", status=404))
+        return shapes.no_store(render(request, "cowork/live/display_gone.html", status=404))
     space = token.space
     snapshot = occupancy_snapshot(space=space, now=timezone.now(), with_names=False)
-    resources = live_resources(snapshot)
+    resources = shapes.live_resources(snapshot)
     context = {
         "space": space,
         "token": token,
         "snapshot_at": datetime.datetime.fromisoformat(snapshot["at"]),
-        "figures": Figures.of(snapshot),
-        "live_config": live_config(
+        "figures": shapes.Figures.of(snapshot),
+        "live_config": shapes.live_config(
             mode="room" if token.room_id else "lobby",
-            socket=space_socket(space, key),
+            socket=shapes.space_socket(space, key),
             poll=reverse("web:occupancy-json", args=[space.slug]) + f"?display={key}",
             time_zone=space.time_zone,
             seq=snapshot["seq"],
@@ -60,7 +53,7 @@ def display(request, key):
     if token.room_id:
         room = next((r for r in resources if r.id == token.room_id), None)
         if room is None:
-            return no_store(render(request, "cowork/live/display_gone.html", status=404))
+            return shapes.no_store(render(request, "cowork/live/display_gone.html", status=404))
         check_in = request.build_absolute_uri(reverse("web:qr-check-in", args=[room.id]))
         context.update(
             room=room,
@@ -72,13 +65,13 @@ def display(request, key):
         context.update(
             on_plan=[r for r in resources if r.plan],
             rooms=[r for r in resources if r.is_room],
-            legend=legend(resources),
+            legend=shapes.legend(resources),
         )
         template = "cowork/live/display_lobby.html"
     response = render(request, template, context)
     # The key is in the address: keep it out of search engines.
     response["X-Robots-Tag"] = "noindex"
-    return no_store(response)
+    return shapes.no_store(response)
 
 
 class DisplayForm(forms.Form):
@@ -116,7 +109,7 @@ def _render_displays(request, space: Space, form: DisplayForm, *, status=200, **
         .order_by(F("revoked_at").asc(nulls_first=True), "name")
     )
     context = {"space": space, "form": form, "tokens": tokens, **extra}
-    return no_store(render(request, "cowork/live/displays.html", context, status=status))
+    return shapes.no_store(render(request, "cowork/live/displays.html", context, status=status))
 
 
 @login_required

@@ -16,16 +16,6 @@ def _calendar(client, space, **params):
 
 
 @pytest.fixture
-def desk_booking(space, desk, member, day):
-    return booking_create(
-        resource=desk,
-        member=member,
-        starts_at=local(space, day, "10:00"),
-        ends_at=local(space, day, "12:00"),
-    )
-
-
-@pytest.fixture
 def pending(space, member, day):
     room = RoomFactory(space=space, name="Hall", needs_approval=True)
     return booking_create(

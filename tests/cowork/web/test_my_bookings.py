@@ -12,16 +12,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def my_booking(space, desk, member, day):
-    return booking_create(
-        resource=desk,
-        member=member,
-        starts_at=local(space, day, "10:00"),
-        ends_at=local(space, day, "12:00"),
-    )
-
-
-@pytest.fixture
 def their_booking(space, other_desk, other_member, day):
     return booking_create(
         resource=other_desk,
