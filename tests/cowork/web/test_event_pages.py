@@ -233,7 +233,8 @@ def test_a_taken_room_is_a_form_error_naming_the_slot_and_nothing_is_created(
         reverse("web:event-new", args=[space.slug]), _new_event_data(room, day)
     )
     assert response.status_code == 409
-    assert f"Meeting room is taken from {day.isoformat()} 12:00 to 14:00." in _errors(response)
+    taken = f"Meeting room is taken from {day:%b} {day.day}, {day.year}, 12:00 to 14:00."
+    assert taken in _errors(response)
     assert not Event.objects.exists()
 
 

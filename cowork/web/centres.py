@@ -1,4 +1,4 @@
-"""Web pages. Each view parses, calls one selector or service, and renders."""
+"""The home page (every centre, by country, open or not) and a centre's own page."""
 
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
