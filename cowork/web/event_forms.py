@@ -22,7 +22,7 @@ from cowork.models.people import AgeBand, Disability, Gender
 from cowork.models.spaces import WEEKDAYS
 from cowork.phones import mobile_hint, phone_for_centre, phone_to_e164
 from cowork.selectors.access import tags_usable_at
-from cowork.services.events import Demographics
+from cowork.services.events.registrations import Demographics
 from cowork.services.series import series_occurrences
 from cowork.web.forms import DATE_FORMAT, WindowForm, aware
 

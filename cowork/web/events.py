@@ -12,14 +12,12 @@ and used by these pages only; they belong in `cowork/selectors/events.py` once a
 interface (the API, reports) needs them.
 """
 
-import datetime
 import re
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +29,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cowork.errors import DomainError, NotFound
 from cowork.models import (
-    Attendance,
     Event,
     EventSession,
     Participant,
@@ -41,8 +38,19 @@ from cowork.models import (
 )
 from cowork.phones import mask_phone
 from cowork.selectors.access import spaces_staffed_by, user_works_at_space
+from cowork.selectors.events import (
+    AttendanceRow,
+    EventRow,
+    event_places_left,
+    event_registrations_by_status,
+    public_upcoming_events,
+    registration_for_key,
+    registration_waitlist_position,
+    session_attendance_rows,
+    session_open_for_check_in,
+    space_event_rows,
+)
 from cowork.services.events import (
-    HOLDING,
     attendance_check_in_by_code,
     attendance_check_in_by_key,
     attendance_check_in_by_phone,
@@ -53,8 +61,6 @@ from cowork.services.events import (
     registration_approve,
     registration_cancel,
     registration_create,
-    registration_for_key,
-    session_open_for_check_in,
     walk_in_add,
 )
 from cowork.web.client_ip import client_ip
@@ -92,94 +98,6 @@ def _language(request) -> str:
     return getattr(request, "LANGUAGE_CODE", "") or get_language()
 
 
-# --- Reads ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EventRow:
-    """An event as a list shows it: the title in the reader's language, and its places."""
-
-    event: Event
-    title: str
-    places_left: int
-    confirmed: int = 0
-    pending: int = 0
-    waitlisted: int = 0
-
-
-def _with_counts(events):
-    return events.annotate(
-        n_confirmed=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-        ),
-        n_pending=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.PENDING)
-        ),
-        n_waitlisted=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
-        ),
-    )
-
-
-def _rows(events, language: str) -> list[EventRow]:
-    return [
-        EventRow(
-            event=event,
-            title=event.title_in(language),
-            places_left=max(0, event.capacity - event.n_confirmed - event.n_pending),
-            confirmed=event.n_confirmed,
-            pending=event.n_pending,
-            waitlisted=event.n_waitlisted,
-        )
-        for event in events
-    ]
-
-
-def public_upcoming_events(
-    *, language: str, now: datetime.datetime, space: Space | None = None
-) -> list[EventRow]:
-    """Public, scheduled events not yet over, soonest first; of one centre if given."""
-    events = Event.objects.filter(
-        is_public=True,
-        status=Event.Status.SCHEDULED,
-        ends_at__gt=now,
-        space__is_active=True,
-    ).select_related("space", "room")
-    if space is not None:
-        events = events.filter(space=space)
-    return _rows(_with_counts(events).order_by("starts_at", "pk"), language)
-
-
-def places_left(event: Event) -> int:
-    return max(0, event.capacity - event.registrations.filter(status__in=HOLDING).count())
-
-
-def waitlist_position(registration: Registration) -> int:
-    """1 for the first in line; the service promotes in (created_at, id) order."""
-    ahead = Registration.objects.filter(
-        event_id=registration.event_id, status=RegistrationStatus.WAITLISTED
-    ).filter(
-        Q(created_at__lt=registration.created_at)
-        | Q(created_at=registration.created_at, pk__lt=registration.pk)
-    )
-    return ahead.count() + 1
-
-
-def registration_state(event: Event, now: datetime.datetime) -> str:
-    """Whether the public may register now: open, not_open, closed or cancelled.
-
-    Mirrors the service's window so the page can say so before anyone types; the service
-    still decides on every attempt.
-    """
-    if event.status != Event.Status.SCHEDULED:
-        return "cancelled"
-    if event.registration_opens_at and now < event.registration_opens_at:
-        return "not_open"
-    if now >= (event.registration_closes_at or event.starts_at):
-        return "closed"
-    return "open"
-
-
 # --- Public: the event page, registering, the personal cancellation link ---------------
 
 
@@ -196,7 +114,6 @@ def _public_event(pk: int, request) -> Event:
 
 def _event_page(request, event: Event, form: RegistrationForm, *, status: int = 200):
     language = _language(request)
-    left = places_left(event)
     return render(
         request,
         "cowork/events/event.html",
@@ -207,8 +124,8 @@ def _event_page(request, event: Event, form: RegistrationForm, *, status: int = 
             "title": event.title_in(language),
             "description": event.description_in(language),
             "sessions": list(event.sessions.all()),
-            "places_left": left,
-            "state": registration_state(event, timezone.now()),
+            "places_left": event_places_left(event),
+            "state": event.registration_state(timezone.now()),
             "form": form,
             "can_manage": user_works_at_space(user=request.user, space=event.space),
         },
@@ -262,11 +179,7 @@ def _registration_context(request, registration: Registration, key: str) -> dict
         "title": event.title_in(language),
         "sessions": list(event.sessions.all()),
         "masked_phone": mask_phone(registration.participant.phone),
-        "position": (
-            waitlist_position(registration)
-            if registration.status == RegistrationStatus.WAITLISTED
-            else None
-        ),
+        "position": registration_waitlist_position(registration),
         "cancel_url": request.build_absolute_uri(reverse("web:registration-cancel", args=[key])),
         "can_cancel": registration.status != RegistrationStatus.CANCELLED,
         "registration_key": key,
@@ -453,17 +366,9 @@ def event_qr(request, pk):
 @require_GET
 def event_list(request, slug):
     space = _staffed_space(request, slug)
-    now = timezone.now()
-    language = _language(request)
-    events = _with_counts(space.events.select_related("room"))
+    upcoming, past = space_event_rows(space=space, language=_language(request), now=timezone.now())
     return render(
-        request,
-        "cowork/events/list.html",
-        {
-            "space": space,
-            "upcoming": _rows(events.filter(ends_at__gt=now).order_by("starts_at", "pk"), language),
-            "past": _rows(events.filter(ends_at__lte=now).order_by("-starts_at", "-pk"), language),
-        },
+        request, "cowork/events/list.html", {"space": space, "upcoming": upcoming, "past": past}
     )
 
 
@@ -505,12 +410,6 @@ def event_new(request, slug):
     return redirect(reverse("web:event-manage", args=[event.pk]) + "?done=created")
 
 
-@dataclass(frozen=True)
-class RegistrationRow:
-    registration: Registration
-    position: int | None = None
-
-
 MANAGE_NOTICES = {
     "created": gettext_lazy("The event is created and its room booked for every session."),
     "registered": gettext_lazy("%(name)s is registered: %(status)s."),
@@ -549,19 +448,7 @@ def _render_manage(
     error: str = "",
     status: int = 200,
 ):
-    registrations = list(
-        event.registrations.select_related("participant", "registered_by").order_by(
-            "created_at", "pk"
-        )
-    )
-    by_status: dict[str, list[RegistrationRow]] = {value: [] for value in RegistrationStatus}
-    for registration in registrations:
-        bucket = by_status[registration.status]
-        position = len(bucket) + 1 if registration.status == RegistrationStatus.WAITLISTED else None
-        bucket.append(RegistrationRow(registration, position))
-    holding = len(by_status[RegistrationStatus.CONFIRMED]) + len(
-        by_status[RegistrationStatus.PENDING]
-    )
+    by_status = event_registrations_by_status(event)
     now = timezone.now()
     return render(
         request,
@@ -575,8 +462,8 @@ def _render_manage(
             "pending": by_status[RegistrationStatus.PENDING],
             "waitlisted": by_status[RegistrationStatus.WAITLISTED],
             "cancelled": by_status[RegistrationStatus.CANCELLED],
-            "places_left": max(0, event.capacity - holding),
-            "state": registration_state(event, now),
+            "places_left": event_places_left(event),
+            "state": event.registration_state(now),
             "is_over": event.ends_at <= now,
             "person_form": person_form or PersonForm(space=event.space),
             "cancel_form": cancel_form or EventCancelForm(),
@@ -688,44 +575,12 @@ def event_cancel_view(request, pk):
 # --- Hosts: the attendance list at the door ---------------------------------------------
 
 
-@dataclass(frozen=True)
-class AttendanceRow:
-    participant: Participant
-    registration: Registration | None
-    attendance: Attendance | None
-
-    @property
-    def phone_digits(self) -> str:
-        return self.participant.phone.lstrip("+")
-
-
 def _session_for(sessions: list[EventSession], wanted: str, now) -> EventSession:
     """The session asked for, else the one under way or next, else the last one."""
     by_pk = {str(session.pk): session for session in sessions}
     if wanted in by_pk:
         return by_pk[wanted]
     return next((s for s in sessions if s.ends_at > now), sessions[-1])
-
-
-def _attendance_rows(event: Event, session: EventSession) -> list[AttendanceRow]:
-    """Everyone confirmed, and anyone else marked present at this session (walk-ins)."""
-    attendances = {
-        a.participant_id: a
-        for a in session.attendances.select_related("participant").order_by("at")
-    }
-    registrations = {
-        r.participant_id: r
-        for r in event.registrations.select_related("participant").filter(
-            Q(status=RegistrationStatus.CONFIRMED) | Q(participant_id__in=list(attendances))
-        )
-    }
-    people = {r.participant_id: r.participant for r in registrations.values()}
-    people.update({a.participant_id: a.participant for a in attendances.values()})
-    rows = [
-        AttendanceRow(person, registrations.get(pk), attendances.get(pk))
-        for pk, person in people.items()
-    ]
-    return sorted(rows, key=lambda row: (row.participant.name.casefold(), row.participant.pk))
 
 
 def _matches(row: AttendanceRow, query: str) -> bool:
@@ -753,7 +608,7 @@ def _render_attendance(
         raise Http404(_("This event has no sessions."))
     session = _session_for(sessions, str(query.get("session", "")), now)
     search = query.get("q", "").strip()[:100]
-    rows = _attendance_rows(event, session)
+    rows = session_attendance_rows(event, session)
     registered = [
         row
         for row in rows
