@@ -1,0 +1,67 @@
+"""What the event pages share: the event or centre a URL names (and who may open it), the
+reader's language, and where a service's refusal shows on a form."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from cowork.errors import DomainError
+from cowork.models import Event, Space
+from cowork.selectors.access import user_works_at_space
+
+# Which field of a form a service's refusal is about; the rest go above the form.
+EVENT_FIELD_FOR_CODE = {
+    "capacity_above_room": "capacity",
+    "bad_room": "room",
+    "bad_kind": "kind",
+    "no_title": "title",
+}
+REGISTRATION_FIELD_FOR_CODE = {
+    "already_registered": "phone",
+    "bad_phone": "phone",
+    "no_name": "name",
+    "demographics_without_consent": "consent",
+    "bad_demographics": "consent",
+}
+
+
+def add_refusal(form, refusal: DomainError, fields: dict[str, str]) -> None:
+    field = fields.get(refusal.code)
+    form.add_error(field if field in form.fields else None, refusal.message)
+
+
+def request_language(request) -> str:
+    return getattr(request, "LANGUAGE_CODE", "") or get_language()
+
+
+def public_event(pk: int, request) -> Event:
+    event = get_object_or_404(
+        Event.objects.select_related("space", "room").prefetch_related("sessions"),
+        pk=pk,
+        space__is_active=True,
+    )
+    if not event.is_public and not user_works_at_space(user=request.user, space=event.space):
+        raise Http404(_("No such event."))
+    return event
+
+
+def staffed_space(request, slug: str) -> Space:
+    space = get_object_or_404(
+        Space.objects.filter(is_active=True).prefetch_related("opening_hours", "closures"),
+        slug=slug,
+    )
+    _require_staff(request, space)
+    return space
+
+
+def staffed_event(request, pk: int) -> Event:
+    event = get_object_or_404(Event.objects.select_related("space", "room"), pk=pk)
+    _require_staff(request, event.space)
+    return event
+
+
+def _require_staff(request, space: Space) -> None:
+    if not user_works_at_space(user=request.user, space=space):
+        raise PermissionDenied(_("Only the centre's hosts and staff manage its events."))
