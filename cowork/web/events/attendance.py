@@ -4,6 +4,7 @@ a big Present button and walk-ins."""
 import re
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
@@ -11,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,6 +23,7 @@ from cowork.web.common import error_status
 from cowork.web.events.common import (
     REGISTRATION_FIELD_FOR_CODE,
     add_refusal,
+    page_notices,
     request_language,
     staffed_event,
 )
@@ -71,11 +72,6 @@ def _render_attendance(
         if row.registration and row.registration.status == RegistrationStatus.CONFIRMED
     ]
     present = [row for row in rows if row.attendance]
-    notice = ""
-    if not error and query.get("done") in ATTENDANCE_NOTICES:
-        named = next((row for row in rows if str(row.participant.pk) == query.get("person")), None)
-        if named is not None:
-            notice = ATTENDANCE_NOTICES[query["done"]] % {"name": named.participant.name}
     return render(
         request,
         "cowork/events/attendance.html",
@@ -94,26 +90,17 @@ def _render_attendance(
             "no_show_count": len([row for row in registered if not row.attendance]),
             "walk_in_form": walk_in_form or PersonForm(space=event.space, auto_id="walk-in-%s"),
             "error": error,
-            "notice": notice,
+            **page_notices(request),
         },
         status=status,
     )
 
 
-ATTENDANCE_NOTICES = {
-    "present": gettext_lazy("%(name)s is marked present."),
-    "absent": gettext_lazy("%(name)s is no longer marked present."),
-    "walk_in": gettext_lazy("%(name)s is added as a walk-in and marked present."),
-}
-
-
-def _back_to_attendance(event, session, *, search="", done="", person=None):
-    query = {"session": session.pk}
-    if search:
-        query["q"] = search
-    if done and person is not None:
-        query.update(done=done, person=person.pk)
-    anchor = f"#person-{person.pk}" if person is not None else ""
+def _back_to_attendance(request, event, session, person: Participant, notice: str, *, search=""):
+    """Back to the list where it was, at the person acted on, saying `notice` of them."""
+    messages.success(request, notice % {"name": person.name})
+    query = {"session": session.pk, **({"q": search} if search else {})}
+    anchor = f"#person-{person.pk}"
     url = reverse("web:event-attendance", args=[event.pk])
     return redirect(f"{url}?{urlencode(query)}{anchor}")
 
@@ -150,11 +137,12 @@ def attendance_toggle(request, pk):
             request, event, query=request.POST, error=refusal.message, status=error_status(refusal)
         )
     return _back_to_attendance(
+        request,
         event,
         session,
+        participant,
+        _("%(name)s is marked present.") if present else _("%(name)s is no longer marked present."),
         search=request.POST.get("q", ""),
-        done="present" if present else "absent",
-        person=participant,
     )
 
 
@@ -183,4 +171,10 @@ def attendance_walk_in(request, pk):
             walk_in_form=form,
             status=error_status(refusal),
         )
-    return _back_to_attendance(event, session, done="walk_in", person=marked.participant)
+    return _back_to_attendance(
+        request,
+        event,
+        session,
+        marked.participant,
+        _("%(name)s is added as a walk-in and marked present."),
+    )

@@ -1,6 +1,7 @@
 """What the event pages share: the event or centre a URL names (and who may open it), the
 reader's language, and where a service's refusal shows on a form."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -34,6 +35,25 @@ def add_refusal(form, refusal: DomainError, fields: dict[str, str]) -> None:
 
 def request_language(request) -> str:
     return getattr(request, "LANGUAGE_CODE", "") or get_language()
+
+
+def page_notices(request, *, places: tuple[str, ...] = ()) -> dict:
+    """The messages waiting for this request (`django.contrib.messages`), for a page that
+    shows them among its own notices, where the person looks after acting.
+
+    A message whose tags name one of `places` goes to the context under that name (the
+    registration page words its heading and outcome so); the rest are `notices`. `messages`
+    goes to the template empty, so that base.html does not show them a second time.
+    """
+    context: dict = {place: "" for place in places}
+    notices = []
+    for message in messages.get_messages(request):
+        place = next((p for p in places if p in message.extra_tags.split()), None)
+        if place is not None and not context[place]:
+            context[place] = str(message)
+        else:
+            notices.append(str(message))
+    return {**context, "notices": notices, "messages": ()}
 
 
 def public_event(pk: int, request) -> Event:

@@ -1,13 +1,12 @@
 """The hosts' event pages: a centre's events, creating one, its QR code to print, and managing
 its registrations (registering someone, approving, cancelling one or the whole event)."""
 
-from urllib.parse import urlencode
-
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +28,7 @@ from cowork.web.events.common import (
     EVENT_FIELD_FOR_CODE,
     REGISTRATION_FIELD_FOR_CODE,
     add_refusal,
+    page_notices,
     request_language,
     staffed_event,
     staffed_space,
@@ -104,35 +104,8 @@ def event_new(request, slug):
     except DomainError as refusal:
         add_refusal(form, refusal, EVENT_FIELD_FOR_CODE)
         return render(request, "cowork/events/new.html", context, status=error_status(refusal))
-    return redirect(reverse("web:event-manage", args=[event.pk]) + "?done=created")
-
-
-MANAGE_NOTICES = {
-    "created": gettext_lazy("The event is created and its room booked for every session."),
-    "registered": gettext_lazy("%(name)s is registered: %(status)s."),
-    "approved": gettext_lazy("%(name)s is approved: %(status)s."),
-    "cancelled": gettext_lazy("The registration of %(name)s is cancelled."),
-    "event_cancelled": gettext_lazy("The event is cancelled and its room freed."),
-}
-
-
-def _manage_notice(event: Event, query) -> str:
-    text = MANAGE_NOTICES.get(query.get("done", ""))
-    if text is None:
-        return ""
-    if "%(name)s" not in str(text):
-        return str(text)
-    registration = (
-        event.registrations.select_related("participant")
-        .filter(pk=query.get("registration", "") if query.get("registration", "").isdigit() else 0)
-        .first()
-    )
-    if registration is None:
-        return ""
-    return text % {
-        "name": registration.participant.name,
-        "status": registration.get_status_display(),
-    }
+    messages.success(request, _("The event is created and its room booked for every session."))
+    return _back_to_manage(event)
 
 
 def _render_manage(
@@ -166,16 +139,23 @@ def _render_manage(
             "cancel_form": cancel_form or EventCancelForm(),
             "errors": errors or {},
             "error": error,
-            "notice": "" if (errors or error) else _manage_notice(event, request.GET),
+            **page_notices(request),
         },
         status=status,
     )
 
 
-def _back_to_manage(event: Event, done: str, registration: Registration | None = None):
-    query = {"done": done, **({"registration": registration.pk} if registration else {})}
+def _back_to_manage(event: Event, registration: Registration | None = None):
     anchor = f"#registration-{registration.pk}" if registration else ""
-    return redirect(f"{reverse('web:event-manage', args=[event.pk])}?{urlencode(query)}{anchor}")
+    return redirect(reverse("web:event-manage", args=[event.pk]) + anchor)
+
+
+def _person_notice(text: str, registration: Registration) -> str:
+    """`text` naming the person and the status their registration has now."""
+    return text % {
+        "name": registration.participant.name,
+        "status": registration.get_status_display(),
+    }
 
 
 @never_cache
@@ -204,7 +184,10 @@ def register_on_behalf(request, pk):
     except DomainError as refusal:
         add_refusal(form, refusal, REGISTRATION_FIELD_FOR_CODE)
         return _render_manage(request, event, person_form=form, status=error_status(refusal))
-    return _back_to_manage(event, "registered", registration)
+    messages.success(
+        request, _person_notice(_("%(name)s is registered: %(status)s."), registration)
+    )
+    return _back_to_manage(event, registration)
 
 
 def _event_registration(event: Event, registration_id: int) -> Registration:
@@ -213,12 +196,13 @@ def _event_registration(event: Event, registration_id: int) -> Registration:
     )
 
 
-def _act_on_registration(request, pk, registration_id, act, done: str):
-    """Run one service on a registration of a staffed event; refusals show on the page."""
+def _act_on_registration(request, pk, registration_id, act, notice: str):
+    """Run one service on a registration of a staffed event, then say `notice` of it (with
+    the person's name and the registration's new status); refusals show on the page."""
     event = staffed_event(request, pk)
     registration = _event_registration(event, registration_id)
     try:
-        act(registration)
+        registration = act(registration)
     except DomainError as refusal:
         return _render_manage(
             request,
@@ -226,7 +210,8 @@ def _act_on_registration(request, pk, registration_id, act, done: str):
             errors={registration.pk: refusal.message},
             status=error_status(refusal),
         )
-    return _back_to_manage(event, done, registration)
+    messages.success(request, _person_notice(notice, registration))
+    return _back_to_manage(event, registration)
 
 
 @login_required
@@ -237,7 +222,7 @@ def registration_approve_view(request, pk, registration_id):
         pk,
         registration_id,
         lambda registration: registration_approve(registration=registration, host=request.user),
-        "approved",
+        _("%(name)s is approved: %(status)s."),
     )
 
 
@@ -251,7 +236,7 @@ def registration_cancel_by_host(request, pk, registration_id):
         lambda registration: registration_cancel(
             registration=registration, acting_user=request.user
         ),
-        "cancelled",
+        _("The registration of %(name)s is cancelled."),
     )
 
 
@@ -266,4 +251,5 @@ def event_cancel_view(request, pk):
         event_cancel(event=event, host=request.user, reason=form.cleaned_data["reason"])
     except DomainError as refusal:
         return _render_manage(request, event, error=refusal.message, status=error_status(refusal))
-    return _back_to_manage(event, "event_cancelled")
+    messages.success(request, _("The event is cancelled and its room freed."))
+    return _back_to_manage(event)

@@ -2,10 +2,12 @@
 page a registration's link opens (with "I am here" and cancelling), and checking in at the
 event's QR code. No account is needed; phone numbers are shown masked."""
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,6 +34,7 @@ from cowork.web.common import error_status
 from cowork.web.events.common import (
     REGISTRATION_FIELD_FOR_CODE,
     add_refusal,
+    page_notices,
     public_event,
     request_language,
 )
@@ -87,7 +90,8 @@ def event_public(request, pk):
     except DomainError as refusal:
         add_refusal(form, refusal, REGISTRATION_FIELD_FOR_CODE)
         return _event_page(request, event, form, status=error_status(refusal))
-    return redirect(reverse("web:registration", args=[key]) + "?done=registered")
+    messages.success(request, _("Thank you for registering"), extra_tags="headline")
+    return redirect("web:registration", key)
 
 
 def _registration_or_404(key: str) -> Registration:
@@ -140,7 +144,7 @@ def registration_page(request, key):
     """Where a registration stands: confirmed, waitlisted (and where), awaiting approval."""
     registration = _registration_or_404(key)
     context = _registration_context(request, registration, key)
-    context["done"] = request.GET.get("done", "")
+    context.update(page_notices(request, places=("headline", "outcome")))
     return render(request, "cowork/events/registration.html", context)
 
 
@@ -156,7 +160,8 @@ def registration_check_in(request, key):
         return _personal_page_refusal(
             request, registration, key, refusal, "cowork/events/registration.html"
         )
-    return redirect(reverse("web:registration", args=[key]) + "?done=checked_in")
+    # The page itself says so: "You are marked present at the session of …".
+    return redirect("web:registration", key)
 
 
 def _personal_page_refusal(request, registration, key: str, refusal: DomainError, template):
@@ -178,7 +183,12 @@ def registration_cancel_page(request, key):
             return _personal_page_refusal(
                 request, registration, key, refusal, "cowork/events/registration_cancel.html"
             )
-        return redirect(reverse("web:registration", args=[key]) + "?done=cancelled")
+        messages.success(
+            request,
+            _("Your registration is cancelled. Thank you for letting us know."),
+            extra_tags="outcome",
+        )
+        return redirect("web:registration", key)
     return render(
         request,
         "cowork/events/registration_cancel.html",

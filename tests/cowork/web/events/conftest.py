@@ -61,7 +61,7 @@ def register(client, event, *, name="Nigar Aliyeva", phone=NIGAR[0], **extra):
 def key_of(response) -> str:
     """The cancel key from the redirect to the personal registration page."""
     assert response.status_code == 302, response.content.decode()[:2000]
-    match = re.match(r"^/registrations/([A-Za-z0-9_-]+)/\?done=registered$", response["Location"])
+    match = re.match(r"^/registrations/([A-Za-z0-9_-]+)/$", response["Location"])
     assert match, response["Location"]
     return match.group(1)
 

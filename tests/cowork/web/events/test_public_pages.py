@@ -79,7 +79,10 @@ def test_registering_confirms_and_shows_the_personal_cancellation_link(client, e
     page = client.get(response["Location"])
     html = page.content.decode()
     assert "Confirmed: you have a place at Round-table on e-government." in html
+    assert "Thank you for registering" in html
     assert f"http://testserver/registrations/{key}/cancel/" in html
+    again = client.get(response["Location"]).content.decode()
+    assert "Thank you for registering" not in again and "Your registration" in again
 
 
 def test_the_third_of_a_two_place_event_is_waitlisted_with_its_position(
@@ -114,11 +117,13 @@ def test_the_cancellation_link_cancels_and_promotes_the_next(client, space, room
 
     response = client.post(cancel_url)
     assert response.status_code == 302
-    assert response["Location"] == reverse("web:registration", args=[nigar_key]) + "?done=cancelled"
+    assert response["Location"] == reverse("web:registration", args=[nigar_key])
     assert Registration.objects.get(participant__name="Nigar").status == "cancelled"
     assert Registration.objects.get(participant__name="Rashad").status == "confirmed"
     after = client.get(response["Location"]).content.decode()
-    assert "Your registration is cancelled." in after
+    assert "Your registration is cancelled. Thank you for letting us know." in after
+    later = client.get(response["Location"]).content.decode()
+    assert "This registration is cancelled." in later and "Thank you for" not in later
 
     again = client.post(cancel_url)
     assert again.status_code == 422
