@@ -23,8 +23,8 @@ from cowork.web.common import error_status
 from cowork.web.events.common import (
     REGISTRATION_FIELD_FOR_CODE,
     add_refusal,
+    event_context,
     page_notices,
-    request_language,
     staffed_event,
 )
 from cowork.web.events.forms import PersonForm
@@ -76,9 +76,7 @@ def _render_attendance(
         request,
         "cowork/events/attendance.html",
         {
-            "event": event,
-            "space": event.space,
-            "title": event.title_in(request_language(request)),
+            **event_context(request, event),
             "sessions": sessions,
             "session": session,
             "session_over": session.ends_at <= now,
@@ -156,12 +154,7 @@ def attendance_walk_in(request, pk):
     if not form.is_valid():
         return _render_attendance(request, event, query=request.POST, walk_in_form=form, status=400)
     try:
-        marked = walk_in_add(
-            session=session,
-            name=form.cleaned_data["name"],
-            phone=form.cleaned_data["phone"],
-            host=request.user,
-        )
+        marked = walk_in_add(session=session, host=request.user, **form.person())
     except DomainError as refusal:
         add_refusal(form, refusal, REGISTRATION_FIELD_FOR_CODE)
         return _render_attendance(

@@ -37,6 +37,16 @@ def request_language(request) -> str:
     return getattr(request, "LANGUAGE_CODE", "") or get_language()
 
 
+def event_context(request, event: Event) -> dict:
+    """What every event page shows of its event: the event, its centre, its title in the
+    reader's language."""
+    return {
+        "event": event,
+        "space": event.space,
+        "title": event.title_in(request_language(request)),
+    }
+
+
 def page_notices(request, *, places: tuple[str, ...] = ()) -> dict:
     """The messages waiting for this request (`django.contrib.messages`), for a page that
     shows them among its own notices, where the person looks after acting.

@@ -28,6 +28,7 @@ from cowork.web.events.common import (
     EVENT_FIELD_FOR_CODE,
     REGISTRATION_FIELD_FOR_CODE,
     add_refusal,
+    event_context,
     page_notices,
     request_language,
     staffed_event,
@@ -80,27 +81,8 @@ def event_new(request, slug):
     context = {"space": space, "form": form}
     if not form.is_valid():
         return render(request, "cowork/events/new.html", context, status=400)
-    data = form.cleaned_data
     try:
-        event = event_create(
-            space=space,
-            room=data["room"],
-            host=request.user,
-            kind=data["kind"],
-            title=data["title"],
-            description=data["description"],
-            translations=data["translations"],
-            sessions=data["sessions"],
-            capacity=data["capacity"],
-            is_public=data["is_public"],
-            registration_opens_at=data["registration_opens_at"],
-            registration_closes_at=data["registration_closes_at"],
-            registrations_need_approval=data["registrations_need_approval"],
-            organizer_name=data["organizer_name"],
-            organizer_phone=data["organizer_phone"],
-            organizer_email=data["organizer_email"],
-            tags=list(data["tags"]),
-        )
+        event = event_create(space=space, host=request.user, **form.event_arguments())
     except DomainError as refusal:
         add_refusal(form, refusal, EVENT_FIELD_FOR_CODE)
         return render(request, "cowork/events/new.html", context, status=error_status(refusal))
@@ -124,9 +106,7 @@ def _render_manage(
         request,
         "cowork/events/manage.html",
         {
-            "event": event,
-            "space": event.space,
-            "title": event.title_in(request_language(request)),
+            **event_context(request, event),
             "sessions": list(event.sessions.all()),
             "confirmed": by_status[RegistrationStatus.CONFIRMED],
             "pending": by_status[RegistrationStatus.PENDING],
@@ -176,10 +156,7 @@ def register_on_behalf(request, pk):
         return _render_manage(request, event, person_form=form, status=400)
     try:
         registration, _key = registration_create(
-            event=event,
-            name=form.cleaned_data["name"],
-            phone=form.cleaned_data["phone"],
-            registered_by=request.user,
+            event=event, registered_by=request.user, **form.person()
         )
     except DomainError as refusal:
         add_refusal(form, refusal, REGISTRATION_FIELD_FOR_CODE)

@@ -34,6 +34,7 @@ from cowork.web.common import error_status
 from cowork.web.events.common import (
     REGISTRATION_FIELD_FOR_CODE,
     add_refusal,
+    event_context,
     page_notices,
     public_event,
     request_language,
@@ -49,10 +50,8 @@ def _event_page(request, event: Event, form: RegistrationForm, *, status: int = 
         request,
         "cowork/events/event.html",
         {
-            "event": event,
-            "space": event.space,
+            **event_context(request, event),
             "room": event.room,
-            "title": event.title_in(language),
             "description": event.description_in(language),
             "sessions": list(event.sessions.all()),
             "places_left": event_places_left(event),
@@ -103,12 +102,9 @@ def _registration_or_404(key: str) -> Registration:
 
 def _registration_context(request, registration: Registration, key: str) -> dict:
     event = registration.event
-    language = request_language(request)
     return {
         "registration": registration,
-        "event": event,
-        "space": event.space,
-        "title": event.title_in(language),
+        **event_context(request, event),
         "sessions": list(event.sessions.all()),
         "masked_phone": mask_phone(registration.participant.phone),
         "position": registration_waitlist_position(registration),
@@ -227,9 +223,7 @@ def event_check_in(request, pk):
     event = public_event(pk, request)
     by_host = user_works_at_space(user=request.user, space=event.space)
     context = {
-        "event": event,
-        "space": event.space,
-        "title": event.title_in(request_language(request)),
+        **event_context(request, event),
         "by_host": by_host,
         "form": CheckInForm(space=event.space, by_host=by_host),
     }

@@ -32,18 +32,41 @@ def host_client(client, host):
     return client
 
 
-def make_event(space, room, host, day, *, capacity=20, start="11:00", end="13:00", **kwargs):
+def make_event(
+    space,
+    room,
+    host,
+    day,
+    *,
+    capacity=20,
+    start="11:00",
+    end="13:00",
+    kind=Event.Kind.ROUND_TABLE,
+    title="Round-table on e-government",
+    **kwargs,
+):
+    """An event of one session on `day`, from `start` to `end` in the centre's wall clock."""
+    kwargs.setdefault("description", "How residents use e-gov services.")
     return event_create(
         space=space,
         room=room,
         host=host,
-        kind=Event.Kind.ROUND_TABLE,
-        title="Round-table on e-government",
-        description="How residents use e-gov services.",
+        kind=kind,
+        title=title,
         sessions=[(local(space, day, start), local(space, day, end))],
         capacity=capacity,
         **kwargs,
     )
+
+
+def host_presses(client, url_name: str, registration):
+    """A host's button on one registration of the manage page: the page it leads to; the
+    registration is read again."""
+    page = client.post(
+        reverse(url_name, args=[registration.event_id, registration.pk]), follow=True
+    )
+    registration.refresh_from_db()
+    return page
 
 
 @pytest.fixture

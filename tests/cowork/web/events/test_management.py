@@ -11,7 +11,14 @@ from cowork.models import Event, Registration, RegistrationStatus, Tag
 from cowork.services.booking import booking_create
 from cowork.services.events import registration_create
 from tests.cowork.web.conftest import local
-from tests.cowork.web.events.conftest import NIGAR, RASHAD, form_errors, make_event, new_event_data
+from tests.cowork.web.events.conftest import (
+    NIGAR,
+    RASHAD,
+    form_errors,
+    host_presses,
+    make_event,
+    new_event_data,
+)
 from tests.factories import HostFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -172,10 +179,7 @@ def test_host_registers_someone_on_their_behalf_and_cancels_it(host_client, even
     assert registration.registered_by == host
     assert registration.status == RegistrationStatus.CONFIRMED
 
-    cancelled = host_client.post(
-        reverse("web:registration-cancel-by-host", args=[event.pk, registration.pk]), follow=True
-    )
-    registration.refresh_from_db()
+    cancelled = host_presses(host_client, "web:registration-cancel-by-host", registration)
     assert registration.status == RegistrationStatus.CANCELLED
     assert "The registration of Rashad Guliyev is cancelled." in cancelled.content.decode()
 

@@ -18,6 +18,7 @@ from tests.cowork.web.events.conftest import (
     NIGAR,
     RASHAD,
     form_errors,
+    host_presses,
     key_of,
     make_event,
     register,
@@ -216,10 +217,7 @@ def test_registrations_needing_approval_wait_and_the_host_approves(client, host,
     client.force_login(host)
     manage = client.get(reverse("web:event-manage", args=[event.pk]))
     assert "Approve" in manage.content.decode()
-    approved = client.post(
-        reverse("web:registration-approve", args=[event.pk, registration.pk]), follow=True
-    )
-    registration.refresh_from_db()
+    approved = host_presses(client, "web:registration-approve", registration)
     assert registration.status == RegistrationStatus.CONFIRMED
     assert "Nigar Aliyeva is approved: Confirmed." in approved.content.decode()
 
