@@ -77,8 +77,7 @@ def event_public(request, pk):
     try:
         _registration, key = registration_create(
             event=event,
-            name=data["name"],
-            phone=data["phone"],
+            **form.person(),
             language=data["language"] or language,
             email=data["email"],
             demographics=form.demographics(),
