@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
+from cowork.selectors.events import registration_waitlist_position
 from notifications.ical.site import site_url
 from notifications.ical.tokens import download_token
 from notifications.models import Notification
@@ -204,7 +205,7 @@ def facts_for(notification: Notification) -> MessageFacts:
             starts_at=starts_at,
             reason=_event_reason(notification),
             link=calendar_link(registration=registration),
-            position=_waitlist_position(registration),
+            position=registration_waitlist_position(registration) or 0,
         )
     return MessageFacts(**common)
 
@@ -215,15 +216,3 @@ def _event_reason(notification: Notification) -> str:
         return ""
     session = notification.registration.event.sessions.exclude(booking=None).first()
     return session.booking.reason if session is not None else ""
-
-
-def _waitlist_position(registration) -> int:
-    if registration.status != registration.Status.WAITLISTED:
-        return 0
-    return (
-        registration.event.registrations.filter(
-            status=registration.Status.WAITLISTED, created_at__lte=registration.created_at
-        )
-        .exclude(created_at=registration.created_at, id__gt=registration.id)
-        .count()
-    )

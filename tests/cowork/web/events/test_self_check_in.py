@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cowork.models import Attendance, Event
-from cowork.services.events import event_create, registration_create
+from cowork.services.events import registration_create
 from tests.cowork.web.conftest import local
+from tests.cowork.web.events.conftest import make_event
 from tests.factories import HostFactory, RoomFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +40,14 @@ def host(kramatorsk):
 @pytest.fixture
 def event(kramatorsk, host, day):
     room = RoomFactory(space=kramatorsk, capacity=20)
-    return event_create(
-        space=kramatorsk,
-        room=room,
-        host=host,
+    return make_event(
+        kramatorsk,
+        room,
+        host,
+        day,
         kind=Event.Kind.TRAINING,
         title="Digital safety training",
-        sessions=[(local(kramatorsk, day, "11:00"), local(kramatorsk, day, "13:00"))],
-        capacity=20,
+        description="",
     )
 
 

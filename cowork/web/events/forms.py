@@ -12,6 +12,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,9 +23,9 @@ from cowork.models.people import AgeBand, Disability, Gender
 from cowork.models.spaces import WEEKDAYS
 from cowork.phones import mobile_hint, phone_for_centre, phone_to_e164
 from cowork.selectors.access import tags_usable_at
-from cowork.services.events import Demographics
+from cowork.services.events.registrations import Demographics
 from cowork.services.series import series_occurrences
-from cowork.web.forms import DATE_FORMAT, WindowForm, aware
+from cowork.web.forms import WindowForm, aware
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # RFC 5545 weekday codes, Monday first like `datetime.weekday()`.
@@ -83,6 +84,17 @@ class _RoomChoiceField(forms.ModelChoiceField):
         return f"{room.name} — {seats}{step_free}"
 
 
+def _local_moment_field(label, help_text) -> forms.DateTimeField:
+    """An optional wall-clock moment of the centre, typed in the browser's date-time picker."""
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        input_formats=[LOCAL_DATETIME_FORMAT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME_FORMAT),
+        help_text=help_text,
+    )
+
+
 class EventForm(WindowForm):
     """A new event: one session on a day, or a weekly course over a number of weeks.
 
@@ -115,19 +127,9 @@ class EventForm(WindowForm):
     capacity = forms.IntegerField(
         label=_("Places"), min_value=1, help_text=_("No more than the room seats.")
     )
-    registration_opens = forms.DateTimeField(
-        label=_("Registration opens"),
-        required=False,
-        input_formats=[LOCAL_DATETIME_FORMAT],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME_FORMAT),
-        help_text=_("Empty: open from now."),
-    )
-    registration_closes = forms.DateTimeField(
-        label=_("Registration closes"),
-        required=False,
-        input_formats=[LOCAL_DATETIME_FORMAT],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME_FORMAT),
-        help_text=_("Empty: open until the event starts."),
+    registration_opens = _local_moment_field(_("Registration opens"), _("Empty: open from now."))
+    registration_closes = _local_moment_field(
+        _("Registration closes"), _("Empty: open until the event starts.")
     )
     registrations_need_approval = forms.BooleanField(
         label=_("A host approves each registration"), required=False
@@ -208,7 +210,7 @@ class EventForm(WindowForm):
             reason = f" ({data['closure_reason']})" if data["closure_reason"] else ""
             raise forms.ValidationError(
                 _("The centre is closed on %(date)s%(reason)s; choose another day.")
-                % {"date": data["date"].strftime(DATE_FORMAT), "reason": reason},
+                % {"date": date_format(data["date"], "DATE_FORMAT"), "reason": reason},
                 code="closed",
             )
         data["sessions"] = self._sessions(data)
@@ -231,6 +233,29 @@ class EventForm(WindowForm):
         data["registration_opens_at"], data["registration_closes_at"] = opens, closes
         return data
 
+    # What `event_create` takes from the form, as it names them.
+    EVENT_ARGUMENTS = (
+        "room",
+        "kind",
+        "title",
+        "description",
+        "translations",
+        "sessions",
+        "capacity",
+        "is_public",
+        "registration_opens_at",
+        "registration_closes_at",
+        "registrations_need_approval",
+        "organizer_name",
+        "organizer_phone",
+        "organizer_email",
+    )
+
+    def event_arguments(self) -> dict:
+        """The cleaned form as keyword arguments of `event_create` (all but who and where)."""
+        data = self.cleaned_data
+        return {name: data[name] for name in self.EVENT_ARGUMENTS} | {"tags": list(data["tags"])}
+
     def _sessions(self, data) -> list[tuple[datetime.datetime, datetime.datetime]]:
         starts_at, ends_at = data["starts_at"], data["ends_at"]
         if data.get("schedule") != self.WEEKLY:
@@ -248,7 +273,10 @@ class EventForm(WindowForm):
             self.add_error(
                 "date",
                 _("%(date)s is a %(weekday)s; tick that day or start on a ticked day.")
-                % {"date": first.strftime(DATE_FORMAT), "weekday": dict(WEEKDAYS)[first.weekday()]},
+                % {
+                    "date": date_format(first, "DATE_FORMAT"),
+                    "weekday": dict(WEEKDAYS)[first.weekday()],
+                },
             )
             return []
         # Every ticked weekday from the first date up to the day before the same weekday
@@ -286,6 +314,10 @@ class PersonForm(CentrePhoneForm):
 
     name = forms.CharField(label=_("Name"), max_length=200)
     phone = _phone_field(_("Phone"))
+
+    def person(self) -> dict:
+        """Who, as the registration services take it: `name` and `phone`."""
+        return {"name": self.cleaned_data["name"], "phone": self.cleaned_data["phone"]}
 
 
 class RegistrationForm(PersonForm):
