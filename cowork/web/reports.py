@@ -26,16 +26,11 @@ from django.views.decorators.http import require_GET
 from cowork.errors import NotAllowed
 from cowork.models import Event
 from cowork.models.spaces import COUNTRIES, WEEKDAYS
-from cowork.selectors.reports import (
-    HIDDEN_MARK,
-    SMALL_MARK,
-    Report,
-    ReportChoices,
-    event_report,
-    event_sentence,
-    report_choices,
-    report_scope,
-)
+from cowork.selectors.reports.figures import Report
+from cowork.selectors.reports.report import event_report
+from cowork.selectors.reports.scope import ReportChoices, report_choices, report_scope
+from cowork.selectors.reports.sentences import event_sentence
+from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.charts import bar_chart, heat_map_chart
 from cowork.web.forms import DATE_FORMAT
 

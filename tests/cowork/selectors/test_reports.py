@@ -39,13 +39,10 @@ from django.test.utils import CaptureQueriesContext
 
 from cowork.errors import NotAllowed
 from cowork.models import Closure, DonorAccess, Event, Tag
-from cowork.selectors.reports import (
-    event_report,
-    event_sentence,
-    event_sentences,
-    report_choices,
-    suppress_row,
-)
+from cowork.selectors.reports.report import event_report
+from cowork.selectors.reports.scope import report_choices
+from cowork.selectors.reports.sentences import event_sentence, event_sentences
+from cowork.selectors.reports.suppression import suppress_row
 from cowork.services.booking import (
     booking_cancel,
     booking_check_in,
