@@ -28,7 +28,9 @@ from cowork.models import (
     Registration,
     Space,
 )
-from notifications.ical import feeds
+from notifications.ical.feeds.bookings import booking_items
+from notifications.ical.feeds.common import CANCELLED
+from notifications.ical.feeds.members import member_language, registration_items, registration_uid
 from notifications.ical.render import CalendarItem, Person, render_calendar
 from notifications.ical.site import site_url
 from notifications.ical.tokens import download_token
@@ -114,7 +116,7 @@ def _send_for_booking(booking: Booking, event: DomainEvent, *, first: bool) -> N
     recipient = booking.booked_by.email
     if not recipient:
         return
-    items = feeds.booking_items(booking=booking)
+    items = booking_items(booking=booking)
     if not items:
         return
     master = items[0]
@@ -127,7 +129,7 @@ def _send_for_booking(booking: Booking, event: DomainEvent, *, first: bool) -> N
         first=first,
         space=booking.space,
         attendee=Person(recipient, name),
-        language=feeds.member_language(booking.booked_by),
+        language=member_language(booking.booked_by),
         title=master.summary,
         link=_download_link(booking=booking),
         domain_event=event,
@@ -139,11 +141,11 @@ def _send_for_registration(registration: Registration, event: DomainEvent, *, fi
     if not participant.email:
         return
     language = participant.language or registration.event.space.default_language
-    items = feeds.registration_items(registration, language=language, base_url=site_url())
+    items = registration_items(registration, language=language, base_url=site_url())
     if not items:
         return
     _send(
-        uid=feeds.registration_uid(registration),
+        uid=registration_uid(registration),
         items=items,
         first=first,
         space=registration.event.space,
@@ -173,7 +175,7 @@ def _send(
     message sent for the UID was a REQUEST.
     """
     master = items[0]
-    method = CANCEL if master.status == feeds.CANCELLED else REQUEST
+    method = CANCEL if master.status == CANCELLED else REQUEST
     last = SentInvite.objects.filter(uid=uid).order_by("-sequence", "-pk").first()
     # What the person's calendar holds: nothing, the item (last a REQUEST), or a
     # cancelled item (last a CANCEL), which nothing but a first REQUEST revives.

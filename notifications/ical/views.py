@@ -20,7 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cowork.models import Booking, Event, Registration, Resource, Space
-from notifications.ical import feeds, tokens, versions
+from notifications.ical import tokens, versions
+from notifications.ical.feeds.bookings import booking_items, room_feed_items
+from notifications.ical.feeds.common import CANCELLED, FeedVersion
+from notifications.ical.feeds.events import event_feed_items, programme_items
+from notifications.ical.feeds.members import member_feed_items, member_language, registration_items
 from notifications.ical.render import render_calendar
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -34,7 +38,7 @@ def clock() -> datetime.datetime:
     return timezone.now()
 
 
-def _feed_response(request, *, version: feeds.FeedVersion, build, filename: str, private: bool):
+def _feed_response(request, *, version: FeedVersion, build, filename: str, private: bool):
     """A 304 when the client's copy is current; else the rendered feed (headers only on HEAD)."""
     last_modified = int(version.last_modified.timestamp())
     response = get_conditional_response(request, etag=version.etag, last_modified=last_modified)
@@ -76,8 +80,8 @@ def member_feed(request, key):
 
     def build() -> bytes:
         owner = get_user_model().objects.select_related("member").get(pk=owner_id)
-        with translation.override(feeds.member_language(owner)):
-            items = feeds.member_feed_items(user=owner, now=now, base_url=_base_url(request))
+        with translation.override(member_language(owner)):
+            items = member_feed_items(user=owner, now=now, base_url=_base_url(request))
             name = _("cowork — %(name)s") % {"name": owner.get_full_name() or owner.get_username()}
         return render_calendar(
             items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
@@ -101,7 +105,7 @@ def programme_feed(request, slug):
 
     def build() -> bytes:
         with translation.override(language):
-            items = feeds.programme_items(
+            items = programme_items(
                 space=space, language=language, now=now, base_url=_base_url(request)
             )
             name = _("%(centre)s — events") % {"centre": space.name}
@@ -126,7 +130,7 @@ def event_feed(request, pk):
 
     def build() -> bytes:
         with translation.override(language):
-            items = feeds.event_feed_items(
+            items = event_feed_items(
                 event=event, language=language, now=now, base_url=_base_url(request)
             )
         return render_calendar(
@@ -159,7 +163,7 @@ def room_feed(request, pk):
 
     def build() -> bytes:
         with translation.override(language):
-            items = feeds.room_feed_items(room=room, now=now)
+            items = room_feed_items(room=room, now=now)
             name = _("%(room)s, %(centre)s — busy") % {"room": room.name, "centre": room.space.name}
         return render_calendar(
             items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
@@ -181,9 +185,9 @@ def ics_download(request, token):
     base_url = _base_url(request)
     if kind == "booking":
         booking = get_object_or_404(Booking.objects.select_related("booked_by__member"), pk=pk)
-        language = feeds.member_language(booking.booked_by)
+        language = member_language(booking.booked_by)
         with translation.override(language):
-            items = feeds.booking_items(booking=booking)
+            items = booking_items(booking=booking)
     else:
         registration = get_object_or_404(
             Registration.objects.select_related("event__space", "event__room", "participant"),
@@ -191,12 +195,12 @@ def ics_download(request, token):
         )
         language = registration.participant.language or registration.event.space.default_language
         with translation.override(language):
-            items = feeds.registration_items(registration, language=language, base_url=base_url)
+            items = registration_items(registration, language=language, base_url=base_url)
     if not items:
         raise Http404
     stamp = max(item.last_modified for item in items)
     body = render_calendar(items, method=None, stamp=stamp)
-    version = feeds.FeedVersion(
+    version = FeedVersion(
         etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"',
         last_modified=stamp.replace(microsecond=0),
     )
@@ -255,10 +259,10 @@ def programme_page(request, slug):
     language = _language(request, getattr(request, "LANGUAGE_CODE", space.default_language))
     items = [
         item
-        for item in feeds.programme_items(
+        for item in programme_items(
             space=space, language=language, now=now, base_url=_base_url(request)
         )
-        if item.ends_at > now and item.status != feeds.CANCELLED
+        if item.ends_at > now and item.status != CANCELLED
     ]
     return render(
         request,

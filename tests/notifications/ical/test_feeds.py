@@ -10,7 +10,7 @@ from django.urls import reverse
 from cowork.models import Booking
 from cowork.services.booking import booking_cancel, booking_modify
 from cowork.services.events import event_cancel, event_create, registration_cancel
-from notifications.ical import feeds
+from notifications.ical.feeds.members import member_feed_items, registration_uid
 from notifications.ical.tokens import feed_token_revoke, feed_token_rotate
 from tests.notifications.ical import readers
 from tests.notifications.ical.conftest import KYIV, NOW, kyiv
@@ -33,7 +33,7 @@ def _expected(scene) -> dict:
         f"series-{scene['series'].pk}": [(kyiv(24, 14), kyiv(24, 15))],
     }
     for session in sessions:
-        uid = feeds.registration_uid(registration, session).split("@")[0]
+        uid = registration_uid(registration, session).split("@")[0]
         expected[uid] = [(session.starts_at, session.ends_at)]
     return {
         uid: sorted((start.astimezone(UTC), end.astimezone(UTC)) for start, end in pairs)
@@ -151,7 +151,7 @@ def test_cancelled_booking_shows_as_cancelled_then_drops_out_after_30_days(scene
     def uids(now):
         return {
             item.uid.split("@")[0]: item.status
-            for item in feeds.member_feed_items(user=member, now=now, base_url="https://x")
+            for item in member_feed_items(user=member, now=now, base_url="https://x")
         }
 
     assert uids(cancelled_at)[f"booking-{booking.pk}"] == "CANCELLED"
@@ -162,7 +162,7 @@ def test_cancelled_booking_shows_as_cancelled_then_drops_out_after_30_days(scene
 def test_cancelled_registration_and_event_show_as_cancelled(scene, member, host):
     registration = scene["registration"]
     registration_cancel(registration=registration, acting_user=host, now=NOW)
-    items = feeds.member_feed_items(user=member, now=NOW, base_url="https://x")
+    items = member_feed_items(user=member, now=NOW, base_url="https://x")
     mine = [item for item in items if item.uid.startswith(f"registration-{registration.pk}-")]
     assert [item.status for item in mine] == ["CANCELLED", "CANCELLED"]
     assert all(item.sequence == 2 for item in mine)
