@@ -1,6 +1,6 @@
 """The reports page in a real browser: its server-drawn charts, its tables, and axe.
 
-The network is the hand-built one of tests/cowork/selectors/test_reports.py, committed
+The network is the hand-built one of tests/cowork/selectors/reports/network.py, committed
 through the services (transactional DB) so that daphne, in its own process, reads it.
 """
 
@@ -10,7 +10,7 @@ import io
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.cowork.selectors.test_reports import build_network, donor
+from tests.cowork.selectors.reports.network import build_network, donor
 from tests.factories import network_admin
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's

@@ -1,7 +1,7 @@
 """The reports page and its exports: who may see them, the filters, and that the CSV and
 the XLSX hold exactly the numbers of the page, and nothing about any one person.
 
-The network is the hand-built one of tests/cowork/selectors/test_reports.py. The page uses
+The network is the hand-built one of tests/cowork/selectors/reports/network.py. The page uses
 the real clock, so every session of March 2025 is in the past here: E6's three
 registrations count as no-shows too (7 of 29 confirmed).
 """
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cowork.models import Event, Participant
-from tests.cowork.selectors.test_reports import PEOPLE, build_network, donor, make_event
+from tests.cowork.selectors.reports.network import PEOPLE, build_network, donor, make_event
 from tests.factories import MemberFactory, network_admin
 
 pytestmark = pytest.mark.django_db
