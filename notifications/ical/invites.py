@@ -28,6 +28,7 @@ from cowork.models import (
     Registration,
     Space,
 )
+from notifications.ical.dates import local_time, local_when
 from notifications.ical.feeds.bookings import booking_items
 from notifications.ical.feeds.common import CANCELLED
 from notifications.ical.feeds.members import member_language, registration_items, registration_uid
@@ -232,17 +233,21 @@ def _email(*, items, method, space, attendee, language, title, link, update) -> 
         items, method=method, stamp=timezone.now(), organizer=organizer, attendee=attendee
     )
     master = items[0]
+    zone = master.starts_at.tzinfo
     context = {
         "method": method,
         "update": update,
         "title": title,
         "space": space,
         "location": master.location,
-        "times": [(item.starts_at, item.ends_at) for item in items if item.rrule is None]
-        or [(master.starts_at, master.ends_at)],
-        "first": master,
+        "times": [
+            (local_when(item.starts_at, zone, language), local_time(item.ends_at, zone, language))
+            for item in [item for item in items if item.rrule is None] or [master]
+        ],
+        "first_start": local_when(master.starts_at, zone, language),
+        "first_end": local_time(master.ends_at, zone, language),
         "recurring": master.rrule is not None,
-        "zone": master.starts_at.tzinfo.key,
+        "zone": zone.key,
         "link": link,
         "name": attendee.name,
     }

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cowork.models import Booking, Event, Registration, Resource, Space
 from notifications.ical import tokens, versions
+from notifications.ical.dates import local_when
 from notifications.ical.feeds.bookings import booking_items, room_feed_items
 from notifications.ical.feeds.common import CANCELLED, FeedVersion
 from notifications.ical.feeds.events import event_feed_items, programme_items
@@ -258,7 +259,7 @@ def programme_page(request, slug):
     now = clock()
     language = _language(request, getattr(request, "LANGUAGE_CODE", space.default_language))
     items = [
-        item
+        (item, local_when(item.starts_at, space.zone, language))
         for item in programme_items(
             space=space, language=language, now=now, base_url=_base_url(request)
         )

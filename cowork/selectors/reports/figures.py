@@ -4,9 +4,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from cowork.models import Event
+from cowork.selectors.reports.dates import month_label
 from cowork.selectors.reports.scope import ReportScope
 from cowork.selectors.reports.suppression import Breakdown, Cell
 
@@ -79,7 +79,7 @@ class MonthFigures:
 
     @property
     def label(self) -> str:
-        return date_format(self.month, "M Y")
+        return month_label(self.month)
 
 
 @dataclass(frozen=True)

@@ -3,25 +3,15 @@
 import datetime
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 
 from cowork.selectors.reports.collection import collect_events
+from cowork.selectors.reports.dates import day_span
 from cowork.selectors.reports.figures import EventRow
 from cowork.selectors.reports.report import event_rows
 from cowork.selectors.reports.scope import event_filter, scope_for
 from cowork.selectors.reports.suppression import Cell
-
-
-def _day_span(first: datetime.date, last: datetime.date) -> str:
-    style = pgettext("day and month in a report sentence", "j E")
-    if first == last:
-        return date_format(first, style)
-    return _("%(first)s–%(last)s") % {
-        "first": date_format(first, style),
-        "last": date_format(last, style),
-    }
 
 
 def _gender_split(cells: list[Cell]) -> str:
@@ -58,7 +48,7 @@ def event_sentence(row: EventRow) -> str:
     return _("%(title)s, %(city)s, %(when)s: %(people)s") % {
         "title": row.title,
         "city": row.city,
-        "when": _day_span(row.first_day, row.last_day),
+        "when": day_span(row.first_day, row.last_day),
         "people": people,
     }
 

@@ -1,14 +1,12 @@
 """The report page: figures, charts and tables, and the sentences donors paste."""
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cowork.models.spaces import WEEKDAYS
+from cowork.selectors.reports.dates import day_label, period_label, weekday_abbreviation
 from cowork.selectors.reports.figures import Report
 from cowork.selectors.reports.scope import ReportChoices
 from cowork.selectors.reports.sentences import event_sentence
@@ -16,11 +14,6 @@ from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.charts import bar_chart, heat_map_chart
 from cowork.web.reports.filters import filtered_report
 from cowork.web.reports.tables import KIND_LABELS, MARKS, report_tables
-
-
-def _short_weekday(weekday: int) -> str:
-    # 1 January 2024 was a Monday.
-    return date_format(datetime.date(2024, 1, 1 + weekday), "D")
 
 
 def report_charts(report: Report) -> dict:
@@ -42,7 +35,7 @@ def report_charts(report: Report) -> dict:
             chart_id="chart-visits",
             title=_("Visits per day"),
             description=_("Bar chart; the same numbers are in the table “Visits per day”."),
-            points=[(date_format(d.day, "j M"), d.visits) for d in report.daily_visits],
+            points=[(day_label(d.day), d.visits) for d in report.daily_visits],
             show_values=len(report.daily_visits) <= 31,
             width=720,
         )
@@ -64,7 +57,7 @@ def report_charts(report: Report) -> dict:
                         "Rows are weekdays, columns local hours; each cell gives the percentage"
                         " of open time booked. The same numbers are in the table below."
                     ),
-                    rows=[(_short_weekday(w), str(weekday_names[w])) for w in heat.weekdays],
+                    rows=[(weekday_abbreviation(w), str(weekday_names[w])) for w in heat.weekdays],
                     row_keys=heat.weekdays,
                     hours=heat.hours,
                     value=lambda weekday, hour, heat=heat: heat.percent[(weekday, hour)],
@@ -99,6 +92,7 @@ def report_page(request):
         charts=report_charts(report),
         sentences=[event_sentence(row) for row in report.events],
         scope_label=_scope_label(report, choices),
+        period=period_label(report.start, report.end),
         export_query=request.GET.urlencode(),
         marks=MARKS,
         small_mark=SMALL_MARK,

@@ -335,3 +335,15 @@ def test_programme_page_offers_subscription(scene, kyiv_space, client, frozen_cl
     text = response.content.decode()
     assert f"webcal://testserver/calendar/centres/{kyiv_space.slug}/programme.ics" in text
     assert "Outlook" in text
+
+
+def test_programme_page_gives_each_session_its_local_day_and_time_in_the_readers_language(
+    scene, kyiv_space, client, frozen_clock
+):
+    page = reverse("notifications:programme", args=[kyiv_space.slug])
+    english = client.get(page).content.decode()
+    assert "Thu, Mar 25, 2027, 15:00" in english
+    # 1 April is after the change to summer time: still 15:00 on the centre's clock.
+    assert "Thu, Apr 1, 2027, 15:00" in english
+    ukrainian = client.get(page, {"lang": "uk"}).content.decode()
+    assert "чт, 25 бер. 2027\u202fр., 15:00" in ukrainian

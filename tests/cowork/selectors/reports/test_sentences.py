@@ -1,6 +1,7 @@
 """The sentences donors paste, one per event, naming no person."""
 
 import pytest
+from django.utils import translation
 
 from cowork.models import Event
 from cowork.selectors.reports.sentences import event_sentence, event_sentences
@@ -44,10 +45,10 @@ def test_events_and_sentences_name_no_person_and_hide_small_gender_splits(networ
     # E1: 2 men, 6 women, 2 others — the two small cells hide each other.
     assert [cell.shown for cell in report.events[1].gender_split] == ["<5", "6", "<5"]
     assert [event_sentence(row) for row in report.events] == [
-        "Digital skills, Ganja, 4 March–6 March: 5 participants",
-        "Round-table on e-government, Ganja, 12 March: 10 participants",
-        "Open data seminar, Tashkent, 18 March: 7 participants",
-        "Youth forum, Ganja, 31 March: 3 registered so far",
+        "Digital skills, Ganja, March 4\u2009–\u20096: 5 participants",
+        "Round-table on e-government, Ganja, March 12: 10 participants",
+        "Open data seminar, Tashkent, March 18: 7 participants",
+        "Youth forum, Ganja, March 31: 3 registered so far",
     ]
     assert event_sentences(viewer=admin, now=REPORT_NOW, **MARCH) == [
         event_sentence(row) for row in report.events
@@ -84,6 +85,15 @@ def test_sentence_shows_the_gender_split_when_every_count_is_five_or_more(admin)
     )  # fmt: skip
     attend(single.sessions.get(), register(single, 1), lone_host)
     assert event_sentences(viewer=admin, now=REPORT_NOW, **MARCH) == [
-        "Round-table on e-government, Ganja, 12 March: 11 participants (6 men; 5 women)",
-        "Consultation, Shaki, 13 March: 1 participant",
+        "Round-table on e-government, Ganja, March 12: 11 participants (6 men; 5 women)",
+        "Consultation, Shaki, March 13: 1 participant",
     ]
+
+
+def test_sentences_give_dates_as_the_readers_language_writes_them(network, admin):
+    with translation.override("ru"):
+        sentences = event_sentences(viewer=admin, now=REPORT_NOW, **MARCH)
+        months = [month.label for month in march_report(admin).months]
+    assert "4—6 марта" in sentences[0]
+    assert "12 марта" in sentences[1]
+    assert months == ["март 2025\u202fг."]
