@@ -58,27 +58,19 @@ def subscribe() -> None:
 
 
 def invite_for_booking(event: DomainEvent) -> None:
-    booking = _booking(event)
-    if booking is not None:
-        _send_for_booking(booking, event, first=True)
+    _for_booking(event, first=True)
 
 
 def update_for_booking(event: DomainEvent) -> None:
-    booking = _booking(event)
-    if booking is not None:
-        _send_for_booking(booking, event, first=False)
+    _for_booking(event, first=False)
 
 
 def invite_for_registration(event: DomainEvent) -> None:
-    registration = _registration(event)
-    if registration is not None:
-        _send_for_registration(registration, event, first=True)
+    _for_registration(event, first=True)
 
 
 def update_for_registration(event: DomainEvent) -> None:
-    registration = _registration(event)
-    if registration is not None:
-        _send_for_registration(registration, event, first=False)
+    _for_registration(event, first=False)
 
 
 def cancel_for_event(event: DomainEvent) -> None:
@@ -86,6 +78,18 @@ def cancel_for_event(event: DomainEvent) -> None:
         event_id=event.payload.get("event")
     ).select_related("event__space__organization", "event__room", "participant"):
         _send_for_registration(registration, event, first=False)
+
+
+def _for_booking(event: DomainEvent, *, first: bool) -> None:
+    booking = _booking(event)
+    if booking is not None:
+        _send_for_booking(booking, event, first=first)
+
+
+def _for_registration(event: DomainEvent, *, first: bool) -> None:
+    registration = _registration(event)
+    if registration is not None:
+        _send_for_registration(registration, event, first=first)
 
 
 def _booking(event: DomainEvent) -> Booking | None:

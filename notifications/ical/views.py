@@ -70,6 +70,19 @@ def _language(request, default: str) -> str:
     return wanted if wanted in dict(settings.LANGUAGES) else default
 
 
+def _calendar_feed(request, *, version: FeedVersion, read, filename: str, private: bool):
+    """A feed whose `read()` gives its items and its name, called only when the client's
+    copy is stale."""
+
+    def build() -> bytes:
+        items, name = read()
+        return render_calendar(
+            items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
+        )
+
+    return _feed_response(request, version=version, build=build, filename=filename, private=private)
+
+
 @require_http_methods(["GET", "HEAD"])
 def member_feed(request, key):
     """The private feed of one member; a key that is not live reads as missing."""
@@ -77,20 +90,15 @@ def member_feed(request, key):
     if owner_id is None:
         raise Http404
     now = clock()
-    version = versions.member_feed_version(user_id=owner_id, now=now)
 
-    def build() -> bytes:
+    def read():
         owner = get_user_model().objects.select_related("member").get(pk=owner_id)
         with translation.override(member_language(owner)):
-            items = member_feed_items(user=owner, now=now, base_url=_base_url(request))
             name = _("cowork — %(name)s") % {"name": owner.get_full_name() or owner.get_username()}
-        return render_calendar(
-            items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
-        )
+            return member_feed_items(user=owner, now=now, base_url=_base_url(request)), name
 
-    return _feed_response(
-        request, version=version, build=build, filename="cowork.ics", private=True
-    )
+    version = versions.member_feed_version(user_id=owner_id, now=now)
+    return _calendar_feed(request, version=version, read=read, filename="cowork.ics", private=True)
 
 
 def _public_space(slug: str) -> Space:
@@ -104,19 +112,16 @@ def programme_feed(request, slug):
     now = clock()
     language = _language(request, space.default_language)
 
-    def build() -> bytes:
+    def read():
         with translation.override(language):
             items = programme_items(
                 space=space, language=language, now=now, base_url=_base_url(request)
             )
-            name = _("%(centre)s — events") % {"centre": space.name}
-        return render_calendar(
-            items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
-        )
+            return items, _("%(centre)s — events") % {"centre": space.name}
 
     version = versions.programme_version(space_id=space.pk, language=language, now=now)
-    return _feed_response(
-        request, version=version, build=build, filename=f"{space.slug}.ics", private=False
+    return _calendar_feed(
+        request, version=version, read=read, filename=f"{space.slug}.ics", private=False
     )
 
 
@@ -129,24 +134,18 @@ def event_feed(request, pk):
     now = clock()
     language = _language(request, event.space.default_language)
 
-    def build() -> bytes:
+    def read():
         with translation.override(language):
             items = event_feed_items(
                 event=event, language=language, now=now, base_url=_base_url(request)
             )
-        return render_calendar(
-            items,
-            method=None,
-            stamp=version.last_modified,
-            name=event.title_in(language),
-            refresh=REFRESH,
-        )
+        return items, event.title_in(language)
 
     version = versions.event_feed_version(
         event_id=event.pk, space_id=event.space_id, language=language, now=now
     )
-    return _feed_response(
-        request, version=version, build=build, filename=f"event-{event.pk}.ics", private=False
+    return _calendar_feed(
+        request, version=version, read=read, filename=f"event-{event.pk}.ics", private=False
     )
 
 
@@ -162,17 +161,14 @@ def room_feed(request, pk):
     now = clock()
     language = _language(request, room.space.default_language)
 
-    def build() -> bytes:
+    def read():
         with translation.override(language):
-            items = room_feed_items(room=room, now=now)
             name = _("%(room)s, %(centre)s — busy") % {"room": room.name, "centre": room.space.name}
-        return render_calendar(
-            items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
-        )
+            return room_feed_items(room=room, now=now), name
 
     version = versions.room_feed_version(room_id=room.pk, language=language, now=now)
-    return _feed_response(
-        request, version=version, build=build, filename=f"room-{room.pk}.ics", private=False
+    return _calendar_feed(
+        request, version=version, read=read, filename=f"room-{room.pk}.ics", private=False
     )
 
 

@@ -124,7 +124,9 @@ def report_choices(*, viewer) -> ReportChoices:
     )
 
 
-def event_filter(scope: ReportScope, *, space_ids, countries, kinds, tag_ids) -> Q:
+def event_filter(
+    scope: ReportScope, *, space_ids=None, countries=None, kinds=None, tag_ids=None
+) -> Q:
     """The events a report of `scope` counts, narrowed by the filters (each None or a list)."""
     where = _visible_events(scope)
     if space_ids:

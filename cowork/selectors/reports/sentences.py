@@ -58,21 +58,16 @@ def event_sentences(
     viewer,
     start: datetime.date,
     end: datetime.date,
-    space_ids=None,
-    countries=None,
-    kinds=None,
-    tag_ids=None,
     now: datetime.datetime | None = None,
+    **filters,
 ) -> list[str]:
     """One sentence per event of the period, in the style of donors' reports.
 
-    Reads only the events (three queries); `event_report(...).events` gives the same rows.
+    `filters` are `event_report`'s (space_ids, countries, kinds, tag_ids). Reads only the
+    events (three queries); `event_report(...).events` gives the same rows.
     """
-    scope = scope_for(viewer, space_ids=space_ids, tag_ids=tag_ids)
+    scope = scope_for(viewer, space_ids=filters.get("space_ids"), tag_ids=filters.get("tag_ids"))
     now = now or timezone.now()
-    where = event_filter(
-        scope, space_ids=space_ids, countries=countries, kinds=kinds, tag_ids=tag_ids
-    )
-    collected = collect_events(where, start, end)
+    collected = collect_events(event_filter(scope, **filters), start, end)
     rows = event_rows(list(collected.held.values()), collected.people, now)
     return [event_sentence(row) for row in rows]

@@ -31,37 +31,37 @@ def _bad_filters(form: ReportFilterForm) -> HttpResponse:
     return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
 
 
-@login_required
-@require_GET
-def report_csv(request):
-    """Every table, one after another: its title, its header, its rows, a blank line."""
+def _download(request, *, extension: str, content_type: str, body) -> HttpResponse:
+    """The report the query asks for as a file, `body(report)` its content; 400 with the
+    reasons for bad filters."""
     form, _choices, report = filtered_report(request)
     if report is None:
         return _bad_filters(form)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(report, "csv")}"'
+    response = HttpResponse(body(report), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(report, extension)}"'
+    return response
+
+
+def _csv_body(report: Report) -> str:
+    """Every table, one after another: its title, its header, its rows, a blank line."""
+    out = io.StringIO()
     # A byte-order mark, so spreadsheet programs read the file as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    out.write("\ufeff")
+    writer = csv.writer(out)
     for table in report_tables(report):
         writer.writerow([_safe(table.title)])
         writer.writerow([_safe(text) for text in table.header])
         for row in table.rows:
             writer.writerow(["" if value is None else _safe(value) for value in row])
         writer.writerow([])
-    return response
+    return out.getvalue()
 
 
-@login_required
-@require_GET
-def report_xlsx(request):
+def _xlsx_body(report: Report) -> bytes:
     """One sheet per table, named as in `Table.sheet`, the header row bold and frozen."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    form, _choices, report = filtered_report(request)
-    if report is None:
-        return _bad_filters(form)
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in report_tables(report):
@@ -80,9 +80,23 @@ def report_xlsx(request):
             )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return buffer.getvalue()
+
+
+@login_required
+@require_GET
+def report_csv(request):
+    return _download(
+        request, extension="csv", content_type="text/csv; charset=utf-8", body=_csv_body
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(report, "xlsx")}"'
-    return response
+
+
+@login_required
+@require_GET
+def report_xlsx(request):
+    return _download(
+        request,
+        extension="xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        body=_xlsx_body,
+    )
