@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -206,6 +206,23 @@ def _upsert(model, *, space: Space, key: str, rows: dict) -> None:
         model.objects.bulk_update(to_update, names)
 
 
+class ProgressStream:
+    """tqdm's file: the command's stderr, so `call_command(stderr=...)` catches the bar too.
+
+    The bar is drawn by rewriting one line, so nothing is added to what tqdm writes:
+    OutputWrapper would end each write with a newline and colour stderr as an error.
+    """
+
+    def __init__(self, out: OutputWrapper):
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write(text, style_func=lambda text: text, ending="")
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
 class Command(BaseCommand):
     help = "Load the demo network of 26 centres with hosts, members and an upcoming round-table."
 
@@ -234,7 +251,7 @@ class Command(BaseCommand):
             centres,
             desc="Demo centres",
             unit="centre",
-            file=self.stderr._out,
+            file=ProgressStream(self.stderr),
             disable=options["verbosity"] == 0,
         )
         with transaction.atomic():
