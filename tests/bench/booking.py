@@ -23,12 +23,17 @@ import threading
 import time
 import zoneinfo
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench import report  # noqa: E402
+from tests.bench.database import (  # noqa: E402
+    add_server_url_argument,
+    database_create,
+    database_drop,
+    setup_django,
+)
 
 ZONE = zoneinfo.ZoneInfo("Europe/Kyiv")
 GRID = 15
@@ -40,19 +45,10 @@ def parse_args():
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--attempts", type=int, default=5000)
     parser.add_argument("--desks", type=int, default=30)
-    parser.add_argument(
-        "--server-url",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-        help="A PostgreSQL server where a throw-away database may be created.",
-    )
+    add_server_url_argument(parser)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-write", action="store_true", help="Do not update docs/benchmarks.md")
     return parser.parse_args()
-
-
-def database_url(server_url: str, name: str) -> str:
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
 
 
 def windows(count: int, desks: list[int], first_day: datetime.date, rng: random.Random):
@@ -67,15 +63,6 @@ def windows(count: int, desks: list[int], first_day: datetime.date, rng: random.
         )
         result.append((rng.choice(desks), start, start + datetime.timedelta(minutes=length)))
     return result
-
-
-def setup_django(url: str):
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.config.settings")
-    import django
-
-    django.setup()
 
 
 def seed(desk_count: int, clients: int):
@@ -251,9 +238,7 @@ def main():
     from tqdm import tqdm
 
     name = f"cowork_bench_{os.getpid()}"
-    with psycopg.connect(args.server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = database_url(args.server_url, name)
+    url, pg_version = database_create(args.server_url, name)
     daphne = None
     try:
         setup_django(url)
@@ -287,7 +272,6 @@ def main():
             # CASCADE: the API run also left rows that refer to the bookings (notifications
             # of them); the plain SQL run needs the table empty, not those.
             db.execute("TRUNCATE cowork_booking CASCADE")
-            pg_version = db.execute("SHOW server_version").fetchone()[0]
         with tqdm(total=len(attempts), desc="plain SQL inserts", unit="row") as progress:
             sql_elapsed, sql_outcomes = run_sql(
                 url, user_id, space_id, attempts, args.clients, progress
@@ -297,11 +281,7 @@ def main():
     finally:
         if daphne:
             daphne.stop()
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        database_drop(args.server_url, name)
 
     latencies.sort()
     api_rate = len(latencies) / elapsed

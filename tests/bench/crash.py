@@ -34,7 +34,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench import report  # noqa: E402
-from tests.bench.booking import Daphne, database_url, setup_django  # noqa: E402
+from tests.bench.booking import Daphne  # noqa: E402
+from tests.bench.database import (  # noqa: E402
+    add_server_url_argument,
+    database_create,
+    database_drop,
+    setup_django,
+)
 from tests.servers import SilentMailServer  # noqa: E402
 
 ZONE = zoneinfo.ZoneInfo("Europe/Kyiv")
@@ -44,11 +50,7 @@ REQUEST_TIMEOUT = 60
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=60)
-    parser.add_argument(
-        "--server-url",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-        help="A PostgreSQL server where a throw-away database may be created.",
-    )
+    add_server_url_argument(parser)
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
@@ -181,9 +183,7 @@ def main():
     import requests
 
     name = f"cowork_crash_bench_{os.getpid()}"
-    with psycopg.connect(args.server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = database_url(args.server_url, name)
+    url, _version = database_create(args.server_url, name)
     processes: list[Daphne] = []
     mail = None
     try:
@@ -261,11 +261,7 @@ def main():
                 process.stop()
         if mail is not None:
             mail.close()
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        database_drop(args.server_url, name)
 
     rows = [
         ("clients per burst", f"{n}, one booking each"),
