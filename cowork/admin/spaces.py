@@ -24,24 +24,26 @@ from cowork.models import (
 from cowork.selectors.access import organizations_managed_by, user_is_network_admin
 
 
-class OpeningHoursInline(admin.TabularInline):
+class RowsOfTheSpace(admin.TabularInline):
+    """The space's rows on its page, with no blank rows offered beyond the "add" link."""
+
+    extra = 0
+
+
+class OpeningHoursInline(RowsOfTheSpace):
     model = OpeningHours
-    extra = 0
 
 
-class ClosureInline(admin.TabularInline):
+class ClosureInline(RowsOfTheSpace):
     model = Closure
-    extra = 0
 
 
-class ServicePriceInline(admin.TabularInline):
+class ServicePriceInline(RowsOfTheSpace):
     model = ServicePrice
-    extra = 0
 
 
-class SpaceRoleInline(admin.TabularInline):
+class SpaceRoleInline(RowsOfTheSpace):
     model = SpaceRole
-    extra = 0
     autocomplete_fields = ["user"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -34,14 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench import report  # noqa: E402
+from tests.bench import database, report  # noqa: E402
 from tests.bench.availability_data import load_centres, write_bookings  # noqa: E402
-from tests.bench.database import (  # noqa: E402
-    add_server_url_argument,
-    database_create,
-    database_drop,
-    setup_django,
-)
 
 WARM_UP = 20
 SEARCH_LENGTHS = (60, 120, 180, 240)
@@ -83,7 +77,7 @@ def parse_args():
     parser.add_argument(
         "--network-searches", type=int, default=500, help="Whole-network searches timed"
     )
-    add_server_url_argument(parser)
+    database.add_server_url_argument(parser)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--explain", action="store_true", help="Print both query plans of the last window"
@@ -255,10 +249,10 @@ def main():
     from tqdm import tqdm
 
     name = f"cowork_bench_availability_{os.getpid()}"
-    url, pg_version = database_create(args.server_url, name)
+    url, pg_version = database.create(args.server_url, name)
     results: dict[str, Timings] = {}
     try:
-        setup_django(url)
+        database.setup_django(url)
         from django.core.management import call_command
         from django.db import connection
         from django.utils import timezone
@@ -308,7 +302,7 @@ def main():
                     show=args.explain,
                 )
     finally:
-        database_drop(args.server_url, name)
+        database.drop(args.server_url, name)
 
     labels = {
         "centre": "one centre, one kind (desk or room)",

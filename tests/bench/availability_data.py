@@ -109,35 +109,34 @@ def day_of_bookings(rng, centre, resource, policy, day, now, members):
                 break
             starts_at = centre.at(day, minute)
             ends_at = starts_at + datetime.timedelta(minutes=length)
-            blocked_until = ends_at + policy.buffer
             status = booking_status(rng, starts_at, ends_at, now, resource.needs_approval)
-            booking = Booking(
-                resource_id=resource.pk,
-                space_id=centre.space.pk,
-                booked_by_id=rng.choice(members),
-                starts_at=starts_at,
-                ends_at=ends_at,
-                blocked_until=blocked_until,
-                status=status,
-                purpose=rng.choice(("Training", "Meeting", "Workshop")) if is_room else "",
-                currency=centre.space.currency,
-                price=resource.price_per_hour * length / 60 if is_room else 0,
-            )
-            finish(booking, now)
-            rows.append(booking)
-            if status == BookingStatus.CANCELLED and rng.random() < 0.5:
-                # Someone else took the freed slot: an active row over a cancelled one.
-                again = Booking(
+
+            # The person is drawn before the status, in the order the published figures' rows
+            # were drawn in.
+            def booking(booked_by, status, starts_at=starts_at, ends_at=ends_at):
+                row = Booking(
                     resource_id=resource.pk,
                     space_id=centre.space.pk,
-                    booked_by_id=rng.choice(members),
+                    booked_by_id=booked_by,
                     starts_at=starts_at,
                     ends_at=ends_at,
-                    blocked_until=blocked_until,
-                    status=booking_status(rng, starts_at, ends_at, now, False, cancel=False),
+                    blocked_until=ends_at + policy.buffer,
+                    status=status,
                     currency=centre.space.currency,
                 )
-                finish(again, now)
+                finish(row, now)
+                return row
+
+            first = booking(rng.choice(members), status)
+            first.purpose = rng.choice(("Training", "Meeting", "Workshop")) if is_room else ""
+            first.price = resource.price_per_hour * length / 60 if is_room else 0
+            rows.append(first)
+            if status == BookingStatus.CANCELLED and rng.random() < 0.5:
+                # Someone else took the freed slot: an active row over a cancelled one.
+                again = booking(
+                    rng.choice(members),
+                    booking_status(rng, starts_at, ends_at, now, False, cancel=False),
+                )
                 rows.append(again)
             minute += length + policy.buffer_minutes + weighted(rng, GAPS)
             minute += -minute % grid

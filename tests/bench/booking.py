@@ -27,13 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench import report  # noqa: E402
-from tests.bench.database import (  # noqa: E402
-    add_server_url_argument,
-    database_create,
-    database_drop,
-    setup_django,
-)
+from tests.bench import database, report  # noqa: E402
 
 ZONE = zoneinfo.ZoneInfo("Europe/Kyiv")
 GRID = 15
@@ -45,7 +39,7 @@ def parse_args():
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--attempts", type=int, default=5000)
     parser.add_argument("--desks", type=int, default=30)
-    add_server_url_argument(parser)
+    database.add_server_url_argument(parser)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-write", action="store_true", help="Do not update docs/benchmarks.md")
     return parser.parse_args()
@@ -71,19 +65,16 @@ def seed(desk_count: int, clients: int):
 
     from django.contrib.auth import get_user_model
 
-    from cowork.models import Member, OpeningHours, Resource
+    from cowork.models import Member, Resource
     from cowork.services.api_tokens import api_token_create
 
     space = report.bench_centre(
+        open_daily=(dt.time(8), dt.time(20)),
         safety_capacity=10_000,
         max_active_bookings=10_000,
         max_hours_per_week=168,
         max_booking_minutes=600,
     )
-    for weekday in range(7):
-        OpeningHours.objects.create(
-            space=space, weekday=weekday, opens=dt.time(8), closes=dt.time(20)
-        )
     desks = [
         Resource.objects.create(space=space, kind="desk", name=f"Desk {n:02d}").pk
         for n in range(1, desk_count + 1)
@@ -238,10 +229,10 @@ def main():
     from tqdm import tqdm
 
     name = f"cowork_bench_{os.getpid()}"
-    url, pg_version = database_create(args.server_url, name)
+    url, pg_version = database.create(args.server_url, name)
     daphne = None
     try:
-        setup_django(url)
+        database.setup_django(url)
         from django.core.management import call_command
         from django.db import connection
 
@@ -281,7 +272,7 @@ def main():
     finally:
         if daphne:
             daphne.stop()
-        database_drop(args.server_url, name)
+        database.drop(args.server_url, name)
 
     latencies.sort()
     api_rate = len(latencies) / elapsed

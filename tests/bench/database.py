@@ -25,7 +25,7 @@ def database_url(server_url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
 
 
-def database_create(server_url: str, name: str) -> tuple[str, str]:
+def create(server_url: str, name: str) -> tuple[str, str]:
     """Create database `name` on the server; its URL and the server's version."""
     import psycopg
 
@@ -35,7 +35,7 @@ def database_create(server_url: str, name: str) -> tuple[str, str]:
     return database_url(server_url, name), version
 
 
-def database_drop(server_url: str, name: str) -> None:
+def drop(server_url: str, name: str) -> None:
     """Close this process's connections, then drop database `name` even if others hold it."""
     import psycopg
     from django.apps import apps

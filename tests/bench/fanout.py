@@ -38,8 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench import report  # noqa: E402
-from tests.bench.database import add_server_url_argument, database_create, database_drop  # noqa: E402
+from tests.bench import database, report  # noqa: E402
 from tests.bench.fanout_clients import ClientProcesses  # noqa: E402
 from tests.bench.fanout_runs import Outcome, headlines, measure, runs_text  # noqa: E402
 from tests.bench.fanout_servers import (  # noqa: E402
@@ -86,7 +85,7 @@ def parse_args():
         default=15,
         help="Seconds without a new delivery after which the rest count as missing.",
     )
-    add_server_url_argument(parser)
+    database.add_server_url_argument(parser)
     parser.add_argument(
         "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     )
@@ -122,20 +121,17 @@ def seed(desk_count: int):
     """A centre open 00:00–23:45 every day with desks, a host, a member and a display."""
     from django.contrib.auth import get_user_model
 
-    from cowork.models import Member, OpeningHours, Resource, SpaceRole
+    from cowork.models import Member, Resource, SpaceRole
     from cowork.services.displays import display_token_create
 
     space = report.bench_centre(
+        open_daily=(datetime.time(0), datetime.time(23, 45)),
         time_zone=pick_zone(),
         safety_capacity=10_000,
         max_active_bookings=10_000,
         max_hours_per_week=168,
         max_booking_minutes=600,
     )
-    for weekday in range(7):
-        OpeningHours.objects.create(
-            space=space, weekday=weekday, opens=datetime.time(0), closes=datetime.time(23, 45)
-        )
     desks = [
         Resource.objects.create(space=space, kind="desk", name=f"Desk {n:02d}")
         for n in range(1, desk_count + 1)
@@ -236,7 +232,7 @@ def main():
     redis_version = redis_client.info("server")["redis_version"]
 
     name = f"cowork_fanout_{os.getpid()}"
-    url, pg_version = database_create(args.server_url, name)
+    url, pg_version = database.create(args.server_url, name)
     # The benchmark process publishes its own commits (the relay runs on commit), so it
     # needs the same Redis layer and prefix as the server.
     base_env = {
@@ -288,35 +284,37 @@ def main():
         stock_layer = RedisChannelLayer(hosts=[args.redis_url], prefix=stock_prefix)
         print("server pids:", ", ".join(f"{k} {v}" for k, v in pids.items()), flush=True)
 
+        def run(system, server, path, count, trigger, **extra) -> Outcome:
+            """`count` clients of `server` at `path`, measured over the updates `trigger` makes."""
+            return measure(
+                clients,
+                args,
+                system=f"{system}, {count}",
+                url=f"ws://127.0.0.1:{server.port}{path}",
+                origin=f"http://127.0.0.1:{server.port}",
+                count=count,
+                trigger=trigger,
+                server_pid=server.pid,
+                **extra,
+            )
+
         size = 0
         for count in args.clients:
             outcomes: dict[str, Outcome] = {}
             results[count] = outcomes
             if hub:
-                origin = f"http://127.0.0.1:{hub.port}"
-                ws_url = (
-                    f"ws://127.0.0.1:{hub.port}/ws/spaces/{space.pk}/occupancy/"
-                    f"?display={display_key}"
-                )
-                outcomes["hub"] = measure(
-                    clients,
-                    args,
-                    system=f"ours, {count}",
-                    url=ws_url,
-                    origin=origin,
-                    count=count,
-                    trigger=hub_updates,
-                    server_pid=hub.pid,
+                watch = None
+                if args.py_spy:
+                    path = Path(args.py_spy) / f"hub-{count}.txt"
+                    watch = py_spy_recorder(hub.pid, path, native=args.py_spy_native)
+                outcomes["hub"] = run(
+                    "ours",
+                    hub,
+                    f"/ws/spaces/{space.pk}/occupancy/?display={display_key}",
+                    count,
+                    hub_updates,
                     published=hub_updates.published,
-                    watch=(
-                        py_spy_recorder(
-                            hub.pid,
-                            Path(args.py_spy) / f"hub-{count}.txt",
-                            native=args.py_spy_native,
-                        )
-                        if args.py_spy
-                        else None
-                    ),
+                    watch=watch,
                 )
                 size = outcomes["hub"].size or size
             texts = [anchor_text(seq, size or 400) for seq in range(1, args.updates + 1)]
@@ -333,28 +331,11 @@ def main():
 
             if plain:
                 plain.sent.clear()
-                outcomes["plain"] = measure(
-                    clients,
-                    args,
-                    system=f"plain, {count}",
-                    url=f"ws://127.0.0.1:{plain.port}/",
-                    origin=f"http://127.0.0.1:{plain.port}",
-                    count=count,
-                    trigger=plain_trigger,
-                    server_pid=plain.pid,
-                )
+                outcomes["plain"] = run("plain", plain, "/", count, plain_trigger)
                 outcomes["plain"].in_server = sorted(seconds for _n, seconds in plain.sent)
             if stock:
-                outcomes["stock"] = measure(
-                    clients,
-                    args,
-                    system=f"stock, {count}",
-                    url=f"ws://127.0.0.1:{stock.port}/ws/stock/",
-                    origin=f"http://127.0.0.1:{stock.port}",
-                    count=count,
-                    trigger=stock_trigger,
-                    server_pid=stock.pid,
-                    batch=args.stock_batch,
+                outcomes["stock"] = run(
+                    "stock", stock, "/ws/stock/", count, stock_trigger, batch=args.stock_batch
                 )
         publish_seconds = sorted(hub_updates.publish_seconds)
         for server, label in ((hub, "ours"), (stock, "stock")):
@@ -365,7 +346,7 @@ def main():
         for thing in started:
             with contextlib.suppress(Exception):
                 thing.stop()
-        database_drop(args.server_url, name)
+        database.drop(args.server_url, name)
         for prefix in (hub_prefix, stock_prefix):
             keys = list(itertools.islice(redis_client.scan_iter(match=f"{prefix}*"), 100_000))
             if keys:

@@ -40,13 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench import report  # noqa: E402
-from tests.bench.database import (  # noqa: E402
-    add_server_url_argument,
-    database_create,
-    database_drop,
-    setup_django,
-)
+from tests.bench import database, report  # noqa: E402
 
 TWILIO_BACKEND = "notifications.sms.backends.twilio.TwilioBackend"
 DESKS = 100
@@ -70,7 +64,7 @@ def parse_args():
     parser.add_argument(
         "--timeout", type=float, default=0, help="Give up draining after this many seconds"
     )
-    add_server_url_argument(parser)
+    database.add_server_url_argument(parser)
     parser.add_argument("--no-write", action="store_true", help="Do not update docs/benchmarks.md")
     return parser.parse_args()
 
@@ -226,7 +220,7 @@ def main():
     from tests.notifications.sms.fake_twilio import FAKE_MESSAGING_SERVICE_SID, FakeTwilio
 
     name = f"cowork_bench_reminders_{os.getpid()}"
-    url, pg_version = database_create(args.server_url, name)
+    url, pg_version = database.create(args.server_url, name)
     clusters: list[Cluster] = []
     log_dir = Path(tempfile.mkdtemp(prefix="cowork-reminders-"))
     fake = FakeTwilio(rate_per_second=args.rate)
@@ -243,7 +237,7 @@ def main():
             # django-q2 says " running." at INFO once a cluster is up; that is what we wait for.
             "Q_LOG_LEVEL": "INFO",
         }
-        setup_django(url, environment)
+        database.setup_django(url, environment)
         from django.conf import settings
         from django.core.management import call_command
         from django.db import connection
@@ -295,7 +289,7 @@ def main():
         for cluster in clusters:
             cluster.stop()
         fake.__exit__(None, None, None)
-        database_drop(args.server_url, name)
+        database.drop(args.server_url, name)
 
     due = due_at.timestamp()
     accepted = fake.messages

@@ -369,6 +369,15 @@ class Command(BaseCommand):
         )
         return user
 
+    def _host(self, username: str, space: Space | None, **fields):
+        """A host of `space`, or with no centre when --only left it out."""
+        host = self._user(username, is_staff=True, **fields)
+        if space is not None:
+            SpaceRole.objects.update_or_create(
+                user=host, space=space, defaults={"role": SpaceRole.Role.HOST}
+            )
+        return host
+
     def _people(self, spaces: dict[str, Space]) -> dict:
         self._user(
             "admin",
@@ -379,30 +388,22 @@ class Command(BaseCommand):
             is_staff=True,
             is_network_admin=True,
         )
-        host = self._user(
+        host = self._host(
             "host",
+            spaces.get("Kramatorsk"),
             first="Olena",
             last="Kovalenko",
             phone="+380501110002",
             language="uk",
-            is_staff=True,
         )
-        if "Kramatorsk" in spaces:
-            SpaceRole.objects.update_or_create(
-                user=host, space=spaces["Kramatorsk"], defaults={"role": SpaceRole.Role.HOST}
-            )
-        ganja_host = self._user(
+        ganja_host = self._host(
             "host.ganja",
+            spaces.get("Ganja"),
             first="Aysel",
             last="Huseynova",
             phone="+994501110004",
             language="az",
-            is_staff=True,
         )
-        if "Ganja" in spaces:
-            SpaceRole.objects.update_or_create(
-                user=ganja_host, space=spaces["Ganja"], defaults={"role": SpaceRole.Role.HOST}
-            )
         member = self._user(
             "member",
             first="Dmytro",
