@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
 from cowork.selectors.events import registration_waitlist_position
+
+from cowork.dates import sms_day, sms_time
 from notifications.ical.site import site_url
 from notifications.ical.tokens import download_token
 from notifications.models import Notification
@@ -149,16 +151,14 @@ def fit_to_segments(
 
 def _values(facts: MessageFacts) -> dict[str, object]:
     zone = facts.time_zone or datetime.UTC
-    starts = facts.starts_at.astimezone(zone) if facts.starts_at else None
-    ends = facts.ends_at.astimezone(zone) if facts.ends_at else None
+    starts, ends = facts.starts_at, facts.ends_at
     return {
         "space": facts.space,
         "resource": facts.resource,
         "event": facts.event,
-        # Day and month as digits: short, and read the same way in every language we send.
-        "day": starts.strftime(pgettext("SMS date", "%d.%m")) if starts else "",
-        "start": starts.strftime("%H:%M") if starts else "",
-        "end": ends.strftime("%H:%M") if ends else "",
+        "day": sms_day(starts, zone) if starts else "",
+        "start": sms_time(starts, zone) if starts else "",
+        "end": sms_time(ends, zone) if ends else "",
         "reason": facts.reason,
         "link": facts.link,
         "code": facts.code,
