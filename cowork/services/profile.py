@@ -107,7 +107,9 @@ def profile_update(
                     code="email_taken",
                 )
         member = Member.objects.select_for_update().get(pk=member_for(user=user).pk)
-        get_user_model().objects.filter(pk=user.pk).update(first_name=name, last_name="", email=email)
+        get_user_model().objects.filter(pk=user.pk).update(
+            first_name=name, last_name="", email=email
+        )
         user.first_name, user.last_name, user.email = name, "", email
         member.language, member.channel = language, channel
         member.save(update_fields=["language", "channel"])

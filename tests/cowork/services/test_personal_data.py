@@ -96,7 +96,7 @@ def test_deleting_an_account_cancels_coming_plans_and_masks_messages(relay_now):
 
 
 def test_the_export_holds_the_account_bookings_registrations_and_messages(relay_now):
-    user, booking, mine, _waiting = _future_plans(relay_now)
+    user, booking, _mine, _waiting = _future_plans(relay_now)
     data = personal_data_json(personal_data_export(user=user, acting_user=user))
     assert data["account"][0]["email"] == user.email
     assert data["profile"][0]["phone"] == "+994501112233"

@@ -11,7 +11,12 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-DETAILS = {"name": "Nigar Aliyeva", "email": "nigar@example.org", "language": "az", "channel": "sms"}
+DETAILS = {
+    "name": "Nigar Aliyeva",
+    "email": "nigar@example.org",
+    "language": "az",
+    "channel": "sms",
+}
 REMINDERS = {
     "booking_reminders": "on",
     "timing": "mine",
@@ -140,7 +145,9 @@ def test_demographics_without_consent_are_refused_and_nothing_is_stored(client):
 def test_withdrawing_consent_deletes_every_answer_also_the_old_one(client):
     member = _member(client)
     participant = factories.ParticipantFactory(phone=member.phone)
-    client.post("/profile/demographics/", {"gender": "male", "wg_hearing": "cannot", "consent": "on"})
+    client.post(
+        "/profile/demographics/", {"gender": "male", "wg_hearing": "cannot", "consent": "on"}
+    )
     Member.objects.filter(pk=member.pk).update(disability="yes")
     assert client.post("/profile/demographics/withdraw/").status_code == 302
     member.refresh_from_db()
