@@ -74,7 +74,7 @@ def test_a_member_keeps_their_profile_on_a_phone(phone_page, live_server_url, me
     axe_check(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as a file (JSON)").click()
-    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    data = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert data["profile"][0]["wg_seeing"] == "a_lot"
 
     page.get_by_role("link", name="Delete the account…").click()
