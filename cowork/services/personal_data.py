@@ -352,7 +352,11 @@ def account_erase(
 
 def _anonymize_participants(participants: list[Participant], *, now) -> int:
     ids = [participant.pk for participant in participants]
-    Registration.objects.filter(participant_id__in=ids).update(accessibility_needs="")
+    registrations = Registration.objects.filter(participant_id__in=ids)
+    registrations.update(accessibility_needs="")
+    # The person's own links (the registration page shows their phone) stop working.
+    for pk in registrations.values_list("pk", flat=True):
+        Registration.objects.filter(pk=pk).update(cancel_key_hash=secrets.token_hex(32))
     return Participant.objects.filter(pk__in=ids).update(
         name="", phone=None, email="", member=None, erased_at=now
     )

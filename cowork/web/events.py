@@ -696,7 +696,7 @@ class AttendanceRow:
 
     @property
     def phone_digits(self) -> str:
-        return self.participant.phone.lstrip("+")
+        return (self.participant.phone or "").lstrip("+")  # none once erased
 
 
 def _session_for(sessions: list[EventSession], wanted: str, now) -> EventSession:

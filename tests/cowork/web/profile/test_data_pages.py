@@ -78,3 +78,22 @@ def test_with_disability_follows_the_washington_group_cut_off_then_the_old_answe
     answers, old, status
 ):
     assert disability_status(wg_answers=answers, disability=old) == status
+
+
+def test_hosts_still_open_the_attendance_of_a_session_an_erased_person_came_to(client):
+    from cowork.models import Attendance
+    from cowork.services.personal_data import account_erase
+
+    member = factories.MemberFactory(phone="+994501112277")
+    event = factories.EventFactory(starts_at=factories.from_now(days=-2), capacity=5)
+    participant = factories.ParticipantFactory(phone=member.phone, name="Olena")
+    registration = factories.RegistrationFactory(event=event, participant=participant)
+    Attendance.objects.create(session=event.sessions.get(), participant=participant, method="host")
+    account_erase(user=member.user, acting_user=member.user)
+    host = factories.HostFactory(space=event.space).user
+    client.force_login(host)
+    page = client.get(f"/events/{event.pk}/manage/attendance/")
+    assert page.status_code == 200
+    assert "Olena" not in page.content.decode() and "+994501112277" not in page.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"  # past: kept, and counted
