@@ -187,7 +187,7 @@ class AttendanceRow:
 
     @property
     def phone_digits(self) -> str:
-        return self.participant.phone.lstrip("+")
+        return (self.participant.phone or "").lstrip("+")  # none once erased
 
 
 def session_attendance_rows(event: Event, session: EventSession) -> list[AttendanceRow]:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cowork.web import events, reports
 from cowork.web.booking import find, host, mine
@@ -86,4 +86,6 @@ urlpatterns = [
     path("reports/", reports.report_page, name="reports"),
     path("reports/export.csv", reports.report_csv, name="report-csv"),
     path("reports/export.xlsx", reports.report_xlsx, name="report-xlsx"),
+    # Profile and personal data
+    path("", include("cowork.web.profile.urls")),
 ]

@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from cowork.selectors.events import registration_waitlist_position
-
 from cowork.dates import sms_day, sms_time
+from cowork.selectors.events import registration_waitlist_position
 from notifications.ical.site import site_url
 from notifications.ical.tokens import download_token
 from notifications.models import Notification
