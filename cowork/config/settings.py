@@ -90,6 +90,7 @@ MIDDLEWARE = [
     # Django's gzip adds random bytes to each response ("Heal the BREACH"); see
     # docs/deploy.md, "Compression and BREACH".
     "django.middleware.gzip.GZipMiddleware",
+    "cowork.config.middleware.CollapseWhitespaceMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response, the probes' too.
     "cowork.config.csp.SecurityPolicyMiddleware",
     # Before host validation and the HTTPS redirect: see the class for why that is safe.

@@ -9,11 +9,15 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.factories import SpaceFactory
+
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
 
 
 @pytest.fixture
-def demo_home(db, space):
+def demo_home(db):
+    """The home page listing ten centres: the size of a small network's."""
+    SpaceFactory.create_batch(10)
     return "/"
 
 
