@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "channels",
+    # For its templates and static files: the API's docs page (Swagger UI) is served from
+    # our own static files, never a CDN the regions may not reach.
+    "ninja",
     "cowork",
     # After cowork: cowork's `qcluster` command (a stop that ends in seconds) replaces this
     # app's own, and the first app to define a command wins.
@@ -83,6 +86,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every log line of a request carries its id, the probes' included.
     "cowork.config.middleware.RequestIdMiddleware",
+    # Outermost after the request id, so it compresses what every other layer produced.
+    # Django's gzip adds random bytes to each response ("Heal the BREACH"); see
+    # docs/deploy.md, "Compression and BREACH".
+    "django.middleware.gzip.GZipMiddleware",
+    "cowork.config.middleware.CollapseWhitespaceMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response, the probes' too.
     "cowork.config.csp.SecurityPolicyMiddleware",
     # Before host validation and the HTTPS redirect: see the class for why that is safe.
