@@ -4,10 +4,13 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cowork.models.spaces import COUNTRIES
 from cowork.phones import mask_phone_for_staff
 
 
@@ -173,6 +176,8 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     body = models.TextField(_("text"), blank=True)
     segments = models.PositiveSmallIntegerField(_("segments"), default=0)
+    # US dollars, at the price of a segment to the number's country when it was sent.
+    cost = models.DecimalField(_("cost (USD)"), max_digits=8, decimal_places=4, default=0)
     provider_id = models.CharField(_("provider message id"), max_length=64, blank=True)
     provider_status = models.CharField(_("provider status"), max_length=20, blank=True)
     error_code = models.CharField(_("error"), max_length=40, blank=True)
@@ -361,3 +366,56 @@ class SignInCode(models.Model):
     def __str__(self):
         state = "used" if self.used_at else f"{self.attempts} tries"
         return f"{mask_phone_for_staff(self.phone)} · {state}"
+
+
+class SmsSender(models.Model):
+    """Who a centre's SMS to one country come from, and whether people can answer it.
+
+    An alphanumeric sender ID ("CoworkGNJ") is one-way everywhere; a number takes replies
+    only where the operator delivers them to it. Messages through a one-way sender never
+    say "reply C": they give the link instead (`notifications.sms.messages`). A country
+    with no row is sent from the centre's own sender (`notifications.sms.senders`).
+    """
+
+    space = models.ForeignKey(
+        "cowork.Space",
+        on_delete=models.CASCADE,
+        related_name="sms_senders",
+        verbose_name=_("centre"),
+    )
+    country = models.CharField(_("recipients' country"), max_length=2, choices=COUNTRIES)
+    sender = models.CharField(
+        _("sender ID or number"),
+        max_length=16,
+        validators=[
+            RegexValidator(
+                r"^(\+[1-9][0-9]{6,14}|(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11})$",
+                _("An E.164 number, or up to 11 letters, digits or spaces with one letter."),
+            )
+        ],
+    )
+    takes_replies = models.BooleanField(
+        _("takes replies"),
+        default=False,
+        help_text=_("Tick only if SMS replies to this number reach us in that country."),
+    )
+
+    class Meta:
+        verbose_name = _("SMS sender")
+        verbose_name_plural = _("SMS senders")
+        constraints = [
+            models.UniqueConstraint(fields=["space", "country"], name="sms_sender_per_country"),
+        ]
+
+    def __str__(self):
+        return f"{self.space} · {self.country}: {self.sender}"
+
+    @property
+    def is_number(self) -> bool:
+        return self.sender.startswith("+")
+
+    def clean(self):
+        if self.takes_replies and not self.is_number:
+            raise ValidationError(
+                {"takes_replies": _("An alphanumeric sender ID cannot take replies.")}
+            )

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
@@ -11,8 +12,8 @@ from cowork.models import Space
 from cowork.phones import mask_phone_for_staff
 from notifications.messaging.budget import (
     UNVERIFIED_WINDOW,
+    money_spent_this_month,
     month_start,
-    segments_used_this_month,
 )
 from notifications.models import Notification
 
@@ -31,8 +32,10 @@ class SmsProblem:
 
 @dataclass(frozen=True)
 class SmsMonth:
-    used: int
-    budget: int
+    """What a centre's SMS cost this month against its budget, in US dollars."""
+
+    used: Decimal
+    budget: Decimal
 
     @property
     def percent(self) -> int:
@@ -114,7 +117,7 @@ def sms_unverified(*, space: Space, now: datetime.datetime) -> SmsUnverified:
 
 def sms_month(*, space: Space, now: datetime.datetime) -> SmsMonth:
     return SmsMonth(
-        used=segments_used_this_month(space=space, now=now), budget=space.sms_monthly_budget
+        used=money_spent_this_month(space=space, now=now), budget=space.sms_monthly_budget_usd
     )
 
 

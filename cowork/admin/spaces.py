@@ -113,7 +113,8 @@ class SpaceAdmin(ScopedToSpaces, admin.ModelAdmin):
                 "fields": [
                     "sms_sender_id",
                     "sms_messaging_service_sid",
-                    "sms_monthly_budget",
+                    "sms_monthly_budget_usd",
+                    "sms_transliterate",
                     "sms_unverified_daily_limit",
                     "sms_reminders",
                     ("sms_quiet_from", "sms_quiet_until"),

@@ -260,6 +260,26 @@ SMS_SIGNIN_IP_HOURLY_LIMIT = env.int("SMS_SIGNIN_IP_HOURLY_LIMIT", default=20)
 # (`Space.sms_unverified_daily_limit`): the hard cap on what SMS pumping can cost.
 SMS_UNVERIFIED_NETWORK_DAILY_LIMIT = env.int("SMS_UNVERIFIED_NETWORK_DAILY_LIMIT", default=200)
 
+# What one SMS segment costs to each country, in US dollars: ESTIMATES from the provider's
+# published rates (they change; check the price list and set yours, e.g. "AZ=0.21,UA=0.17").
+# Budgets and the hosts' SMS panel count money with them; a country not listed costs
+# SMS_PRICE_USD_DEFAULT. A message's cost is kept when it is sent, so a change counts onward.
+SMS_PRICES_USD = env.dict(
+    "SMS_PRICES_USD",
+    default={
+        "AZ": "0.20",
+        "UA": "0.17",
+        "UZ": "0.26",
+        "GE": "0.15",
+        "KZ": "0.22",
+        "KG": "0.19",
+        "TJ": "0.23",
+        "MD": "0.12",
+        "AM": "0.17",
+    },
+)
+SMS_PRICE_USD_DEFAULT = env.str("SMS_PRICE_USD_DEFAULT", default="0.25")
+
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default=(

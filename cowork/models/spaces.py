@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
@@ -186,10 +187,21 @@ class Space(models.Model):
         blank=True,
         validators=[RegexValidator(r"^MG[0-9a-f]{32}$", _("A SID starting with MG."))],
     )
-    sms_monthly_budget = models.PositiveIntegerField(
-        _("monthly SMS budget (segments)"),
-        default=2000,
-        help_text=_("Non-essential SMS stop when the month's segments reach this."),
+    sms_monthly_budget_usd = models.DecimalField(
+        _("monthly SMS budget (USD)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("400.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Reminders stop when the month's SMS have cost this much."),
+    )
+    sms_transliterate = models.BooleanField(
+        _("SMS in plain Latin letters"),
+        default=False,
+        help_text=_(
+            "Write ə, ı, ş, ğ, ç and ʻ as e, i, s, g, c and ' in SMS, so that an "
+            "Azerbaijani or Uzbek message costs one segment of 160 characters, not 70."
+        ),
     )
     sms_unverified_daily_limit = models.PositiveIntegerField(
         _("SMS to new numbers a day"),

@@ -1,4 +1,4 @@
-"""What a centre may spend: its monthly segment budget, and the allowance of SMS to numbers
+"""What a centre may spend: its monthly budget in US dollars, and the allowance of SMS to numbers
 never reached, within the network's cap.
 
 A message to a number we have never reached (`number_reached`) takes one of the SMS to
@@ -10,6 +10,7 @@ public form cost at most the allowance, whatever the forms let through.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -33,22 +34,22 @@ UNVERIFIED_WINDOW = datetime.timedelta(hours=24)
 
 
 class BudgetBook:
-    """Segments each centre spent this month, read once per dispatch run and kept up."""
+    """What each centre's SMS cost this month, read once per dispatch run and kept up."""
 
     def __init__(self, now: datetime.datetime) -> None:
         self._now = now
-        self._used: dict[int, int] = {}
+        self._used: dict[int, Decimal] = {}
 
     def spent(self, space: Space | None) -> bool:
         if space is None:
             return False
         if space.pk not in self._used:
-            self._used[space.pk] = segments_used_this_month(space=space, now=self._now)
-        return self._used[space.pk] >= space.sms_monthly_budget
+            self._used[space.pk] = money_spent_this_month(space=space, now=self._now)
+        return self._used[space.pk] >= space.sms_monthly_budget_usd
 
-    def add(self, space: Space | None, segments: int) -> None:
+    def add(self, space: Space | None, cost: Decimal) -> None:
         if space is not None and space.pk in self._used:
-            self._used[space.pk] += segments
+            self._used[space.pk] += cost
 
     def alert_hosts(self, space: Space) -> None:
         month = month_start(space=space, now=self._now)
@@ -57,7 +58,8 @@ class BudgetBook:
         _email_hosts(
             space,
             f"{space.name}: SMS budget reached",
-            f"{space.name} has sent {space.sms_monthly_budget} SMS segments this month. "
+            f"{space.name}'s SMS have cost {space.sms_monthly_budget_usd} USD this month, "
+            "its budget. "
             "Reminders stop until the month ends or the budget is raised; confirmations "
             "and cancellations still go out.",
         )
@@ -68,12 +70,12 @@ def month_start(*, space: Space, now: datetime.datetime) -> datetime.datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def segments_used_this_month(*, space: Space, now: datetime.datetime) -> int:
-    """Segments of SMS sent for `space` since the first of its local month."""
-    used = Notification.objects.filter(
+def money_spent_this_month(*, space: Space, now: datetime.datetime) -> Decimal:
+    """US dollars the SMS sent for `space` since the first of its local month cost."""
+    spent = Notification.objects.filter(
         space=space, sent_at__gte=month_start(space=space, now=now)
-    ).aggregate(total=Sum("segments"))["total"]
-    return used or 0
+    ).aggregate(total=Sum("cost"))["total"]
+    return spent or Decimal("0")
 
 
 # SMS to unverified numbers ---------------------------------------------------------------

@@ -41,7 +41,9 @@ from notifications.sms import (
     get_backend,
     segment_count,
 )
+from notifications.sms.costs import sms_cost
 from notifications.sms.messages import facts_for, render_message
+from notifications.sms.senders import sender_for
 
 Status = Notification.Status
 Kind = Notification.Kind
@@ -142,9 +144,14 @@ def _send_claimed(
         put_back(notification, at=when, error_code="quiet_hours", count_attempt=False)
         return "retried"
 
+    sender = sender_for(space=space, phone=notification.phone)
     try:
         body = notification.body or render_message(
-            kind=notification.kind, language=notification.language, facts=facts_for(notification)
+            kind=notification.kind,
+            language=notification.language,
+            facts=facts_for(notification),
+            two_way=sender.two_way,
+            plain_latin=bool(space and space.sms_transliterate),
         )
     except ValueError as exc:  # a template too long for its budget: no retry will fit it
         fail(notification, code="render_error", message=str(exc))
@@ -168,8 +175,8 @@ def _send_claimed(
     message = OutgoingSms(
         to=notification.phone,
         body=body,
-        sender=space.sms_sender_id if space else "",
-        messaging_service_sid=space.sms_messaging_service_sid if space else "",
+        sender=sender.sender,
+        messaging_service_sid=sender.messaging_service_sid,
         status_callback=status_callback_url(notification),
         idempotency_key=notification.key,
     )
@@ -185,17 +192,19 @@ def _send_claimed(
         return "unsettled"
     except TransientSmsError as exc:
         return retry_later(notification, exc)
+    cost = sms_cost(phone=notification.phone, segments=sent.segments)
     still_claimed(notification).update(
         status=Status.SENT,
         provider_id=sent.provider_id,
         provider_status="sent",
         sent_at=timezone.now(),
         segments=sent.segments,
+        cost=cost,
         error_code="",
         error_message="",
         body=kept_body(notification, body),
     )
-    budget.add(space, sent.segments)
+    budget.add(space, cost)
     return "sent"
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from notifications.messaging.outcomes import fail, kept_body, put_back
 from notifications.models import Notification
 from notifications.sms import BaseSmsBackend, TransientSmsError, get_backend
+from notifications.sms.costs import sms_cost
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def recover_stale(
                 provider_status="sent",
                 sent_at=now,
                 segments=found.segments,
+                cost=sms_cost(phone=phone, segments=found.segments),
                 body=kept_body(notification, body),
             )
         else:

@@ -1,9 +1,16 @@
 """The text of every SMS we send, per kind, in the person's language and the centre's time.
 
 Each kind has a template (translated in the catalogues of every language the network
-speaks) and a segment budget. Names of centres, rooms and events vary in length, so a body
-that would exceed its budget has its longest name shortened, with an ellipsis, until it
-fits: the budget holds by construction, not by hope.
+speaks) in two wordings: for a sender that takes replies ("Reply C to cancel") and for a
+one-way sender, which gives a link instead, since a reply to it reaches nobody.
+
+Every SMS is as few segments as its content allows: one, unless the link alone nearly
+fills a 70-character UCS-2 segment. A body is tried in one segment with each name kept
+readable (`READABLE_NAME` characters at least), then in more, up to the kind's cap; only
+at the cap may a name be shortened further. Names of centres, rooms and events vary in
+length, so a name is shortened with an ellipsis until the body fits: the cap holds by
+construction, not by hope. The segments of every template in every language are tabled in
+docs/sms.md (`manage.py sms_segments_table`) and locked by tests.
 """
 
 import datetime
@@ -21,10 +28,11 @@ from notifications.ical.site import site_url
 from notifications.ical.tokens import download_token
 from notifications.models import Notification
 from notifications.sms.segments import segment_count
+from notifications.sms.transliteration import to_gsm7_latin
 
 Kind = Notification.Kind
 
-# Reminders are sent most, so they are held to two segments; others may take three.
+# The most segments a kind may take. Reminders are sent most, so they are held to two.
 SEGMENT_BUDGETS = {
     Kind.BOOKING_REMINDER: 2,
     Kind.EVENT_REMINDER: 2,
@@ -32,7 +40,12 @@ SEGMENT_BUDGETS = {
 }
 DEFAULT_SEGMENT_BUDGET = 3
 ELLIPSIS = "…"
+# "…" is not in GSM-7: one would turn a 160-character message into a 70-character one.
+GSM7_ELLIPSIS = "..."
 SHORTEST_NAME = 4
+# A name cut below this no longer says which room or centre: rather one segment more.
+READABLE_NAME = 14
+NAMES = ("event", "resource", "space", "reason")
 
 
 def segment_budget(kind: str) -> int:
@@ -50,7 +63,11 @@ def sms_language(*candidates: str) -> str:
 
 @dataclass(frozen=True)
 class MessageFacts:
-    """What a message may mention. Names are shortened to fit; the rest never is."""
+    """What a message may mention. Names are shortened to fit; the rest never is.
+
+    `link` opens the booking or registration in a calendar; `manage` is where a one-way
+    message sends people instead of a reply (a booking's: the member's bookings page).
+    """
 
     space: str = ""
     resource: str = ""
@@ -60,16 +77,17 @@ class MessageFacts:
     time_zone: datetime.tzinfo | None = None
     reason: str = ""
     link: str = ""
+    manage: str = ""
     code: str = ""
     position: int = 0
 
 
 def _templates() -> dict[str, str]:
-    """The template of each kind in the active language.
+    """The template of each kind for a sender that takes replies, in the active language.
 
     Placeholders: %(space)s %(resource)s %(event)s %(day)s %(start)s %(end)s %(reason)s
-    %(link)s %(code)s %(position)s. The reply words (C, Y) are the same in every language,
-    so a reply works whatever keyboard the phone has.
+    %(link)s %(manage)s %(code)s %(position)s. The reply words (C, Y) are the same in every
+    language, so a reply works whatever keyboard the phone has.
     """
     return {
         Kind.BOOKING_CONFIRMED: gettext(
@@ -113,39 +131,101 @@ def _templates() -> dict[str, str]:
     }
 
 
-def render_message(*, kind: str, language: str, facts: MessageFacts) -> str:
-    """The body of a `kind` SMS in `language`, within the kind's segment budget.
+def _one_way_templates() -> dict[str, str]:
+    """The kinds whose wording asks for a reply, worded for a sender that takes none: they
+    give the link instead. A registration's own page cannot be linked (its key is kept only
+    as a hash), so registrations give the calendar link; bookings the member's bookings."""
+    return {
+        Kind.BOOKING_CONFIRMED: gettext(
+            "%(space)s: %(resource)s booked %(day)s %(start)s-%(end)s. Change or cancel: %(manage)s"
+        ),
+        Kind.BOOKING_MOVED: gettext(
+            "%(space)s moved your booking of %(resource)s to %(day)s %(start)s-%(end)s. "
+            "Change or cancel: %(manage)s"
+        ),
+        Kind.BOOKING_REMINDER: gettext(
+            "Reminder: %(resource)s, %(space)s, %(day)s %(start)s-%(end)s. "
+            "Change or cancel: %(manage)s"
+        ),
+        Kind.REGISTRATION_CONFIRMED: gettext(
+            "You are registered for %(event)s, %(day)s %(start)s, %(space)s. Calendar: %(link)s"
+        ),
+        Kind.REGISTRATION_PROMOTED: gettext(
+            "A place at %(event)s is now yours: %(day)s %(start)s, %(space)s. Calendar: %(link)s"
+        ),
+        Kind.EVENT_REMINDER: gettext(
+            "Reminder: %(event)s, %(day)s %(start)s, %(space)s. Calendar: %(link)s"
+        ),
+        Kind.EVENT_MOVED: gettext(
+            "%(event)s has moved to %(day)s %(start)s, %(space)s. Calendar: %(link)s"
+        ),
+    }
 
-    Raises ValueError if even the shortest names do not fit (a template too long for its
-    budget: a translation bug the template tests catch).
-    """
+
+def message_template(*, kind: str, language: str, two_way: bool) -> str:
+    """The template of `kind` in `language`, worded for a sender that does or does not take
+    replies."""
     with translation.override(language):
-        template = _templates()[kind]
+        one_way = {} if two_way else _one_way_templates()
+        return one_way.get(kind) or _templates()[kind]
+
+
+def render_message(
+    *,
+    kind: str,
+    language: str,
+    facts: MessageFacts,
+    two_way: bool = False,
+    plain_latin: bool = False,
+) -> str:
+    """The body of a `kind` SMS in `language`, in as few segments as its content allows.
+
+    `two_way`: the sender takes replies, so the text may ask for one; otherwise it never
+    does. `plain_latin`: letters GSM-7 lacks are spelt plainly (ə→e…), so Azerbaijani and
+    Uzbek Latin go as GSM-7. Raises ValueError if even the shortest names do not fit the
+    kind's cap (a template too long: a translation bug the template tests catch).
+    """
+    template = message_template(kind=kind, language=language, two_way=two_way)
+    with translation.override(language):
         values = _values(facts)
-    budget = segment_budget(kind)
-    names = {key: values.pop(key) for key in ("event", "resource", "space", "reason")}
-    body, fits = fit_to_segments(
-        lambda names: " ".join((template % {**values, **names}).split()), names, segments=budget
-    )
-    if not fits:
-        raise ValueError(f"A {kind} SMS in {language!r} cannot fit {budget} segment(s).")
-    return body
+    names = {key: values.pop(key) for key in NAMES}
+
+    def compose(names: dict[str, str]) -> str:
+        text = " ".join((template % {**values, **names}).split())
+        return to_gsm7_latin(text) if plain_latin else text
+
+    cap = segment_budget(kind)
+    ellipsis = GSM7_ELLIPSIS if segment_count(compose(names))[1] == "GSM-7" else ELLIPSIS
+    for segments in range(1, cap + 1):
+        shortest = SHORTEST_NAME if segments == cap else READABLE_NAME
+        body, fits = fit_to_segments(
+            compose, names, segments=segments, shortest=shortest, ellipsis=ellipsis
+        )
+        if fits:
+            return body
+    raise ValueError(f"A {kind} SMS in {language!r} cannot fit {cap} segment(s).")
 
 
 def fit_to_segments(
-    compose: Callable[[dict[str, str]], str], names: dict[str, str], *, segments: int
+    compose: Callable[[dict[str, str]], str],
+    names: dict[str, str],
+    *,
+    segments: int,
+    shortest: int = SHORTEST_NAME,
+    ellipsis: str = ELLIPSIS,
 ) -> tuple[str, bool]:
     """`compose(names)`, the longest name shortened with an ellipsis until the text fits in
-    `segments`; the text, and whether it fits (False: not even with the shortest names)."""
+    `segments`; the text, and whether it fits (False: not even with names cut to `shortest`
+    characters)."""
     names = dict(names)
     while True:
         text = compose(names)
         if segment_count(text)[0] <= segments:
             return text, True
         longest = max(names, key=lambda key: len(names[key]))
-        if len(names[longest]) <= SHORTEST_NAME:
+        if len(names[longest]) <= shortest:
             return text, False
-        names[longest] = _shorten(names[longest])
+        names[longest] = _shorten(names[longest], shortest=shortest, ellipsis=ellipsis)
 
 
 def _values(facts: MessageFacts) -> dict[str, object]:
@@ -160,14 +240,18 @@ def _values(facts: MessageFacts) -> dict[str, object]:
         "end": sms_time(ends, zone) if ends else "",
         "reason": facts.reason,
         "link": facts.link,
+        "manage": facts.manage,
         "code": facts.code,
         "position": facts.position,
     }
 
 
-def _shorten(name: str) -> str:
-    keep = max(SHORTEST_NAME, int(len(name.rstrip(ELLIPSIS)) * 0.8))
-    return name.rstrip(ELLIPSIS)[: keep - 1].rstrip() + ELLIPSIS
+def _shorten(name: str, *, shortest: int, ellipsis: str) -> str:
+    """`name` cut to about four fifths, but not below `shortest` characters, ellipsis
+    included."""
+    bare = name.removesuffix(ellipsis)
+    keep = max(shortest, int(len(bare) * 0.8))
+    return bare[: keep - len(ellipsis)].rstrip() + ellipsis
 
 
 def calendar_link(*, booking=None, registration=None) -> str:
@@ -193,6 +277,7 @@ def facts_for(notification: Notification) -> MessageFacts:
             ends_at=booking.ends_at,
             reason=booking.reason,
             link=calendar_link(booking=booking),
+            manage=site_url() + reverse("web:my-bookings"),
         )
     if registration is not None:
         event = registration.event

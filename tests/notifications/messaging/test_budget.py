@@ -1,5 +1,7 @@
-"""The monthly segment budget: spent, it stops reminders, never confirmations, and the hosts
-hear of it once a month."""
+"""The monthly budget, in money: spent, it stops reminders, never confirmations, and the
+hosts hear of it once a month."""
+
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -20,7 +22,7 @@ def test_a_spent_budget_stops_reminders_not_confirmations_and_tells_the_hosts_on
     desk, sms_member, relay_now, locmem_sms
 ):
     host = factories.HostFactory(space=desk.space).user
-    desk.space.sms_monthly_budget = 1
+    desk.space.sms_monthly_budget_usd = Decimal("0.10")  # less than one segment costs
     desk.space.save()
     booking = book(desk, sms_member)
     relay_now()

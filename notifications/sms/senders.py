@@ -1,0 +1,35 @@
+"""Who an SMS comes from, and whether an answer to it can reach us.
+
+A centre may name a sender per recipients' country (`SmsSender`): Ukraine and Uzbekistan
+want registered alphanumeric IDs, which are one-way, and an international number rarely
+gets replies back from these networks. A country with no sender of its own is sent from the
+centre's sender ID (one-way: it is a name, not a number) or else its messaging service or
+the network's number, as before, which take replies.
+"""
+
+from dataclasses import dataclass
+
+from cowork.models import Space
+from notifications.models import SmsSender
+from notifications.sms.costs import phone_country
+
+
+@dataclass(frozen=True)
+class Sender:
+    sender: str = ""
+    messaging_service_sid: str = ""
+    two_way: bool = True
+
+
+def sender_for(*, space: Space | None, phone: str) -> Sender:
+    """The sender of `space`'s SMS to `phone`, and whether it takes replies."""
+    if space is None:
+        return Sender()
+    own = SmsSender.objects.filter(space=space, country=phone_country(phone)).first()
+    if own is not None:
+        return Sender(sender=own.sender, two_way=own.takes_replies)
+    if space.sms_messaging_service_sid:
+        return Sender(messaging_service_sid=space.sms_messaging_service_sid)
+    if space.sms_sender_id:
+        return Sender(sender=space.sms_sender_id, two_way=False)
+    return Sender()
