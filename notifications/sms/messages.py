@@ -43,8 +43,10 @@ ELLIPSIS = "…"
 # "…" is not in GSM-7: one would turn a 160-character message into a 70-character one.
 GSM7_ELLIPSIS = "..."
 SHORTEST_NAME = 4
-# A name cut below this no longer says which room or centre: rather one segment more.
-READABLE_NAME = 14
+# A name cut below this no longer says which room or centre, and a reason cut below its
+# own no longer says why: rather one segment more.
+READABLE_NAME = 12
+READABLE = {"reason": 30}
 NAMES = ("event", "resource", "space", "reason")
 
 
@@ -197,7 +199,10 @@ def render_message(
     cap = segment_budget(kind)
     ellipsis = GSM7_ELLIPSIS if segment_count(compose(names))[1] == "GSM-7" else ELLIPSIS
     for segments in range(1, cap + 1):
-        shortest = SHORTEST_NAME if segments == cap else READABLE_NAME
+        shortest = {
+            key: SHORTEST_NAME if segments == cap else READABLE.get(key, READABLE_NAME)
+            for key in NAMES
+        }
         body, fits = fit_to_segments(
             compose, names, segments=segments, shortest=shortest, ellipsis=ellipsis
         )
@@ -211,21 +216,25 @@ def fit_to_segments(
     names: dict[str, str],
     *,
     segments: int,
-    shortest: int = SHORTEST_NAME,
+    shortest: int | dict[str, int] = SHORTEST_NAME,
     ellipsis: str = ELLIPSIS,
 ) -> tuple[str, bool]:
-    """`compose(names)`, the longest name shortened with an ellipsis until the text fits in
-    `segments`; the text, and whether it fits (False: not even with names cut to `shortest`
-    characters)."""
+    """`compose(names)`, the longest name that may still be cut shortened with an ellipsis
+    until the text fits in `segments`; the text, and whether it fits (False: not even with
+    names cut to `shortest` characters, one number for all or one per name)."""
     names = dict(names)
+    floor = shortest if isinstance(shortest, dict) else dict.fromkeys(names, shortest)
     while True:
         text = compose(names)
         if segment_count(text)[0] <= segments:
             return text, True
-        longest = max(names, key=lambda key: len(names[key]))
-        if len(names[longest]) <= shortest:
+        cuttable = [key for key in names if len(names[key]) > floor.get(key, SHORTEST_NAME)]
+        if not cuttable:
             return text, False
-        names[longest] = _shorten(names[longest], shortest=shortest, ellipsis=ellipsis)
+        longest = max(cuttable, key=lambda key: len(names[key]))
+        names[longest] = _shorten(
+            names[longest], shortest=floor.get(longest, SHORTEST_NAME), ellipsis=ellipsis
+        )
 
 
 def _values(facts: MessageFacts) -> dict[str, object]:
