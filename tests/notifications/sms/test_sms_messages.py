@@ -20,8 +20,8 @@ LINKED = {
     Kind.REGISTRATION_CONFIRMED,
     Kind.REGISTRATION_PROMOTED,
 }
-# A reply command on its own: the Latin C or Y between spaces or punctuation.
-REPLY_WORD = re.compile(r"(?<![\w.])[CY](?![\w.])")
+# A reply command: the Latin C or Y on its own (not a name cut to "C…" or "C...").
+REPLY_WORD = re.compile(r"(?<!\w)[CY](?![\w…]|\.\.)")
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "sms.md"
 
 LONG = MessageFacts(
