@@ -1,4 +1,5 @@
-"""SMS in the admin: hosts read their centres' messages; opt-outs are for network admins.
+"""SMS in the admin: hosts read their centres' messages and name their senders per country;
+opt-outs are for network admins.
 
 Messages are written only by the dispatcher and the webhooks, so the admin shows them and
 changes nothing. Phones are masked in lists; the full number is on the message's page.
@@ -9,12 +10,22 @@ from django.utils.translation import gettext_lazy as _
 
 from cowork.admin import NetworkAdminOnly, ReadOnly, ScopedToSpaces
 from cowork.phones import mask_phone_for_staff
-from notifications.models import InboundSms, Notification, SmsOptOut
+from notifications.models import InboundSms, Notification, SmsOptOut, SmsSender
 
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnly, ScopedToSpaces, admin.ModelAdmin):
-    list_display = ["kind", "masked_phone", "space", "status", "due_at", "sent_at", "error_code"]
+    list_display = [
+        "kind",
+        "masked_phone",
+        "space",
+        "status",
+        "due_at",
+        "sent_at",
+        "segments",
+        "cost",
+        "error_code",
+    ]
     list_filter = ["status", "kind", "space"]
     search_fields = ["recipient_name", "provider_id", "key"]
     date_hierarchy = "due_at"
@@ -42,3 +53,13 @@ class InboundSmsAdmin(ReadOnly, NetworkAdminOnly, admin.ModelAdmin):
     @admin.display(description=_("from"))
     def masked_phone(self, obj):
         return mask_phone_for_staff(obj.phone)
+
+
+@admin.register(SmsSender)
+class SmsSenderAdmin(ScopedToSpaces, admin.ModelAdmin):
+    """Hosts name their centres' senders per country; whether one takes replies decides
+    whether messages through it may ask for one."""
+
+    list_display = ["space", "country", "sender", "takes_replies"]
+    list_filter = ["country", "takes_replies"]
+    list_select_related = ["space"]

@@ -16,6 +16,11 @@ from notifications.messaging.budget import (
     month_start,
 )
 from notifications.models import Notification
+from notifications.sms.costs import message_cost
+from notifications.sms.messages import MessageFacts, render_message
+from notifications.sms.segment_table import SAMPLE
+from notifications.sms.segments import segment_count
+from notifications.sms.senders import senders_by_country
 
 PROBLEM_DAYS = 7
 PROBLEM_ROWS = 20
@@ -121,4 +126,51 @@ def sms_month(*, space: Space, now: datetime.datetime) -> SmsMonth:
     )
 
 
-__all__ = ["month_start", "reason_text", "sms_month", "sms_problems", "sms_unverified"]
+@dataclass(frozen=True)
+class SmsPrice:
+    """One message in one country: its segments through the centre's sender there, and
+    what it costs, in US dollars."""
+
+    country: str
+    segments: int
+    cost: Decimal
+    two_way: bool
+
+
+@dataclass(frozen=True)
+class SmsPriceRow:
+    kind: str
+    prices: list[SmsPrice]
+
+
+def sms_price_table(*, space: Space) -> list[SmsPriceRow]:
+    """What each kind of message costs to each country the centre texts, rendered in its
+    first language with its own name and the long sample values docs/sms.md tables."""
+    facts = MessageFacts(**{**SAMPLE.__dict__, "space": space.name})
+    senders = senders_by_country(space=space, countries=space.accepted_phone_countries)
+    rows = []
+    for kind in Notification.Kind:
+        prices = []
+        for country, sender in senders.items():
+            body = render_message(
+                kind=kind,
+                language=space.default_language,
+                facts=facts,
+                two_way=sender.two_way,
+                plain_latin=space.sms_transliterate,
+            )
+            segments = segment_count(body)[0]
+            cost = message_cost(segments=segments, country=country)
+            prices.append(SmsPrice(country, segments, cost, sender.two_way))
+        rows.append(SmsPriceRow(kind=kind.label, prices=prices))
+    return rows
+
+
+__all__ = [
+    "month_start",
+    "reason_text",
+    "sms_month",
+    "sms_price_table",
+    "sms_problems",
+    "sms_unverified",
+]

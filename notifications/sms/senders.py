@@ -25,9 +25,24 @@ def sender_for(*, space: Space | None, phone: str) -> Sender:
     """The sender of `space`'s SMS to `phone`, and whether it takes replies."""
     if space is None:
         return Sender()
-    own = SmsSender.objects.filter(space=space, country=phone_country(phone)).first()
-    if own is not None:
-        return Sender(sender=own.sender, two_way=own.takes_replies)
+    return sender_for_country(space=space, country=phone_country(phone))
+
+
+def sender_for_country(*, space: Space, country: str) -> Sender:
+    """The sender of `space`'s SMS to numbers of `country`, and whether it takes replies."""
+    return senders_by_country(space=space, countries=[country])[country]
+
+
+def senders_by_country(*, space: Space, countries: list[str]) -> dict[str, Sender]:
+    """The sender of `space`'s SMS to each of `countries`, read in one query."""
+    own = {
+        row.country: Sender(sender=row.sender, two_way=row.takes_replies)
+        for row in SmsSender.objects.filter(space=space, country__in=countries)
+    }
+    return {country: own.get(country) or _centre_sender(space) for country in countries}
+
+
+def _centre_sender(space: Space) -> Sender:
     if space.sms_messaging_service_sid:
         return Sender(messaging_service_sid=space.sms_messaging_service_sid)
     if space.sms_sender_id:

@@ -1,4 +1,5 @@
-"""`{% sms_status space %}`: the centre's SMS this month and who did not get theirs.
+"""`{% sms_status space %}`: the centre's SMS this month, what each costs, and who did not
+get theirs.
 
 A tag, so the domain's host pages can show it by name without importing notifications.
 """
@@ -6,7 +7,7 @@ A tag, so the domain's host pages can show it by name without importing notifica
 from django import template
 from django.utils import timezone
 
-from notifications.selectors import sms_month, sms_problems, sms_unverified
+from notifications.selectors import sms_month, sms_price_table, sms_problems, sms_unverified
 
 register = template.Library()
 
@@ -19,6 +20,7 @@ def sms_status(space):
         "space": space,
         "month": sms_month(space=space, now=now),
         "unverified": sms_unverified(space=space, now=now),
+        "prices": sms_price_table(space=space),
         "problems": problems,
         "problem_count": problem_count,
     }
