@@ -75,7 +75,10 @@ def email_instead(notification: Notification) -> bool:
     if not claimed:
         return False
     body = notification.body or render_message(
-        kind=notification.kind, language=notification.language, facts=facts_for(notification)
+        kind=notification.kind,
+        language=notification.language,
+        facts=facts_for(notification),
+        fewest_segments=False,
     )
     with translation.override(notification.language):
         subject = str(Notification.Kind(notification.kind).label)

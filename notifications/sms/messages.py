@@ -179,13 +179,16 @@ def render_message(
     facts: MessageFacts,
     two_way: bool = False,
     plain_latin: bool = False,
+    fewest_segments: bool = True,
 ) -> str:
     """The body of a `kind` SMS in `language`, in as few segments as its content allows.
 
     `two_way`: the sender takes replies, so the text may ask for one; otherwise it never
     does. `plain_latin`: letters GSM-7 lacks are spelt plainly (ə→e…), so Azerbaijani and
-    Uzbek Latin go as GSM-7. Raises ValueError if even the shortest names do not fit the
-    kind's cap (a template too long: a translation bug the template tests catch).
+    Uzbek Latin go as GSM-7. `fewest_segments=False` keeps names as whole as the kind's cap
+    allows (an e-mail sent instead costs nothing a segment). Raises ValueError if even the
+    shortest names do not fit the kind's cap (a template too long: a translation bug the
+    template tests catch).
     """
     template = message_template(kind=kind, language=language, two_way=two_way)
     with translation.override(language):
@@ -198,7 +201,7 @@ def render_message(
 
     cap = segment_budget(kind)
     ellipsis = GSM7_ELLIPSIS if segment_count(compose(names))[1] == "GSM-7" else ELLIPSIS
-    for segments in range(1, cap + 1):
+    for segments in range(1 if fewest_segments else cap, cap + 1):
         shortest = {
             key: SHORTEST_NAME if segments == cap else READABLE.get(key, READABLE_NAME)
             for key in NAMES
