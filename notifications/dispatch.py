@@ -34,6 +34,7 @@ from cowork.models import ACTIVE_STATUSES, Member, Registration, Space, SpaceRol
 from cowork.services.locking import lock_named
 from notifications.ical.site import site_url
 from notifications.models import (
+    SECRET_KINDS,
     InboundSms,
     Notification,
     SmsBudgetAlert,
@@ -359,8 +360,8 @@ def _ours(notification: Notification):
 
 
 def _kept_body(notification: Notification, body):
-    """What the row keeps of its text once it is out: a sign-in code is a secret."""
-    return "" if notification.kind == Kind.SIGN_IN_CODE else body
+    """What the row keeps of its text once it is out: a code or a link is a secret."""
+    return "" if notification.kind in SECRET_KINDS else body
 
 
 def _starts_at(notification: Notification) -> datetime.datetime | None:

@@ -8,7 +8,7 @@ about to be sent, since a retry, a backlog or a recovery can bring a row due at 
 import datetime
 
 from cowork.models import Space
-from notifications.models import Notification
+from notifications.models import SECRET_KINDS, Notification
 
 Kind = Notification.Kind
 
@@ -18,8 +18,8 @@ ANY_HOUR = frozenset(
         Kind.BOOKING_CONFIRMED,
         Kind.REGISTRATION_CONFIRMED,
         Kind.REGISTRATION_WAITLISTED,
-        Kind.SIGN_IN_CODE,
     }
+    | SECRET_KINDS
 )
 REMINDERS = frozenset({Kind.BOOKING_REMINDER, Kind.EVENT_REMINDER})
 

@@ -2,7 +2,7 @@
 
 import time
 
-from notifications import dispatch, signin
+from notifications import dispatch
 
 # A scheduled run stops well inside django-q2's 60 s task timeout; the next run goes on.
 RUN_SECONDS = 45
@@ -24,7 +24,3 @@ def send_due_sms_task(*, run_seconds: float = RUN_SECONDS) -> int:
             dispatch.dispatch_soon()
             asked_for_help = True
     return claimed
-
-
-def purge_sign_in_records_task() -> int:
-    return signin.sign_in_records_purge()

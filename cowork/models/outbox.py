@@ -35,6 +35,10 @@ class DomainEventKind(models.TextChoices):
     ATTENDANCE_MARKED = "attendance.marked"
     ATTENDANCE_UNMARKED = "attendance.unmarked"
     DISPLAY_REVOKED = "display.revoked"
+    MEMBERSHIP_APPROVED = "membership.approved"
+    MEMBERSHIP_DECLINED = "membership.declined"
+    MEMBER_PHONE_CHANGED = "member.phone_changed"
+    SIGN_UP_WITH_TAKEN_PHONE = "member.sign_up_with_taken_phone"
 
     @property
     def label(self) -> str:
