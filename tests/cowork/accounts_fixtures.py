@@ -19,3 +19,11 @@ def desk(sms_space):
 @pytest.fixture
 def sms_member(db):
     return factories.MemberFactory(phone="+994501112233", language="ru").user
+
+
+@pytest.fixture
+def relay_now():
+    """Hand the outbox to subscribers, as the after-commit relay does."""
+    from cowork import outbox
+
+    return outbox.relay_pending

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cowork.web.accounts import sign_in
+from cowork.web.accounts import hosts, sign_in, sign_up
 
 app_name = "accounts"
 
@@ -10,4 +10,20 @@ urlpatterns = [
     # Sign-in by a code sent by SMS, for members without a password.
     path("signin/sms/", sign_in.sign_in_sms, name="sign-in-sms"),
     path("signin/sms/code/", sign_in.sign_in_sms_code, name="sign-in-sms-code"),
+    path("signup/", sign_up.sign_up, name="sign-up"),
+    path("signup/code/", sign_up.sign_up_code, name="sign-up-code"),
+    # Hosts: who waits for approval, and invitations.
+    path("centres/<slug:slug>/members/", hosts.members, name="members"),
+    path(
+        "centres/<slug:slug>/members/<int:pk>/approve/",
+        hosts.member_decide,
+        {"approve": True},
+        name="member-approve",
+    ),
+    path(
+        "centres/<slug:slug>/members/<int:pk>/decline/",
+        hosts.member_decide,
+        {"approve": False},
+        name="member-decline",
+    ),
 ]
