@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from cowork.models import Membership, Space
+from cowork.models import Invitation, Membership, Space
 
 
 def memberships_waiting(*, space: Space) -> QuerySet[Membership]:
@@ -22,3 +22,12 @@ def user_admitted_at(*, user, space: Space) -> bool:
     return Membership.objects.filter(
         member__user=user, space=space, status=Membership.Status.APPROVED
     ).exists()
+
+
+def invitations_recent(*, space: Space, limit: int = 20) -> QuerySet[Invitation]:
+    """The centre's latest invitations, newest first, with who accepted them."""
+    return (
+        Invitation.objects.filter(space=space)
+        .select_related("accepted_by__user", "invited_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )

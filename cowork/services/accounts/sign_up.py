@@ -113,7 +113,12 @@ def sign_up_complete(*, details: SignUpDetails, code: str, now: datetime.datetim
                 raise ValidationError(
                     _("This e-mail address is used by another account."), code="email_in_use"
                 )
-            user = _user_create(details)
+            user = user_for_phone_create(
+                phone=details.phone,
+                name=details.name,
+                email=details.email,
+                password_hash=details.password_hash,
+            )
             member = Member.objects.create(
                 user=user, phone=details.phone, language=details.language
             )
@@ -144,16 +149,18 @@ def membership_join(
     return membership
 
 
-def _user_create(details: SignUpDetails):
+def user_for_phone_create(*, phone: str, name: str, email: str = "", password_hash: str = ""):
+    """A new user named `name` whose username is `phone` (what they type to sign in with a
+    password); without `password_hash`, one who signs in by code only."""
     User = get_user_model()
-    username = details.phone
+    username = phone
     suffix = 1
     while User.objects.filter(username=username).exists():
         suffix += 1
-        username = f"{details.phone}-{suffix}"
-    user = User(username=username, first_name=details.name, email=details.email)
-    if details.password_hash:
-        user.password = details.password_hash
+        username = f"{phone}-{suffix}"
+    user = User(username=username, first_name=name, email=email)
+    if password_hash:
+        user.password = password_hash
     else:
         user.set_unusable_password()
     user.save()

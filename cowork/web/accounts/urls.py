@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cowork.web.accounts import hosts, sign_in, sign_up
+from cowork.web.accounts import hosts, invitations, sign_in, sign_up
 
 app_name = "accounts"
 
@@ -26,4 +26,7 @@ urlpatterns = [
         {"approve": False},
         name="member-decline",
     ),
+    path("centres/<slug:slug>/members/invite/", invitations.invite, name="invite"),
+    # The link in the invitation's SMS: signed, one-time, expiring.
+    path("invite/<str:token>/", invitations.accept, name="invitation"),
 ]
