@@ -48,7 +48,7 @@ def sign_in_code_verify(*, phone: str, code: str, now: datetime.datetime | None 
     used = phone_code_verify(purpose=CodePurpose.SIGN_IN, phone=phone, code=code, now=now)
     if used is None or used.member_id is None:
         return None
-    return _user_who_may_use_codes(used.member_id)
+    return user_who_may_use_codes(used.member_id)
 
 
 def member_who_may_use_codes(phone: str) -> Member | None:
@@ -60,7 +60,7 @@ def member_who_may_use_codes(phone: str) -> Member | None:
     )
 
 
-def _user_who_may_use_codes(member_id: int):
+def user_who_may_use_codes(member_id: int):
     return (
         get_user_model()
         .objects.filter(member__pk=member_id, is_active=True, is_staff=False, is_superuser=False)

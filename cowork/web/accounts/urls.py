@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cowork.web.accounts import hosts, invitations, sign_in, sign_up
+from cowork.web.accounts import hosts, invitations, recovery, sign_in, sign_up
 
 app_name = "accounts"
 
@@ -10,6 +10,27 @@ urlpatterns = [
     # Sign-in by a code sent by SMS, for members without a password.
     path("signin/sms/", sign_in.sign_in_sms, name="sign-in-sms"),
     path("signin/sms/code/", sign_in.sign_in_sms_code, name="sign-in-sms-code"),
+    # A new password: by e-mail (Django's views) or by a code by SMS. All under
+    # password_reset/, which nginx limits per address.
+    path("password_reset/", recovery.password_reset, name="password-reset"),
+    # Before the confirm pattern, which two path segments would also match.
+    path("password_reset/sms/", recovery.password_reset_sms, name="password-reset-sms"),
+    path(
+        "password_reset/sms/code/",
+        recovery.password_reset_sms_code,
+        name="password-reset-sms-code",
+    ),
+    path("password_reset/done/", recovery.password_reset_done, name="password-reset-done"),
+    path(
+        "password_reset/<uidb64>/<token>/",
+        recovery.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path(
+        "password_reset/complete/",
+        recovery.password_reset_complete,
+        name="password-reset-complete",
+    ),
     path("signup/", sign_up.sign_up, name="sign-up"),
     path("signup/code/", sign_up.sign_up_code, name="sign-up-code"),
     # Hosts: who waits for approval, and invitations.
