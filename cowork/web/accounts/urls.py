@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cowork.web.accounts import hosts, invitations, recovery, sign_in, sign_up
+from cowork.web.accounts import hosts, invitations, phone_change, recovery, sign_in, sign_up
 
 app_name = "accounts"
 
@@ -31,6 +31,9 @@ urlpatterns = [
         recovery.password_reset_complete,
         name="password-reset-complete",
     ),
+    # A change of phone number, linked from the profile.
+    path("account/phone/", phone_change.phone_change, name="phone-change"),
+    path("account/phone/code/", phone_change.phone_change_code, name="phone-change-code"),
     path("signup/", sign_up.sign_up, name="sign-up"),
     path("signup/code/", sign_up.sign_up_code, name="sign-up-code"),
     # Hosts: who waits for approval, and invitations.
