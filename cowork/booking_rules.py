@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from cowork.dates import local_datetime, local_time
 from cowork.models import Resource, Space
 
 
@@ -116,10 +117,6 @@ def _on_grid(moment: datetime.datetime, policy: BookingPolicy) -> bool:
     return local.second == 0 and local.microsecond == 0 and minutes % policy.grid_minutes == 0
 
 
-def _fmt(moment: datetime.datetime, zone) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-
 def time_violations(
     *,
     policy: BookingPolicy,
@@ -210,7 +207,7 @@ def time_violations(
                 Violation(
                     "outside_opening_hours",
                     _("%(start)s–%(end)s is outside the centre's opening hours.")
-                    % {"start": _fmt(starts_at, zone), "end": local_end.strftime("%H:%M")},
+                    % {"start": local_datetime(starts_at, zone), "end": local_time(ends_at, zone)},
                     {},
                 )
             )

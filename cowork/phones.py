@@ -4,9 +4,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import phonenumbers
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumbers import PhoneNumberType
@@ -24,26 +24,76 @@ NON_GEOGRAPHIC_REGION = "001"
 
 
 def phone_to_e164(raw: str, *, region: str | None = None) -> str:
-    """Return `raw` in E.164 form, or raise ValidationError saying why it is not a phone."""
+    """Return `raw` in E.164 form, or raise ValidationError saying why it is not a phone.
+
+    With `region` (an ISO 3166 code: the country of the centre concerned), a number written
+    without its country code is read in that country. Without one, nothing is guessed: only
+    a number in international format (+ and its country code) is taken, and the error says
+    so with examples of the network's countries.
+    """
     text = (raw or "").strip()
     if not text:
         raise ValidationError(_("Enter a phone number."), code="phone_empty")
+    if region is None and not text.startswith("+") and any(c.isdigit() for c in text):
+        raise ValidationError(
+            _(
+                "“%(value)s” has no country code; write the number in international format, "
+                "with + and the country code, e.g. %(examples)s."
+            ),
+            code="phone_needs_country_code",
+            params={"value": text, "examples": international_examples()},
+        )
     try:
-        number = phonenumbers.parse(text, region or settings.PHONE_DEFAULT_REGION)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(
             _("“%(value)s” is not a phone number."), code="phone_unparsable", params={"value": text}
         ) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(
+        raise _invalid_number(text, region)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# The countries the network's centres are in, whose numbers illustrate the international
+# format where no centre is concerned.
+EXAMPLE_COUNTRIES = ("AZ", "UA", "UZ")
+
+
+def international_examples() -> str:
+    """Example mobile numbers of the network's countries, in international format."""
+    return ", ".join(mobile_example(country).international for country in EXAMPLE_COUNTRIES)
+
+
+def international_hint() -> str:
+    """The help under a phone field that no centre's country reads: write the country code."""
+    return gettext("With the country code, e.g. %(examples)s.") % {
+        "examples": international_examples()
+    }
+
+
+def _invalid_number(text: str, region: str | None) -> ValidationError:
+    if region is None:
+        return ValidationError(
             _(
-                "“%(value)s” is not a valid phone number; "
-                "write it with the country code, e.g. +994 50 123 45 67."
+                "“%(value)s” is not a valid phone number; write it in international format, "
+                "e.g. %(examples)s."
             ),
             code="phone_invalid",
-            params={"value": text},
+            params={"value": text, "examples": international_examples()},
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    example = mobile_example(region)
+    return ValidationError(
+        _(
+            "“%(value)s” is not a valid phone number; "
+            "write it like %(national)s or %(international)s."
+        ),
+        code="phone_invalid",
+        params={
+            "value": text,
+            "national": example.national,
+            "international": example.international,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -156,14 +206,6 @@ def phone_for_centre(raw: str, *, space) -> str:
     )
 
 
-def validate_e164(value: str) -> None:
-    """Accept only a number already in canonical E.164 form."""
-    if phone_to_e164(value) != value:
-        raise ValidationError(
-            _("Store phone numbers in E.164 form, e.g. +994501234567."), code="phone_not_e164"
-        )
-
-
 def mask_phone(value: str) -> str:
     """Show a phone number to someone who may know it exists but not what it is."""
     if len(value) <= 6:
@@ -180,7 +222,13 @@ def mask_phone_for_staff(phone: str) -> str:
 
 
 class PhoneNumberField(models.CharField):
-    """An E.164 phone number; forms and `full_clean` normalise what people type."""
+    """An E.164 phone number; forms and `full_clean` normalise what people type.
+
+    No network-wide country is assumed. `full_clean` (the admin's forms) reads a number
+    written without its country code in the country of the centres the row belongs to
+    (`row_phone_country`); where there is none, or several, and wherever the field alone
+    reads a value (`to_python`), only international format is taken.
+    """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 16)
@@ -191,3 +239,46 @@ class PhoneNumberField(models.CharField):
         if value in self.empty_values:
             return value
         return phone_to_e164(value)
+
+    def clean(self, value, model_instance):
+        text = models.CharField.to_python(self, value)
+        if text not in self.empty_values and model_instance is not None:
+            text = phone_to_e164(text, region=row_phone_country(model_instance))
+        return super().clean(text, model_instance)
+
+    def formfield(self, **kwargs):
+        # Set here, not as the field's help_text, so that the schema does not change with the
+        # examples and the hint is in the reader's language.
+        if not self.help_text:
+            kwargs.setdefault("help_text", lazy(international_hint, str)())
+        return super().formfield(**kwargs)
+
+
+def row_phone_country(instance) -> str | None:
+    """The country a phone of `instance` is read in when typed without a country code.
+
+    A centre's own phone: its country. A participant's or a member's: the one country of the
+    centres they registered, attended, booked or work at, if there is exactly one; None
+    otherwise (a new person, or centres of several countries), and for any other row.
+    """
+    # Imported here: the models import this module for PhoneNumberField.
+    from django.db.models import Q
+
+    from cowork.models import Member, Participant, Space
+
+    if isinstance(instance, Space):
+        return instance.country or None
+    if instance.pk is None:
+        return None
+    if isinstance(instance, Participant):
+        where = Q(events__registrations__participant=instance)
+    elif isinstance(instance, Member):
+        where = (
+            Q(bookings__booked_by=instance.user_id)
+            | Q(roles__user=instance.user_id)
+            | Q(events__registrations__participant__member=instance)
+        )
+    else:
+        return None
+    countries = set(Space.objects.filter(where).values_list("country", flat=True))
+    return countries.pop() if len(countries) == 1 else None

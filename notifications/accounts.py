@@ -8,8 +8,8 @@ from django.utils import timezone
 from cowork import outbox
 from cowork.models import DomainEvent, DomainEventKind, Member, Membership
 from cowork.services.accounts.delivery import INVITATION, SecretSms, secret_sender_register
-from notifications.dispatch import dispatch_soon, notification_enqueue
 from notifications.ical.site import site_url
+from notifications.messaging.enqueue import dispatch_soon, notification_enqueue
 from notifications.models import Notification
 from notifications.sms.messages import MessageFacts, render_message, sms_language
 

@@ -7,20 +7,9 @@ changes nothing. Phones are masked in lists; the full number is on the message's
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cowork.admin import NetworkAdminOnly, ScopedToSpaces
+from cowork.admin import NetworkAdminOnly, ReadOnly, ScopedToSpaces
 from cowork.phones import mask_phone_for_staff
 from notifications.models import InboundSms, Notification, SmsOptOut
-
-
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)

@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
         # The domain never imports us: we subscribe to its events, which the relay hands
         # over after commit.
         from cowork import metrics
-        from notifications import accounts, reminders
+        from notifications import accounts, personal_data, reminders
         from notifications.ical import invites
         from notifications.metrics import sms_metrics
 
@@ -17,3 +17,4 @@ class NotificationsConfig(AppConfig):
         invites.subscribe()
         metrics.register_collector("notifications.sms", sms_metrics)
         reminders.subscribe()
+        personal_data.register()

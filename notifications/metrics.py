@@ -14,7 +14,8 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q
 from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-# The error code of a row not sent because its number replied STOP (`notifications.dispatch`).
+# The error code of a row not sent because its number replied STOP
+# (`notifications.messaging.dispatch`).
 OPTED_OUT = "opted_out"
 # ... and of one held back because the day's SMS to unverified numbers were spent.
 UNVERIFIED_CAP = "unverified_cap"

@@ -94,7 +94,8 @@ class Notification(models.Model):
     calendar; `key` makes a second delivery of the same event find the row and stop. The
     dispatcher claims a due row by moving it from PENDING to SENDING in one UPDATE, so two
     workers never send one row; the body is rendered at the claim and kept, so a worker
-    killed mid-send can be reconciled against the provider's log (`dispatch.recover_stale`).
+    killed mid-send can be reconciled against the provider's log
+    (`messaging.recovery.recover_stale`).
     """
 
     class Kind(models.TextChoices):

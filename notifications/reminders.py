@@ -4,6 +4,12 @@ Subscribed in NotificationsConfig.ready(); the relay calls these after commit, m
 so every row has a key that names it for good and a second call makes nothing. Nothing
 here scans the calendar: a booking's reminders are made when it is confirmed, moved with
 it, and cancelled with it.
+
+A member chooses on their profile which reminders they get (bookings, events), how long
+before (else the centre's `sms_reminders`) and quiet hours of their own; a participant
+with an account is the member. A change of those choices re-plans the pending reminders
+(`member_reminders_changed`); the new rows' keys carry the choices' version, so they are
+new messages, and a second delivery of the change finds them made.
 """
 
 import datetime
@@ -19,14 +25,16 @@ from cowork.models import (
     DomainEventKind,
     Event,
     EventSession,
+    Member,
+    Participant,
     Registration,
     RegistrationStatus,
     Resource,
     Space,
 )
-from notifications.dispatch import dispatch_soon, notification_enqueue
+from notifications.messaging.enqueue import dispatch_soon, notification_enqueue
 from notifications.models import Notification
-from notifications.quiet_hours import REMINDERS, send_time
+from notifications.quiet_hours import REMINDERS, Window, send_time
 from notifications.sms.messages import sms_language
 
 Kind = Notification.Kind
@@ -49,6 +57,7 @@ def subscribe() -> None:
         (DomainEventKind.REGISTRATION_WAITLISTED, registration_waitlisted),
         (DomainEventKind.REGISTRATION_CANCELLED, registration_cancelled),
         (DomainEventKind.EVENT_CANCELLED, event_cancelled),
+        (DomainEventKind.MEMBER_REMINDERS_CHANGED, member_reminders_changed),
     ):
         outbox.subscribe(kind, handler)
 
@@ -128,11 +137,16 @@ def _booking(event: DomainEvent, *, for_sessions: bool = False) -> Booking | Non
     )
     if booking is None:
         return None
-    if booking.group and booking.resource.kind == Resource.Kind.EQUIPMENT:
-        return None
-    if not for_sessions and _session_of(booking) is not None:
-        return None
-    return booking
+    if for_sessions:
+        riding = booking.group and booking.resource.kind == Resource.Kind.EQUIPMENT
+        return None if riding else booking
+    return booking if _is_news_to_booker(booking) else None
+
+
+def _is_news_to_booker(booking: Booking) -> bool:
+    """Not equipment riding on a room, nor an event's room (see `_booking`)."""
+    riding = booking.group and booking.resource.kind == Resource.Kind.EQUIPMENT
+    return not riding and _session_of(booking) is None
 
 
 def _session_of(booking: Booking) -> EventSession | None:
@@ -151,6 +165,8 @@ def _to_booker(booking: Booking, kind: str, *, key: str, **extra) -> Notificatio
     member = getattr(booking.booked_by, "member", None)
     if member is None or not member.phone:
         return None
+    if kind == Kind.BOOKING_REMINDER and not member.booking_reminders:
+        return None
     return _enqueue(
         kind,
         key=key,
@@ -161,18 +177,24 @@ def _to_booker(booking: Booking, kind: str, *, key: str, **extra) -> Notificatio
         recipient_name=booking.booked_by.get_full_name(),
         booking=booking,
         starts_at=booking.starts_at,
+        personal=_quiet_hours_of(member),
         **extra,
     )
 
 
 def _schedule_booking_reminders(booking: Booking) -> None:
-    for minutes in booking.space.sms_reminders:
+    member = getattr(booking.booked_by, "member", None)
+    for minutes in _reminder_times(member, booking.space):
         _to_booker(
             booking,
             Kind.BOOKING_REMINDER,
-            key=f"booking:{booking.pk}:reminder:{minutes}:{booking.sequence}",
+            key=_booking_reminder_key(booking, minutes, member),
             minutes_before=minutes,
         )
+
+
+def _booking_reminder_key(booking: Booking, minutes: int, member: Member | None) -> str:
+    return f"booking:{booking.pk}:reminder:{minutes}:{booking.sequence}{_version(member)}"
 
 
 def _move_pending_reminders(booking: Booking) -> None:
@@ -180,8 +202,15 @@ def _move_pending_reminders(booking: Booking) -> None:
     pending = Notification.objects.filter(
         booking=booking, kind=Kind.BOOKING_REMINDER, status=Status.PENDING
     )
+    member = getattr(booking.booked_by, "member", None)
     for reminder in pending:
-        due_at = _due(booking.space, reminder.kind, booking.starts_at, reminder.minutes_before)
+        due_at = _due(
+            booking.space,
+            reminder.kind,
+            booking.starts_at,
+            reminder.minutes_before,
+            personal=_quiet_hours_of(member),
+        )
         if due_at is None:
             Notification.objects.filter(pk=reminder.pk, status=Status.PENDING).update(
                 status=Status.CANCELLED, error_code="too_late"
@@ -190,7 +219,7 @@ def _move_pending_reminders(booking: Booking) -> None:
         Notification.objects.filter(pk=reminder.pk, status=Status.PENDING).update(
             due_at=due_at,
             next_attempt_at=due_at,
-            key=f"booking:{booking.pk}:reminder:{reminder.minutes_before}:{booking.sequence}",
+            key=_booking_reminder_key(booking, reminder.minutes_before, member),
         )
 
 
@@ -265,6 +294,11 @@ def _to_participant(
     registration: Registration, kind: str, *, key: str, session: EventSession | None = None, **extra
 ) -> Notification | None:
     participant, event = registration.participant, registration.event
+    if participant.erased_at is not None or not participant.phone:
+        return None
+    member = _member_of(participant)
+    if kind == Kind.EVENT_REMINDER and member is not None and not member.event_reminders:
+        return None
     starts_at = session.starts_at if session is not None else event.starts_at
     return _enqueue(
         kind,
@@ -277,6 +311,7 @@ def _to_participant(
         registration=registration,
         session=session,
         starts_at=starts_at,
+        personal=_quiet_hours_of(member),
         **extra,
     )
 
@@ -287,12 +322,13 @@ def _schedule_event_reminders(
     now = timezone.now()
     if sessions is None:
         sessions = registration.event.sessions.filter(starts_at__gt=now)
+    member = _member_of(registration.participant)
     for session in sessions:
-        for minutes in registration.event.space.sms_reminders:
+        for minutes in _reminder_times(member, registration.event.space):
             _to_participant(
                 registration,
                 Kind.EVENT_REMINDER,
-                key=f"session:{session.pk}:reminder:{minutes}:{generation}",
+                key=f"session:{session.pk}:reminder:{minutes}:{generation}{_version(member)}",
                 session=session,
                 minutes_before=minutes,
             )
@@ -307,9 +343,10 @@ def _enqueue(
     starts_at: datetime.datetime,
     minutes_before: int | None = None,
     space: Space,
+    personal: Window | None = None,
     **fields,
 ) -> Notification | None:
-    due_at = _due(space, kind, starts_at, minutes_before)
+    due_at = _due(space, kind, starts_at, minutes_before, personal=personal)
     if due_at is None:
         return None
     return notification_enqueue(
@@ -323,7 +360,12 @@ def _enqueue(
 
 
 def _due(
-    space: Space, kind: str, starts_at: datetime.datetime, minutes_before: int | None
+    space: Space,
+    kind: str,
+    starts_at: datetime.datetime,
+    minutes_before: int | None,
+    *,
+    personal: Window | None = None,
 ) -> datetime.datetime | None:
     """When a `kind` message about something starting at `starts_at` should go; None: never.
 
@@ -336,10 +378,71 @@ def _due(
         due_at = starts_at - datetime.timedelta(minutes=minutes_before)
         if due_at < now - datetime.timedelta(minutes=1):
             return None
-    return send_time(space, kind, at=due_at, starts_at=starts_at)
+    return send_time(space, kind, at=due_at, starts_at=starts_at, personal=personal)
 
 
 def _cancel_pending(where: Q, *, reason: str) -> int:
     return Notification.objects.filter(where, status=Status.PENDING).update(
         status=Status.CANCELLED, error_code=reason
     )
+
+
+# A member's choices ---------------------------------------------------------------------
+
+
+def member_reminders_changed(event: DomainEvent) -> None:
+    """The member changed which reminders they get, when, or their quiet hours: pending
+    reminders of their coming bookings and events are made again by the new choices."""
+    member = Member.objects.select_related("user").filter(pk=event.payload.get("member")).first()
+    if member is None:
+        return
+    version = _version(member)
+    participant = _participant_of(member)
+    mine = Q(booking__booked_by=member.user)
+    if participant is not None:
+        mine |= Q(registration__participant=participant)
+    # Rows of the current version are this change's own, made by an earlier delivery.
+    stale = Notification.objects.filter(mine, kind__in=REMINDERS, status=Status.PENDING)
+    if version:
+        stale = stale.exclude(key__endswith=version)
+    stale.update(status=Status.CANCELLED, error_code="preferences")
+    now = timezone.now()
+    bookings = Booking.objects.select_related("space", "resource", "booked_by__member").filter(
+        booked_by=member.user, status=BookingStatus.CONFIRMED, starts_at__gt=now
+    )
+    for booking in bookings:
+        if _is_news_to_booker(booking):
+            _schedule_booking_reminders(booking)
+    if participant is not None:
+        registrations = participant.registrations.filter(
+            status=RegistrationStatus.CONFIRMED, event__status=Event.Status.SCHEDULED
+        ).select_related("event__space", "participant__member")
+        for registration in registrations:
+            _schedule_event_reminders(registration)
+    dispatch_soon()
+
+
+def _member_of(participant: Participant) -> Member | None:
+    """The account of a participant: linked to it, or holding the same (proven) phone."""
+    same = Q(pk=participant.member_id) if participant.member_id else Q(phone=participant.phone)
+    return Member.objects.filter(same).first() if participant.phone else None
+
+
+def _participant_of(member: Member) -> Participant | None:
+    same = Q(member=member) | Q(phone=member.phone) if member.phone else Q(member=member)
+    return Participant.objects.filter(same).first()
+
+
+def _reminder_times(member: Member | None, space: Space) -> list[int]:
+    return member.reminder_times(space.sms_reminders) if member else list(space.sms_reminders)
+
+
+def _version(member: Member | None) -> str:
+    """The key suffix of reminders planned by the member's current choices ("" before any)."""
+    return f":v{member.reminders_version}" if member and member.reminders_version else ""
+
+
+def _quiet_hours_of(member: Member | None) -> Window | None:
+    if member is None or member.quiet_from is None or member.quiet_until is None:
+        return None
+    return (member.quiet_from, member.quiet_until)

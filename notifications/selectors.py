@@ -9,7 +9,11 @@ from django.utils.translation import gettext as _
 
 from cowork.models import Space
 from cowork.phones import mask_phone_for_staff
-from notifications.dispatch import UNVERIFIED_WINDOW, month_start, segments_used_this_month
+from notifications.messaging.budget import (
+    UNVERIFIED_WINDOW,
+    month_start,
+    segments_used_this_month,
+)
 from notifications.models import Notification
 
 PROBLEM_DAYS = 7

@@ -1,8 +1,10 @@
-"""django-q2 tasks of notifications: thin shims over `dispatch`."""
+"""django-q2 tasks of notifications: thin shims over `messaging`."""
 
 import time
 
-from notifications import dispatch
+from notifications.messaging.dispatch import CLAIM_BATCH, dispatch_due
+from notifications.messaging.enqueue import dispatch_soon
+from notifications.messaging.recovery import recover_stale
 
 # A scheduled run stops well inside django-q2's 60 s task timeout; the next run goes on.
 RUN_SECONDS = 45
@@ -11,16 +13,16 @@ RUN_SECONDS = 45
 def send_due_sms_task(*, run_seconds: float = RUN_SECONDS) -> int:
     """Settle rows dead workers left, then send what is due, batch by batch; return how many
     were claimed. When one batch was full, another worker is asked to help."""
-    dispatch.recover_stale()
+    recover_stale()
     deadline = time.monotonic() + run_seconds
     claimed = 0
     asked_for_help = False
     while time.monotonic() < deadline:
-        result = dispatch.dispatch_due()
+        result = dispatch_due()
         claimed += result.claimed
-        if result.claimed < dispatch.CLAIM_BATCH:
+        if result.claimed < CLAIM_BATCH:
             break
         if not asked_for_help:
-            dispatch.dispatch_soon()
+            dispatch_soon()
             asked_for_help = True
     return claimed

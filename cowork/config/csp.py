@@ -31,17 +31,6 @@ POLICY = {
     "frame-ancestors": ["'none'"],
 }
 
-# The API's documentation is django-ninja's Swagger UI, loaded from a CDN with an inline
-# script of ninja's template (no nonce); this path alone allows them, until Swagger UI is
-# served from our static files.
-API_DOCS_PREFIX = "/api/v1/docs"
-API_DOCS_POLICY = {
-    **POLICY,
-    "script-src": ["'self'", "https://cdn.jsdelivr.net", "'unsafe-inline'"],
-    "style-src": ["'self'", "https://cdn.jsdelivr.net"],
-    "img-src": ["'self'", "data:", "https://django-ninja.dev"],
-}
-
 # Powerful browser features no page of ours uses. QR codes are scanned with the phone's own
 # camera app, which opens the check-in page: no page asks for the camera.
 PERMISSIONS_POLICY = ", ".join(
@@ -99,8 +88,7 @@ class SecurityPolicyMiddleware:
         request.csp_nonce = nonce
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            policy = API_DOCS_POLICY if request.path.startswith(API_DOCS_PREFIX) else POLICY
-            response["Content-Security-Policy"] = header_value(policy, nonce)
+            response["Content-Security-Policy"] = header_value(POLICY, nonce)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 

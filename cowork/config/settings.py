@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "channels",
+    # For its templates and static files: the API's docs page (Swagger UI) is served from
+    # our own static files, never a CDN the regions may not reach.
+    "ninja",
     "cowork",
     # After cowork: cowork's `qcluster` command (a stop that ends in seconds) replaces this
     # app's own, and the first app to define a command wins.
@@ -83,6 +86,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every log line of a request carries its id, the probes' included.
     "cowork.config.middleware.RequestIdMiddleware",
+    # Outermost after the request id, so it compresses what every other layer produced.
+    # Django's gzip adds random bytes to each response ("Heal the BREACH"); see
+    # docs/deploy.md, "Compression and BREACH".
+    "django.middleware.gzip.GZipMiddleware",
+    "cowork.config.middleware.CollapseWhitespaceMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response, the probes' too.
     "cowork.config.csp.SecurityPolicyMiddleware",
     # Before host validation and the HTTPS redirect: see the class for why that is safe.
@@ -304,10 +312,6 @@ AXES_ENABLE_ADMIN = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-
-# Region used to read phone numbers typed without a country code where no centre is
-# concerned (sign-in, the API); event pages read them in the event's centre's country.
-PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="AZ")
 
 # Registering for an event needs no account and makes us text the number typed, so it is
 # limited per hour (cowork/services/event_limits.py). A centre's Wi-Fi puts many people

@@ -2,16 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cowork import views
 from cowork.config import health
+from cowork.web import centres
 
 urlpatterns = [
     # Served first by cowork.config.middleware.ProbeMiddleware; named here for reverse() and docs.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics_view, name="metrics"),
-    path("", views.home, name="home"),
-    path("centres/<slug:slug>/", views.space_detail, name="space-detail"),
+    path("", centres.home, name="home"),
+    path("centres/<slug:slug>/", centres.space_detail, name="space-detail"),
     path("", include("cowork.web.urls")),
     path("", include("cowork.web.accounts.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -26,6 +26,7 @@ from cowork.models.events import (
 from cowork.models.idempotency import IdempotencyKey
 from cowork.models.outbox import DomainEvent, DomainEventKind
 from cowork.models.people import Member, Participant, SpaceRole
+from cowork.models.phone_repairs import PhoneRepair
 from cowork.models.resources import Resource
 from cowork.models.spaces import Closure, OpeningHours, Organization, ServicePrice, Space
 
@@ -53,6 +54,7 @@ __all__ = [
     "Participant",
     "PhoneCode",
     "PhoneCodeRequest",
+    "PhoneRepair",
     "Registration",
     "RegistrationStatus",
     "Resource",

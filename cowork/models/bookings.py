@@ -1,5 +1,6 @@
 """Bookings of resources, the series that repeat them, and the tokens the API is used with."""
 
+import datetime
 import secrets
 import uuid
 
@@ -25,6 +26,8 @@ class BookingStatus(models.TextChoices):
 
 # Bookings in these states hold their resource; the overlap constraint covers only them.
 ACTIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
+# Not under way yet: a booking in these states may still be moved, cancelled or confirmed.
+CHANGEABLE_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
 
 
 class Series(models.Model):
@@ -169,6 +172,33 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    # What may be done with a booking at `now`: the services refuse by these, and the pages
+    # offer a button by them. Each reads `self.space` for its rules.
+
+    @property
+    def check_in_opens_at(self) -> datetime.datetime:
+        """The space's `check_in_early_minutes` before the start."""
+        return self.starts_at - datetime.timedelta(minutes=self.space.check_in_early_minutes)
+
+    def can_cancel(self, now: datetime.datetime) -> bool:
+        """Pending or confirmed, and not over yet.
+
+        `booking_cancel` asks only for the status (`CHANGEABLE_STATUSES`): cancelling an
+        event or the rest of a series takes along occurrences whose time has passed but
+        which nobody has released yet.
+        """
+        return self.status in CHANGEABLE_STATUSES and now < self.ends_at
+
+    def can_check_in(self, now: datetime.datetime) -> bool:
+        """Confirmed, from `check_in_opens_at` until the end."""
+        return (
+            self.status == BookingStatus.CONFIRMED and self.check_in_opens_at <= now < self.ends_at
+        )
+
+    def can_check_out(self, now: datetime.datetime) -> bool:
+        """Checked in; checking out later than the end completes it at the end."""
+        return self.status == BookingStatus.CHECKED_IN
 
 
 class ApiToken(SecretKeyed, models.Model):

@@ -1,5 +1,7 @@
 """Events a centre runs — round-tables, trainings, courses — with registration and attendance."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -142,6 +144,18 @@ class Event(models.Model):
     def description_in(self, language: str) -> str:
         return (self.translations.get(language) or {}).get("description") or self.description
 
+    def registration_state(self, now: datetime.datetime) -> str:
+        """Whether the public may register at `now`: "open", "not_open", "closed" (from
+        `registration_closes_at`, else the start) or "cancelled". The service refuses by it;
+        the pages say it before anyone types."""
+        if self.status != self.Status.SCHEDULED:
+            return "cancelled"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_open"
+        if now >= (self.registration_closes_at or self.starts_at):
+            return "closed"
+        return "open"
+
     def clean(self):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -197,6 +211,10 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Registrations that hold one of the event's places; waitlisted ones wait for one.
+HOLDING_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+
+
 class Registration(SecretKeyed, models.Model):
     """A person's place at an event, or on its waitlist. One per person (phone) and event."""
 
@@ -247,6 +265,10 @@ class Registration(SecretKeyed, models.Model):
 
     def __str__(self):
         return f"{self.participant} · {self.event} ({self.status})"
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in HOLDING_STATUSES
 
     @property
     def check_in_code(self) -> str:

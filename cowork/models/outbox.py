@@ -35,6 +35,8 @@ class DomainEventKind(models.TextChoices):
     ATTENDANCE_MARKED = "attendance.marked"
     ATTENDANCE_UNMARKED = "attendance.unmarked"
     DISPLAY_REVOKED = "display.revoked"
+    MEMBER_REMINDERS_CHANGED = "member.reminders_changed"
+    PERSON_ERASED = "person.erased"
     MEMBERSHIP_APPROVED = "membership.approved"
     MEMBERSHIP_DECLINED = "membership.declined"
     MEMBER_PHONE_CHANGED = "member.phone_changed"

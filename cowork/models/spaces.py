@@ -52,6 +52,16 @@ def default_sms_reminders() -> list[int]:
     return [24 * 60, 60]
 
 
+# Callables, not fixed times: Django warns of a fixed time default (fields.W161) whenever the
+# clock is within ten seconds of it, which made `check --deploy` fail at 08:00 and 21:00.
+def default_sms_quiet_from() -> datetime.time:
+    return datetime.time(21, 0)
+
+
+def default_sms_quiet_until() -> datetime.time:
+    return datetime.time(8, 0)
+
+
 def validate_sms_reminders(value) -> None:
     """A list of at most four distinct whole minutes before a start, 5 minutes to 7 days."""
     if not isinstance(value, list) or len(value) > 4:
@@ -199,10 +209,10 @@ class Space(models.Model):
     )
     sms_quiet_from = models.TimeField(
         _("SMS quiet hours from"),
-        default=datetime.time(21, 0),
+        default=default_sms_quiet_from,
         help_text=_("Local time after which no reminders are sent until the quiet hours end."),
     )
-    sms_quiet_until = models.TimeField(_("SMS quiet hours until"), default=datetime.time(8, 0))
+    sms_quiet_until = models.TimeField(_("SMS quiet hours until"), default=default_sms_quiet_until)
     currency = models.CharField(
         _("currency"),
         max_length=3,

@@ -1,4 +1,4 @@
-"""Which resources are free for a window, and what a resource's day or week looks like."""
+"""Which resources are free for a window, and the bookings of a space or a member."""
 
 import datetime
 
@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from cowork.booking_rules import require_window
 from cowork.models import ACTIVE_STATUSES, Booking, Resource
+from cowork.selectors.spaces import resources_matching
 
 
 def _taken_during(starts_at, ends_at):
@@ -40,34 +41,14 @@ def free_resources(
     ).select_related("space")
     if space is not None:
         queryset = queryset.filter(space=space)
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if accessible is not None:
-        queryset = queryset.filter(accessible=accessible)
-    if min_capacity:
-        queryset = queryset.filter(capacity__gte=min_capacity)
-    queryset = queryset.exclude(Exists(_taken_during(starts_at, ends_at)))
-    resources = list(queryset.order_by("space__country", "space__city", "kind", "name"))
-    # JSON containment differs between SQLite and PostgreSQL; the lists are short.
-    wanted = set(equipment)
-    if wanted:
-        resources = [r for r in resources if wanted <= set(r.equipment) | {r.equipment_type}]
-    return resources
-
-
-def resource_bookings(
-    *, resource: Resource, starts_at: datetime.datetime, ends_at: datetime.datetime
-) -> list[Booking]:
-    """Active bookings of one resource overlapping the window: its day or its week."""
-    return list(
-        Booking.objects.filter(
-            resource=resource,
-            status__in=ACTIVE_STATUSES,
-            starts_at__lt=ends_at,
-            ends_at__gt=starts_at,
-        )
-        .select_related("booked_by")
-        .order_by("starts_at")
+    return resources_matching(
+        queryset.exclude(Exists(_taken_during(starts_at, ends_at))).order_by(
+            "space__country", "space__city", "kind", "name"
+        ),
+        kind=kind,
+        accessible=accessible,
+        equipment=equipment,
+        min_capacity=min_capacity,
     )
 
 

@@ -138,10 +138,26 @@ def space_listed(*, space_id: int, today: datetime.date | None = None) -> Space:
     return space
 
 
-def _equipment_matches(resource: Resource, wanted: set[str]) -> bool:
-    # The same reading as selectors.availability.free_resources: built-in equipment of a
-    # room, or the type of a piece of equipment.
-    return wanted <= set(resource.equipment) | {resource.equipment_type}
+def resources_matching(
+    resources: QuerySet[Resource],
+    *,
+    kind: str | None = None,
+    accessible: bool | None = None,
+    equipment: Iterable[str] = (),
+    min_capacity: int | None = None,
+) -> list[Resource]:
+    """`resources`, in their order, narrowed to a search: the kind, step-free or not, at
+    least `min_capacity` seats, and all of `equipment` — a room's built-in equipment or a
+    piece of equipment's type."""
+    if kind:
+        resources = resources.filter(kind=kind)
+    if accessible is not None:
+        resources = resources.filter(accessible=accessible)
+    if min_capacity:
+        resources = resources.filter(capacity__gte=min_capacity)
+    wanted = set(equipment)
+    # JSON containment differs between SQLite and PostgreSQL; a centre has few resources.
+    return [r for r in resources if wanted <= set(r.equipment) | {r.equipment_type}]
 
 
 def space_resources(
@@ -156,16 +172,13 @@ def space_resources(
     space = Space.objects.filter(pk=space_id, is_active=True).first()
     if space is None:
         raise NotFound(_("No such centre."), details={"space": space_id})
-    resources = Resource.objects.filter(space=space).select_related("space")
-    if kind:
-        resources = resources.filter(kind=kind)
-    if accessible is not None:
-        resources = resources.filter(accessible=accessible)
-    if min_capacity:
-        resources = resources.filter(capacity__gte=min_capacity)
-    wanted = set(equipment)
-    # JSON containment is not portable to SQLite; a centre has few resources.
-    return [r for r in resources.order_by("kind", "name") if _equipment_matches(r, wanted)]
+    return resources_matching(
+        Resource.objects.filter(space=space).select_related("space").order_by("kind", "name"),
+        kind=kind,
+        accessible=accessible,
+        equipment=equipment,
+        min_capacity=min_capacity,
+    )
 
 
 def space_for_listing(*, space_id: int | None) -> Space | None:

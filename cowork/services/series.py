@@ -1,10 +1,11 @@
 """Repeated bookings: a weekly course every Tuesday and Thursday 10:00–12:00 for 8 weeks."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrulestr
+from dateutil.rrule import rrulestr
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from cowork.selectors.access import user_works_at_space
 from cowork.services.booking import authorize_booking_for, booking_cancel, booking_create
 
 MAX_OCCURRENCES = 200
+REPEATS = {"DAILY", "WEEKLY", "MONTHLY"}
 
 
 class ConflictMode(StrEnum):
@@ -56,9 +58,12 @@ def series_occurrences(
             _("The recurrence rule is not valid RFC 5545: %(error)s") % {"error": exc},
             code="bad_rrule",
         ) from exc
-    if rule._freq not in (DAILY, WEEKLY, MONTHLY):
+    # dateutil has read the rule; what we ask of it we read from its own text, since the
+    # parsed rule keeps its parts private.
+    parts = _rule_parts(text)
+    if parts.get("FREQ") not in REPEATS:
         raise InvalidInput(_("Series repeat daily, weekly or monthly."), code="bad_rrule")
-    if rule._count is None and rule._until is None:
+    if "COUNT" not in parts and "UNTIL" not in parts:
         raise InvalidInput(_("Give the series an end: COUNT or UNTIL."), code="unbounded_rrule")
     starts = []
     for start in rule:
@@ -71,6 +76,15 @@ def series_occurrences(
     return [
         (start.replace(tzinfo=zone), (start + duration).replace(tzinfo=zone)) for start in starts
     ]
+
+
+def _rule_parts(text: str) -> dict[str, str]:
+    """The NAME=VALUE parts of an RRULE's text, both upper-cased: {"FREQ": "WEEKLY", …}."""
+    parts = {}
+    for part in text.split(";"):
+        name, _equals, value = part.partition("=")
+        parts[name.strip().upper()] = value.strip().upper()
+    return parts
 
 
 def series_create(
@@ -115,20 +129,18 @@ def series_create(
             purpose=purpose,
         )
         result = SeriesResult(series=series)
+        occurrence_create = functools.partial(
+            booking_create,
+            resource=resource,
+            member=member,
+            purpose=purpose,
+            acting_user=acting_user,
+            now=now,
+            series=series,
+        )
         for starts_at, ends_at in occurrences:
             try:
-                result.bookings.append(
-                    booking_create(
-                        resource=resource,
-                        member=member,
-                        starts_at=starts_at,
-                        ends_at=ends_at,
-                        purpose=purpose,
-                        acting_user=acting_user,
-                        now=now,
-                        series=series,
-                    )
-                )
+                result.bookings.append(occurrence_create(starts_at=starts_at, ends_at=ends_at))
             except DomainError as refusal:
                 result.refused.append(
                     RefusedOccurrence(starts_at, ends_at, refusal.code, refusal.message)

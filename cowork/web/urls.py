@@ -1,39 +1,41 @@
-from django.urls import path
+from django.urls import include, path
 
-from cowork.web import events, live, reports, views
+from cowork.web import events, reports
+from cowork.web.booking import find, host, mine
+from cowork.web.live import displays, occupancy
 
 app_name = "web"
 
 urlpatterns = [
-    path("book/", views.book_centres, name="book-centres"),
-    path("centres/<slug:slug>/book/", views.booking_search, name="booking-search"),
+    path("book/", find.book_centres, name="book-centres"),
+    path("centres/<slug:slug>/book/", find.booking_search, name="booking-search"),
     path(
         "centres/<slug:slug>/book/<int:resource_id>/",
-        views.booking_confirm,
+        find.booking_confirm,
         name="booking-confirm",
     ),
-    path("bookings/", views.my_bookings, name="my-bookings"),
-    path("bookings/<int:pk>/cancel/", views.cancel, name="booking-cancel"),
-    path("bookings/<int:pk>/check-in/", views.check_in, name="booking-check-in"),
-    path("bookings/<int:pk>/check-out/", views.check_out, name="booking-check-out"),
-    path("calendar/", views.calendars, name="calendars"),
-    path("centres/<slug:slug>/calendar/", views.host_calendar, name="host-calendar"),
-    path("centres/<slug:slug>/calendar/<int:pk>/approve/", views.approve, name="booking-approve"),
-    path("centres/<slug:slug>/calendar/<int:pk>/decline/", views.decline, name="booking-decline"),
-    path("centres/<slug:slug>/qr-codes/", views.qr_codes, name="qr-codes"),
-    path("r/<int:resource_id>/check-in/", views.qr_check_in, name="qr-check-in"),
-    path("live/", live.live_centres, name="live-centres"),
-    path("centres/<slug:slug>/live/", live.live_dashboard, name="live-dashboard"),
-    path("centres/<slug:slug>/occupancy.json", live.occupancy_json, name="occupancy-json"),
-    path("centres/<slug:slug>/displays/", live.displays, name="displays"),
+    path("bookings/", mine.my_bookings, name="my-bookings"),
+    path("bookings/<int:pk>/cancel/", mine.cancel, name="booking-cancel"),
+    path("bookings/<int:pk>/check-in/", mine.check_in, name="booking-check-in"),
+    path("bookings/<int:pk>/check-out/", mine.check_out, name="booking-check-out"),
+    path("calendar/", host.calendars, name="calendars"),
+    path("centres/<slug:slug>/calendar/", host.host_calendar, name="host-calendar"),
+    path("centres/<slug:slug>/calendar/<int:pk>/approve/", host.approve, name="booking-approve"),
+    path("centres/<slug:slug>/calendar/<int:pk>/decline/", host.decline, name="booking-decline"),
+    path("centres/<slug:slug>/qr-codes/", host.qr_codes, name="qr-codes"),
+    path("r/<int:resource_id>/check-in/", mine.qr_check_in, name="qr-check-in"),
+    path("live/", occupancy.live_centres, name="live-centres"),
+    path("centres/<slug:slug>/live/", occupancy.live_dashboard, name="live-dashboard"),
+    path("centres/<slug:slug>/occupancy.json", occupancy.occupancy_json, name="occupancy-json"),
+    path("centres/<slug:slug>/displays/", displays.displays, name="displays"),
     path(
         "centres/<slug:slug>/displays/<int:pk>/revoke/",
-        live.display_revoke,
+        displays.display_revoke,
         name="display-revoke",
     ),
-    path("displays/<slug:key>/", live.display, name="display"),
-    path("network/live/", live.network_live, name="network-live"),
-    path("network/occupancy.json", live.network_json, name="network-json"),
+    path("displays/<slug:key>/", displays.display, name="display"),
+    path("network/live/", occupancy.network_live, name="network-live"),
+    path("network/occupancy.json", occupancy.network_json, name="network-json"),
     # Events
     path("events/", events.event_index, name="events"),
     path("centres/<slug:slug>/events/", events.event_list, name="event-list"),
@@ -84,4 +86,6 @@ urlpatterns = [
     path("reports/", reports.report_page, name="reports"),
     path("reports/export.csv", reports.report_csv, name="report-csv"),
     path("reports/export.xlsx", reports.report_xlsx, name="report-xlsx"),
+    # Profile and personal data
+    path("", include("cowork.web.profile.urls")),
 ]

@@ -28,7 +28,10 @@ from cowork.models import (
     Registration,
     Space,
 )
-from notifications.ical import feeds
+from notifications.ical.dates import local_time, local_when
+from notifications.ical.feeds.bookings import booking_items
+from notifications.ical.feeds.common import CANCELLED
+from notifications.ical.feeds.members import member_language, registration_items, registration_uid
 from notifications.ical.render import CalendarItem, Person, render_calendar
 from notifications.ical.site import site_url
 from notifications.ical.tokens import download_token
@@ -55,27 +58,19 @@ def subscribe() -> None:
 
 
 def invite_for_booking(event: DomainEvent) -> None:
-    booking = _booking(event)
-    if booking is not None:
-        _send_for_booking(booking, event, first=True)
+    _for_booking(event, first=True)
 
 
 def update_for_booking(event: DomainEvent) -> None:
-    booking = _booking(event)
-    if booking is not None:
-        _send_for_booking(booking, event, first=False)
+    _for_booking(event, first=False)
 
 
 def invite_for_registration(event: DomainEvent) -> None:
-    registration = _registration(event)
-    if registration is not None:
-        _send_for_registration(registration, event, first=True)
+    _for_registration(event, first=True)
 
 
 def update_for_registration(event: DomainEvent) -> None:
-    registration = _registration(event)
-    if registration is not None:
-        _send_for_registration(registration, event, first=False)
+    _for_registration(event, first=False)
 
 
 def cancel_for_event(event: DomainEvent) -> None:
@@ -83,6 +78,18 @@ def cancel_for_event(event: DomainEvent) -> None:
         event_id=event.payload.get("event")
     ).select_related("event__space__organization", "event__room", "participant"):
         _send_for_registration(registration, event, first=False)
+
+
+def _for_booking(event: DomainEvent, *, first: bool) -> None:
+    booking = _booking(event)
+    if booking is not None:
+        _send_for_booking(booking, event, first=first)
+
+
+def _for_registration(event: DomainEvent, *, first: bool) -> None:
+    registration = _registration(event)
+    if registration is not None:
+        _send_for_registration(registration, event, first=first)
 
 
 def _booking(event: DomainEvent) -> Booking | None:
@@ -114,7 +121,7 @@ def _send_for_booking(booking: Booking, event: DomainEvent, *, first: bool) -> N
     recipient = booking.booked_by.email
     if not recipient:
         return
-    items = feeds.booking_items(booking=booking)
+    items = booking_items(booking=booking)
     if not items:
         return
     master = items[0]
@@ -127,7 +134,7 @@ def _send_for_booking(booking: Booking, event: DomainEvent, *, first: bool) -> N
         first=first,
         space=booking.space,
         attendee=Person(recipient, name),
-        language=feeds.member_language(booking.booked_by),
+        language=member_language(booking.booked_by),
         title=master.summary,
         link=_download_link(booking=booking),
         domain_event=event,
@@ -139,11 +146,11 @@ def _send_for_registration(registration: Registration, event: DomainEvent, *, fi
     if not participant.email:
         return
     language = participant.language or registration.event.space.default_language
-    items = feeds.registration_items(registration, language=language, base_url=site_url())
+    items = registration_items(registration, language=language, base_url=site_url())
     if not items:
         return
     _send(
-        uid=feeds.registration_uid(registration),
+        uid=registration_uid(registration),
         items=items,
         first=first,
         space=registration.event.space,
@@ -173,7 +180,7 @@ def _send(
     message sent for the UID was a REQUEST.
     """
     master = items[0]
-    method = CANCEL if master.status == feeds.CANCELLED else REQUEST
+    method = CANCEL if master.status == CANCELLED else REQUEST
     last = SentInvite.objects.filter(uid=uid).order_by("-sequence", "-pk").first()
     # What the person's calendar holds: nothing, the item (last a REQUEST), or a
     # cancelled item (last a CANCEL), which nothing but a first REQUEST revives.
@@ -230,17 +237,21 @@ def _email(*, items, method, space, attendee, language, title, link, update) -> 
         items, method=method, stamp=timezone.now(), organizer=organizer, attendee=attendee
     )
     master = items[0]
+    zone = master.starts_at.tzinfo
     context = {
         "method": method,
         "update": update,
         "title": title,
         "space": space,
         "location": master.location,
-        "times": [(item.starts_at, item.ends_at) for item in items if item.rrule is None]
-        or [(master.starts_at, master.ends_at)],
-        "first": master,
+        "times": [
+            (local_when(item.starts_at, zone, language), local_time(item.ends_at, zone, language))
+            for item in [item for item in items if item.rrule is None] or [master]
+        ],
+        "first_start": local_when(master.starts_at, zone, language),
+        "first_end": local_time(master.ends_at, zone, language),
         "recurring": master.rrule is not None,
-        "zone": master.starts_at.tzinfo.key,
+        "zone": zone.key,
         "link": link,
         "name": attendee.name,
     }

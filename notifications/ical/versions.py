@@ -25,7 +25,7 @@ from cowork.models import (
     Registration,
     Space,
 )
-from notifications.ical.feeds import FeedVersion, Window, feed_window, version_of
+from notifications.ical.feeds.common import FeedVersion, Window, feed_window, version_of
 
 
 def _table(model) -> str:

@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cowork.models import Booking, Event, Registration, Resource, Space
-from notifications.ical import feeds, tokens, versions
+from notifications.ical import tokens, versions
+from notifications.ical.dates import local_when
+from notifications.ical.feeds.bookings import booking_items, room_feed_items
+from notifications.ical.feeds.common import CANCELLED, FeedVersion
+from notifications.ical.feeds.events import event_feed_items, programme_items
+from notifications.ical.feeds.members import member_feed_items, member_language, registration_items
 from notifications.ical.render import render_calendar
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -34,7 +39,7 @@ def clock() -> datetime.datetime:
     return timezone.now()
 
 
-def _feed_response(request, *, version: feeds.FeedVersion, build, filename: str, private: bool):
+def _feed_response(request, *, version: FeedVersion, build, filename: str, private: bool):
     """A 304 when the client's copy is current; else the rendered feed (headers only on HEAD)."""
     last_modified = int(version.last_modified.timestamp())
     response = get_conditional_response(request, etag=version.etag, last_modified=last_modified)
@@ -65,6 +70,19 @@ def _language(request, default: str) -> str:
     return wanted if wanted in dict(settings.LANGUAGES) else default
 
 
+def _calendar_feed(request, *, version: FeedVersion, read, filename: str, private: bool):
+    """A feed whose `read()` gives its items and its name, called only when the client's
+    copy is stale."""
+
+    def build() -> bytes:
+        items, name = read()
+        return render_calendar(
+            items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
+        )
+
+    return _feed_response(request, version=version, build=build, filename=filename, private=private)
+
+
 @require_http_methods(["GET", "HEAD"])
 def member_feed(request, key):
     """The private feed of one member; a key that is not live reads as missing."""
@@ -72,20 +90,15 @@ def member_feed(request, key):
     if owner_id is None:
         raise Http404
     now = clock()
-    version = versions.member_feed_version(user_id=owner_id, now=now)
 
-    def build() -> bytes:
+    def read():
         owner = get_user_model().objects.select_related("member").get(pk=owner_id)
-        with translation.override(feeds.member_language(owner)):
-            items = feeds.member_feed_items(user=owner, now=now, base_url=_base_url(request))
+        with translation.override(member_language(owner)):
             name = _("cowork — %(name)s") % {"name": owner.get_full_name() or owner.get_username()}
-        return render_calendar(
-            items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
-        )
+            return member_feed_items(user=owner, now=now, base_url=_base_url(request)), name
 
-    return _feed_response(
-        request, version=version, build=build, filename="cowork.ics", private=True
-    )
+    version = versions.member_feed_version(user_id=owner_id, now=now)
+    return _calendar_feed(request, version=version, read=read, filename="cowork.ics", private=True)
 
 
 def _public_space(slug: str) -> Space:
@@ -99,19 +112,16 @@ def programme_feed(request, slug):
     now = clock()
     language = _language(request, space.default_language)
 
-    def build() -> bytes:
+    def read():
         with translation.override(language):
-            items = feeds.programme_items(
+            items = programme_items(
                 space=space, language=language, now=now, base_url=_base_url(request)
             )
-            name = _("%(centre)s — events") % {"centre": space.name}
-        return render_calendar(
-            items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
-        )
+            return items, _("%(centre)s — events") % {"centre": space.name}
 
     version = versions.programme_version(space_id=space.pk, language=language, now=now)
-    return _feed_response(
-        request, version=version, build=build, filename=f"{space.slug}.ics", private=False
+    return _calendar_feed(
+        request, version=version, read=read, filename=f"{space.slug}.ics", private=False
     )
 
 
@@ -124,24 +134,18 @@ def event_feed(request, pk):
     now = clock()
     language = _language(request, event.space.default_language)
 
-    def build() -> bytes:
+    def read():
         with translation.override(language):
-            items = feeds.event_feed_items(
+            items = event_feed_items(
                 event=event, language=language, now=now, base_url=_base_url(request)
             )
-        return render_calendar(
-            items,
-            method=None,
-            stamp=version.last_modified,
-            name=event.title_in(language),
-            refresh=REFRESH,
-        )
+        return items, event.title_in(language)
 
     version = versions.event_feed_version(
         event_id=event.pk, space_id=event.space_id, language=language, now=now
     )
-    return _feed_response(
-        request, version=version, build=build, filename=f"event-{event.pk}.ics", private=False
+    return _calendar_feed(
+        request, version=version, read=read, filename=f"event-{event.pk}.ics", private=False
     )
 
 
@@ -157,17 +161,14 @@ def room_feed(request, pk):
     now = clock()
     language = _language(request, room.space.default_language)
 
-    def build() -> bytes:
+    def read():
         with translation.override(language):
-            items = feeds.room_feed_items(room=room, now=now)
             name = _("%(room)s, %(centre)s — busy") % {"room": room.name, "centre": room.space.name}
-        return render_calendar(
-            items, method=None, stamp=version.last_modified, name=name, refresh=REFRESH
-        )
+            return room_feed_items(room=room, now=now), name
 
     version = versions.room_feed_version(room_id=room.pk, language=language, now=now)
-    return _feed_response(
-        request, version=version, build=build, filename=f"room-{room.pk}.ics", private=False
+    return _calendar_feed(
+        request, version=version, read=read, filename=f"room-{room.pk}.ics", private=False
     )
 
 
@@ -181,9 +182,9 @@ def ics_download(request, token):
     base_url = _base_url(request)
     if kind == "booking":
         booking = get_object_or_404(Booking.objects.select_related("booked_by__member"), pk=pk)
-        language = feeds.member_language(booking.booked_by)
+        language = member_language(booking.booked_by)
         with translation.override(language):
-            items = feeds.booking_items(booking=booking)
+            items = booking_items(booking=booking)
     else:
         registration = get_object_or_404(
             Registration.objects.select_related("event__space", "event__room", "participant"),
@@ -191,12 +192,12 @@ def ics_download(request, token):
         )
         language = registration.participant.language or registration.event.space.default_language
         with translation.override(language):
-            items = feeds.registration_items(registration, language=language, base_url=base_url)
+            items = registration_items(registration, language=language, base_url=base_url)
     if not items:
         raise Http404
     stamp = max(item.last_modified for item in items)
     body = render_calendar(items, method=None, stamp=stamp)
-    version = feeds.FeedVersion(
+    version = FeedVersion(
         etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"',
         last_modified=stamp.replace(microsecond=0),
     )
@@ -254,11 +255,11 @@ def programme_page(request, slug):
     now = clock()
     language = _language(request, getattr(request, "LANGUAGE_CODE", space.default_language))
     items = [
-        item
-        for item in feeds.programme_items(
+        (item, local_when(item.starts_at, space.zone, language))
+        for item in programme_items(
             space=space, language=language, now=now, base_url=_base_url(request)
         )
-        if item.ends_at > now and item.status != feeds.CANCELLED
+        if item.ends_at > now and item.status != CANCELLED
     ]
     return render(
         request,

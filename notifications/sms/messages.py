@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
+from cowork.dates import sms_day, sms_time
+from cowork.selectors.events import registration_waitlist_position
 from notifications.ical.site import site_url
 from notifications.ical.tokens import download_token
 from notifications.models import Notification
@@ -175,16 +177,14 @@ def fit_to_segments(
 
 def _values(facts: MessageFacts) -> dict[str, object]:
     zone = facts.time_zone or datetime.UTC
-    starts = facts.starts_at.astimezone(zone) if facts.starts_at else None
-    ends = facts.ends_at.astimezone(zone) if facts.ends_at else None
+    starts, ends = facts.starts_at, facts.ends_at
     return {
         "space": facts.space,
         "resource": facts.resource,
         "event": facts.event,
-        # Day and month as digits: short, and read the same way in every language we send.
-        "day": starts.strftime(pgettext("SMS date", "%d.%m")) if starts else "",
-        "start": starts.strftime("%H:%M") if starts else "",
-        "end": ends.strftime("%H:%M") if ends else "",
+        "day": sms_day(starts, zone) if starts else "",
+        "start": sms_time(starts, zone) if starts else "",
+        "end": sms_time(ends, zone) if ends else "",
         "reason": facts.reason,
         "link": facts.link,
         "code": facts.code,
@@ -231,7 +231,7 @@ def facts_for(notification: Notification) -> MessageFacts:
             starts_at=starts_at,
             reason=_event_reason(notification),
             link=calendar_link(registration=registration),
-            position=_waitlist_position(registration),
+            position=registration_waitlist_position(registration) or 0,
         )
     return MessageFacts(**common)
 
@@ -242,15 +242,3 @@ def _event_reason(notification: Notification) -> str:
         return ""
     session = notification.registration.event.sessions.exclude(booking=None).first()
     return session.booking.reason if session is not None else ""
-
-
-def _waitlist_position(registration) -> int:
-    if registration.status != registration.Status.WAITLISTED:
-        return 0
-    return (
-        registration.event.registrations.filter(
-            status=registration.Status.WAITLISTED, created_at__lte=registration.created_at
-        )
-        .exclude(created_at=registration.created_at, id__gt=registration.id)
-        .count()
-    )

@@ -18,8 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
+from cowork.dates import sms_day_and_time
 from cowork.errors import DomainError
 from cowork.models import (
     ACTIVE_STATUSES,
@@ -374,7 +375,6 @@ def _names(item: Item) -> dict[str, str]:
 def _describe(item: Item, names: dict[str, str]) -> str:
     """The item as "Desk 4, Ganja centre, 23.11 10:00", in the centre's time."""
     space = item.booking.space if item.booking is not None else item.registration.event.space
-    local = item.starts_at.astimezone(space.zone)
     # The same day format as the messages we send, so a reply reads like the reminder.
-    moment = f"{local.strftime(pgettext('SMS date', '%d.%m'))} {local:%H:%M}"
+    moment = sms_day_and_time(item.starts_at, space.zone)
     return f"{names['first']}, {names['space']}, {moment}"

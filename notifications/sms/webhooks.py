@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
-from notifications.dispatch import notification_record_status
+from notifications.messaging.delivery import notification_record_status
 
 # Twilio's forms are a few hundred bytes; anything much larger is not from Twilio.
 MAX_WEBHOOK_BYTES = 16 * 1024

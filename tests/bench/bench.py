@@ -36,6 +36,8 @@ BENCHMARKS = {
         ["--days", "60", "--ahead", "20", "--searches", "200", "--network-searches", "50"],
     ),
     "crash": ([], ["--clients", "20"]),
+    # Bytes do not depend on size; one run of each page is the whole measurement.
+    "pageweight": ([], []),
 }
 QUICK_REPORT = ROOT / "var" / "benchmarks-quick.md"
 

@@ -23,12 +23,11 @@ import threading
 import time
 import zoneinfo
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench import report  # noqa: E402
+from tests.bench import database, report  # noqa: E402
 
 ZONE = zoneinfo.ZoneInfo("Europe/Kyiv")
 GRID = 15
@@ -40,19 +39,10 @@ def parse_args():
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--attempts", type=int, default=5000)
     parser.add_argument("--desks", type=int, default=30)
-    parser.add_argument(
-        "--server-url",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-        help="A PostgreSQL server where a throw-away database may be created.",
-    )
+    database.add_server_url_argument(parser)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-write", action="store_true", help="Do not update docs/benchmarks.md")
     return parser.parse_args()
-
-
-def database_url(server_url: str, name: str) -> str:
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
 
 
 def windows(count: int, desks: list[int], first_day: datetime.date, rng: random.Random):
@@ -69,34 +59,22 @@ def windows(count: int, desks: list[int], first_day: datetime.date, rng: random.
     return result
 
 
-def setup_django(url: str):
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.config.settings")
-    import django
-
-    django.setup()
-
-
 def seed(desk_count: int, clients: int):
     """A centre open every day 08:00–20:00 with desks and one member and token per client."""
     import datetime as dt
 
     from django.contrib.auth import get_user_model
 
-    from cowork.models import Member, OpeningHours, Resource
+    from cowork.models import Member, Resource
     from cowork.services.api_tokens import api_token_create
 
     space = report.bench_centre(
+        open_daily=(dt.time(8), dt.time(20)),
         safety_capacity=10_000,
         max_active_bookings=10_000,
         max_hours_per_week=168,
         max_booking_minutes=600,
     )
-    for weekday in range(7):
-        OpeningHours.objects.create(
-            space=space, weekday=weekday, opens=dt.time(8), closes=dt.time(20)
-        )
     desks = [
         Resource.objects.create(space=space, kind="desk", name=f"Desk {n:02d}").pk
         for n in range(1, desk_count + 1)
@@ -251,12 +229,10 @@ def main():
     from tqdm import tqdm
 
     name = f"cowork_bench_{os.getpid()}"
-    with psycopg.connect(args.server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = database_url(args.server_url, name)
+    url, pg_version = database.create(args.server_url, name)
     daphne = None
     try:
-        setup_django(url)
+        database.setup_django(url)
         from django.core.management import call_command
         from django.db import connection
 
@@ -287,7 +263,6 @@ def main():
             # CASCADE: the API run also left rows that refer to the bookings (notifications
             # of them); the plain SQL run needs the table empty, not those.
             db.execute("TRUNCATE cowork_booking CASCADE")
-            pg_version = db.execute("SHOW server_version").fetchone()[0]
         with tqdm(total=len(attempts), desc="plain SQL inserts", unit="row") as progress:
             sql_elapsed, sql_outcomes = run_sql(
                 url, user_id, space_id, attempts, args.clients, progress
@@ -297,11 +272,7 @@ def main():
     finally:
         if daphne:
             daphne.stop()
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        database.drop(args.server_url, name)
 
     latencies.sort()
     api_rate = len(latencies) / elapsed

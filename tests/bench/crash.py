@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench import report  # noqa: E402
-from tests.bench.booking import Daphne, database_url, setup_django  # noqa: E402
+from tests.bench import database, report  # noqa: E402
+from tests.bench.booking import Daphne  # noqa: E402
 from tests.servers import SilentMailServer  # noqa: E402
 
 ZONE = zoneinfo.ZoneInfo("Europe/Kyiv")
@@ -44,11 +44,7 @@ REQUEST_TIMEOUT = 60
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=60)
-    parser.add_argument(
-        "--server-url",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-        help="A PostgreSQL server where a throw-away database may be created.",
-    )
+    database.add_server_url_argument(parser)
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
@@ -62,20 +58,17 @@ def seed(clients: int):
     """A centre open all day with a desk per booking of the run, a member per client."""
     from django.contrib.auth import get_user_model
 
-    from cowork.models import Member, OpeningHours, Resource
+    from cowork.models import Member, Resource
     from cowork.services.api_tokens import api_token_create
 
     bursts = 4  # fresh, killed, after the crash, and the next
     space = report.bench_centre(
+        open_daily=(datetime.time(0), datetime.time(23, 45)),
         safety_capacity=10_000,
         max_active_bookings=100,
         max_hours_per_week=168,
         max_days_ahead=60,
     )
-    for weekday in range(7):
-        OpeningHours.objects.create(
-            space=space, weekday=weekday, opens=datetime.time(0), closes=datetime.time(23, 45)
-        )
     desks = [
         Resource.objects.create(space=space, kind="desk", name=f"Desk {n:03d}").pk
         for n in range(clients * bursts)
@@ -181,13 +174,11 @@ def main():
     import requests
 
     name = f"cowork_crash_bench_{os.getpid()}"
-    with psycopg.connect(args.server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = database_url(args.server_url, name)
+    url, _version = database.create(args.server_url, name)
     processes: list[Daphne] = []
     mail = None
     try:
-        setup_django(url)
+        database.setup_django(url)
         from django.core.management import call_command
         from django.db import connection
 
@@ -243,7 +234,7 @@ def main():
         for error in after_crash.errors:
             print("  error:", error, flush=True)
         again = Burst(restarted.url, tokens, desks[3 * n :], day=day).start().join()
-        database = requests.get(f"{restarted.url}/readyz", timeout=REQUEST_TIMEOUT).json()[
+        readiness = requests.get(f"{restarted.url}/readyz", timeout=REQUEST_TIMEOUT).json()[
             "checks"
         ]["database"]
         restarted.stop()
@@ -251,7 +242,7 @@ def main():
         left = unpublished(db)
         print(
             f"next burst: {again.elapsed:.1f} s ({again.counts()}); /readyz database: "
-            f"{database['status']}; {storm} transactions rolled back; {left} unpublished",
+            f"{readiness['status']}; {storm} transactions rolled back; {left} unpublished",
             flush=True,
         )
         db.close()
@@ -261,11 +252,7 @@ def main():
                 process.stop()
         if mail is not None:
             mail.close()
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        database.drop(args.server_url, name)
 
     rows = [
         ("clients per burst", f"{n}, one booking each"),
@@ -277,7 +264,7 @@ def main():
         ),
         (
             "restarted process: next burst",
-            f"{again.elapsed:.1f} s ({again.counts()}); /readyz database {database['status']}",
+            f"{again.elapsed:.1f} s ({again.counts()}); /readyz database {readiness['status']}",
         ),
         ("transactions rolled back during both", str(storm)),
         ("events unpublished at the end", str(left)),

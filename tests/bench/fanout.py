@@ -24,47 +24,34 @@ failed to connect or deliveries of ours went missing.
 """
 
 import argparse
-import collections
 import contextlib
 import datetime
 import itertools
 import json
 import math
-import multiprocessing
 import os
-import queue
-import re
-import shutil
-import subprocess
 import sys
-import threading
 import time
 import zoneinfo
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench import report  # noqa: E402
+from tests.bench import database, report  # noqa: E402
 from tests.bench.fanout_clients import ClientProcesses  # noqa: E402
+from tests.bench.fanout_runs import Outcome, headlines, measure, runs_text  # noqa: E402
+from tests.bench.fanout_servers import (  # noqa: E402
+    DaphneProcess,
+    PlainServer,
+    py_spy_recorder,
+)
 
-LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
-SERVER_LOG_LEVEL = re.compile(r" (WARNING|ERROR|CRITICAL) +(\S+)")
-TIMESTAMPED = re.compile(r"\d{4}-\d\d-\d\d ")
-EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b")
-# daphne cancels an application instance still running 10 s after its socket closed
-# (application_close_timeout); a consumer cancelled that way never runs disconnect().
-KILLED = "took too long to shut down and was killed"
-SERVER_START_TIMEOUT = 30
 # The centre's time zone is picked so that its local time is far from midnight: bookings
 # of "now" must fit inside one local day.
 ZONES = ("Europe/Kyiv", "Asia/Baku", "Asia/Tashkent", "Asia/Tokyo", "America/New_York")
 GRID = datetime.timedelta(minutes=15)
-SETTLE_LIMIT = 300  # seconds after the last update, at most, to wait for deliveries
 STOCK_GROUP = "bench.stock"
-GOAL_PLAIN_FACTOR = 2.0  # ours within 2× of plain broadcast …
-GOAL_STOCK_FACTOR = 5.0  # … and at least 5× faster than stock Channels
 
 
 def parse_args():
@@ -98,11 +85,7 @@ def parse_args():
         default=15,
         help="Seconds without a new delivery after which the rest count as missing.",
     )
-    parser.add_argument(
-        "--server-url",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
-        help="A PostgreSQL server where a throw-away database may be created.",
-    )
+    database.add_server_url_argument(parser)
     parser.add_argument(
         "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     )
@@ -123,11 +106,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def database_url(server_url: str, name: str) -> str:
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-
-
 # --- the centre -----------------------------------------------------------------------------
 
 
@@ -143,20 +121,17 @@ def seed(desk_count: int):
     """A centre open 00:00–23:45 every day with desks, a host, a member and a display."""
     from django.contrib.auth import get_user_model
 
-    from cowork.models import Member, OpeningHours, Resource, SpaceRole
+    from cowork.models import Member, Resource, SpaceRole
     from cowork.services.displays import display_token_create
 
     space = report.bench_centre(
+        open_daily=(datetime.time(0), datetime.time(23, 45)),
         time_zone=pick_zone(),
         safety_capacity=10_000,
         max_active_bookings=10_000,
         max_hours_per_week=168,
         max_booking_minutes=600,
     )
-    for weekday in range(7):
-        OpeningHours.objects.create(
-            space=space, weekday=weekday, opens=datetime.time(0), closes=datetime.time(23, 45)
-        )
     desks = [
         Resource.objects.create(space=space, kind="desk", name=f"Desk {n:02d}")
         for n in range(1, desk_count + 1)
@@ -242,442 +217,12 @@ def anchor_text(seq: int, size: int) -> str:
     return head + "x" * max(0, size - len(head) - 2) + '"}'
 
 
-# --- servers --------------------------------------------------------------------------------
-
-
-class DaphneProcess:
-    """One daphne process on a free loopback port; stopped (only it) by `stop()`."""
-
-    def __init__(self, app: str, env: dict[str, str], name: str):
-        self.name = name
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", app],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-        )
-        self.pid = self.process.pid
-        # Drained to the end whatever happens: a full pipe would stall the server.
-        self.log: collections.deque[str] = collections.deque(maxlen=500)
-        # Warnings and errors by kind over the whole run, the last of each kept as a sample.
-        self.counts: collections.Counter[str] = collections.Counter()
-        self.last_problem: dict[str, str] = {}
-        lines: queue.Queue[str | None] = queue.Queue()
-
-        def drain():
-            kind = None
-            for line in self.process.stdout:
-                self.log.append(line)
-                if level := SERVER_LOG_LEVEL.search(line):
-                    kind = (
-                        "daphne killed an application instance (application_close_timeout)"
-                        if KILLED in line
-                        else f"{level.group(1)} {level.group(2)}"
-                    )
-                    self.counts[kind] += 1
-                    self.last_problem[kind] = line.rstrip()[:300]
-                elif kind and EXCEPTION_LINE.match(line):
-                    # The last line of a traceback names the exception behind the message.
-                    self.last_problem[kind] += f" [{line.strip()[:200]}]"
-                elif TIMESTAMPED.match(line):
-                    kind = None
-                lines.put(line)
-            lines.put(None)
-
-        threading.Thread(target=drain, name=f"{name}-output", daemon=True).start()
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        self.port = None
-        while self.port is None and (remaining := deadline - time.monotonic()) > 0:
-            try:
-                line = lines.get(timeout=remaining)
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            if match := LISTENING.search(line):
-                self.port = int(match.group(1))
-        if self.port is None:
-            self.stop()
-            raise RuntimeError(f"{name} did not listen:\n{''.join(self.log)}")
-
-    def problems(self) -> list[str]:
-        return [
-            f"{count} × {kind}, e.g. {self.last_problem[kind]}"
-            for kind, count in self.counts.most_common()
-        ]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-
-
-class PlainServer:
-    """tests/bench/fanout_plain_server.py in a child process, driven through a pipe."""
-
-    def __init__(self):
-        from tests.bench.fanout_plain_server import serve_forever
-
-        context = multiprocessing.get_context("spawn")
-        self.pipe, child_end = context.Pipe()
-        self.process = context.Process(
-            target=serve_forever, args=(child_end,), name="fanout-plain", daemon=True
-        )
-        self.process.start()
-        child_end.close()
-        self.pid = self.process.pid
-        self.sent: list[tuple] = []  # (sockets, seconds inside broadcast) per trigger
-        self.port = self._answer("listening")[0]
-
-    def _answer(self, kind: str, timeout: float = SERVER_START_TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while (remaining := deadline - time.monotonic()) > 0:
-            if not self.pipe.poll(remaining):
-                break
-            message = self.pipe.recv()
-            if message[0] == kind:
-                return message[1:]
-        raise TimeoutError(f"the plain server did not answer {kind!r}")
-
-    def trigger(self, text: str) -> float:
-        at = time.time()
-        self.pipe.send(("send", text))
-        self.sent.append(self._answer("sent", 30))
-        return at
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            self.pipe.send(("stop",))
-        self.process.join(timeout=10)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(timeout=5)
-        self.pipe.close()
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def wait_until_quiet(pid: int, *, below: float = 0.05, timeout: float = 60) -> float:
-    """Wait until `pid` uses less than `below` of a core over half a second; return the wait."""
-    began = time.monotonic()
-    with contextlib.suppress(OSError):
-        used = cpu_seconds(pid)
-        while time.monotonic() - began < timeout:
-            time.sleep(0.5)
-            now = cpu_seconds(pid)
-            if now - used < below * 0.5:
-                break
-            used = now
-    return time.monotonic() - began
-
-
-def py_spy_recorder(pid: int, path: Path, *, native: bool = False):
-    """A `watch` for measure(): py-spy samples `pid` into `path` as collapsed stacks."""
-    beside = Path(sys.executable).with_name("py-spy")
-    binary = beside if beside.exists() else shutil.which("py-spy") or beside
-
-    def watch(seconds: float):
-        recorder = subprocess.Popen(
-            [
-                str(binary),
-                "record",
-                "--pid",
-                str(pid),
-                "--duration",
-                str(math.ceil(seconds)),
-                "--rate",
-                "100" if native else "500",
-                # Native frames (the cyclic GC, syscalls) need the process paused per sample.
-                *(["--native"] if native else ["--nonblocking"]),
-                "--format",
-                "raw",
-                "--output",
-                str(path),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(0.5)  # attached before the first update
-
-        def stop():
-            try:
-                recorder.wait(timeout=seconds + 30)
-            except subprocess.TimeoutExpired:
-                recorder.terminate()
-                recorder.wait(timeout=5)
-
-        return stop
-
-    return watch
-
-
-# --- one measured run -----------------------------------------------------------------------
-
-
-class Outcome:
-    def __init__(self, system: str, clients: int):
-        self.system = system
-        self.clients = clients
-        self.connected = 0
-        self.failed = 0
-        self.retried = 0  # connects that failed at first and were tried again
-        self.quiet_after: float | None = None  # seconds the server took to settle
-        self.load = float("nan")  # the machine's 1-minute load average as the updates began
-        self.in_server: list[float] = []  # plain: seconds inside websockets.broadcast
-        self.last: list[float] = []  # per update: trigger → last receipt, seconds
-        self.median: list[float] = []  # per update: trigger → median receipt
-        self.first: list[float] = []  # per update: trigger → first receipt
-        self.to_publish: list[float] = []  # ours: commit → group_send returned
-        self.after_publish: list[float] = []  # ours: group_send returned → last receipt
-        self.delivered = 0
-        self.missing = 0
-        self.duplicates = 0
-        self.dropped = 0
-        self.size = 0
-        self.updates = 0
-        # Per update, for --trace: seq, trigger, publish, first, median, last (epoch seconds).
-        self.trace: list[dict] = []
-
-    @property
-    def rate(self) -> float:
-        """Deliveries per second of delivery window: the union of [trigger, last receipt]
-        over the updates, so overlapping windows (a backlog) are not counted twice."""
-        spans = sorted((u["trigger"], u["last"]) for u in self.trace if u["last"])
-        window, end = 0.0, float("-inf")
-        for start, stop in spans:
-            if stop > end:
-                window += stop - max(start, end)
-                end = stop
-        return self.delivered / window if window else float("nan")
-
-    @property
-    def service(self) -> list[float]:
-        """Per update, the time to the last receipt not spent waiting for the update before
-        it: a server still busy with update i-1 cannot start on i, and that backlog would
-        otherwise be counted again in every later update."""
-        result, previous = [], float("-inf")
-        for update in sorted(self.trace, key=lambda u: u["trigger"]):
-            if update["last"]:
-                result.append(update["last"] - max(update["trigger"], previous))
-                previous = update["last"]
-        return result
-
-    def p(self, values: list[float], pct: float) -> float:
-        return report.percentile(sorted(values), pct)
-
-
-def measure(
-    clients,
-    args,
-    *,
-    system,
-    url,
-    origin,
-    count,
-    trigger,
-    server_pid=None,
-    batch=None,
-    published=None,
-    watch=None,
-) -> Outcome:
-    """Connect `count` clients, run `args.updates` triggers ~interval apart, gather receipts.
-
-    `trigger(i)` makes update i happen and returns (seq, time.time() of the commit or send).
-    `published`, for ours, maps a seq to when its group_send returned in this process.
-    `watch(seconds)`, if given, starts a profiler for the updates and returns its stopper.
-    """
-    from tqdm import tqdm
-
-    outcome = Outcome(system, count)
-    with tqdm(total=count, desc=f"{system}: connecting", unit="socket") as progress:
-        outcome.connected, outcome.failed, outcome.retried, errors = clients.connect(
-            url,
-            origin,
-            count,
-            batch=batch or args.batch,
-            timeout=args.connect_timeout,
-            progress=progress,
-        )
-    if outcome.retried:
-        print(
-            f"  {system}: {outcome.retried} connects were retried; first errors:", file=sys.stderr
-        )
-        for error in errors:
-            print(f"    {error}", file=sys.stderr)
-    clients.collect()  # nothing from before the run counts
-    # The server may still be working through the connection burst (and its garbage);
-    # updates sent now would measure that instead of the fan-out.
-    outcome.quiet_after = wait_until_quiet(server_pid) if server_pid else None
-    if outcome.quiet_after:
-        print(f"  {system}: server settled {outcome.quiet_after:.1f} s after the last connect")
-    triggers: dict[int, float] = {}
-    outcome.load = os.getloadavg()[0]
-    stop_watching = watch(args.updates * args.interval + 1) if watch else None
-    began = time.monotonic()
-    for index in range(args.updates):
-        time.sleep(max(0.0, began + index * args.interval - time.monotonic()))
-        seq, at = trigger(index)
-        triggers[seq] = at
-    expected = outcome.connected * len(triggers)
-    # Wait while deliveries keep coming: a backlog drains late but is not lost. Bounded by
-    # `--settle` seconds without progress and SETTLE_LIMIT in all.
-    hard_deadline = time.monotonic() + SETTLE_LIMIT
-    received, last_progress = -1, time.monotonic()
-    while time.monotonic() < hard_deadline and received < expected:
-        now_received = clients.receipt_count()
-        if now_received > received:
-            received, last_progress = now_received, time.monotonic()
-        elif time.monotonic() - last_progress > args.settle:
-            break
-        time.sleep(0.25)
-    if stop_watching:
-        stop_watching()
-    receipts, sizes, stats = clients.collect()
-    clients.close_all()
-    time.sleep(1.0)  # let the server see the disconnects before the next run
-    outcome.updates = len(triggers)
-    for seq, at in triggers.items():
-        times = sorted(receipts.get(seq, []))
-        outcome.delivered += len(times)
-        outcome.missing += outcome.connected - len(times)
-        if times:
-            outcome.first.append(times[0] - at)
-            outcome.median.append(times[len(times) // 2] - at)
-            outcome.last.append(times[-1] - at)
-            if published and seq in published:
-                outcome.to_publish.append(published[seq] - at)
-                outcome.after_publish.append(times[-1] - published[seq])
-        outcome.trace.append(
-            {
-                "seq": seq,
-                "trigger": at,
-                "published": (published or {}).get(seq),
-                "received": len(times),
-                "first": times[0] if times else None,
-                "median": times[len(times) // 2] if times else None,
-                "last": times[-1] if times else None,
-            }
-        )
-    outcome.duplicates = stats.get("duplicates", 0)
-    outcome.dropped = stats.get("dropped", 0)
-    known = [sizes[seq] for seq in triggers if seq in sizes]
-    outcome.size = sorted(known)[len(known) // 2] if known else 0
-    return outcome
-
-
-# --- the report -----------------------------------------------------------------------------
-
-
-def ms(seconds: float) -> str:
-    return "–" if math.isnan(seconds) else f"{seconds * 1000:.0f} ms"
-
-
-def ratio(a: float, b: float) -> float:
-    return a / b if b and not math.isnan(a) and not math.isnan(b) else float("nan")
-
-
-LABELS = {
-    "hub": "ours (hub)",
-    "plain": "plain broadcast",
-    "stock": "stock Channels",
-}
-
-
-def run_table(outcomes: dict[str, Outcome]) -> str:
-    lines = [
-        "| system | clients connected | to last receipt p50 | p99 | to median receipt p50 "
-        "| fan-out without backlog p50 | messages/s | missing | closed by the server |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for key, outcome in outcomes.items():
-        retried = f" ({outcome.retried} retried)" if outcome.retried else ""
-        lines.append(
-            f"| {LABELS[key]} | {outcome.connected}/{outcome.clients}{retried} "
-            f"| {ms(outcome.p(outcome.last, 50))} | {ms(outcome.p(outcome.last, 99))} "
-            f"| {ms(outcome.p(outcome.median, 50))} | {ms(outcome.p(outcome.service, 50))} "
-            f"| {outcome.rate:,.0f} | {outcome.missing} | {outcome.dropped} |"
-        )
-    return "\n".join(lines)
-
-
-def ratios(outcomes: dict[str, Outcome]) -> list[str]:
-    hub, plain, stock = (outcomes.get(key) for key in ("hub", "plain", "stock"))
-    lines = []
-    if hub and plain:
-        lines.append(
-            "ours ÷ plain broadcast: "
-            f"{ratio(hub.p(hub.last, 50), plain.p(plain.last, 50)):.2f} (p50), "
-            f"{ratio(hub.p(hub.last, 99), plain.p(plain.last, 99)):.2f} (p99), "
-            f"{ratio(hub.p(hub.service, 50), plain.p(plain.service, 50)):.2f} "
-            "(fan-out without backlog, p50)"
-        )
-    if hub and stock:
-        lines.append(
-            "stock Channels ÷ ours: "
-            f"{ratio(stock.p(stock.last, 50), hub.p(hub.last, 50)):.2f} (p50), "
-            f"{ratio(stock.p(stock.last, 99), hub.p(hub.last, 99)):.2f} (p99), "
-            f"{ratio(stock.p(stock.service, 50), hub.p(hub.service, 50)):.2f} "
-            "(fan-out without backlog, p50)"
-        )
-    return lines
-
-
-def headlines(outcomes: dict[str, Outcome]) -> list[dict]:
-    """Summary rows: p50 and p99 to the last client, ours against each anchor."""
-    hub = outcomes.get("hub")
-    if not hub or not hub.last:
-        return []
-    rows = []
-    for key, anchor in (("plain", "a plain websockets broadcast"), ("stock", "stock Channels")):
-        other = outcomes.get(key)
-        if not other or not other.last:
-            continue
-        for pct in (50, 99):
-            ours, theirs = hub.p(hub.last, pct), other.p(other.last, pct)
-            rows.append(
-                report.headline(
-                    f"live fan-out, p{pct} to the last of {hub.clients:,} sockets",
-                    ms(ours),
-                    f"{ms(theirs)}, {anchor}",
-                    ratio(ours, theirs),
-                )
-            )
-    return rows
-
-
-def goal(outcomes: dict[str, Outcome]) -> str | None:
-    hub, plain, stock = (outcomes.get(key) for key in ("hub", "plain", "stock"))
-    if not (hub and plain and stock):
-        return None
-    vs_plain = ratio(hub.p(hub.last, 50), plain.p(plain.last, 50))
-    vs_stock = ratio(stock.p(stock.last, 50), hub.p(hub.last, 50))
-    met_plain = vs_plain <= GOAL_PLAIN_FACTOR
-    met_stock = vs_stock >= GOAL_STOCK_FACTOR
-    return (
-        f"goal at {hub.clients:,} clients (p50 to last receipt): within "
-        f"{GOAL_PLAIN_FACTOR:.0f}× of plain broadcast — {'met' if met_plain else 'NOT met'} "
-        f"({vs_plain:.2f}×); at least {GOAL_STOCK_FACTOR:.0f}× faster than stock Channels — "
-        f"{'met' if met_stock else 'NOT met'} ({vs_stock:.2f}×)"
-    )
-
-
 # --- main -----------------------------------------------------------------------------------
 
 
 def main():
     args = parse_args()
     systems = [name.strip() for name in args.only.split(",") if name.strip()]
-    import psycopg
     import redis
 
     run_id = f"{os.getpid()}{int(time.time())}"
@@ -687,9 +232,7 @@ def main():
     redis_version = redis_client.info("server")["redis_version"]
 
     name = f"cowork_fanout_{os.getpid()}"
-    with psycopg.connect(args.server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = database_url(args.server_url, name)
+    url, pg_version = database.create(args.server_url, name)
     # The benchmark process publishes its own commits (the relay runs on commit), so it
     # needs the same Redis layer and prefix as the server.
     base_env = {
@@ -714,12 +257,10 @@ def main():
         from asgiref.sync import async_to_sync
         from channels_redis.core import RedisChannelLayer
         from django.core.management import call_command
-        from django.db import connection
 
         call_command("migrate", verbosity=0)
         desk_count = math.ceil(args.updates / 2) * len(args.clients) + 2
         space, desks, member, display_key = seed(desk_count)
-        pg_version = connection.pg_version
         hub_updates = HubUpdates(space, desks, member)
 
         clients = ClientProcesses(args.processes)
@@ -743,35 +284,37 @@ def main():
         stock_layer = RedisChannelLayer(hosts=[args.redis_url], prefix=stock_prefix)
         print("server pids:", ", ".join(f"{k} {v}" for k, v in pids.items()), flush=True)
 
+        def run(system, server, path, count, trigger, **extra) -> Outcome:
+            """`count` clients of `server` at `path`, measured over the updates `trigger` makes."""
+            return measure(
+                clients,
+                args,
+                system=f"{system}, {count}",
+                url=f"ws://127.0.0.1:{server.port}{path}",
+                origin=f"http://127.0.0.1:{server.port}",
+                count=count,
+                trigger=trigger,
+                server_pid=server.pid,
+                **extra,
+            )
+
         size = 0
         for count in args.clients:
             outcomes: dict[str, Outcome] = {}
             results[count] = outcomes
             if hub:
-                origin = f"http://127.0.0.1:{hub.port}"
-                ws_url = (
-                    f"ws://127.0.0.1:{hub.port}/ws/spaces/{space.pk}/occupancy/"
-                    f"?display={display_key}"
-                )
-                outcomes["hub"] = measure(
-                    clients,
-                    args,
-                    system=f"ours, {count}",
-                    url=ws_url,
-                    origin=origin,
-                    count=count,
-                    trigger=hub_updates,
-                    server_pid=hub.pid,
+                watch = None
+                if args.py_spy:
+                    path = Path(args.py_spy) / f"hub-{count}.txt"
+                    watch = py_spy_recorder(hub.pid, path, native=args.py_spy_native)
+                outcomes["hub"] = run(
+                    "ours",
+                    hub,
+                    f"/ws/spaces/{space.pk}/occupancy/?display={display_key}",
+                    count,
+                    hub_updates,
                     published=hub_updates.published,
-                    watch=(
-                        py_spy_recorder(
-                            hub.pid,
-                            Path(args.py_spy) / f"hub-{count}.txt",
-                            native=args.py_spy_native,
-                        )
-                        if args.py_spy
-                        else None
-                    ),
+                    watch=watch,
                 )
                 size = outcomes["hub"].size or size
             texts = [anchor_text(seq, size or 400) for seq in range(1, args.updates + 1)]
@@ -788,28 +331,11 @@ def main():
 
             if plain:
                 plain.sent.clear()
-                outcomes["plain"] = measure(
-                    clients,
-                    args,
-                    system=f"plain, {count}",
-                    url=f"ws://127.0.0.1:{plain.port}/",
-                    origin=f"http://127.0.0.1:{plain.port}",
-                    count=count,
-                    trigger=plain_trigger,
-                    server_pid=plain.pid,
-                )
+                outcomes["plain"] = run("plain", plain, "/", count, plain_trigger)
                 outcomes["plain"].in_server = sorted(seconds for _n, seconds in plain.sent)
             if stock:
-                outcomes["stock"] = measure(
-                    clients,
-                    args,
-                    system=f"stock, {count}",
-                    url=f"ws://127.0.0.1:{stock.port}/ws/stock/",
-                    origin=f"http://127.0.0.1:{stock.port}",
-                    count=count,
-                    trigger=stock_trigger,
-                    server_pid=stock.pid,
-                    batch=args.stock_batch,
+                outcomes["stock"] = run(
+                    "stock", stock, "/ws/stock/", count, stock_trigger, batch=args.stock_batch
                 )
         publish_seconds = sorted(hub_updates.publish_seconds)
         for server, label in ((hub, "ours"), (stock, "stock")):
@@ -820,11 +346,7 @@ def main():
         for thing in started:
             with contextlib.suppress(Exception):
                 thing.stop()
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        database.drop(args.server_url, name)
         for prefix in (hub_prefix, stock_prefix):
             keys = list(itertools.islice(redis_client.scan_iter(match=f"{prefix}*"), 100_000))
             if keys:
@@ -841,43 +363,7 @@ def main():
                 indent=1,
             )
         )
-    sections = []
-    for count, outcomes in results.items():
-        lines = [f"### {count:,} clients", "", run_table(outcomes), ""]
-        lines += [f"- {line}" for line in ratios(outcomes)]
-        if (hub_outcome := outcomes.get("hub")) and hub_outcome.after_publish:
-            lines.append(
-                "- ours split: commit → group_send returned "
-                f"p50 {ms(hub_outcome.p(hub_outcome.to_publish, 50))}; group_send returned → "
-                f"last receipt p50 {ms(hub_outcome.p(hub_outcome.after_publish, 50))}, "
-                f"p99 {ms(hub_outcome.p(hub_outcome.after_publish, 99))}"
-            )
-        if (plain_outcome := outcomes.get("plain")) and plain_outcome.in_server:
-            lines.append(
-                "- plain broadcast: `websockets.broadcast` itself took p50 "
-                f"{ms(report.percentile(plain_outcome.in_server, 50))}; the rest of its figure "
-                "is the clients reading on the same cores"
-            )
-        if hub_outcome and hub_outcome.size:
-            lines.append(f"- delta size: {hub_outcome.size} bytes, the same for the anchors")
-        sections.append("\n".join(lines))
-    if publish_seconds:
-        sections.append(
-            "commit → relay returned in the committing process (both group_sends and the "
-            "published mark): "
-            f"p50 {ms(report.percentile(publish_seconds, 50))}, "
-            f"p99 {ms(report.percentile(publish_seconds, 99))}"
-        )
-    loads = [o.load for outcomes in results.values() for o in outcomes.values()]
-    if loads:
-        sections.append(
-            f"machine load (1-minute average) as the runs began: {min(loads):.1f}–{max(loads):.1f} "
-            f"on {os.cpu_count()} cores"
-        )
-    verdict = goal(results[max(results)]) if results else None
-    if verdict:
-        sections.append(verdict)
-    text = "\n\n".join(sections)
+    text = runs_text(results, publish_seconds)
     print()
     print(text)
     if not args.no_write:
@@ -886,7 +372,7 @@ def main():
             "Live fan-out to many sockets (tests/bench/fanout.py)",
             text,
             notes=(
-                f"One daphne process serves cowork on PostgreSQL {pg_version // 10000} and "
+                f"One daphne process serves cowork on PostgreSQL {pg_version.split('.')[0]} and "
                 f"Redis {redis_version}; the clients are `websockets` sockets in "
                 f"{args.processes} client processes on the same machine, connecting as a "
                 f"lobby display ({args.batch} at a time) and timing each delta on arrival. "

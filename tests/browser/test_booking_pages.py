@@ -88,7 +88,7 @@ def test_member_books_a_desk_on_the_floor_plan_and_the_host_sees_it_in_the_calen
     expect(page.locator(".summary")).to_contain_text("10:00–12:00")
     page.get_by_role("button", name="Confirm booking").click()
 
-    expect(page).to_have_url(re.compile(rf"^{live_server_url}/bookings/\?"))
+    expect(page).to_have_url(re.compile(rf"^{live_server_url}/bookings/#booking-\d+$"))
     axe_check(page)
     expect(page.get_by_role("status")).to_have_text("✓ Desk 07 is booked.")
     upcoming = page.get_by_role("region", name="Upcoming")

@@ -1,6 +1,6 @@
 """The reports page in a real browser: its server-drawn charts, its tables, and axe.
 
-The network is the hand-built one of tests/cowork/selectors/test_reports.py, committed
+The network is the hand-built one of tests/cowork/selectors/reports/network.py, committed
 through the services (transactional DB) so that daphne, in its own process, reads it.
 """
 
@@ -10,7 +10,7 @@ import io
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.cowork.selectors.test_reports import build_network, donor
+from tests.cowork.selectors.reports.network import build_network, donor
 from tests.factories import network_admin
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
@@ -56,7 +56,7 @@ def test_admin_filters_the_report_and_sees_its_charts_and_tables(
         page.get_by_role("table", name="Gender").get_by_role("row", name="Other")
     ).to_contain_text("<5")
     expect(page.locator(".sentences li").nth(1)).to_have_text(
-        "Round-table on e-government, Ganja, 12 March: 10 participants"
+        "Round-table on e-government, Ganja, March 12: 10 participants"
     )
 
     with page.expect_download() as download:
@@ -80,7 +80,7 @@ def test_donor_on_a_phone_sees_only_their_events(phone_page, live_server_url, ne
     expect(page.get_by_role("heading", name="Reports", level=1)).to_be_visible()
     axe_check(page)
     expect(page.locator(".sentences li")).to_have_text(
-        ["Digital skills, Ganja, 4 March–6 March: 5 participants"]
+        ["Digital skills, Ganja, March 4\u2009–\u20096: 5 participants"]
     )
     expect(page.get_by_role("img", name="Events held per month")).to_be_visible()
     # A phone scrolls the wide tables and heat maps inside their own frames, not the page.

@@ -2,7 +2,7 @@
 
 Each test drives Chromium against daphne serving one demo centre in each country; axe_check
 runs on every page a test visits. That all 26 of the demo are listed is
-tests/cowork/test_views.py's to show.
+tests/cowork/web/test_centre_pages.py's to show.
 """
 
 import datetime

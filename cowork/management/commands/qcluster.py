@@ -7,7 +7,7 @@ everything anyway. Here the running tasks get TASKS_STOP_GRACE_SECONDS to finish
 is left of the cluster is killed. Nothing is lost by it: a task the broker handed out and
 that was never acknowledged is handed out again after Q_CLUSTER's `retry`, and every task
 of ours may be cut short and run again (an SMS send cut after its claim is settled from the
-provider's log by `notifications.dispatch.recover_stale`).
+provider's log by `notifications.messaging.recovery.recover_stale`).
 
 This command replaces django-q2's own: cowork comes before django_q in INSTALLED_APPS.
 """

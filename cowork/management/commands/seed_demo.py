@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -206,6 +206,23 @@ def _upsert(model, *, space: Space, key: str, rows: dict) -> None:
         model.objects.bulk_update(to_update, names)
 
 
+class ProgressStream:
+    """tqdm's file: the command's stderr, so `call_command(stderr=...)` catches the bar too.
+
+    The bar is drawn by rewriting one line, so nothing is added to what tqdm writes:
+    OutputWrapper would end each write with a newline and colour stderr as an error.
+    """
+
+    def __init__(self, out: OutputWrapper):
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write(text, style_func=lambda text: text, ending="")
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
 class Command(BaseCommand):
     help = "Load the demo network of 26 centres with hosts, members and an upcoming round-table."
 
@@ -234,7 +251,7 @@ class Command(BaseCommand):
             centres,
             desc="Demo centres",
             unit="centre",
-            file=self.stderr._out,
+            file=ProgressStream(self.stderr),
             disable=options["verbosity"] == 0,
         )
         with transaction.atomic():
@@ -352,6 +369,15 @@ class Command(BaseCommand):
         )
         return user
 
+    def _host(self, username: str, space: Space | None, **fields):
+        """A host of `space`, or with no centre when --only left it out."""
+        host = self._user(username, is_staff=True, **fields)
+        if space is not None:
+            SpaceRole.objects.update_or_create(
+                user=host, space=space, defaults={"role": SpaceRole.Role.HOST}
+            )
+        return host
+
     def _people(self, spaces: dict[str, Space]) -> dict:
         self._user(
             "admin",
@@ -362,30 +388,22 @@ class Command(BaseCommand):
             is_staff=True,
             is_network_admin=True,
         )
-        host = self._user(
+        host = self._host(
             "host",
+            spaces.get("Kramatorsk"),
             first="Olena",
             last="Kovalenko",
             phone="+380501110002",
             language="uk",
-            is_staff=True,
         )
-        if "Kramatorsk" in spaces:
-            SpaceRole.objects.update_or_create(
-                user=host, space=spaces["Kramatorsk"], defaults={"role": SpaceRole.Role.HOST}
-            )
-        ganja_host = self._user(
+        ganja_host = self._host(
             "host.ganja",
+            spaces.get("Ganja"),
             first="Aysel",
             last="Huseynova",
             phone="+994501110004",
             language="az",
-            is_staff=True,
         )
-        if "Ganja" in spaces:
-            SpaceRole.objects.update_or_create(
-                user=ganja_host, space=spaces["Ganja"], defaults={"role": SpaceRole.Role.HOST}
-            )
         member = self._user(
             "member",
             first="Dmytro",

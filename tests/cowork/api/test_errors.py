@@ -178,7 +178,8 @@ def test_conflict_names_the_taken_slot_but_not_the_holder_to_a_stranger(
     assert response.json() == {
         "error": {
             "code": "conflict",
-            "message": f"Desk 01 is taken from {monday} 10:00 to 12:00.",
+            "message": f"Desk 01 is taken from {monday:%b} {monday.day}, {monday.year}, 10:00"
+            " to 12:00.",
             "details": {
                 "resource": desk.pk,
                 "taken": {

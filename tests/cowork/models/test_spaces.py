@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from cowork.models import Closure, OpeningHours
+from cowork.models import Closure, OpeningHours, Space
 from tests.factories import SpaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,20 @@ def test_closure_ending_before_it_starts_is_refused(space):
         closure.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         closure.save()
+
+
+@pytest.mark.parametrize("clock", [datetime.time(8, 0), datetime.time(21, 0, 5)])
+def test_model_checks_pass_when_the_clock_is_at_a_quiet_hours_edge(monkeypatch, clock):
+    # A fixed time default drew Django's "fixed default value" warning (fields.W161) within
+    # ten seconds of 08:00 and 21:00, and with it `check --deploy --fail-level WARNING`.
+    at = datetime.datetime.combine(datetime.date(2027, 3, 1), clock, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: at)
+    assert [message.id for message in Space.check()] == []
+
+
+def test_a_new_centre_is_quiet_from_nine_in_the_evening_until_eight():
+    space = Space()
+    assert (space.sms_quiet_from, space.sms_quiet_until) == (
+        datetime.time(21, 0),
+        datetime.time(8, 0),
+    )

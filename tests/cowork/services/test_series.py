@@ -6,7 +6,12 @@ import pytest
 from cowork.errors import Conflict, InvalidInput
 from cowork.models import Booking, BookingStatus, OpeningHours, Series
 from cowork.services.booking import booking_create
-from cowork.services.series import ConflictMode, series_cancel_rest, series_create
+from cowork.services.series import (
+    ConflictMode,
+    series_cancel_rest,
+    series_create,
+    series_occurrences,
+)
 from tests.factories import MemberFactory, ResourceFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +193,28 @@ def test_stranger_cannot_cancel_the_rest_of_a_series_even_when_nothing_is_left(k
             from_moment=FIRST + datetime.timedelta(days=365),
             acting_user=MemberFactory().user,
         )
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=WEEKLY;COUNT=4",
+        "INTERVAL=1;FREQ=WEEKLY;COUNT=4",
+        "RRULE:FREQ=WEEKLY;UNTIL=20300325T235959",
+        "freq=weekly;until=20300325T235959",
+    ],
+)
+def test_a_rule_ends_by_count_or_until_however_it_is_written(rule):
+    zone = zoneinfo.ZoneInfo("Europe/Kyiv")
+    occurrences = series_occurrences(
+        rrule=rule,
+        first_start_local=datetime.datetime(2030, 3, 4, 10, 0, tzinfo=zone),
+        duration=datetime.timedelta(hours=1),
+        zone=zone,
+    )
+    assert [(start.day, start.hour) for start, _end in occurrences] == [
+        (4, 10),
+        (11, 10),
+        (18, 10),
+        (25, 10),
+    ]

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from cowork.services.booking import booking_create
 from tests.factories import HostFactory, MemberFactory, ResourceFactory
 
 
@@ -57,3 +58,20 @@ def host(space):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def desk_booking(space, desk, member, day):
+    """The member's booking of Desk 01, 10:00–12:00 on `day`."""
+    return booking_create(
+        resource=desk,
+        member=member,
+        starts_at=local(space, day, "10:00"),
+        ends_at=local(space, day, "12:00"),
+    )
+
+
+@pytest.fixture
+def my_booking(desk_booking):
+    """The same, on the member's own pages."""
+    return desk_booking

@@ -86,8 +86,10 @@ def test_taken_desk_shows_taken_and_booking_it_anyway_shows_the_conflict_and_cha
     response = member_client.post(_confirm_url(space, desk), _window(day))
     assert response.status_code == 409
     errors = response.context["form"].non_field_errors()
-    assert errors == [f"Desk 01 is taken from {day.isoformat()} 11:00 to 13:00."]
-    assert f"Desk 01 is taken from {day.isoformat()} 11:00 to 13:00." in response.content.decode()
+    # The date as English reads it (CLDR's medium date), the times on the 24-hour clock.
+    taken = f"Desk 01 is taken from {day:%b} {day.day}, {day.year}, 11:00 to 13:00."
+    assert errors == [taken]
+    assert taken in response.content.decode()
     assert Booking.objects.count() == 1
 
 

@@ -3,20 +3,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cowork.models import BookingStatus
-from cowork.services.booking import booking_create
 from tests.cowork.web.conftest import local
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def my_booking(space, desk, member, day):
-    return booking_create(
-        resource=desk,
-        member=member,
-        starts_at=local(space, day, "10:00"),
-        ends_at=local(space, day, "12:00"),
-    )
 
 
 def _url(resource):

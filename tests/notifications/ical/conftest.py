@@ -155,3 +155,20 @@ def scene(kyiv_space, room, host, member, other_member):
         "training": training,
         "registration": registration,
     }
+
+
+def change_series(series, member) -> list:
+    """Cancel the second occurrence of the scene's series and move the third (7 April) to
+    16:00–17:30; the occurrences, in their first order."""
+    from cowork.services.booking import booking_cancel, booking_modify
+
+    occurrences = list(series.bookings.order_by("starts_at"))
+    booking_cancel(booking=occurrences[1], acting_user=member, now=NOW)
+    booking_modify(
+        booking=occurrences[2],
+        starts_at=kyiv(7, 16, month=4),
+        ends_at=kyiv(7, 17, 30, month=4),
+        acting_user=member,
+        now=NOW,
+    )
+    return occurrences

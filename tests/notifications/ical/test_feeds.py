@@ -10,10 +10,10 @@ from django.urls import reverse
 from cowork.models import Booking
 from cowork.services.booking import booking_cancel, booking_modify
 from cowork.services.events import event_cancel, event_create, registration_cancel
-from notifications.ical import feeds
+from notifications.ical.feeds.members import member_feed_items, registration_uid
 from notifications.ical.tokens import feed_token_revoke, feed_token_rotate
 from tests.notifications.ical import readers
-from tests.notifications.ical.conftest import KYIV, NOW, kyiv
+from tests.notifications.ical.conftest import KYIV, NOW, change_series, kyiv
 
 UTC = datetime.UTC
 
@@ -33,7 +33,7 @@ def _expected(scene) -> dict:
         f"series-{scene['series'].pk}": [(kyiv(24, 14), kyiv(24, 15))],
     }
     for session in sessions:
-        uid = feeds.registration_uid(registration, session).split("@")[0]
+        uid = registration_uid(registration, session).split("@")[0]
         expected[uid] = [(session.starts_at, session.ends_at)]
     return {
         uid: sorted((start.astimezone(UTC), end.astimezone(UTC)) for start, end in pairs)
@@ -85,16 +85,8 @@ def test_series_expands_at_ten_local_on_both_sides_of_dst_with_cancelled_and_mov
     scene, member, client, frozen_clock
 ):
     series = scene["series"]
-    occurrences = list(series.bookings.order_by("starts_at"))
+    occurrences = change_series(series, member)
     assert len(occurrences) == 4  # 24 and 31 March, 7 and 14 April, 14:00 local
-    booking_cancel(booking=occurrences[1], acting_user=member, now=NOW)
-    booking_modify(
-        booking=occurrences[2],
-        starts_at=kyiv(7, 16, month=4),
-        ends_at=kyiv(7, 17, 30, month=4),
-        acting_user=member,
-        now=NOW,
-    )
     response, _key = _feed(client, member)
     uid = f"series-{series.pk}@127.0.0.1"
     found = readers.expanded(
@@ -151,7 +143,7 @@ def test_cancelled_booking_shows_as_cancelled_then_drops_out_after_30_days(scene
     def uids(now):
         return {
             item.uid.split("@")[0]: item.status
-            for item in feeds.member_feed_items(user=member, now=now, base_url="https://x")
+            for item in member_feed_items(user=member, now=now, base_url="https://x")
         }
 
     assert uids(cancelled_at)[f"booking-{booking.pk}"] == "CANCELLED"
@@ -162,7 +154,7 @@ def test_cancelled_booking_shows_as_cancelled_then_drops_out_after_30_days(scene
 def test_cancelled_registration_and_event_show_as_cancelled(scene, member, host):
     registration = scene["registration"]
     registration_cancel(registration=registration, acting_user=host, now=NOW)
-    items = feeds.member_feed_items(user=member, now=NOW, base_url="https://x")
+    items = member_feed_items(user=member, now=NOW, base_url="https://x")
     mine = [item for item in items if item.uid.startswith(f"registration-{registration.pk}-")]
     assert [item.status for item in mine] == ["CANCELLED", "CANCELLED"]
     assert all(item.sequence == 2 for item in mine)
@@ -335,3 +327,15 @@ def test_programme_page_offers_subscription(scene, kyiv_space, client, frozen_cl
     text = response.content.decode()
     assert f"webcal://testserver/calendar/centres/{kyiv_space.slug}/programme.ics" in text
     assert "Outlook" in text
+
+
+def test_programme_page_gives_each_session_its_local_day_and_time_in_the_readers_language(
+    scene, kyiv_space, client, frozen_clock
+):
+    page = reverse("notifications:programme", args=[kyiv_space.slug])
+    english = client.get(page).content.decode()
+    assert "Thu, Mar 25, 2027, 15:00" in english
+    # 1 April is after the change to summer time: still 15:00 on the centre's clock.
+    assert "Thu, Apr 1, 2027, 15:00" in english
+    ukrainian = client.get(page, {"lang": "uk"}).content.decode()
+    assert "чт, 25 бер. 2027\u202fр., 15:00" in ukrainian

@@ -218,3 +218,21 @@ def test_no_email_no_invite_and_hosts_session_bookings_send_nothing(kyiv_space, 
     registration_create(event=training, name="Olena", phone="+380501234567", now=NOW)
     relay.relay_pending()
     assert outbox == []
+
+
+def test_invite_mail_gives_the_time_in_the_centres_zone_and_the_persons_language(
+    room, member, outbox
+):
+    booking_create(
+        resource=room, member=member, starts_at=kyiv(29, 10), ends_at=kyiv(29, 12), now=NOW
+    )
+    relay.relay_pending()
+    member.member.language = "uk"
+    member.member.save(update_fields=["language"])
+    booking_create(
+        resource=room, member=member, starts_at=kyiv(30, 10), ends_at=kyiv(30, 12), now=NOW
+    )
+    relay.relay_pending()
+    english, ukrainian = (message.body for message in outbox)
+    assert "Mon, Mar 29, 2027, 10:00–12:00 (Europe/Kyiv)" in english
+    assert "вт, 30 бер. 2027\u202fр., 10:00–12:00 (Europe/Kyiv)" in ukrainian

@@ -16,7 +16,7 @@ from cowork.services.events import (
     registration_cancel,
 )
 from notifications.ical.tokens import download_token, feed_token_rotate
-from tests.notifications.ical.conftest import NOW, kyiv
+from tests.notifications.ical.conftest import NOW, change_series, kyiv
 from tests.notifications.ical.validator import libical_errors, require_libical
 
 
@@ -37,15 +37,7 @@ def busy_scene(scene, member, host):
         now=NOW,
     )
     booking_cancel(booking=scene["before"], acting_user=member, now=NOW)
-    occurrences = list(scene["series"].bookings.order_by("starts_at"))
-    booking_cancel(booking=occurrences[1], acting_user=member, now=NOW)
-    booking_modify(
-        booking=occurrences[2],
-        starts_at=kyiv(7, 16, month=4),
-        ends_at=kyiv(7, 17, 30, month=4),
-        acting_user=member,
-        now=NOW,
-    )
+    change_series(scene["series"], member)
     registration_cancel(registration=scene["registration"], acting_user=host, now=NOW)
     return scene
 

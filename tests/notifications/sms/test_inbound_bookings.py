@@ -164,9 +164,10 @@ def test_in_too_early_is_refused_with_the_services_reason(client, member, desk):
     text = reply(client, member, "IN")
 
     opens = booking.starts_at - datetime.timedelta(minutes=desk.space.check_in_early_minutes)
+    local = opens.astimezone(desk.space.zone)
     assert text == (
-        "Check-in is open from "
-        f"{opens.astimezone(desk.space.zone):%Y-%m-%d %H:%M} until the booking ends."
+        f"Check-in is open from {local:%b} {local.day}, {local.year}, {local:%H:%M}"
+        " until the booking ends."
     )
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED

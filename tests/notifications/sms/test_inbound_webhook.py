@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from cowork.models import Booking, BookingStatus
-from notifications.dispatch import dispatch_due, notification_enqueue
+from notifications.messaging.dispatch import dispatch_due
+from notifications.messaging.enqueue import notification_enqueue
 from notifications.models import InboundSms, Notification, SmsOptOut
 from tests import factories
 from tests.notifications.sms.inbound import (

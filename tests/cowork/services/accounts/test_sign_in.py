@@ -14,7 +14,7 @@ from cowork.models import PhoneCode, PhoneCodeRequest, SpaceRole
 from cowork.services.accounts.codes import PhoneCodeAddressLimited, phone_code_records_purge
 from cowork.services.accounts.sign_in import sign_in_code_request, sign_in_code_verify
 from cowork.services.booking import booking_create
-from notifications.dispatch import dispatch_due
+from notifications.messaging.dispatch import dispatch_due
 from notifications.models import Notification
 from tests import factories
 
@@ -58,7 +58,7 @@ def member(sms_member):
 
 
 def test_member_gets_a_six_digit_code_in_their_language_that_signs_them_in(member, locmem_sms, now):
-    sign_in_code_request(phone="050 111 22 33", ip=IP, now=now)
+    sign_in_code_request(phone="+994 50 111 22 33", ip=IP, now=now)
     assert dispatch_due().sent == 1
     (sms,) = locmem_sms
     assert sms.to == PHONE

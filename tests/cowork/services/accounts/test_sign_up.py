@@ -9,7 +9,7 @@ from django.utils import timezone
 from cowork.models import Member, PhoneCodeRequest
 from cowork.services.accounts.sign_in import sign_in_code_request
 from cowork.services.accounts.sign_up import SignUpDetails, sign_up_complete, sign_up_request
-from notifications.dispatch import dispatch_due
+from notifications.messaging.dispatch import dispatch_due
 from tests import factories
 
 IP = "203.0.113.7"

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cowork.models import Membership
 from cowork.services.accounts.sign_up import membership_join
-from notifications.dispatch import dispatch_due
+from notifications.messaging.dispatch import dispatch_due
 from tests import factories
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cowork.services.accounts.sign_up import membership_join
-from notifications.dispatch import dispatch_due
+from notifications.messaging.dispatch import dispatch_due
 from tests import factories
 
 CHANGE_URL = reverse("accounts:phone-change")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cowork.models import PhoneCodeRequest
 from cowork.services.accounts.sign_in import sign_in_code_request
-from notifications.dispatch import dispatch_due
+from notifications.messaging.dispatch import dispatch_due
 from tests import factories
 
 RESET_URL = reverse("accounts:password-reset")

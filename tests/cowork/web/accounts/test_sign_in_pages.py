@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cowork.models import PhoneCode, PhoneCodeRequest
-from notifications.dispatch import dispatch_due
+from notifications.messaging.dispatch import dispatch_due
 from notifications.models import Notification
 
 PHONE = "+994501112233"
@@ -40,7 +40,7 @@ def test_a_member_signs_in_with_the_code_from_the_sms_and_goes_to_next(
     assert 'type="tel"' in html and 'autocomplete="tel"' in html
     assert '<label for="id_phone">' in html
 
-    asked = client.post(PHONE_URL, {"phone": "050 111 22 33", "next": "/my/bookings/"})
+    asked = client.post(PHONE_URL, {"phone": "+994 50 111 22 33", "next": "/my/bookings/"})
     assert asked.status_code == 302
     assert asked["Location"] == f"{CODE_URL}?next=%2Fmy%2Fbookings%2F"
     dispatch_due()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cowork.models import Member, Membership, PhoneCode, PhoneCodeRequest
-from notifications.dispatch import dispatch_due
+from notifications.messaging.dispatch import dispatch_due
 from notifications.models import Notification
 from tests import factories
 

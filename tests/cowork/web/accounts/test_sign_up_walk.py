@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from cowork.models import Booking, Resource, Space
-from notifications.dispatch import dispatch_due
+from notifications.messaging.dispatch import dispatch_due
 from tests.factories import next_weekday
 
 

@@ -1,0 +1,319 @@
+"""The queries behind a report: events with their sessions, registrations and attendances,
+and the centres' opening hours, bookings and check-ins.
+
+Dates are local: an event counts in the period if one of its sessions starts on a local
+date of its centre within [start, end]; a visit counts on the local date of its check-in.
+
+Every read here is a fixed number of queries, whatever the number of events or bookings:
+rows are fetched once and counted in Python.
+"""
+
+import datetime
+import zoneinfo
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import get_language
+
+from cowork.models import (
+    ACTIVE_STATUSES,
+    Attendance,
+    Booking,
+    BookingStatus,
+    Event,
+    EventSession,
+    Registration,
+    RegistrationStatus,
+    Resource,
+    Space,
+)
+
+UTC = datetime.UTC
+
+# Bookings that hold (or held) their resource. A completed booking counts until its
+# check-out: the rest of its time was freed for others and may have been booked again.
+USED_STATUSES = (*ACTIVE_STATUSES, BookingStatus.COMPLETED)
+UTILIZATION_KINDS = (Resource.Kind.ROOM, Resource.Kind.DESK)
+
+# Every zone's local day lies inside [UTC midnight - 14 h, UTC midnight + 12 h + 1 day).
+_BEFORE = datetime.timedelta(hours=14)
+_AFTER = datetime.timedelta(hours=12)
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+# --- Events -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Session:
+    pk: int
+    event_id: int
+    local_day: datetime.date
+    ends_at: datetime.datetime
+
+
+@dataclass
+class EventData:
+    pk: int
+    space_id: int
+    title: str
+    kind: str
+    centre: str
+    city: str
+    cancelled: bool
+    sessions: list[_Session] = field(default_factory=list)
+    registrations: int = 0
+    confirmed: int = 0
+    confirmed_absent: int = 0
+    attendances: int = 0
+    participants: set[int] = field(default_factory=set)
+
+
+@dataclass
+class CollectedEvents:
+    held: dict[int, EventData]
+    cancelled: dict[int, EventData]
+    # participant id → (gender, age band, disability), each "" unless consented.
+    people: dict[int, tuple[str, str, str]]
+    # (session local day, attendances) for the monthly series.
+    attendance_days: Counter
+
+
+def _zone(name: str, cache: dict) -> zoneinfo.ZoneInfo:
+    if name not in cache:
+        cache[name] = zoneinfo.ZoneInfo(name)
+    return cache[name]
+
+
+def _utc_window(start: datetime.date, end: datetime.date):
+    return (
+        datetime.datetime.combine(start, datetime.time(0), tzinfo=UTC) - _BEFORE,
+        datetime.datetime.combine(end + _ONE_DAY, datetime.time(0), tzinfo=UTC) + _AFTER,
+    )
+
+
+def collect_events(where: Q, start, end) -> CollectedEvents:
+    """Events with a session on a local date in [start, end], and who came: three queries."""
+    low, high = _utc_window(start, end)
+    language = get_language()
+    zones: dict = {}
+    events: dict[int, EventData] = {}
+    sessions: dict[int, _Session] = {}
+    rows = (
+        EventSession.objects.filter(
+            event__in=Event.objects.filter(where), starts_at__gte=low, starts_at__lt=high
+        )
+        .order_by("starts_at", "pk")
+        .values(
+            "pk",
+            "event_id",
+            "starts_at",
+            "ends_at",
+            "event__status",
+            "event__space_id",
+            "event__space__time_zone",
+            "event__space__name",
+            "event__space__city",
+            "event__title",
+            "event__translations",
+            "event__kind",
+        )
+    )
+    for row in rows:
+        local_day = row["starts_at"].astimezone(_zone(row["event__space__time_zone"], zones)).date()
+        if not start <= local_day <= end:
+            continue
+        event_id = row["event_id"]
+        if event_id not in events:
+            translated = (row["event__translations"] or {}).get(language) or {}
+            events[event_id] = EventData(
+                pk=event_id,
+                space_id=row["event__space_id"],
+                title=translated.get("title") or row["event__title"],
+                kind=row["event__kind"],
+                centre=row["event__space__name"],
+                city=row["event__space__city"],
+                cancelled=row["event__status"] == Event.Status.CANCELLED,
+            )
+        session = _Session(row["pk"], event_id, local_day, row["ends_at"])
+        events[event_id].sessions.append(session)
+        if not events[event_id].cancelled:
+            sessions[session.pk] = session
+    held = {pk: data for pk, data in events.items() if not data.cancelled}
+    cancelled = {pk: data for pk, data in events.items() if data.cancelled}
+
+    # Candidates by a coarse UTC window, kept only if their event is held in the period.
+    candidates = Event.objects.filter(
+        where,
+        status=Event.Status.SCHEDULED,
+        sessions__starts_at__gte=low,
+        sessions__starts_at__lt=high,
+    ).values("pk")
+    attended_any = Exists(
+        Attendance.objects.filter(
+            session__event_id=OuterRef("event_id"), participant_id=OuterRef("participant_id")
+        )
+    )
+    counts = (
+        Registration.objects.filter(event__in=candidates)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values("event_id")
+        .annotate(
+            registrations=Count("pk"),
+            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            confirmed_absent=Count(
+                "pk", filter=Q(status=RegistrationStatus.CONFIRMED) & ~attended_any
+            ),
+        )
+        .order_by()
+    )
+    for row in counts:
+        data = held.get(row["event_id"])
+        if data is not None:
+            data.registrations = row["registrations"]
+            data.confirmed = row["confirmed"]
+            data.confirmed_absent = row["confirmed_absent"]
+
+    people: dict[int, tuple[str, str, str]] = {}
+    attendance_days: Counter = Counter()
+    attendances = Attendance.objects.filter(
+        session__event__in=candidates, session__starts_at__gte=low, session__starts_at__lt=high
+    ).values_list(
+        "session_id",
+        "participant_id",
+        "participant__demographics_consent_at",
+        "participant__gender",
+        "participant__age_band",
+        "participant__disability",
+    )
+    for session_id, participant_id, consent_at, gender, age_band, disability in attendances:
+        session = sessions.get(session_id)
+        if session is None:
+            continue
+        data = held[session.event_id]
+        data.attendances += 1
+        data.participants.add(participant_id)
+        attendance_days[session.local_day] += 1
+        # Without a recorded consent nothing is read, whatever the row holds.
+        people[participant_id] = (
+            (gender, age_band, disability) if consent_at is not None else ("", "", "")
+        )
+    return CollectedEvents(held, cancelled, people, attendance_days)
+
+
+# --- Centres: opening hours, bookings, visits -------------------------------------------
+
+
+@dataclass
+class Usage:
+    booked: dict[str, float]  # kind → booked minutes
+    open: dict[str, float]  # kind → open resource-minutes
+    visits: int = 0
+    open_days: set = field(default_factory=set)
+
+
+def _open_intervals(space: Space, start, end) -> dict[datetime.date, list[tuple]]:
+    """Each local date's opening periods in [start, end] as UTC intervals, closures left out."""
+    zone = space.zone
+    periods = defaultdict(list)
+    for hours in space.opening_hours.all():
+        periods[hours.weekday].append((hours.opens, hours.closes))
+    closures = [(c.starts_on, c.ends_on) for c in space.closures.all()]
+    intervals = {}
+    day = start
+    while day <= end:
+        closed = any(first <= day <= last for first, last in closures)
+        if not closed and periods.get(day.weekday()):
+            intervals[day] = [
+                (
+                    datetime.datetime.combine(day, opens, tzinfo=zone).astimezone(UTC),
+                    datetime.datetime.combine(day, closes, tzinfo=zone).astimezone(UTC),
+                )
+                for opens, closes in sorted(periods[day.weekday()])
+            ]
+        day += _ONE_DAY
+    return intervals
+
+
+def _hour_pieces(begin: datetime.datetime, finish: datetime.datetime, zone):
+    """Split a UTC interval at the local hours: (weekday, hour, minutes) pieces."""
+    moment = begin
+    while moment < finish:
+        local = moment.astimezone(zone)
+        top = local.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
+        following = min(finish, top.astimezone(UTC))
+        if following <= moment:  # a wall clock that jumps: move on by an hour of real time
+            following = min(finish, moment + datetime.timedelta(hours=1))
+        yield local.weekday(), local.hour, (following - moment).total_seconds() / 60
+        moment = following
+
+
+def collect_usage(
+    centres: list[Space], start, end
+) -> tuple[dict[int, Usage], dict[str, dict], dict[datetime.date, int], set]:
+    """Booked and open time of desks and rooms, per centre and per weekday-hour, and visits.
+
+    Three queries: resource counts, bookings, check-ins.
+    """
+    ids = [space.pk for space in centres]
+    low, high = _utc_window(start, end)
+    resources = Counter(
+        {
+            (row["space_id"], row["kind"]): row["n"]
+            for row in Resource.objects.filter(space_id__in=ids, kind__in=UTILIZATION_KINDS)
+            .values("space_id", "kind")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+    )
+    heat_booked = {kind: Counter() for kind in UTILIZATION_KINDS}
+    heat_open = {kind: Counter() for kind in UTILIZATION_KINDS}
+    usage: dict[int, Usage] = {}
+    intervals: dict[int, dict] = {}
+    open_dates: set = set()
+    for space in centres:
+        usage[space.pk] = Usage(booked=Counter(), open=Counter())
+        intervals[space.pk] = _open_intervals(space, start, end)
+        usage[space.pk].open_days = set(intervals[space.pk])
+        open_dates |= usage[space.pk].open_days
+        for day_intervals in intervals[space.pk].values():
+            for begin, finish in day_intervals:
+                for weekday, hour, minutes in _hour_pieces(begin, finish, space.zone):
+                    for kind in UTILIZATION_KINDS:
+                        count = resources[(space.pk, kind)]
+                        usage[space.pk].open[kind] += minutes * count
+                        heat_open[kind][(weekday, hour)] += minutes * count
+
+    zones = {space.pk: space.zone for space in centres}
+    bookings = Booking.objects.filter(
+        space_id__in=ids,
+        resource__kind__in=UTILIZATION_KINDS,
+        status__in=USED_STATUSES,
+        starts_at__lt=high,
+        ends_at__gt=low,
+    ).values_list("space_id", "resource__kind", "starts_at", "ends_at", "status", "checked_out_at")
+    for space_id, kind, starts_at, ends_at, status, checked_out_at in bookings:
+        if status == BookingStatus.COMPLETED and checked_out_at is not None:
+            ends_at = min(ends_at, checked_out_at)
+        zone = zones[space_id]
+        day, last = starts_at.astimezone(zone).date(), ends_at.astimezone(zone).date()
+        while day <= last:
+            for begin, finish in intervals[space_id].get(day, ()):
+                begin, finish = max(begin, starts_at), min(finish, ends_at)
+                for weekday, hour, minutes in _hour_pieces(begin, finish, zone):
+                    usage[space_id].booked[kind] += minutes
+                    heat_booked[kind][(weekday, hour)] += minutes
+            day += _ONE_DAY
+
+    daily: Counter = Counter()
+    check_ins = Booking.objects.filter(
+        space_id__in=ids, checked_in_at__gte=low, checked_in_at__lt=high
+    ).values_list("space_id", "checked_in_at")
+    for space_id, checked_in_at in check_ins:
+        day = checked_in_at.astimezone(zones[space_id]).date()
+        if start <= day <= end:
+            usage[space_id].visits += 1
+            daily[day] += 1
+    heat = {kind: (heat_booked[kind], heat_open[kind]) for kind in UTILIZATION_KINDS}
+    return usage, heat, daily, open_dates

@@ -1,0 +1,145 @@
+"""What a report holds: its figures, rows, series and heat maps, as plain frozen values."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from cowork.models import Event
+from cowork.selectors.reports.dates import month_label
+from cowork.selectors.reports.scope import ReportScope
+from cowork.selectors.reports.suppression import Breakdown, Cell
+
+
+@dataclass(frozen=True)
+class Utilization:
+    booked_hours: float
+    open_hours: float
+
+    @property
+    def percent(self) -> float | None:
+        if not self.open_hours:
+            return None
+        return round(100 * self.booked_hours / self.open_hours, 1)
+
+    def __add__(self, other: "Utilization") -> "Utilization":
+        return Utilization(
+            self.booked_hours + other.booked_hours, self.open_hours + other.open_hours
+        )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The headline figures of one centre, or of all of them.
+
+    Desk, room and visit figures are None where the viewer may not see them (donors).
+    """
+
+    events_held: int = 0
+    events_cancelled: int = 0
+    registrations: int = 0
+    attendances: int = 0
+    unique_participants: int = 0
+    # Confirmed registrations of events with a past session in the period (no_show_base),
+    # and those of them nobody attended at any session (no_shows).
+    no_shows: int = 0
+    no_show_base: int = 0
+    desks: Utilization | None = None
+    rooms: Utilization | None = None
+    visits: int | None = None
+    open_days: int | None = None
+
+    @property
+    def no_show_percent(self) -> float | None:
+        if not self.no_show_base:
+            return None
+        return round(100 * self.no_shows / self.no_show_base, 1)
+
+    @property
+    def visits_per_open_day(self) -> float | None:
+        if not self.open_days or self.visits is None:
+            return None
+        return round(self.visits / self.open_days, 1)
+
+
+@dataclass(frozen=True)
+class CentreRow:
+    space_id: int
+    name: str
+    city: str
+    country: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: datetime.date
+    events: int
+    attendances: int
+
+    @property
+    def label(self) -> str:
+        return month_label(self.month)
+
+
+@dataclass(frozen=True)
+class DayVisits:
+    day: datetime.date
+    visits: int
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """Share of open time booked, per local weekday and hour; None where nothing is open."""
+
+    kind: str
+    weekdays: list[int]
+    hours: list[int]
+    percent: dict[tuple[int, int], float | None]
+
+    @property
+    def empty(self) -> bool:
+        return all(value is None for value in self.percent.values())
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event in the period: what happened, with no person named."""
+
+    event_id: int
+    title: str
+    kind: str
+    centre: str
+    city: str
+    first_day: datetime.date
+    last_day: datetime.date
+    registrations: int
+    attendances: int
+    participants: int
+    # Men, women, and everyone else (other, undisclosed, not given), suppressed as a row.
+    gender_split: list[Cell]
+    happened: bool
+
+    @property
+    def kind_label(self) -> str:
+        return Event.Kind(self.kind).label
+
+
+@dataclass(frozen=True)
+class Report:
+    start: datetime.date
+    end: datetime.date
+    scope: ReportScope
+    centres: list[CentreRow]
+    total: Figures
+    breakdowns: list[Breakdown]
+    months: list[MonthFigures]
+    daily_visits: list[DayVisits]
+    heat_maps: list[HeatMap]
+    events: list[EventRow]
+    generated_at: datetime.datetime = field(default_factory=timezone.now)
+
+    @property
+    def shows_use(self) -> bool:
+        """Whether the report has desk, room and visit figures at all (not for donors)."""
+        return not self.scope.donor_only

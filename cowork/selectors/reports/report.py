@@ -1,0 +1,205 @@
+"""A report put together: the collected rows counted into figures per centre and in total."""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cowork.errors import InvalidInput
+from cowork.models import Resource, Space
+from cowork.models.people import Gender
+from cowork.selectors.reports.collection import (
+    UTILIZATION_KINDS,
+    EventData,
+    Usage,
+    collect_events,
+    collect_usage,
+)
+from cowork.selectors.reports.figures import (
+    CentreRow,
+    DayVisits,
+    EventRow,
+    Figures,
+    HeatMap,
+    MonthFigures,
+    Report,
+    Utilization,
+)
+from cowork.selectors.reports.scope import event_filter, scope_for
+from cowork.selectors.reports.suppression import breakdowns, suppress_row
+
+
+def _report_centres(scope, held: dict, *, space_ids, countries, kinds, tag_ids) -> list[Space]:
+    """Centres whose desk and room figures the report shows.
+
+    Donors, and anyone filtering by kind or tag, get the centres where a matching event had
+    a session in the period; hosts and admins otherwise every (active) centre they see.
+    """
+    ids = {data.space_id for data in held.values()}
+    if not scope.donor_only and not kinds and not tag_ids:
+        spaces = Space.objects.filter(is_active=True)
+        if not scope.every_centre:
+            spaces = spaces.filter(pk__in=scope.staffed_ids)
+        if space_ids:
+            spaces = spaces.filter(pk__in=space_ids)
+        if countries:
+            spaces = spaces.filter(country__in=countries)
+        ids |= set(spaces.values_list("pk", flat=True))
+    return list(
+        Space.objects.filter(pk__in=ids)
+        .prefetch_related("opening_hours", "closures")
+        .order_by("country", "city", "name")
+    )
+
+
+def _figures(events: list[EventData], cancelled: int, usage: Usage | None, now) -> Figures:
+    """The figures of `events`, and of `usage` unless it is None (not the viewer's to see)."""
+    participants = set().union(*(data.participants for data in events))
+    past = [data for data in events if any(s.ends_at <= now for s in data.sessions)]
+    use = {}
+    if usage is not None:
+        use = {
+            "desks": _utilization(usage, Resource.Kind.DESK),
+            "rooms": _utilization(usage, Resource.Kind.ROOM),
+            "visits": usage.visits,
+            "open_days": len(usage.open_days),
+        }
+    return Figures(
+        events_held=len(events),
+        events_cancelled=cancelled,
+        registrations=sum(data.registrations for data in events),
+        attendances=sum(data.attendances for data in events),
+        unique_participants=len(participants),
+        no_shows=sum(data.confirmed_absent for data in past),
+        no_show_base=sum(data.confirmed for data in past),
+        **use,
+    )
+
+
+def _utilization(usage: Usage, kind: str) -> Utilization:
+    return Utilization(usage.booked[kind] / 60, usage.open[kind] / 60)
+
+
+def _heat_map(kind: str, booked: Counter, opened: Counter, all_open: Iterable) -> HeatMap:
+    cells = list(all_open)
+    weekdays = sorted({weekday for weekday, _hour in cells})
+    hours = list(range(min(h for _w, h in cells), max(h for _w, h in cells) + 1)) if cells else []
+    percent = {}
+    for weekday in weekdays:
+        for hour in hours:
+            minutes = opened.get((weekday, hour), 0)
+            percent[(weekday, hour)] = (
+                round(100 * booked.get((weekday, hour), 0) / minutes, 1) if minutes else None
+            )
+    return HeatMap(kind=kind, weekdays=weekdays, hours=hours, percent=percent)
+
+
+def _months(start, end, events: list[EventData], attendance_days: Counter) -> list[MonthFigures]:
+    firsts = Counter(min(s.local_day for s in data.sessions).replace(day=1) for data in events)
+    per_month = Counter()
+    for day, count in attendance_days.items():
+        per_month[day.replace(day=1)] += count
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(MonthFigures(month, firsts[month], per_month[month]))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def event_rows(events: list[EventData], people: dict, now) -> list[EventRow]:
+    rows = []
+    for data in sorted(events, key=lambda d: (min(s.local_day for s in d.sessions), d.pk)):
+        genders = Counter(people[pk][0] for pk in data.participants)
+        men, women = genders[Gender.MALE], genders[Gender.FEMALE]
+        rows.append(
+            EventRow(
+                event_id=data.pk,
+                title=data.title,
+                kind=data.kind,
+                centre=data.centre,
+                city=data.city,
+                first_day=min(s.local_day for s in data.sessions),
+                last_day=max(s.local_day for s in data.sessions),
+                registrations=data.registrations,
+                attendances=data.attendances,
+                participants=len(data.participants),
+                gender_split=suppress_row([men, women, len(data.participants) - men - women]),
+                happened=any(s.ends_at <= now for s in data.sessions),
+            )
+        )
+    return rows
+
+
+def event_report(
+    *,
+    viewer,
+    start: datetime.date,
+    end: datetime.date,
+    space_ids=None,
+    countries=None,
+    kinds=None,
+    tag_ids=None,
+    now: datetime.datetime | None = None,
+) -> Report:
+    """Events, attendance and use of desks and rooms over [start, end], per centre and in total.
+
+    Raises NotAllowed for someone with no reporting role. `now` separates past sessions
+    (which count for no-shows) from coming ones.
+    """
+    scope = scope_for(viewer, space_ids=space_ids, tag_ids=tag_ids)
+    if end < start:
+        raise InvalidInput(_("The period must end after it starts."), code="bad_period")
+    now = now or timezone.now()
+    filters = {"space_ids": space_ids, "countries": countries, "kinds": kinds, "tag_ids": tag_ids}
+    collected = collect_events(event_filter(scope, **filters), start, end)
+    centres = _report_centres(scope, collected.held, **filters)
+    used = [space for space in centres if scope.shows_use_of(space.pk)]
+    usage, heat, daily, open_dates = collect_usage(used, start, end)
+
+    held_by_centre, cancelled_by_centre = defaultdict(list), Counter()
+    for data in collected.held.values():
+        held_by_centre[data.space_id].append(data)
+    for data in collected.cancelled.values():
+        cancelled_by_centre[data.space_id] += 1
+    rows = [
+        CentreRow(
+            space_id=space.pk,
+            name=space.name,
+            city=space.city,
+            country=space.country,
+            figures=_figures(
+                held_by_centre[space.pk], cancelled_by_centre[space.pk], usage.get(space.pk), now
+            ),
+        )
+        for space in centres
+    ]
+    held = list(collected.held.values())
+    total_usage = Usage(booked=Counter(), open=Counter(), open_days=open_dates)
+    for centre_usage in usage.values():
+        total_usage.booked.update(centre_usage.booked)
+        total_usage.open.update(centre_usage.open)
+        total_usage.visits += centre_usage.visits
+    shows_use = not scope.donor_only
+    total = _figures(held, len(collected.cancelled), total_usage if shows_use else None, now)
+    all_open = {
+        cell for kind in UTILIZATION_KINDS for cell, minutes in heat[kind][1].items() if minutes
+    }
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+    return Report(
+        start=start,
+        end=end,
+        scope=scope,
+        centres=rows,
+        total=total,
+        breakdowns=breakdowns(collected.people),
+        months=_months(start, end, held, collected.attendance_days),
+        daily_visits=[DayVisits(day, daily[day]) for day in days] if shows_use else [],
+        heat_maps=[
+            _heat_map(kind, heat[kind][0], heat[kind][1], all_open) for kind in UTILIZATION_KINDS
+        ]
+        if shows_use
+        else [],
+        events=event_rows(held, collected.people, now),
+    )

@@ -1,0 +1,230 @@
+"""The checks a new or moved booking passes: the request and the time rules (no lock
+needed), then overlap, the head count and quotas (under the space lock), and the insert
+whose refusal by the database is a conflict too."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from cowork.booking_rules import (
+    BookingPolicy,
+    Violation,
+    closures_of,
+    periods_of,
+    require_aware,
+    time_violations,
+)
+from cowork.errors import Conflict, RuleViolation
+from cowork.models import ACTIVE_STATUSES, Booking, Resource, Space
+from cowork.services.booking.common import local_text
+
+
+def refuse(violations: list[Violation]) -> None:
+    if violations:
+        first = violations[0]
+        raise RuleViolation(
+            first.message,
+            code=first.code,
+            details={
+                **first.details,
+                "violations": [{"code": v.code, "message": v.message} for v in violations],
+            },
+        )
+
+
+def _overlapping(resource: Resource, starts_at, blocked_until, *, exclude=()):
+    return (
+        Booking.objects.filter(
+            resource=resource,
+            status__in=ACTIVE_STATUSES,
+            starts_at__lt=blocked_until,
+            blocked_until__gt=starts_at,
+        )
+        .exclude(pk__in=[b.pk for b in exclude])
+        .select_related("booked_by")
+        .order_by("starts_at")
+    )
+
+
+def _conflict(resource: Resource, taken: Booking, *, holder_visible: bool) -> Conflict:
+    """Name the taken slot; name who holds it only to people who work at the space."""
+    zone = resource.space.zone
+    details = {
+        "resource": resource.pk,
+        "taken": {
+            "starts_at": taken.starts_at.astimezone(zone).isoformat(),
+            "ends_at": taken.ends_at.astimezone(zone).isoformat(),
+        },
+    }
+    if holder_visible:
+        details["taken"]["held_by"] = taken.booked_by.get_full_name() or str(taken.booked_by)
+        details["taken"]["booking"] = taken.pk
+    return Conflict(
+        _("%(resource)s is taken from %(start)s to %(end)s.")
+        % {
+            "resource": resource.name,
+            "start": local_text(taken.starts_at, zone),
+            "end": local_text(taken.ends_at, zone, with_date=False),
+        },
+        details=details,
+    )
+
+
+def _peak(intervals, starts_at, ends_at) -> int:
+    """The most intervals active at one moment within [starts_at, ends_at)."""
+    # Sweep: an end sorts before a start at the same instant (half-open intervals).
+    points = sorted(
+        [(max(s, starts_at), 1) for s, _e in intervals]
+        + [(min(e, ends_at), -1) for _s, e in intervals]
+    )
+    peak = current = 0
+    for _moment, step in points:
+        current += step
+        peak = max(peak, current)
+    return peak
+
+
+def _week_of(moment: datetime.datetime, zone) -> tuple[datetime.datetime, datetime.datetime]:
+    """Monday 00:00 to Monday 00:00 local time around `moment`, in UTC."""
+    local = moment.astimezone(zone)
+    monday = datetime.datetime.combine(
+        local.date() - datetime.timedelta(days=local.weekday()), datetime.time(0), tzinfo=zone
+    )
+    # Aware arithmetic with ZoneInfo is wall-clock arithmetic, so a DST week still ends
+    # on Monday 00:00 local time.
+    return monday.astimezone(datetime.UTC), (monday + datetime.timedelta(days=7)).astimezone(
+        datetime.UTC
+    )
+
+
+def _quota_violations(space: Space, member, starts_at, ends_at, *, exclude=(), now):
+    """Upcoming bookings and booked hours of the week, from one query of the member's rows."""
+    week_start, week_end = _week_of(starts_at, space.zone)
+    mine = list(
+        Booking.objects.filter(
+            space=space,
+            booked_by=member,
+            status__in=ACTIVE_STATUSES,
+            ends_at__gt=min(now, week_start),
+        )
+        .exclude(pk__in=[b.pk for b in exclude])
+        .values_list("starts_at", "ends_at")
+    )
+    violations = []
+    if sum(1 for _s, e in mine if e > now) >= space.max_active_bookings:
+        violations.append(
+            Violation(
+                "quota_active_bookings",
+                _("You already hold %(count)d upcoming bookings here, the most allowed.")
+                % {"count": space.max_active_bookings},
+                {"max_active_bookings": space.max_active_bookings},
+            )
+        )
+    booked = sum(
+        (min(e, week_end) - max(s, week_start)).total_seconds()
+        for s, e in mine
+        if s < week_end and e > week_start
+    )
+    wanted = (min(ends_at, week_end) - max(starts_at, week_start)).total_seconds()
+    if (booked + wanted) / 3600 > space.max_hours_per_week:
+        violations.append(
+            Violation(
+                "quota_weekly_hours",
+                _("This would take you past %(hours)d booked hours this week.")
+                % {"hours": space.max_hours_per_week},
+                {"max_hours_per_week": space.max_hours_per_week, "booked_hours": booked / 3600},
+            )
+        )
+    return violations
+
+
+def check_request(*, space: Space, resource: Resource, starts_at, ends_at, now, with_room):
+    """The checks that need no lock: the request itself and the space's time rules.
+
+    Returns `blocked_until`, the end plus the resource's buffer.
+    """
+    require_aware(starts_at, field="starts_at")
+    require_aware(ends_at, field="ends_at")
+    if resource.out_of_service:
+        raise RuleViolation(
+            _("%(resource)s is out of service: %(reason)s.")
+            % {"resource": resource.name, "reason": resource.out_of_service_reason},
+            code="out_of_service",
+        )
+    if resource.kind == Resource.Kind.EQUIPMENT and not (resource.bookable_alone or with_room):
+        raise RuleViolation(
+            _("%(resource)s can be booked only together with a room.")
+            % {"resource": resource.name},
+            code="not_bookable_alone",
+        )
+    policy = BookingPolicy.for_resource(resource, space)
+    refuse(
+        time_violations(
+            policy=policy,
+            hours=periods_of(space),
+            closures=closures_of(space),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            now=now,
+        )
+    )
+    return ends_at + policy.buffer
+
+
+def check_contended(
+    *, space, resource, member, starts_at, ends_at, blocked_until, now, roles, exclude=()
+):
+    """The checks that read what concurrent writers change; run under the space lock."""
+    is_desk = resource.kind == Resource.Kind.DESK
+    # One query serves both the overlap check (this resource, with buffers) and, for
+    # desks, the head count (every desk of the space).
+    nearby = Booking.objects.filter(
+        space=space,
+        status__in=ACTIVE_STATUSES,
+        starts_at__lt=max(ends_at, blocked_until),
+        blocked_until__gt=starts_at,
+    ).exclude(pk__in=[b.pk for b in exclude])
+    if is_desk:
+        nearby = nearby.filter(resource__kind=Resource.Kind.DESK)
+    else:
+        nearby = nearby.filter(resource=resource)
+    rows = list(nearby.values_list("pk", "resource_id", "starts_at", "ends_at", "blocked_until"))
+    clash = next(
+        (
+            pk
+            for pk, resource_id, s, _e, b in sorted(rows, key=lambda row: row[2])
+            if resource_id == resource.pk and s < blocked_until and b > starts_at
+        ),
+        None,
+    )
+    if clash is not None:
+        taken = Booking.objects.select_related("booked_by").get(pk=clash)
+        raise _conflict(resource, taken, holder_visible=roles.works_here)
+    if is_desk:
+        desk_intervals = [(s, e) for _pk, _r, s, e, _b in rows if s < ends_at and e > starts_at]
+        if _peak(desk_intervals, starts_at, ends_at) >= space.safety_capacity:
+            raise RuleViolation(
+                _("The centre is at its safety capacity of %(count)d people at that time.")
+                % {"count": space.safety_capacity},
+                code="safety_capacity",
+                details={"safety_capacity": space.safety_capacity},
+            )
+    # Quotas share a centre fairly among members; its hosts and staff book for the centre.
+    if not roles.works_here:
+        refuse(_quota_violations(space, member, starts_at, ends_at, exclude=exclude, now=now))
+
+
+def insert(booking: Booking, *, holder_visible: bool) -> Booking:
+    """Save inside a savepoint; turn the exclusion constraint's refusal into a Conflict."""
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        if "booking_no_overlap" not in str(exc):
+            raise
+        taken = _overlapping(booking.resource, booking.starts_at, booking.blocked_until).first()
+        if taken is None:  # the holder has gone since; still a conflict for this attempt
+            raise Conflict(_("That time was just taken.")) from exc
+        raise _conflict(booking.resource, taken, holder_visible=holder_visible) from exc
+    return booking

@@ -1,0 +1,141 @@
+"""Who is there: check-in (from the booking page, by QR code), check-out, and the schedule's
+sweeps that release no-shows and check out what has ended or whose centre has closed."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cowork.errors import RuleViolation
+from cowork.models import Booking, BookingStatus, DomainEventKind, Resource, Space
+from cowork.selectors.spaces import space_is_open_at
+from cowork.services.booking.common import (
+    fresh,
+    held_for_change,
+    local_text,
+    record,
+    wrong_status,
+)
+from cowork.services.locking import lock_space
+
+
+def booking_check_in(
+    *, booking: Booking, acting_user, now: datetime.datetime | None = None
+) -> Booking:
+    """Check in from `check_in_early_minutes` before the start until the end."""
+    now = now or timezone.now()
+    with held_for_change(booking, acting_user=acting_user) as booking:
+        if not booking.can_check_in(now):
+            if booking.status != BookingStatus.CONFIRMED:
+                raise wrong_status(booking, action=_("checked in"))
+            raise RuleViolation(
+                _("Check-in is open from %(start)s until the booking ends.")
+                % {"start": local_text(booking.check_in_opens_at, booking.space.zone)},
+                code="outside_check_in_window",
+            )
+        booking.status = BookingStatus.CHECKED_IN
+        booking.checked_in_at = now
+        booking.checked_in_by = acting_user
+        booking.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
+        record(DomainEventKind.BOOKING_CHECKED_IN, booking, by=acting_user.pk)
+    return booking
+
+
+def booking_check_in_by_qr(*, resource: Resource, member, now=None) -> Booking:
+    """Check `member` in at the resource whose QR code they scanned, for their current booking."""
+    now = now or timezone.now()
+    upcoming = Booking.objects.filter(
+        resource=resource, booked_by=member, status=BookingStatus.CONFIRMED, ends_at__gt=now
+    ).select_related("space")
+    booking = next((b for b in upcoming.order_by("starts_at") if b.can_check_in(now)), None)
+    if booking is None:
+        raise RuleViolation(
+            _("You have no booking of %(resource)s to check in to now.")
+            % {"resource": resource.name},
+            code="no_booking_now",
+        )
+    return booking_check_in(booking=booking, acting_user=member, now=now)
+
+
+def booking_check_out(
+    *, booking: Booking, acting_user, now: datetime.datetime | None = None
+) -> Booking:
+    """Check out: the booking completes and the rest of its time is free for others."""
+    now = now or timezone.now()
+    with held_for_change(booking, acting_user=acting_user) as booking:
+        if not booking.can_check_out(now):
+            raise wrong_status(booking, action=_("checked out"))
+        _complete(booking, now=now, by=acting_user.pk)
+    return booking
+
+
+def _complete(booking: Booking, *, now, by=None) -> None:
+    booking.status = BookingStatus.COMPLETED
+    booking.checked_out_at = min(now, booking.ends_at)
+    booking.save(update_fields=["status", "checked_out_at", "updated_at"])
+    record(DomainEventKind.BOOKING_CHECKED_OUT, booking, by=by, automatic=by is None)
+
+
+def release_no_shows(*, now: datetime.datetime | None = None) -> int:
+    """Release confirmed bookings not checked in within their space's grace period.
+
+    Equipment booked together with a room goes with the room. Safe to run twice: each
+    booking is re-read under its space's lock and released only if still confirmed.
+    """
+    now = now or timezone.now()
+    candidates = (
+        Booking.objects.filter(
+            status=BookingStatus.CONFIRMED, starts_at__lte=now, group__isnull=True
+        )
+        | Booking.objects.filter(
+            status=BookingStatus.CONFIRMED,
+            starts_at__lte=now,
+            resource__kind=Resource.Kind.ROOM,
+        )
+    ).select_related("space")
+    released = 0
+    for candidate in candidates.distinct():
+        if (
+            candidate.starts_at + datetime.timedelta(minutes=candidate.space.no_show_grace_minutes)
+            > now
+        ):
+            continue
+        with transaction.atomic():
+            lock_space(candidate.space_id)
+            together = Booking.objects.filter(
+                Q(pk=candidate.pk) | Q(group=candidate.group, group__isnull=False),
+                status=BookingStatus.CONFIRMED,
+            ).select_related("resource", "space")
+            for booking in together:
+                booking.status = BookingStatus.RELEASED
+                booking.sequence += 1
+                booking.save(update_fields=["status", "sequence", "updated_at"])
+                record(DomainEventKind.BOOKING_RELEASED, booking)
+                released += 1
+    return released
+
+
+def check_out_finished(*, now: datetime.datetime | None = None) -> int:
+    """Check out everyone whose booking has ended, or whose centre has closed for the day."""
+    now = now or timezone.now()
+    checked_out = 0
+    open_cache: dict[int, bool] = {}
+    candidates = Booking.objects.filter(status=BookingStatus.CHECKED_IN).select_related("space")
+    for candidate in candidates:
+        if candidate.ends_at > now:
+            if candidate.space_id not in open_cache:
+                space = Space.objects.prefetch_related("opening_hours", "closures").get(
+                    pk=candidate.space_id
+                )
+                open_cache[candidate.space_id] = space_is_open_at(space=space, moment=now)
+            if open_cache[candidate.space_id]:
+                continue
+        with transaction.atomic():
+            lock_space(candidate.space_id)
+            booking = fresh(candidate)
+            if booking.status == BookingStatus.CHECKED_IN:
+                _complete(booking, now=now)
+                checked_out += 1
+    return checked_out

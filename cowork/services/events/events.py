@@ -1,0 +1,134 @@
+"""Writes of events themselves: create one with its room booked for every session, cancel it.
+
+An event holds its room through the booking engine, one booking per session, so it can
+never collide with another use of the room.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cowork.booking_rules import require_aware
+from cowork.errors import InvalidInput, NotAllowed, RuleViolation
+from cowork.models import DomainEventKind, Event, EventSession, Resource, Space, Tag
+from cowork.phones import phone_to_e164
+from cowork.selectors.access import tags_usable_at
+from cowork.services.booking import booking_cancel, booking_create
+from cowork.services.events.common import record, require_staff
+from cowork.services.locking import lock_event
+
+
+def event_create(
+    *,
+    space: Space,
+    room: Resource,
+    host,
+    kind: str,
+    title: str,
+    sessions: list[tuple[datetime.datetime, datetime.datetime]],
+    capacity: int,
+    description: str = "",
+    translations: dict | None = None,
+    is_public: bool = True,
+    registration_opens_at: datetime.datetime | None = None,
+    registration_closes_at: datetime.datetime | None = None,
+    registrations_need_approval: bool = False,
+    organizer_name: str = "",
+    organizer_phone: str = "",
+    organizer_email: str = "",
+    tags: list[Tag] = (),
+    now: datetime.datetime | None = None,
+) -> Event:
+    """Create an event and book its room for every session: all of them, or nothing.
+
+    A booking refusal (the room taken, outside hours) comes back as raised by the booking
+    engine, naming the session's slot. Another organization's tag is refused (NotAllowed):
+    it would put the event into that organization's donor's report.
+    """
+    require_staff(host, space)
+    if room.space_id != space.pk or room.kind != Resource.Kind.ROOM:
+        raise InvalidInput(_("Choose a room of this centre."), code="bad_room")
+    if kind not in Event.Kind.values:
+        raise InvalidInput(_("Unknown kind of event."), code="bad_kind")
+    if not title.strip():
+        raise InvalidInput(_("Give the event a title."), code="no_title")
+    if not sessions:
+        raise InvalidInput(_("An event needs at least one session."), code="no_sessions")
+    if capacity < 1 or capacity > room.capacity:
+        raise RuleViolation(
+            _("%(room)s seats %(seats)d; the event cannot take more.")
+            % {"room": room.name, "seats": room.capacity},
+            code="capacity_above_room",
+            details={"room_capacity": room.capacity},
+        )
+    for start, end in sessions:
+        require_aware(start, field="starts_at")
+        require_aware(end, field="ends_at")
+    for moment, field in (
+        (registration_opens_at, "registration_opens_at"),
+        (registration_closes_at, "registration_closes_at"),
+    ):
+        if moment is not None:
+            require_aware(moment, field=field)
+    usable = set(tags_usable_at(space=space).filter(pk__in=[tag.pk for tag in tags]))
+    if set(tags) - usable:
+        raise NotAllowed(
+            _("An event carries only its centre's organization's tags and the network's."),
+            code="foreign_tag",
+        )
+    phone = phone_to_e164(organizer_phone, region=space.country) if organizer_phone.strip() else ""
+    ordered = sorted(sessions)
+    with transaction.atomic():
+        event = Event.objects.create(
+            space=space,
+            room=room,
+            kind=kind,
+            title=title.strip()[:200],
+            description=description,
+            translations=translations or {},
+            starts_at=ordered[0][0],
+            ends_at=ordered[-1][1],
+            capacity=capacity,
+            is_public=is_public,
+            registration_opens_at=registration_opens_at,
+            registration_closes_at=registration_closes_at,
+            registrations_need_approval=registrations_need_approval,
+            organizer_name=organizer_name,
+            organizer_phone=phone,
+            organizer_email=organizer_email,
+            created_by=host,
+        )
+        event.tags.set(tags)
+        for start, end in ordered:
+            booking = booking_create(
+                resource=room,
+                member=host,
+                starts_at=start,
+                ends_at=end,
+                purpose=event.title,
+                acting_user=host,
+                now=now,
+            )
+            EventSession.objects.create(event=event, starts_at=start, ends_at=end, booking=booking)
+        record(DomainEventKind.EVENT_CREATED, event, event, sessions=len(ordered))
+    return event
+
+
+def event_cancel(*, event: Event, host, reason: str) -> Event:
+    """Cancel the event, free its room, and let the registrants hear of it (event.cancelled)."""
+    require_staff(host, event.space)
+    if not reason.strip():
+        raise InvalidInput(_("Say why the event is cancelled."), code="reason_required")
+    with transaction.atomic():
+        event = lock_event(event.pk)
+        if event.status == Event.Status.CANCELLED:
+            raise RuleViolation(_("The event is already cancelled."), code="wrong_status")
+        event.status = Event.Status.CANCELLED
+        event.sequence += 1
+        event.save(update_fields=["status", "sequence"])
+        for session in event.sessions.select_related("booking"):
+            if session.booking and session.booking.is_active:
+                booking_cancel(booking=session.booking, acting_user=host, reason=reason)
+        record(DomainEventKind.EVENT_CANCELLED, event, event, reason=reason.strip())
+    return event

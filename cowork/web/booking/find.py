@@ -1,0 +1,128 @@
+"""Find and book: the centres to book at, the search with its floor plan, the confirm step.
+
+Each view parses its input with a form, calls one service (writes) or the selectors its
+page shows (reads), and renders. A refusal from a service (DomainError) is shown as a
+form error with the service's own message and the page's status; nothing has changed.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cowork.errors import DomainError
+from cowork.models import BookingStatus, Resource
+from cowork.selectors.availability import free_resources
+from cowork.selectors.pricing import booking_quote
+from cowork.selectors.spaces import spaces_by_country
+from cowork.services.booking import booking_create, booking_create_with_equipment
+from cowork.web.booking.common import done, price_label
+from cowork.web.common import active_space, error_status
+from cowork.web.floor_plan import SpotState, plan_spots
+from cowork.web.forms import BookingForm, SearchForm
+
+
+@require_GET
+def book_centres(request):
+    """Where to book: every active centre, by country."""
+    return render(
+        request, "cowork/booking/centres.html", {"groups": spaces_by_country(now=timezone.now())}
+    )
+
+
+@require_GET
+def booking_search(request, slug):
+    space = active_space(slug, with_calendar=True)
+    form = SearchForm.from_query(request.GET, space=space, now=timezone.now())
+    context = {"space": space, "form": form, "searched": False}
+    if not form.is_valid():
+        return render(request, "cowork/booking/search.html", context, status=400)
+    data = form.cleaned_data
+    context.update(
+        searched=True,
+        closed=data["closed"],
+        closure_reason=data["closure_reason"],
+        window_query=urlencode(form.window_query()),
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        kind_label=Resource.Kind(data["kind"]).label,
+        show_plan=data["kind"] != Resource.Kind.EQUIPMENT,
+        state_labels=SpotState.DESCRIPTIONS,
+    )
+    if not data["closed"]:
+        window = {"space": space, "starts_at": data["starts_at"], "ends_at": data["ends_at"]}
+        # Two reads of one selector: what is free at all (for Taken on the plan) and what
+        # is free and matches the search (the list, and the plan's links).
+        matching = free_resources(
+            **window,
+            kind=data["kind"],
+            accessible=True if data["accessible"] else None,
+            equipment=data["equipment"],
+        )
+        free_ids = {resource.pk for resource in free_resources(**window)}
+        context.update(
+            free=matching,
+            spots=plan_spots(
+                resources=list(space.resources.all()),
+                free_ids=free_ids,
+                matching_ids={resource.pk for resource in matching},
+            ),
+        )
+    return render(request, "cowork/booking/search.html", context)
+
+
+def _confirm_page(request, context, *, status=200):
+    """The confirm step with what the member decides on: the price, the free equipment."""
+    resource, window = context["resource"], context["window"]
+    context["price"] = price_label(booking_quote(resource=resource, member=request.user, **window))
+    if resource.kind == Resource.Kind.ROOM:
+        context["free_equipment"] = free_resources(
+            space=resource.space, kind=Resource.Kind.EQUIPMENT, **window
+        )
+    return render(request, "cowork/booking/confirm.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_confirm(request, slug, resource_id):
+    space = active_space(slug, with_calendar=True)
+    resource = get_object_or_404(
+        Resource.objects.select_related("space"), pk=resource_id, space=space
+    )
+    form = BookingForm(request.POST if request.method == "POST" else request.GET, resource=resource)
+    context = {"space": space, "resource": resource, "form": form}
+    if not form.is_valid():
+        return render(request, "cowork/booking/confirm.html", context, status=400)
+    data = form.cleaned_data
+    window = {"starts_at": data["starts_at"], "ends_at": data["ends_at"]}
+    context.update(
+        window,
+        window=window,
+        back_query=urlencode({**form.window_query(), "kind": resource.kind}),
+    )
+    if request.method == "GET":
+        return _confirm_page(request, context)
+    try:
+        if data.get("equipment"):
+            booking = booking_create_with_equipment(
+                room=resource,
+                equipment=list(data["equipment"]),
+                member=request.user,
+                purpose=data["purpose"],
+                **window,
+            )[0]
+        else:
+            booking = booking_create(
+                resource=resource, member=request.user, purpose=data["purpose"], **window
+            )
+    except DomainError as refusal:
+        form.add_error(None, refusal.message)
+        return _confirm_page(request, context, status=error_status(refusal))
+    if booking.status == BookingStatus.PENDING:
+        text = _("%(resource)s is requested; a host of the centre will approve or decline it.")
+    else:
+        text = _("%(resource)s is booked.")
+    return done(request, text % {"resource": resource.name}, booking)

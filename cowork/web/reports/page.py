@@ -1,0 +1,101 @@
+"""The report page: figures, charts and tables, and the sentences donors paste."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from cowork.models.spaces import WEEKDAYS
+from cowork.selectors.reports.dates import day_label, period_label, weekday_abbreviation
+from cowork.selectors.reports.figures import Report
+from cowork.selectors.reports.scope import ReportChoices
+from cowork.selectors.reports.sentences import event_sentence
+from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
+from cowork.web.charts import bar_chart, heat_map_chart
+from cowork.web.reports.filters import filtered_report
+from cowork.web.reports.tables import KIND_LABELS, MARKS, report_tables
+
+
+def report_charts(report: Report) -> dict:
+    weekday_names = dict(WEEKDAYS)
+    charts = {
+        "events": bar_chart(
+            chart_id="chart-events",
+            title=_("Events held per month"),
+            description=_("Bar chart; the same numbers are in the table “By month”."),
+            points=[(m.label, m.events) for m in report.months],
+        ),
+        "attendances": bar_chart(
+            chart_id="chart-attendances",
+            title=_("Attendances per month"),
+            description=_("Bar chart; the same numbers are in the table “By month”."),
+            points=[(m.label, m.attendances) for m in report.months],
+        ),
+        "visits": bar_chart(
+            chart_id="chart-visits",
+            title=_("Visits per day"),
+            description=_("Bar chart; the same numbers are in the table “Visits per day”."),
+            points=[(day_label(d.day), d.visits) for d in report.daily_visits],
+            show_values=len(report.daily_visits) <= 31,
+            width=720,
+        )
+        if report.shows_use
+        else None,
+        "heat_maps": [],
+    }
+    for heat in report.heat_maps:
+        if heat.empty:
+            continue
+        charts["heat_maps"].append(
+            (
+                heat,
+                heat_map_chart(
+                    chart_id=f"heat-{heat.kind}",
+                    title=_("%(resources)s: share of open time booked")
+                    % {"resources": KIND_LABELS[heat.kind]},
+                    description=_(
+                        "Rows are weekdays, columns local hours; each cell gives the percentage"
+                        " of open time booked. The same numbers are in the table below."
+                    ),
+                    rows=[(weekday_abbreviation(w), str(weekday_names[w])) for w in heat.weekdays],
+                    row_keys=heat.weekdays,
+                    hours=heat.hours,
+                    value=lambda weekday, hour, heat=heat: heat.percent[(weekday, hour)],
+                ),
+            )
+        )
+    return charts
+
+
+def _scope_label(report: Report, choices: ReportChoices) -> str:
+    if report.scope.every_centre:
+        return _("Every centre of the network.")
+    if report.scope.donor_only:
+        names = ", ".join(tag.name for tag in choices.tags)
+        return _(
+            "Events tagged %(tags)s: who came and how many. The use of the centres' desks and "
+            "rooms is not part of a donor's report."
+        ) % {"tags": names}
+    return _("The centres you work at.")
+
+
+@login_required
+@require_GET
+def report_page(request):
+    form, choices, report = filtered_report(request)
+    context = {"form": form, "report": report}
+    if report is None:
+        return render(request, "cowork/reports/report.html", context, status=400)
+    tables = {table.key: table for table in report_tables(report)}
+    context.update(
+        tables=tables,
+        charts=report_charts(report),
+        sentences=[event_sentence(row) for row in report.events],
+        scope_label=_scope_label(report, choices),
+        period=period_label(report.start, report.end),
+        export_query=request.GET.urlencode(),
+        marks=MARKS,
+        small_mark=SMALL_MARK,
+        hidden_mark=HIDDEN_MARK,
+    )
+    return render(request, "cowork/reports/report.html", context)

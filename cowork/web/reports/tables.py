@@ -1,0 +1,244 @@
+"""The report's tables, shared by the page and the exports.
+
+The page and both exports build their tables with one function (`report_tables`), from one
+call of the selector, so a number on the page is the number in the files. The tables hold
+only aggregates and event titles: never a participant's name or phone, nor an organizer's.
+Hidden small counts arrive from the selector as "<5" or "x"; nothing here can see them.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cowork.models.spaces import WEEKDAYS
+from cowork.selectors.reports.figures import Report
+from cowork.selectors.reports.sentences import event_sentence
+from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
+from cowork.web.reports.filters import COUNTRY_NAMES
+
+KIND_LABELS = {"room": gettext_lazy("Rooms"), "desk": gettext_lazy("Desks")}
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of plain values: int, float, str ("<5", "x", a title) or None (no value)."""
+
+    key: str
+    sheet: str
+    title: str
+    header: list[str]
+    rows: list[list]
+    # The first this many columns name the row (rendered as row headers).
+    row_header_columns: int = 1
+    # Other columns of text rather than numbers (by index), aligned as text.
+    text_columns: frozenset[int] = frozenset()
+
+
+def _hours(value: float) -> float:
+    return round(value, 1)
+
+
+def _totals_rows(report: Report) -> list[list]:
+    figures = report.total
+    rows = [
+        [_("First day"), report.start.isoformat()],
+        [_("Last day"), report.end.isoformat()],
+        [_("Events held"), figures.events_held],
+        [_("Events cancelled"), figures.events_cancelled],
+        [_("Registrations"), figures.registrations],
+        [_("Attendances"), figures.attendances],
+        [_("Unique participants"), figures.unique_participants],
+        [_("Confirmed registrations of past events"), figures.no_show_base],
+        [_("No-shows"), figures.no_shows],
+        [_("No-show rate (%)"), figures.no_show_percent],
+    ]
+    if report.shows_use:
+        rows += [
+            [_("Desk hours booked"), _hours(figures.desks.booked_hours)],
+            [_("Desk hours open"), _hours(figures.desks.open_hours)],
+            [_("Desk utilization (%)"), figures.desks.percent],
+            [_("Room hours booked"), _hours(figures.rooms.booked_hours)],
+            [_("Room hours open"), _hours(figures.rooms.open_hours)],
+            [_("Room utilization (%)"), figures.rooms.percent],
+            [_("Visits (check-ins)"), figures.visits],
+            [_("Days open"), figures.open_days],
+            [_("Visits per day open"), figures.visits_per_open_day],
+        ]
+    return rows
+
+
+def _centre_row(name, city, country, figures, *, shows_use: bool) -> list:
+    row = [
+        name,
+        city,
+        country,
+        figures.events_held,
+        figures.events_cancelled,
+        figures.registrations,
+        figures.attendances,
+        figures.unique_participants,
+        figures.no_show_percent,
+    ]
+    if shows_use:
+        # None (an empty cell) for a centre whose use is not the viewer's to see.
+        row += [
+            figures.desks.percent if figures.desks else None,
+            figures.rooms.percent if figures.rooms else None,
+            figures.visits,
+            figures.visits_per_open_day,
+        ]
+    return row
+
+
+def report_tables(report: Report) -> list[Table]:
+    """Every table of the report, in the order of the XLSX sheets and the CSV sections."""
+    weekday_names = dict(WEEKDAYS)
+    shows_use = report.shows_use
+    centres = [
+        _centre_row(
+            row.name,
+            row.city,
+            str(COUNTRY_NAMES.get(row.country, "")),
+            row.figures,
+            shows_use=shows_use,
+        )
+        for row in report.centres
+    ]
+    centres.append(_centre_row(_("All centres"), None, None, report.total, shows_use=shows_use))
+    use_header = [
+        _("Desk utilization (%)"),
+        _("Room utilization (%)"),
+        _("Visits"),
+        _("Visits per day open"),
+    ]
+    tables = [
+        Table(
+            key="totals",
+            sheet="Totals",
+            title=_("Totals"),
+            header=[_("Figure"), _("Value")],
+            rows=_totals_rows(report),
+        ),
+        Table(
+            key="centres",
+            sheet="Centres",
+            title=_("Centres"),
+            header=[
+                _("Centre"),
+                _("City"),
+                _("Country"),
+                _("Events held"),
+                _("Events cancelled"),
+                _("Registrations"),
+                _("Attendances"),
+                _("Unique participants"),
+                _("No-show rate (%)"),
+                *(use_header if shows_use else []),
+            ],
+            rows=centres,
+            text_columns=frozenset({1, 2}),
+        ),
+        Table(
+            key="breakdown",
+            sheet="Breakdown",
+            title=_("Attendees by gender, age band and disability"),
+            header=[_("Breakdown"), _("Answer"), _("Attendees")],
+            rows=[
+                [breakdown.title, label, cell.value if not cell.hidden else cell.shown]
+                for breakdown in report.breakdowns
+                for _code, label, cell in breakdown.rows
+            ],
+            row_header_columns=2,
+        ),
+        Table(
+            key="events",
+            sheet="Events",
+            title=_("Events"),
+            header=[
+                _("Event"),
+                _("Kind"),
+                _("Centre"),
+                _("City"),
+                _("First day"),
+                _("Last day"),
+                _("Registrations"),
+                _("Attendances"),
+                _("Participants"),
+                _("Men"),
+                _("Women"),
+                _("Others or not stated"),
+                _("Summary"),
+            ],
+            rows=[
+                [
+                    row.title,
+                    str(row.kind_label),
+                    row.centre,
+                    row.city,
+                    row.first_day.isoformat(),
+                    row.last_day.isoformat(),
+                    row.registrations,
+                    row.attendances,
+                    row.participants,
+                    *[cell.value if not cell.hidden else cell.shown for cell in row.gender_split],
+                    event_sentence(row),
+                ]
+                for row in report.events
+            ],
+            text_columns=frozenset({1, 2, 3, 4, 5, 12}),
+        ),
+        Table(
+            key="months",
+            sheet="Months",
+            title=_("By month"),
+            header=[_("Month"), _("Events held"), _("Attendances")],
+            rows=[[m.month.strftime("%Y-%m"), m.events, m.attendances] for m in report.months],
+        ),
+        Table(
+            key="visits",
+            sheet="Daily visits",
+            title=_("Visits per day"),
+            header=[_("Day"), _("Visits")],
+            rows=[[d.day.isoformat(), d.visits] for d in report.daily_visits],
+        ),
+        Table(
+            key="heat",
+            sheet="Heat map",
+            title=_("Share of open time booked, by weekday and hour"),
+            header=[_("Resources"), _("Weekday"), _("Hour"), _("Booked (%)")],
+            rows=[
+                [
+                    str(KIND_LABELS[heat.kind]),
+                    str(weekday_names[weekday]),
+                    f"{hour:02d}:00",
+                    heat.percent[(weekday, hour)],
+                ]
+                for heat in report.heat_maps
+                for weekday in heat.weekdays
+                for hour in heat.hours
+            ],
+            row_header_columns=3,
+        ),
+        Table(
+            key="notes",
+            sheet="Notes",
+            title=_("Notes"),
+            header=[_("Mark"), _("Meaning")],
+            rows=[[mark, str(meaning)] for mark, meaning in MARKS],
+            text_columns=frozenset({1}),
+        ),
+    ]
+    # Visits and the heat maps are centre use, which a donor's report leaves out whole.
+    return [table for table in tables if shows_use or table.key not in ("visits", "heat")]
+
+
+MARKS = [
+    (SMALL_MARK, gettext_lazy("between 1 and 4, hidden to protect the people counted")),
+    (
+        HIDDEN_MARK,
+        gettext_lazy(
+            "hidden too, so that a hidden small number cannot be worked out from the total"
+        ),
+    ),
+]

@@ -1,0 +1,120 @@
+"""Everything held about a person, and deleting their account: coming plans cancelled with
+the usual notices, messages masked, and the reports exactly as they were."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cowork import outbox as relay
+from cowork.errors import NotAllowed
+from cowork.models import Booking, Member, Participant, Registration
+from cowork.services.booking import booking_create
+from cowork.services.personal_data import (
+    account_erase,
+    personal_data_export,
+    personal_data_json,
+)
+from notifications.models import CalendarFeedToken, Notification
+from tests import factories
+from tests.cowork.selectors.test_reports import admin, march_report, network, phone_of  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+HOUR = datetime.timedelta(hours=1)
+
+
+@pytest.fixture
+def relay_now():
+    """Hand the outbox to subscribers, as the after-commit relay does."""
+    return relay.relay_pending
+
+
+def _report_figures(report):
+    return (
+        report.total,
+        report.centres,
+        report.breakdowns,
+        report.months,
+        report.daily_visits,
+        report.heat_maps,
+        report.events,
+    )
+
+
+def test_deleting_an_account_leaves_the_donor_report_exactly_as_it_was(network, admin):  # noqa: F811
+    # The network's desk booker is also participant 1, who came to two events.
+    Member.objects.filter(user=network.member).update(phone=phone_of(1))
+    before = _report_figures(march_report(admin))
+    account_erase(user=network.member, acting_user=network.member)
+    after = _report_figures(march_report(admin))
+    assert after == before
+    erased = Participant.objects.get(erased_at__isnull=False)
+    assert (erased.name, erased.phone, erased.email) == ("", None, "")
+    assert erased.attendances.count() == 2  # E1, and E2's first session
+
+
+def _future_plans(relay_now):
+    space = factories.SpaceFactory(languages=["az", "ru", "en"])
+    member = factories.MemberFactory(phone="+994501112233", language="ru")
+    user = member.user
+    starts_at = factories.next_weekday(space, weekday=2, at=datetime.time(10))
+    desk = factories.ResourceFactory(space=space)
+    booking = booking_create(
+        resource=desk, member=user, starts_at=starts_at, ends_at=starts_at + HOUR
+    )
+    event = factories.EventFactory(room=factories.RoomFactory(space=space), capacity=1)
+    mine = factories.RegistrationFactory(
+        event=event, participant=factories.ParticipantFactory(phone=member.phone)
+    )
+    waiting = factories.RegistrationFactory(event=event, status="waitlisted")
+    CalendarFeedToken.objects.create(owner=user, key_hash="a" * 64)
+    relay_now()
+    return user, booking, mine, waiting
+
+
+def test_deleting_an_account_cancels_coming_plans_and_masks_messages(relay_now):
+    user, booking, mine, waiting = _future_plans(relay_now)
+    assert Notification.objects.filter(phone="+994501112233").exists()
+    erased = account_erase(user=user, acting_user=user)
+    relay_now()
+    assert erased.bookings_cancelled == [booking.pk]
+    assert erased.registrations_cancelled == [mine.pk]
+    booking.refresh_from_db()
+    mine.refresh_from_db()
+    waiting.refresh_from_db()
+    assert booking.status == "cancelled" and mine.status == "cancelled"
+    assert waiting.status == "confirmed"  # the waitlist moved up, as on any cancellation
+    assert not Notification.objects.filter(phone="+994501112233").exists()
+    for message in Notification.objects.filter(booking=booking):
+        assert message.phone == "+99450*****33" and message.body == ""
+        assert message.status != Notification.Status.PENDING
+    assert not CalendarFeedToken.objects.filter(owner=user).exists()
+    user.refresh_from_db()
+    assert not user.is_active and not user.has_usable_password()
+    assert user.get_full_name() == "" and user.email == ""
+    assert not Member.objects.filter(user=user).exists()
+
+
+def test_the_export_holds_the_account_bookings_registrations_and_messages(relay_now):
+    user, booking, _mine, _waiting = _future_plans(relay_now)
+    data = personal_data_json(personal_data_export(user=user, acting_user=user))
+    assert data["account"][0]["email"] == user.email
+    assert data["profile"][0]["phone"] == "+994501112233"
+    assert [row["starts_at"] for row in data["bookings"]] == [booking.starts_at]
+    assert [row["status"] for row in data["registrations"]] == ["confirmed"]
+    assert {row["kind"] for row in data["messages_sent"]} >= {"booking_confirmed"}
+    assert len(data["calendar_links"]) == 1
+
+
+def test_only_the_person_or_a_network_admin_may_export_or_delete(relay_now):
+    user, booking, *_rest = _future_plans(relay_now)
+    stranger = factories.MemberFactory().user
+    with pytest.raises(NotAllowed):
+        personal_data_export(user=user, acting_user=stranger)
+    with pytest.raises(NotAllowed):
+        account_erase(user=user, acting_user=stranger)
+    assert get_user_model().objects.get(pk=user.pk).is_active
+    assert Booking.objects.get(pk=booking.pk).status == "confirmed"
+    assert Registration.objects.filter(status="confirmed").count() == 1
+    account_erase(user=user, acting_user=factories.network_admin())
+    assert not get_user_model().objects.get(pk=user.pk).is_active
