@@ -13,6 +13,7 @@ urlpatterns = [
     path("", centres.home, name="home"),
     path("centres/<slug:slug>/", centres.space_detail, name="space-detail"),
     path("", include("cowork.web.urls")),
+    path("", include("cowork.web.accounts.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
