@@ -35,6 +35,18 @@ class DomainEventKind(models.TextChoices):
     ATTENDANCE_MARKED = "attendance.marked"
     ATTENDANCE_UNMARKED = "attendance.unmarked"
     DISPLAY_REVOKED = "display.revoked"
+    SPACE_CREATED = "space.created"
+    SPACE_UPDATED = "space.updated"
+    SPACE_HOURS_CHANGED = "space.hours_changed"
+    CLOSURE_ADDED = "closure.added"
+    CLOSURE_REMOVED = "closure.removed"
+    RESOURCE_CREATED = "resource.created"
+    RESOURCE_UPDATED = "resource.updated"
+    RESOURCE_PLACED = "resource.placed"
+    RESOURCE_RETIRED = "resource.retired"
+    RESOURCE_RESTORED = "resource.restored"
+    ROLE_GRANTED = "role.granted"
+    ROLE_REVOKED = "role.revoked"
 
     @property
     def label(self) -> str:
