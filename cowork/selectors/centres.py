@@ -4,10 +4,13 @@ strand (a closure, shorter hours, a retired resource) so the host sees them firs
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from cowork.booking_rules import Period
 from cowork.models import Booking, BookingStatus, Resource, Space, SpaceRole
+from cowork.phones import phone_to_e164
 from cowork.selectors.access import spaces_managed_by
 
 # What a change can strand: bookings still to come that a cancellation may end. A booking
@@ -80,3 +83,19 @@ def event_of(booking: Booking):
     """The event whose session holds this booking, or None for a plain booking."""
     session = getattr(booking, "event_session", None)
     return session.event if session is not None else None
+
+
+def person_to_add(*, text: str, space: Space):
+    """The active account whose phone (read in the centre's country) or username is exactly
+    `text`, or None. Exact only: nobody is listed or searched for."""
+    people = get_user_model().objects.filter(is_active=True)
+    text = text.strip()
+    try:
+        phone = phone_to_e164(text, region=space.country)
+    except ValidationError:
+        phone = None
+    if phone:
+        found = people.filter(member__phone=phone).first()
+        if found is not None:
+            return found
+    return people.filter(username=text).first()

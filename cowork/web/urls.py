@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cowork.web import events, live, reports, views
+from cowork.web.manage import urls as manage_urls
 
 app_name = "web"
 
@@ -85,3 +86,6 @@ urlpatterns = [
     path("reports/export.csv", reports.report_csv, name="report-csv"),
     path("reports/export.xlsx", reports.report_xlsx, name="report-xlsx"),
 ]
+
+# Centre management
+urlpatterns += manage_urls.urlpatterns

@@ -37,7 +37,7 @@ PLAN_GAP = 20
 MOST_DESKS_AT_ONCE = 100
 
 
-def _record(kind: DomainEventKind, resource: Resource, *, by, **payload) -> None:
+def _record(kind: DomainEventKind, resource: Resource, /, *, by, **payload) -> None:
     record(
         kind,
         aggregate=resource,
