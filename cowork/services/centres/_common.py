@@ -31,7 +31,9 @@ def validated(instance: models.Model, *, exclude: list[str] | None = None) -> No
         raise InvalidInput(first, code="invalid", details={"fields": fields}) from error
 
 
-def record(kind: DomainEventKind, /, *, aggregate: models.Model, space: Space, by, **payload) -> None:
+def record(
+    kind: DomainEventKind, /, *, aggregate: models.Model, space: Space, by, **payload
+) -> None:
     """Record the change for live views and feeds; `by` is who made it."""
     domain_event_record(
         kind=kind, aggregate=aggregate, space=space, payload={"by": by.pk, **payload}
