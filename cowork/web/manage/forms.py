@@ -291,7 +291,7 @@ class ResourceForm(forms.ModelForm):
 
 class DesksForm(forms.Form):
     count = forms.IntegerField(label=_("How many desks"), min_value=1, max_value=100, initial=10)
-    prefix = forms.CharField(label=_("Name"), max_length=100, initial=_("Desk"))
+    prefix = forms.CharField(label=_("Names start with"), max_length=100, initial=_("Desk"))
 
 
 class RetireForm(forms.Form):
