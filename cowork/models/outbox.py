@@ -42,6 +42,19 @@ class DomainEventKind(models.TextChoices):
     MEMBER_PHONE_CHANGED = "member.phone_changed"
     SIGN_UP_WITH_TAKEN_PHONE = "member.sign_up_with_taken_phone"
 
+    SPACE_CREATED = "space.created"
+    SPACE_UPDATED = "space.updated"
+    SPACE_HOURS_CHANGED = "space.hours_changed"
+    CLOSURE_ADDED = "closure.added"
+    CLOSURE_REMOVED = "closure.removed"
+    RESOURCE_CREATED = "resource.created"
+    RESOURCE_UPDATED = "resource.updated"
+    RESOURCE_PLACED = "resource.placed"
+    RESOURCE_RETIRED = "resource.retired"
+    RESOURCE_RESTORED = "resource.restored"
+    ROLE_GRANTED = "role.granted"
+    ROLE_REVOKED = "role.revoked"
+
     @property
     def label(self) -> str:
         return self.value

@@ -3,6 +3,7 @@ from django.urls import include, path
 from cowork.web import events, reports
 from cowork.web.booking import find, host, mine
 from cowork.web.live import displays, occupancy
+from cowork.web.manage import urls as manage_urls
 
 app_name = "web"
 
@@ -89,3 +90,6 @@ urlpatterns = [
     # Profile and personal data
     path("", include("cowork.web.profile.urls")),
 ]
+
+# Centre management
+urlpatterns += manage_urls.urlpatterns
