@@ -12,6 +12,7 @@ lost cannot be told from one that never arrived, so such a row is never sent aga
 
 import asyncio
 import contextlib
+import logging
 import sys
 import threading
 import uuid
@@ -37,6 +38,8 @@ from notifications.sms.base import (
 )
 
 REQUEST_TIMEOUT_SECONDS = 10.0
+# httpx logs every request's URL at INFO, and the Bot API's URLs carry the bot's token.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 _write_lock = threading.Lock()
 
 
