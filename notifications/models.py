@@ -164,6 +164,9 @@ class Notification(models.Model):
     )
     # Whom to, as they were when the row was made: a person may be known only by phone.
     phone = models.CharField(_("phone"), max_length=16)
+    # The channel it went (or goes) on; empty until the send chooses one from the person's
+    # order (`notifications.messaging.channels`). A fallback row names its channel.
+    channel = models.CharField(_("channel"), max_length=10, blank=True)
     language = models.CharField(_("language"), max_length=8)
     email = models.EmailField(_("e-mail"), blank=True)
     recipient_name = models.CharField(_("recipient"), max_length=200, blank=True)
@@ -307,3 +310,14 @@ class SmsUnverifiedCapAlert(models.Model):
 
     def __str__(self):
         return f"{self.space} · {self.day:%Y-%m-%d}"
+
+
+# Telegram and WhatsApp beside SMS: kept in a module of their own.
+from notifications.channel_models import (  # noqa: E402, F401
+    Channel,
+    ChannelAddress,
+    ChannelPreference,
+    PendingCommand,
+    TelegramLinkKey,
+    TelegramUpdate,
+)

@@ -2,8 +2,11 @@
 
 from django.urls import path
 
+from notifications import channel_views
 from notifications.ical import views
 from notifications.sms import inbound, webhooks
+from notifications.telegram.webhook import telegram_webhook
+from notifications.whatsapp.inbound import whatsapp_inbound
 
 app_name = "notifications"
 
@@ -35,4 +38,13 @@ urlpatterns = [
     # Twilio's webhooks, signed with the auth token.
     path("sms/status", webhooks.sms_status, name="sms-status"),
     path("sms/inbound", inbound.sms_inbound, name="sms-inbound"),
+    # Telegram's webhook (its secret-token header) and WhatsApp's (Twilio-signed).
+    path("telegram/webhook", telegram_webhook, name="telegram-webhook"),
+    path("whatsapp/inbound", whatsapp_inbound, name="whatsapp-inbound"),
+    # Where a member links Telegram or WhatsApp, unlinks them, and chooses the first.
+    path("profile/messages/", channel_views.profile_channels, name="channels"),
+    path("profile/messages/telegram/", channel_views.telegram_link, name="telegram-link"),
+    path("profile/messages/whatsapp/", channel_views.whatsapp_invite, name="whatsapp-invite"),
+    path("profile/messages/prefer/", channel_views.channel_prefer, name="channel-prefer"),
+    path("profile/messages/<str:channel>/off/", channel_views.channel_off, name="channel-off"),
 ]

@@ -20,6 +20,7 @@ from notifications.messaging.budget import (
     alert_hosts_of_unverified_cap,
     take_unverified_allowance,
 )
+from notifications.messaging.channels import route
 from notifications.messaging.delivery import status_callback_url
 from notifications.messaging.outcomes import (
     email_instead,
@@ -30,11 +31,11 @@ from notifications.messaging.outcomes import (
     still_claimed,
 )
 from notifications.messaging.recovery import retry_later
-from notifications.models import Notification, SmsOptOut
+from notifications.messaging.routed import send_routed
+from notifications.models import Channel, Notification, SmsOptOut
 from notifications.quiet_hours import REMINDERS, send_time
 from notifications.sms import (
     BaseSmsBackend,
-    OutgoingSms,
     PermanentSmsError,
     TransientSmsError,
     UnknownOutcomeSmsError,
@@ -120,10 +121,14 @@ def _send_claimed(
     if why_not:
         finish(notification, Status.CANCELLED, error_code=why_not)
         return "cancelled"
-    if SmsOptOut.objects.filter(phone=notification.phone).exists():
+    # The person's first usable channel from the row's own on; SMS's rules are SMS's alone.
+    way = route(notification, now=now)
+    sms = way.channel == Channel.SMS
+    notification.channel = way.channel
+    if sms and SmsOptOut.objects.filter(phone=notification.phone).exists():
         fail(notification, code="opted_out", message="The person replied STOP.")
         return "failed"
-    if not notification.essential and budget.spent(notification.space):
+    if sms and not notification.essential and budget.spent(notification.space):
         finish(notification, Status.CANCELLED, error_code="budget")
         budget.alert_hosts(notification.space)
         return "cancelled"
@@ -149,32 +154,33 @@ def _send_claimed(
     except ValueError as exc:  # a template too long for its budget: no retry will fit it
         fail(notification, code="render_error", message=str(exc))
         return "failed"
-    spent = take_unverified_allowance(notification)
+    spent = take_unverified_allowance(notification) if sms else ""
     if spent:
         finish(notification, Status.CANCELLED, error_code="unverified_cap", message=spent)
         email_instead(notification)
         alert_hosts_of_unverified_cap(space, spent)
         return "cancelled"
-    segments = segment_count(body)[0]
+    segments = segment_count(body)[0] if sms else 0
     # Kept before sending, so that recovery after a crash can look for exactly this text;
     # and the claim renewed, because a long batch can outlast SMS_STALE_AFTER_SECONDS, and
     # recovery must not hand a row on that is about to be sent here. Recovery settles a
     # row only under the claim it read, so a renewed row is safe from it, and a row it
     # settled first is not sent here.
     renewed_at = max(timezone.now(), claimed_at)
-    if not still_claimed(notification).update(body=body, segments=segments, claimed_at=renewed_at):
+    renewed = still_claimed(notification).update(
+        body=body, segments=segments, claimed_at=renewed_at, channel=way.channel
+    )
+    if not renewed:
         return "skipped"
     notification.claimed_at = renewed_at
-    message = OutgoingSms(
-        to=notification.phone,
-        body=body,
-        sender=space.sms_sender_id if space else "",
-        messaging_service_sid=space.sms_messaging_service_sid if space else "",
-        status_callback=status_callback_url(notification),
-        idempotency_key=notification.key,
-    )
     try:
-        sent = backend.send(message)
+        sent = send_routed(
+            way,
+            notification,
+            body=body,
+            status_callback=status_callback_url(notification),
+            sms_backend=backend,
+        )
     except PermanentSmsError as exc:
         fail(notification, code=exc.code, message=exc.message)
         return "failed"
@@ -185,11 +191,15 @@ def _send_claimed(
         return "unsettled"
     except TransientSmsError as exc:
         return retry_later(notification, exc)
+    # Telegram's answer is the message in the chat: delivered; it sends no later reports.
+    delivered = way.channel == Channel.TELEGRAM
+    sent_at = timezone.now()
     still_claimed(notification).update(
-        status=Status.SENT,
+        status=Status.DELIVERED if delivered else Status.SENT,
+        delivered_at=sent_at if delivered else None,
         provider_id=sent.provider_id,
-        provider_status="sent",
-        sent_at=timezone.now(),
+        provider_status="delivered" if delivered else "sent",
+        sent_at=sent_at,
         segments=sent.segments,
         error_code="",
         error_message="",

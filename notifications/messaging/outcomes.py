@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db.models import F
 from django.utils import timezone, translation
 
+from notifications.messaging.channels import fall_back
 from notifications.models import SECRET_KINDS, Notification
 from notifications.sms.messages import facts_for, render_message
 
@@ -44,7 +45,13 @@ def finish(notification: Notification, status: str, *, error_code: str = "", mes
 
 def fail(notification: Notification, *, code: str, message: str) -> None:
     finish(notification, Status.FAILED, error_code=code, message=message)
-    email_instead(notification)
+    next_channel_or_email(notification, code=code)
+
+
+def next_channel_or_email(notification: Notification, *, code: str = "") -> None:
+    """A message that could not go: on the person's next channel, once, else by e-mail."""
+    if not fall_back(notification, code=code):
+        email_instead(notification)
 
 
 def put_back(
