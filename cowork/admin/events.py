@@ -5,9 +5,11 @@ from django.contrib import admin
 
 from cowork.admin.scoping import (
     AddedAndChangedElsewhere,
+    InlineOfScopedParent,
     NetworkAdminOnly,
+    ReadOnly,
+    ScopedLookups,
     ScopedToSpaces,
-    scoped_choices,
 )
 from cowork.models import Attendance, Event, EventSession, Registration, Tag
 from cowork.selectors.access import (
@@ -20,15 +22,15 @@ from cowork.selectors.access import (
 )
 
 
-class EventSessionInline(admin.TabularInline):
+class EventSessionInline(ReadOnly, InlineOfScopedParent, admin.TabularInline):
+    """Sessions book their room; they are made with the event, by its service, and shown
+    here to whoever manages the event's centre."""
+
     model = EventSession
+    parent_space_path = "space"
     extra = 0
     fields = ["starts_at", "ends_at", "booking"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        # Sessions book their room; they are made with the event, by its service.
-        return False
 
 
 @admin.register(Event)
@@ -44,13 +46,6 @@ class EventAdmin(ScopedToSpaces, admin.ModelAdmin):
     inlines = [EventSessionInline]
     readonly_fields = ["space", "room", "starts_at", "ends_at", "status", "sequence", "created_by"]
     filter_horizontal = ["tags"]
-
-    def get_list_filter(self, request):
-        # The tags on the events listed, not every organization's tag names.
-        return [
-            (name, admin.RelatedOnlyFieldListFilter) if name == "tags" else name
-            for name in super().get_list_filter(request)
-        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -84,7 +79,7 @@ class AttendanceAdmin(AddedAndChangedElsewhere, ScopedToSpaces, admin.ModelAdmin
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ScopedLookups, admin.ModelAdmin):
     """Hosts see their organizations' tags and the network's, and edit only their own;
     network-wide tags (no organization) are set up by network admins."""
 
@@ -96,7 +91,6 @@ class TagAdmin(admin.ModelAdmin):
         return tags_visible_to(user=request.user).select_related("organization")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_choices(db_field, request, kwargs)
         if db_field.name == "organization" and not user_is_network_admin(user=request.user):
             # A host's tag belongs to their organization; only network admins leave it empty.
             kwargs["required"] = True
