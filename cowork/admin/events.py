@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from cowork.admin.scoping import (
     AddedAndChangedElsewhere,
+    AddedAndRemovedElsewhere,
     InlineOfScopedParent,
     NetworkAdminOnly,
     ReadOnly,
@@ -34,9 +35,10 @@ class EventSessionInline(ReadOnly, InlineOfScopedParent, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(ScopedToSpaces, admin.ModelAdmin):
+class EventAdmin(AddedAndRemovedElsewhere, ScopedToSpaces, admin.ModelAdmin):
     """Hosts read and tidy events here; creating one books rooms, so it is done on the
-    event pages, whose service checks the booking rules."""
+    event pages, whose service checks the booking rules. Nor is an event deleted here: it is
+    cancelled on its page, which tells everyone registered."""
 
     list_display = ["title", "kind", "space", "starts_at", "capacity", "status"]
     list_filter = ["kind", "status", "space__country", "space", "tags"]
@@ -53,21 +55,18 @@ class EventAdmin(ScopedToSpaces, admin.ModelAdmin):
             form.base_fields["tags"].queryset = tags_usable_at(space=obj.space)
         return form
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Registration)
-class RegistrationAdmin(ScopedToSpaces, admin.ModelAdmin):
+class RegistrationAdmin(AddedAndRemovedElsewhere, ScopedToSpaces, admin.ModelAdmin):
+    """Registrations are made and cancelled by their service, which tells the person and
+    moves the waitlist; here a host notes someone's accessibility needs."""
+
     space_path = "event__space"
     list_display = ["participant", "event", "status", "created_at"]
     list_filter = ["status", "event__space"]
     search_fields = ["participant__name", "event__title"]
     list_select_related = ["participant", "event"]
     readonly_fields = [f.name for f in Registration._meta.fields if f.name != "accessibility_needs"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Attendance)

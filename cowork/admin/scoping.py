@@ -175,6 +175,17 @@ class AddedAndChangedElsewhere:
         return False
 
 
+class AddedAndRemovedElsewhere:
+    """Rows whose services make and cancel them, telling the people concerned; the admin
+    only corrects them. Put it before the scope mixin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnly(AddedAndChangedElsewhere):
     """History the admin shows and never changes, nor deletes."""
 
