@@ -120,9 +120,13 @@ def test_every_admin_page_answers_each_role_as_intended(client, demo, kramatorsk
     if user is not None:
         client.force_login(user)
     # The rows the viewer manages, then those of the other centre.
-    own, other = (rows["ganja"], rows["kramatorsk"]) if role == "ganja_host" else (
-        rows["kramatorsk"],
-        rows["ganja"],
+    own, other = (
+        (rows["ganja"], rows["kramatorsk"])
+        if role == "ganja_host"
+        else (
+            rows["kramatorsk"],
+            rows["ganja"],
+        )
     )
     everything = role in ("network_admin", "superuser")
     leaks = _out_of_scope_names(user)
