@@ -36,3 +36,8 @@ def change_page_data(page) -> dict:
         for form in formset.forms:
             data.update(as_posted(form))
     return data
+
+
+def url_name(model, action: str) -> str:
+    """The admin's URL name for `action` ("changelist", "add", ...) on `model`."""
+    return f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}"
