@@ -71,10 +71,13 @@ def autocomplete_source_editable(request, site) -> bool:
     for parent in site._registry.values():
         if _fills_in(parent, request, model, field_name):
             return True
-        if not parent.has_change_permission(request) and not parent.has_add_permission(request):
-            continue
-        for inline in parent.get_inline_instances(request):
-            if _fills_in(inline, request, model, field_name):
+        for inline_class in parent.inlines:
+            if inline_class.model is not model:
+                continue
+            inline = inline_class(parent.model, site)
+            if _fills_in(inline, request, model, field_name) and (
+                parent.has_add_permission(request) or parent.has_change_permission(request)
+            ):
                 return True
     return False
 
