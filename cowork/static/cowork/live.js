@@ -124,16 +124,51 @@
   // --- Connection status ------------------------------------------------------------------
 
   var statusNode = document.querySelector("[data-live-status]");
-  var lastDataAt = null;
+  // The page's own snapshot was rendered a moment ago.
+  var lastDataAt = new Date();
+  var ageTimer = null;
+  var AGE_EVERY_MS = 15000;
+  var relativeFormat =
+    window.Intl && Intl.RelativeTimeFormat
+      ? new Intl.RelativeTimeFormat(language, { numeric: "auto" })
+      : null;
+
+  // "3 minutes ago" in the page's language; empty where the browser cannot say it.
+  function ageText(milliseconds) {
+    if (!relativeFormat) {
+      return "";
+    }
+    var minutes = Math.max(0, Math.floor(milliseconds / 60000));
+    if (minutes < 60) {
+      return relativeFormat.format(-minutes, "minute");
+    }
+    var hours = Math.floor(minutes / 60);
+    return hours < 48
+      ? relativeFormat.format(-hours, "hour")
+      : relativeFormat.format(-Math.floor(hours / 24), "day");
+  }
+
+  // Offline, the screen keeps the last state it had and says how old it is.
+  function offlineText() {
+    var time = clockFormat.format(lastDataAt);
+    var age = ageText(Date.now() - lastDataAt.getTime());
+    return age
+      ? format(strings.status.offline_age, { time: time, age: age })
+      : format(strings.status.offline, { time: time });
+  }
 
   function showStatus(kind) {
     if (!statusNode) {
       return;
     }
+    clearInterval(ageTimer);
+    ageTimer = null;
     var text = strings.status[kind] || kind;
     if (kind === "offline") {
-      var since = lastDataAt ? clockFormat.format(lastDataAt) : "—";
-      text = format(text, { time: since });
+      text = offlineText();
+      ageTimer = setInterval(function () {
+        setText(part(statusNode, "text"), offlineText());
+      }, AGE_EVERY_MS);
     }
     if (statusNode.getAttribute("data-status") !== kind) {
       statusNode.setAttribute("data-status", kind);
@@ -249,7 +284,7 @@
         return;
       }
       polling = true;
-      showStatus("polling");
+      showStatus(navigator.onLine === false ? "offline" : "polling");
       poll();
     }
 
@@ -358,14 +393,30 @@
     }, 5000);
 
     window.addEventListener("online", function () {
-      if (!stopped && !socket && !forcePolling) {
+      if (stopped) {
+        return;
+      }
+      if (polling) {
+        poll();
+      }
+      if (!socket && !forcePolling) {
         failures = Math.min(failures, FAILURES_BEFORE_POLLING - 1);
         openSocket();
       }
     });
+    // The browser knows the network is gone: a socket that still looks open is not trusted
+    // (nothing more can arrive on it), and the retries run until "online".
     window.addEventListener("offline", function () {
-      if (!stopped) {
-        showStatus("offline");
+      if (stopped) {
+        return;
+      }
+      showStatus("offline");
+      if (socket) {
+        var ws = socket;
+        socket = null;
+        ws.onclose = null;
+        ws.close();
+        socketFailed();
       }
     });
 
