@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cowork.selectors.access import spaces_staffed_by, user_is_network_admin
+from cowork.web.context_processors import works_at_a_centre
 
 KEEP_HEADER = "X-Offline-Keep"
 # Where a person signs in or out (URL names).
@@ -30,12 +30,6 @@ SIGN_URLS = ("login", "logout", "notifications:sign-in-sms-code")
 # The colours of cowork/static/cowork/site.css: --accent for the bar, --paper behind.
 THEME_COLOUR = "#0b5cad"
 BACKGROUND_COLOUR = "#ffffff"
-
-
-def _works_at_a_centre(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user_is_network_admin(user=user) or spaces_staffed_by(user=user).exists()
 
 
 def _made_for_someone(request) -> bool:
@@ -58,8 +52,7 @@ def keep_offline(view=None, *, personal: bool = False):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        user = getattr(request, "user", None)
-        kept = user is None or not _works_at_a_centre(user)
+        kept = not works_at_a_centre(request)[1]
         if kept:
             request.offline_keep = True
         response = view(request, *args, **kwargs)

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from cowork.services.displays import display_token_create
 from cowork.web.offline import KEEP_HEADER, THEME_COLOUR
+from tests.factories import HostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +100,22 @@ def test_other_pages_carry_no_keep_mark(client, member):
         assert response.status_code == 200
         assert KEEP_HEADER not in response
         assert "data-offline-notice" not in response.content.decode()
+
+
+def test_door_display_carries_its_offline_words_in_its_language_and_both_scripts(client, space):
+    host = HostFactory(space=space).user
+    _, key = display_token_create(space=space, host=host, name="Lobby")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "uk"
+    response = client.get(reverse("web:display", args=[key]))
+    assert response.status_code == 200
+    config = json.loads(
+        re.search(
+            r'<script id="live-config" type="application/json">(.*?)</script>',
+            response.content.decode(),
+        ).group(1)
+    )
+    assert config["strings"]["status"]["offline_age"] == "Немає зв’язку — дані на %(time)s, %(age)s"
+    html = response.content.decode()
+    assert html.index("cowork/live-link.js") < html.index("cowork/live.js")
+    # A door display is never kept by the worker: it shows the live state or says it is old.
+    assert KEEP_HEADER not in response and response["Cache-Control"] == "no-store"
