@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from notifications import signin_views
 from notifications.ical import views
 from notifications.sms import inbound, webhooks
 
@@ -33,9 +32,6 @@ urlpatterns = [
         name="profile-calendar-revoke",
     ),
     path("centres/<slug:slug>/programme/", views.programme_page, name="programme"),
-    # Sign-in by a code sent by SMS, for members without a password.
-    path("signin/sms/", signin_views.sign_in_sms, name="sign-in-sms"),
-    path("signin/sms/code/", signin_views.sign_in_sms_code, name="sign-in-sms-code"),
     # Twilio's webhooks, signed with the auth token.
     path("sms/status", webhooks.sms_status, name="sms-status"),
     path("sms/inbound", inbound.sms_inbound, name="sms-inbound"),

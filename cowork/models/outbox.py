@@ -37,6 +37,10 @@ class DomainEventKind(models.TextChoices):
     DISPLAY_REVOKED = "display.revoked"
     MEMBER_REMINDERS_CHANGED = "member.reminders_changed"
     PERSON_ERASED = "person.erased"
+    MEMBERSHIP_APPROVED = "membership.approved"
+    MEMBERSHIP_DECLINED = "membership.declined"
+    MEMBER_PHONE_CHANGED = "member.phone_changed"
+    SIGN_UP_WITH_TAKEN_PHONE = "member.sign_up_with_taken_phone"
 
     @property
     def label(self) -> str:

@@ -266,6 +266,14 @@ class Space(models.Model):
         default=True,
         help_text=_("Signed-in members see which desks are taken, without names."),
     )
+    members_need_approval = models.BooleanField(
+        _("new members need a host's approval"),
+        default=False,
+        help_text=_(
+            "People who sign up for this centre wait until a host approves them; people a "
+            "host invites are approved already."
+        ),
+    )
     # The number of the last domain event recorded for this space. Live clients compare it
     # with the numbers on updates to notice one they missed.
     event_seq = models.PositiveBigIntegerField(_("last event number"), default=0, editable=False)

@@ -5,7 +5,8 @@ person without a network can still read them: My bookings, a registration's pers
 (it carries the check-in) and a centre's page with its programme. A page is kept only when
 its response says so (`X-Offline-Keep`, set by `keep_offline`), and never for someone who
 works at a centre: hosts sign in on the centre's shared computers. Personal copies are
-dropped on signing in or out. Everything else goes to the network only.
+dropped whenever a form is sent (signing in or out in any of its ways among them), and
+kept again at the next visit. Everything else goes to the network only.
 """
 
 import functools
@@ -25,8 +26,6 @@ from django.views.decorators.http import require_GET
 from cowork.web.context_processors import works_at_a_centre
 
 KEEP_HEADER = "X-Offline-Keep"
-# Where a person signs in or out (URL names).
-SIGN_URLS = ("login", "logout", "notifications:sign-in-sms-code")
 # The colours of cowork/static/cowork/site.css: --accent for the bar, --paper behind.
 THEME_COLOUR = "#0b5cad"
 BACKGROUND_COLOUR = "#ffffff"
@@ -91,9 +90,6 @@ def service_worker(request):
             "static_url": settings.STATIC_URL
             if settings.STATIC_URL.startswith("/")
             else "/" + settings.STATIC_URL,
-            # Signing in or out drops every personal copy: the next person at a shared
-            # computer must not read the last one's bookings.
-            "sign_paths": [reverse(name) for name in SIGN_URLS],
         },
         content_type="text/javascript; charset=utf-8",
     )

@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.db.models import F
 from django.utils import timezone, translation
 
-from notifications.models import Notification
+from notifications.models import SECRET_KINDS, Notification
 from notifications.sms.messages import facts_for, render_message
 
 logger = logging.getLogger(__name__)
@@ -28,8 +28,8 @@ def still_claimed(notification: Notification):
 
 
 def kept_body(notification: Notification, body):
-    """What the row keeps of its text once it is out: a sign-in code is a secret."""
-    return "" if notification.kind == Kind.SIGN_IN_CODE else body
+    """What the row keeps of its text once it is out: a code or a link is a secret."""
+    return "" if notification.kind in SECRET_KINDS else body
 
 
 def finish(notification: Notification, status: str, *, error_code: str = "", message="") -> None:
@@ -67,7 +67,7 @@ def put_back(
 
 def email_instead(notification: Notification) -> bool:
     """E-mail the message to a person who has an address, once; True if it went out."""
-    if not notification.email or notification.kind == Kind.SIGN_IN_CODE:
+    if not notification.email or notification.kind in SECRET_KINDS:
         return False
     claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
         emailed_at=timezone.now()

@@ -5,13 +5,13 @@
  * (My bookings, a registration's page, a centre's page): network first, the last good copy
  * kept and shown offline with the page's own notice ("You are offline — this is the page as
  * of HH:MM", rendered hidden in the reader's language). Everything else: the network only.
- * Personal copies go when someone signs in or out. Nothing here holds words to translate.
+ * Personal copies go whenever a form is sent (signing in or out among them). Nothing here
+ * holds words to translate.
  */
 "use strict";
 
 var VERSION = "{{ version|escapejs }}";
 var STATIC_PREFIX = "{{ static_url|escapejs }}";
-var SIGN_PATHS = [{% for path in sign_paths %}"{{ path|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 var STATIC_CACHE = "cowork-static-" + VERSION;
 var PERSONAL_CACHE = "cowork-pages-personal";
 var PUBLIC_CACHE = "cowork-pages-public";
@@ -152,11 +152,11 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) {
     return;
   }
-  if (request.method === "POST" && SIGN_PATHS.indexOf(url.pathname) !== -1) {
-    event.waitUntil(forgetPersonal());
-    return;
-  }
   if (request.method !== "GET") {
+    // Signing in or out (by password, SMS code, sign-up, invitation, recovery) is a form
+    // sent: every one drops the personal copies, so the next person at a shared computer
+    // cannot read the last one's. A kept page is kept again at its next visit.
+    event.waitUntil(forgetPersonal());
     return;
   }
   if (url.pathname.indexOf(STATIC_PREFIX) === 0) {

@@ -6,13 +6,14 @@ import re
 import pytest
 from django.urls import reverse
 
+from cowork.models import PhoneCode, PhoneCodeRequest
 from notifications.messaging.dispatch import dispatch_due
-from notifications.models import Notification, SignInCode, SignInRequest
+from notifications.models import Notification
 
 PHONE = "+994501112233"
 STRANGER = "+994557654321"
-PHONE_URL = reverse("notifications:sign-in-sms")
-CODE_URL = reverse("notifications:sign-in-sms-code")
+PHONE_URL = reverse("accounts:sign-in-sms")
+CODE_URL = reverse("accounts:sign-in-sms-code")
 
 
 def _code(outbox) -> str:
@@ -55,7 +56,7 @@ def test_a_member_signs_in_with_the_code_from_the_sms_and_goes_to_next(
     done = client.post(CODE_URL, {"code": f"{code[:3]} {code[3:]}", "next": "/my/bookings/"})
     assert done.status_code == 302 and done["Location"] == "/my/bookings/"
     assert _signed_in_as(client) == str(sms_member.pk)
-    assert "notifications.signin.phone" not in client.session
+    assert "accounts.sign_in.phone" not in client.session
 
 
 def test_a_strangers_number_gets_the_same_pages_and_no_sms(client, sms_member, locmem_sms):
@@ -84,7 +85,7 @@ def test_text_that_is_not_a_phone_gets_a_form_error(client, db):
     html = page.content.decode()
     assert "is not a phone number" in html
     assert 'aria-invalid="true"' in html and "id_phone_error" in html
-    assert not SignInRequest.objects.exists()
+    assert not PhoneCodeRequest.objects.exists()
 
 
 def test_a_wrong_code_is_refused_and_nobody_is_signed_in(client, sms_member, locmem_sms):
@@ -104,7 +105,7 @@ def test_a_code_that_is_not_six_digits_is_refused_without_spending_a_try(
     client.post(PHONE_URL, {"phone": PHONE})
     page = client.post(CODE_URL, {"code": "12345"})
     assert "Type the 6 digits" in page.content.decode()
-    assert SignInCode.objects.get().attempts == 0
+    assert PhoneCode.objects.get().attempts == 0
 
 
 @pytest.mark.parametrize(
@@ -132,7 +133,7 @@ def test_too_many_asks_from_one_address_are_told_to_wait(client, db, settings):
     page = client.post(PHONE_URL, {"phone": STRANGER})
     assert page.status_code == 429
     assert "Too many codes were asked for from this network" in page.content.decode()
-    assert "notifications.signin.phone" in client.session  # from the asks before
+    assert "accounts.sign_in.phone" in client.session  # from the asks before
     assert Notification.objects.count() == 0
 
 

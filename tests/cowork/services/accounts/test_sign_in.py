@@ -10,16 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from cowork.models import SpaceRole
+from cowork.models import PhoneCode, PhoneCodeRequest, SpaceRole
+from cowork.services.accounts.codes import PhoneCodeAddressLimited, phone_code_records_purge
+from cowork.services.accounts.sign_in import sign_in_code_request, sign_in_code_verify
 from cowork.services.booking import booking_create
 from notifications.messaging.dispatch import dispatch_due
-from notifications.models import Notification, SignInCode, SignInRequest
-from notifications.signin import (
-    SignInAddressLimited,
-    sign_in_code_request,
-    sign_in_code_verify,
-    sign_in_records_purge,
-)
+from notifications.models import Notification
 from tests import factories
 
 Kind = Notification.Kind
@@ -83,9 +79,9 @@ def test_no_stored_row_keeps_the_code_once_it_is_sent(member, locmem_sms, now):
     notification = Notification.objects.get(kind=Kind.SIGN_IN_CODE)
     assert notification.status == Notification.Status.SENT
     assert notification.body == ""
-    stored = SignInCode.objects.get()
+    stored = PhoneCode.objects.get()
     assert code not in stored.code_hash and len(stored.code_hash) == 64
-    assert all(code not in str(value) for value in SignInCode.objects.values().get().values())
+    assert all(code not in str(value) for value in PhoneCode.objects.values().get().values())
 
 
 def test_the_code_is_sent_from_the_members_centre(member, sms_space, desk, locmem_sms, now):
@@ -95,7 +91,7 @@ def test_the_code_is_sent_from_the_members_centre(member, sms_space, desk, locme
     )
     _ask(now=now)
     assert Notification.objects.get(kind=Kind.SIGN_IN_CODE).space == sms_space
-    assert SignInRequest.objects.get().space == sms_space
+    assert PhoneCodeRequest.objects.get().space == sms_space
 
 
 def test_a_code_works_until_ten_minutes_have_passed(member, locmem_sms, now):
@@ -149,9 +145,9 @@ def test_a_strangers_number_is_answered_alike_but_never_texted(db, locmem_sms, n
     assert locmem_sms == []
     assert _codes_sent() == 0
     # The same rows as for a member, so both asks do the same work; none can sign in.
-    stored = SignInCode.objects.get()
-    assert stored.member is None and stored.phone == STRANGER
-    assert SignInRequest.objects.get().outcome == SignInRequest.Outcome.UNKNOWN
+    stored = PhoneCode.objects.get()
+    assert stored.member is None and stored.phone == STRANGER and not stored.sent
+    assert PhoneCodeRequest.objects.get().outcome == PhoneCodeRequest.Outcome.UNKNOWN
     assert all(
         sign_in_code_verify(phone=STRANGER, code=f"{n:06d}", now=now) is None for n in range(6)
     )
@@ -174,7 +170,7 @@ def test_accounts_that_may_not_use_a_code_are_treated_as_strangers(
 def test_text_that_is_not_a_phone_is_refused_and_nothing_is_recorded(db, typed, now):
     with pytest.raises(ValidationError):
         sign_in_code_request(phone=typed, ip=IP, now=now)
-    assert not SignInRequest.objects.exists()
+    assert not PhoneCodeRequest.objects.exists()
 
 
 def test_a_phone_is_sent_three_codes_in_fifteen_minutes_and_five_in_an_hour(
@@ -194,7 +190,9 @@ def test_a_phone_is_sent_three_codes_in_fifteen_minutes_and_five_in_an_hour(
 def test_the_phone_limit_counts_a_strangers_number_alike(db, now):
     for minute in (0, 1, 2, 3):
         sign_in_code_request(phone=STRANGER, ip=IP, now=now + minute * MINUTE)
-    outcomes = list(SignInRequest.objects.order_by("created_at").values_list("outcome", flat=True))
+    outcomes = list(
+        PhoneCodeRequest.objects.order_by("created_at").values_list("outcome", flat=True)
+    )
     assert outcomes == ["unknown", "unknown", "unknown", "phone_limit"]
 
 
@@ -202,12 +200,12 @@ def test_one_address_is_told_to_wait_after_its_hourly_asks(member, locmem_sms, n
     settings.SMS_SIGNIN_IP_HOURLY_LIMIT = 3
     for n in range(3):
         sign_in_code_request(phone=f"+99450{4000000 + n}", ip=IP, now=now)
-    with pytest.raises(SignInAddressLimited):
+    with pytest.raises(PhoneCodeAddressLimited):
         sign_in_code_request(phone=PHONE, ip=IP, now=now + MINUTE)
     assert _codes_sent() == 0
     # Another address is not held back, and this one may ask again an hour later.
     assert _ask(now=now + 2 * MINUTE, ip="198.51.100.1") is not None
-    with pytest.raises(SignInAddressLimited):
+    with pytest.raises(PhoneCodeAddressLimited):
         sign_in_code_request(phone=PHONE, ip=IP, now=now + 30 * MINUTE)
     assert _ask(now=now + 61 * MINUTE) is not None
 
@@ -223,7 +221,7 @@ def test_a_centre_sends_no_more_codes_an_hour_than_its_budget(sms_space, locmem_
     sent = [_ask(phone, now=now, ip=f"198.51.100.{n}") for n, phone in enumerate(phones)]
     # The third member of one centre is answered alike but not texted; the other centre is.
     assert [code is not None for code in sent] == [True, True, False, True]
-    assert SignInRequest.objects.filter(outcome=SignInRequest.Outcome.BUDGET).count() == 1
+    assert PhoneCodeRequest.objects.filter(outcome=PhoneCodeRequest.Outcome.BUDGET).count() == 1
     assert _ask(phones[2], now=now + 61 * MINUTE) is not None
 
 
@@ -238,9 +236,9 @@ def test_the_network_sends_no_more_codes_an_hour_than_its_cap(db, locmem_sms, no
 
 def test_old_asks_and_codes_are_purged(member, locmem_sms, now):
     _ask(now=now)
-    assert sign_in_records_purge(now=now + datetime.timedelta(hours=23)) == 0
-    assert sign_in_records_purge(now=now + datetime.timedelta(days=2)) == 2
-    assert not SignInCode.objects.exists() and not SignInRequest.objects.exists()
+    assert phone_code_records_purge(now=now + datetime.timedelta(hours=23)) == 0
+    assert phone_code_records_purge(now=now + datetime.timedelta(days=2)) == 2
+    assert not PhoneCode.objects.exists() and not PhoneCodeRequest.objects.exists()
 
 
 def _race(target, count: int) -> list:
@@ -279,7 +277,7 @@ def test_guesses_sent_at_once_get_five_tries_between_them(locmem_sms, now):
     code = _ask(now=now)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     _race(lambda: sign_in_code_verify(phone=PHONE, code=wrong, now=now), 8)
-    assert SignInCode.objects.get().attempts == 5
+    assert PhoneCode.objects.get().attempts == 5
     assert sign_in_code_verify(phone=PHONE, code=code, now=now) is None
 
 
