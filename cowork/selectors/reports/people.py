@@ -192,6 +192,12 @@ def people_tables(people: dict[int, Person]) -> PeopleTables:
 
 # The gender split of a sentence: men, women, other, and everyone else (not given).
 SPLIT = ("men", "women", "other", "not_given")
+DISABILITY_ROW = (
+    DisabilityStatus.WITH,
+    DisabilityStatus.WITHOUT,
+    DisabilityStatus.UNKNOWN,
+    NOT_GIVEN,
+)
 
 
 @dataclass(frozen=True)
@@ -209,13 +215,10 @@ def people_summary(ids: Iterable[int], people: dict[int, Person]) -> PeopleSumma
     men, women, other = genders[Gender.MALE], genders[Gender.FEMALE], genders[Gender.OTHER]
     split = suppress_row([men, women, other, len(persons) - men - women - other])
     statuses = Counter(p.disability or NOT_GIVEN for p in persons)
+    # As in the tables: "not given" hidden in one row is hidden, and protected, in the other.
     disability = suppress_row(
-        [
-            statuses[DisabilityStatus.WITH],
-            statuses[DisabilityStatus.WITHOUT],
-            statuses[DisabilityStatus.UNKNOWN],
-            statuses[NOT_GIVEN],
-        ]
+        [statuses[code] for code in DISABILITY_ROW],
+        protect=[len(DISABILITY_ROW) - 1] if split[-1].hidden else [],
     )
     return PeopleSummary(
         participants=len(persons),
