@@ -110,8 +110,12 @@ def test_donor_sentences_per_period_centre_tag_and_event_in_two_languages(networ
     assert _sentences(report, "period") == [
         [
             ("en", f"All centres, {period}: 21 participants, 5 with a disability"),
-            ("az", "Bütün mərkəzlər, 1–31 mart 2025: 21 iştirakçı, 5 nəfər əlilliyi olan"),
-            ("uz", "Barcha markazlar, 1–31-mart, 2025: 21 ishtirokchi, 5 nafar nogironligi bor"),
+            ("az", f"Bütün mərkəzlər, 1{DASH}31 mar 2025: 21 iştirakçı, 5 nəfər əlilliyi olan"),
+            (
+                "uz",
+                f"Barcha markazlar, 1{DASH}31-mar, 2025: 21 nafar ishtirokchi,"
+                " 5 nafar nogironligi bor",
+            ),
         ]
     ]
     # Ganja: with disability P4, P5 (2): small, so "fewer than 5".
