@@ -114,7 +114,7 @@ def donor_sentences(report: Report) -> list[DonorSentence]:
         _in_languages(
             "period",
             {row.language for row in report.centres if row.people and row.people.participants},
-            lambda _language: _subject_sentence(_("All centres"), report, report.people),
+            lambda _language: _subject_sentence(_("In total"), report, report.people),
         )
     ]
     for centre in report.centres:

@@ -109,11 +109,11 @@ def test_donor_sentences_per_period_centre_tag_and_event_in_two_languages(networ
     period = "Mar 1" + DASH + "31, 2025"
     assert _sentences(report, "period") == [
         [
-            ("en", f"All centres, {period}: 21 participants, 5 with a disability"),
-            ("az", f"Bütün mərkəzlər, 1{DASH}31 mar 2025: 21 iştirakçı, 5 nəfər əlilliyi olan"),
+            ("en", f"In total, {period}: 21 participants, 5 with a disability"),
+            ("az", f"Cəmi, 1{DASH}31 mar 2025: 21 iştirakçı, 5 nəfər əlilliyi olan"),
             (
                 "uz",
-                f"Barcha markazlar, 1{DASH}31-mar, 2025: 21 nafar ishtirokchi,"
+                f"Jami, 1{DASH}31-mar, 2025: 21 nafar ishtirokchi,"
                 " 5 nafar nogironligi bor",
             ),
         ]
