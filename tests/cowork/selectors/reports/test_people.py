@@ -113,8 +113,7 @@ def test_donor_sentences_per_period_centre_tag_and_event_in_two_languages(networ
             ("az", f"Cəmi, 1{DASH}31 mar 2025: 21 iştirakçı, 5 nəfər əlilliyi olan"),
             (
                 "uz",
-                f"Jami, 1{DASH}31-mar, 2025: 21 nafar ishtirokchi,"
-                " 5 nafar nogironligi bor",
+                f"Jami, 1{DASH}31-mar, 2025: 21 nafar ishtirokchi, 5 nafar nogironligi bor",
             ),
         ]
     ]
