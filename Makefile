@@ -19,6 +19,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Links in SMS and calendar files point at the port the demo is served on.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput

@@ -46,4 +46,10 @@ SCHEDULES = [
         minutes=60,
         doc="Delete the API's idempotency keys and their answers once past 24 hours.",
     ),
+    ScheduleSpec(
+        name="cowork.purge_phone_code_records",
+        func="cowork.tasks.purge_phone_code_records_task",
+        minutes=60,
+        doc="Forget codes by SMS and the asks for them once no limit or code can use them.",
+    ),
 ]

@@ -1,6 +1,7 @@
 """django-q2 tasks of the domain: thin shims that call one service and return its count."""
 
 from cowork import outbox
+from cowork.services.accounts.codes import phone_code_records_purge
 from cowork.services.booking import check_out_finished, release_no_shows
 from cowork.services.event_limits import event_attempts_purge
 from cowork.services.idempotency import idempotency_keys_purge
@@ -25,3 +26,7 @@ def relay_outbox_task() -> int:
 
 def purge_idempotency_keys_task() -> int:
     return idempotency_keys_purge()
+
+
+def purge_phone_code_records_task() -> int:
+    return phone_code_records_purge()

@@ -114,6 +114,14 @@ class Notification(models.Model):
         EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
         EVENT_MOVED = "event_moved", _("Event moved")
         SIGN_IN_CODE = "sign_in_code", _("Sign-in code")
+        SIGN_UP_CODE = "sign_up_code", _("Sign-up code")
+        RECOVERY_CODE = "recovery_code", _("Code to set a new password")
+        PHONE_CHANGE_CODE = "phone_change_code", _("Code to confirm a new phone number")
+        INVITATION = "invitation", _("Invitation to a centre")
+        MEMBERSHIP_APPROVED = "membership_approved", _("Membership approved")
+        MEMBERSHIP_DECLINED = "membership_declined", _("Membership declined")
+        PHONE_CHANGED = "phone_changed", _("Phone number changed")
+        SIGN_UP_ATTEMPT = "sign_up_attempt", _("Sign-up with a number that has an account")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -159,6 +167,9 @@ class Notification(models.Model):
     )
     # Whom to, as they were when the row was made: a person may be known only by phone.
     phone = models.CharField(_("phone"), max_length=16)
+    # The channel it went (or goes) on; empty until the send chooses one from the person's
+    # order (`notifications.messaging.channels`). A fallback row names its channel.
+    channel = models.CharField(_("channel"), max_length=10, blank=True)
     language = models.CharField(_("language"), max_length=8)
     email = models.EmailField(_("e-mail"), blank=True)
     recipient_name = models.CharField(_("recipient"), max_length=200, blank=True)
@@ -218,6 +229,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {mask_phone_for_staff(self.phone)} ({self.status})"
+
+
+# Messages that carry a secret (a code, an invitation link): their text is forgotten once
+# sent, and they go at any hour, since the person is waiting for them.
+SECRET_KINDS = frozenset(
+    {
+        Notification.Kind.SIGN_IN_CODE,
+        Notification.Kind.SIGN_UP_CODE,
+        Notification.Kind.RECOVERY_CODE,
+        Notification.Kind.PHONE_CHANGE_CODE,
+        Notification.Kind.INVITATION,
+    }
+)
 
 
 class SmsOptOut(models.Model):
@@ -293,81 +317,6 @@ class SmsUnverifiedCapAlert(models.Model):
         return f"{self.space} · {self.day:%Y-%m-%d}"
 
 
-class SignInRequest(models.Model):
-    """One ask for a sign-in code, kept to count the limits every web process shares.
-
-    Rows are made for every phone typed, known or not, so the counts reveal nothing; only
-    `outcome` says what became of the ask. Old rows are purged (`signin.sign_in_records_purge`).
-    """
-
-    class Outcome(models.TextChoices):
-        SENT = "sent", _("Code sent")
-        UNKNOWN = "unknown", _("No member with this phone")
-        PHONE_LIMIT = "phone_limit", _("Too many for this phone")
-        IP_LIMIT = "ip_limit", _("Too many from this address")
-        BUDGET = "budget", _("Hourly SMS budget spent")
-
-    phone = models.CharField(_("phone"), max_length=16)
-    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    space = models.ForeignKey(
-        "cowork.Space",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("centre"),
-    )
-    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
-    created_at = models.DateTimeField(_("asked at"))
-
-    class Meta:
-        verbose_name = _("sign-in code request")
-        verbose_name_plural = _("sign-in code requests")
-        indexes = [
-            models.Index(fields=["phone", "created_at"], name="signin_request_phone"),
-            models.Index(fields=["ip", "created_at"], name="signin_request_ip"),
-            models.Index(fields=["outcome", "created_at"], name="signin_request_outcome"),
-        ]
-
-    def __str__(self):
-        phone = mask_phone_for_staff(self.phone)
-        return f"{phone} · {self.outcome} · {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class SignInCode(models.Model):
-    """A one-time sign-in code: only its keyed hash is kept, never the digits.
-
-    A row is made for unknown phones too (`member` empty, digits nobody was told), so both
-    kinds of ask do the same work; such a row can never sign anyone in. `attempts` is raised
-    before each comparison, so parallel guesses cannot get more than the allowed tries.
-    """
-
-    phone = models.CharField(_("phone"), max_length=16)
-    member = models.ForeignKey(
-        "cowork.Member",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("member"),
-    )
-    code_hash = models.CharField(_("code hash"), max_length=64)
-    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    created_at = models.DateTimeField(_("created at"))
-    expires_at = models.DateTimeField(_("expires at"))
-    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("sign-in code")
-        verbose_name_plural = _("sign-in codes")
-        indexes = [models.Index(fields=["phone", "expires_at"], name="signin_code_phone")]
-
-    def __str__(self):
-        state = "used" if self.used_at else f"{self.attempts} tries"
-        return f"{mask_phone_for_staff(self.phone)} · {state}"
-
-
 class SmsSender(models.Model):
     """Who a centre's SMS to one country come from, and whether people can answer it.
 
@@ -419,3 +368,14 @@ class SmsSender(models.Model):
             raise ValidationError(
                 {"takes_replies": _("An alphanumeric sender ID cannot take replies.")}
             )
+
+
+# Telegram and WhatsApp beside SMS: kept in a module of their own.
+from notifications.channel_models import (  # noqa: E402, F401
+    Channel,
+    ChannelAddress,
+    ChannelPreference,
+    PendingCommand,
+    TelegramLinkKey,
+    TelegramUpdate,
+)

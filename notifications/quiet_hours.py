@@ -13,7 +13,7 @@ reminder's row is made (`notifications.reminders`).
 import datetime
 
 from cowork.models import Space
-from notifications.models import Notification
+from notifications.models import SECRET_KINDS, Notification
 
 Kind = Notification.Kind
 
@@ -23,8 +23,8 @@ ANY_HOUR = frozenset(
         Kind.BOOKING_CONFIRMED,
         Kind.REGISTRATION_CONFIRMED,
         Kind.REGISTRATION_WAITLISTED,
-        Kind.SIGN_IN_CODE,
     }
+    | SECRET_KINDS
 )
 REMINDERS = frozenset({Kind.BOOKING_REMINDER, Kind.EVENT_REMINDER})
 

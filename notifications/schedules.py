@@ -9,10 +9,4 @@ SCHEDULES = [
         minutes=1,
         doc="Send reminders and retries that are due; settle sends a dead worker left.",
     ),
-    ScheduleSpec(
-        name="notifications.purge_sign_in_records",
-        func="notifications.tasks.purge_sign_in_records_task",
-        minutes=60,
-        doc="Forget sign-in codes and requests no limit or sign-in can use any more.",
-    ),
 ]

@@ -2,7 +2,6 @@
 
 import time
 
-from notifications import signin
 from notifications.messaging.dispatch import CLAIM_BATCH, dispatch_due
 from notifications.messaging.enqueue import dispatch_soon
 from notifications.messaging.recovery import recover_stale
@@ -27,7 +26,3 @@ def send_due_sms_task(*, run_seconds: float = RUN_SECONDS) -> int:
             dispatch_soon()
             asked_for_help = True
     return claimed
-
-
-def purge_sign_in_records_task() -> int:
-    return signin.sign_in_records_purge()

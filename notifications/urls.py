@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from notifications import signin_views
+from notifications import channel_views
 from notifications.ical import views
 from notifications.sms import inbound, webhooks
+from notifications.telegram.webhook import telegram_webhook
+from notifications.whatsapp.inbound import whatsapp_inbound
 
 app_name = "notifications"
 
@@ -33,10 +35,16 @@ urlpatterns = [
         name="profile-calendar-revoke",
     ),
     path("centres/<slug:slug>/programme/", views.programme_page, name="programme"),
-    # Sign-in by a code sent by SMS, for members without a password.
-    path("signin/sms/", signin_views.sign_in_sms, name="sign-in-sms"),
-    path("signin/sms/code/", signin_views.sign_in_sms_code, name="sign-in-sms-code"),
     # Twilio's webhooks, signed with the auth token.
     path("sms/status", webhooks.sms_status, name="sms-status"),
     path("sms/inbound", inbound.sms_inbound, name="sms-inbound"),
+    # Telegram's webhook (its secret-token header) and WhatsApp's (Twilio-signed).
+    path("telegram/webhook", telegram_webhook, name="telegram-webhook"),
+    path("whatsapp/inbound", whatsapp_inbound, name="whatsapp-inbound"),
+    # Where a member links Telegram or WhatsApp, unlinks them, and chooses the first.
+    path("profile/messages/", channel_views.profile_channels, name="channels"),
+    path("profile/messages/telegram/", channel_views.telegram_link, name="telegram-link"),
+    path("profile/messages/whatsapp/", channel_views.whatsapp_invite, name="whatsapp-invite"),
+    path("profile/messages/prefer/", channel_views.channel_prefer, name="channel-prefer"),
+    path("profile/messages/<str:channel>/off/", channel_views.channel_off, name="channel-off"),
 ]

@@ -1,9 +1,10 @@
 """The admin for hosts and network admins, one module a capability.
 
 Access comes from cowork's own roles, not Django's model permissions: a host (with
-`is_staff`) sees and edits only the spaces of their own organization; network admins see
-everything. The scope is applied to querysets, to object permissions and to the choices of
-every foreign key, so a host can neither read nor point at another organization's rows
+`is_staff`) sees and edits only the spaces of their own organization and what belongs to
+them, inlines included; network admins see everything. The scope is applied to querysets,
+object permissions, the choices of every foreign key, relation filters and the
+autocomplete, so a host can neither read nor point at another organization's rows
 (`scoping.py`).
 
 Django's own privileges (superuser status, groups, model permissions) are for superusers

@@ -5,9 +5,12 @@ from django.contrib import admin
 
 from cowork.admin.scoping import (
     AddedAndChangedElsewhere,
+    AddedAndRemovedElsewhere,
+    InlineOfScopedParent,
     NetworkAdminOnly,
+    ReadOnly,
+    ScopedLookups,
     ScopedToSpaces,
-    scoped_choices,
 )
 from cowork.models import Attendance, Event, EventSession, Registration, Tag
 from cowork.selectors.access import (
@@ -20,21 +23,22 @@ from cowork.selectors.access import (
 )
 
 
-class EventSessionInline(admin.TabularInline):
+class EventSessionInline(ReadOnly, InlineOfScopedParent, admin.TabularInline):
+    """Sessions book their room; they are made with the event, by its service, and shown
+    here to whoever manages the event's centre."""
+
     model = EventSession
+    parent_space_path = "space"
     extra = 0
     fields = ["starts_at", "ends_at", "booking"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        # Sessions book their room; they are made with the event, by its service.
-        return False
-
 
 @admin.register(Event)
-class EventAdmin(ScopedToSpaces, admin.ModelAdmin):
+class EventAdmin(AddedAndRemovedElsewhere, ScopedToSpaces, admin.ModelAdmin):
     """Hosts read and tidy events here; creating one books rooms, so it is done on the
-    event pages, whose service checks the booking rules."""
+    event pages, whose service checks the booking rules. Nor is an event deleted here: it is
+    cancelled on its page, which tells everyone registered."""
 
     list_display = ["title", "kind", "space", "starts_at", "capacity", "status"]
     list_filter = ["kind", "status", "space__country", "space", "tags"]
@@ -45,34 +49,24 @@ class EventAdmin(ScopedToSpaces, admin.ModelAdmin):
     readonly_fields = ["space", "room", "starts_at", "ends_at", "status", "sequence", "created_by"]
     filter_horizontal = ["tags"]
 
-    def get_list_filter(self, request):
-        # The tags on the events listed, not every organization's tag names.
-        return [
-            (name, admin.RelatedOnlyFieldListFilter) if name == "tags" else name
-            for name in super().get_list_filter(request)
-        ]
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None and "tags" in form.base_fields:
             form.base_fields["tags"].queryset = tags_usable_at(space=obj.space)
         return form
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Registration)
-class RegistrationAdmin(ScopedToSpaces, admin.ModelAdmin):
+class RegistrationAdmin(AddedAndRemovedElsewhere, ScopedToSpaces, admin.ModelAdmin):
+    """Registrations are made and cancelled by their service, which tells the person and
+    moves the waitlist; here a host notes someone's accessibility needs."""
+
     space_path = "event__space"
     list_display = ["participant", "event", "status", "created_at"]
     list_filter = ["status", "event__space"]
     search_fields = ["participant__name", "event__title"]
     list_select_related = ["participant", "event"]
     readonly_fields = [f.name for f in Registration._meta.fields if f.name != "accessibility_needs"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Attendance)
@@ -84,7 +78,7 @@ class AttendanceAdmin(AddedAndChangedElsewhere, ScopedToSpaces, admin.ModelAdmin
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ScopedLookups, admin.ModelAdmin):
     """Hosts see their organizations' tags and the network's, and edit only their own;
     network-wide tags (no organization) are set up by network admins."""
 
@@ -96,7 +90,6 @@ class TagAdmin(admin.ModelAdmin):
         return tags_visible_to(user=request.user).select_related("organization")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_choices(db_field, request, kwargs)
         if db_field.name == "organization" and not user_is_network_admin(user=request.user):
             # A host's tag belongs to their organization; only network admins leave it empty.
             kwargs["required"] = True

@@ -49,7 +49,7 @@ class DonorAccessAdmin(NetworkAdminOnly, admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
-class MemberInline(admin.StackedInline):
+class MemberInline(NetworkAdminOnly, admin.StackedInline):
     model = Member
     can_delete = False
     fk_name = "user"
@@ -72,6 +72,13 @@ class CoworkUserAdmin(NetworkAdminOnly, UserAdmin):
             return queryset
         # Hosts reach this only through the autocomplete: the people of their centres.
         return queryset.filter(pk__in=people_known_to(user=request.user).values("pk"))
+
+    def get_search_fields(self, request):
+        if user_is_network_admin(user=request.user):
+            return super().get_search_fields(request)
+        # Hosts find the people of their centres by name, or by their whole phone number;
+        # never by a piece of an e-mail address.
+        return ["username", "first_name", "last_name", "=member__phone"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cowork.admin.scoping import (
     AddedAndChangedElsewhere,
+    InlineOfScopedParent,
     NetworkAdminOnly,
+    ScopedLookups,
     ScopedToSpaces,
-    scoped_choices,
 )
 from cowork.models import (
     Closure,
@@ -21,11 +22,12 @@ from cowork.models import (
     Space,
     SpaceRole,
 )
-from cowork.selectors.access import organizations_managed_by, user_is_network_admin
+from cowork.selectors.access import organizations_managed_by
 
 
-class RowsOfTheSpace(admin.TabularInline):
-    """The space's rows on its page, with no blank rows offered beyond the "add" link."""
+class RowsOfTheSpace(InlineOfScopedParent, admin.TabularInline):
+    """The space's rows on its page, with no blank rows offered beyond the "add" link;
+    whoever manages the space edits them."""
 
     extra = 0
 
@@ -46,13 +48,12 @@ class SpaceRoleInline(RowsOfTheSpace):
     model = SpaceRole
     autocomplete_fields = ["user"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs = scoped_choices(db_field, request, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ScopedLookups, admin.ModelAdmin):
+    """Hosts read their own organization; organizations are the network admins' to make,
+    rename and remove."""
+
     list_display = ["name", "country", "is_partner", "space_count"]
     list_filter = ["country", "is_partner"]
     search_fields = ["name"]
@@ -76,12 +77,9 @@ class OrganizationAdmin(admin.ModelAdmin):
         managed = organizations_managed_by(user=request.user)
         return managed.exists() if obj is None else managed.filter(pk=obj.pk).exists()
 
-    has_change_permission = has_view_permission
-
-    def has_add_permission(self, request):
-        return user_is_network_admin(user=request.user)
-
-    has_delete_permission = NetworkAdminOnly.has_view_permission
+    has_add_permission = has_change_permission = has_delete_permission = (
+        NetworkAdminOnly.has_view_permission
+    )
 
 
 @admin.register(Space)
@@ -127,8 +125,8 @@ class SpaceAdmin(ScopedToSpaces, admin.ModelAdmin):
         ),
     ]
 
-    def has_add_permission(self, request, obj=None):
-        return organizations_managed_by(user=request.user).exists()
+    # A new centre, or one closed for good, is the network admins' call.
+    has_add_permission = has_delete_permission = NetworkAdminOnly.has_view_permission
 
 
 @admin.register(Resource)

@@ -458,3 +458,36 @@ READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=3.0)
 # A schedule this far past its next run means no task cluster runs (the scheduler fires
 # due schedules every 30 s; the rest is room for a busy cluster).
 READYZ_TASKS_LATE_SECONDS = env.int("READYZ_TASKS_LATE_SECONDS", default=180)
+
+# --- Telegram and WhatsApp ----------------------------------------------------------------
+
+# The bot: its token (from BotFather), its username (for t.me links), and the secret token
+# given to setWebhook, which Telegram sends back on every update. Without a token the
+# console backend prints what would be sent; the embedded default derives the secret from
+# SECRET_KEY so that `manage.py telegram_simulate` can send updates.
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="cowork_demo_bot")
+TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+# Tests point the real python-telegram-bot at a fake Bot API on loopback through this.
+TELEGRAM_API_BASE_URL = env.str("TELEGRAM_API_BASE_URL", default="")
+TELEGRAM_BACKEND = env.str(
+    "TELEGRAM_BACKEND",
+    default=(
+        "notifications.telegram.backends.TelegramBotBackend"
+        if TELEGRAM_BOT_TOKEN
+        else "notifications.telegram.backends.ConsoleTelegramBackend"
+    ),
+)
+# WhatsApp through Twilio: the approved sender (whatsapp:+...), and the approved template
+# (Content API SID) of each kind of message, as JSON: {"booking_confirmed": "HX...", ...};
+# "channel_invite" is the first template, which links the number when answered.
+TWILIO_WHATSAPP_FROM = env.str("TWILIO_WHATSAPP_FROM", default="")
+WHATSAPP_TEMPLATES = env.json("WHATSAPP_TEMPLATES", default={})
+WHATSAPP_BACKEND = env.str(
+    "WHATSAPP_BACKEND",
+    default=(
+        "notifications.whatsapp.backends.TwilioWhatsAppBackend"
+        if TWILIO_ACCOUNT_SID and TWILIO_WHATSAPP_FROM
+        else "notifications.whatsapp.backends.ConsoleWhatsAppBackend"
+    ),
+)

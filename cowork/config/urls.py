@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cowork.config import health
-from cowork.web import centres
+from cowork.web import centres, offline
 
 urlpatterns = [
     # Served first by cowork.config.middleware.ProbeMiddleware; named here for reverse() and docs.
@@ -11,8 +11,12 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics_view, name="metrics"),
     path("", centres.home, name="home"),
-    path("centres/<slug:slug>/", centres.space_detail, name="space-detail"),
+    path("centres/<slug:slug>/", offline.keep_offline(centres.space_detail), name="space-detail"),
+    # The worker at the root, so that its scope is the whole site.
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="web-manifest"),
     path("", include("cowork.web.urls")),
+    path("", include("cowork.web.accounts.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,3 +1,10 @@
+from cowork.models.accounts import (
+    CodePurpose,
+    Invitation,
+    Membership,
+    PhoneCode,
+    PhoneCodeRequest,
+)
 from cowork.models.bookings import (
     ACTIVE_STATUSES,
     ApiToken,
@@ -30,6 +37,7 @@ __all__ = [
     "Booking",
     "BookingStatus",
     "Closure",
+    "CodePurpose",
     "DisplayToken",
     "DomainEvent",
     "DomainEventKind",
@@ -38,10 +46,14 @@ __all__ = [
     "EventAttempt",
     "EventSession",
     "IdempotencyKey",
+    "Invitation",
     "Member",
+    "Membership",
     "OpeningHours",
     "Organization",
     "Participant",
+    "PhoneCode",
+    "PhoneCodeRequest",
     "PhoneRepair",
     "Registration",
     "RegistrationStatus",

@@ -37,6 +37,23 @@ class DomainEventKind(models.TextChoices):
     DISPLAY_REVOKED = "display.revoked"
     MEMBER_REMINDERS_CHANGED = "member.reminders_changed"
     PERSON_ERASED = "person.erased"
+    MEMBERSHIP_APPROVED = "membership.approved"
+    MEMBERSHIP_DECLINED = "membership.declined"
+    MEMBER_PHONE_CHANGED = "member.phone_changed"
+    SIGN_UP_WITH_TAKEN_PHONE = "member.sign_up_with_taken_phone"
+
+    SPACE_CREATED = "space.created"
+    SPACE_UPDATED = "space.updated"
+    SPACE_HOURS_CHANGED = "space.hours_changed"
+    CLOSURE_ADDED = "closure.added"
+    CLOSURE_REMOVED = "closure.removed"
+    RESOURCE_CREATED = "resource.created"
+    RESOURCE_UPDATED = "resource.updated"
+    RESOURCE_PLACED = "resource.placed"
+    RESOURCE_RETIRED = "resource.retired"
+    RESOURCE_RESTORED = "resource.restored"
+    ROLE_GRANTED = "role.granted"
+    ROLE_REVOKED = "role.revoked"
 
     @property
     def label(self) -> str:

@@ -140,6 +140,12 @@ class Space(models.Model):
     region = models.CharField(_("region"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    description = models.TextField(
+        _("about the centre"), blank=True, help_text=_("What the centre offers, who it is for.")
+    )
+    directions = models.TextField(
+        _("how to get there"), blank=True, help_text=_("Transport, entrance, floor, landmarks.")
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -278,6 +284,14 @@ class Space(models.Model):
         default=True,
         help_text=_("Signed-in members see which desks are taken, without names."),
     )
+    members_need_approval = models.BooleanField(
+        _("new members need a host's approval"),
+        default=False,
+        help_text=_(
+            "People who sign up for this centre wait until a host approves them; people a "
+            "host invites are approved already."
+        ),
+    )
     # The number of the last domain event recorded for this space. Live clients compare it
     # with the numbers on updates to notice one they missed.
     event_seq = models.PositiveBigIntegerField(_("last event number"), default=0, editable=False)
@@ -353,6 +367,9 @@ class Closure(models.Model):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     reason = models.CharField(_("reason"), max_length=200)
+    # A yearly closure (a national holiday) is kept as one dated row per year, so everything
+    # that reads closures reads dates; the rows of one yearly closure share this id.
+    yearly_series = models.UUIDField(_("yearly series"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["space", "starts_on"]

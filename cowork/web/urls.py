@@ -3,6 +3,8 @@ from django.urls import include, path
 from cowork.web import events, reports
 from cowork.web.booking import find, host, mine
 from cowork.web.live import displays, occupancy
+from cowork.web.manage import urls as manage_urls
+from cowork.web.offline import keep_offline
 
 app_name = "web"
 
@@ -14,7 +16,7 @@ urlpatterns = [
         find.booking_confirm,
         name="booking-confirm",
     ),
-    path("bookings/", mine.my_bookings, name="my-bookings"),
+    path("bookings/", keep_offline(mine.my_bookings, personal=True), name="my-bookings"),
     path("bookings/<int:pk>/cancel/", mine.cancel, name="booking-cancel"),
     path("bookings/<int:pk>/check-in/", mine.check_in, name="booking-check-in"),
     path("bookings/<int:pk>/check-out/", mine.check_out, name="booking-check-out"),
@@ -71,7 +73,11 @@ urlpatterns = [
         events.attendance_walk_in,
         name="attendance-walk-in",
     ),
-    path("registrations/<slug:key>/", events.registration_page, name="registration"),
+    path(
+        "registrations/<slug:key>/",
+        keep_offline(events.registration_page, personal=True),
+        name="registration",
+    ),
     path(
         "registrations/<slug:key>/check-in/",
         events.registration_check_in,
@@ -89,3 +95,6 @@ urlpatterns = [
     # Profile and personal data
     path("", include("cowork.web.profile.urls")),
 ]
+
+# Centre management
+urlpatterns += manage_urls.urlpatterns

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.ical.site import site_url
-from notifications.messaging.outcomes import email_instead, kept_body
+from notifications.messaging.outcomes import kept_body, next_channel_or_email
 from notifications.models import Notification
 
 Status = Notification.Status
@@ -81,5 +81,5 @@ def notification_record_status(
             fields += ["status"]
         notification.save(update_fields=fields)
     if notification.status == Status.FAILED:
-        email_instead(notification)
+        next_channel_or_email(notification, code=notification.error_code)
     return True

@@ -9,6 +9,7 @@ once and fall back to e-mail when the person has one; transient ones go to `reco
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -20,6 +21,7 @@ from notifications.messaging.budget import (
     alert_hosts_of_unverified_cap,
     take_unverified_allowance,
 )
+from notifications.messaging.channels import route
 from notifications.messaging.delivery import status_callback_url
 from notifications.messaging.outcomes import (
     email_instead,
@@ -30,11 +32,11 @@ from notifications.messaging.outcomes import (
     still_claimed,
 )
 from notifications.messaging.recovery import retry_later
-from notifications.models import Notification, SmsOptOut
+from notifications.messaging.routed import send_routed
+from notifications.models import Channel, Notification, SmsOptOut
 from notifications.quiet_hours import REMINDERS, send_time
 from notifications.sms import (
     BaseSmsBackend,
-    OutgoingSms,
     PermanentSmsError,
     TransientSmsError,
     UnknownOutcomeSmsError,
@@ -43,7 +45,7 @@ from notifications.sms import (
 )
 from notifications.sms.costs import sms_cost
 from notifications.sms.messages import facts_for, render_message
-from notifications.sms.senders import sender_for
+from notifications.sms.senders import Sender, sender_for
 
 Status = Notification.Status
 Kind = Notification.Kind
@@ -122,10 +124,14 @@ def _send_claimed(
     if why_not:
         finish(notification, Status.CANCELLED, error_code=why_not)
         return "cancelled"
-    if SmsOptOut.objects.filter(phone=notification.phone).exists():
+    # The person's first usable channel from the row's own on; SMS's rules are SMS's alone.
+    way = route(notification, now=now)
+    sms = way.channel == Channel.SMS
+    notification.channel = way.channel
+    if sms and SmsOptOut.objects.filter(phone=notification.phone).exists():
         fail(notification, code="opted_out", message="The person replied STOP.")
         return "failed"
-    if not notification.essential and budget.spent(notification.space):
+    if sms and not notification.essential and budget.spent(notification.space):
         finish(notification, Status.CANCELLED, error_code="budget")
         budget.alert_hosts(notification.space)
         return "cancelled"
@@ -144,44 +150,49 @@ def _send_claimed(
         put_back(notification, at=when, error_code="quiet_hours", count_attempt=False)
         return "retried"
 
-    sender = sender_for(space=space, phone=notification.phone)
+    # An SMS is worded for its sender (a one-way sender is never asked for a reply) and in
+    # plain Latin where the centre wants it; Telegram and WhatsApp take replies and any
+    # letter.
+    sender = sender_for(space=space, phone=notification.phone) if sms else Sender()
     try:
         body = notification.body or render_message(
             kind=notification.kind,
             language=notification.language,
             facts=facts_for(notification),
             two_way=sender.two_way,
-            plain_latin=bool(space and space.sms_transliterate),
+            plain_latin=sms and bool(space and space.sms_transliterate),
         )
     except ValueError as exc:  # a template too long for its budget: no retry will fit it
         fail(notification, code="render_error", message=str(exc))
         return "failed"
-    spent = take_unverified_allowance(notification)
+    spent = take_unverified_allowance(notification) if sms else ""
     if spent:
         finish(notification, Status.CANCELLED, error_code="unverified_cap", message=spent)
         email_instead(notification)
         alert_hosts_of_unverified_cap(space, spent)
         return "cancelled"
-    segments = segment_count(body)[0]
+    segments = segment_count(body)[0] if sms else 0
     # Kept before sending, so that recovery after a crash can look for exactly this text;
     # and the claim renewed, because a long batch can outlast SMS_STALE_AFTER_SECONDS, and
     # recovery must not hand a row on that is about to be sent here. Recovery settles a
     # row only under the claim it read, so a renewed row is safe from it, and a row it
     # settled first is not sent here.
     renewed_at = max(timezone.now(), claimed_at)
-    if not still_claimed(notification).update(body=body, segments=segments, claimed_at=renewed_at):
+    renewed = still_claimed(notification).update(
+        body=body, segments=segments, claimed_at=renewed_at, channel=way.channel
+    )
+    if not renewed:
         return "skipped"
     notification.claimed_at = renewed_at
-    message = OutgoingSms(
-        to=notification.phone,
-        body=body,
-        sender=sender.sender,
-        messaging_service_sid=sender.messaging_service_sid,
-        status_callback=status_callback_url(notification),
-        idempotency_key=notification.key,
-    )
     try:
-        sent = backend.send(message)
+        sent = send_routed(
+            way,
+            notification,
+            body=body,
+            status_callback=status_callback_url(notification),
+            sms_backend=backend,
+            sender=sender,
+        )
     except PermanentSmsError as exc:
         fail(notification, code=exc.code, message=exc.message)
         return "failed"
@@ -192,12 +203,17 @@ def _send_claimed(
         return "unsettled"
     except TransientSmsError as exc:
         return retry_later(notification, exc)
-    cost = sms_cost(phone=notification.phone, segments=sent.segments)
+    # Telegram's answer is the message in the chat: delivered; it sends no later reports.
+    delivered = way.channel == Channel.TELEGRAM
+    sent_at = timezone.now()
+    # Only an SMS is paid by the segment; Telegram and WhatsApp cost the budget nothing.
+    cost = sms_cost(phone=notification.phone, segments=sent.segments) if sms else Decimal(0)
     still_claimed(notification).update(
-        status=Status.SENT,
+        status=Status.DELIVERED if delivered else Status.SENT,
+        delivered_at=sent_at if delivered else None,
         provider_id=sent.provider_id,
-        provider_status="sent",
-        sent_at=timezone.now(),
+        provider_status="delivered" if delivered else "sent",
+        sent_at=sent_at,
         segments=sent.segments,
         cost=cost,
         error_code="",

@@ -25,11 +25,13 @@ def notification_enqueue(
     minutes_before: int | None = None,
     essential: bool = True,
     body: str = "",
+    channel: str = "",
 ) -> Notification | None:
     """Make the row of one SMS due at `due_at`; None if a row with `key` exists already.
 
     `key` names the message for good (e.g. "booking:12:confirmed"), so the relay handing
-    over the same domain event twice makes one row. Sending happens in
+    over the same domain event twice makes one row. `channel` is empty to let the send
+    choose from the person's order, or names the one a message falls back to. Sending happens in
     `notifications.messaging.dispatch.dispatch_due`.
     """
     notification = Notification(
@@ -48,6 +50,7 @@ def notification_enqueue(
         minutes_before=minutes_before,
         essential=essential,
         body=body,
+        channel=channel,
     )
     return notification if insert_unless_exists(notification) else None
 

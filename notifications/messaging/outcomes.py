@@ -11,7 +11,8 @@ from django.core.mail import send_mail
 from django.db.models import F
 from django.utils import timezone, translation
 
-from notifications.models import Notification
+from notifications.messaging.channels import fall_back
+from notifications.models import SECRET_KINDS, Notification
 from notifications.sms.messages import facts_for, render_message
 
 logger = logging.getLogger(__name__)
@@ -28,8 +29,8 @@ def still_claimed(notification: Notification):
 
 
 def kept_body(notification: Notification, body):
-    """What the row keeps of its text once it is out: a sign-in code is a secret."""
-    return "" if notification.kind == Kind.SIGN_IN_CODE else body
+    """What the row keeps of its text once it is out: a code or a link is a secret."""
+    return "" if notification.kind in SECRET_KINDS else body
 
 
 def finish(notification: Notification, status: str, *, error_code: str = "", message="") -> None:
@@ -44,7 +45,13 @@ def finish(notification: Notification, status: str, *, error_code: str = "", mes
 
 def fail(notification: Notification, *, code: str, message: str) -> None:
     finish(notification, Status.FAILED, error_code=code, message=message)
-    email_instead(notification)
+    next_channel_or_email(notification, code=code)
+
+
+def next_channel_or_email(notification: Notification, *, code: str = "") -> None:
+    """A message that could not go: on the person's next channel, once, else by e-mail."""
+    if not fall_back(notification, code=code):
+        email_instead(notification)
 
 
 def put_back(
@@ -67,7 +74,7 @@ def put_back(
 
 def email_instead(notification: Notification) -> bool:
     """E-mail the message to a person who has an address, once; True if it went out."""
-    if not notification.email or notification.kind == Kind.SIGN_IN_CODE:
+    if not notification.email or notification.kind in SECRET_KINDS:
         return False
     claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
         emailed_at=timezone.now()

@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.messaging.outcomes import fail, kept_body, put_back
-from notifications.models import Notification
+from notifications.messaging.outgoing import get_channel_backend
+from notifications.models import Channel, Notification
 from notifications.sms import BaseSmsBackend, TransientSmsError, get_backend
 from notifications.sms.costs import sms_cost
 
@@ -35,14 +36,28 @@ RATE_LIMIT_RETRY_SECONDS = 2
 def recover_stale(
     *, now: datetime.datetime | None = None, backend: BaseSmsBackend | None = None
 ) -> int:
-    """Settle rows a dead worker left SENDING: SENT if the provider has them, else PENDING."""
+    """Settle rows a dead worker left SENDING: SENT if the provider has them, else PENDING.
+
+    On a channel whose provider keeps no log to ask (Telegram), a row is never sent again:
+    it becomes FAILED with `outcome_unknown`, and nothing else is sent in its place.
+    """
     now = now or timezone.now()
-    backend = backend or get_backend()
+    backends = {"": backend or get_backend(), Channel.SMS: backend or get_backend()}
     settled = 0
     stale_after = datetime.timedelta(seconds=settings.SMS_STALE_AFTER_SECONDS)
     stale = Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - stale_after)
     for notification in stale:
         claimed_at, body, phone = notification.claimed_at, notification.body, notification.phone
+        if notification.channel not in backends:
+            backends[notification.channel] = get_channel_backend(notification.channel)
+        backend = backends[notification.channel]
+        still_ours = Q(pk=notification.pk, status=Status.SENDING, claimed_at=claimed_at)
+        # SMS backends all can (those without a log answer None: send again).
+        if not getattr(backend, "can_search_log", True):
+            settled += Notification.objects.filter(still_ours).update(
+                status=Status.FAILED, failed_at=now, error_code="outcome_unknown"
+            )
+            continue
         try:
             found = backend.find_sent(to=phone, body=body, since=claimed_at) if body else None
         except TransientSmsError:
@@ -50,7 +65,6 @@ def recover_stale(
             # sending it again unasked could send it twice.
             logger.warning("Could not settle SMS %s yet", notification.pk, exc_info=True)
             continue
-        still_ours = Q(pk=notification.pk, status=Status.SENDING, claimed_at=claimed_at)
         if found is not None:
             changed = Notification.objects.filter(still_ours).update(
                 status=Status.SENT,

@@ -37,6 +37,9 @@ SEGMENT_BUDGETS = {
     Kind.BOOKING_REMINDER: 2,
     Kind.EVENT_REMINDER: 2,
     Kind.SIGN_IN_CODE: 1,
+    Kind.SIGN_UP_CODE: 2,
+    Kind.RECOVERY_CODE: 2,
+    Kind.PHONE_CHANGE_CODE: 2,
 }
 DEFAULT_SEGMENT_BUDGET = 3
 ELLIPSIS = "…"
@@ -130,6 +133,30 @@ def _templates() -> dict[str, str]:
             "%(event)s has moved to %(day)s %(start)s, %(space)s. Reply C to cancel."
         ),
         Kind.SIGN_IN_CODE: gettext("%(code)s is your cowork sign-in code. It expires in 10 min."),
+        # Accounts (cowork.services.accounts). The codes expire with CODE_LIFETIME there,
+        # the invitation link with INVITATION_LIFETIME.
+        Kind.SIGN_UP_CODE: gettext("%(code)s is your cowork sign-up code. It expires in 10 min."),
+        Kind.RECOVERY_CODE: gettext(
+            "%(code)s is your cowork code to set a new password. It expires in 10 min."
+        ),
+        Kind.PHONE_CHANGE_CODE: gettext(
+            "%(code)s is your cowork code to confirm this new number. It expires in 10 min."
+        ),
+        Kind.INVITATION: gettext(
+            "%(space)s invites you to cowork. Open within 7 days to join: %(link)s"
+        ),
+        Kind.MEMBERSHIP_APPROVED: gettext("%(space)s has approved you: you can book now."),
+        Kind.MEMBERSHIP_DECLINED: gettext(
+            "%(space)s has not approved your membership. Ask the centre why."
+        ),
+        Kind.PHONE_CHANGED: gettext(
+            "Your cowork account now uses another phone number. If this was not you, "
+            "tell your centre at once."
+        ),
+        Kind.SIGN_UP_ATTEMPT: gettext(
+            "Someone tried to sign up to cowork with this number. It has an account "
+            "already: to sign in, ask for a code by SMS."
+        ),
     }
 
 

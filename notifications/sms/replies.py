@@ -8,6 +8,11 @@ for that row and answers with the reply kept on it, and acts only once.
 
 A number we do not know gets the list of commands and nothing else: no name, no sign of
 whether anyone has that number.
+
+The same commands arrive on WhatsApp (through Twilio, kept as `InboundSms` too) and Telegram
+(`notifications.telegram.updates`), which call `command_reply` with their channel: STOP and
+START then act on that channel alone. Cancelling asks once more on every channel
+(`notifications.messaging.confirm_twice`).
 """
 
 import datetime
@@ -46,7 +51,9 @@ from cowork.services.events import (
     registration_cancel,
     registration_confirm_attendance,
 )
-from notifications.models import InboundSms, SmsOptOut
+from notifications.messaging.channels import channel_start, channel_stop
+from notifications.messaging.confirm_twice import ASK_AGAIN_MINUTES, second_time
+from notifications.models import Channel, InboundSms, SmsOptOut
 from notifications.sms.commands import Action, Command, command_from_twilio, parse_command
 from notifications.sms.messages import fit_to_segments, sms_language
 
@@ -74,6 +81,8 @@ class Person:
 class Outcome:
     code: str
     reply: str
+    # What it acted on or asked about ("b:12", "r:3"), for the buttons of the answer.
+    target: str = ""
 
 
 def inbound_sms_handle(
@@ -83,6 +92,7 @@ def inbound_sms_handle(
     body: str,
     opt_out_type: str = "",
     now: datetime.datetime | None = None,
+    channel: str = Channel.SMS,
 ) -> str:
     """Act on one SMS a person sent us, once per `message_sid`; return the text to answer.
 
@@ -102,7 +112,7 @@ def inbound_sms_handle(
             command = command_from_twilio(opt_out_type=opt_out_type, body=body) or parse_command(
                 body
             )
-            outcome = _handle(command, phone=phone, now=now)
+            outcome = command_reply(command, phone=phone, now=now, channel=channel)
             inbound.command = command.action if command else ""
             inbound.outcome = outcome.code[:40]
             inbound.reply = outcome.reply
@@ -115,7 +125,14 @@ def inbound_sms_handle(
     return outcome.reply
 
 
-def _handle(command: Command | None, *, phone: str, now) -> Outcome:
+def command_reply(
+    command: Command | None, *, phone: str, now, channel: str = Channel.SMS, target: str = ""
+) -> Outcome:
+    """Do what `command` asks for the person of `phone` on `channel`; the answer.
+
+    `target` ("b:12", "r:3", from a button) names the booking or registration to act on;
+    without it the person's next one is meant.
+    """
     number = _e164(phone)
     person = _person(number) if number else Person(None, None)
     known = person.member is not None or person.participant is not None
@@ -126,21 +143,32 @@ def _handle(command: Command | None, *, phone: str, now) -> Outcome:
     with translation.override(language):
         if command is None:
             return Outcome("not_understood", _not_understood())
+        if command.action == Action.OPT_OUT and channel != Channel.SMS:
+            return Outcome("opted_out", channel_stop(number or phone, channel))
+        if command.action == Action.OPT_IN and channel != Channel.SMS:
+            return Outcome("opted_in", channel_start(number or phone, channel))
         if command.action == Action.OPT_OUT:
             return _opt_out(number or phone, command)
         if command.action == Action.OPT_IN:
             return _opt_in(number or phone)
-        if command.opts_in:  # YES: Twilio has just lifted any block; so do we
+        if command.opts_in and channel == Channel.SMS:  # YES: Twilio lifted any block
             _lift_opt_out(number or phone)
         if command.action == Action.HELP or not known:
             return Outcome("help" if known else "unknown_number", _help())
-    item = _next_item(person, now=now)
+    item = _item_for(person, target, now=now) if target else _next_item(person, now=now)
     if item is None:
         with translation.override(language):
             return Outcome("nothing_upcoming", _nothing_to_act_on())
+    ref = item_ref(item)
     with translation.override(item.language):
+        if command.action == Action.CANCEL and not second_time(
+            phone=number, action=command.action, target=ref, now=now
+        ):
+            asked = gettext("Cancel %(what)s? Send C again within %(minutes)d minutes.")
+            return Outcome("asked_again", _fit(asked, item, minutes=ASK_AGAIN_MINUTES), ref)
         try:
-            return _ACTIONS[command.action](item, now=now)
+            outcome = _ACTIONS[command.action](item, now=now)
+            return Outcome(outcome.code, outcome.reply, ref)
         except DomainError as refusal:
             # Services raise before they change anything; their message is translated.
             return Outcome(f"refused:{refusal.code}", refusal.message)
@@ -197,18 +225,20 @@ class Item:
     participant: Participant | None = None
 
 
-def _next_item(person: Person, *, now) -> Item | None:
-    """The person's next booking or registration, whichever starts first (or has begun)."""
+def _next_item(person: Person, *, now, only: tuple[str, int] | None = None) -> Item | None:
+    """The person's next booking or registration, whichever starts first (or has begun);
+    with `only` ("b" or "r", and an id), that one, if it is theirs and still ahead."""
     candidates = []
-    if person.member is not None:
-        booking = _next_booking(person.member, now=now)
+    kind, pk = only or ("", None)
+    if person.member is not None and kind in ("", "b"):
+        booking = _next_booking(person.member, now=now, pk=pk)
         if booking is not None:
             language = sms_language(person.member.language, booking.space.default_language)
             candidates.append(
                 Item(booking.starts_at, language, booking=booking, member=person.member)
             )
-    if person.participant is not None:
-        found = _next_registration(person.participant, now=now)
+    if person.participant is not None and kind in ("", "r"):
+        found = _next_registration(person.participant, now=now, pk=pk)
         if found is not None:
             registration, starts_at = found
             space = registration.event.space
@@ -225,9 +255,10 @@ def _next_item(person: Person, *, now) -> Item | None:
     return min(candidates, key=lambda item: item.starts_at, default=None)
 
 
-def _next_booking(member: Member, *, now) -> Booking | None:
+def _next_booking(member: Member, *, now, pk: int | None = None) -> Booking | None:
+    bookings = Booking.objects.filter(pk=pk) if pk is not None else Booking.objects
     return (
-        Booking.objects.filter(booked_by=member.user, status__in=ACTIVE_STATUSES, ends_at__gt=now)
+        bookings.filter(booked_by=member.user, status__in=ACTIVE_STATUSES, ends_at__gt=now)
         # An event's room booking is the host's tool: cancelling it would leave the event
         # without a room. Equipment booked with a room goes with the room.
         .exclude(event_session__isnull=False)
@@ -239,11 +270,12 @@ def _next_booking(member: Member, *, now) -> Booking | None:
 
 
 def _next_registration(
-    participant: Participant, *, now
+    participant: Participant, *, now, pk: int | None = None
 ) -> tuple[Registration, datetime.datetime] | None:
     """The registration whose current or next session starts first, and that start."""
+    registrations = Registration.objects.filter(pk=pk) if pk is not None else Registration.objects
     registrations = (
-        Registration.objects.filter(
+        registrations.filter(
             participant=participant, event__ends_at__gt=now, event__status=Event.Status.SCHEDULED
         )
         .exclude(status=RegistrationStatus.CANCELLED)
@@ -256,6 +288,26 @@ def _next_registration(
         if best is None or starts_at < best[1]:
             best = (registration, starts_at)
     return best
+
+
+def item_ref(item: Item) -> str:
+    if item.booking is not None:
+        return f"b:{item.booking.pk}"
+    return f"r:{item.registration.pk}"
+
+
+def item_of(phone: str, target: str, *, now) -> Item | None:
+    """The booking or registration `target` names, if it is `phone`'s person's and ahead."""
+    number = _e164(phone)
+    return _item_for(_person(number), target, now=now) if number else None
+
+
+def _item_for(person: Person, target: str, *, now) -> Item | None:
+    """The person's own booking or registration `target` names, if it is still upcoming."""
+    kind, _, pk = target.partition(":")
+    if not pk.isascii() or not pk.isdigit():
+        return None
+    return _next_item(person, now=now, only=(kind, int(pk))) if kind in ("b", "r") else None
 
 
 # The commands ----------------------------------------------------------------------------

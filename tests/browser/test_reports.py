@@ -56,13 +56,15 @@ def test_admin_filters_the_report_and_sees_its_charts_and_tables(
         page.get_by_role("table", name="Gender").get_by_role("row", name="Other")
     ).to_contain_text("<5")
     expect(page.locator(".sentences li").nth(1)).to_have_text(
-        "Round-table on e-government, Ganja, March 12: 10 participants"
+        "Round-table on e-government, Ganja, March 12: 10 participants,"
+        " fewer than 5 with a disability"
     )
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
-    assert ["Attendances", "24"] in rows
+    assert ["Attendances", "24", "each time"] in rows
+    assert ["Unique participants", "21", "people, once each"] in rows
 
     page.get_by_role("combobox", name="Centre").select_option(label="Tashkent Centre (Tashkent)")
     page.get_by_role("button", name="Show", exact=True).click()
@@ -83,5 +85,18 @@ def test_donor_on_a_phone_sees_only_their_events(phone_page, live_server_url, ne
         ["Digital skills, Ganja, March 4\u2009–\u20096: 5 participants"]
     )
     expect(page.get_by_role("img", name="Events held per month")).to_be_visible()
+    # The sentence to paste, in English for the donor and in the centre's language
+    # (Azerbaijani for Ganja), people counted once.
+    event = page.locator('.donor-sentences li[data-kind="event"]')
+    expect(event.locator('p[lang="en"]')).to_have_text(
+        "Digital skills, Ganja, March 4\u2009–\u20096: 5 participants"
+    )
+    expect(event.locator('p[lang="az"]')).to_have_text(
+        "Azerbaijani: Digital skills, Ganja, 4–6 mart: 5 iştirakçı"
+    )
+    expect(page.locator('.donor-sentences li[data-kind="tag"] p[lang="az"]')).to_contain_text(
+        "Youth, 1\u2009–\u200931 mar 2025: 5 iştirakçı"
+    )
+    expect(page.get_by_role("table", name="Attendees by Washington Group domain")).to_be_visible()
     # A phone scrolls the wide tables and heat maps inside their own frames, not the page.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

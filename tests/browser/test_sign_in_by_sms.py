@@ -28,7 +28,7 @@ def test_member_without_a_password_signs_in_with_the_code_from_the_sms(
     page.get_by_role("link", name="Sign in with a code by SMS", exact=True).click()
     axe_check(page)
 
-    page.get_by_label("Phone number", exact=True).fill("050 111 22 33")
+    page.get_by_label("Phone number", exact=True).fill("+994 50 111 22 33")
     page.get_by_role("button", name="Send me a code", exact=True).click()
     expect(page.get_by_role("heading", name="Type the code from the SMS")).to_be_visible()
     axe_check(page)

@@ -2,7 +2,6 @@
 superusers give privileges; tags belong to an organization."""
 
 import pytest
-from django import forms
 from django.contrib.auth.models import Group, Permission
 from django.forms.models import model_to_dict
 from django.urls import reverse
@@ -11,6 +10,7 @@ from cowork.errors import NotAllowed
 from cowork.models import Event, Resource, SpaceRole, Tag
 from cowork.services.booking import booking_create
 from cowork.services.events import event_create
+from tests.cowork.admin_forms import change_page_data
 from tests.factories import (
     HostFactory,
     MemberFactory,
@@ -177,41 +177,6 @@ def test_host_sees_events_and_registrations_of_their_centres_only(
 # --- Who may give privileges -------------------------------------------------------------
 
 
-def _as_posted(form) -> dict:
-    """What a browser would post for `form` as it stands (its fields' current values)."""
-
-    data = {}
-    for name, field in form.fields.items():
-        if field.disabled:
-            continue
-        bound = form[name]
-        value = bound.value()
-        widget = field.widget
-        if isinstance(widget, forms.MultiWidget):
-            parts = widget.decompress(value)
-            for index, (part_widget, part) in enumerate(zip(widget.widgets, parts, strict=True)):
-                data[f"{bound.html_name}_{index}"] = part_widget.format_value(part) or ""
-        elif isinstance(widget, forms.CheckboxInput):
-            if value:
-                data[bound.html_name] = "on"
-        elif isinstance(value, list | tuple):
-            data[bound.html_name] = [str(getattr(item, "pk", item)) for item in value]
-        else:
-            data[bound.html_name] = "" if value is None else widget.format_value(value) or ""
-    return data
-
-
-def _change_page_data(page) -> dict:
-    """The admin change form and its inlines, posted back unchanged."""
-    data = _as_posted(page.context["adminform"].form)
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        data.update(_as_posted(formset.management_form))
-        for form in formset.forms:
-            data.update(_as_posted(form))
-    return data
-
-
 def test_network_admin_who_is_no_superuser_cannot_make_anyone_superuser_or_grant_permissions(
     client, demo
 ):
@@ -226,7 +191,7 @@ def test_network_admin_who_is_no_superuser_cannot_make_anyone_superuser_or_grant
         assert page.status_code == 200
         form = page.context["adminform"].form
         assert not {"is_superuser", "groups", "user_permissions"} & set(form.fields)
-        data = _change_page_data(page)
+        data = change_page_data(page)
         data.update(
             is_superuser="on",
             groups=[str(editors.pk)],
@@ -249,7 +214,7 @@ def test_network_admin_who_is_no_superuser_cannot_change_a_superuser(client, dem
     page = client.get(url)
     assert page.status_code == 200  # to read
     assert not page.context["has_change_permission"]
-    data = _change_page_data(page) | {"email": "mine@example.org"}
+    data = change_page_data(page) | {"email": "mine@example.org"}
     assert client.post(url, data).status_code == 403
     password = reverse("admin:auth_user_password_change", args=[root.pk])
     assert client.post(password, {"password1": "x" * 20, "password2": "x" * 20}).status_code == 403
@@ -265,7 +230,7 @@ def test_superuser_still_gives_superuser_status(client, demo):
 
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     url = reverse("admin:auth_user_change", args=[demo.admin.pk])
-    data = _change_page_data(client.get(url)) | {"is_superuser": "on"}
+    data = change_page_data(client.get(url)) | {"is_superuser": "on"}
     assert client.post(url, data).status_code == 302
     demo.admin.refresh_from_db()
     assert demo.admin.is_superuser
@@ -367,7 +332,7 @@ def test_kramatorsk_host_cannot_attach_ganjas_tag_to_an_event(client, demo, kram
     url = reverse("admin:cowork_event_change", args=[event.pk])
     page = client.get(url)
     assert set(page.context["adminform"].form.fields["tags"].queryset) == {network_tag}
-    data = _change_page_data(page)
+    data = change_page_data(page)
     response = client.post(url, data | {"tags": [str(demo.ganja_tag.pk)]})
     assert response.status_code == 200
     assert "tags" in response.context["adminform"].form.errors

@@ -39,8 +39,10 @@ def simulate(*args) -> str:
 def test_in_process_reply_acts_and_prints_the_answer(booking):
     phone = str(booking.booked_by.member.phone)
 
+    asked = simulate(phone, "C", "--in-process")
     printed = simulate(phone, "C", "--in-process")
 
+    assert asked.startswith("Cancel Desk 4, Ganja centre, ")
     assert printed.startswith("Cancelled: Desk 4, Ganja centre, ")
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
@@ -103,6 +105,7 @@ def test_over_http_to_a_running_server(settings, booking):
     phone = str(booking.booked_by.member.phone)
     server = DaphneServer(server_environment(TWILIO_AUTH_TOKEN=TOKEN))
     try:
+        simulate(phone, "C", "--url", server.url)
         printed = simulate(phone, "C", "--url", server.url)
         # Signed with another token: the server refuses it, and the command says so.
         settings.TWILIO_AUTH_TOKEN = "not-the-servers-token"
@@ -113,4 +116,4 @@ def test_over_http_to_a_running_server(settings, booking):
     assert printed.startswith("Cancelled: Desk 4, Ganja centre, "), server.output()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
-    assert InboundSms.objects.count() == 1
+    assert InboundSms.objects.count() == 2

@@ -13,6 +13,7 @@ import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import get_language
 
@@ -27,6 +28,12 @@ from cowork.models import (
     RegistrationStatus,
     Resource,
     Space,
+)
+from cowork.selectors.reports.people import (
+    Person,
+    participant_fields,
+    person_from,
+    returning_participants,
 )
 
 UTC = datetime.UTC
@@ -58,9 +65,11 @@ class EventData:
     pk: int
     space_id: int
     title: str
+    translations: dict
     kind: str
     centre: str
     city: str
+    language: str
     cancelled: bool
     sessions: list[_Session] = field(default_factory=list)
     registrations: int = 0
@@ -74,10 +83,14 @@ class EventData:
 class CollectedEvents:
     held: dict[int, EventData]
     cancelled: dict[int, EventData]
-    # participant id → (gender, age band, disability), each "" unless consented.
-    people: dict[int, tuple[str, str, str]]
+    # participant id → what the report may read of them ("" unless consented).
+    people: dict[int, Person]
     # (session local day, attendances) for the monthly series.
     attendance_days: Counter
+    # participant id → the local days they came on in the period.
+    days_of: dict[int, set[datetime.date]] = field(default_factory=dict)
+    # Those of `people` who came to an event of the same report before the period.
+    returning: set[int] = field(default_factory=set)
 
 
 def _zone(name: str, cache: dict) -> zoneinfo.ZoneInfo:
@@ -94,7 +107,8 @@ def _utc_window(start: datetime.date, end: datetime.date):
 
 
 def collect_events(where: Q, start, end) -> CollectedEvents:
-    """Events with a session on a local date in [start, end], and who came: three queries."""
+    """Events with a session on a local date in [start, end], who came, and which of them
+    had come before: four queries."""
     low, high = _utc_window(start, end)
     language = get_language()
     zones: dict = {}
@@ -115,6 +129,7 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
             "event__space__time_zone",
             "event__space__name",
             "event__space__city",
+            "event__space__languages",
             "event__title",
             "event__translations",
             "event__kind",
@@ -131,9 +146,11 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
                 pk=event_id,
                 space_id=row["event__space_id"],
                 title=translated.get("title") or row["event__title"],
+                translations=row["event__translations"] or {},
                 kind=row["event__kind"],
                 centre=row["event__space__name"],
                 city=row["event__space__city"],
+                language=(row["event__space__languages"] or [settings.LANGUAGE_CODE])[0],
                 cancelled=row["event__status"] == Event.Status.CANCELLED,
             )
         session = _Session(row["pk"], event_id, local_day, row["ends_at"])
@@ -175,19 +192,16 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
             data.confirmed = row["confirmed"]
             data.confirmed_absent = row["confirmed_absent"]
 
-    people: dict[int, tuple[str, str, str]] = {}
+    people: dict[int, Person] = {}
+    days_of: dict[int, set] = defaultdict(set)
     attendance_days: Counter = Counter()
-    attendances = Attendance.objects.filter(
+    in_window = Attendance.objects.filter(
         session__event__in=candidates, session__starts_at__gte=low, session__starts_at__lt=high
-    ).values_list(
-        "session_id",
-        "participant_id",
-        "participant__demographics_consent_at",
-        "participant__gender",
-        "participant__age_band",
-        "participant__disability",
     )
-    for session_id, participant_id, consent_at, gender, age_band, disability in attendances:
+    rows = in_window.values_list(
+        "session_id", "participant_id", *participant_fields("participant__")
+    )
+    for session_id, participant_id, *answers in rows:
         session = sessions.get(session_id)
         if session is None:
             continue
@@ -195,11 +209,12 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
         data.attendances += 1
         data.participants.add(participant_id)
         attendance_days[session.local_day] += 1
-        # Without a recorded consent nothing is read, whatever the row holds.
-        people[participant_id] = (
-            (gender, age_band, disability) if consent_at is not None else ("", "", "")
-        )
-    return CollectedEvents(held, cancelled, people, attendance_days)
+        days_of[participant_id].add(session.local_day)
+        if participant_id not in people:
+            # Without a recorded consent nothing is read, whatever the row holds.
+            people[participant_id] = person_from(*answers)
+    returning = returning_participants(where, start, in_window) if people else set()
+    return CollectedEvents(held, cancelled, people, attendance_days, dict(days_of), returning)
 
 
 # --- Centres: opening hours, bookings, visits -------------------------------------------

@@ -7,8 +7,13 @@ from django.utils import timezone
 
 from cowork.models import Event
 from cowork.selectors.reports.dates import month_label
+from cowork.selectors.reports.people import PeopleSummary
 from cowork.selectors.reports.scope import ReportScope
 from cowork.selectors.reports.suppression import Breakdown, Cell
+
+# How a figure counts: each person once in the period, or each time (attendances, visits).
+ONCE = "once"
+EACH_TIME = "each_time"
 
 
 @dataclass(frozen=True)
@@ -38,8 +43,12 @@ class Figures:
     events_held: int = 0
     events_cancelled: int = 0
     registrations: int = 0
-    attendances: int = 0
-    unique_participants: int = 0
+    attendances: int = 0  # each time
+    unique_participants: int = 0  # once: people who came, across events, in the period
+    # Of the unique participants: who came to an event of the same report before the
+    # period (returning), and who came for the first time.
+    returning_participants: int = 0
+    first_time_participants: int = 0
     # Confirmed registrations of events with a past session in the period (no_show_base),
     # and those of them nobody attended at any session (no_shows).
     no_shows: int = 0
@@ -69,6 +78,9 @@ class CentreRow:
     city: str
     country: str
     figures: Figures
+    # The centre's first language, for the sentence in the centre's language.
+    language: str = "en"
+    people: PeopleSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,8 @@ class MonthFigures:
     month: datetime.date
     events: int
     attendances: int
+    participants: int = 0  # once in the month
+    first_time: int = 0  # once, in the month of their first visit ever
 
     @property
     def label(self) -> str:
@@ -119,10 +133,26 @@ class EventRow:
     # Men, women, and everyone else (other, undisclosed, not given), suppressed as a row.
     gender_split: list[Cell]
     happened: bool
+    people: PeopleSummary | None = None
+    language: str = "en"
+    translations: dict = field(default_factory=dict)
+
+    def title_in(self, language: str) -> str:
+        return (self.translations.get(language) or {}).get("title") or self.title
 
     @property
     def kind_label(self) -> str:
         return Event.Kind(self.kind).label
+
+
+@dataclass(frozen=True)
+class TagRow:
+    """A project or donor tag of the period's events, and the people those events had."""
+
+    tag_id: int
+    name: str
+    languages: list[str]
+    people: PeopleSummary
 
 
 @dataclass(frozen=True)
@@ -137,6 +167,9 @@ class Report:
     daily_visits: list[DayVisits]
     heat_maps: list[HeatMap]
     events: list[EventRow]
+    domains: list[Breakdown] = field(default_factory=list)
+    people: PeopleSummary | None = None
+    tags: list["TagRow"] = field(default_factory=list)
     generated_at: datetime.datetime = field(default_factory=timezone.now)
 
     @property

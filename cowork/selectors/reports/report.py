@@ -12,6 +12,7 @@ from cowork.models import Resource, Space
 from cowork.models.people import Gender
 from cowork.selectors.reports.collection import (
     UTILIZATION_KINDS,
+    CollectedEvents,
     EventData,
     Usage,
     collect_events,
@@ -25,10 +26,12 @@ from cowork.selectors.reports.figures import (
     HeatMap,
     MonthFigures,
     Report,
+    TagRow,
     Utilization,
 )
-from cowork.selectors.reports.scope import event_filter, scope_for
-from cowork.selectors.reports.suppression import breakdowns, suppress_row
+from cowork.selectors.reports.people import people_summary, people_tables
+from cowork.selectors.reports.scope import event_filter, event_tags, scope_for
+from cowork.selectors.reports.suppression import suppress_row
 
 
 def _report_centres(scope, held: dict, *, space_ids, countries, kinds, tag_ids) -> list[Space]:
@@ -54,9 +57,15 @@ def _report_centres(scope, held: dict, *, space_ids, countries, kinds, tag_ids) 
     )
 
 
-def _figures(events: list[EventData], cancelled: int, usage: Usage | None, now) -> Figures:
+def _participants(events: Iterable[EventData]) -> set[int]:
+    return set().union(*(data.participants for data in events))
+
+
+def _figures(
+    events: list[EventData], cancelled: int, usage: Usage | None, now, returning: set[int]
+) -> Figures:
     """The figures of `events`, and of `usage` unless it is None (not the viewer's to see)."""
-    participants = set().union(*(data.participants for data in events))
+    participants = _participants(events)
     past = [data for data in events if any(s.ends_at <= now for s in data.sessions)]
     use = {}
     if usage is not None:
@@ -72,6 +81,8 @@ def _figures(events: list[EventData], cancelled: int, usage: Usage | None, now) 
         registrations=sum(data.registrations for data in events),
         attendances=sum(data.attendances for data in events),
         unique_participants=len(participants),
+        returning_participants=len(participants & returning),
+        first_time_participants=len(participants - returning),
         no_shows=sum(data.confirmed_absent for data in past),
         no_show_base=sum(data.confirmed for data in past),
         **use,
@@ -96,22 +107,47 @@ def _heat_map(kind: str, booked: Counter, opened: Counter, all_open: Iterable) -
     return HeatMap(kind=kind, weekdays=weekdays, hours=hours, percent=percent)
 
 
-def _months(start, end, events: list[EventData], attendance_days: Counter) -> list[MonthFigures]:
+def _months(start, end, events: list[EventData], collected: CollectedEvents) -> list[MonthFigures]:
     firsts = Counter(min(s.local_day for s in data.sessions).replace(day=1) for data in events)
     per_month = Counter()
-    for day, count in attendance_days.items():
+    for day, count in collected.attendance_days.items():
         per_month[day.replace(day=1)] += count
+    people, first_time = Counter(), Counter()
+    for participant, days in collected.days_of.items():
+        for month in {day.replace(day=1) for day in days}:
+            people[month] += 1
+        if participant not in collected.returning:
+            first_time[min(days).replace(day=1)] += 1
     months, month = [], start.replace(day=1)
     while month <= end:
-        months.append(MonthFigures(month, firsts[month], per_month[month]))
+        months.append(
+            MonthFigures(month, firsts[month], per_month[month], people[month], first_time[month])
+        )
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     return months
+
+
+def _tag_rows(viewer, scope, held: dict[int, EventData], people: dict) -> list[TagRow]:
+    """Each tag the viewer may report on, with the people of its events in the period."""
+    events_of, names = defaultdict(list), {}
+    for event_id, tag_id, name in event_tags(viewer, scope, held):
+        events_of[tag_id].append(held[event_id])
+        names[tag_id] = name
+    return [
+        TagRow(
+            tag_id=tag_id,
+            name=names[tag_id],
+            languages=sorted({data.language for data in events}),
+            people=people_summary(_participants(events), people),
+        )
+        for tag_id, events in events_of.items()
+    ]
 
 
 def event_rows(events: list[EventData], people: dict, now) -> list[EventRow]:
     rows = []
     for data in sorted(events, key=lambda d: (min(s.local_day for s in d.sessions), d.pk)):
-        genders = Counter(people[pk][0] for pk in data.participants)
+        genders = Counter(people[pk].gender for pk in data.participants)
         men, women = genders[Gender.MALE], genders[Gender.FEMALE]
         rows.append(
             EventRow(
@@ -127,6 +163,9 @@ def event_rows(events: list[EventData], people: dict, now) -> list[EventRow]:
                 participants=len(data.participants),
                 gender_split=suppress_row([men, women, len(data.participants) - men - women]),
                 happened=any(s.ends_at <= now for s in data.sessions),
+                people=people_summary(data.participants, people),
+                language=data.language,
+                translations=data.translations,
             )
         )
     return rows
@@ -170,8 +209,14 @@ def event_report(
             city=space.city,
             country=space.country,
             figures=_figures(
-                held_by_centre[space.pk], cancelled_by_centre[space.pk], usage.get(space.pk), now
+                held_by_centre[space.pk],
+                cancelled_by_centre[space.pk],
+                usage.get(space.pk),
+                now,
+                collected.returning,
             ),
+            language=space.default_language,
+            people=people_summary(_participants(held_by_centre[space.pk]), collected.people),
         )
         for space in centres
     ]
@@ -182,7 +227,14 @@ def event_report(
         total_usage.open.update(centre_usage.open)
         total_usage.visits += centre_usage.visits
     shows_use = not scope.donor_only
-    total = _figures(held, len(collected.cancelled), total_usage if shows_use else None, now)
+    total = _figures(
+        held,
+        len(collected.cancelled),
+        total_usage if shows_use else None,
+        now,
+        collected.returning,
+    )
+    tables = people_tables(collected.people)
     all_open = {
         cell for kind in UTILIZATION_KINDS for cell, minutes in heat[kind][1].items() if minutes
     }
@@ -193,8 +245,11 @@ def event_report(
         scope=scope,
         centres=rows,
         total=total,
-        breakdowns=breakdowns(collected.people),
-        months=_months(start, end, held, collected.attendance_days),
+        breakdowns=tables.breakdowns,
+        domains=tables.domains,
+        people=people_summary(collected.people, collected.people),
+        tags=_tag_rows(viewer, scope, collected.held, collected.people),
+        months=_months(start, end, held, collected),
         daily_visits=[DayVisits(day, daily[day]) for day in days] if shows_use else [],
         heat_maps=[
             _heat_map(kind, heat[kind][0], heat[kind][1], all_open) for kind in UTILIZATION_KINDS

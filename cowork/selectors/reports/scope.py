@@ -138,3 +138,19 @@ def event_filter(
     if tag_ids:
         where &= _tagged(tag_ids)
     return where
+
+
+def event_tags(viewer, scope: ReportScope, event_ids) -> list[tuple[int, int, str]]:
+    """(event id, tag id, tag name) of `event_ids` for the tags the viewer may report on,
+    each where it may be used (`_tagged`): one query."""
+    links = Event.tags.through.objects.filter(event_id__in=list(event_ids)).filter(
+        Q(tag__organization__isnull=True) | Q(tag__organization=F("event__space__organization"))
+    )
+    if not scope.every_centre:
+        visible = Q(tag_id__in=scope.donor_tag_ids)
+        if scope.staffed_ids:
+            visible |= Q(tag_id__in=tags_visible_to(user=viewer).values("pk"))
+        links = links.filter(visible)
+    return list(
+        links.order_by("tag__name", "tag_id").values_list("event_id", "tag_id", "tag__name")
+    )

@@ -1,56 +1,148 @@
-"""The sentences donors paste into their own reports, one per event."""
+"""The sentences donors paste into their own reports: per event, per centre, per project
+or donor tag, and for the whole period, in English and in the centre's language.
+
+Every sentence counts people once (unique participants), never attendances, and says it
+as the tables do: a gender split with a hidden cell is left out whole, and "with a
+disability" is given only when its cell is shown ("fewer than 5" when it is small).
+"""
 
 import datetime
+from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cowork.selectors.reports.collection import collect_events
-from cowork.selectors.reports.dates import day_span
-from cowork.selectors.reports.figures import EventRow
+from cowork.selectors.reports.dates import day_span, period_label
+from cowork.selectors.reports.figures import EventRow, Report
+from cowork.selectors.reports.people import PeopleSummary
 from cowork.selectors.reports.report import event_rows
 from cowork.selectors.reports.scope import event_filter, scope_for
-from cowork.selectors.reports.suppression import Cell
+from cowork.selectors.reports.suppression import SMALL_MARK, Cell
+
+# The language a donor reads; the centre's language is shown beside it.
+DONOR_LANGUAGE = "en"
 
 
-def _gender_split(cells: list[Cell]) -> str:
-    """ "35 men; 22 women" — or "" when any of the counts is hidden."""
-    if any(cell.hidden for cell in cells):
+def _split(split: dict[str, Cell]) -> str:
+    """ "180 men; 129 women; 3 not given" — or "" when any of the counts is hidden."""
+    if any(cell.hidden for cell in split.values()):
         return ""
-    men, women, others = (cell.value for cell in cells)
-    parts = []
-    if men:
-        parts.append(ngettext("%(count)d man", "%(count)d men", men) % {"count": men})
-    if women:
-        parts.append(ngettext("%(count)d woman", "%(count)d women", women) % {"count": women})
-    if others:
-        parts.append(
-            ngettext("%(count)d other or not stated", "%(count)d others or not stated", others)
-            % {"count": others}
-        )
+    forms = {
+        "men": lambda n: ngettext("%(count)d man", "%(count)d men", n),
+        "women": lambda n: ngettext("%(count)d woman", "%(count)d women", n),
+        "other": lambda n: ngettext("%(count)d other", "%(count)d other", n),
+        "not_given": lambda n: ngettext("%(count)d not given", "%(count)d not given", n),
+    }
+    parts = [
+        forms[key](cell.value) % {"count": cell.value} for key, cell in split.items() if cell.value
+    ]
     return _("; ").join(parts)
 
 
-def event_sentence(row: EventRow) -> str:
-    """ "Round-table on e-government, Ganja, 12 March: 57 participants (35 men; 22 women)"."""
-    if row.happened:
-        people = ngettext("%(count)d participant", "%(count)d participants", row.participants) % {
-            "count": row.participants
+def _disability(cell: Cell) -> str:
+    if cell.shown == SMALL_MARK:
+        return _("fewer than 5 with a disability")
+    if cell.hidden or not cell.value:
+        return ""
+    return ngettext("%(count)d with a disability", "%(count)d with a disability", cell.value) % {
+        "count": cell.value
+    }
+
+
+def people_phrase(summary: PeopleSummary) -> str:
+    """ "312 participants (180 men; 129 women; 3 not given), 14 with a disability"."""
+    count = summary.participants
+    phrase = ngettext("%(count)d participant", "%(count)d participants", count) % {"count": count}
+    split = _split(summary.split)
+    if split:
+        phrase = _("%(participants)s (%(split)s)") % {"participants": phrase, "split": split}
+    disability = _disability(summary.with_disability)
+    if disability:
+        phrase = _("%(participants)s, %(disability)s") % {
+            "participants": phrase,
+            "disability": disability,
         }
-        split = _gender_split(row.gender_split)
-        if split:
-            people = _("%(participants)s (%(split)s)") % {"participants": people, "split": split}
+    return phrase
+
+
+def event_sentence(row: EventRow, *, language: str | None = None) -> str:
+    """ "Round-table on e-government, Ganja, March 12: 57 participants (35 men; 22 women)"."""
+    if row.happened:
+        people = people_phrase(row.people)
     else:
         people = ngettext(
             "%(count)d registered so far", "%(count)d registered so far", row.registrations
         ) % {"count": row.registrations}
     return _("%(title)s, %(city)s, %(when)s: %(people)s") % {
-        "title": row.title,
+        "title": row.title_in(language) if language else row.title,
         "city": row.city,
         "when": day_span(row.first_day, row.last_day),
         "people": people,
     }
+
+
+def _subject_sentence(subject: str, report: Report, summary: PeopleSummary) -> str:
+    return _("%(subject)s, %(period)s: %(people)s") % {
+        "subject": subject,
+        "period": period_label(report.start, report.end),
+        "people": people_phrase(summary),
+    }
+
+
+@dataclass(frozen=True)
+class DonorSentence:
+    """One sentence in the donor's language and in each language of the centres concerned
+    (other than the donor's): [(language code, text)], the donor's first."""
+
+    kind: str  # "period", "centre", "tag" or "event"
+    texts: list[tuple[str, str]]
+
+
+def _in_languages(kind: str, languages, write) -> DonorSentence:
+    texts = []
+    for language in [DONOR_LANGUAGE, *sorted(set(languages) - {DONOR_LANGUAGE})]:
+        with translation.override(language):
+            texts.append((language, write(language)))
+    return DonorSentence(kind, texts)
+
+
+def donor_sentences(report: Report) -> list[DonorSentence]:
+    """The sentences of a report: the period, then each centre, tag and event."""
+    sentences = [
+        _in_languages(
+            "period",
+            {row.language for row in report.centres if row.people and row.people.participants},
+            lambda _language: _subject_sentence(_("In total"), report, report.people),
+        )
+    ]
+    for centre in report.centres:
+        if centre.people and centre.people.participants:
+            sentences.append(
+                _in_languages(
+                    "centre",
+                    [centre.language],
+                    lambda _l, centre=centre: _subject_sentence(centre.name, report, centre.people),
+                )
+            )
+    for tag in report.tags:
+        sentences.append(
+            _in_languages(
+                "tag",
+                tag.languages,
+                lambda _l, tag=tag: _subject_sentence(tag.name, report, tag.people),
+            )
+        )
+    for row in report.events:
+        sentences.append(
+            _in_languages(
+                "event",
+                [row.language],
+                lambda language, row=row: event_sentence(row, language=language),
+            )
+        )
+    return sentences
 
 
 def event_sentences(
@@ -61,10 +153,10 @@ def event_sentences(
     now: datetime.datetime | None = None,
     **filters,
 ) -> list[str]:
-    """One sentence per event of the period, in the style of donors' reports.
+    """One sentence per event of the period, in the active language.
 
     `filters` are `event_report`'s (space_ids, countries, kinds, tag_ids). Reads only the
-    events (three queries); `event_report(...).events` gives the same rows.
+    events (four queries); `event_report(...).events` gives the same rows.
     """
     scope = scope_for(viewer, space_ids=filters.get("space_ids"), tag_ids=filters.get("tag_ids"))
     now = now or timezone.now()

@@ -1,23 +1,20 @@
-"""Small-cell suppression of the published counts, and the attendee breakdowns it guards.
+"""Small-cell suppression of the published counts.
 
-Attendees are broken down by gender, age band and disability with small-cell suppression
+Attendees are broken down (`cowork.selectors.reports.people`) with small-cell suppression
 (`suppress_row`): a count from 1 to 4 is shown as "<5", and further cells are hidden (as
 "x") while a hidden count could still be worked out from the row's total, which the report
 publishes. Participants who gave no consent are counted as "not given", never inferred;
-that cell is hidden in all three breakdowns or in none (`breakdowns`).
+that cell is hidden in every breakdown or in none (`people_tables`).
 
 Suppression protects each published table against subtraction within it and across the
 three breakdowns. It cannot stop differencing between two reports a viewer asks for (all
 centres, then all but one): the filters are for trusted roles, not for the public.
 """
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
-
-from cowork.models.people import AgeBand, Disability, Gender
 
 # Counts from 1 to SMALL_CELL - 1 are never shown.
 SMALL_CELL = 5
@@ -128,42 +125,3 @@ class Breakdown:
     def rows(self) -> list[tuple[str, str, Cell]]:
         pairs = zip(self.categories, self.cells, strict=True)
         return [(code, label, cell) for (code, label), cell in pairs]
-
-
-BREAKDOWN_DIMENSIONS = [
-    ("gender", gettext_lazy("Gender"), Gender.choices),
-    ("age_band", gettext_lazy("Age band"), AgeBand.choices),
-    ("disability", gettext_lazy("Disability"), Disability.choices),
-]
-
-
-def breakdowns(people: dict[int, tuple[str, str, str]]) -> list[Breakdown]:
-    """Attendees by each dimension, suppressed.
-
-    Someone without consent is "Not given" in every dimension, so the three "Not given"
-    cells are nearly the same number: shown in one table, it would give away the one
-    hidden in another. If it is hidden anywhere, it is hidden, and protected, everywhere.
-    """
-    rows = []
-    for position, (dimension, title, choices) in enumerate(BREAKDOWN_DIMENSIONS):
-        categories = [(code, str(label)) for code, label in choices]
-        categories.append((NOT_GIVEN, str(NOT_GIVEN_LABEL)))
-        known = {code for code, _label in choices}
-        counted = Counter(
-            answers[position] if answers[position] in known else NOT_GIVEN
-            for answers in people.values()
-        )
-        rows.append((dimension, title, categories, [counted[code] for code, _l in categories]))
-    cells = [suppress_row(counts) for *_first, counts in rows]
-    if any(row[-1].hidden for row in cells):
-        cells = [suppress_row(counts, protect=[len(counts) - 1]) for *_first, counts in rows]
-    return [
-        Breakdown(
-            dimension=dimension,
-            title=str(title),
-            categories=categories,
-            cells=row_cells,
-            total=len(people),
-        )
-        for (dimension, title, categories, _counts), row_cells in zip(rows, cells, strict=True)
-    ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cowork.errors import NotAllowed, RuleViolation
 from cowork.models import Booking, Closure, DomainEventKind, Space
 from cowork.selectors.access import user_manages_space, user_works_at_space
+from cowork.selectors.accounts import user_admitted_at
 from cowork.services.locking import lock_space
 from cowork.services.outbox import domain_event_record
 
@@ -65,9 +66,22 @@ def record(kind: DomainEventKind, booking: Booking, **extra) -> None:
 
 
 def authorize_booking_for(*, acting_user, member, space: Space, roles=None) -> None:
-    if acting_user == member:
-        return
+    """Refuse a booking the acting person may not make: for someone else unless they work at
+    the space; for themself at a centre whose hosts approve new members first, until then.
+
+    The approval costs a query only at centres that ask for it (off by default).
+    """
     works_here = roles.works_here if roles else user_works_at_space(user=acting_user, space=space)
+    if acting_user == member:
+        if not works_here and not user_admitted_at(user=member, space=space):
+            raise NotAllowed(
+                _(
+                    "This centre's hosts approve new members first: you can book here once "
+                    "they have approved you."
+                ),
+                code="not_admitted",
+            )
+        return
     if not works_here:
         raise NotAllowed(_("Only the centre's hosts and staff book for someone else."))
 

@@ -200,6 +200,7 @@ def js_strings() -> dict:
             "live": _("Live"),
             "reconnecting": _("Reconnecting…"),
             "offline": _("Offline — showing data from %(time)s"),
+            "offline_age": _("Offline — as of %(time)s, %(age)s"),
             "polling": _("Polling"),
             "signed_out": _("Signed out — sign in again to see live data"),
             "forbidden": _("No access to this live view"),

@@ -1,5 +1,6 @@
 """The report page: figures, charts and tables, and the sentences donors paste."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -9,11 +10,11 @@ from cowork.models.spaces import WEEKDAYS
 from cowork.selectors.reports.dates import day_label, period_label, weekday_abbreviation
 from cowork.selectors.reports.figures import Report
 from cowork.selectors.reports.scope import ReportChoices
-from cowork.selectors.reports.sentences import event_sentence
+from cowork.selectors.reports.sentences import donor_sentences, event_sentence
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.charts import bar_chart, heat_map_chart
 from cowork.web.reports.filters import filtered_report
-from cowork.web.reports.tables import KIND_LABELS, MARKS, report_tables
+from cowork.web.reports.tables import KIND_LABELS, MARKS, NOTES, report_tables
 
 
 def report_charts(report: Report) -> dict:
@@ -30,6 +31,12 @@ def report_charts(report: Report) -> dict:
             title=_("Attendances per month"),
             description=_("Bar chart; the same numbers are in the table “By month”."),
             points=[(m.label, m.attendances) for m in report.months],
+        ),
+        "people": bar_chart(
+            chart_id="chart-people",
+            title=_("People per month, each counted once"),
+            description=_("Bar chart; the same numbers are in the table “By month”."),
+            points=[(m.label, m.participants) for m in report.months],
         ),
         "visits": bar_chart(
             chart_id="chart-visits",
@@ -79,6 +86,15 @@ def _scope_label(report: Report, choices: ReportChoices) -> str:
     return _("The centres you work at.")
 
 
+def _sentences_with_language_names(report: Report) -> list[tuple[str, list[tuple]]]:
+    """Each sentence as (kind, [(language code, language name, text)])."""
+    names = dict(settings.LANGUAGES)
+    return [
+        (sentence.kind, [(code, names.get(code, code), text) for code, text in sentence.texts])
+        for sentence in donor_sentences(report)
+    ]
+
+
 @login_required
 @require_GET
 def report_page(request):
@@ -91,10 +107,12 @@ def report_page(request):
         tables=tables,
         charts=report_charts(report),
         sentences=[event_sentence(row) for row in report.events],
+        donor_sentences=_sentences_with_language_names(report),
         scope_label=_scope_label(report, choices),
         period=period_label(report.start, report.end),
         export_query=request.GET.urlencode(),
         marks=MARKS,
+        notes=NOTES,
         small_mark=SMALL_MARK,
         hidden_mark=HIDDEN_MARK,
     )

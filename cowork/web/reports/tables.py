@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cowork.models.people import DisabilityStatus
 from cowork.models.spaces import WEEKDAYS
 from cowork.selectors.reports.figures import Report
-from cowork.selectors.reports.sentences import event_sentence
+from cowork.selectors.reports.sentences import donor_sentences, event_sentence
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.reports.filters import COUNTRY_NAMES
 
@@ -39,33 +40,63 @@ def _hours(value: float) -> float:
     return round(value, 1)
 
 
+# How a figure counts, in the Totals table's third column.
+ONCE_LABEL = gettext_lazy("people, once each")
+EACH_TIME_LABEL = gettext_lazy("each time")
+
+
 def _totals_rows(report: Report) -> list[list]:
     figures = report.total
+    once, each = str(ONCE_LABEL), str(EACH_TIME_LABEL)
     rows = [
-        [_("First day"), report.start.isoformat()],
-        [_("Last day"), report.end.isoformat()],
-        [_("Events held"), figures.events_held],
-        [_("Events cancelled"), figures.events_cancelled],
-        [_("Registrations"), figures.registrations],
-        [_("Attendances"), figures.attendances],
-        [_("Unique participants"), figures.unique_participants],
-        [_("Confirmed registrations of past events"), figures.no_show_base],
-        [_("No-shows"), figures.no_shows],
-        [_("No-show rate (%)"), figures.no_show_percent],
+        [_("First day"), report.start.isoformat(), None],
+        [_("Last day"), report.end.isoformat(), None],
+        [_("Events held"), figures.events_held, None],
+        [_("Events cancelled"), figures.events_cancelled, None],
+        [_("Registrations"), figures.registrations, each],
+        [_("Attendances"), figures.attendances, each],
+        [_("Unique participants"), figures.unique_participants, once],
+        [_("First-time participants"), figures.first_time_participants, once],
+        [_("Returning participants"), figures.returning_participants, once],
+        [_("Confirmed registrations of past events"), figures.no_show_base, each],
+        [_("No-shows"), figures.no_shows, each],
+        [_("No-show rate (%)"), figures.no_show_percent, None],
     ]
     if report.shows_use:
         rows += [
-            [_("Desk hours booked"), _hours(figures.desks.booked_hours)],
-            [_("Desk hours open"), _hours(figures.desks.open_hours)],
-            [_("Desk utilization (%)"), figures.desks.percent],
-            [_("Room hours booked"), _hours(figures.rooms.booked_hours)],
-            [_("Room hours open"), _hours(figures.rooms.open_hours)],
-            [_("Room utilization (%)"), figures.rooms.percent],
-            [_("Visits (check-ins)"), figures.visits],
-            [_("Days open"), figures.open_days],
-            [_("Visits per day open"), figures.visits_per_open_day],
+            [_("Desk hours booked"), _hours(figures.desks.booked_hours), None],
+            [_("Desk hours open"), _hours(figures.desks.open_hours), None],
+            [_("Desk utilization (%)"), figures.desks.percent, None],
+            [_("Room hours booked"), _hours(figures.rooms.booked_hours), None],
+            [_("Room hours open"), _hours(figures.rooms.open_hours), None],
+            [_("Room utilization (%)"), figures.rooms.percent, None],
+            [_("Visits (check-ins)"), figures.visits, each],
+            [_("Days open"), figures.open_days, None],
+            [_("Visits per day open"), figures.visits_per_open_day, None],
         ]
     return rows
+
+
+def _shown(cell):
+    return cell.value if not cell.hidden else cell.shown
+
+
+def _domain_rows(report: Report) -> list[list]:
+    return [[row.title, *(_shown(cell) for cell in row.cells)] for row in report.domains]
+
+
+def _sentence_rows(report: Report) -> list[list]:
+    kinds = {
+        "period": _("Period"),
+        "centre": _("Centre"),
+        "tag": _("Project or donor"),
+        "event": _("Event"),
+    }
+    return [
+        [kinds[sentence.kind], language, text]
+        for sentence in donor_sentences(report)
+        for language, text in sentence.texts
+    ]
 
 
 def _centre_row(name, city, country, figures, *, shows_use: bool) -> list:
@@ -78,6 +109,8 @@ def _centre_row(name, city, country, figures, *, shows_use: bool) -> list:
         figures.registrations,
         figures.attendances,
         figures.unique_participants,
+        figures.first_time_participants,
+        figures.returning_participants,
         figures.no_show_percent,
     ]
     if shows_use:
@@ -117,8 +150,9 @@ def report_tables(report: Report) -> list[Table]:
             key="totals",
             sheet="Totals",
             title=_("Totals"),
-            header=[_("Figure"), _("Value")],
+            header=[_("Figure"), _("Value"), _("Counts")],
             rows=_totals_rows(report),
+            text_columns=frozenset({2}),
         ),
         Table(
             key="centres",
@@ -133,6 +167,8 @@ def report_tables(report: Report) -> list[Table]:
                 _("Registrations"),
                 _("Attendances"),
                 _("Unique participants"),
+                _("First-time participants"),
+                _("Returning participants"),
                 _("No-show rate (%)"),
                 *(use_header if shows_use else []),
             ],
@@ -145,7 +181,7 @@ def report_tables(report: Report) -> list[Table]:
             title=_("Attendees by gender, age band and disability"),
             header=[_("Breakdown"), _("Answer"), _("Attendees")],
             rows=[
-                [breakdown.title, label, cell.value if not cell.hidden else cell.shown]
+                [breakdown.title, label, _shown(cell)]
                 for breakdown in report.breakdowns
                 for _code, label, cell in breakdown.rows
             ],
@@ -181,7 +217,7 @@ def report_tables(report: Report) -> list[Table]:
                     row.registrations,
                     row.attendances,
                     row.participants,
-                    *[cell.value if not cell.hidden else cell.shown for cell in row.gender_split],
+                    *[_shown(cell) for cell in row.gender_split],
                     event_sentence(row),
                 ]
                 for row in report.events
@@ -189,11 +225,41 @@ def report_tables(report: Report) -> list[Table]:
             text_columns=frozenset({1, 2, 3, 4, 5, 12}),
         ),
         Table(
+            key="domains",
+            sheet="Disability by domain",
+            title=_("Attendees by Washington Group domain"),
+            header=[
+                _("Domain"),
+                *(
+                    label
+                    for _code, label in (report.domains[0].categories if report.domains else [])
+                ),
+            ],
+            rows=_domain_rows(report),
+        ),
+        Table(
             key="months",
             sheet="Months",
             title=_("By month"),
-            header=[_("Month"), _("Events held"), _("Attendances")],
-            rows=[[m.month.strftime("%Y-%m"), m.events, m.attendances] for m in report.months],
+            header=[
+                _("Month"),
+                _("Events held"),
+                _("Attendances"),
+                _("Participants"),
+                _("First-time participants"),
+            ],
+            rows=[
+                [m.month.strftime("%Y-%m"), m.events, m.attendances, m.participants, m.first_time]
+                for m in report.months
+            ],
+        ),
+        Table(
+            key="sentences",
+            sheet="Sentences",
+            title=_("Sentences for donors' reports"),
+            header=[_("For"), _("Language"), _("Sentence")],
+            rows=_sentence_rows(report),
+            text_columns=frozenset({1, 2}),
         ),
         Table(
             key="visits",
@@ -225,7 +291,7 @@ def report_tables(report: Report) -> list[Table]:
             sheet="Notes",
             title=_("Notes"),
             header=[_("Mark"), _("Meaning")],
-            rows=[[mark, str(meaning)] for mark, meaning in MARKS],
+            rows=[[str(mark), str(meaning)] for mark, meaning in [*MARKS, *NOTES]],
             text_columns=frozenset({1}),
         ),
     ]
@@ -239,6 +305,28 @@ MARKS = [
         HIDDEN_MARK,
         gettext_lazy(
             "hidden too, so that a hidden small number cannot be worked out from the total"
+        ),
+    ),
+]
+
+# How the report counts, said where the figures are (the page's notes, the Notes sheet).
+NOTES = [
+    (
+        ONCE_LABEL,
+        gettext_lazy(
+            "each person counted once in the period, across events and visits (unique"
+            " participants); first-time participants came to none of this report's events"
+            " before the period, returning participants did"
+        ),
+    ),
+    (EACH_TIME_LABEL, gettext_lazy("every attendance, registration or visit counted")),
+    (
+        DisabilityStatus.WITH.label,
+        gettext_lazy(
+            "at least one of the six Washington Group domains answered “a lot of"
+            " difficulty” or “cannot do at all”. The old yes/no question"
+            " counts only for people who answered none of the six (yes: with, no: without);"
+            " anything else is “not known”. Only consented answers are read."
         ),
     ),
 ]

@@ -17,7 +17,11 @@ from cowork.services.personal_data import (
 )
 from notifications.models import CalendarFeedToken, Notification
 from tests import factories
-from tests.cowork.selectors.test_reports import admin, march_report, network, phone_of  # noqa: F401
+
+# The reports' hand-built network and its fixtures, so the figures compared are theirs.
+from tests.cowork.selectors.reports.conftest import admin, network  # noqa: F401
+from tests.cowork.selectors.reports.expected import march_report
+from tests.cowork.selectors.reports.network import phone_of
 
 pytestmark = pytest.mark.django_db
 HOUR = datetime.timedelta(hours=1)

@@ -154,7 +154,12 @@ def test_page_shows_tables_sentences_and_server_drawn_charts(admin_client, netwo
     assert response.status_code == 200
     html = response.content.decode()
     tables = page_tables(response)
-    totals = dict(tables["table-totals"][1:])
+    totals = {row[0]: row[1] for row in tables["table-totals"][1:]}
+    counts = {row[0]: row[2] for row in tables["table-totals"][1:]}
+    # Each figure about people says how it counts them.
+    assert counts["Attendances"] == "each time"
+    assert counts["Unique participants"] == "people, once each"
+    assert (totals["First-time participants"], totals["Returning participants"]) == ("21", "0")
     assert totals["Events held"] == "4"
     assert totals["Attendances"] == "24"
     assert totals["Unique participants"] == "21"
@@ -170,8 +175,9 @@ def test_page_shows_tables_sentences_and_server_drawn_charts(admin_client, netwo
     )
     assert "Round-table on e-government, Ganja, March 12: 10 participants" in html
     assert "Youth forum, Ganja, March 31: 0 participants" in html
-    # Two monthly bar charts, visits per day, and the heat maps of rooms and desks.
-    assert html.count('<svg class="bar-chart"') == 3
+    # Three monthly bar charts (events, attendances, people once each), visits per day,
+    # and the heat maps of rooms and desks.
+    assert html.count('<svg class="bar-chart"') == 4
     assert html.count('<svg class="heat-map"') == 2
     assert '<title id="chart-events-title">Events held per month</title>' in html
     assert '<text class="chart-value" x="' in html and ">4</text>" in html
@@ -251,6 +257,7 @@ def test_csv_holds_the_numbers_of_the_page(admin_client, network):
         ("Events", "table-events"),
         ("Visits per day", "table-visits"),
         ("Share of open time booked, by weekday and hour", "table-heat"),
+        ("Attendees by Washington Group domain", "table-domains"),
     ]:
         exported = [[as_page_text(value) for value in row] for row in sections[title]]
         assert exported == page[table_id], title
@@ -285,12 +292,14 @@ def test_xlsx_opens_and_holds_the_numbers_of_the_csv(admin_client, network):
         ("Events", "Events"),
         ("Months", "By month"),
         ("Daily visits", "Visits per day"),
+        ("Disability by domain", "Attendees by Washington Group domain"),
+        ("Sentences", "Sentences for donors' reports"),
     ]:
         rows = [
             [same(value) for value in row] for row in workbook[sheet].iter_rows(values_only=True)
         ]
         assert rows == [[same(value) for value in row] for row in sections[title]], sheet
-    totals = {label: value for label, value in workbook["Totals"].iter_rows(values_only=True)}
+    totals = {row[0]: row[1] for row in workbook["Totals"].iter_rows(values_only=True)}
     # Numbers are numbers, hidden counts are text.
     assert totals["Attendances"] == 24 and totals["No-show rate (%)"] == 24.1
     breakdown = list(workbook["Breakdown"].iter_rows(values_only=True))

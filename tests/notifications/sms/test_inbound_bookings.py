@@ -58,10 +58,15 @@ def test_c_cancels_the_booking_its_reminders_and_frees_the_desk(
     during = starts_at + datetime.timedelta(minutes=30)
     assert desk_state(desk, during) == BOOKED
 
+    day = starts_at.strftime("%d.%m")
+    asked = reply(client, member, "C")
+    assert asked == f"Cancel Desk 4, Ganja centre, {day} 10:00? Send C again within 10 minutes."
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
     with django_capture_on_commit_callbacks(execute=True):
         text = reply(client, member, "C")
 
-    day = starts_at.strftime("%d.%m")
     assert text == f"Cancelled: Desk 4, Ganja centre, {day} 10:00."
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
@@ -84,6 +89,7 @@ def test_c_acts_on_the_next_booking_only(client, member, desk):
         resource=desk, booked_by=member.user, starts_at=factories.from_now(hours=-3)
     )
 
+    reply(client, member, "C")
     reply(client, member, "C")
 
     statuses = {b.pk: b.status for b in Booking.objects.all()}
@@ -208,6 +214,7 @@ def test_c_after_checking_in_is_refused(client, member, desk):
         status=BookingStatus.CHECKED_IN,
     )
 
+    reply(client, member, "C")
     text = reply(client, member, "C")
 
     assert "cannot be cancelled" in text

@@ -49,6 +49,7 @@ def test_c_cancels_the_registration_and_the_waitlist_moves_up(
         space=event.space,
     )
 
+    reply(client, participant, "C")
     with django_capture_on_commit_callbacks(execute=True):
         text = reply(client, participant, "C")
 
@@ -182,12 +183,14 @@ def test_the_sooner_of_a_booking_and_a_registration_is_acted_on(client, particip
     )
 
     reply(client, participant, "C")
+    reply(client, participant, "C")
 
     registration.refresh_from_db()
     booking.refresh_from_db()
     assert registration.status == RegistrationStatus.CANCELLED
     assert booking.status == "confirmed"
 
+    reply(client, participant, "C")
     reply(client, participant, "C")
 
     booking.refresh_from_db()

@@ -22,6 +22,7 @@ TRANSLATED = ["az", "ru", "uk", "uz"]
 # The English texts of replies.py, as the catalogues know them.
 CONFIRMED = "Thank you, see you there: %(what)s."
 CANCELLED = "Cancelled: %(what)s."
+ASKED = "Cancel %(what)s? Send C again within %(minutes)d minutes."
 HELP = (
     "Reply C to cancel your next booking, Y to confirm it, IN to check in, OUT to "
     "check out, STOP for no more SMS."
@@ -61,7 +62,7 @@ def translated(language: str, text: str) -> str:
 def reads_as(language: str, text: str, body: str) -> bool:
     """Is `body` the `language` translation of `text`, whatever its %(what)s became?"""
     head, _what, tail = translated(language, text).partition("%(what)s")
-    return body.startswith(head) and body.endswith(tail)
+    return body.startswith(head) and body.endswith(tail % {"minutes": 10})
 
 
 BOOKING_WORDS = {
@@ -85,6 +86,7 @@ def test_localized_words_act_on_bookings(client, language):
     reply(client, member.phone, words["in"])
     reply(client, member.phone, words["out"])
     reply(client, member.phone, words["confirm"])
+    reply(client, member.phone, words["cancel"])
     reply(client, member.phone, words["cancel"])
 
     starting.refresh_from_db()
@@ -113,6 +115,7 @@ def test_localized_words_act_on_registrations(client, language):
 
     reply(client, participant.phone, check_in)
     reply(client, participant.phone, confirm)
+    reply(client, participant.phone, cancel)
     reply(client, participant.phone, cancel)
 
     assert Attendance.objects.get(participant=participant).method == Attendance.Method.SMS
@@ -143,8 +146,10 @@ def test_reply_is_in_the_participants_language(client, language):
     participant = factories.ParticipantFactory(language=language)
     registration = factories.RegistrationFactory(participant=participant)
 
+    asked = reply(client, participant.phone, "C")
     cancelled = reply(client, participant.phone, "C")
 
+    assert reads_as(language, ASKED, asked), asked
     assert reads_as(language, CANCELLED, cancelled), cancelled
     assert registration.event.space.name in cancelled
 

@@ -80,6 +80,8 @@ async def test_reply_c_frees_the_desk_on_the_hosts_live_dashboard():
     [before] = [r for r in snapshot["resources"] if r["id"] == desk.pk]
     assert before["state"] == "booked"
 
+    asked = await _reply_by_sms("C")
+    assert asked.startswith("Cancel Desk 4")
     answer = await _reply_by_sms("C")
 
     delta = await _next(communicator, "delta")

@@ -24,6 +24,20 @@ Attendees in March: 21 people, 16 with consent:
   age band    18–24 6, 25–34 7, 35–44 3, not given 5 (others 0)
   disability  yes 2, no 12, undisclosed 2, not given 5
 
+Washington Group answers (`answer_washington_group`, through the profile service; seeing,
+hearing, walking, remembering, self-care, communicating; "-" not answered):
+  P3  none none none none none none        without (the six outweigh the old "yes")
+  P4  a_lot none none none none none       with
+  P5  - - cannot - - -                     with (one domain at the cut-off is enough)
+  P6  none some none none none none        without ("some" is below the cut-off)
+  P7  - - - some - -                       not known (left out, none at the cut-off)
+  P15 none none none none undisclosed none not known
+  P20 none none none none none a_lot       with
+  P21 none cannot none none none none      with
+  Then, of March's 21 attendees: with 5 (P4, P5, P20, P21, and P22 by the old "yes"),
+  without 7, not known 4 (P7, P15, and P8, P17 by the old "prefer not to say"), not
+  given 5.
+
 Desk bookings: Ganja, Mon 3 March, Desk 1 09–13 checked in and out at 13:00 (4 h), Desk 2
 10–12 checked in at 10:00 and out at 11:00 (1 h); Desk 1 Tue 4 March 14–18 confirmed (4 h);
 Desk 2 Wed 5 March cancelled; Desk 1 in April. Tashkent, Desk T Tue 18 March 09–18 checked
@@ -34,6 +48,7 @@ import datetime
 from types import SimpleNamespace
 
 from cowork.models import Closure, DonorAccess, Event, Tag
+from cowork.models.people import WG_DOMAINS
 from cowork.services.booking import (
     booking_cancel,
     booking_check_in,
@@ -49,6 +64,7 @@ from cowork.services.events import (
     registration_create,
     walk_in_add,
 )
+from cowork.services.profile import demographics_update
 from tests.factories import (
     HostFactory,
     MemberFactory,
@@ -324,3 +340,33 @@ def donor(*tags):
     for tag in tags:
         DonorAccess.objects.create(user=user, tag=tag)
     return user
+
+
+WASHINGTON_GROUP = {
+    3: ("none", "none", "none", "none", "none", "none"),
+    4: ("a_lot", "none", "none", "none", "none", "none"),
+    5: ("", "", "cannot", "", "", ""),
+    6: ("none", "some", "none", "none", "none", "none"),
+    7: ("", "", "", "some", "", ""),
+    15: ("none", "none", "none", "none", "undisclosed", "none"),
+    20: ("none", "none", "none", "none", "none", "a_lot"),
+    21: ("none", "cannot", "none", "none", "none", "none"),
+}
+
+
+def answer_washington_group() -> None:
+    """The people of WASHINGTON_GROUP answer the six questions on their own account (with
+    the phone they registered with), which their participant row follows."""
+    for n, answers in WASHINGTON_GROUP.items():
+        gender, age_band, _old = PEOPLE[n]
+        member = MemberFactory(phone=phone_of(n))
+        demographics_update(
+            member=member,
+            consent=True,
+            answers={
+                "gender": gender,
+                "age_band": age_band,
+                **dict(zip(WG_DOMAINS, answers, strict=True)),
+            },
+            now=BEFORE,
+        )

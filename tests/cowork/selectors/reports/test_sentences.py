@@ -44,10 +44,12 @@ def test_events_and_sentences_name_no_person_and_hide_small_gender_splits(networ
     ]
     # E1: 2 men, 6 women, 2 others — the two small cells hide each other.
     assert [cell.shown for cell in report.events[1].gender_split] == ["<5", "6", "<5"]
+    # One person with a disability (by the old "yes") at E1 and at E3: "fewer than 5".
     assert [event_sentence(row) for row in report.events] == [
         "Digital skills, Ganja, March 4\u2009–\u20096: 5 participants",
-        "Round-table on e-government, Ganja, March 12: 10 participants",
-        "Open data seminar, Tashkent, March 18: 7 participants",
+        "Round-table on e-government, Ganja, March 12: 10 participants,"
+        " fewer than 5 with a disability",
+        "Open data seminar, Tashkent, March 18: 7 participants, fewer than 5 with a disability",
         "Youth forum, Ganja, March 31: 3 registered so far",
     ]
     assert event_sentences(viewer=admin, now=REPORT_NOW, **MARCH) == [

@@ -38,7 +38,7 @@ def test_profile_page_shows_the_members_details_and_links_calendar_and_data(clie
     assert member.user.get_full_name() in page
     assert member.phone in page
     assert "/profile/calendar/" in page and "/profile/data/" in page
-    assert "contact a host" in page  # no phone-change page yet
+    assert 'href="/account/phone/"' in page  # the accounts pages change a phone
 
 
 def test_profile_needs_sign_in(client):

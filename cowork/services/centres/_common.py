@@ -1,0 +1,58 @@
+"""What every centre-management service does alike: who may act, validation, the event."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from cowork.errors import InvalidInput, NotAllowed
+from cowork.models import DomainEventKind, Space
+from cowork.selectors.access import user_is_network_admin, user_manages_space
+from cowork.services.outbox import domain_event_record
+
+
+def require_manager(*, user, space: Space) -> None:
+    """Hosts of the centre's organization and network admins, or NotAllowed."""
+    if not user_manages_space(user=user, space=space):
+        raise NotAllowed(_("Only the centre's hosts and network administrators manage it."))
+
+
+def require_network_admin(*, user) -> None:
+    if not user_is_network_admin(user=user):
+        raise NotAllowed(_("Only network administrators do this."))
+
+
+def validated(instance: models.Model, *, exclude: list[str] | None = None) -> None:
+    """The model's own checks, or InvalidInput naming each field's errors; nothing saved."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        fields = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+        first = next(iter(fields.values()))[0]
+        raise InvalidInput(first, code="invalid", details={"fields": fields}) from error
+
+
+def record(
+    kind: DomainEventKind, /, *, aggregate: models.Model, space: Space, by, **payload
+) -> None:
+    """Record the change for live views and feeds; `by` is who made it."""
+    domain_event_record(
+        kind=kind, aggregate=aggregate, space=space, payload={"by": by.pk, **payload}
+    )
+
+
+def apply_changes(instance: models.Model, changes: dict, *, allowed: set[str]) -> list[str]:
+    """Set the `changes` on `instance`; refuse a field outside `allowed`. Returns the names
+    of the fields whose value changed."""
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(unknown)},
+            code="unknown_field",
+            details={"fields": unknown},
+        )
+    changed = []
+    for name, value in changes.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed

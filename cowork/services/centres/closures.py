@@ -1,0 +1,135 @@
+"""Days a centre is closed: one-off (repairs, an event elsewhere) or every year (holidays)."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cowork.models import Closure, DomainEventKind, Space
+from cowork.selectors.centres import bookings_stranded_by_closure
+from cowork.services.centres._common import record, require_manager, validated
+from cowork.services.centres.stranded import settle_stranded
+from cowork.services.locking import lock_space
+
+# A yearly closure is written for this many years, the first included: far beyond how far
+# ahead anything can be booked, and a holiday that moves is offered again each year.
+YEARLY_YEARS = 5
+
+
+@dataclass(frozen=True)
+class ClosedDays:
+    starts_on: datetime.date
+    ends_on: datetime.date
+    reason: str
+    yearly: bool = False
+
+
+def _in_year(day: datetime.date, year: int) -> datetime.date:
+    """The same day in `year`; 29 February becomes the 28th in a common year."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def _rows(space: Space, closed: ClosedDays) -> list[Closure]:
+    if not closed.yearly:
+        return [
+            Closure(
+                space=space,
+                starts_on=closed.starts_on,
+                ends_on=closed.ends_on,
+                reason=closed.reason,
+            )
+        ]
+    series = uuid.uuid4()
+    length = closed.ends_on - closed.starts_on
+    rows = []
+    for offset in range(YEARLY_YEARS):
+        starts_on = _in_year(closed.starts_on, closed.starts_on.year + offset)
+        rows.append(
+            Closure(
+                space=space,
+                starts_on=starts_on,
+                ends_on=starts_on + length,
+                reason=closed.reason,
+                yearly_series=series,
+            )
+        )
+    return rows
+
+
+def closures_add(
+    *,
+    space: Space,
+    by,
+    closures: list[ClosedDays],
+    cancel_bookings: bool = False,
+    now: datetime.datetime | None = None,
+) -> list[Closure]:
+    """Close the centre on these days (a yearly one every year from its first).
+
+    Upcoming bookings on those days are listed (`StrandsBookings`) unless
+    `cancel_bookings`, when they are cancelled with notices. Returns the rows written.
+    """
+    now = now or timezone.now()
+    rows = [row for closed in closures for row in _rows(space, closed)]
+    for row in rows:
+        validated(row, exclude=["space"])
+    with transaction.atomic():
+        lock_space(space.pk)
+        space = Space.objects.prefetch_related("opening_hours").get(pk=space.pk)
+        require_manager(user=by, space=space)
+        stranded = bookings_stranded_by_closure(
+            space=space, days=[(row.starts_on, row.ends_on) for row in rows], now=now
+        )
+        settle_stranded(
+            stranded=stranded,
+            by=by,
+            cancel=cancel_bookings,
+            reason=_("The centre is closed that day: %(reason)s.")
+            % {"reason": ", ".join(sorted({c.reason for c in closures}))},
+        )
+        for row in rows:
+            row.space = space
+            row.save()
+            record(
+                DomainEventKind.CLOSURE_ADDED,
+                aggregate=row,
+                space=space,
+                by=by,
+                starts_on=row.starts_on.isoformat(),
+                ends_on=row.ends_on.isoformat(),
+                reason=row.reason,
+                cancelled=len(stranded),
+            )
+    return rows
+
+
+def closure_remove(*, closure: Closure, by) -> int:
+    """Open the centre again on a closure's days; a yearly one goes in every year.
+
+    Returns how many rows were removed.
+    """
+    with transaction.atomic():
+        lock_space(closure.space_id)
+        space = Space.objects.get(pk=closure.space_id)
+        require_manager(user=by, space=space)
+        rows = Closure.objects.filter(space=space, pk=closure.pk)
+        if closure.yearly_series is not None:
+            rows = Closure.objects.filter(space=space, yearly_series=closure.yearly_series)
+        removed = list(rows)
+        rows.delete()
+        for row in removed:
+            record(
+                DomainEventKind.CLOSURE_REMOVED,
+                aggregate=row,
+                space=space,
+                by=by,
+                starts_on=row.starts_on.isoformat(),
+                ends_on=row.ends_on.isoformat(),
+            )
+    return len(removed)

@@ -1,0 +1,1 @@
+"""Pages of accounts: sign-in by SMS code, sign-up, invitations, recovery, phone change."""

@@ -1,0 +1,326 @@
+"""Forms of the centre-management pages. They check the shape of the input; the services
+check the rules, and their refusals are shown on the same forms."""
+
+import datetime
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from cowork.models import Organization, Resource, Space, SpaceRole
+from cowork.models.spaces import WEEKDAYS
+
+DETAIL_FIELDS = [
+    "name",
+    "city",
+    "region",
+    "address",
+    "description",
+    "directions",
+    "contact_phone",
+    "accessibility",
+    "currency",
+]
+RULE_FIELDS = [
+    "safety_capacity",
+    "booking_grid_minutes",
+    "min_booking_minutes",
+    "max_booking_minutes",
+    "max_days_ahead",
+    "room_buffer_minutes",
+    "max_active_bookings",
+    "max_hours_per_week",
+    "no_show_grace_minutes",
+    "check_in_early_minutes",
+    "members_see_occupancy",
+]
+SMS_FIELDS = ["sms_sender_id", "sms_quiet_from", "sms_quiet_until", "phone_countries"]
+# The periods a weekday may have on the hours page; more is rare enough for a second save.
+PERIODS_PER_DAY = 3
+
+
+class LanguagesMixin(forms.Form):
+    """The centre's languages as ticks, and which of them its messages go out in."""
+
+    spoken = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    message_language = forms.ChoiceField(
+        label=_("Language of its messages"), choices=settings.LANGUAGES
+    )
+
+    def languages(self) -> list[str]:
+        first = self.cleaned_data["message_language"]
+        return [first, *(code for code in self.cleaned_data["spoken"] if code != first)]
+
+
+class DetailsForm(LanguagesMixin, forms.ModelForm):
+    class Meta:
+        model = Space
+        fields = DETAIL_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "directions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, instance: Space, **kwargs):
+        initial = {"spoken": instance.languages, "message_language": instance.default_language}
+        super().__init__(*args, instance=instance, initial=initial, **kwargs)
+
+    def changes(self) -> dict:
+        return {
+            **{name: self.cleaned_data[name] for name in DETAIL_FIELDS},
+            "languages": self.languages(),
+        }
+
+
+def _zone_choices() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+class CentreCreateForm(LanguagesMixin, forms.ModelForm):
+    """A new centre: who runs it, where it is, and the time its hours are read in."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Partner NGO"), queryset=Organization.objects.order_by("name")
+    )
+
+    class Meta:
+        model = Space
+        fields = [
+            "organization",
+            "name",
+            "slug",
+            "city",
+            "region",
+            "country",
+            "address",
+            "time_zone",
+            "safety_capacity",
+            "currency",
+        ]
+        help_texts = {
+            "slug": _(
+                "The centre's address on this site: letters, digits, hyphens. Empty: from the name."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["time_zone"].widget = forms.Select(choices=[(z, z) for z in _zone_choices()])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("slug") and data.get("name"):
+            data["slug"] = slugify(data["name"])[:80]
+            if not data["slug"]:
+                self.add_error("slug", _("Give the centre's address in Latin letters."))
+        return data
+
+    def changes(self) -> dict:
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields.pop("organization")
+        return {**fields, "languages": self.languages()}
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        model = Space
+        fields = RULE_FIELDS
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in RULE_FIELDS}
+
+
+class SmsForm(forms.ModelForm):
+    reminders = forms.CharField(
+        label=_("SMS reminders (minutes before)"),
+        required=False,
+        help_text=_("Up to four, separated by commas, e.g. 1440, 60. Empty: no reminders."),
+    )
+
+    class Meta:
+        model = Space
+        fields = SMS_FIELDS
+        widgets = {
+            "sms_quiet_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "sms_quiet_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def __init__(self, *args, instance: Space, **kwargs):
+        initial = {"reminders": ", ".join(str(m) for m in instance.sms_reminders)}
+        super().__init__(*args, instance=instance, initial=initial, **kwargs)
+
+    def clean_reminders(self) -> list[int]:
+        text = self.cleaned_data["reminders"]
+        try:
+            return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+        except ValueError as error:
+            raise forms.ValidationError(_("Give whole numbers of minutes.")) from error
+
+    def changes(self) -> dict:
+        return {
+            **{name: self.cleaned_data[name] for name in SMS_FIELDS},
+            "sms_reminders": self.cleaned_data["reminders"],
+        }
+
+
+class HoursForm(forms.Form):
+    """Seven weekdays, each with up to PERIODS_PER_DAY pairs of times; an empty pair is none."""
+
+    def __init__(self, *args, periods=(), **kwargs):
+        initial = {}
+        by_day: dict[int, list] = {}
+        for period in periods:
+            by_day.setdefault(period.weekday, []).append(period)
+        for weekday, day in by_day.items():
+            for index, period in enumerate(sorted(day, key=lambda p: p.opens)[:PERIODS_PER_DAY]):
+                initial[f"d{weekday}_{index}_opens"] = period.opens
+                initial[f"d{weekday}_{index}_closes"] = period.closes
+        super().__init__(*args, initial=initial, **kwargs)
+        self.days = []
+        for weekday, label in WEEKDAYS:
+            rows = []
+            for index in range(PERIODS_PER_DAY):
+                pair = []
+                for end, end_label in (("opens", _("opens")), ("closes", _("closes"))):
+                    name = f"d{weekday}_{index}_{end}"
+                    self.fields[name] = forms.TimeField(
+                        label=f"{label} {index + 1}: {end_label}",
+                        required=False,
+                        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                    )
+                    pair.append(self[name])
+                rows.append(pair)
+            self.days.append((weekday, label, rows))
+
+    def clean(self):
+        data = super().clean()
+        self.periods = []
+        for weekday, _label in WEEKDAYS:
+            for index in range(PERIODS_PER_DAY):
+                opens = data.get(f"d{weekday}_{index}_opens")
+                closes = data.get(f"d{weekday}_{index}_closes")
+                if (opens is None) != (closes is None):
+                    self.add_error(
+                        f"d{weekday}_{index}_closes"
+                        if closes is None
+                        else f"d{weekday}_{index}_opens",
+                        _("Give both times, or neither."),
+                    )
+                elif opens is not None:
+                    self.periods.append((weekday, opens, closes))
+        return data
+
+
+class ClosureForm(forms.Form):
+    starts_on = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Last day"),
+        required=False,
+        help_text=_("Empty: one day."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    yearly = forms.BooleanField(label=_("Every year"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and not data.get("ends_on"):
+            data["ends_on"] = data["starts_on"]
+        if data.get("starts_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The last day cannot be before the first."))
+        return data
+
+
+class HolidaysForm(forms.Form):
+    """The country's public holidays as ticks; each ticked one closes the centre that day."""
+
+    def __init__(self, *args, offered: list[tuple[datetime.date, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offered = {day.isoformat(): (day, name) for day, name in offered}
+        self.fields["days"] = forms.MultipleChoiceField(
+            label=_("Public holidays"),
+            choices=[
+                (key, f"{day:%Y-%m-%d} — {name}") for key, (day, name) in self.offered.items()
+            ],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def chosen(self) -> list[tuple[datetime.date, str]]:
+        return [self.offered[key] for key in self.cleaned_data["days"]]
+
+
+class ResourceForm(forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = [
+            "kind",
+            "name",
+            "description",
+            "capacity",
+            "equipment_type",
+            "equipment",
+            "attributes",
+            "bookable_alone",
+            "accessible",
+            "needs_approval",
+            "price_per_hour",
+            "min_booking_minutes",
+            "max_booking_minutes",
+            "max_days_ahead",
+            "buffer_minutes",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["kind"]  # a desk does not become a room: retire it, add a room
+
+    def changes(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class DesksForm(forms.Form):
+    count = forms.IntegerField(label=_("How many desks"), min_value=1, max_value=100, initial=10)
+    prefix = forms.CharField(label=_("Names start with"), max_length=100, initial=_("Desk"))
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(label=_("Why out of service"), max_length=200)
+    cancel_bookings = forms.BooleanField(required=False)
+
+
+class RoleForm(forms.Form):
+    who = forms.CharField(
+        label=_("Phone or username"),
+        max_length=150,
+        help_text=_("Of someone who already has an account."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=SpaceRole.Role.choices)
+
+
+def plan_form(space: Space, resources: list[Resource], data=None) -> forms.Form:
+    """A pair of numbers per resource (its place on the plan) and whether it is on it."""
+    form = forms.Form(data)
+    for resource in resources:
+        form.fields[f"on_{resource.pk}"] = forms.BooleanField(
+            label=_("On the plan"), required=False, initial=resource.on_plan
+        )
+        for axis, most in (("x", space.floor_plan_width), ("y", space.floor_plan_height)):
+            form.fields[f"{axis}_{resource.pk}"] = forms.IntegerField(
+                label=axis,
+                min_value=0,
+                max_value=most,
+                required=False,
+                initial=getattr(resource, f"plan_{axis}"),
+            )
+    return form

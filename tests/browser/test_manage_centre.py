@@ -1,0 +1,199 @@
+"""Issue 14's walk in a real browser, phone first: a network admin opens a centre for a
+partner NGO and sets it up with no shell; a member books a desk there and the new host's
+live dashboard shows it. On a desktop the floor plan is arranged by dragging."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from cowork.management.commands.seed_demo import DEMO_PASSWORDS
+from cowork.models import Booking, Organization, Resource, Space
+
+NAME = "Samarkand NGO Co-working"
+HOST_PASSWORD = "samarkand-host-password"
+LIVE_MS = 10_000
+
+
+@pytest.fixture
+def network(demo_centres):
+    """The demo people (one small centre of theirs), a partner NGO without a centre yet,
+    and the person who will host its centre."""
+    demo_centres("kramatorsk-it")
+    Organization.objects.create(name="Samarkand Youth NGO", slug="samarkand-youth", country="UZ")
+    get_user_model().objects.create_user(
+        "samarkand.host", password=HOST_PASSWORD, first_name="Dilnoza", last_name="Karimova"
+    )
+
+
+def _sign_in(page: Page, base: str, username: str, password: str, axe_check) -> None:
+    page.goto(f"{base}/login/")
+    axe_check(page)
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_load_state()
+    axe_check(page)
+
+
+def _tab(page: Page, name: str, axe_check) -> None:
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name=name).click()
+    page.wait_for_load_state()
+    axe_check(page)
+
+
+def _next_first_of_september(today: datetime.date) -> datetime.date:
+    day = datetime.date(today.year, 9, 1)
+    return day if day >= today else day.replace(year=today.year + 1)
+
+
+def _bookable_day(space: Space) -> datetime.date:
+    """Monday to Saturday, two days ahead or more, never the first of September."""
+    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=2)
+    while day.weekday() == 6 or (day.month, day.day) == (9, 1):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _open_the_centre(page: Page, base: str, axe_check) -> Space:
+    _sign_in(page, base, "admin", DEMO_PASSWORDS["admin"], axe_check)
+    page.get_by_role("link", name="Centres to manage").click()
+    axe_check(page)
+    page.get_by_role("link", name="New centre").click()
+    axe_check(page)
+    page.get_by_label("Partner NGO", exact=True).select_option(label="Samarkand Youth NGO")
+    page.get_by_label("Name", exact=True).fill(NAME)
+    page.get_by_label("City", exact=True).fill("Samarkand")
+    page.get_by_label("Country", exact=True).select_option("UZ")
+    page.get_by_label("Time zone", exact=True).select_option("Asia/Samarkand")
+    page.get_by_label("Safety capacity", exact=True).fill("40")
+    page.get_by_label("Currency", exact=True).fill("UZS")
+    page.get_by_role("group", name="Languages spoken").get_by_label("Uzbek").check()
+    page.get_by_role("group", name="Languages spoken").get_by_label("Russian").check()
+    page.get_by_label("Language of its messages", exact=True).select_option("uz")
+    page.get_by_role("button", name="Open the centre").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Manage {NAME}")
+    axe_check(page)
+    return Space.objects.get(name=NAME)
+
+
+def test_network_admin_sets_up_a_centre_on_a_phone_and_a_member_books_there(
+    phone_page, page, live_server_url, network, axe_check
+):
+    base = live_server_url
+    space = _open_the_centre(phone_page, base, axe_check)
+    assert space.time_zone == "Asia/Samarkand"
+
+    for weekday in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"):
+        phone_page.get_by_label(f"{weekday} 1: opens").fill("09:00")
+        phone_page.get_by_label(f"{weekday} 1: closes").fill("18:00")
+    phone_page.get_by_role("button", name="Save opening hours").click()
+    expect(phone_page.get_by_role("status")).to_contain_text("Opening hours saved.")
+    axe_check(phone_page)
+    assert space.opening_hours.count() == 6
+
+    _tab(phone_page, "Closures", axe_check)
+    first_of_september = _next_first_of_september(space.local_now(timezone.now()).date())
+    phone_page.get_by_label("First day", exact=True).fill(first_of_september.isoformat())
+    phone_page.get_by_label("Reason", exact=True).fill("Independence Day")
+    phone_page.get_by_label("Every year", exact=True).check()
+    phone_page.get_by_role("button", name="Add the closure").click()
+    axe_check(phone_page)
+    expect(phone_page.locator(".closure-list")).to_contain_text("Independence Day · every year")
+
+    _tab(phone_page, "Resources", axe_check)
+    phone_page.get_by_label("How many desks", exact=True).fill("10")
+    phone_page.get_by_role("button", name="Add desks to the plan").click()
+    axe_check(phone_page)
+    phone_page.get_by_label("Kind", exact=True).select_option("room")
+    phone_page.get_by_label("Name", exact=True).fill("Meeting room")
+    phone_page.get_by_label("Capacity", exact=True).fill("8")
+    phone_page.get_by_label("Needs approval", exact=True).check()
+    phone_page.get_by_role("button", name="Add", exact=True).click()
+    axe_check(phone_page)
+    expect(phone_page.get_by_role("table")).to_contain_text("Meeting room")
+    assert space.resources.filter(kind="desk", plan_x__isnull=False).count() == 10
+    assert space.resources.get(name="Meeting room").needs_approval
+
+    # On a phone the plan is numbers: put the room on it and move Desk 10.
+    _tab(phone_page, "Floor plan", axe_check)
+    room = Resource.objects.get(space=space, name="Meeting room")
+    phone_page.locator(f'input[name="on_{room.pk}"]').check()
+    phone_page.get_by_label("Meeting room: x").fill("600")
+    phone_page.get_by_label("Meeting room: y").fill("300")
+    phone_page.get_by_label("Desk 10: y").fill("500")
+    phone_page.get_by_role("button", name="Save the plan").click()
+    axe_check(phone_page)
+    room.refresh_from_db()
+    assert (room.plan_x, room.plan_y) == (600, 300)
+
+    _tab(phone_page, "Hosts and staff", axe_check)
+    phone_page.get_by_label("Phone or username", exact=True).fill("samarkand.host")
+    phone_page.get_by_label("Role", exact=True).select_option("host")
+    phone_page.get_by_role("button", name="Add", exact=True).click()
+    axe_check(phone_page)
+    expect(phone_page.locator(".people-list")).to_contain_text("Dilnoza Karimova · Host")
+    phone_page.get_by_role("button", name="Sign out", exact=True).click()
+    axe_check(phone_page)
+
+    # The new host watches the centre live on a desktop.
+    _sign_in(page, base, "samarkand.host", HOST_PASSWORD, axe_check)
+    page.goto(f"{base}/centres/{space.slug}/live/")
+    axe_check(page)
+    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+
+    # A member books Desk 03 on the phone.
+    _sign_in(phone_page, base, "member", DEMO_PASSWORDS["member"], axe_check)
+    day = _bookable_day(space)
+    phone_page.goto(
+        f"{base}/centres/{space.slug}/book/?date={day.isoformat()}&start=10%3A00&end=11%3A00&kind=desk"
+    )
+    axe_check(phone_page)
+    plan = phone_page.get_by_role("group", name=f"Floor plan of {NAME}")
+    plan.get_by_role("link", name="Desk 03: free, choose").click()
+    axe_check(phone_page)
+    phone_page.get_by_role("button", name="Confirm booking").click()
+    expect(phone_page).to_have_url(re.compile(rf"^{base}/bookings/\?"))
+    axe_check(phone_page)
+    assert Booking.objects.filter(space=space, resource__name="Desk 03").exists()
+
+    feed = page.get_by_role("log", name="Check-ins and releases")
+    expect(feed).to_contain_text("Desk 03 — booked", timeout=LIVE_MS)
+    axe_check(page)
+
+
+def test_desks_are_dragged_and_moved_by_keyboard_on_the_desktop_plan(
+    page, live_server_url, network, axe_check
+):
+    base = live_server_url
+    space = _open_the_centre(page, base, axe_check)
+    _tab(page, "Resources", axe_check)
+    page.get_by_label("How many desks", exact=True).fill("2")
+    page.get_by_role("button", name="Add desks to the plan").click()
+    axe_check(page)
+    _tab(page, "Floor plan", axe_check)
+    first, second = Resource.objects.filter(space=space).order_by("name")
+    start_x, second_y = first.plan_x, second.plan_y
+
+    desk = page.locator(f'svg.plan-editor [data-resource="{first.pk}"]')
+    box = desk.bounding_box()
+    plan_box = page.locator("svg.plan-editor").bounding_box()
+    units = plan_box["width"] / space.floor_plan_width
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 5 + 200 * units, box["y"] + 5 + 100 * units, steps=5)
+    page.mouse.up()
+    expect(page.get_by_label("Desk 01: x")).to_have_value(str(start_x + 200))
+
+    page.locator(f'svg.plan-editor [data-resource="{second.pk}"]').focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Desk 02: y")).to_have_value(str(second_y + 10))
+    page.get_by_role("button", name="Save the plan").click()
+    axe_check(page)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.plan_x == start_x + 200
+    assert second.plan_y == second_y + 10

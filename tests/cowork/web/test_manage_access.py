@@ -1,0 +1,187 @@
+"""Who may open and change a centre's management pages: roles × every page, GET and POST.
+
+The demo network: the Kramatorsk host manages the centres of Donbas IT Solutions and
+nothing else; the Ganja host only Ganja's NGO's centre; a centre the network admin opens
+for a new NGO belongs to neither. Someone refused gets 403 and changes nothing: not one
+domain event is recorded.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cowork.models import Closure, DomainEvent, Organization, Resource, SpaceRole
+from cowork.services.centres.spaces import space_create
+
+ANONYMOUS, MEMBER, HOST, GANJA_HOST, ADMIN = "anonymous", "member", "host", "ganja_host", "admin"
+# Pages of one centre: (url name, extra url argument, methods).
+CENTRE_PAGES = [
+    ("web:manage-centre", None, ("GET", "POST")),
+    ("web:manage-rules", None, ("GET", "POST")),
+    ("web:manage-sms", None, ("GET", "POST")),
+    ("web:manage-hours", None, ("GET", "POST")),
+    ("web:manage-closures", None, ("GET", "POST")),
+    ("web:manage-closure-remove", "closure", ("POST",)),
+    ("web:manage-resources", None, ("GET", "POST")),
+    ("web:manage-resource", "resource", ("GET", "POST")),
+    ("web:manage-resource-retire", "resource", ("POST",)),
+    ("web:manage-resource-restore", "resource", ("POST",)),
+    ("web:manage-plan", None, ("GET", "POST")),
+    ("web:manage-people", None, ("GET", "POST")),
+    ("web:manage-role-remove", "role", ("POST",)),
+]
+# A POST that would change something if it were let through.
+CHANGES = {
+    "web:manage-centre": {
+        "name": "Taken over",
+        "city": "X",
+        "spoken": ["en"],
+        "message_language": "en",
+        "currency": "AZN",
+    },
+    "web:manage-hours": {"d0_0_opens": "08:00", "d0_0_closes": "09:00"},
+    "web:manage-closures": {"form": "closure", "starts_on": "2030-01-02", "reason": "Taken over"},
+    "web:manage-resources": {"form": "desks", "count": "2", "prefix": "Intruder"},
+    "web:manage-resource-retire": {"reason": "Taken over", "cancel_bookings": "1"},
+    "web:manage-people": {"who": "member", "role": "host"},
+}
+
+
+@pytest.fixture
+def samarkand(demo):
+    ngo = Organization.objects.create(name="Samarkand NGO", slug="samarkand-ngo", country="UZ")
+    return space_create(
+        organization=ngo,
+        by=demo.admin,
+        name="Samarkand NGO Co-working",
+        slug="samarkand",
+        city="Samarkand",
+        country="UZ",
+        time_zone="Asia/Samarkand",
+        languages=["uz", "ru", "en"],
+        safety_capacity=40,
+        currency="UZS",
+    )
+
+
+def _urls(space) -> list[tuple[str, str]]:
+    """(method, url) of every management page of `space`."""
+    resource = Resource.objects.filter(space=space).first() or Resource.objects.create(
+        space=space, kind=Resource.Kind.DESK, name="Desk 01"
+    )
+    closure = Closure.objects.create(
+        space=space,
+        starts_on=datetime.date(2031, 5, 1),
+        ends_on=datetime.date(2031, 5, 1),
+        reason="X",
+    )
+    role = SpaceRole.objects.filter(space=space).first()
+    if role is None:
+        from tests.factories import UserFactory
+
+        role = SpaceRole.objects.create(space=space, user=UserFactory(), role="staff")
+    objects = {"resource": resource.pk, "closure": closure.pk, "role": role.pk}
+    urls = []
+    for name, extra, methods in CENTRE_PAGES:
+        args = [space.slug] + ([objects[extra]] if extra else [])
+        urls += [(method, name, reverse(name, args=args)) for method in methods]
+    return urls
+
+
+def _ask(client, method, name, url):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, CHANGES.get(name, {}))
+
+
+def _check(client, spaces, *, allowed: set[str], refused_status: int):
+    """Ask every page of every centre; refused ones answer `refused_status` and change
+    nothing. Returns the failures, so one run lists them all."""
+    failures = []
+    for space in spaces:
+        for method, name, url in _urls(space):
+            before = DomainEvent.objects.count()
+            response = _ask(client, method, name, url)
+            if space.slug in allowed:
+                if response.status_code in (403, 404) or response.status_code >= 500:
+                    failures.append(
+                        f"{method} {url}: {response.status_code}, expected to be let in"
+                    )
+            else:
+                if response.status_code != refused_status:
+                    failures.append(
+                        f"{method} {url}: {response.status_code}, expected {refused_status}"
+                    )
+                if DomainEvent.objects.count() != before:
+                    failures.append(f"{method} {url}: refused, yet recorded a change")
+    return failures
+
+
+def _client_for(client, demo, role):
+    user = {
+        MEMBER: demo.member,
+        HOST: demo.host,
+        GANJA_HOST: demo.ganja_host,
+        ADMIN: demo.admin,
+    }.get(role)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed", "refused_status"),
+    [
+        (ANONYMOUS, set(), 302),
+        (MEMBER, set(), 403),
+        (HOST, {"kramatorsk"}, 403),
+        (GANJA_HOST, {"ganja"}, 403),
+        (ADMIN, {"kramatorsk", "ganja", "samarkand"}, 403),
+    ],
+)
+def test_only_hosts_of_a_centre_and_network_admins_manage_it(
+    client, demo, samarkand, role, allowed, refused_status
+):
+    spaces = [demo.kramatorsk, demo.ganja, samarkand]
+    aliases = {
+        demo.kramatorsk.slug: "kramatorsk",
+        demo.ganja.slug: "ganja",
+        "samarkand": "samarkand",
+    }
+    allowed_slugs = {slug for slug, alias in aliases.items() if alias in allowed}
+    failures = _check(
+        _client_for(client, demo, role),
+        spaces,
+        allowed=allowed_slugs,
+        refused_status=refused_status,
+    )
+    assert failures == []
+
+
+@pytest.mark.parametrize("role", [ANONYMOUS, MEMBER, HOST, GANJA_HOST])
+def test_only_network_admins_open_a_centre(client, demo, role):
+    client = _client_for(client, demo, role)
+    organization = demo.ganja.organization.pk
+    for method in ("GET", "POST"):
+        url = reverse("web:manage-centre-new")
+        response = (
+            client.get(url)
+            if method == "GET"
+            else client.post(
+                url, {"organization": organization, "name": "Sneaky", "city": "X", "country": "AZ"}
+            )
+        )
+        assert response.status_code == (302 if role == ANONYMOUS else 403)
+    assert not Organization.objects.filter(spaces__name="Sneaky").exists()
+
+
+def test_the_list_of_centres_to_manage_shows_only_ones_own(client, demo, samarkand):
+    client.force_login(demo.host)
+    page = client.get(reverse("web:manage-centres")).content.decode()
+    assert demo.kramatorsk.name in page
+    assert demo.ganja.name not in page
+    assert samarkand.name not in page
+    assert client.get(reverse("web:manage-centres")).status_code == 200
+    client.force_login(demo.member)
+    assert client.get(reverse("web:manage-centres")).status_code == 403

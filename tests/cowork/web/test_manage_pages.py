@@ -1,0 +1,114 @@
+"""The management pages without a browser: a network admin opens a centre and sets it up,
+form by form, and a refusal comes back on the form with nothing changed."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cowork.models import Booking, BookingStatus, Closure, Organization, Resource, Space
+from cowork.services.booking import booking_create
+from tests.factories import MemberFactory, SpaceFactory, network_admin, next_weekday
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(network_admin())
+    return client
+
+
+def _new_centre(client) -> Space:
+    ngo = Organization.objects.create(name="Samarkand NGO", slug="samarkand-ngo", country="UZ")
+    response = client.post(
+        reverse("web:manage-centre-new"),
+        {
+            "organization": ngo.pk,
+            "name": "Samarkand NGO Co-working",
+            "city": "Samarkand",
+            "country": "UZ",
+            "time_zone": "Asia/Samarkand",
+            "safety_capacity": "40",
+            "currency": "UZS",
+            "spoken": ["uz", "ru"],
+            "message_language": "uz",
+        },
+    )
+    space = Space.objects.get(name="Samarkand NGO Co-working")
+    assert response.status_code == 302
+    assert response.url == reverse("web:manage-hours", args=[space.slug])
+    return space
+
+
+def test_a_network_admin_opens_a_centre_and_gives_it_hours_closures_and_desks(admin_client):
+    space = _new_centre(admin_client)
+    assert (space.slug, space.languages) == ("samarkand-ngo-co-working", ["uz", "ru"])
+    hours = {f"d{day}_0_opens": "09:00" for day in range(6)}
+    hours.update({f"d{day}_0_closes": "18:00" for day in range(6)})
+    assert (
+        admin_client.post(reverse("web:manage-hours", args=[space.slug]), hours).status_code == 302
+    )
+    assert space.opening_hours.count() == 6
+    closed = admin_client.post(
+        reverse("web:manage-closures", args=[space.slug]),
+        {
+            "form": "closure",
+            "starts_on": "2031-09-01",
+            "reason": "Independence Day",
+            "yearly": "on",
+        },
+    )
+    assert closed.status_code == 302
+    assert Closure.objects.filter(space=space, starts_on=datetime.date(2031, 9, 1)).exists()
+    desks = admin_client.post(
+        reverse("web:manage-resources", args=[space.slug]),
+        {"form": "desks", "count": "10", "prefix": "Desk"},
+    )
+    assert desks.status_code == 302
+    assert space.resources.filter(kind="desk", plan_x__isnull=False).count() == 10
+    page = admin_client.get(reverse("web:manage-plan", args=[space.slug])).content.decode()
+    assert page.count('data-resource="') == 10
+
+
+def test_public_holidays_of_the_country_are_offered_to_tick(admin_client):
+    space = SpaceFactory(country="UZ", time_zone="Asia/Tashkent")
+    page = admin_client.get(reverse("web:manage-closures", args=[space.slug]))
+    offered = page.context["holidays_form"].offered
+    assert any(day.month == 9 and day.day == 1 for day, _name in offered.values())
+    key = next(key for key, (day, _name) in offered.items() if (day.month, day.day) == (9, 1))
+    admin_client.post(
+        reverse("web:manage-closures", args=[space.slug]), {"form": "holidays", "days": [key]}
+    )
+    assert space.closures.filter(starts_on=datetime.date.fromisoformat(key)).exists()
+
+
+def test_a_closure_on_a_booked_day_lists_the_booking_and_cancels_it_on_confirmation(admin_client):
+    space = SpaceFactory()
+    desk = Resource.objects.create(space=space, kind="desk", name="Desk 01")
+    start = next_weekday(space, weekday=1)
+    booking = booking_create(
+        resource=desk,
+        member=MemberFactory().user,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+    )
+    url = reverse("web:manage-closures", args=[space.slug])
+    form = {"form": "closure", "starts_on": start.date().isoformat(), "reason": "Repairs"}
+    listed = admin_client.post(url, form)
+    assert listed.status_code == 422
+    assert "Desk 01" in listed.content.decode()
+    assert not space.closures.exists()
+    assert admin_client.post(url, {**form, "cancel_bookings": "1"}).status_code == 302
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
+
+
+def test_people_are_added_by_phone_or_username_only_if_they_have_an_account(admin_client):
+    space = SpaceFactory()
+    person = MemberFactory(phone="+998901112233").user
+    url = reverse("web:manage-people", args=[space.slug])
+    assert admin_client.post(url, {"who": "+998 90 111 22 33", "role": "host"}).status_code == 302
+    assert space.roles.get(user=person).role == "host"
+    unknown = admin_client.post(url, {"who": "nobody.here", "role": "staff"})
+    assert unknown.status_code == 400
+    assert space.roles.count() == 1
