@@ -50,7 +50,10 @@ def publish_domain_event(event: DomainEvent) -> None:
     """Relay subscriber: send the event's update to its space's group and the network's."""
     if event.space_id is None or event.space_seq is None:
         return
-    space = Space.objects.get(pk=event.space_id)
+    # The committing request's event still holds the space it was recorded with.
+    space = (
+        event.space if DomainEvent.space.is_cached(event) else Space.objects.get(pk=event.space_id)
+    )
     now = timezone.now()
     layer = get_channel_layer()
     async_to_sync(layer.group_send)(

@@ -44,9 +44,12 @@ def _with_timeout(take):
         return take()
     milliseconds = int(LOCK_TIMEOUT.total_seconds() * 1000)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('lock_timeout')")
-        (previous,) = cursor.fetchone()
-        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{milliseconds}ms"])
+        # One round trip: the select list is read left to right, the old value first.
+        cursor.execute(
+            "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+            [f"{milliseconds}ms"],
+        )
+        previous, _now = cursor.fetchone()
     try:
         result = take()
     except OperationalError as error:
