@@ -19,7 +19,7 @@ from realtime.groups import network_group, space_group
 CATCH_UP_LIMIT = 200
 
 
-def space_update(event: DomainEvent, *, space: Space, now) -> dict:
+def space_update(event: DomainEvent, *, space: Space, now, figures: dict | None = None) -> dict:
     """The layer message for one event of a space: the delta in both variants."""
     named = anonymous = None
     resource_id = event.payload.get("resource")
@@ -28,7 +28,8 @@ def space_update(event: DomainEvent, *, space: Space, now) -> dict:
         if resource is not None:
             resource.space = space
             named, anonymous = resource_occupancy(resource=resource, now=now)
-    figures = space_figures(space=space, now=now)
+    if figures is None:
+        figures = space_figures(space=space, now=now)
     message = {
         "type": "occupancy.update",
         "seq": event.space_seq,
@@ -56,10 +57,13 @@ def publish_domain_event(event: DomainEvent) -> None:
     )
     now = timezone.now()
     layer = get_channel_layer()
+    # The space's figures go into both deltas; read once.
+    figures = space_figures(space=space, now=now)
     async_to_sync(layer.group_send)(
-        space_group(space.pk), space_update(event, space=space, now=now)
+        space_group(space.pk), space_update(event, space=space, now=now, figures=figures)
     )
-    text = protocol.encode(protocol.network_delta(network_centre(space=space, now=now)))
+    centre = network_centre(space=space, now=now, figures=figures)
+    text = protocol.encode(protocol.network_delta(centre))
     async_to_sync(layer.group_send)(
         network_group(), {"type": "occupancy.update", "named": text, "anonymous": text}
     )

@@ -29,7 +29,7 @@ def domain_event_record(
     if space is not None:
         # The UPDATE locks the space's row until commit, so a space's numbers follow the
         # commit order of its writes and never skip.
-        space_seq = _next_seq(connection, space.pk)
+        space_seq = space.event_seq = _next_seq(connection, space.pk)
     event = DomainEvent.objects.create(
         kind=kind,
         aggregate_type=aggregate._meta.model_name,
