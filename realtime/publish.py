@@ -59,14 +59,17 @@ def publish_domain_event(event: DomainEvent) -> None:
     layer = get_channel_layer()
     # The space's figures go into both deltas; read once.
     figures = space_figures(space=space, now=now)
-    async_to_sync(layer.group_send)(
-        space_group(space.pk), space_update(event, space=space, now=now, figures=figures)
-    )
+    update = space_update(event, space=space, now=now, figures=figures)
     centre = network_centre(space=space, now=now, figures=figures)
     text = protocol.encode(protocol.network_delta(centre))
-    async_to_sync(layer.group_send)(
-        network_group(), {"type": "occupancy.update", "named": text, "anonymous": text}
-    )
+    network = {"type": "occupancy.update", "named": text, "anonymous": text}
+
+    async def send_both():
+        await layer.group_send(space_group(space.pk), update)
+        await layer.group_send(network_group(), network)
+
+    # One trip to the event loop for both: each async_to_sync costs a thread hand-over.
+    async_to_sync(send_both)()
 
 
 def space_updates_after(*, space_id: int, seq: int) -> list[dict]:
