@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
+
 from cowork.booking_rules import require_window
 from cowork.models import Member, Resource
 
@@ -33,6 +35,6 @@ def booking_quote(
 
 def _profile(user) -> Member | None:
     """The user's member profile with its organization: as read with the user if it was."""
-    if type(user).member.is_cached(user):
+    if get_user_model().member.is_cached(user):
         return getattr(user, "member", None)
     return Member.objects.filter(user=user).select_related("organization").first()
