@@ -5,11 +5,19 @@ The domain records events in the transaction of the change they describe
 relays them here. Other apps subscribe in their `AppConfig.ready()`; the domain never
 imports them. A subscriber must be idempotent: an event may be delivered again if the
 relay dies before marking it published.
+
+Two lanes. A LIVE subscriber (the occupancy delta of the live views) is handed the event
+by the request that committed it, right after the commit. A TASKS subscriber (reminders,
+calendar invites: SMS and e-mail, slow and not needed before the answer) is handed it by
+the task that drains the outbox (`relay_pending`), which the commit wakes. Each lane hands
+an event over once: the live lane takes it by setting `live_at` where it was empty, the
+task lane by claiming it (`claimed_until`, SKIP LOCKED) and marking it `published_at`.
 """
 
 import datetime
 import logging
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -21,8 +29,12 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[["DomainEvent"], None]  # noqa: F821 (the model is imported lazily)
 
-# kind -> handlers; "*" receives every kind.
-_subscribers: dict[str, list[Handler]] = defaultdict(list)
+LIVE = "live"
+TASKS = "tasks"
+LANES = (LIVE, TASKS)
+
+# (lane, kind) -> handlers; the kind "*" receives every kind.
+_subscribers: dict[tuple[str, str], list[Handler]] = defaultdict(list)
 
 RELAY_BATCH = 200
 # Events a relay claims from the backlog at once.
@@ -31,18 +43,21 @@ CLAIM_BATCH = 50
 # calls give up within 10 s). A relay that died, its process killed, leaves claims that
 # lapse after this; the backlog then takes their events.
 CLAIM_SECONDS = 30
-# An unpublished event this old was not relayed by its own transaction (the channel layer
-# was down, or the process died before it could): the next relay that succeeds takes it.
-BACKLOG_AFTER_SECONDS = 5
 # Set when a relay in this process failed: its events are the backlog, however young.
 _relay_failed = threading.Event()
 # Held by the one relay of this process that is draining the backlog; others leave it be.
 _draining = threading.Lock()
+# A commit wakes the draining task at most this often per process; the schedule sweeps
+# whatever a wake-up missed.
+WAKE_SECONDS = 1.0
+_woken_at = [float("-inf")]
+_waking = threading.Lock()
 
 
-def subscribe(kind: str, handler: Handler) -> None:
+def subscribe(kind: str, handler: Handler, *, lane: str = LIVE) -> None:
     """Call `handler(event)` for each relayed event of `kind` (a `DomainEventKind`), or of
-    every kind with "*".
+    every kind with "*", in `lane`: LIVE, after the commit in the committing process, or
+    TASKS, in the task that drains the outbox.
 
     An unknown kind is refused: apps subscribe from `ready()`, so a misspelt kind stops the
     process at start-up instead of leaving a handler that is never called.
@@ -51,18 +66,26 @@ def subscribe(kind: str, handler: Handler) -> None:
 
     if kind != "*" and kind not in DomainEventKind.values:
         raise ValueError(f"No domain event is of kind {kind!r}; see DomainEventKind.")
-    if handler not in _subscribers[kind]:
-        _subscribers[kind].append(handler)
+    if lane not in LANES:
+        raise ValueError(f"No relay lane is called {lane!r}; choose from {LANES}.")
+    if handler not in _subscribers[lane, kind]:
+        _subscribers[lane, kind].append(handler)
 
 
 def unsubscribe(kind: str, handler: Handler) -> None:
-    if handler in _subscribers[kind]:
-        _subscribers[kind].remove(handler)
+    for lane in LANES:
+        if handler in _subscribers[lane, kind]:
+            _subscribers[lane, kind].remove(handler)
+
+
+def _handlers(lane: str, kind: str) -> tuple[Handler, ...]:
+    return (*_subscribers.get((lane, kind), ()), *_subscribers.get((lane, "*"), ()))
 
 
 def relay_pending(*, limit: int = RELAY_BATCH) -> int:
-    """Drain the backlog: claim unpublished events in id order and hand each to its
-    subscribers; return how many were relayed.
+    """Drain the backlog (the task lane, and the live lane where a commit's own relay did
+    not take it): claim unpublished events in id order and hand each to its subscribers;
+    return how many were relayed.
 
     One relay at a time drains: in this process a second one returns at once, and across
     processes each claims different events (rows locked with SKIP LOCKED while claiming),
@@ -89,24 +112,76 @@ def relay_pending(*, limit: int = RELAY_BATCH) -> int:
         _draining.release()
 
 
-def relay_recorded(event_id: int) -> None:
-    """After a commit: relay the event it recorded, and first any backlog older ones left.
+def relay_live_pending(*, limit: int = RELAY_BATCH) -> int:
+    """The live lane's backlog: events no relay has handed to the live subscribers yet (a
+    commit's relay failed, or its process died). For the live views' hubs, which must not
+    do the task lane's work; return how many were handed over."""
+    from cowork.models import DomainEvent
 
-    Each transaction relays only its own events. Relaying the whole backlog from every
-    commit made concurrent requests hand the same events to every subscriber again and
-    again, one booking's relay doing the work of dozens. The backlog (events whose own
-    relay failed: in this process, or in any once it is a few seconds old) is drained, in
-    order, by the next commit that finds no other relay of this process at it, and swept
-    on a schedule.
+    relayed = 0
+    waiting = DomainEvent.objects.filter(published_at__isnull=True, live_at__isnull=True)
+    for event in waiting.order_by("id")[:limit]:
+        if not _relay_live(event):
+            break
+        relayed += 1
+    return relayed
+
+
+def relay_recorded(event: "DomainEvent") -> None:  # noqa: F821 (imported lazily)
+    """After a commit: hand the event it recorded to the live lane, and wake the task lane.
+
+    Each transaction relays only its own event, and only to what must be live: the
+    request answers once the occupancy delta is out, and reminders and invites follow in
+    the task. After a live relay of this process failed, the next commit first takes the
+    live backlog along, in order.
     """
-    if _relay_failed.is_set() or _backlog_waiting():
+    if _relay_failed.is_set():
         _relay_failed.clear()  # set again if this relay fails too
-        relay_pending()
-    now = timezone.now()
-    until = now + datetime.timedelta(seconds=CLAIM_SECONDS)
-    # Unless the backlog's relay took it along just now.
-    if _unclaimed(now).filter(pk=event_id).update(claimed_until=until):
-        _deliver([event_id], until)
+        relay_live_pending()
+    _relay_live(event)
+    if _handlers(TASKS, event.kind):
+        _wake_drain()
+
+
+def _relay_live(event) -> bool:
+    """Hand `event` to the live subscribers unless another relay took it; False if one of
+    them refused it (it is then given back for a later relay)."""
+    from cowork.models import DomainEvent
+
+    handlers = _handlers(LIVE, event.kind)
+    if not handlers:
+        return True
+    taken = DomainEvent.objects.filter(pk=event.pk, live_at__isnull=True)
+    if not taken.update(live_at=timezone.now()):
+        return True
+    try:
+        for handler in handlers:
+            handler(event)
+    except Exception:
+        logger.warning("Event %s stays unrelayed live: a subscriber failed", event, exc_info=True)
+        _relay_failed.set()
+        DomainEvent.objects.filter(pk=event.pk).update(live_at=None)
+        return False
+    return True
+
+
+def _wake_drain() -> None:
+    """Ask a task worker to drain the outbox, at most once every WAKE_SECONDS here."""
+    now = time.monotonic()
+    with _waking:
+        if now - _woken_at[0] < WAKE_SECONDS:
+            return
+        _woken_at[0] = now
+    from django_q.tasks import async_task
+
+    try:
+        # Inside a transaction django-q2's ORM broker leaves this thread's connections be
+        # (outside one it closes them, mid-request).
+        with transaction.atomic():
+            async_task("cowork.tasks.relay_outbox_task", task_name="relay the outbox")
+    except Exception:
+        # The schedule sweeps the outbox every minute: a lost wake-up only delays.
+        logger.warning("Could not wake the outbox's task", exc_info=True)
 
 
 def _unclaimed(now: datetime.datetime):
@@ -116,12 +191,6 @@ def _unclaimed(now: datetime.datetime):
     return DomainEvent.objects.filter(published_at__isnull=True).filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
     )
-
-
-def _backlog_waiting() -> bool:
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=BACKLOG_AFTER_SECONDS)
-    return _unclaimed(now).filter(created_at__lt=stale).exists()
 
 
 def _claim_backlog(size: int) -> tuple[list[int], datetime.datetime]:
@@ -147,7 +216,8 @@ def _claim_backlog(size: int) -> tuple[list[int], datetime.datetime]:
 
 
 def _deliver(claimed: list[int], until: datetime.datetime) -> int:
-    """Hand events this relay claimed (until `until`) to their subscribers, in id order.
+    """Hand events this relay claimed (until `until`) to their subscribers, in id order: to
+    the live lane's where no relay did yet, then to the task lane's.
 
     At the first failure the rest of the claim is given back, for the next relay.
     """
@@ -155,9 +225,10 @@ def _deliver(claimed: list[int], until: datetime.datetime) -> int:
 
     relayed = 0
     for event in DomainEvent.objects.filter(pk__in=claimed).order_by("id"):
-        handlers = (*_subscribers.get(event.kind, ()), *_subscribers.get("*", ()))
         try:
-            for handler in handlers:
+            if event.live_at is None and not _relay_live(event):
+                raise RuntimeError("a live subscriber failed")
+            for handler in _handlers(TASKS, event.kind):
                 handler(event)
         except Exception:
             logger.warning("Event %s stays unpublished: a subscriber failed", event, exc_info=True)

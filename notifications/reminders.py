@@ -59,7 +59,7 @@ def subscribe() -> None:
         (DomainEventKind.EVENT_CANCELLED, event_cancelled),
         (DomainEventKind.MEMBER_REMINDERS_CHANGED, member_reminders_changed),
     ):
-        outbox.subscribe(kind, handler)
+        outbox.subscribe(kind, handler, lane=outbox.TASKS)
 
 
 # Bookings --------------------------------------------------------------------------------

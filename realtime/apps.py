@@ -11,7 +11,8 @@ class RealtimeConfig(AppConfig):
         from realtime.publish import publish_domain_event
 
         # Every event of a space moves its sequence, so every one becomes an update; a
-        # client that saw a gap would otherwise resync for nothing.
-        outbox.subscribe("*", publish_domain_event)
+        # client that saw a gap would otherwise resync for nothing. Live: the committing
+        # request sends it.
+        outbox.subscribe("*", publish_domain_event, lane=outbox.LIVE)
         metrics.register_collector("realtime.websockets", websocket_metrics)
         metrics.register_collector("realtime.frames", frame_metrics)

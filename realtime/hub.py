@@ -407,13 +407,13 @@ class Hub:
         it (the task worker on the in-memory layer, a message lost in an outage) still
         arrives within a few seconds.
         """
-        from cowork.outbox import relay_pending
+        from cowork.outbox import relay_live_pending
 
         last_heartbeat = time.monotonic()
         while self.rooms:
             await asyncio.sleep(settings.LIVE_CATCH_UP_SECONDS)
             try:
-                await database_sync_to_async(relay_pending)()
+                await database_sync_to_async(relay_live_pending)()
                 await self._catch_up()
             except Exception:
                 logger.warning("Relay or catch-up from the hub failed", exc_info=True)

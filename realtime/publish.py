@@ -19,7 +19,7 @@ from realtime.groups import network_group, space_group
 CATCH_UP_LIMIT = 200
 
 
-def space_update(event: DomainEvent, *, space: Space, now) -> dict:
+def space_update(event: DomainEvent, *, space: Space, now, figures: dict | None = None) -> dict:
     """The layer message for one event of a space: the delta in both variants."""
     named = anonymous = None
     resource_id = event.payload.get("resource")
@@ -28,7 +28,8 @@ def space_update(event: DomainEvent, *, space: Space, now) -> dict:
         if resource is not None:
             resource.space = space
             named, anonymous = resource_occupancy(resource=resource, now=now)
-    figures = space_figures(space=space, now=now)
+    if figures is None:
+        figures = space_figures(space=space, now=now)
     message = {
         "type": "occupancy.update",
         "seq": event.space_seq,
@@ -50,16 +51,25 @@ def publish_domain_event(event: DomainEvent) -> None:
     """Relay subscriber: send the event's update to its space's group and the network's."""
     if event.space_id is None or event.space_seq is None:
         return
-    space = Space.objects.get(pk=event.space_id)
+    # The committing request's event still holds the space it was recorded with.
+    space = (
+        event.space if DomainEvent.space.is_cached(event) else Space.objects.get(pk=event.space_id)
+    )
     now = timezone.now()
     layer = get_channel_layer()
-    async_to_sync(layer.group_send)(
-        space_group(space.pk), space_update(event, space=space, now=now)
-    )
-    text = protocol.encode(protocol.network_delta(network_centre(space=space, now=now)))
-    async_to_sync(layer.group_send)(
-        network_group(), {"type": "occupancy.update", "named": text, "anonymous": text}
-    )
+    # The space's figures go into both deltas; read once.
+    figures = space_figures(space=space, now=now)
+    update = space_update(event, space=space, now=now, figures=figures)
+    centre = network_centre(space=space, now=now, figures=figures)
+    text = protocol.encode(protocol.network_delta(centre))
+    network = {"type": "occupancy.update", "named": text, "anonymous": text}
+
+    async def send_both():
+        await layer.group_send(space_group(space.pk), update)
+        await layer.group_send(network_group(), network)
+
+    # One trip to the event loop for both: each async_to_sync costs a thread hand-over.
+    async_to_sync(send_both)()
 
 
 def space_updates_after(*, space_id: int, seq: int) -> list[dict]:

@@ -91,6 +91,9 @@ class DomainEvent(models.Model):
     # Set by the relay that is handing the event over, so no other relay does it at the
     # same time; a claim left by a relay that died lapses at this time.
     claimed_until = models.DateTimeField(_("claimed by a relay until"), null=True, blank=True)
+    # Set when the live subscribers (the occupancy delta) took the event, by the commit's
+    # own relay or a later one; `published_at` follows once the task lane took it too.
+    live_at = models.DateTimeField(_("relayed live at"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
+
 from cowork.booking_rules import require_window
 from cowork.models import Member, Resource
 
@@ -23,9 +25,16 @@ def booking_quote(
     currency = resource.space.currency
     if not resource.price_per_hour:
         return Quote(Decimal("0.00"), currency, "free_resource")
-    profile = Member.objects.filter(user=member).select_related("organization").first()
+    profile = _profile(member)
     if profile and profile.organization and profile.organization.is_partner:
         return Quote(Decimal("0.00"), currency, "partner_ngo")
     hours = Decimal((ends_at - starts_at).total_seconds()) / Decimal(3600)
     amount = (resource.price_per_hour * hours).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return Quote(amount, currency, "")
+
+
+def _profile(user) -> Member | None:
+    """The user's member profile with its organization: as read with the user if it was."""
+    if get_user_model().member.is_cached(user):
+        return getattr(user, "member", None)
+    return Member.objects.filter(user=user).select_related("organization").first()

@@ -50,8 +50,9 @@ def api_token_authenticate(*, key: str, now: datetime.datetime | None = None) ->
     """
     if not key:
         return None
+    # The member profile comes along: roles and prices ask for it in nearly every request.
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user__member__organization")
         .filter(key_hash=ApiToken.hash(key), revoked_at__isnull=True, user__is_active=True)
         .first()
     )

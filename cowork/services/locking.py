@@ -38,17 +38,30 @@ def _busy() -> Busy:
     return Busy(_("Others are changing this right now. Please try again in a moment."))
 
 
-def _with_timeout(take):
-    """Run `take()` (one locking statement) with the lock timeout, then restore the setting."""
+def _with_timeout(take, *, first_sql: str = "SELECT", first_params=()):
+    """Run `take()` (one locking statement) with the lock timeout, then restore the setting.
+
+    The timeout is read and set by one statement, `first_sql` given the setting's reads in
+    its select list: a plain SELECT, or the locking statement itself (then `take` is None),
+    which PostgreSQL evaluates, setting the timeout, before it waits for the lock.
+    """
     if connection.vendor != "postgresql":
-        return take()
+        return take() if take else None
     milliseconds = int(LOCK_TIMEOUT.total_seconds() * 1000)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('lock_timeout')")
-        (previous,) = cursor.fetchone()
-        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{milliseconds}ms"])
+    settings_sql = "current_setting('lock_timeout'), set_config('lock_timeout', %s, true)"
+    result = None
     try:
-        result = take()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                first_sql.replace("SELECT", f"SELECT {settings_sql}", 1),
+                [f"{milliseconds}ms", *first_params],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            raise LookupError(f"Nothing to lock: {first_sql} with {list(first_params)}")
+        previous = row[0]
+        if take is not None:
+            result = take()
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
             raise _busy() from error
@@ -61,8 +74,12 @@ def _with_timeout(take):
 def lock_space(space_id: int) -> None:
     """Hold the space's row until the transaction ends: one writer of its bookings at a time."""
     _in_transaction()
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(Space._meta.db_table)
+    # The timeout is set and the row locked by one statement.
     _with_timeout(
-        lambda: Space.objects.select_for_update().filter(pk=space_id).values_list("pk").get()
+        None, first_sql=f"SELECT FROM {table} WHERE id = %s FOR UPDATE", first_params=[space_id]
     )
 
 

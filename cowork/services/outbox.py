@@ -3,7 +3,6 @@
 import functools
 
 from django.db import models, transaction
-from django.db.models import F
 
 from cowork import outbox
 from cowork.models import DomainEvent, DomainEventKind, Space
@@ -30,8 +29,7 @@ def domain_event_record(
     if space is not None:
         # The UPDATE locks the space's row until commit, so a space's numbers follow the
         # commit order of its writes and never skip.
-        Space.objects.filter(pk=space.pk).update(event_seq=F("event_seq") + 1)
-        space_seq = Space.objects.filter(pk=space.pk).values_list("event_seq", flat=True).get()
+        space_seq = space.event_seq = _next_seq(connection, space.pk)
     event = DomainEvent.objects.create(
         kind=kind,
         aggregate_type=aggregate._meta.model_name,
@@ -41,5 +39,16 @@ def domain_event_record(
         payload=payload or {},
     )
     # A callback per event: one registered in a savepoint that rolls back is dropped with it.
-    transaction.on_commit(functools.partial(outbox.relay_recorded, event.pk), robust=True)
+    transaction.on_commit(functools.partial(outbox.relay_recorded, event), robust=True)
     return event
+
+
+def _next_seq(connection, space_id: int) -> int:
+    """Move the space's event number on by one and return it, in one statement."""
+    table = connection.ops.quote_name(Space._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET event_seq = event_seq + 1 WHERE id = %s RETURNING event_seq",
+            [space_id],
+        )
+        return cursor.fetchone()[0]

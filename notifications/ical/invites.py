@@ -45,13 +45,15 @@ REQUEST, CANCEL = SentInvite.Method.REQUEST, SentInvite.Method.CANCEL
 def subscribe() -> None:
     """Hand the relay our handlers; called from NotificationsConfig.ready()."""
     for kind in (DomainEventKind.BOOKING_CREATED, DomainEventKind.BOOKING_APPROVED):
-        outbox.subscribe(kind, invite_for_booking)
+        outbox.subscribe(kind, invite_for_booking, lane=outbox.TASKS)
     for kind in (DomainEventKind.BOOKING_MOVED, DomainEventKind.BOOKING_CANCELLED):
-        outbox.subscribe(kind, update_for_booking)
+        outbox.subscribe(kind, update_for_booking, lane=outbox.TASKS)
     for kind in (DomainEventKind.REGISTRATION_CONFIRMED, DomainEventKind.REGISTRATION_PROMOTED):
-        outbox.subscribe(kind, invite_for_registration)
-    outbox.subscribe(DomainEventKind.REGISTRATION_CANCELLED, update_for_registration)
-    outbox.subscribe(DomainEventKind.EVENT_CANCELLED, cancel_for_event)
+        outbox.subscribe(kind, invite_for_registration, lane=outbox.TASKS)
+    outbox.subscribe(
+        DomainEventKind.REGISTRATION_CANCELLED, update_for_registration, lane=outbox.TASKS
+    )
+    outbox.subscribe(DomainEventKind.EVENT_CANCELLED, cancel_for_event, lane=outbox.TASKS)
 
 
 # Handlers: each re-reads what the event names and returns quietly if it is gone. -------

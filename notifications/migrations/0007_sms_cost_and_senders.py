@@ -34,7 +34,7 @@ def cost_of_sent_messages(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cowork", "0018_space_sms_budget_in_money"),
+        ("cowork", "0019_space_sms_budget_in_money"),
         ("notifications", "0006_messaging_channels"),
     ]
 

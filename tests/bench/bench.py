@@ -25,6 +25,7 @@ from tests.bench import report  # noqa: E402
 # In the order of the summary table: (arguments at full size, arguments with --quick).
 BENCHMARKS = {
     "booking": ([], ["--clients", "8", "--attempts", "300", "--desks", "10"]),
+    "hotpath": ([], ["--clients", "8", "--attempts", "200", "--desks", "40", "--samples", "40"]),
     "fanout": ([], ["--clients", "200", "--updates", "5"]),
     "ical": (
         [],

@@ -91,18 +91,9 @@ def seed(desk_count: int, clients: int):
 class Daphne:
     """One daphne process on a free loopback port; stopped (only it) on exit."""
 
-    def __init__(self, env):
+    def __init__(self, env, app: str = "cowork.config.asgi:application"):
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                "0",
-                "cowork.config.asgi:application",
-            ],
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", app],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

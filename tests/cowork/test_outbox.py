@@ -83,12 +83,6 @@ def _left_behind(space, n: int, **fields) -> DomainEvent:
     )
 
 
-def _age(*events_: DomainEvent) -> None:
-    DomainEvent.objects.filter(pk__in=[e.pk for e in events_]).update(
-        created_at=timezone.now() - datetime.timedelta(seconds=outbox.BACKLOG_AFTER_SECONDS + 1)
-    )
-
-
 def test_an_event_another_relay_is_handing_over_is_left_to_it_until_its_claim_lapses(
     space, subscriber
 ):
@@ -107,10 +101,13 @@ def test_an_event_another_relay_is_handing_over_is_left_to_it_until_its_claim_la
     assert held.published_at is not None
 
 
-def test_concurrent_commits_hand_a_backlog_over_once_one_relay_at_a_time(space):
+def test_concurrent_commits_and_drains_hand_each_event_over_once_in_each_lane(space):
+    """Commits relay their own events live while task workers drain the backlog: every
+    event reaches a live and a task subscriber once, the backlog one drain at a time."""
     subscriber = Subscriber(takes_seconds=0.02, watched_below=BACKLOG)
-    backlog = [_left_behind(space, n) for n in range(BACKLOG)]
-    _age(*backlog)
+    live = Subscriber()
+    for n in range(BACKLOG):
+        _left_behind(space, n)
     start = threading.Barrier(COMMITS)
     failures = []
 
@@ -119,21 +116,26 @@ def test_concurrent_commits_hand_a_backlog_over_once_one_relay_at_a_time(space):
             start.wait()
             with transaction.atomic():
                 domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": n})
+            outbox.relay_pending()
         except Exception as error:  # reported below; a thread's exception is lost otherwise
             failures.append(error)
         finally:
             connection.close()
 
-    outbox.subscribe(KIND, subscriber)
+    outbox.subscribe(KIND, subscriber, lane=outbox.TASKS)
+    outbox.subscribe(KIND, live)
     try:
         threads = [threading.Thread(target=commit, args=(BACKLOG + n,)) for n in range(COMMITS)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+        outbox.relay_pending()  # what a commit left after the last drain
     finally:
         outbox.unsubscribe(KIND, subscriber)
+        outbox.unsubscribe(KIND, live)
     assert failures == []
     assert subscriber.handed == {n: 1 for n in range(BACKLOG + COMMITS)}
+    assert live.handed == {n: 1 for n in range(BACKLOG + COMMITS)}
     assert subscriber.most_inside == 1
     assert not DomainEvent.objects.filter(published_at__isnull=True).exists()

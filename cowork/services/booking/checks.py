@@ -5,6 +5,7 @@ whose refusal by the database is a conflict too."""
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cowork.booking_rules import (
@@ -98,19 +99,15 @@ def _week_of(moment: datetime.datetime, zone) -> tuple[datetime.datetime, dateti
     )
 
 
-def _quota_violations(space: Space, member, starts_at, ends_at, *, exclude=(), now):
-    """Upcoming bookings and booked hours of the week, from one query of the member's rows."""
+def _quota_since(space: Space, starts_at, now) -> datetime.datetime:
+    """From when a member's bookings count against the quotas of a booking at `starts_at`."""
+    return min(now, _week_of(starts_at, space.zone)[0])
+
+
+def _quota_violations(space: Space, mine, starts_at, ends_at, *, now):
+    """Upcoming bookings and booked hours of the week, from the member's (start, end) rows
+    ending after `_quota_since`."""
     week_start, week_end = _week_of(starts_at, space.zone)
-    mine = list(
-        Booking.objects.filter(
-            space=space,
-            booked_by=member,
-            status__in=ACTIVE_STATUSES,
-            ends_at__gt=min(now, week_start),
-        )
-        .exclude(pk__in=[b.pk for b in exclude])
-        .values_list("starts_at", "ends_at")
-    )
     violations = []
     if sum(1 for _s, e in mine if e > now) >= space.max_active_bookings:
         violations.append(
@@ -175,25 +172,44 @@ def check_request(*, space: Space, resource: Resource, starts_at, ends_at, now, 
 def check_contended(
     *, space, resource, member, starts_at, ends_at, blocked_until, now, roles, exclude=()
 ):
-    """The checks that read what concurrent writers change; run under the space lock."""
+    """The checks that read what concurrent writers change; run under the space lock.
+
+    One query serves them all: the overlap check (this resource, with buffers), for desks
+    the head count (every desk of the space), and the quotas (the member's own rows).
+    """
     is_desk = resource.kind == Resource.Kind.DESK
-    # One query serves both the overlap check (this resource, with buffers) and, for
-    # desks, the head count (every desk of the space).
-    nearby = Booking.objects.filter(
-        space=space,
-        status__in=ACTIVE_STATUSES,
-        starts_at__lt=max(ends_at, blocked_until),
-        blocked_until__gt=starts_at,
-    ).exclude(pk__in=[b.pk for b in exclude])
-    if is_desk:
-        nearby = nearby.filter(resource__kind=Resource.Kind.DESK)
-    else:
-        nearby = nearby.filter(resource=resource)
-    rows = list(nearby.values_list("pk", "resource_id", "starts_at", "ends_at", "blocked_until"))
+    latest = max(ends_at, blocked_until)
+    near = Q(starts_at__lt=latest, blocked_until__gt=starts_at)
+    near &= Q(resource__kind=Resource.Kind.DESK) if is_desk else Q(resource=resource)
+    # Quotas share a centre fairly among members; its hosts and staff book for the centre.
+    quota_since = None if roles.works_here else _quota_since(space, starts_at, now)
+    wanted = near
+    if quota_since is not None:
+        wanted |= Q(booked_by=member, ends_at__gt=quota_since)
+    rows = list(
+        Booking.objects.filter(wanted, space=space, status__in=ACTIVE_STATUSES)
+        .exclude(pk__in=[b.pk for b in exclude])
+        .values_list(
+            "pk",
+            "resource_id",
+            "starts_at",
+            "ends_at",
+            "blocked_until",
+            "booked_by_id",
+            "resource__kind",
+        )
+    )
+    nearby = [
+        (pk, resource_id, s, e, b)
+        for pk, resource_id, s, e, b, _by, kind in rows
+        if s < latest
+        and b > starts_at
+        and (kind == Resource.Kind.DESK if is_desk else resource_id == resource.pk)
+    ]
     clash = next(
         (
             pk
-            for pk, resource_id, s, _e, b in sorted(rows, key=lambda row: row[2])
+            for pk, resource_id, s, _e, b in sorted(nearby, key=lambda row: row[2])
             if resource_id == resource.pk and s < blocked_until and b > starts_at
         ),
         None,
@@ -202,7 +218,7 @@ def check_contended(
         taken = Booking.objects.select_related("booked_by").get(pk=clash)
         raise _conflict(resource, taken, holder_visible=roles.works_here)
     if is_desk:
-        desk_intervals = [(s, e) for _pk, _r, s, e, _b in rows if s < ends_at and e > starts_at]
+        desk_intervals = [(s, e) for _pk, _r, s, e, _b in nearby if s < ends_at and e > starts_at]
         if _peak(desk_intervals, starts_at, ends_at) >= space.safety_capacity:
             raise RuleViolation(
                 _("The centre is at its safety capacity of %(count)d people at that time.")
@@ -210,9 +226,9 @@ def check_contended(
                 code="safety_capacity",
                 details={"safety_capacity": space.safety_capacity},
             )
-    # Quotas share a centre fairly among members; its hosts and staff book for the centre.
-    if not roles.works_here:
-        refuse(_quota_violations(space, member, starts_at, ends_at, exclude=exclude, now=now))
+    if quota_since is not None:
+        mine = [(s, e) for _p, _r, s, e, _b, by, _k in rows if by == member.pk and e > quota_since]
+        refuse(_quota_violations(space, mine, starts_at, ends_at, now=now))
 
 
 def insert(booking: Booking, *, holder_visible: bool) -> Booking:

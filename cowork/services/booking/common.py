@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from babel.dates import format_skeleton, get_datetime_format
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
@@ -21,16 +21,26 @@ from cowork.services.locking import lock_space
 from cowork.services.outbox import domain_event_record
 
 
-def space_with_rules(space_id: int, *, around: datetime.datetime) -> Space:
-    """The space with its opening hours and the closures that can touch `around`'s days."""
+def _rules(around: datetime.datetime) -> tuple:
     day = around.date()
     closures = Closure.objects.filter(
         starts_on__lte=day + datetime.timedelta(days=2),
         ends_on__gte=day - datetime.timedelta(days=2),
     )
-    return Space.objects.prefetch_related(
-        "opening_hours", Prefetch("closures", queryset=closures)
-    ).get(pk=space_id)
+    return ("opening_hours", Prefetch("closures", queryset=closures))
+
+
+def space_with_rules(space_id: int, *, around: datetime.datetime) -> Space:
+    """The space with its opening hours and the closures that can touch `around`'s days."""
+    return Space.objects.prefetch_related(*_rules(around)).get(pk=space_id)
+
+
+def rules_read(space: Space, *, around: datetime.datetime) -> Space:
+    """`space`, read in this request already, given the rules `space_with_rules` reads:
+    two queries instead of three. Rules read for another day are read again."""
+    space._prefetched_objects_cache = {}
+    prefetch_related_objects([space], *_rules(around))
+    return space
 
 
 @dataclass(frozen=True)

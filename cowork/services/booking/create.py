@@ -18,6 +18,7 @@ from cowork.services.booking.common import (
     held_for_change,
     record,
     require_status,
+    rules_read,
     space_with_rules,
 )
 from cowork.services.locking import lock_space
@@ -45,9 +46,13 @@ def booking_create(
     """
     now = now or timezone.now()
     acting_user = acting_user or member
-    space = space_with_rules(resource.space_id, around=starts_at)
-    resource = Resource.objects.get(pk=resource.pk)
-    resource.space = space
+    # A resource read with its space in this request (the API's, a series') is not read
+    # again; the space is given its rules for the day.
+    if Resource.space.is_cached(resource):
+        space = rules_read(resource.space, around=starts_at)
+    else:
+        space = space_with_rules(resource.space_id, around=starts_at)
+        resource.space = space
     roles = Roles.of(acting_user, space)
     authorize_booking_for(acting_user=acting_user, member=member, space=space, roles=roles)
     blocked_until = check_request(

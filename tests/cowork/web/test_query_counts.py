@@ -46,3 +46,20 @@ def test_a_members_pages_run_a_fixed_few_queries(demo, day, django_assert_max_nu
     for url in (search, "/bookings/"):
         with django_assert_max_num_queries(PAGE_QUERIES + 2):  # the session and the user
             assert client.get(url).status_code == 200
+
+
+# A host's live dashboard and calendar, as they stand: fixed however many bookings the
+# centre holds, but above PAGE_QUERIES + 2. The dashboard's SMS panel counts in four
+# queries and the role checks ask twice; the calendar reads per day shown.
+HOST_PAGE_QUERIES = {"live": 16, "calendar": 27}
+
+
+@pytest.mark.parametrize("page", sorted(HOST_PAGE_QUERIES))
+def test_a_hosts_live_dashboard_and_calendar_run_a_fixed_number_of_queries(
+    demo, day, page, django_assert_max_num_queries
+):
+    client = _client(demo.host)
+    slug = demo.kramatorsk.slug
+    url = {"live": f"/centres/{slug}/live/", "calendar": f"/centres/{slug}/calendar/?date={day}"}
+    with django_assert_max_num_queries(HOST_PAGE_QUERIES[page]):
+        assert client.get(url[page]).status_code == 200

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from cowork import outbox
 from cowork.models import Booking, BookingStatus, DomainEvent
 from cowork.selectors.occupancy import BOOKED, FREE, OCCUPIED, occupancy_snapshot
 from cowork.services.booking import booking_create
@@ -50,6 +51,7 @@ def test_c_cancels_the_booking_its_reminders_and_frees_the_desk(
             starts_at=starts_at,
             ends_at=starts_at + datetime.timedelta(hours=2),
         )
+    outbox.relay_pending()  # the task that drains the outbox
     reminders = Notification.objects.filter(
         booking=booking, kind=Notification.Kind.BOOKING_REMINDER
     )
@@ -66,6 +68,7 @@ def test_c_cancels_the_booking_its_reminders_and_frees_the_desk(
 
     with django_capture_on_commit_callbacks(execute=True):
         text = reply(client, member, "C")
+    outbox.relay_pending()  # the task that drains the outbox
 
     assert text == f"Cancelled: Desk 4, Ganja centre, {day} 10:00."
     booking.refresh_from_db()
@@ -121,6 +124,7 @@ def test_y_confirms_attendance_once(client, member, desk, django_capture_on_comm
 
     with django_capture_on_commit_callbacks(execute=True):
         text = reply(client, member, "Y")
+    outbox.relay_pending()  # the task that drains the outbox
     booking.refresh_from_db()
     first = booking.attendance_confirmed_at
     reply(client, member, "yes")
@@ -152,6 +156,7 @@ def test_in_checks_in_within_the_window(client, member, desk, django_capture_on_
 
     with django_capture_on_commit_callbacks(execute=True):
         text = reply(client, member, "IN")
+    outbox.relay_pending()  # the task that drains the outbox
 
     booking.refresh_from_db()
     assert text.startswith("Checked in: Desk 4")

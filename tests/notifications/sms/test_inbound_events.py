@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from cowork import outbox
 from cowork.models import Attendance, DomainEvent, RegistrationStatus
 from notifications.models import Notification
 from tests import factories
@@ -52,6 +53,7 @@ def test_c_cancels_the_registration_and_the_waitlist_moves_up(
     reply(client, participant, "C")
     with django_capture_on_commit_callbacks(execute=True):
         text = reply(client, participant, "C")
+    outbox.relay_pending()  # the task that drains the outbox
 
     local = event.starts_at.astimezone(event.space.zone)
     assert text == f"Cancelled: Digital skills, Kyiv Youth Centre, {local:%d.%m %H:%M}."

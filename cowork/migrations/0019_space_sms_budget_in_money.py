@@ -35,7 +35,7 @@ def money_to_segments(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cowork", "0017_centre_management"),
+        ("cowork", "0018_domainevent_live_at"),
     ]
 
     operations = [
