@@ -20,7 +20,7 @@ from cowork.models import (
 )
 from cowork.services.booking import booking_create
 from cowork.services.events import registration_create
-from notifications.models import InboundSms, Notification, SmsOptOut
+from notifications.models import InboundSms, Notification, SmsOptOut, SmsSender
 from tests.factories import next_weekday
 
 
@@ -71,6 +71,9 @@ def _centre_rows(space, *, host, member, event, tag, marker: str, phone: str) ->
             recipient_name=f"{marker} recipient",
             due_at=start - datetime.timedelta(hours=2),
             next_attempt_at=start - datetime.timedelta(hours=2),
+        ),
+        "notifications.SmsSender": SmsSender.objects.create(
+            space=space, country="UZ", sender="CoworkUZ"
         ),
     }
 

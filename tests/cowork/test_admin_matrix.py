@@ -37,6 +37,7 @@ POLICY = {
     "cowork.Attendance": ({"view", "delete"}, {"view", "delete"}),
     "cowork.DisplayToken": ({"view", "delete"}, {"view", "delete"}),
     "notifications.Notification": (VIEW, VIEW),
+    "notifications.SmsSender": (ALL, ALL),
     "cowork.Tag": ({"view", "add", "change"}, ALL),
     "cowork.Member": (NOTHING, ALL),
     "cowork.Participant": (NOTHING, ALL),
