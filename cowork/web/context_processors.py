@@ -29,8 +29,10 @@ def navigation(request):
         # centre; the admin only for those who can also sign in to it.
         "show_host_links": works_somewhere,
         "show_admin_link": works_somewhere and user.is_staff,
-        # Centre management: network admins and the hosts of a centre.
-        "show_manage_link": network_admin or (signed_in and spaces_managed_by(user=user).exists()),
+        # Centre management: network admins and the hosts of a centre (who work there, so
+        # members are spared the query).
+        "show_manage_link": network_admin
+        or (works_somewhere and spaces_managed_by(user=user).exists()),
         # The live view of every centre at once.
         "show_network_link": network_admin,
         # Reports: admins and hosts of their centres; donors of the events with their tags.

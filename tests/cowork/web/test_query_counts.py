@@ -52,7 +52,8 @@ def test_a_members_pages_run_a_fixed_few_queries(demo, day, django_assert_max_nu
 # centre holds, but above PAGE_QUERIES + 2. The dashboard's SMS panel reads in seven
 # queries (problems and their count, the month's spend, three counts of SMS to unverified
 # numbers, the senders behind the price per country) and the role checks ask twice; the
-# calendar reads per day shown.
+# calendar reads per day shown. The header asks, for a host, whether they manage a centre
+# (the "Centres to manage" link).
 HOST_PAGE_QUERIES = {"live": 18, "calendar": 27}
 
 
