@@ -10,7 +10,14 @@ import datetime
 import functools
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_time, get_datetime_format
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    get_datetime_format,
+    get_timezone_location,
+)
 from django.conf import settings
 from django.utils.translation import get_language, to_locale
 
@@ -67,3 +74,21 @@ def sms_time(moment: datetime.datetime, zone: datetime.tzinfo) -> str:
 def sms_day_and_time(moment: datetime.datetime, zone: datetime.tzinfo) -> str:
     """Day and time in an SMS: "01.12 10:30" (11 characters of a 70-character segment)."""
     return f"{sms_day(moment, zone)} {sms_time(moment, zone)}"
+
+
+def day(value: datetime.date, skeleton: str = "yMMMMd") -> str:
+    """A day through a CLDR skeleton, in the grammatical case the language wants there.
+
+    The skeleton names the fields, the language orders and inflects them: "yMMMMd" is
+    "December 9, 2026", "9 декабря 2026 г.", "9 грудня 2026 р."; "MMMEd" is "Wed, Dec 9",
+    "ср, 9 дек.". A day is a calendar day: give a datetime already in the reader's zone.
+    """
+    return format_skeleton(skeleton, value, locale=current_locale())
+
+
+def zone_city(name: str) -> str:
+    """A time zone as the city people know it by, in their language: "Київ", not "Europe/Kyiv"."""
+    try:
+        return get_timezone_location(name, locale=current_locale(), return_city=True)
+    except LookupError:
+        return name

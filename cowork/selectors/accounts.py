@@ -1,6 +1,6 @@
 """Reads about accounts: who waits for a host's approval, and whom a centre admits."""
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from cowork.models import Invitation, Membership, Space
 
@@ -31,3 +31,22 @@ def invitations_recent(*, space: Space, limit: int = 20) -> QuerySet[Invitation]
         .select_related("accepted_by__user", "invited_by")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def person_time_zone(*, user) -> str | None:
+    """The zone a person lives by: their first centre's, approved before asked; None for none."""
+    membership = (
+        Membership.objects.filter(member__user=user)
+        .exclude(status=Membership.Status.DECLINED)
+        .select_related("space")
+        .order_by(
+            Case(
+                When(status=Membership.Status.APPROVED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "created_at",
+        )
+        .first()
+    )
+    return membership.space.time_zone if membership else None

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cowork.models import Booking, Event, Registration, Resource, Space
+from cowork.selectors.accounts import person_time_zone
 from notifications.ical import tokens, versions
 from notifications.ical.dates import local_when
 from notifications.ical.feeds.bookings import booking_items, room_feed_items
@@ -223,7 +224,8 @@ def profile_calendar(request):
     """The member's calendar link: shown once when made, rotatable and revocable."""
     key = request.session.pop(_SESSION_KEY, None)
     live = tokens.feed_token_live(owner=request.user)
-    context = {"live": live, "new_link": None}
+    zone = person_time_zone(user=request.user) or settings.TIME_ZONE
+    context = {"live": live, "new_link": None, "zone": zone}
     if key is not None and live is not None:
         context["new_link"] = _subscribe_links(
             request, reverse("notifications:member-feed", args=[key])

@@ -4,10 +4,19 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.template import Context, Template
 from django.utils import translation
 
 from cowork.booking_rules import BookingPolicy, Period, time_violations
-from cowork.dates import local_datetime, local_time, sms_day, sms_day_and_time, sms_time
+from cowork.dates import (
+    day,
+    local_datetime,
+    local_time,
+    sms_day,
+    sms_day_and_time,
+    sms_time,
+    zone_city,
+)
 
 BAKU = zoneinfo.ZoneInfo("Asia/Baku")
 KYIV = zoneinfo.ZoneInfo("Europe/Kyiv")
@@ -91,3 +100,43 @@ def test_a_booking_outside_opening_hours_is_refused_with_its_local_time(language
     [refusal] = violations
     assert refusal.code == "outside_opening_hours"
     assert refusal.message.replace("\u202f", " ").startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("language", "long", "short"),
+    [
+        ("en", "December 9, 2026", "Wed, Dec 9"),
+        # The genitive a date needs, not the nominative of a calendar's heading.
+        ("ru", "9 декабря 2026 г.", "ср, 9 дек."),
+        ("uk", "9 грудня 2026 р.", "ср, 9 груд."),
+    ],
+)
+def test_a_day_is_in_the_case_the_language_wants(language, long, short):
+    nine = datetime.date(2026, 12, 9)
+    assert _in(language, day, nine) == long
+    assert _in(language, day, nine, "MMMEd") == short
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "city"),
+    [("en", "Europe/Kyiv", "Kyiv"), ("uk", "Europe/Kyiv", "Київ"), ("az", "Asia/Baku", "Bakı")],
+)
+def test_a_zone_is_named_by_its_city_in_the_readers_language(language, zone, city):
+    assert _in(language, zone_city, zone) == city
+
+
+def test_a_zone_babel_cannot_name_stays_as_it_is():
+    assert _in("en", zone_city, "Not/AZone") == "Not/AZone"
+
+
+def test_template_filters_read_a_moment_in_the_templates_zone():
+    template = Template(
+        '{% load dates tz %}{% timezone "Asia/Baku" %}{{ at|day:"MMMMd" }} · {{ at|moment }}'
+        "{% endtimezone %} · {{ zone|zone_city }}"
+    )
+    # 21:30 UTC on 30 November is already 1 December in Baku.
+    late = datetime.datetime(2026, 11, 30, 21, 30, tzinfo=datetime.UTC)
+    with translation.override("ru"):
+        text = template.render(Context({"at": late, "zone": "Europe/Kyiv"}))
+    # CLDR puts a narrow no-break space inside "2026 г."; a reader sees a space.
+    assert text.replace("\u202f", " ") == "1 декабря · 1 дек. 2026 г., 01:30 · Киев"

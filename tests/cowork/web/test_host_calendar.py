@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from babel.dates import format_skeleton
 from django.urls import reverse
 
 from cowork.models import BookingStatus
@@ -138,3 +139,17 @@ def test_calendar_link_takes_a_host_of_one_centre_straight_to_it(client, host, s
     assert response.status_code == 302
     assert response["Location"] == reverse("web:host-calendar", args=[space.slug])
     assert 'href="/calendar/"' in client.get(reverse("home")).content.decode()
+
+
+def test_the_calendars_heading_puts_the_month_in_the_case_a_date_needs(client, host, space, day):
+    client.force_login(host)
+    client.cookies["django_language"] = "ru"
+    html = _calendar(client, space, date=day.isoformat(), view="day").content.decode()
+    # "9 декабря", never Django's calendar-heading "9 Декабрь".
+    assert format_skeleton("MMMMd", day, locale="ru") in html
+    assert f"{day.day} {MONTHS_NOMINATIVE_RU[day.month - 1]}" not in html
+
+
+MONTHS_NOMINATIVE_RU = (
+    "Январь Февраль Март Апрель Май Июнь Июль Август Сентябрь Октябрь Ноябрь Декабрь".split()
+)
