@@ -57,6 +57,8 @@ SITE_URL = env.str(
 # never change once invites have gone out: set it before the first one.
 CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", default=urlsplit(SITE_URL).hostname or "")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form says, in the visitor's language, what happened and that nothing changed.
+CSRF_FAILURE_VIEW = "cowork.web.error_pages.csrf_failure"
 
 # --- Applications -----------------------------------------------------------------------
 
