@@ -1,4 +1,4 @@
-"""The page a refused form gets: Django's own is English and tells a member about cookies' internals."""
+"""The page a refused form gets: Django's own is in English and speaks of CSRF tokens."""
 
 from django.shortcuts import render
 

@@ -60,7 +60,9 @@ def test_a_form_without_its_token_says_it_expired_and_changes_nothing(member, de
     client = _speaking(Client(enforce_csrf_checks=True), "uk")
     client.force_login(member)
     before = Booking.objects.count()
-    page = client.post(reverse("web:booking-confirm", args=[space.slug, desk.pk]), {"date": day.isoformat()})
+    page = client.post(
+        reverse("web:booking-confirm", args=[space.slug, desk.pk]), {"date": day.isoformat()}
+    )
     assert page.status_code == 403
     html = page.content.decode()
     assert "Форма застаріла" in html and "Нічого не змінено" in html

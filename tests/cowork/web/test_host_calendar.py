@@ -150,6 +150,17 @@ def test_the_calendars_heading_puts_the_month_in_the_case_a_date_needs(client, h
     assert f"{day.day} {MONTHS_NOMINATIVE_RU[day.month - 1]}" not in html
 
 
-MONTHS_NOMINATIVE_RU = (
-    "Январь Февраль Март Апрель Май Июнь Июль Август Сентябрь Октябрь Ноябрь Декабрь".split()
-)
+MONTHS_NOMINATIVE_RU = [
+    "Январь",
+    "Февраль",
+    "Март",
+    "Апрель",
+    "Май",
+    "Июнь",
+    "Июль",
+    "Август",
+    "Сентябрь",
+    "Октябрь",
+    "Ноябрь",
+    "Декабрь",
+]
