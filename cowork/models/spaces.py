@@ -125,6 +125,23 @@ class Organization(models.Model):
         return self.name
 
 
+# The fields that are a centre's booking rules: its hosts set them on one page, and the
+# centre-management services let them.
+BOOKING_RULE_FIELDS = (
+    "safety_capacity",
+    "booking_grid_minutes",
+    "min_booking_minutes",
+    "max_booking_minutes",
+    "max_days_ahead",
+    "room_buffer_minutes",
+    "max_active_bookings",
+    "max_hours_per_week",
+    "no_show_grace_minutes",
+    "check_in_early_minutes",
+    "members_see_occupancy",
+)
+
+
 class Space(models.Model):
     """One centre: where it is, when it is open, how many people it may hold."""
 

@@ -12,11 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cowork.models import CodePurpose
-from cowork.phones import phone_to_e164
-from cowork.services.accounts.codes import phone_code_ask, phone_code_verify
+from cowork.services.accounts.codes import phone_code_verify
 from cowork.services.accounts.sign_in import (
-    home_space_id,
-    member_who_may_use_codes,
+    member_code_ask,
     user_who_may_use_codes,
 )
 
@@ -27,19 +25,7 @@ def recovery_code_request(*, phone: str, ip: str | None, now: datetime.datetime 
     Raises ValidationError for text that is not a phone number, and
     PhoneCodeAddressLimited when `ip` asked too often this hour.
     """
-    now = now or timezone.now()
-    phone = phone_to_e164(phone)
-    member = member_who_may_use_codes(phone)
-    phone_code_ask(
-        purpose=CodePurpose.RECOVERY,
-        phone=phone,
-        ip=ip,
-        member=member,
-        send=member is not None,
-        language=member.language if member is not None else "",
-        space_id=home_space_id(member) if member is not None else None,
-        now=now,
-    )
+    member_code_ask(purpose=CodePurpose.RECOVERY, phone=phone, ip=ip, now=now)
 
 
 def password_recover(*, phone: str, code: str, password: str, now: datetime.datetime | None = None):

@@ -23,11 +23,22 @@ def sign_in_code_request(*, phone: str, ip: str | None, now: datetime.datetime |
     Raises ValidationError for text that is not a phone number, and
     PhoneCodeAddressLimited when `ip` asked too often this hour.
     """
+    member_code_ask(purpose=CodePurpose.SIGN_IN, phone=phone, ip=ip, now=now)
+
+
+def member_code_ask(
+    *, purpose: str, phone: str, ip: str | None, now: datetime.datetime | None = None
+) -> None:
+    """Ask for a code for `purpose`, sent only when `phone` is a member's who may use codes.
+
+    A stranger's number is asked for alike, and counted against the limits, but nothing is
+    sent: the answer never tells a member's phone from another.
+    """
     now = now or timezone.now()
     phone = phone_to_e164(phone)
     member = member_who_may_use_codes(phone)
     phone_code_ask(
-        purpose=CodePurpose.SIGN_IN,
+        purpose=purpose,
         phone=phone,
         ip=ip,
         member=member,

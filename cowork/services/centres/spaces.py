@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from cowork.models import DomainEventKind, Organization, Space
+from cowork.models.spaces import BOOKING_RULE_FIELDS
 from cowork.selectors.access import user_is_network_admin
 from cowork.services.centres._common import (
     apply_changes,
@@ -27,17 +28,7 @@ HOST_FIELDS = {
     "languages",
     "currency",
     # booking rules
-    "safety_capacity",
-    "booking_grid_minutes",
-    "min_booking_minutes",
-    "max_booking_minutes",
-    "max_days_ahead",
-    "room_buffer_minutes",
-    "max_active_bookings",
-    "max_hours_per_week",
-    "no_show_grace_minutes",
-    "check_in_early_minutes",
-    "members_see_occupancy",
+    *BOOKING_RULE_FIELDS,
     # SMS
     "sms_sender_id",
     "sms_reminders",

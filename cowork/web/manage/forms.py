@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from cowork.models import Organization, Resource, Space, SpaceRole
-from cowork.models.spaces import WEEKDAYS
+from cowork.models.spaces import BOOKING_RULE_FIELDS, WEEKDAYS
 
 DETAIL_FIELDS = [
     "name",
@@ -23,19 +23,7 @@ DETAIL_FIELDS = [
     "accessibility",
     "currency",
 ]
-RULE_FIELDS = [
-    "safety_capacity",
-    "booking_grid_minutes",
-    "min_booking_minutes",
-    "max_booking_minutes",
-    "max_days_ahead",
-    "room_buffer_minutes",
-    "max_active_bookings",
-    "max_hours_per_week",
-    "no_show_grace_minutes",
-    "check_in_early_minutes",
-    "members_see_occupancy",
-]
+RULE_FIELDS = list(BOOKING_RULE_FIELDS)
 SMS_FIELDS = ["sms_sender_id", "sms_quiet_from", "sms_quiet_until", "phone_countries"]
 # The periods a weekday may have on the hours page; more is rare enough for a second save.
 PERIODS_PER_DAY = 3
