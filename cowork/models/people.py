@@ -146,12 +146,6 @@ class Demographics(models.Model):
         )
 
 
-class MessageChannel(models.TextChoices):
-    """How a member is reached. SMS only for now; other channels join as new members."""
-
-    SMS = "sms", _("SMS")
-
-
 # Reminder times a member may choose, in minutes before the start; the centre's
 # `sms_reminders` are the default. All lie within what Space.sms_reminders allows.
 REMINDER_CHOICES = (
@@ -200,12 +194,6 @@ class Member(Demographics):
         _("network admin"),
         default=False,
         help_text=_("Sees and manages every centre of the network."),
-    )
-    channel = models.CharField(
-        _("message channel"),
-        max_length=16,
-        choices=MessageChannel.choices,
-        default=MessageChannel.SMS,
     )
     booking_reminders = models.BooleanField(_("booking reminders"), default=True)
     event_reminders = models.BooleanField(_("event reminders"), default=True)

@@ -157,7 +157,6 @@ ACCOUNT_FIELDS = ("username", "first_name", "last_name", "email", "date_joined",
 MEMBER_FIELDS = (
     "phone",
     "language",
-    "channel",
     "organization",
     "is_network_admin",
     "booking_reminders",

@@ -1,4 +1,4 @@
-"""A member's own profile: name, e-mail, language, channel, reminders, demographics.
+"""A member's own profile: name, e-mail, language, reminders, demographics.
 
 Each change is one transaction and refuses bad input before writing anything. A change of
 reminders or quiet hours records `member.reminders_changed`, on which the messaging layer
@@ -27,7 +27,6 @@ from cowork.models.people import (
     WG_DOMAINS,
     AgeBand,
     Gender,
-    MessageChannel,
     WGAnswer,
 )
 from cowork.services.locking import lock_named
@@ -81,11 +80,10 @@ def member_for(*, user: AbstractBaseUser) -> Member:
     return member
 
 
-def profile_update(
-    *, user: AbstractBaseUser, name: str, email: str, language: str, channel: str
-) -> Member:
-    """Change the member's name, e-mail (optional, one account per address), language and
-    message channel; the participant row of the same person follows name and language.
+def profile_update(*, user: AbstractBaseUser, name: str, email: str, language: str) -> Member:
+    """Change the member's name, e-mail (optional, one account per address) and language;
+    the participant row of the same person follows name and language. How messages reach
+    them (Telegram, WhatsApp, SMS) is kept by the messaging channels, on their own page.
 
     The whole name is kept in `first_name` (up to 150 characters, as Django allows there):
     a name is not split into given and family names the person did not ask for.
@@ -94,8 +92,6 @@ def profile_update(
     email = _clean_email(email)
     if language not in dict(settings.LANGUAGES):
         raise InvalidInput(_("Choose one of the languages offered."), code="bad_language")
-    if channel not in MessageChannel.values:
-        raise InvalidInput(_("Choose one of the channels offered."), code="bad_channel")
     with transaction.atomic():
         if email:
             # Two accounts saving the same address at once would both find it free.
@@ -111,8 +107,8 @@ def profile_update(
             first_name=name, last_name="", email=email
         )
         user.first_name, user.last_name, user.email = name, "", email
-        member.language, member.channel = language, channel
-        member.save(update_fields=["language", "channel"])
+        member.language = language
+        member.save(update_fields=["language"])
         _participants_of(member).filter(erased_at__isnull=True).update(name=name, language=language)
     return member
 

@@ -3,6 +3,7 @@ any script of ours: a member saves their details, reminders and answers, reads a
 downloads their data, and deletes their account; a network admin finds a person."""
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -118,3 +119,30 @@ def test_a_network_admin_finds_a_person_and_reads_their_data(
     expect(page.get_by_text("Tick the box to confirm.")).to_be_visible()
     axe_check(page)
     assert Member.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.parametrize("fixture", ["phone_page", "page"])
+def test_a_member_finds_where_we_write_to_them_from_the_profile_in_ukrainian(
+    request, fixture, live_server_url, member, axe_check
+):
+    page = request.getfixturevalue(fixture)
+    page.context.add_cookies([{"name": "django_language", "value": "uk", "url": live_server_url}])
+    _sign_in(page, live_server_url, "nigar")
+    axe_check(page)
+    page.get_by_role("link", name="Telegram, WhatsApp або SMS: обрати й підключити").click()
+    expect(page.get_by_role("heading", name="Куди ми вам пишемо", level=1)).to_be_visible()
+    axe_check(page)
+    assert page.evaluate(FITS_JS)
+
+    page.get_by_role("button", name="Підключити Telegram").click()
+    deep_link = page.get_by_role("link", name="Відкрийте Telegram і натисніть «Почати»")
+    expect(deep_link).to_have_attribute("href", re.compile(r"^https://t\.me/\w+\?start=[\w-]+$"))
+    axe_check(page)
+
+    page.get_by_label("Канал").select_option("sms")
+    page.get_by_role("button", name="Зберегти").click()
+    expect(page.get_by_text("Збережено.")).to_be_visible()
+    axe_check(page)
+
+
+FITS_JS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"

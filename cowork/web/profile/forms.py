@@ -9,7 +9,6 @@ from cowork.models.people import (
     WG_DOMAINS,
     AgeBand,
     Gender,
-    MessageChannel,
     WGAnswer,
 )
 
@@ -63,11 +62,6 @@ class ProfileForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    channel = forms.ChoiceField(
-        label=_("Messages reach me by"),
-        choices=MessageChannel.choices,
-        help_text=_("SMS for now; other channels will be offered here."),
-    )
 
 
 class RemindersForm(forms.Form):

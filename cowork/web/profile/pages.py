@@ -1,4 +1,4 @@
-"""The profile page: name, e-mail, language and channel; reminders and quiet hours; the
+"""The profile page: name, e-mail and language; reminders and quiet hours; the
 optional demographics under consent. Each form posts to its own URL, calls one service
 and comes back; a refusal shows the whole page again with the form's errors (status 400)
 and nothing changed. Works without JavaScript."""
@@ -38,7 +38,6 @@ FIELD_FOR_CODE = {
     "bad_email": "email",
     "email_taken": "email",
     "bad_language": "language",
-    "bad_channel": "channel",
     "bad_reminders": "minutes",
     "bad_quiet_hours": "quiet_from",
     "demographics_without_consent": "consent",
@@ -51,7 +50,6 @@ def _profile_initial(member: Member) -> dict:
         "name": user.get_full_name(),
         "email": user.email,
         "language": member.language,
-        "channel": member.channel,
     }
 
 
@@ -115,7 +113,6 @@ def profile(request):
             name=data["name"],
             email=data["email"],
             language=data["language"],
-            channel=data["channel"],
         )
     except DomainError as error:
         return _refused(request, member, form, error, "profile_form")

@@ -15,7 +15,6 @@ DETAILS = {
     "name": "Nigar Aliyeva",
     "email": "nigar@example.org",
     "language": "az",
-    "channel": "sms",
 }
 REMINDERS = {
     "booking_reminders": "on",
