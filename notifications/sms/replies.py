@@ -142,7 +142,7 @@ def command_reply(
         language = sms_language(command.language) if command and command.language else "en"
     with translation.override(language):
         if command is None:
-            return Outcome("not_understood", _not_understood())
+            return Outcome("not_understood", _not_understood(channel))
         if command.action == Action.OPT_OUT and channel != Channel.SMS:
             return Outcome("opted_out", channel_stop(number or phone, channel))
         if command.action == Action.OPT_IN and channel != Channel.SMS:
@@ -154,7 +154,7 @@ def command_reply(
         if command.opts_in and channel == Channel.SMS:  # YES: Twilio lifted any block
             _lift_opt_out(number or phone)
         if command.action == Action.HELP or not known:
-            return Outcome("help" if known else "unknown_number", _help())
+            return Outcome("help" if known else "unknown_number", _help(channel))
     item = _item_for(person, target, now=now) if target else _next_item(person, now=now)
     if item is None:
         with translation.override(language):
@@ -392,15 +392,21 @@ _ACTIONS = {
 # Texts -----------------------------------------------------------------------------------
 
 
-def _help() -> str:
+def _help(channel: str) -> str:
+    """The commands, and what STOP stops: on Telegram or WhatsApp, that chat, not the SMS."""
+    if channel == Channel.SMS:
+        return gettext(
+            "Reply C to cancel your next booking, Y to confirm it, IN to check in, OUT to "
+            "check out, STOP for no more SMS."
+        )
     return gettext(
         "Reply C to cancel your next booking, Y to confirm it, IN to check in, OUT to "
-        "check out, STOP for no more SMS."
+        "check out, STOP for no more messages here."
     )
 
 
-def _not_understood() -> str:
-    return gettext("Sorry, we did not understand. ") + _help()
+def _not_understood(channel: str) -> str:
+    return gettext("Sorry, we did not understand. ") + _help(channel)
 
 
 def _nothing_to_act_on() -> str:

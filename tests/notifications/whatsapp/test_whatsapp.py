@@ -168,3 +168,12 @@ def test_whatsapp_simulate_signs_and_prints_the_answer(settings, sms_member, des
 
     assert "Desk 4" in capsys.readouterr().out
     assert ChannelAddress.objects.get(channel=Channel.WHATSAPP).usable
+
+
+def test_help_on_whatsapp_says_stop_ends_these_messages_not_the_sms(client, whatsapp, sms_member):
+    sms_member.member.language = "uk"
+    sms_member.member.save(update_fields=["language"])
+    answer = message_text(write(client, whatsapp, str(sms_member.member.phone), "HELP"))
+
+    assert "STOP — не писати сюди" in answer
+    assert "SMS" not in answer
