@@ -52,4 +52,10 @@ SCHEDULES = [
         minutes=60,
         doc="Forget codes by SMS and the asks for them once no limit or code can use them.",
     ),
+    ScheduleSpec(
+        name="cowork.extend_yearly_closures",
+        func="cowork.tasks.extend_yearly_closures_task",
+        minutes=24 * 60,
+        doc="Keep holidays that recur every year written five years ahead.",
+    ),
 ]

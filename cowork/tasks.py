@@ -3,6 +3,7 @@
 from cowork import outbox
 from cowork.services.accounts.codes import phone_code_records_purge
 from cowork.services.booking import check_out_finished, release_no_shows
+from cowork.services.centres.closures import yearly_closures_extend
 from cowork.services.event_limits import event_attempts_purge
 from cowork.services.idempotency import idempotency_keys_purge
 
@@ -30,3 +31,7 @@ def purge_idempotency_keys_task() -> int:
 
 def purge_phone_code_records_task() -> int:
     return phone_code_records_purge()
+
+
+def extend_yearly_closures_task() -> int:
+    return yearly_closures_extend()

@@ -34,9 +34,12 @@ def validated(instance: models.Model, *, exclude: list[str] | None = None) -> No
 def record(
     kind: DomainEventKind, /, *, aggregate: models.Model, space: Space, by, **payload
 ) -> None:
-    """Record the change for live views and feeds; `by` is who made it."""
+    """Record the change for live views and feeds; `by` is who made it (None: a schedule)."""
     domain_event_record(
-        kind=kind, aggregate=aggregate, space=space, payload={"by": by.pk, **payload}
+        kind=kind,
+        aggregate=aggregate,
+        space=space,
+        payload={"by": by.pk if by is not None else None, **payload},
     )
 
 

@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,8 @@ from cowork.services.centres.stranded import settle_stranded
 from cowork.services.locking import lock_space
 
 # A yearly closure is written for this many years, the first included: far beyond how far
-# ahead anything can be booked, and a holiday that moves is offered again each year.
+# ahead anything can be booked, and a holiday that moves is offered again each year. A
+# daily schedule (`yearly_closures_extend`) keeps each series this many years ahead.
 YEARLY_YEARS = 5
 
 
@@ -133,3 +135,51 @@ def closure_remove(*, closure: Closure, by) -> int:
                 ends_on=row.ends_on.isoformat(),
             )
     return len(removed)
+
+
+def yearly_closures_extend(*, today: datetime.date | None = None) -> int:
+    """Keep every yearly closure written up to `YEARLY_YEARS` years from `today`'s year.
+
+    A series added in 2026 is written for 2026–2030; from 1 January 2027 this adds 2031,
+    and so on, on the day of the series' first year (29 February falls on the 28th in a
+    common year, as when it was added). The years added lie years past any booking
+    window, so no booking is stranded. Run daily; returns how many rows it added.
+    """
+    today = today or timezone.localdate()
+    last_year = today.year + YEARLY_YEARS - 1
+    behind = (
+        Closure.objects.filter(yearly_series__isnull=False)
+        .values("yearly_series", "space_id")
+        .annotate(first=Min("starts_on"), last=Max("starts_on"))
+        .filter(last__year__lt=last_year)
+    )
+    added = 0
+    for series in behind:
+        with transaction.atomic():
+            lock_space(series["space_id"])
+            rows = Closure.objects.filter(yearly_series=series["yearly_series"])
+            last = rows.select_related("space").order_by("-starts_on").first()
+            if last is None:  # removed meanwhile
+                continue
+            length = last.ends_on - last.starts_on
+            for year in range(last.starts_on.year + 1, last_year + 1):
+                starts_on = _in_year(series["first"], year)
+                row = Closure.objects.create(
+                    space=last.space,
+                    starts_on=starts_on,
+                    ends_on=starts_on + length,
+                    reason=last.reason,
+                    yearly_series=last.yearly_series,
+                )
+                record(
+                    DomainEventKind.CLOSURE_ADDED,
+                    aggregate=row,
+                    space=last.space,
+                    by=None,
+                    starts_on=row.starts_on.isoformat(),
+                    ends_on=row.ends_on.isoformat(),
+                    reason=row.reason,
+                    cancelled=0,
+                )
+                added += 1
+    return added

@@ -9,7 +9,13 @@ from cowork.booking_rules import Period
 from cowork.errors import InvalidInput, NotAllowed
 from cowork.models import Booking, BookingStatus, Closure, DomainEvent, DomainEventKind, Resource
 from cowork.services.booking import booking_create
-from cowork.services.centres.closures import YEARLY_YEARS, ClosedDays, closure_remove, closures_add
+from cowork.services.centres.closures import (
+    YEARLY_YEARS,
+    ClosedDays,
+    closure_remove,
+    closures_add,
+    yearly_closures_extend,
+)
 from cowork.services.centres.hours import opening_hours_replace
 from cowork.services.centres.resources import desks_add, floor_plan_arrange, resource_retire
 from cowork.services.centres.roles import space_role_grant, space_role_revoke
@@ -168,3 +174,30 @@ def test_a_host_gives_and_takes_roles_but_keeps_their_own(space, host):
     with pytest.raises(NotAllowed):
         space_role_revoke(role=space.roles.get(user=host), by=host)
     assert _kinds()[-2:] == [DomainEventKind.ROLE_GRANTED, DomainEventKind.ROLE_REVOKED]
+
+
+def test_the_daily_schedule_keeps_yearly_closures_written_five_years_ahead(space, host):
+    leap_day = datetime.date(2028, 2, 29)
+    closures_add(
+        space=space, by=host, closures=[ClosedDays(leap_day, leap_day, "Leap day", yearly=True)]
+    )
+    closures_add(
+        space=space, by=host, closures=[ClosedDays(leap_day, leap_day, "Once only", yearly=False)]
+    )
+    assert yearly_closures_extend(today=datetime.date(2028, 6, 1)) == 0
+
+    # Two years on: 2033 and 2034 are added, on the 28th in those common years.
+    assert yearly_closures_extend(today=datetime.date(2030, 1, 1)) == 2
+    days = list(
+        Closure.objects.filter(reason="Leap day")
+        .order_by("starts_on")
+        .values_list("starts_on", flat=True)
+    )
+    assert [day.year for day in days] == list(range(2028, 2035))
+    assert days[-1] == datetime.date(2034, 2, 28) and days[4] == datetime.date(2032, 2, 29)
+    added = DomainEvent.objects.filter(kind=DomainEventKind.CLOSURE_ADDED).order_by("-pk")[:2]
+    assert {event.payload["starts_on"] for event in added} == {"2033-02-28", "2034-02-28"}
+    assert all(event.payload["by"] is None for event in added)
+    # Run again the same day: nothing more, and the one-off closure never repeats.
+    assert yearly_closures_extend(today=datetime.date(2030, 1, 1)) == 0
+    assert Closure.objects.filter(reason="Once only").count() == 1
