@@ -4,7 +4,7 @@ from django.urls import path
 
 from notifications import channel_views
 from notifications.ical import views
-from notifications.sms import inbound, webhooks
+from notifications.sms import inbound, links, webhooks
 from notifications.telegram.webhook import telegram_webhook
 from notifications.whatsapp.inbound import whatsapp_inbound
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("calendar/rooms/<int:pk>.ics", views.room_feed, name="room-feed"),
     # Short, signed: for SMS.
     path("ics/<str:token>/", views.ics_download, name="ics-download"),
+    path("r/<str:token>/", links.registration_by_sms, name="registration-by-sms"),
     path("profile/calendar/", views.profile_calendar, name="profile-calendar"),
     path(
         "profile/calendar/new-link/",

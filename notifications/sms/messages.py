@@ -162,8 +162,8 @@ def _templates() -> dict[str, str]:
 
 def _one_way_templates() -> dict[str, str]:
     """The kinds whose wording asks for a reply, worded for a sender that takes none: they
-    give the link instead. A registration's own page cannot be linked (its key is kept only
-    as a hash), so registrations give the calendar link; bookings the member's bookings."""
+    give the link instead: bookings the member's bookings, registrations a page of their
+    own (`notifications.sms.links`, by the calendar file's signed token) that cancels."""
     return {
         Kind.BOOKING_CONFIRMED: gettext(
             "%(space)s: %(resource)s booked %(day)s %(start)s-%(end)s. Change or cancel: %(manage)s"
@@ -177,16 +177,18 @@ def _one_way_templates() -> dict[str, str]:
             "Change or cancel: %(manage)s"
         ),
         Kind.REGISTRATION_CONFIRMED: gettext(
-            "You are registered for %(event)s, %(day)s %(start)s, %(space)s. Calendar: %(link)s"
+            "You are registered for %(event)s, %(day)s %(start)s, %(space)s. "
+            "Cancel or calendar: %(manage)s"
         ),
         Kind.REGISTRATION_PROMOTED: gettext(
-            "A place at %(event)s is now yours: %(day)s %(start)s, %(space)s. Calendar: %(link)s"
+            "A place at %(event)s is now yours: %(day)s %(start)s, %(space)s. "
+            "Cancel or calendar: %(manage)s"
         ),
         Kind.EVENT_REMINDER: gettext(
-            "Reminder: %(event)s, %(day)s %(start)s, %(space)s. Calendar: %(link)s"
+            "Reminder: %(event)s, %(day)s %(start)s, %(space)s. Cancel or calendar: %(manage)s"
         ),
         Kind.EVENT_MOVED: gettext(
-            "%(event)s has moved to %(day)s %(start)s, %(space)s. Calendar: %(link)s"
+            "%(event)s has moved to %(day)s %(start)s, %(space)s. Cancel or calendar: %(manage)s"
         ),
     }
 
@@ -299,6 +301,12 @@ def calendar_link(*, booking=None, registration=None) -> str:
     return site_url() + reverse("notifications:ics-download", args=[token])
 
 
+def registration_link(registration) -> str:
+    """The short signed link to a place at an event, where it can be cancelled."""
+    token = download_token(registration=registration)
+    return site_url() + reverse("notifications:registration-by-sms", args=[token])
+
+
 def facts_for(notification: Notification) -> MessageFacts:
     """What `notification` talks about, read fresh: a moved booking shows its new time."""
     booking, registration, session = (
@@ -328,6 +336,7 @@ def facts_for(notification: Notification) -> MessageFacts:
             starts_at=starts_at,
             reason=_event_reason(notification),
             link=calendar_link(registration=registration),
+            manage=registration_link(registration),
             position=registration_waitlist_position(registration) or 0,
         )
     return MessageFacts(**common)

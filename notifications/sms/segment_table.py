@@ -6,6 +6,7 @@ that takes replies, for a one-way one, and, in Azerbaijani and Uzbek, in plain L
 `manage.py sms_segments_table` prints the table; a test keeps docs/sms.md equal to it.
 """
 
+import dataclasses
 import datetime
 import zoneinfo
 from dataclasses import dataclass
@@ -31,6 +32,10 @@ SAMPLE = MessageFacts(
     code="482913",
     position=12,
 )
+# A place at an event is managed on its own page, by the calendar file's token: a longer link.
+EVENT_SAMPLE = dataclasses.replace(
+    SAMPLE, manage="https://cowork.example.org/r/r2s-AAAAAAAAAAAAAAAAAAAAAA/"
+)
 # Languages written in a Latin alphabet with letters GSM-7 lacks: they may go in plain Latin.
 PLAIN_LATIN_LANGUAGES = ("az", "uz")
 
@@ -42,7 +47,9 @@ class Variant:
     two_way: bool
     plain_latin: bool = False
 
-    def render(self, facts: MessageFacts = SAMPLE) -> str:
+    def render(self, facts: MessageFacts | None = None) -> str:
+        if facts is None:
+            facts = EVENT_SAMPLE if self.kind.startswith(("registration_", "event_")) else SAMPLE
         return render_message(
             kind=self.kind,
             language=self.language,
