@@ -9,10 +9,12 @@ from the row's own channel on; a row that then fails (bot blocked, outside the W
 window with no template, undelivered) makes one row on the next usable channel, keyed after
 its own, so it goes there once. After the last channel comes e-mail, as for SMS alone.
 
-cowork's `Member.channel` (the profile's "message channel", SMS only for now) is meant to
-drive this: when it offers Telegram or WhatsApp, `channel_order` puts the member's choice
-first and keeps the rest of the order, and the profile's choice replaces `ChannelPreference`
-for members (participants without an account keep their row).
+This is the one home of how a person is reached: the profile links to the page where
+they link Telegram or WhatsApp and choose the first (`notifications.channel_views`).
+
+Codes (sign-in, sign-up, recovery, a new phone) go the same way: a Telegram or WhatsApp
+chat is linked to a phone only by its member, signed in, so a code there proves the phone
+as an SMS would; when the chat cannot take it, the SMS follows at once.
 """
 
 import datetime
@@ -23,13 +25,17 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from notifications.messaging.enqueue import dispatch_soon, notification_enqueue
-from notifications.models import Channel, ChannelAddress, ChannelPreference, Notification
+from notifications.models import (
+    SECRET_KINDS,
+    Channel,
+    ChannelAddress,
+    ChannelPreference,
+    Notification,
+)
 
 Kind = Notification.Kind
 
 DEFAULT_ORDER = (Channel.TELEGRAM, Channel.WHATSAPP, Channel.SMS)
-# Codes are the accounts' own and go by SMS, where the sign-in page says they will.
-SMS_ONLY_KINDS = frozenset({Kind.SIGN_IN_CODE})
 # Failures no other channel mends: the text itself cannot be made.
 NO_FALLBACK_CODES = frozenset({"render_error"})
 WHATSAPP_WINDOW = datetime.timedelta(hours=24)
@@ -60,8 +66,6 @@ def usable_addresses(phone: str) -> dict[str, ChannelAddress]:
 def route(notification: Notification, *, now: datetime.datetime | None = None) -> Route:
     """The first usable channel of the person's order, from the row's own channel on."""
     phone = notification.phone
-    if notification.kind in SMS_ONLY_KINDS:
-        return Route(Channel.SMS, phone)
     order = channel_order(phone)
     if notification.channel in order:
         order = order[order.index(notification.channel) :]
@@ -83,8 +87,6 @@ def _window_open(address: ChannelAddress, *, now) -> bool:
 
 def next_channel(notification: Notification) -> str | None:
     """The channel after the row's own in the person's order that can take it, if any."""
-    if notification.kind in SMS_ONLY_KINDS:
-        return None
     channel = notification.channel or Channel.SMS
     order = channel_order(notification.phone)
     if channel not in order:
@@ -120,6 +122,9 @@ def fall_back(notification: Notification, *, code: str = "") -> bool:
         minutes_before=notification.minutes_before,
         essential=notification.essential,
         channel=channel,
+        # A code's text is made once, when asked for, and kept nowhere else: the next
+        # channel carries the same text, or the person would get a message without it.
+        body=notification.body if notification.kind in SECRET_KINDS else "",
     )
     dispatch_soon()
     return True

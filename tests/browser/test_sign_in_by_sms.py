@@ -30,15 +30,15 @@ def test_member_without_a_password_signs_in_with_the_code_from_the_sms(
 
     page.get_by_label("Phone number", exact=True).fill("+994 50 111 22 33")
     page.get_by_role("button", name="Send me a code", exact=True).click()
-    expect(page.get_by_role("heading", name="Type the code from the SMS")).to_be_visible()
+    expect(page.get_by_role("heading", name="Type the code we sent you")).to_be_visible()
     axe_check(page)
 
-    page.get_by_label("Code from the SMS", exact=True).fill("000000x")
+    page.get_by_label("The code we sent you", exact=True).fill("000000x")
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Type the 6 digits")
     axe_check(page)
 
-    page.get_by_label("Code from the SMS", exact=True).fill(_code_waiting_to_be_sent())
+    page.get_by_label("The code we sent you", exact=True).fill(_code_waiting_to_be_sent())
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_url(f"{live_server_url}/")
     expect(page.get_by_text("Signed in as Leyla Mammadova", exact=True)).to_be_visible()

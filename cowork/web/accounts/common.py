@@ -58,3 +58,11 @@ class CodeForm(forms.Form):
                 _("Type the 6 digits of the code from the SMS."), code="code_format"
             )
         return code
+
+
+class LinkedChannelCodeForm(CodeForm):
+    """A code that may have come by Telegram or WhatsApp: sign-in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("The code we sent you")

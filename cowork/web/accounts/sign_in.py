@@ -19,7 +19,7 @@ from cowork.services.accounts.sign_in import sign_in_code_request, sign_in_code_
 from cowork.web.accounts.common import (
     TOO_MANY_ASKS,
     WRONG_CODE,
-    CodeForm,
+    LinkedChannelCodeForm,
     phone_widget,
     safe_next,
     with_next,
@@ -74,7 +74,7 @@ def sign_in_sms_code(request):
     phone = request.session.get(SESSION_PHONE)
     if not phone:
         return redirect(with_next(reverse("accounts:sign-in-sms"), next_url))
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = LinkedChannelCodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = sign_in_code_verify(phone=phone, code=form.cleaned_data["code"])
         if user is not None:
