@@ -46,7 +46,9 @@ def secret_sms_enqueue(message: SecretSms) -> None:
     if message.token:
         link = site_url() + reverse("accounts:invitation", args=[message.token])
     facts = MessageFacts(
-        space=message.space.name if message.space else "", code=message.code, link=link
+        space=message.space.name_in(language) if message.space else "",
+        code=message.code,
+        link=link,
     )
     notification_enqueue(
         key=message.key,
@@ -92,7 +94,7 @@ def sign_up_with_taken_phone(event: DomainEvent) -> None:
 
 def _notice(event: DomainEvent, *, kind: str, member: Member, phone: str, space=None) -> None:
     language = sms_language(member.language)
-    facts = MessageFacts(space=space.name if space else "")
+    facts = MessageFacts(space=space.name_in(language) if space else "")
     made = notification_enqueue(
         key=f"account:{event.pk}:{kind}",
         kind=kind,

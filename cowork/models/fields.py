@@ -64,3 +64,38 @@ class SecretKeyed:
     @staticmethod
     def new_key() -> str:
         return secrets.token_urlsafe(24)
+
+
+def validate_translations(value) -> None:
+    """`{"uk": {"name": "Стіл 05"}, ...}`: languages the site speaks, texts as strings."""
+    from django.conf import settings
+
+    languages = dict(settings.LANGUAGES)
+    if not isinstance(value, dict):
+        raise ValidationError(_("Translations are a map of language to texts."), code="bad")
+    for language, texts in value.items():
+        if language not in languages or not isinstance(texts, dict):
+            raise ValidationError(
+                _("“%(language)s” is not a language of this site."),
+                code="bad_language",
+                params={"language": language},
+            )
+        if not all(isinstance(text, str) and len(text) <= 2000 for text in texts.values()):
+            raise ValidationError(_("A translation is a text of 2,000 characters at most."))
+
+
+class TranslatedTexts:
+    """Names and texts in the reader's language, from a `translations` JSON field.
+
+    One field per object (`{"uk": {"name": …, "description": …}}`) rather than a column per
+    language or a table: the object is always read with its translations, a language added
+    to the site needs no migration, and events keep theirs the same way. A text missing in a
+    language falls back to the object's own (the one the host typed first).
+    """
+
+    def text_in(self, field: str, language: str | None) -> str:
+        translated = (self.translations or {}).get(language or "") or {}
+        return translated.get(field) or getattr(self, field)
+
+    def name_in(self, language: str | None) -> str:
+        return self.text_in("name", language)

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cowork.models.fields import ChoiceListField
+from cowork.models.fields import ChoiceListField, TranslatedTexts, validate_translations
 from cowork.models.spaces import Space
 
 ROOM_EQUIPMENT = [
@@ -33,7 +33,7 @@ DESK_ATTRIBUTES = [
 ]
 
 
-class Resource(models.Model):
+class Resource(TranslatedTexts, models.Model):
     class Kind(models.TextChoices):
         DESK = "desk", _("Desk")
         ROOM = "room", _("Room")
@@ -53,6 +53,13 @@ class Resource(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        validators=[validate_translations],
+        help_text=_("Name and texts in other languages, shown to readers of that language."),
+    )
     capacity = models.PositiveSmallIntegerField(
         _("capacity"),
         default=1,

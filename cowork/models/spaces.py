@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cowork.models.fields import ChoiceListField
+from cowork.models.fields import ChoiceListField, TranslatedTexts, validate_translations
 from cowork.phones import PhoneNumberField
 
 COUNTRIES = [
@@ -142,7 +142,7 @@ BOOKING_RULE_FIELDS = (
 )
 
 
-class Space(models.Model):
+class Space(TranslatedTexts, models.Model):
     """One centre: where it is, when it is open, how many people it may hold."""
 
     organization = models.ForeignKey(
@@ -162,6 +162,13 @@ class Space(models.Model):
     )
     directions = models.TextField(
         _("how to get there"), blank=True, help_text=_("Transport, entrance, floor, landmarks.")
+    )
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        validators=[validate_translations],
+        help_text=_("Name and texts in other languages, shown to readers of that language."),
     )
     time_zone = models.CharField(
         _("time zone"),

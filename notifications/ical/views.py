@@ -118,7 +118,9 @@ def programme_feed(request, slug):
             items = programme_items(
                 space=space, language=language, now=now, base_url=_base_url(request)
             )
-            return items, _("%(centre)s — events") % {"centre": space.name}
+            return items, _("%(centre)s — events") % {
+                "centre": space.name_in(translation.get_language())
+            }
 
     version = versions.programme_version(space_id=space.pk, language=language, now=now)
     return _calendar_feed(
@@ -164,7 +166,10 @@ def room_feed(request, pk):
 
     def read():
         with translation.override(language):
-            name = _("%(room)s, %(centre)s — busy") % {"room": room.name, "centre": room.space.name}
+            name = _("%(room)s, %(centre)s — busy") % {
+                "room": room.name_in(translation.get_language()),
+                "centre": room.space.name_in(translation.get_language()),
+            }
             return room_feed_items(room=room, now=now), name
 
     version = versions.room_feed_version(room_id=room.pk, language=language, now=now)

@@ -315,11 +315,15 @@ def facts_for(notification: Notification) -> MessageFacts:
         notification.session,
     )
     space = notification.space
-    common = {"space": space.name if space else "", "time_zone": space.zone if space else None}
+    language = notification.language
+    common = {
+        "space": space.name_in(language) if space else "",
+        "time_zone": space.zone if space else None,
+    }
     if booking is not None:
         return MessageFacts(
             **common,
-            resource=booking.resource.name,
+            resource=booking.resource.name_in(language),
             starts_at=booking.starts_at,
             ends_at=booking.ends_at,
             reason=booking.reason,

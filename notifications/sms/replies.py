@@ -425,9 +425,12 @@ def _fit(template: str, item: Item, **values) -> str:
 
 def _names(item: Item) -> dict[str, str]:
     if item.booking is not None:
-        return {"first": item.booking.resource.name, "space": item.booking.space.name}
+        return {
+            "first": item.booking.resource.name_in(item.language),
+            "space": item.booking.space.name_in(item.language),
+        }
     event = item.registration.event
-    return {"first": event.title_in(item.language), "space": event.space.name}
+    return {"first": event.title_in(item.language), "space": event.space.name_in(item.language)}
 
 
 def _describe(item: Item, names: dict[str, str]) -> str:

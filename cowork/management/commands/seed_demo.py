@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from cowork.management.commands._demo_names import centre_translations, resource_translations
 from cowork.models import (
     Closure,
     Event,
@@ -286,6 +287,7 @@ class Command(BaseCommand):
             defaults={
                 "organization": self._organization(owner, network.country),
                 "name": f"{centre.city} {label}",
+                "translations": centre_translations(network.kind, centre.city),
                 "city": centre.city,
                 "region": centre.region,
                 "country": network.country,
@@ -349,6 +351,8 @@ class Command(BaseCommand):
                     "kind": Resource.Kind.EQUIPMENT,
                     "equipment_type": equipment_type,
                 }
+        for name, row in resources.items():
+            row["translations"] = resource_translations(name)
         _upsert(Resource, space=space, key="name", rows=resources)
         return space
 

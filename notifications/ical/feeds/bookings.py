@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import vRecur
 
@@ -54,7 +55,7 @@ def _booking_shown(booking: Booking, window: Window | None) -> bool:
 def _booking_summary(booking: Booking, *, anonymous: bool) -> str:
     if anonymous:
         return _("Busy")
-    name = booking.resource.name
+    name = booking.resource.name_in(get_language())
     return f"{name} — {booking.purpose}" if booking.purpose else name
 
 
@@ -69,7 +70,7 @@ def _booking_item(booking: Booking, *, anonymous: bool, domain: str) -> Calendar
         status=_booking_status(booking),
         last_modified=booking.updated_at,
         created=booking.created_at,
-        location=location_of(booking.space, booking.resource.name),
+        location=location_of(booking.space, booking.resource.name_in(get_language())),
         description="" if anonymous else _reason_line(booking),
     )
 
@@ -110,8 +111,10 @@ def _series_items(
     uid = f"series-{series.pk}@{domain}"
     sequence = sum(booking.sequence for booking in bookings)
     last_modified = max(booking.updated_at for booking in bookings)
-    summary = _("Busy") if anonymous else (series.purpose or sample.resource.name)
-    location = location_of(space, sample.resource.name)
+    summary = (
+        _("Busy") if anonymous else (series.purpose or sample.resource.name_in(get_language()))
+    )
+    location = location_of(space, sample.resource.name_in(get_language()))
     exdates, changed = [], []
     for slot, (start, end) in enumerate(occurrences):
         booking = booking_at.get(slot)

@@ -16,6 +16,8 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
+
 from cowork.booking_rules import require_aware
 from cowork.models import Space
 from notifications.ical.render import CalendarItem
@@ -72,7 +74,9 @@ def version_of(window: Window, changes, *parts) -> FeedVersion:
 
 
 def location_of(space: Space, place: str = "") -> str:
-    return ", ".join(part for part in (place, space.name, space.address, space.city) if part)
+    """Where, for a calendar: the place, the centre's name in the active language, the address."""
+    name = space.name_in(get_language())
+    return ", ".join(part for part in (place, name, space.address, space.city) if part)
 
 
 def sorted_items(items: list[CalendarItem]) -> list[CalendarItem]:

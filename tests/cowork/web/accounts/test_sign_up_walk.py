@@ -61,4 +61,7 @@ def test_a_stranger_signs_up_at_a_centre_books_a_desk_and_is_texted_at_home(
     dispatch_due()
     printed = _printed_sms(capsys)
     assert [to for to, _text in printed] == [e164]
-    assert desk.name in printed[0][1] and booking.resource == desk
+    # The desk by its name in the person's language, in one script: "Стіл 01", not "Desk 01".
+    assert desk.name_in(language) in printed[0][1] and booking.resource == desk
+    if language != "en":
+        assert desk.name not in printed[0][1]
