@@ -31,6 +31,9 @@ class InvoiceCounter(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.organization_id}/{self.year}: {self.last_number}"
+
 
 class Invoice(models.Model):
     """The invoice of one paid booking, numbered per organization and year.
@@ -40,7 +43,10 @@ class Invoice(models.Model):
     """
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("organization")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("organization"),
     )
     space = models.ForeignKey(
         Space, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("space")
@@ -103,3 +109,6 @@ class Payment(models.Model):
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+
+    def __str__(self):
+        return f"{self.booking_id}: {self.amount} {self.currency}"

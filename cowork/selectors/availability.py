@@ -60,7 +60,8 @@ def space_bookings(
         Booking.objects.filter(
             space=space, status__in=statuses, starts_at__lt=ends_at, ends_at__gt=starts_at
         )
-        .select_related("resource", "booked_by")
+        # The payment: the calendar says whether a rental was paid.
+        .select_related("resource", "booked_by", "payment")
         .order_by("starts_at", "resource__name")
     )
 

@@ -55,9 +55,7 @@ def booking_quote(
 def room_day_rate(*, space) -> Decimal | None:
     """The centre's day rate of rooms (the lowest, if several are marked), or None."""
     return (
-        ServicePrice.objects.filter(
-            space=space, unit=ServicePrice.Unit.DAY, is_room_day_rate=True
-        )
+        ServicePrice.objects.filter(space=space, unit=ServicePrice.Unit.DAY, is_room_day_rate=True)
         .order_by("amount")
         .values_list("amount", flat=True)
         .first()

@@ -30,7 +30,9 @@ OWED_STATUSES = (
 )
 
 
-def invoice_issue(*, booking: Booking, acting_user, now: datetime.datetime | None = None) -> Invoice:
+def invoice_issue(
+    *, booking: Booking, acting_user, now: datetime.datetime | None = None
+) -> Invoice:
     """Give the booking its invoice with the organization's next number for the year.
 
     Numbers run without gaps per organization and local year of issue: the number is taken

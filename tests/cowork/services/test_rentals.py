@@ -148,7 +148,7 @@ def test_a_host_booking_a_room_for_an_outside_renter_prices_it_for_the_renter():
 @pytest.mark.django_db
 def test_invoices_are_numbered_one_two_three_per_organization_and_year():
     space, room, host = _rental_space()
-    other_space, other_room, other_host = _rental_space()
+    _other_space, other_room, other_host = _rental_space()
     issued_at = datetime.datetime(2027, 5, 3, 9, tzinfo=datetime.UTC)
     numbers = []
     for weeks in (1, 2, 3):
@@ -170,7 +170,7 @@ def test_invoices_are_numbered_one_two_three_per_organization_and_year():
 
 @pytest.mark.django_db
 def test_a_refused_invoice_takes_no_number_and_issuing_again_returns_the_same_one():
-    space, room, host = _rental_space()
+    _space, room, host = _rental_space()
     first = _rent(room, _renter(), hours=2)
     cancelled = _rent(room, _renter(), hours=2, weeks_ahead=2)
     booking_cancel(booking=cancelled, acting_user=cancelled.booked_by)
@@ -232,7 +232,9 @@ def test_hosts_issuing_at_once_get_consecutive_numbers_without_gaps():
     for thread in threads:
         thread.join(timeout=120)
     assert outcomes == ["issued"] * len(bookings)
-    numbers = sorted(Invoice.objects.filter(organization=space.organization).values_list("number", flat=True))
+    numbers = sorted(
+        Invoice.objects.filter(organization=space.organization).values_list("number", flat=True)
+    )
     assert numbers == list(range(1, len(bookings) + 1))
 
 
