@@ -6,6 +6,7 @@ Cyrillic, Azerbaijani (ə, ğ, ş) and Uzbek (oʻ) letters print and the file st
 no system font is needed where the site runs.
 """
 
+import logging
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -17,6 +18,10 @@ from cowork.models import Invoice
 from cowork.selectors.rentals import money
 
 FONTS = Path(__file__).resolve().parents[2] / "fonts"
+
+# fpdf2 subsets the font through fontTools, which logs each step at INFO: some thirty lines
+# a PDF in the request log, none of them news.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
