@@ -68,7 +68,10 @@ def space_bookings(
 
 def member_bookings(*, member, since: datetime.datetime | None = None) -> list[Booking]:
     """A member's bookings, newest start last; from `since` on when given."""
-    queryset = Booking.objects.filter(booked_by=member).select_related("resource", "space")
+    # The invoice: a renter downloads it from their booking.
+    queryset = Booking.objects.filter(booked_by=member).select_related(
+        "resource", "space", "invoice"
+    )
     if since is not None:
         queryset = queryset.filter(ends_at__gt=since)
     return list(queryset.order_by("starts_at"))

@@ -169,3 +169,15 @@ def test_the_report_gives_rental_income_paid_and_not_paid(client, host, rental):
         {"start": first_day.isoformat(), "end": (day + datetime.timedelta(days=1)).isoformat()},
     )
     assert "Rental income" in csv.content.decode()
+
+
+def test_the_renter_finds_the_quote_and_the_invoice_on_my_bookings(client, host, rental):
+    client.force_login(rental.booked_by)
+    page = client.get(reverse("web:my-bookings")).content.decode()
+    assert _url("rental-quote", rental) in page
+    assert _url("rental-invoice", rental) not in page  # not issued yet
+    client.force_login(host)
+    client.post(_url("rental-issue", rental))
+    client.force_login(rental.booked_by)
+    page = client.get(reverse("web:my-bookings")).content.decode()
+    assert _url("rental-invoice", rental) in page
