@@ -268,7 +268,9 @@ class QuoteOut(Schema):
     ends_at: datetime.datetime
     amount: Decimal
     currency: str
-    free_reason: str = Field(description="Why it is free (free_resource, partner_ngo), or ''.")
+    free_reason: str = Field(
+        description="Why it is free (free_resource, partner_ngo, centre_own), or ''."
+    )
 
 
 # --- Series ------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from cowork.models.idempotency import IdempotencyKey
 from cowork.models.outbox import DomainEvent, DomainEventKind
 from cowork.models.people import Member, Participant, SpaceRole
 from cowork.models.phone_repairs import PhoneRepair
+from cowork.models.rentals import Invoice, InvoiceCounter, Payment
 from cowork.models.resources import Resource
 from cowork.models.spaces import Closure, OpeningHours, Organization, ServicePrice, Space
 
@@ -47,11 +48,14 @@ __all__ = [
     "EventSession",
     "IdempotencyKey",
     "Invitation",
+    "Invoice",
+    "InvoiceCounter",
     "Member",
     "Membership",
     "OpeningHours",
     "Organization",
     "Participant",
+    "Payment",
     "PhoneCode",
     "PhoneCodeRequest",
     "PhoneRepair",

@@ -429,6 +429,14 @@ class ServicePrice(models.Model):
     amount = models.DecimalField(
         _("amount"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    is_room_day_rate = models.BooleanField(
+        _("day rate of rooms"),
+        default=False,
+        help_text=_(
+            "A room rented by the day costs this per day wherever that is less than its "
+            "hourly price."
+        ),
+    )
 
     class Meta:
         ordering = ["space", "service"]

@@ -60,14 +60,18 @@ def space_bookings(
         Booking.objects.filter(
             space=space, status__in=statuses, starts_at__lt=ends_at, ends_at__gt=starts_at
         )
-        .select_related("resource", "booked_by")
+        # The payment: the calendar says whether a rental was paid.
+        .select_related("resource", "booked_by", "payment")
         .order_by("starts_at", "resource__name")
     )
 
 
 def member_bookings(*, member, since: datetime.datetime | None = None) -> list[Booking]:
     """A member's bookings, newest start last; from `since` on when given."""
-    queryset = Booking.objects.filter(booked_by=member).select_related("resource", "space")
+    # The invoice: a renter downloads it from their booking.
+    queryset = Booking.objects.filter(booked_by=member).select_related(
+        "resource", "space", "invoice"
+    )
     if since is not None:
         queryset = queryset.filter(ends_at__gt=since)
     return list(queryset.order_by("starts_at"))

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from cowork.web import events, reports
-from cowork.web.booking import find, host, mine
+from cowork.web.booking import find, host, mine, rental
 from cowork.web.live import displays, occupancy
 from cowork.web.manage import urls as manage_urls
 from cowork.web.offline import keep_offline
@@ -25,6 +25,14 @@ urlpatterns = [
     path("centres/<slug:slug>/calendar/<int:pk>/approve/", host.approve, name="booking-approve"),
     path("centres/<slug:slug>/calendar/<int:pk>/decline/", host.decline, name="booking-decline"),
     path("centres/<slug:slug>/qr-codes/", host.qr_codes, name="qr-codes"),
+    path("centres/<slug:slug>/rentals/<int:pk>/", rental.rental, name="rental"),
+    path("centres/<slug:slug>/rentals/<int:pk>/quote/", rental.quote, name="rental-quote"),
+    path(
+        "centres/<slug:slug>/rentals/<int:pk>/invoice/", rental.issue_invoice, name="rental-issue"
+    ),
+    path("centres/<slug:slug>/rentals/<int:pk>/invoice.pdf", rental.invoice, name="rental-invoice"),
+    path("centres/<slug:slug>/rentals/<int:pk>/paid/", rental.mark_paid, name="rental-paid"),
+    path("centres/<slug:slug>/rentals/<int:pk>/unpaid/", rental.mark_unpaid, name="rental-unpaid"),
     path("r/<int:resource_id>/check-in/", mine.qr_check_in, name="qr-check-in"),
     path("live/", occupancy.live_centres, name="live-centres"),
     path("centres/<slug:slug>/live/", occupancy.live_dashboard, name="live-dashboard"),

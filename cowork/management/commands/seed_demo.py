@@ -318,7 +318,11 @@ class Command(BaseCommand):
         ServicePrice.objects.update_or_create(
             space=space,
             service="Venue rental, full day",
-            defaults={"unit": ServicePrice.Unit.DAY, "amount": Decimal(layout["rooms"][0][4]) * 6},
+            defaults={
+                "unit": ServicePrice.Unit.DAY,
+                "amount": Decimal(layout["rooms"][0][4]) * 6,
+                "is_room_day_rate": True,
+            },
         )
         resources = {}
         for number in range(1, layout["desks"] + 1):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from cowork.models import Event
+from cowork.selectors.rentals import RentalIncome
 from cowork.selectors.reports.dates import month_label
 from cowork.selectors.reports.people import PeopleSummary
 from cowork.selectors.reports.scope import ReportScope
@@ -170,6 +171,8 @@ class Report:
     domains: list[Breakdown] = field(default_factory=list)
     people: PeopleSummary | None = None
     tags: list["TagRow"] = field(default_factory=list)
+    # Rental income of the centres whose use the viewer sees (never a donor's).
+    rentals: RentalIncome = field(default_factory=RentalIncome)
     generated_at: datetime.datetime = field(default_factory=timezone.now)
 
     @property

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from cowork.errors import InvalidInput
 from cowork.models import Resource, Space
 from cowork.models.people import Gender
+from cowork.selectors.rentals import rental_income
 from cowork.selectors.reports.collection import (
     UTILIZATION_KINDS,
     CollectedEvents,
@@ -257,4 +258,5 @@ def event_report(
         if shows_use
         else [],
         events=event_rows(held, collected.people, now),
+        rentals=rental_income(spaces=used, start=start, end=end),
     )

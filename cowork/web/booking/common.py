@@ -17,6 +17,8 @@ def price_label(quote: Quote) -> str:
         return f"{formats.number_format(quote.amount, 2)} {quote.currency}"
     if quote.free_reason == "partner_ngo":
         return _("Free — partner NGO member")
+    if quote.free_reason == "centre_own":
+        return _("Free — the centre's own use")
     return pgettext("price", "Free")
 
 

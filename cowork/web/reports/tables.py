@@ -295,8 +295,33 @@ def report_tables(report: Report) -> list[Table]:
             text_columns=frozenset({1}),
         ),
     ]
-    # Visits and the heat maps are centre use, which a donor's report leaves out whole.
-    return [table for table in tables if shows_use or table.key not in ("visits", "heat")]
+    tables.insert(-1, _rentals_table(report))
+    # Visits, the heat maps and rental income are centre use, which a donor's report leaves
+    # out whole.
+    return [
+        table for table in tables if shows_use or table.key not in ("visits", "heat", "rentals")
+    ]
+
+
+def _rentals_table(report: Report) -> Table:
+    """Rental income per centre, then per currency over all centres (never summed across
+    currencies)."""
+    rentals = report.rentals
+    return Table(
+        key="rentals",
+        sheet="Rental income",
+        title=_("Rental income"),
+        header=[_("Centre"), _("Currency"), _("Rentals"), _("Paid"), _("Not paid"), _("Total")],
+        rows=[
+            [row.space_name, row.currency, row.rentals, row.paid, row.unpaid, row.total]
+            for row in rentals.rows
+        ]
+        + [
+            [_("All centres"), row.currency, row.rentals, row.paid, row.unpaid, row.total]
+            for row in rentals.totals
+        ],
+        text_columns=frozenset({1}),
+    )
 
 
 MARKS = [
