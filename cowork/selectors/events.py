@@ -118,6 +118,8 @@ def public_upcoming_events(
         ends_at__gt=now,
         space__is_active=True,
     ).select_related("space", "room")
+    # Only events taking several rooms have others to read; one query for them all.
+    events = events.prefetch_related("other_rooms")
     if space is not None:
         events = events.filter(space=space)
     return event_rows(events.order_by("starts_at", "pk"), language=language)
@@ -128,7 +130,7 @@ def space_event_rows(
 ) -> tuple[list[EventRow], list[EventRow]]:
     """Every event of a centre for its hosts: those not yet over (soonest first), and
     those over (latest first)."""
-    events = space.events.select_related("room")
+    events = space.events.select_related("room").prefetch_related("other_rooms")
     upcoming = events.filter(ends_at__gt=now).order_by("starts_at", "pk")
     past = events.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
     return event_rows(upcoming, language=language), event_rows(past, language=language)
