@@ -33,8 +33,12 @@
     var badge = item.querySelector("[data-state]");
     if (badge) {
       badge.className = "status " + (present ? "status-present" : "status-absent");
-      badge.textContent = (present ? "✓ " : "○ ") +
-        (present ? list.dataset.labelPresent : list.dataset.labelAbsent);
+      var mark = document.createElement("span");
+      mark.setAttribute("aria-hidden", "true");
+      mark.textContent = present ? "✓" : "○";
+      badge.replaceChildren(
+        mark, " " + (present ? list.dataset.labelPresent : list.dataset.labelAbsent)
+      );
     }
     var method = item.querySelector("[data-method]");
     if (method && !present) method.textContent = "";
