@@ -150,7 +150,11 @@ def _is_news_to_booker(booking: Booking) -> bool:
 
 
 def _session_of(booking: Booking) -> EventSession | None:
-    return EventSession.objects.select_related("event").filter(booking=booking).first()
+    return (
+        EventSession.objects.select_related("event")
+        .filter(Q(booking=booking) | Q(other_rooms__booking=booking))
+        .first()
+    )
 
 
 def _is_first_of_its_series(booking: Booking) -> bool:

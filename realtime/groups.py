@@ -7,3 +7,7 @@ def space_group(space_id: int) -> str:
 
 def network_group() -> str:
     return "occupancy.network"
+
+
+def attendance_group(event_id: int) -> str:
+    return f"attendance.event.{int(event_id)}"

@@ -72,7 +72,10 @@ class DonorAccess(models.Model):
 
 
 class Event(models.Model):
-    """One event, held in one room in one or more sessions (a course has several)."""
+    """One event in one or more sessions (a course has several), held in rooms of its
+    centre — one, or several at once for a forum bigger than any room, each booked for every
+    session — or at an outside venue, a hall of someone else's that books nothing of ours.
+    """
 
     class Kind(models.TextChoices):
         ROUND_TABLE = "round_table", _("Round-table")
@@ -90,13 +93,29 @@ class Event(models.Model):
     space = models.ForeignKey(
         Space, on_delete=models.CASCADE, related_name="events", verbose_name=_("space")
     )
+    # The first of the centre's rooms it takes; empty when it is held at an outside venue.
     room = models.ForeignKey(
         Resource,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="events",
         limit_choices_to={"kind": Resource.Kind.ROOM},
         verbose_name=_("room"),
     )
+    # Further rooms taken together with `room`: the event's places are their seats summed.
+    other_rooms = models.ManyToManyField(
+        Resource,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": Resource.Kind.ROOM},
+        verbose_name=_("other rooms"),
+    )
+    venue_name = models.CharField(_("outside venue"), max_length=200, blank=True)
+    venue_address = models.CharField(_("venue's address"), max_length=300, blank=True)
+    venue_capacity = models.PositiveIntegerField(_("venue's seats"), null=True, blank=True)
+    cancel_reason = models.CharField(_("why it was cancelled"), max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -132,6 +151,12 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
             ),
+            # In a room of the centre, or at an outside venue with a name and its seats.
+            models.CheckConstraint(
+                condition=Q(room__isnull=False, venue_name="", venue_capacity__isnull=True)
+                | (Q(room__isnull=True, venue_capacity__gte=1) & ~Q(venue_name="")),
+                name="event_room_or_venue",
+            ),
         ]
         indexes = [models.Index(fields=["space", "starts_at"], name="event_space_start")]
 
@@ -143,6 +168,33 @@ class Event(models.Model):
 
     def description_in(self, language: str) -> str:
         return (self.translations.get(language) or {}).get("description") or self.description
+
+    @property
+    def is_outside(self) -> bool:
+        """Held at an outside venue, not in the centre's rooms."""
+        return self.room_id is None
+
+    def rooms(self) -> list[Resource]:
+        """The centre's rooms it takes, the first chosen first; none at an outside venue.
+        Prefetch `other_rooms` for lists."""
+        if self.room is None:
+            return []
+        others = sorted(self.other_rooms.all(), key=lambda room: (room.name, room.pk))
+        return [self.room, *[room for room in others if room.pk != self.room_id]]
+
+    @property
+    def place_name(self) -> str:
+        """Where it is, in a few words: the venue's name, or its rooms' names joined."""
+        if self.is_outside:
+            return self.venue_name
+        return " + ".join(room.name for room in self.rooms())
+
+    @property
+    def seats(self) -> int:
+        """How many people where it is held can take: the venue's, or its rooms' summed."""
+        if self.is_outside:
+            return self.venue_capacity or 0
+        return sum(room.capacity for room in self.rooms())
 
     def registration_state(self, now: datetime.datetime) -> str:
         """Whether the public may register at `now`: "open", "not_open", "closed" (from
@@ -161,22 +213,29 @@ class Event(models.Model):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The event must end after it starts.")
         room = self.room if self.room_id else None
+        if room is None and not self.venue_name.strip():
+            errors["room"] = _("Choose a room of the centre, or give an outside venue.")
+        elif room is None and not self.venue_capacity:
+            errors["venue_capacity"] = _("Say how many people the venue seats.")
+        elif room is not None and self.venue_name.strip():
+            errors["venue_name"] = _("An event is in the centre's rooms or at a venue, not both.")
         if room is not None:
             if room.kind != Resource.Kind.ROOM:
                 errors["room"] = _("Events take place in rooms.")
             elif self.space_id and room.space_id != self.space_id:
                 errors["room"] = _("The room belongs to another centre.")
-            elif self.capacity and self.capacity > room.capacity:
-                errors["capacity"] = _("%(room)s seats %(seats)d; the event cannot take more.") % {
-                    "room": room.name,
-                    "seats": room.capacity,
-                }
+        elif self.venue_capacity and self.capacity and self.capacity > self.venue_capacity:
+            errors["capacity"] = _("%(room)s seats %(seats)d; the event cannot take more.") % {
+                "room": self.venue_name,
+                "seats": self.venue_capacity,
+            }
         if errors:
             raise ValidationError(errors)
 
 
 class EventSession(models.Model):
-    """One meeting of an event, holding the room through a booking of its own."""
+    """One meeting of an event, holding its first room through a booking of its own (its
+    other rooms through `EventSessionRoom`); at an outside venue it books nothing."""
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event")
@@ -199,6 +258,30 @@ class EventSession(models.Model):
 
     def __str__(self):
         return f"{self.event} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class EventSessionRoom(models.Model):
+    """A further room a session holds, for an event taking several rooms at once."""
+
+    session = models.ForeignKey(
+        EventSession,
+        on_delete=models.CASCADE,
+        related_name="other_rooms",
+        verbose_name=_("session"),
+    )
+    booking = models.OneToOneField(
+        Booking,
+        on_delete=models.PROTECT,
+        related_name="event_session_room",
+        verbose_name=_("room booking"),
+    )
+
+    class Meta:
+        verbose_name = _("further room of a session")
+        verbose_name_plural = _("further rooms of sessions")
+
+    def __str__(self):
+        return f"{self.session} · {self.booking_id}"
 
 
 CHECK_IN_CODE_DIGITS = 6

@@ -118,6 +118,8 @@ def public_upcoming_events(
         ends_at__gt=now,
         space__is_active=True,
     ).select_related("space", "room")
+    # Only events taking several rooms have others to read; one query for them all.
+    events = events.prefetch_related("other_rooms")
     if space is not None:
         events = events.filter(space=space)
     return event_rows(events.order_by("starts_at", "pk"), language=language)
@@ -128,7 +130,7 @@ def space_event_rows(
 ) -> tuple[list[EventRow], list[EventRow]]:
     """Every event of a centre for its hosts: those not yet over (soonest first), and
     those over (latest first)."""
-    events = space.events.select_related("room")
+    events = space.events.select_related("room").prefetch_related("other_rooms")
     upcoming = events.filter(ends_at__gt=now).order_by("starts_at", "pk")
     past = events.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
     return event_rows(upcoming, language=language), event_rows(past, language=language)
@@ -210,3 +212,49 @@ def session_attendance_rows(event: Event, session: EventSession) -> list[Attenda
         for pk, person in people.items()
     ]
     return sorted(rows, key=lambda row: (row.participant.name.casefold(), row.participant.pk))
+
+
+@dataclass(frozen=True)
+class AttendanceFigures:
+    """The counts at the door: confirmed registrations, who is in, who is not (yet)."""
+
+    registered: int
+    present: int
+    absent: int
+
+
+def attendance_figures(rows: list[AttendanceRow]) -> AttendanceFigures:
+    """The counts of `session_attendance_rows`: the page and the live updates share them."""
+    registered = [
+        row
+        for row in rows
+        if row.registration and row.registration.status == RegistrationStatus.CONFIRMED
+    ]
+    return AttendanceFigures(
+        registered=len(registered),
+        present=len([row for row in rows if row.attendance]),
+        absent=len([row for row in registered if not row.attendance]),
+    )
+
+
+def attendance_snapshot(*, session: EventSession) -> dict:
+    """What the live attendance page shows of a session: its counts, and who is in, in the
+    order they came (their participant id, name and the time they were marked). Names go
+    only to the centre's hosts and staff, the only ones let onto that page."""
+    rows = session_attendance_rows(session.event, session)
+    figures = attendance_figures(rows)
+    present = sorted((row for row in rows if row.attendance), key=lambda row: row.attendance.at)
+    return {
+        "session": session.pk,
+        "registered": figures.registered,
+        "present": figures.present,
+        "absent": figures.absent,
+        "people": [
+            {
+                "id": row.participant.pk,
+                "name": row.participant.name,
+                "at": row.attendance.at.isoformat(),
+            }
+            for row in present
+        ],
+    }

@@ -317,6 +317,7 @@ def account_erase(
             ends_at__gt=now,
             # A host's booking of an event's room belongs to the event, not to the host.
             event_session__isnull=True,
+            event_session_room__isnull=True,
         )
         for booking in coming.select_related("space", "resource").order_by("starts_at"):
             # Cancelling one booking cancels those made together with it.

@@ -105,6 +105,8 @@ class WindowForm(forms.Form):
                 code="skipped_time",
             )
         data["starts_at"], data["ends_at"] = starts_at, ends_at
+        if not self.keeps_opening_hours():
+            return data
         data["closed"], data["closure_reason"] = self._closed(day)
         if not data["closed"] and not self._inside_one_period(day, start_wall, end_wall):
             raise forms.ValidationError(
@@ -113,6 +115,10 @@ class WindowForm(forms.Form):
                 params={"start": start, "end": end},
             )
         return data
+
+    def keeps_opening_hours(self) -> bool:
+        """Whether the window must lie inside the centre's hours (not so for a place elsewhere)."""
+        return True
 
     def _closed(self, day: datetime.date) -> tuple[bool, str]:
         for closure in closures_of(self.space):

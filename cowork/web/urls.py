@@ -71,6 +71,7 @@ urlpatterns = [
         name="registration-cancel-by-host",
     ),
     path("events/<int:pk>/manage/attendance/", events.attendance, name="event-attendance"),
+    path("events/<int:pk>/manage/sign-in-sheet/", events.sign_in_sheet, name="sign-in-sheet"),
     path(
         "events/<int:pk>/manage/attendance/present/",
         events.attendance_toggle,

@@ -101,7 +101,11 @@ def _booking(event: DomainEvent) -> Booking | None:
         .first()
     )
     # A session's room booking is the centre's, not an appointment of the host who made it.
-    if booking is None or hasattr(booking, "event_session"):
+    if (
+        booking is None
+        or hasattr(booking, "event_session")
+        or hasattr(booking, "event_session_room")
+    ):
         return None
     return booking
 

@@ -334,6 +334,9 @@ def facts_for(notification: Notification) -> MessageFacts:
         event = registration.event
         title = event.title_in(notification.language)
         starts_at = session.starts_at if session is not None else event.starts_at
+        if event.is_outside:
+            # People go to the hall, not the centre: the text names where they go.
+            common["space"] = event.venue_name
         return MessageFacts(
             **common,
             event=title,
@@ -350,5 +353,8 @@ def _event_reason(notification: Notification) -> str:
     # An event is cancelled by cancelling its sessions' bookings with the host's reason.
     if notification.kind != Kind.EVENT_CANCELLED:
         return ""
-    session = notification.registration.event.sessions.exclude(booking=None).first()
+    event = notification.registration.event
+    if event.cancel_reason:
+        return event.cancel_reason
+    session = event.sessions.exclude(booking=None).first()
     return session.booking.reason if session is not None else ""

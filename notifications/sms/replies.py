@@ -262,6 +262,7 @@ def _next_booking(member: Member, *, now, pk: int | None = None) -> Booking | No
         # An event's room booking is the host's tool: cancelling it would leave the event
         # without a room. Equipment booked with a room goes with the room.
         .exclude(event_session__isnull=False)
+        .exclude(event_session_room__isnull=False)
         .exclude(Q(group__isnull=False) & Q(resource__kind=Resource.Kind.EQUIPMENT))
         .select_related("space", "resource", "booked_by")
         .order_by("starts_at", "id")

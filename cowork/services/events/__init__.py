@@ -13,7 +13,7 @@ from cowork.services.events.attendance import (
     attendance_unmark,
     walk_in_add,
 )
-from cowork.services.events.events import event_cancel, event_create
+from cowork.services.events.events import OutsideVenue, event_cancel, event_create
 from cowork.services.events.registrations import (
     Demographics,
     registration_approve,
@@ -24,6 +24,7 @@ from cowork.services.events.registrations import (
 
 __all__ = [
     "Demographics",
+    "OutsideVenue",
     "attendance_check_in_by_code",
     "attendance_check_in_by_key",
     "attendance_check_in_by_phone",

@@ -16,7 +16,12 @@ The URL list and the centre pages (`cowork.views`) import the views and
 """
 
 from cowork.selectors.events import public_upcoming_events
-from cowork.web.events.attendance import attendance, attendance_toggle, attendance_walk_in
+from cowork.web.events.attendance import (
+    attendance,
+    attendance_toggle,
+    attendance_walk_in,
+    sign_in_sheet,
+)
 from cowork.web.events.management import (
     event_cancel_view,
     event_list,
@@ -55,4 +60,5 @@ __all__ = [
     "registration_cancel_page",
     "registration_check_in",
     "registration_page",
+    "sign_in_sheet",
 ]

@@ -1,5 +1,6 @@
 """The hosts' attendance list at the door: who came to each session, searchable without JS, with
-a big Present button and walk-ins."""
+a big Present button and walk-ins, following check-ins live (realtime.attendance) where the
+browser runs scripts; and the session's sign-in sheet to print for the donor's file."""
 
 import re
 from urllib.parse import urlencode
@@ -15,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cowork.dates import local_datetime, local_time
 from cowork.errors import DomainError
-from cowork.models import Event, EventSession, Participant, RegistrationStatus
-from cowork.selectors.events import AttendanceRow, session_attendance_rows
+from cowork.models import Attendance, Event, EventSession, Participant
+from cowork.selectors.events import AttendanceRow, attendance_figures, session_attendance_rows
 from cowork.services.events.attendance import attendance_mark, attendance_unmark, walk_in_add
 from cowork.web.common import error_status
 from cowork.web.events.common import (
@@ -66,12 +68,8 @@ def _render_attendance(
     session = _session_for(sessions, str(query.get("session", "")), now)
     search = query.get("q", "").strip()[:100]
     rows = session_attendance_rows(event, session)
-    registered = [
-        row
-        for row in rows
-        if row.registration and row.registration.status == RegistrationStatus.CONFIRMED
-    ]
-    present = [row for row in rows if row.attendance]
+    figures = attendance_figures(rows)
+    present = sorted((row for row in rows if row.attendance), key=lambda row: row.attendance.at)
     return render(
         request,
         "cowork/events/attendance.html",
@@ -83,9 +81,10 @@ def _render_attendance(
             "search": search,
             "rows": [row for row in rows if _matches(row, search)],
             "total": len(rows),
-            "registered_count": len(registered),
-            "present_count": len(present),
-            "no_show_count": len([row for row in registered if not row.attendance]),
+            "registered_count": figures.registered,
+            "present_count": figures.present,
+            "no_show_count": figures.absent,
+            "present_rows": present,
             "walk_in_form": walk_in_form or PersonForm(space=event.space, auto_id="walk-in-%s"),
             "error": error,
             **page_notices(request),
@@ -109,6 +108,49 @@ def _back_to_attendance(request, event, session, person: Participant, notice: st
 def attendance(request, pk):
     """Who came, per session, for a phone or tablet at the door; searchable without JS."""
     return _render_attendance(request, staffed_event(request, pk), query=request.GET)
+
+
+@never_cache
+@login_required
+@require_GET
+def sign_in_sheet(request, pk):
+    """The session's sign-in sheet: a page to print (or save as PDF from the browser's print
+    dialog), with everyone expected or present, a column to sign, and the counts.
+
+    A printable page rather than a generated PDF: the browser draws every script our five
+    languages use with the fonts it has, and nothing heavy runs on the server or goes down
+    a paid mobile connection. Names only: phones stay off paper that leaves the centre.
+    """
+    event = staffed_event(request, pk)
+    sessions = list(event.sessions.all())
+    if not sessions:
+        raise Http404(_("This event has no sessions."))
+    session = _session_for(sessions, str(request.GET.get("session", "")), timezone.now())
+    rows = session_attendance_rows(event, session)
+    figures = attendance_figures(rows)
+    return render(
+        request,
+        "cowork/events/sign_in_sheet.html",
+        {
+            **event_context(request, event),
+            "session": session,
+            "when": local_datetime(session.starts_at, event.space.zone),
+            "until": local_time(session.ends_at, event.space.zone),
+            "session_number": sessions.index(session) + 1,
+            "session_count": len(sessions),
+            "rows": rows,
+            "figures": figures,
+            "walk_ins": len(
+                [
+                    row
+                    for row in rows
+                    if row.attendance and row.attendance.method == Attendance.Method.WALK_IN
+                ]
+            ),
+            "blank_rows": range(max(5, len(rows) // 10)),
+            "tags": list(event.tags.all()),
+        },
+    )
 
 
 @login_required

@@ -16,6 +16,9 @@ from cowork.selectors.access import user_works_at_space
 EVENT_FIELD_FOR_CODE = {
     "capacity_above_room": "capacity",
     "bad_room": "room",
+    "room_and_venue": "where",
+    "no_venue_name": "venue_name",
+    "bad_venue_capacity": "venue_capacity",
     "bad_kind": "kind",
     "no_title": "title",
 }

@@ -23,6 +23,7 @@ from cowork.models.people import AgeBand, Disability, Gender
 from cowork.models.spaces import WEEKDAYS
 from cowork.phones import mobile_hint, phone_for_centre, phone_to_e164
 from cowork.selectors.access import tags_usable_at
+from cowork.services.events.events import OutsideVenue
 from cowork.services.events.registrations import Demographics
 from cowork.services.series import series_occurrences
 from cowork.web.forms import WindowForm, aware
@@ -75,7 +76,7 @@ class CentrePhoneForm(forms.Form):
             raise _form_error(exc) from exc
 
 
-class _RoomChoiceField(forms.ModelChoiceField):
+class _RoomChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, room):
         seats = ngettext("%(count)d seat", "%(count)d seats", room.capacity) % {
             "count": room.capacity
@@ -103,14 +104,36 @@ class EventForm(WindowForm):
     """
 
     SINGLE, WEEKLY = "single", "weekly"
+    IN_ROOMS, OUTSIDE = "rooms", "outside"
+    # An outside venue keeps its own hours: any quarter of the day may start or end it.
+    QUARTERS = [datetime.time(hour, minute) for hour in range(24) for minute in (0, 15, 30, 45)]
 
     kind = forms.ChoiceField(label=_("Kind of event"), choices=Event.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    where = forms.ChoiceField(
+        label=_("Where"),
+        choices=[(IN_ROOMS, _("In the centre's rooms")), (OUTSIDE, _("At an outside venue"))],
+        initial=IN_ROOMS,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     room = _RoomChoiceField(
-        label=_("Room"), queryset=Resource.objects.none(), empty_label=_("Choose a room")
+        label=_("Rooms"),
+        queryset=Resource.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick one room, or several for an event bigger than any room: each is booked "
+            "for every session."
+        ),
+    )
+    venue_name = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    venue_address = forms.CharField(label=_("Venue's address"), max_length=300, required=False)
+    venue_capacity = forms.IntegerField(
+        label=_("Seats at the venue"), min_value=1, max_value=100_000, required=False
     )
     schedule = forms.ChoiceField(
         label=_("Sessions"),
@@ -125,7 +148,9 @@ class EventForm(WindowForm):
         label=_("Number of weeks"), required=False, min_value=1, max_value=MAX_WEEKS
     )
     capacity = forms.IntegerField(
-        label=_("Places"), min_value=1, help_text=_("No more than the room seats.")
+        label=_("Places"),
+        min_value=1,
+        help_text=_("No more than the ticked rooms or the venue seat."),
     )
     registration_opens = _local_moment_field(_("Registration opens"), _("Empty: open from now."))
     registration_closes = _local_moment_field(
@@ -164,6 +189,10 @@ class EventForm(WindowForm):
         self.fields["room"].queryset = space.resources.filter(
             kind=Resource.Kind.ROOM, out_of_service=False
         ).order_by("name")
+        for name in ("start", "end"):
+            on_grid = {value for value, _label in self.fields[name].choices}
+            walls = sorted(on_grid | {wall.strftime("%H:%M") for wall in self.QUARTERS})
+            self.fields[name].choices = [(wall, wall) for wall in walls]
         self.fields["tags"].queryset = tags_usable_at(space=space)
         open_days = sorted({period.weekday for period in periods_of(space)}) or range(7)
         names = dict(WEEKDAYS)
@@ -202,8 +231,26 @@ class EventForm(WindowForm):
         except ValidationError as exc:
             raise _form_error(exc) from exc
 
+    def is_outside(self) -> bool:
+        return self.data.get(self.add_prefix("where")) == self.OUTSIDE
+
+    def keeps_opening_hours(self) -> bool:
+        return not self.is_outside()
+
+    def _clean_place(self, data) -> None:
+        """Rooms of the centre, or a venue elsewhere, as the `where` choice says; the other
+        part's fields are hidden by then and ignored, as a one-off event ignores weekdays."""
+        if self.is_outside():
+            if not (data.get("venue_name") or "").strip():
+                self.add_error("venue_name", _("Give the outside venue's name."))
+            if not data.get("venue_capacity") and "venue_capacity" not in self.errors:
+                self.add_error("venue_capacity", _("Say how many people the venue seats."))
+        elif not data.get("room") and "room" not in self.errors:
+            self.add_error("room", _("Tick a room, or choose an outside venue."))
+
     def clean(self):
         data = super().clean()
+        self._clean_place(data)
         if "starts_at" not in data:
             return data
         if data["closed"]:
@@ -235,7 +282,6 @@ class EventForm(WindowForm):
 
     # What `event_create` takes from the form, as it names them.
     EVENT_ARGUMENTS = (
-        "room",
         "kind",
         "title",
         "description",
@@ -254,7 +300,21 @@ class EventForm(WindowForm):
     def event_arguments(self) -> dict:
         """The cleaned form as keyword arguments of `event_create` (all but who and where)."""
         data = self.cleaned_data
-        return {name: data[name] for name in self.EVENT_ARGUMENTS} | {"tags": list(data["tags"])}
+        arguments = {name: data[name] for name in self.EVENT_ARGUMENTS}
+        if self.is_outside():
+            venue = OutsideVenue(
+                name=data["venue_name"],
+                address=data["venue_address"],
+                capacity=data["venue_capacity"],
+            )
+            return arguments | {"venue": venue, "tags": list(data["tags"])}
+        # The biggest room first: it is the one lists name before the others.
+        rooms = sorted(data["room"], key=lambda room: (-room.capacity, room.name, room.pk))
+        return arguments | {
+            "room": rooms[0],
+            "other_rooms": rooms[1:],
+            "tags": list(data["tags"]),
+        }
 
     def _sessions(self, data) -> list[tuple[datetime.datetime, datetime.datetime]]:
         starts_at, ends_at = data["starts_at"], data["ends_at"]

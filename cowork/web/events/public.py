@@ -51,7 +51,8 @@ def _event_page(request, event: Event, form: RegistrationForm, *, status: int = 
         "cowork/events/event.html",
         {
             **event_context(request, event),
-            "room": event.room,
+            "rooms": (rooms := event.rooms()),
+            "step_free": bool(rooms) and all(room.accessible for room in rooms),
             "description": event.description_in(language),
             "sessions": list(event.sessions.all()),
             "places_left": event_places_left(event),

@@ -79,5 +79,14 @@ def location_of(space: Space, place: str = "") -> str:
     return ", ".join(part for part in (place, name, space.address, space.city) if part)
 
 
+def event_location(event, *, rooms: list | None = None) -> str:
+    """Where an event is held: the outside venue and its address, or its rooms (`rooms`, if
+    read already, else the event's) in the centre."""
+    if event.is_outside:
+        return ", ".join(part for part in (event.venue_name, event.venue_address) if part)
+    rooms = event.rooms() if rooms is None else rooms
+    return location_of(event.space, " + ".join(room.name for room in rooms))
+
+
 def sorted_items(items: list[CalendarItem]) -> list[CalendarItem]:
     return sorted(items, key=lambda item: (item.starts_at, item.uid, item.recurrence_id or 0))

@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+from collections import defaultdict
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -11,8 +12,8 @@ from notifications.ical.feeds.common import (
     CANCELLED,
     CONFIRMED,
     Window,
+    event_location,
     feed_window,
-    location_of,
     sorted_items,
 )
 from notifications.ical.render import CalendarItem
@@ -24,12 +25,15 @@ def session_stopped_at(session: EventSession, event: Event) -> datetime.datetime
     booking = session.booking
     if booking is not None:
         return booking.cancelled_at or booking.updated_at
-    return event.created_at
+    # At an outside venue nothing was booked: the event's own cancellation.
+    return event.cancelled_at or event.created_at
 
 
 def session_changed_at(session: EventSession, event: Event) -> datetime.datetime:
     booking = session.booking
-    return max(event.created_at, booking.updated_at) if booking is not None else event.created_at
+    if booking is not None:
+        return max(event.created_at, booking.updated_at)
+    return event.cancelled_at or event.created_at
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,7 +54,13 @@ def event_description(event: Event, language: str, url: str) -> str:
 
 
 def _session_item(
-    session: EventSession, event: Event, *, language: str, base_url: str, domain: str
+    session: EventSession,
+    event: Event,
+    *,
+    language: str,
+    base_url: str,
+    domain: str,
+    rooms: list[Resource] | None = None,
 ) -> CalendarItem:
     zone = event.space.zone
     url = event_url(event, base_url)
@@ -63,7 +73,7 @@ def _session_item(
         status=CANCELLED if event.status == Event.Status.CANCELLED else CONFIRMED,
         last_modified=session_changed_at(session, event),
         created=event.created_at,
-        location=location_of(event.space, event.room.name),
+        location=event_location(event, rooms=rooms),
         description=event_description(event, language, url),
         url=url,
     )
@@ -81,18 +91,31 @@ def _items_of_sessions(
     # A centre's feed has thousands of sessions in a handful of rooms of one space: read
     # those once rather than a copy per row.
     spaces = Space.objects.in_bulk({session.event.space_id for session in rows})
-    rooms = Resource.objects.in_bulk({session.event.room_id for session in rows})
+    others: dict[int, list[int]] = defaultdict(list)
+    for event_id, room_id in Event.other_rooms.through.objects.filter(
+        event_id__in={session.event_id for session in rows}
+    ).values_list("event_id", "resource_id"):
+        others[event_id].append(room_id)
+    room_ids = {session.event.room_id for session in rows} - {None}
+    rooms = Resource.objects.in_bulk(room_ids | {pk for ids in others.values() for pk in ids})
     items = []
     for session in rows:
         event = session.event
-        event.space, event.room = spaces[event.space_id], rooms[event.room_id]
+        event.space, event.room = spaces[event.space_id], rooms.get(event.room_id)
+        held_in = (
+            [event.room, *sorted((rooms[pk] for pk in others[event.pk]), key=lambda r: r.name)]
+            if event.room is not None
+            else []
+        )
         if (
             event.status == Event.Status.CANCELLED
             and session_stopped_at(session, event) < window.cancelled_since
         ):
             continue
         items.append(
-            _session_item(session, event, language=language, base_url=base_url, domain=domain)
+            _session_item(
+                session, event, language=language, base_url=base_url, domain=domain, rooms=held_in
+            )
         )
     return items
 

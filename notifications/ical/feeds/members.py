@@ -12,8 +12,8 @@ from notifications.ical.feeds.common import (
     CONFIRMED,
     TENTATIVE,
     Window,
+    event_location,
     feed_window,
-    location_of,
     sorted_items,
 )
 from notifications.ical.feeds.events import (
@@ -88,7 +88,7 @@ def _registration_item(
         status=status,
         last_modified=max(moment for moment in changes if moment is not None),
         created=registration.created_at,
-        location=location_of(event.space, event.room.name),
+        location=event_location(event),
         description=event_description(event, language, url),
         url=url,
     )
