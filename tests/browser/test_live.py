@@ -9,13 +9,19 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Booking, OpeningHours, Resource, Space
-from cowork.services.booking import booking_check_in, booking_create
+from cowork.services.booking import booking_check_in, booking_create, release_no_shows
 from cowork.services.displays import display_token_create, display_token_revoke
+from cowork.services.events import (
+    attendance_check_in_by_code,
+    event_create,
+    registration_create,
+)
 
 KRAMATORSK = "kramatorsk-it"
 SIEVIERODONETSK = "sievierodonetsk-it"
@@ -58,11 +64,8 @@ def kramatorsk(demo_centres) -> Space:
     return space
 
 
-def _book_now_and_check_in(space: Space, resource_name: str, username: str = "member"):
-    """What another client does: book the resource from this quarter hour, and check in."""
-    from django.contrib.auth import get_user_model
-
-    member = get_user_model().objects.get(username=username)
+def _book_now(space: Space, resource_name: str, member):
+    """What another client does: book the resource from this quarter hour, for an hour."""
     resource = Resource.objects.get(space=space, name=resource_name)
     now = timezone.now()
     local = now.astimezone(space.zone)
@@ -71,10 +74,14 @@ def _book_now_and_check_in(space: Space, resource_name: str, username: str = "me
         start + datetime.timedelta(hours=1),
         datetime.datetime.combine(start.date(), datetime.time(23, 45), tzinfo=space.zone),
     )
-    booking = booking_create(
-        resource=resource, member=member, starts_at=start, ends_at=end, now=now
-    )
-    return booking_check_in(booking=booking, acting_user=member, now=now)
+    return booking_create(resource=resource, member=member, starts_at=start, ends_at=end, now=now)
+
+
+def _book_now_and_check_in(space: Space, resource_name: str, username: str = "member"):
+    """The same, and check in."""
+    member = get_user_model().objects.get(username=username)
+    booking = _book_now(space, resource_name, member)
+    return booking_check_in(booking=booking, acting_user=member, now=timezone.now())
 
 
 def _fits_the_screen(page: Page) -> None:
@@ -241,12 +248,6 @@ def test_network_view_shows_a_check_in_at_a_centre_live(
 def _round_table_now(space: Space, *, attendees: int, title="Round-table on local budgets"):
     """A round-table in the Training room from this quarter hour, with `attendees` checked in
     by the event's QR code and their codes, as their phones do."""
-    from cowork.services.events import (
-        attendance_check_in_by_code,
-        event_create,
-        registration_create,
-    )
-
     host = space.roles.get().user
     room = Resource.objects.get(space=space, name="Training room")
     now = timezone.now()
@@ -282,8 +283,6 @@ def _round_table_now(space: Space, *, attendees: int, title="Round-table on loca
 
 
 def _check_in_one_more(event) -> None:
-    from cowork.services.events import attendance_check_in_by_code, registration_create
-
     registration, _key = registration_create(event=event, name="Late", phone="+380507779999")
     attendance_check_in_by_code(
         event=event,
@@ -297,8 +296,6 @@ def _check_in_one_more(event) -> None:
 def test_door_shows_the_event_and_its_head_count_and_the_sweep_never_frees_it(
     page, live_server_url, kramatorsk, axe_check, viewport
 ):
-    from cowork.services.booking import release_no_shows
-
     event = _round_table_now(kramatorsk, attendees=6)
     session = event.sessions.get()
     host = kramatorsk.roles.get().user
@@ -383,10 +380,6 @@ def test_door_in_russian_counts_the_people_of_the_event(
 def test_one_person_checked_in_early_and_at_a_second_desk_is_one_person_in_the_centre(
     page, live_server_url, kramatorsk, axe_check
 ):
-    from django.contrib.auth import get_user_model
-
-    from cowork.services.booking import booking_check_in, booking_create
-
     _sign_in(page, live_server_url, "host", axe_check)
     page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/")
     expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
@@ -426,20 +419,3 @@ def test_one_person_checked_in_early_and_at_a_second_desk_is_one_person_in_the_c
     expect(head_count).to_have_text("1")
     expect(figure.locator('[data-figure="unique_visitors_today"]')).to_have_text("1")
     axe_check(page)
-
-
-def _book_now(space: Space, resource_name: str, member):
-    now = timezone.now()
-    local = now.astimezone(space.zone)
-    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-    end = min(
-        start + datetime.timedelta(hours=1),
-        datetime.datetime.combine(start.date(), datetime.time(23, 45), tzinfo=space.zone),
-    )
-    return booking_create(
-        resource=Resource.objects.get(space=space, name=resource_name),
-        member=member,
-        starts_at=start,
-        ends_at=end,
-        now=now,
-    )

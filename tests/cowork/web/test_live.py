@@ -10,14 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cowork.models import DisplayToken, SpaceRole
+from cowork.models import DisplayToken, Participant, SpaceRole
 from cowork.selectors.occupancy import occupancy_snapshot
 from cowork.services.booking import booking_check_in, booking_create
 from cowork.services.displays import display_token_create, display_token_revoke
+from cowork.services.events import attendance_mark, event_create
 from realtime import protocol
 from tests.cowork.web.conftest import local
-from cowork.models import Participant
-from cowork.services.events import attendance_mark, event_create
 from tests.factories import HostFactory, RoomFactory, UserFactory, network_admin
 
 pytestmark = pytest.mark.django_db
