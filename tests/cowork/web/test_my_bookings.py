@@ -146,7 +146,7 @@ def test_the_check_in_button_appears_when_check_in_opens_and_works_then(
     [
         ("en", "You are already checked in at Desk 01."),
         ("ru", "Вы уже отметились на месте Desk 01."),
-        ("az", "Siz artıq Desk 01 yerində gəlişinizi qeyd etmisiniz."),
+        ("az", "Gəlişiniz artıq Desk 01 yerində qeyd olunub."),
         ("uk", "Ви вже відмітилися на місці Desk 01."),
         ("uz", "Siz allaqachon Desk 01 joyida kelishingizni belgilagansiz."),
     ],
