@@ -145,6 +145,25 @@ def test_the_events_room_is_given_back_when_its_session_ends(room, host):
     assert Booking.objects.get(pk=session.booking_id).status == BookingStatus.COMPLETED
 
 
+def test_an_event_keeps_its_room_when_the_centres_hours_are_cut_under_it(room, host, space):
+    event = _round_table(room, host)
+    session = event.sessions.get()
+    release_no_shows(now=session.starts_at)
+    desk_member = MemberFactory().user
+    desk_booking = _booked(ResourceFactory(space=space), desk_member, session.starts_at)
+    booking_check_in(booking=desk_booking, acting_user=desk_member, now=session.starts_at)
+    # The hosts shorten that day's hours to close at noon, after both were booked.
+    local_day = session.starts_at.astimezone(space.zone)
+    space.opening_hours.filter(weekday=local_day.weekday()).update(closes=datetime.time(12))
+
+    after_noon = local_day.replace(hour=12, minute=10)
+    # The member at the desk leaves at closing time; the round-table runs to its end.
+    assert check_out_finished(now=after_noon) == 1
+    desk_booking.refresh_from_db()
+    assert desk_booking.status == BookingStatus.COMPLETED
+    assert Booking.objects.get(pk=session.booking_id).status == BookingStatus.CHECKED_IN
+
+
 def test_the_door_shows_the_event_its_time_and_how_many_are_in(room, host, space):
     event = _round_table(room, host)
     session = event.sessions.get()
