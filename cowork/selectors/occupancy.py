@@ -7,9 +7,18 @@ return plain data; realtime/protocol.py turns it into messages.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Concat
 
-from cowork.models import ACTIVE_STATUSES, Booking, BookingStatus, Resource, Space
+from cowork.models import (
+    ACTIVE_STATUSES,
+    Attendance,
+    Booking,
+    BookingStatus,
+    Event,
+    Resource,
+    Space,
+)
 
 FREE = "free"
 BOOKED = "booked"
@@ -19,6 +28,47 @@ OUT_OF_SERVICE = "out_of_service"
 
 # How far ahead "next booking" looks.
 NEXT_HORIZON = datetime.timedelta(days=7)
+
+# Someone is in: checked in, from the moment they did (early check-in included) until
+# they check out or the sweep does.
+CHECKED_IN = Q(status=BookingStatus.CHECKED_IN)
+
+
+def in_use_at(now: datetime.datetime) -> Q:
+    """Bookings holding their resource at `now`: under way, or checked in early."""
+    return CHECKED_IN | Q(status__in=ACTIVE_STATUSES, starts_at__lte=now, ends_at__gt=now)
+
+
+def _person(prefix: str, field: str):
+    return Concat(Value(prefix), Cast(field, output_field=CharField()))
+
+
+# One key per person in the centre, so one person checked in at seven desks counts once:
+# a member by their account; an event's attendee by the member account behind them when
+# they have one (a member at a desk who joins the round-table is still one person), else
+# by their participant record. An event's room booking itself is nobody: its holder is
+# whoever organized it, not someone in the room.
+PERSON_PRESENT = Case(
+    When(CHECKED_IN & Q(event_session__isnull=True), then=_person("u", "booked_by_id")),
+    When(
+        CHECKED_IN & Q(event_session__attendances__participant__member__isnull=False),
+        then=_person("u", "event_session__attendances__participant__member__user_id"),
+    ),
+    When(
+        CHECKED_IN & Q(event_session__attendances__isnull=False),
+        then=_person("p", "event_session__attendances__participant_id"),
+    ),
+    output_field=CharField(),
+)
+
+
+def _event_of(booking: Booking) -> Event | None:
+    """The scheduled event whose session holds this room booking, if any (select_related)."""
+    try:
+        event = booking.event_session.event
+    except Booking.event_session.RelatedObjectDoesNotExist:
+        return None
+    return event if event.status == Event.Status.SCHEDULED else None
 
 
 def _booking_view(booking: Booking, *, zone, with_names: bool) -> dict:
@@ -31,20 +81,51 @@ def _booking_view(booking: Booking, *, zone, with_names: bool) -> dict:
     if with_names:
         view["holder"] = booking.booked_by.get_full_name() or booking.booked_by.get_username()
         view["purpose"] = booking.purpose
+    event = _event_of(booking)
+    if event is not None:
+        # A public event's title is on the public events page already; a closed one's is
+        # for the centre's people only. How many are in is a number, never who.
+        view["event"] = {
+            "kind": event.kind,
+            "title": event.title if with_names or event.is_public else "",
+            "present": getattr(booking, "attendees", None) or 0,
+        }
     return view
+
+
+def _current(bookings: list[Booking], now) -> Booking | None:
+    """The booking that holds the resource now: one under way, else one checked in early,
+    else a released one (the resource is free, but the screen says why)."""
+    under_way = [b for b in bookings if b.starts_at <= now < b.ends_at]
+    return (
+        next((b for b in under_way if b.status != BookingStatus.RELEASED), None)
+        or next(
+            (b for b in bookings if b.status == BookingStatus.CHECKED_IN and b.starts_at > now),
+            None,
+        )
+        or next(iter(under_way), None)
+    )
 
 
 def _state_of(resource: Resource, bookings: list[Booking], now, *, zone, with_names) -> dict:
     """One resource's state now, from its bookings that end after `now` (sorted by start)."""
-    current = next((b for b in bookings if b.starts_at <= now < b.ends_at), None)
+    current = _current(bookings, now)
     upcoming = next(
-        (b for b in bookings if b.starts_at > now and b.status in ACTIVE_STATUSES), None
+        (
+            b
+            for b in bookings
+            if b.starts_at > now and b.status in ACTIVE_STATUSES and b is not current
+        ),
+        None,
     )
     if resource.out_of_service:
         state = OUT_OF_SERVICE
     elif current is None:
         state = FREE
     elif current.status == BookingStatus.CHECKED_IN:
+        state = OCCUPIED
+    elif current.status == BookingStatus.CONFIRMED and _event_of(current) is not None:
+        # An event's room is in use from its start, before the sweep checks it in.
         state = OCCUPIED
     elif current.status == BookingStatus.RELEASED:
         state = RELEASED
@@ -72,7 +153,17 @@ def _bookings_by_resource(space_id: int, now, resource_ids=None) -> dict[int, li
         status__in=(*ACTIVE_STATUSES, BookingStatus.RELEASED),
         ends_at__gt=now,
         starts_at__lt=now + NEXT_HORIZON,
-    ).select_related("booked_by")
+    ).select_related("booked_by", "event_session__event")
+    # How many are in at an event, counted in the same query.
+    bookings = bookings.annotate(
+        attendees=Subquery(
+            Attendance.objects.filter(session__booking=OuterRef("pk"))
+            .order_by()
+            .values("session")
+            .annotate(count=Count("pk"))
+            .values("count")[:1]
+        )
+    )
     if resource_ids is not None:
         bookings = bookings.filter(resource_id__in=resource_ids)
     grouped: dict[int, list[Booking]] = defaultdict(list)
@@ -88,19 +179,18 @@ def _local_day_bounds(space: Space, now) -> tuple[datetime.datetime, datetime.da
 
 
 def space_figures(*, space: Space, now: datetime.datetime) -> dict:
-    """Head count against safety capacity, and today's visits and unique visitors."""
+    """Head count against safety capacity, and today's visits and unique visitors.
+
+    The head count counts people (`PERSON_PRESENT`), from their check-in: members checked
+    in and the attendees of events under way. Visits are check-ins to desks and rooms
+    today; an event's room being put in use is not one.
+    """
     day_start, day_end = _local_day_bounds(space, now)
+    today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end, event_session__isnull=True)
     totals = Booking.objects.filter(space=space).aggregate(
-        present=Count(
-            "pk",
-            filter=Q(status=BookingStatus.CHECKED_IN, starts_at__lte=now),
-        ),
-        visits=Count("pk", filter=Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end)),
-        visitors=Count(
-            "booked_by",
-            distinct=True,
-            filter=Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end),
-        ),
+        present=Count(PERSON_PRESENT, distinct=True),
+        visits=Count("pk", distinct=True, filter=today),
+        visitors=Count("booked_by", distinct=True, filter=today),
     )
     return {
         "head_count": totals["present"],
@@ -150,31 +240,27 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
         .annotate(count=Count("pk"))
     )
     busy = dict(
-        Booking.objects.filter(
-            resource__kind=Resource.Kind.DESK,
-            status__in=ACTIVE_STATUSES,
-            starts_at__lte=now,
-            ends_at__gt=now,
-        )
+        Booking.objects.filter(in_use_at(now), resource__kind=Resource.Kind.DESK)
         .values_list("space")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("resource", distinct=True))
     )
     # Every centre's local "today" lies within a day and a half of now.
     recent = Booking.objects.filter(
-        Q(status=BookingStatus.CHECKED_IN, starts_at__lte=now)
-        | Q(checked_in_at__gte=now - datetime.timedelta(hours=36))
-    ).values_list("space_id", "booked_by_id", "status", "starts_at", "checked_in_at")
-    present: dict[int, int] = defaultdict(int)
-    visits: dict[int, list[int]] = defaultdict(list)
+        CHECKED_IN | Q(checked_in_at__gte=now - datetime.timedelta(hours=36))
+    ).values_list(
+        "space_id", "pk", "booked_by_id", "checked_in_at", PERSON_PRESENT, "event_session"
+    )
+    present: dict[int, set[str]] = defaultdict(set)
+    visits: dict[int, dict[int, int]] = defaultdict(dict)
     bounds = {space.pk: _local_day_bounds(space, now) for space in spaces}
-    for space_id, member_id, status, starts_at, checked_in_at in recent:
+    for space_id, booking_id, member_id, checked_in_at, person, session_id in recent:
         if space_id not in bounds:
             continue
-        if status == BookingStatus.CHECKED_IN and starts_at <= now:
-            present[space_id] += 1
+        if person is not None:
+            present[space_id].add(person)
         day_start, day_end = bounds[space_id]
-        if checked_in_at and day_start <= checked_in_at < day_end:
-            visits[space_id].append(member_id)
+        if session_id is None and checked_in_at and day_start <= checked_in_at < day_end:
+            visits[space_id][booking_id] = member_id
     return [
         {
             "id": space.pk,
@@ -184,10 +270,10 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
             "seq": space.event_seq,
             "desks": desk_counts.get(space.pk, 0),
             "desks_in_use": busy.get(space.pk, 0),
-            "head_count": present[space.pk],
+            "head_count": len(present[space.pk]),
             "safety_capacity": space.safety_capacity,
             "visits_today": len(visits[space.pk]),
-            "unique_visitors_today": len(set(visits[space.pk])),
+            "unique_visitors_today": len(set(visits[space.pk].values())),
         }
         for space in spaces
     ]
@@ -198,12 +284,8 @@ def network_centre(*, space: Space, now: datetime.datetime, figures: dict | None
     `space_figures` at `now`, if read already)."""
     desks = Resource.objects.filter(space=space, kind=Resource.Kind.DESK, out_of_service=False)
     in_use = Booking.objects.filter(
-        space=space,
-        resource__kind=Resource.Kind.DESK,
-        status__in=ACTIVE_STATUSES,
-        starts_at__lte=now,
-        ends_at__gt=now,
-    )
+        in_use_at(now), space=space, resource__kind=Resource.Kind.DESK
+    ).values("resource")
     return {
         "id": space.pk,
         "name": space.name,
@@ -211,6 +293,6 @@ def network_centre(*, space: Space, now: datetime.datetime, figures: dict | None
         "country": space.country,
         "seq": space.event_seq,
         "desks": desks.count(),
-        "desks_in_use": in_use.count(),
+        "desks_in_use": in_use.distinct().count(),
         **(figures if figures is not None else space_figures(space=space, now=now)),
     }

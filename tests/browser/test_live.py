@@ -9,13 +9,19 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Booking, OpeningHours, Resource, Space
-from cowork.services.booking import booking_check_in, booking_create
+from cowork.services.booking import booking_check_in, booking_create, release_no_shows
 from cowork.services.displays import display_token_create, display_token_revoke
+from cowork.services.events import (
+    attendance_check_in_by_code,
+    event_create,
+    registration_create,
+)
 
 KRAMATORSK = "kramatorsk-it"
 SIEVIERODONETSK = "sievierodonetsk-it"
@@ -58,11 +64,8 @@ def kramatorsk(demo_centres) -> Space:
     return space
 
 
-def _book_now_and_check_in(space: Space, resource_name: str, username: str = "member"):
-    """What another client does: book the resource from this quarter hour, and check in."""
-    from django.contrib.auth import get_user_model
-
-    member = get_user_model().objects.get(username=username)
+def _book_now(space: Space, resource_name: str, member):
+    """What another client does: book the resource from this quarter hour, for an hour."""
     resource = Resource.objects.get(space=space, name=resource_name)
     now = timezone.now()
     local = now.astimezone(space.zone)
@@ -71,10 +74,14 @@ def _book_now_and_check_in(space: Space, resource_name: str, username: str = "me
         start + datetime.timedelta(hours=1),
         datetime.datetime.combine(start.date(), datetime.time(23, 45), tzinfo=space.zone),
     )
-    booking = booking_create(
-        resource=resource, member=member, starts_at=start, ends_at=end, now=now
-    )
-    return booking_check_in(booking=booking, acting_user=member, now=now)
+    return booking_create(resource=resource, member=member, starts_at=start, ends_at=end, now=now)
+
+
+def _book_now_and_check_in(space: Space, resource_name: str, username: str = "member"):
+    """The same, and check in."""
+    member = get_user_model().objects.get(username=username)
+    booking = _book_now(space, resource_name, member)
+    return booking_check_in(booking=booking, acting_user=member, now=timezone.now())
 
 
 def _fits_the_screen(page: Page) -> None:
@@ -233,3 +240,183 @@ def test_network_view_shows_a_check_in_at_a_centre_live(
     expect(card.locator('[data-figure="head_count"]')).to_have_text("1")
     expect(page.locator('[data-network-totals] [data-figure="head_count"]')).to_have_text("1")
     assert Booking.objects.filter(space=kramatorsk).count() == 1
+
+
+# --- An event's room, and people counted once -------------------------------------------------
+
+
+def _round_table_now(space: Space, *, attendees: int, title="Round-table on local budgets"):
+    """A round-table in the Training room from this quarter hour, with `attendees` checked in
+    by the event's QR code and their codes, as their phones do."""
+    host = space.roles.get().user
+    room = Resource.objects.get(space=space, name="Training room")
+    now = timezone.now()
+    local = now.astimezone(space.zone)
+    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+    end = min(
+        start + datetime.timedelta(minutes=90),
+        datetime.datetime.combine(start.date(), datetime.time(23, 45), tzinfo=space.zone),
+    )
+    event = event_create(
+        space=space,
+        room=room,
+        host=host,
+        kind="round_table",
+        title=title,
+        sessions=[(start, end)],
+        capacity=20,
+        # People may still sign up at the door while it runs.
+        registration_closes_at=end,
+        now=now,
+    )
+    for index in range(attendees):
+        registration, _key = registration_create(
+            event=event, name=f"Guest {index}", phone=f"+38050777{index:04d}"
+        )
+        attendance_check_in_by_code(
+            event=event,
+            phone=registration.participant.phone,
+            code=registration.check_in_code,
+            ip="203.0.113.9",
+        )
+    return event
+
+
+def _check_in_one_more(event) -> None:
+    registration, _key = registration_create(event=event, name="Late", phone="+380507779999")
+    attendance_check_in_by_code(
+        event=event,
+        phone=registration.participant.phone,
+        code=registration.check_in_code,
+        ip="203.0.113.9",
+    )
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, TABLET], ids=["phone", "desk"])
+def test_door_shows_the_event_and_its_head_count_and_the_sweep_never_frees_it(
+    page, live_server_url, kramatorsk, axe_check, viewport
+):
+    event = _round_table_now(kramatorsk, attendees=6)
+    session = event.sessions.get()
+    host = kramatorsk.roles.get().user
+    room = Resource.objects.get(space=kramatorsk, name="Training room")
+    _token, key = display_token_create(space=kramatorsk, host=host, name="Door", room=room)
+    page.set_viewport_size(viewport)
+    page.goto(f"{live_server_url}/displays/{key}/")
+    axe_check(page)
+    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+    expect(page.locator('[data-part="now"]')).to_have_text("In use")
+    expect(page.locator('[data-part="event"]')).to_have_text("Round-table on local budgets")
+    begins = session.starts_at.astimezone(kramatorsk.zone).strftime("%H:%M")
+    ends = session.ends_at.astimezone(kramatorsk.zone).strftime("%H:%M")
+    current = page.locator('[data-part="current"]')
+    expect(current).to_have_text(f"{begins}–{ends} · In the room: 6")
+    _fits_the_screen(page)
+    page.evaluate("window.__sameDocument = true")
+
+    # A quarter of an hour in, the sweep finds the room in use, not a no-show.
+    assert release_no_shows(now=session.starts_at + datetime.timedelta(minutes=16)) == 0
+    _check_in_one_more(event)
+
+    expect(current).to_have_text(f"{begins}–{ends} · In the room: 7", timeout=LIVE_MS)
+    expect(page.locator('[data-part="now"]')).to_have_text("In use")
+    expect(page.locator("main")).not_to_contain_text("Guest")
+    expect(page.locator("main")).not_to_contain_text("Free")
+    assert page.evaluate("window.__sameDocument") is True
+    axe_check(page)
+    _fits_the_screen(page)
+
+
+def test_dashboard_shows_the_event_in_its_room_and_counts_people_on_a_phone(
+    phone_page, live_server_url, kramatorsk, axe_check
+):
+    page = phone_page
+    event = _round_table_now(kramatorsk, attendees=2)
+    _sign_in(page, live_server_url, "host", axe_check)
+    page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/")
+    axe_check(page)
+    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+    room = Resource.objects.get(space=kramatorsk, name="Training room")
+    card = page.locator(f'.live-rooms [data-room="{room.pk}"]')
+    expect(card).to_have_attribute("data-state", "occupied")
+    expect(card.locator('[data-part="current"]')).to_contain_text(
+        "Round-table on local budgets · In the room: 2"
+    )
+    head_count = page.locator('[data-figures] [data-figure="head_count"]')
+    expect(head_count).to_have_text("2")
+    _fits_the_screen(page)
+    page.evaluate("window.__sameDocument = true")
+
+    _check_in_one_more(event)
+
+    expect(card.locator('[data-part="current"]')).to_contain_text(
+        "Round-table on local budgets · In the room: 3", timeout=LIVE_MS
+    )
+    expect(head_count).to_have_text("3")
+    expect(card).to_have_attribute("data-state", "occupied")
+    assert page.evaluate("window.__sameDocument") is True
+    axe_check(page)
+    _fits_the_screen(page)
+
+
+def test_door_in_russian_counts_the_people_of_the_event(
+    phone_page, live_server_url, kramatorsk, axe_check
+):
+    page = phone_page
+    _round_table_now(kramatorsk, attendees=4)
+    host = kramatorsk.roles.get().user
+    room = Resource.objects.get(space=kramatorsk, name="Training room")
+    _token, key = display_token_create(space=kramatorsk, host=host, name="Door", room=room)
+    page.context.add_cookies([{"name": "django_language", "value": "ru", "url": live_server_url}])
+    page.goto(f"{live_server_url}/displays/{key}/")
+    axe_check(page)
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.locator("[data-live-status]")).to_have_text("Онлайн", timeout=LIVE_MS)
+    expect(page.locator('[data-part="current"]')).to_contain_text("В комнате: 4")
+    expect(page.locator('[data-part="event"]')).to_have_text("Round-table on local budgets")
+    _fits_the_screen(page)
+
+
+def test_one_person_checked_in_early_and_at_a_second_desk_is_one_person_in_the_centre(
+    page, live_server_url, kramatorsk, axe_check
+):
+    _sign_in(page, live_server_url, "host", axe_check)
+    page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/")
+    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+    figure = page.locator("[data-figures]")
+    head_count = figure.locator('[data-figure="head_count"]')
+    expect(head_count).to_have_text("0")
+    desk = _spot(page, kramatorsk, "Desk 07")
+    expect(desk).to_have_attribute("data-state", "free")
+
+    # Dmytro checks in before his booking starts: he is in from then.
+    member = get_user_model().objects.get(username="member")
+    now = timezone.now()
+    local = now.astimezone(kramatorsk.zone)
+    # The next quarter hour: within the 15 minutes before it, check-in is open.
+    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+    start += datetime.timedelta(minutes=15)
+    early = booking_create(
+        resource=Resource.objects.get(space=kramatorsk, name="Desk 07"),
+        member=member,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        now=now,
+    )
+    booking_check_in(booking=early, acting_user=member, now=timezone.now())
+
+    expect(desk).to_have_attribute("data-state", "occupied", timeout=LIVE_MS)
+    expect(head_count).to_have_text("1")
+    expect(figure.locator('[data-figure="visits_today"]')).to_have_text("1")
+
+    # The host checks him in at a second desk too: still one person in the centre.
+    host = kramatorsk.roles.get().user
+    second = _book_now(kramatorsk, "Desk 08", member)
+    booking_check_in(booking=second, acting_user=host)
+    expect(_spot(page, kramatorsk, "Desk 08")).to_have_attribute(
+        "data-state", "occupied", timeout=LIVE_MS
+    )
+    expect(figure.locator('[data-figure="visits_today"]')).to_have_text("2")
+    expect(head_count).to_have_text("1")
+    expect(figure.locator('[data-figure="unique_visitors_today"]')).to_have_text("1")
+    axe_check(page)

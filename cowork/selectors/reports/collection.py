@@ -322,8 +322,13 @@ def collect_usage(
             day += _ONE_DAY
 
     daily: Counter = Counter()
+    # Visits are people checking in; an event's room put in use is not one (its people are
+    # the event's attendance).
     check_ins = Booking.objects.filter(
-        space_id__in=ids, checked_in_at__gte=low, checked_in_at__lt=high
+        space_id__in=ids,
+        checked_in_at__gte=low,
+        checked_in_at__lt=high,
+        event_session__isnull=True,
     ).values_list("space_id", "checked_in_at")
     for space_id, checked_in_at in check_ins:
         day = checked_in_at.astimezone(zones[space_id]).date()

@@ -31,6 +31,7 @@ from cowork.services.booking.presence import (
     booking_check_in_by_qr,
     booking_check_out,
     check_out_finished,
+    event_room_check_in,
     release_no_shows,
 )
 
@@ -47,5 +48,6 @@ __all__ = [
     "booking_decline",
     "booking_modify",
     "check_out_finished",
+    "event_room_check_in",
     "release_no_shows",
 ]

@@ -1,5 +1,9 @@
 """Who is there: check-in (from the booking page, by QR code), check-out, and the schedule's
-sweeps that release no-shows and check out what has ended or whose centre has closed."""
+sweeps that release no-shows and check out what has ended or whose centre has closed.
+
+An event's room booking is never a no-show: it is checked in when its first attendee is
+marked or, at the latest, when the sweep finds its session begun, and it holds the room
+until the session ends."""
 
 import datetime
 
@@ -9,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cowork.errors import RuleViolation
-from cowork.models import Booking, BookingStatus, DomainEventKind, Resource, Space
+from cowork.models import Booking, BookingStatus, DomainEventKind, Event, Resource, Space
+from cowork.selectors.access import user_works_at_space
 from cowork.selectors.spaces import space_is_open_at
 from cowork.services.booking.common import (
     fresh,
@@ -24,7 +29,13 @@ from cowork.services.locking import lock_space
 def booking_check_in(
     *, booking: Booking, acting_user, now: datetime.datetime | None = None
 ) -> Booking:
-    """Check in from `check_in_early_minutes` before the start until the end."""
+    """Check in from `check_in_early_minutes` before the start until the end.
+
+    A person is in one place at a time: while they are checked in elsewhere, checking in
+    again is refused unless someone who works at the centre does it (a member holding a
+    desk and a meeting room, say). Events' room bookings, checked in for the event, do not
+    count as the organizer's presence.
+    """
     now = now or timezone.now()
     with held_for_change(booking, acting_user=acting_user) as booking:
         if not booking.can_check_in(now):
@@ -35,12 +46,70 @@ def booking_check_in(
                 % {"start": local_text(booking.check_in_opens_at, booking.space.zone)},
                 code="outside_check_in_window",
             )
-        booking.status = BookingStatus.CHECKED_IN
-        booking.checked_in_at = now
-        booking.checked_in_by = acting_user
-        booking.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
-        record(DomainEventKind.BOOKING_CHECKED_IN, booking, by=acting_user.pk)
+        elsewhere = (
+            Booking.objects.filter(
+                booked_by=booking.booked_by_id,
+                status=BookingStatus.CHECKED_IN,
+                ends_at__gt=now,
+                event_session__isnull=True,
+            )
+            .exclude(pk=booking.pk)
+            .select_related("resource")
+            .first()
+        )
+        if elsewhere is not None and not user_works_at_space(user=acting_user, space=booking.space):
+            raise RuleViolation(
+                _(
+                    "You are already checked in at %(resource)s. Check out there first, "
+                    "or ask a host to check you in here."
+                )
+                % {"resource": elsewhere.resource.name},
+                code="already_checked_in",
+                details={"booking": elsewhere.pk},
+            )
+        _check_in(booking, now=now, by=acting_user)
     return booking
+
+
+def _check_in(booking: Booking, *, now, by=None) -> None:
+    booking.status = BookingStatus.CHECKED_IN
+    booking.checked_in_at = now
+    booking.checked_in_by = by
+    booking.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
+    record(
+        DomainEventKind.BOOKING_CHECKED_IN,
+        booking,
+        by=by.pk if by is not None else None,
+        automatic=by is None,
+    )
+
+
+def _scheduled_event_of(booking: Booking) -> Event | None:
+    """The scheduled event whose session `booking` holds a room for, if any: the session's
+    first room, or one of the further rooms of an event taking several."""
+    try:
+        event = booking.event_session.event
+    except Booking.event_session.RelatedObjectDoesNotExist:
+        try:
+            event = booking.event_session_room.session.event
+        except Booking.event_session_room.RelatedObjectDoesNotExist:
+            return None
+    return event if event.status == Event.Status.SCHEDULED else None
+
+
+def event_room_check_in(*, booking: Booking, now: datetime.datetime, by=None) -> bool:
+    """Check in an event's room booking: its first attendee is in (`by`: who marked them),
+    or its session has begun. Whether anyone came is the attendance's business; the room
+    is in use. Returns whether it changed; safe to call again."""
+    with transaction.atomic():
+        lock_space(booking.space_id)
+        booking = Booking.objects.select_related(
+            "resource", "space", "event_session__event", "event_session_room__session__event"
+        ).get(pk=booking.pk)
+        if not booking.can_check_in(now) or _scheduled_event_of(booking) is None:
+            return False
+        _check_in(booking, now=now, by=by)
+    return True
 
 
 def booking_check_in_by_qr(*, resource: Resource, member, now=None) -> Booking:
@@ -81,8 +150,10 @@ def _complete(booking: Booking, *, now, by=None) -> None:
 def release_no_shows(*, now: datetime.datetime | None = None) -> int:
     """Release confirmed bookings not checked in within their space's grace period.
 
-    Equipment booked together with a room goes with the room. Safe to run twice: each
-    booking is re-read under its space's lock and released only if still confirmed.
+    Equipment booked together with a room goes with the room. A scheduled event's room
+    booking is never released: once its session has begun it is checked in instead (not
+    counted in the result). Safe to run twice: each booking is re-read under its space's
+    lock and released only if still confirmed.
     """
     now = now or timezone.now()
     candidates = (
@@ -94,9 +165,12 @@ def release_no_shows(*, now: datetime.datetime | None = None) -> int:
             starts_at__lte=now,
             resource__kind=Resource.Kind.ROOM,
         )
-    ).select_related("space")
+    ).select_related("space", "event_session__event", "event_session_room__session__event")
     released = 0
     for candidate in candidates.distinct():
+        if _scheduled_event_of(candidate) is not None:
+            event_room_check_in(booking=candidate, now=now)
+            continue
         if (
             candidate.starts_at + datetime.timedelta(minutes=candidate.space.no_show_grace_minutes)
             > now
@@ -122,9 +196,14 @@ def check_out_finished(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     checked_out = 0
     open_cache: dict[int, bool] = {}
-    candidates = Booking.objects.filter(status=BookingStatus.CHECKED_IN).select_related("space")
+    candidates = Booking.objects.filter(status=BookingStatus.CHECKED_IN).select_related(
+        "space", "event_session__event", "event_session_room__session__event"
+    )
     for candidate in candidates:
         if candidate.ends_at > now:
+            # An event keeps its room until its session ends, even past closing time.
+            if _scheduled_event_of(candidate) is not None:
+                continue
             if candidate.space_id not in open_cache:
                 space = Space.objects.prefetch_related("opening_hours", "closures").get(
                     pk=candidate.space_id

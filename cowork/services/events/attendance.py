@@ -19,6 +19,7 @@ from cowork.models import (
     RegistrationStatus,
 )
 from cowork.selectors.events import session_open_for_check_in
+from cowork.services.booking import event_room_check_in
 from cowork.services.event_limits import (
     check_in_limits_check,
     event_attempt_record,
@@ -33,9 +34,18 @@ from cowork.services.events.registrations import (
 
 
 def attendance_mark(
-    *, session: EventSession, participant: Participant, host, method=Attendance.Method.HOST
+    *,
+    session: EventSession,
+    participant: Participant,
+    host,
+    method=Attendance.Method.HOST,
+    now=None,
 ) -> Attendance:
-    """Mark that someone came to a session; marking twice changes nothing."""
+    """Mark that someone came to a session; marking twice changes nothing.
+
+    The first one in puts the session's room booking in use (checked in), so the room is
+    never released as a no-show while people sit in it.
+    """
     event = session.event
     if host is not None:
         require_staff(host, event.space)
@@ -46,8 +56,21 @@ def attendance_mark(
             defaults={"method": method, "marked_by": host},
         )
         if created:
-            record(DomainEventKind.ATTENDANCE_MARKED, attendance, event, session=session.pk)
+            if session.booking_id is not None:
+                event_room_check_in(booking=session.booking, now=now or timezone.now(), by=host)
+            record(
+                DomainEventKind.ATTENDANCE_MARKED,
+                attendance,
+                event,
+                session=session.pk,
+                **_room_of(session),
+            )
     return attendance
+
+
+def _room_of(session: EventSession) -> dict:
+    # Names the room in the payload, so the live views redraw it with its new head count.
+    return {"resource": session.booking.resource_id} if session.booking_id else {}
 
 
 def attendance_unmark(*, session: EventSession, participant: Participant, host) -> None:
@@ -57,7 +80,13 @@ def attendance_unmark(*, session: EventSession, participant: Participant, host) 
             session=session, participant=participant
         ).delete()
         if deleted:
-            record(DomainEventKind.ATTENDANCE_UNMARKED, session, session.event, session=session.pk)
+            record(
+                DomainEventKind.ATTENDANCE_UNMARKED,
+                session,
+                session.event,
+                session=session.pk,
+                **_room_of(session),
+            )
 
 
 def walk_in_add(
@@ -107,7 +136,7 @@ def _check_in(registration: Registration, *, host, method, now) -> Attendance:
     if session is None:
         raise RuleViolation(_("No session of this event is under way now."), code="no_session_now")
     return attendance_mark(
-        session=session, participant=registration.participant, host=host, method=method
+        session=session, participant=registration.participant, host=host, method=method, now=now
     )
 
 

@@ -103,7 +103,13 @@
     return iso.slice(11, 16);
   }
 
-  function bookingText(booking) {
+  // What an event is called on the screens: its title, or for a closed one its kind.
+  function eventLabel(event) {
+    return event.title || strings.event_kinds[event.kind] || "";
+  }
+
+  // `current`: the booking holding the resource now; an event's then says how many are in.
+  function bookingText(booking, current) {
     var text = wallTime(booking.starts_at) + "–" + wallTime(booking.ends_at);
     if (booking.starts_at.slice(0, 10) !== isoDay(serverNow())) {
       text = dayFormat.format(new Date(booking.starts_at)) + ", " + text;
@@ -111,7 +117,12 @@
     if (booking.holder) {
       text += " · " + booking.holder;
     }
-    if (booking.purpose) {
+    if (booking.event) {
+      text += " · " + eventLabel(booking.event);
+      if (current) {
+        text += " · " + format(strings.in_room, { count: booking.event.present });
+      }
+    } else if (booking.purpose) {
       text += " · " + booking.purpose;
     }
     return text;
@@ -438,6 +449,7 @@
     isoDay: isoDay,
     wallTime: wallTime,
     bookingText: bookingText,
+    eventLabel: eventLabel,
     showStatus: showStatus,
     openLink: openLink,
   };

@@ -23,6 +23,7 @@
   var isoDay = live.isoDay;
   var wallTime = live.wallTime;
   var bookingText = live.bookingText;
+  var eventLabel = live.eventLabel;
   var showStatus = live.showStatus;
   var openLink = live.openLink;
 
@@ -93,7 +94,7 @@
       }
       setText(
         part(node, "current"),
-        resource.current ? bookingText(resource.current) : strings.nothing_now
+        resource.current ? bookingText(resource.current, true) : strings.nothing_now
       );
       setText(
         part(node, "next"),
@@ -109,13 +110,20 @@
       setText(part(node, "now"), strings.room_now[resource.state]);
       var detail = "";
       var current = "";
+      var event = "";
       if (inUse && resource.current) {
         detail = format(strings.until, { time: wallTime(resource.current.ends_at) });
         current = wallTime(resource.current.starts_at) + "–" + wallTime(resource.current.ends_at);
-        if (resource.current.purpose) {
-          current += " · " + resource.current.purpose;
+        if (resource.current.event) {
+          // An event: its name, and how many are in, never who.
+          event = eventLabel(resource.current.event);
+          current += " · " + format(strings.in_room, { count: resource.current.event.present });
+        } else {
+          if (resource.current.purpose) {
+            current += " · " + resource.current.purpose;
+          }
+          current += " · " + (resource.state === "occupied" ? strings.checked_in : strings.waiting);
         }
-        current += " · " + (resource.state === "occupied" ? strings.checked_in : strings.waiting);
       } else if (
         resource.state !== "out_of_service" &&
         resource.next &&
@@ -124,6 +132,7 @@
         detail = format(strings.free_until, { time: wallTime(resource.next.starts_at) });
       }
       setText(part(node, "detail"), detail);
+      setText(part(node, "event"), event);
       setText(part(node, "current"), current);
       var next = resource.next ? Object.assign({}, resource.next, { holder: "" }) : null;
       setText(part(node, "next"), next ? bookingText(next) : strings.nothing_next);

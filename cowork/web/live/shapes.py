@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from cowork.models import DomainEventKind, Resource, Space
+from cowork.models import DomainEventKind, Event, Resource, Space
 from cowork.selectors.occupancy import BOOKED, FREE, OCCUPIED, OUT_OF_SERVICE, RELEASED
 
 # realtime.protocol.PROTOCOL_VERSION; tests/cowork/web/test_live.py keeps the two equal.
@@ -66,6 +66,24 @@ NETWORK_SOCKET = "/ws/network/occupancy/"
 
 
 @dataclass(frozen=True)
+class LiveEvent:
+    """The event a room booking is for: what to call it, and how many are in."""
+
+    kind: str
+    title: str
+    present: int
+
+    @property
+    def label(self) -> str:
+        # A closed event's title is not for the door: it says what kind of event it is.
+        return self.title or str(Event.Kind(self.kind).label)
+
+    @property
+    def present_text(self) -> str:
+        return _("In the room: %(count)s") % {"count": self.present}
+
+
+@dataclass(frozen=True)
 class LiveBooking:
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -73,6 +91,7 @@ class LiveBooking:
     holder: str
     purpose: str
     today: bool
+    event: LiveEvent | None = None
 
     @classmethod
     def of(cls, view: dict | None, *, today: datetime.date) -> "LiveBooking | None":
@@ -86,6 +105,7 @@ class LiveBooking:
             holder=view.get("holder", ""),
             purpose=view.get("purpose", ""),
             today=starts_at.date() == today,
+            event=LiveEvent(**view["event"]) if view.get("event") else None,
         )
 
 
@@ -218,6 +238,8 @@ def js_strings() -> dict:
         "until": _("Until %(time)s"),
         "free_until": _("Free until %(time)s"),
         "checked_in": _("Checked in"),
+        "in_room": _("In the room: %(count)s"),
+        "event_kinds": {kind: str(label) for kind, label in Event.Kind.choices},
         "waiting": _("Not checked in yet"),
         "level": {
             "ok": "",

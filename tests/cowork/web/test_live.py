@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cowork.models import DisplayToken, SpaceRole
+from cowork.models import DisplayToken, Participant, SpaceRole
 from cowork.selectors.occupancy import occupancy_snapshot
 from cowork.services.booking import booking_check_in, booking_create
 from cowork.services.displays import display_token_create, display_token_revoke
+from cowork.services.events import attendance_mark, event_create
 from realtime import protocol
 from tests.cowork.web.conftest import local
 from tests.factories import HostFactory, RoomFactory, UserFactory, network_admin
@@ -71,6 +72,28 @@ def room_in_use(space, room, other_member, day, at_half_past_ten):
         purpose="Legal aid clinic",
         now=local(space, day, "09:00"),
     )
+
+
+@pytest.fixture
+def round_table(space, room, host, day, at_half_past_ten):
+    """A round-table in the Hall 10:00–11:30, three people in; the host's booking holds the room."""
+    event = event_create(
+        space=space,
+        room=room,
+        host=host,
+        kind="round_table",
+        title="Round-table on local budgets",
+        sessions=[(local(space, day, "10:00"), local(space, day, "11:30"))],
+        capacity=10,
+        now=local(space, day, "08:00"),
+    )
+    session = event.sessions.get()
+    for index in range(3):
+        guest = Participant.objects.create(name=f"Guest {index}", phone=f"+99450777{index:04d}")
+        attendance_mark(
+            session=session, participant=guest, host=host, now=local(space, day, "10:05")
+        )
+    return event
 
 
 @pytest.fixture
@@ -293,6 +316,26 @@ def test_room_display_shows_the_room_in_use_until_when_without_the_name_and_a_qr
     assert config["mode"] == "room" and config["room"] == room.pk
     assert config["socket"] == f"/ws/spaces/{space.pk}/occupancy/?display={key}"
     assert config["poll"] == f"/centres/{space.slug}/occupancy.json?display={key}"
+
+
+def test_room_display_shows_the_event_under_way_and_how_many_are_in(client, display, round_table):
+    _token, key = display
+    html = client.get(reverse("web:display", args=[key])).content.decode()
+    assert 'data-part="now">In use<' in html
+    assert 'data-part="event">Round-table on local budgets<' in html
+    assert "10:00–11:30 · In the room: 3" in html
+    assert "Guest" not in html
+
+
+def test_dashboard_shows_the_event_in_its_room_and_counts_its_people(
+    client, host, space, room, round_table
+):
+    html = _as(client, host).get(reverse("web:live-dashboard", args=[space.slug]))
+    html = html.content.decode()
+    card = re.search(rf'data-room="{room.pk}".*?</li>', html, re.S).group(0)
+    assert 'data-state="occupied"' in card
+    assert "Round-table on local budgets · In the room: 3" in card
+    assert re.search(r'data-figure="head_count">3<', html)
 
 
 def test_room_display_says_free_until_the_next_booking(

@@ -139,3 +139,35 @@ def test_the_check_in_button_appears_when_check_in_opens_and_works_then(
     assert member_client.post(button).status_code == 302
     my_booking.refresh_from_db()
     assert my_booking.status == BookingStatus.CHECKED_IN
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "You are already checked in at Desk 01."),
+        ("ru", "Вы уже отметились на месте Desk 01."),
+        ("az", "Gəlişiniz artıq Desk 01 yerində qeyd olunub."),
+        ("uk", "Ви вже відмітилися на місці Desk 01."),
+        ("uz", "Siz allaqachon Desk 01 joyida kelishingizni belgilagansiz."),
+    ],
+)
+def test_checking_in_at_a_second_desk_is_refused_in_the_members_language(
+    member_client, my_booking, other_desk, member, space, day, monkeypatch, language, refusal
+):
+    from django.conf import settings
+
+    second = booking_create(
+        resource=other_desk,
+        member=member,
+        starts_at=local(space, day, "10:00"),
+        ends_at=local(space, day, "12:00"),
+    )
+    during = local(space, day, "10:05")
+    monkeypatch.setattr(timezone, "now", lambda: during)
+    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    member_client.post(reverse("web:booking-check-in", args=[my_booking.pk]))
+    response = member_client.post(reverse("web:booking-check-in", args=[second.pk]))
+    assert response.status_code == 422
+    assert refusal in response.content.decode()
+    second.refresh_from_db()
+    assert second.status == BookingStatus.CONFIRMED

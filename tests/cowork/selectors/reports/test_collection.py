@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cowork.models import Event
+from cowork.models import BookingStatus, Event
 from cowork.selectors.reports.report import event_report
+from cowork.services.booking import event_room_check_in
 from tests.cowork.selectors.reports.expected import (
     GANJA,
     TASHKENT,
@@ -143,3 +144,20 @@ def test_the_number_of_queries_does_not_grow_with_events_or_bookings(network, ad
             attend(event.sessions.get(), register(event, n), host)
     assert count() == before
     assert before <= 16
+
+
+def test_an_events_room_put_in_use_is_not_a_visit(network, admin):
+    hall = network.ganja.resources.get(name="Hall")
+    event = make_event(
+        network.ganja, hall, network.host_a, "Extra", Event.Kind.TRAINING,
+        [("2025-03-18", "15:00", "16:00")],
+    )  # fmt: skip
+    session = event.sessions.get()
+    assert event_room_check_in(booking=session.booking, now=session.starts_at)
+    session.booking.refresh_from_db()
+    assert session.booking.status == BookingStatus.CHECKED_IN
+    report = march_report(admin)
+    assert {d.day.isoformat(): d.visits for d in report.daily_visits if d.visits} == {
+        "2025-03-03": 2,
+        "2025-03-18": 1,
+    }

@@ -1,0 +1,303 @@
+"""What the live screens count rests on these writes: an event's room is in use while the
+event runs and is never released as a no-show; a person is in one place at a time, and is
+in from the moment they check in."""
+
+import datetime
+
+import pytest
+
+from cowork.errors import Conflict, RuleViolation
+from cowork.models import Booking, BookingStatus, DomainEvent, Participant
+from cowork.selectors.occupancy import network_occupancy, occupancy_snapshot, space_figures
+from cowork.services.booking import (
+    booking_check_in,
+    booking_create,
+    check_out_finished,
+    release_no_shows,
+)
+from cowork.services.events import (
+    attendance_check_in_by_code,
+    attendance_mark,
+    event_create,
+    registration_create,
+)
+from tests.factories import (
+    HostFactory,
+    MemberFactory,
+    ResourceFactory,
+    RoomFactory,
+    next_weekday,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+MINUTE = datetime.timedelta(minutes=1)
+
+
+@pytest.fixture
+def room(space):
+    return RoomFactory(space=space, capacity=30, name="Training room")
+
+
+@pytest.fixture
+def host(space):
+    return HostFactory(space=space).user
+
+
+def _round_table(room, host, *, is_public=True):
+    """A round-table 11:00–12:30 on a coming Monday, created the week before."""
+    start = next_weekday(room.space, at=datetime.time(11))
+    return event_create(
+        space=room.space,
+        room=room,
+        host=host,
+        kind="round_table",
+        title="Round-table on local budgets",
+        sessions=[(start, start + 90 * MINUTE)],
+        capacity=20,
+        is_public=is_public,
+    )
+
+
+def _attendees(event, count, *, now):
+    """`count` people registered, each checked in by the event's QR code and their code."""
+    for index in range(count):
+        registration, _key = registration_create(
+            event=event, name=f"Guest {index}", phone=f"+99450222{index:04d}"
+        )
+        attendance_check_in_by_code(
+            event=event,
+            phone=registration.participant.phone,
+            code=registration.check_in_code,
+            ip="203.0.113.9",
+            now=now,
+        )
+
+
+def _room_state(space, room, now, *, with_names=True):
+    snapshot = occupancy_snapshot(space=space, now=now, with_names=with_names)
+    return next(r for r in snapshot["resources"] if r["id"] == room.pk), snapshot
+
+
+# --- 1. An event's room is in use while the event runs -------------------------------------
+
+
+def test_an_events_room_is_not_released_mid_event_and_cannot_be_booked_over(room, host):
+    event = _round_table(room, host)
+    session = event.sessions.get()
+    _attendees(event, 6, now=session.starts_at - 5 * MINUTE)
+
+    # The sweep runs every few minutes; a quarter of an hour in, nobody has "not come".
+    assert release_no_shows(now=session.starts_at + 15 * MINUTE) == 0
+    booking = Booking.objects.get(pk=session.booking_id)
+    assert booking.status == BookingStatus.CHECKED_IN
+    assert not DomainEvent.objects.filter(kind="booking.released").exists()
+    half_way = session.starts_at + 30 * MINUTE
+    with pytest.raises(Conflict):
+        booking_create(
+            resource=room,
+            member=MemberFactory().user,
+            starts_at=half_way,
+            ends_at=session.ends_at,
+            now=session.starts_at + 16 * MINUTE,
+        )
+
+
+def test_an_events_room_is_in_use_from_its_start_even_before_anyone_is_in(room, host):
+    event = _round_table(room, host)
+    session = event.sessions.get()
+    # Before the sweep has run, the screens already say the room is in use.
+    state, _snapshot = _room_state(room.space, room, session.starts_at + MINUTE)
+    assert state["state"] == "occupied"
+
+    assert release_no_shows(now=session.starts_at + 20 * MINUTE) == 0
+    booking = Booking.objects.get(pk=session.booking_id)
+    assert booking.status == BookingStatus.CHECKED_IN
+    assert booking.checked_in_by is None
+    checked_in = DomainEvent.objects.get(kind="booking.checked_in")
+    assert checked_in.payload["automatic"] is True
+    # Running the sweep again changes nothing.
+    assert release_no_shows(now=session.starts_at + 25 * MINUTE) == 0
+    assert DomainEvent.objects.filter(kind="booking.checked_in").count() == 1
+
+
+def test_the_first_attendee_in_puts_the_room_in_use(room, host):
+    event = _round_table(room, host)
+    session = event.sessions.get()
+    leyla, _key = registration_create(event=event, name="Leyla", phone="+994501112202")
+    attendance_mark(
+        session=session, participant=leyla.participant, host=host, now=session.starts_at
+    )
+    booking = Booking.objects.get(pk=session.booking_id)
+    assert booking.status == BookingStatus.CHECKED_IN and booking.checked_in_by == host
+    marked = DomainEvent.objects.get(kind="attendance.marked")
+    # The live views redraw the room with its new head count.
+    assert marked.payload["resource"] == room.pk
+
+
+def test_the_events_room_is_given_back_when_its_session_ends(room, host):
+    event = _round_table(room, host)
+    session = event.sessions.get()
+    release_no_shows(now=session.starts_at)
+    assert check_out_finished(now=session.ends_at - MINUTE) == 0
+    assert check_out_finished(now=session.ends_at) == 1
+    assert Booking.objects.get(pk=session.booking_id).status == BookingStatus.COMPLETED
+
+
+def test_an_event_keeps_its_room_when_the_centres_hours_are_cut_under_it(room, host, space):
+    event = _round_table(room, host)
+    session = event.sessions.get()
+    release_no_shows(now=session.starts_at)
+    desk_member = MemberFactory().user
+    desk_booking = _booked(ResourceFactory(space=space), desk_member, session.starts_at)
+    booking_check_in(booking=desk_booking, acting_user=desk_member, now=session.starts_at)
+    # The hosts shorten that day's hours to close at noon, after both were booked.
+    local_day = session.starts_at.astimezone(space.zone)
+    space.opening_hours.filter(weekday=local_day.weekday()).update(closes=datetime.time(12))
+
+    after_noon = local_day.replace(hour=12, minute=10)
+    # The member at the desk leaves at closing time; the round-table runs to its end.
+    assert check_out_finished(now=after_noon) == 1
+    desk_booking.refresh_from_db()
+    assert desk_booking.status == BookingStatus.COMPLETED
+    assert Booking.objects.get(pk=session.booking_id).status == BookingStatus.CHECKED_IN
+
+
+def test_the_door_shows_the_event_its_time_and_how_many_are_in(room, host, space):
+    event = _round_table(room, host)
+    session = event.sessions.get()
+    _attendees(event, 6, now=session.starts_at + 2 * MINUTE)
+    now = session.starts_at + 15 * MINUTE
+    named, snapshot = _room_state(space, room, now)
+    assert named["state"] == "occupied"
+    assert named["current"]["event"] == {
+        "kind": "round_table",
+        "title": "Round-table on local budgets",
+        "present": 6,
+    }
+    # Six people are in the centre; the host who booked the room for the event is not.
+    assert snapshot["head_count"] == 6
+    assert snapshot["visits_today"] == 0
+    anonymous, _snapshot = _room_state(space, room, now, with_names=False)
+    assert anonymous["current"]["event"]["title"] == "Round-table on local budgets"
+    assert "holder" not in anonymous["current"]
+
+
+def test_a_closed_events_title_stays_off_the_door(room, host, space):
+    event = _round_table(room, host, is_public=False)
+    session = event.sessions.get()
+    now = session.starts_at + 5 * MINUTE
+    anonymous, _snapshot = _room_state(space, room, now, with_names=False)
+    assert anonymous["current"]["event"] == {"kind": "round_table", "title": "", "present": 0}
+
+
+# --- 3. Live counts count people ------------------------------------------------------------
+
+
+@pytest.fixture
+def desks(space):
+    return [ResourceFactory(space=space, name=f"Desk {n:02d}") for n in range(1, 8)]
+
+
+def _booked(desk, member, start):
+    return booking_create(
+        resource=desk, member=member, starts_at=start, ends_at=start + 2 * HOUR, now=start - HOUR
+    )
+
+
+def test_a_second_check_in_by_the_same_person_is_refused_and_changes_nothing(space, desks):
+    member = MemberFactory().user
+    start = next_weekday(space)
+    first, second = (_booked(desk, member, start) for desk in desks[:2])
+    booking_check_in(booking=first, acting_user=member, now=start)
+    with pytest.raises(RuleViolation) as refused:
+        booking_check_in(booking=second, acting_user=member, now=start + MINUTE)
+    assert refused.value.code == "already_checked_in"
+    assert "Desk 01" in refused.value.message
+    second.refresh_from_db()
+    assert second.status == BookingStatus.CONFIRMED
+    assert DomainEvent.objects.filter(kind="booking.checked_in").count() == 1
+
+
+def test_after_checking_out_the_person_may_check_in_elsewhere(space, desks):
+    from cowork.services.booking import booking_check_out
+
+    member = MemberFactory().user
+    start = next_weekday(space)
+    first, second = (_booked(desk, member, start) for desk in desks[:2])
+    booking_check_in(booking=first, acting_user=member, now=start)
+    booking_check_out(booking=first, acting_user=member, now=start + 5 * MINUTE)
+    booking_check_in(booking=second, acting_user=member, now=start + 6 * MINUTE)
+    second.refresh_from_db()
+    assert second.status == BookingStatus.CHECKED_IN
+
+
+def test_one_person_checked_in_at_seven_desks_by_a_host_is_one_person(space, desks, host):
+    member = MemberFactory().user
+    start = next_weekday(space)
+    for desk in desks:
+        booking_check_in(booking=_booked(desk, member, start), acting_user=host, now=start)
+    figures = space_figures(space=space, now=start + MINUTE)
+    assert figures["head_count"] == 1
+    assert figures["visits_today"] == 7
+    assert figures["unique_visitors_today"] == 1
+    (centre,) = [c for c in network_occupancy(now=start + MINUTE) if c["id"] == space.pk]
+    assert (centre["head_count"], centre["visits_today"], centre["desks_in_use"]) == (1, 7, 7)
+    assert centre["unique_visitors_today"] == 1
+
+
+def test_an_early_check_in_is_in_the_centre_from_the_check_in(space, desks):
+    member = MemberFactory().user
+    start = next_weekday(space)
+    booking = _booked(desks[0], member, start)
+    early = start - 10 * MINUTE
+    booking_check_in(booking=booking, acting_user=member, now=early)
+    snapshot = occupancy_snapshot(space=space, now=early + MINUTE, with_names=True)
+    desk = next(r for r in snapshot["resources"] if r["id"] == desks[0].pk)
+    assert desk["state"] == "occupied"
+    assert desk["current"]["id"] == booking.pk and desk["next"] is None
+    assert (snapshot["head_count"], snapshot["visits_today"]) == (1, 1)
+    (centre,) = [c for c in network_occupancy(now=early + MINUTE) if c["id"] == space.pk]
+    assert (centre["head_count"], centre["desks_in_use"]) == (1, 1)
+
+
+def test_a_member_at_a_desk_who_joins_the_round_table_is_counted_once(space, room, host):
+    member_profile = MemberFactory()
+    event = _round_table(room, host)
+    session = event.sessions.get()
+    desk = ResourceFactory(space=space, name="Desk 01")
+    booking = _booked(desk, member_profile.user, session.starts_at - HOUR)
+    booking_check_in(booking=booking, acting_user=member_profile.user, now=session.starts_at - HOUR)
+    participant = Participant.objects.create(
+        name="Nigar", phone=member_profile.phone, member=member_profile
+    )
+    stranger = Participant.objects.create(name="Kamran", phone="+994501119999")
+    for person in (participant, stranger):
+        attendance_mark(session=session, participant=person, host=host, now=session.starts_at)
+    figures = space_figures(space=space, now=session.starts_at + MINUTE)
+    assert figures["head_count"] == 2
+    (centre,) = [
+        c for c in network_occupancy(now=session.starts_at + MINUTE) if c["id"] == space.pk
+    ]
+    assert centre["head_count"] == 2
+
+
+def test_a_forum_in_two_rooms_keeps_both_through_the_sweep(room, host):
+    hall = RoomFactory(space=room.space, capacity=40, name="Hall")
+    start = next_weekday(room.space, at=datetime.time(11))
+    forum = event_create(
+        space=room.space,
+        room=room,
+        other_rooms=[hall],
+        host=host,
+        kind="forum",
+        title="Forum on open data",
+        sessions=[(start, start + 2 * HOUR)],
+        capacity=60,
+    )
+    session = forum.sessions.get()
+    assert release_no_shows(now=start + 15 * MINUTE) == 0
+    held = Booking.objects.filter(resource__in=[room, hall], starts_at=start)
+    assert sorted(held.values_list("status", flat=True)) == [BookingStatus.CHECKED_IN] * 2
+    assert session.other_rooms.count() == 1
