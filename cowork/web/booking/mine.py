@@ -76,17 +76,18 @@ AGAIN_DAYS = 14
 
 
 def again_query(booking: Booking, now: datetime.datetime) -> str:
-    """The same place and wall-clock hours on the next day they are still ahead and inside
-    the centre's opening hours (today if the start is still to come), as the booking form's
-    query; the form and the service check the rest. Equipment goes with its room: none."""
+    """The same place and wall-clock hours on the next day after the booking (and not past)
+    inside the centre's opening hours, as the booking form's query; the form and the
+    service check the rest. Equipment goes with its room: none."""
     if booking.resource.kind == Resource.Kind.EQUIPMENT:
         return ""
     zone = booking.space.zone
     start, end = booking.starts_at.astimezone(zone), booking.ends_at.astimezone(zone)
     opens_at, closes_at = start.time(), end.time()
-    today = now.astimezone(zone).date()
+    # After the booking itself when it is still to come: the same again, not the same twice.
+    first = max(now.astimezone(zone).date(), start.date() + datetime.timedelta(days=1))
     for offset in range(AGAIN_DAYS + 1):
-        day = today + datetime.timedelta(days=offset)
+        day = first + datetime.timedelta(days=offset)
         if datetime.datetime.combine(day, opens_at, tzinfo=zone) <= now:
             continue
         if any(c.starts_on <= day <= c.ends_on for c in booking.space.closures.all()):
@@ -239,7 +240,9 @@ def ticket(request, pk):
         "cowork/booking/ticket.html",
         {
             "booking": booking,
-            "qr": qr_svg(url, title=_("QR code to check in at %(resource)s") % named(booking)),
+            "qr": qr_svg(
+                url, title=_("QR code to check in at %(name)s") % {"name": booking.resource.name}
+            ),
             "check_in_url": url,
             "can_check_in": booking.can_check_in(timezone.now()),
         },
