@@ -69,12 +69,8 @@ def _held_now(now: datetime.datetime) -> dict[int, tuple[int, int]]:
         )
         .values("space_id")
         .annotate(
-            desks=Count(
-                "resource", distinct=True, filter=Q(resource__kind=Resource.Kind.DESK)
-            ),
-            rooms=Count(
-                "resource", distinct=True, filter=Q(resource__kind=Resource.Kind.ROOM)
-            ),
+            desks=Count("resource", distinct=True, filter=Q(resource__kind=Resource.Kind.DESK)),
+            rooms=Count("resource", distinct=True, filter=Q(resource__kind=Resource.Kind.ROOM)),
         )
     )
     return {row["space_id"]: (row["desks"], row["rooms"]) for row in rows}
@@ -193,9 +189,7 @@ def centres_found(
     in_country = [s for s in statuses if not country or s.space.country == country]
     cities = sorted({s.space.city for s in in_country}, key=str.casefold)
     words = text.casefold().split()
-    found = [
-        s for s in in_country if (not city or s.space.city == city) and _matches(s, words)
-    ]
+    found = [s for s in in_country if (not city or s.space.city == city) and _matches(s, words)]
     return CentreSearch(
         groups=_by_country(found),
         countries=countries,

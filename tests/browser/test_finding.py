@@ -124,7 +124,9 @@ def test_centre_page_shows_everyone_its_free_day_and_the_way_there_without_names
     axe_check(page)
     _fits(page)
     today = page.locator("section.free-today")
-    expect(today.get_by_role("heading", name=_t(language, "Free now and later today"))).to_be_visible()
+    expect(
+        today.get_by_role("heading", name=_t(language, "Free now and later today"))
+    ).to_be_visible()
     expect(today.locator("li").filter(has_text="Hall")).to_contain_text(_t(language, "taken now"))
     today.locator("summary").click()
     desks = today.locator("li.is-free strong")
@@ -160,14 +162,17 @@ def test_my_bookings_gives_a_calendar_file_a_ticket_and_the_same_again(
 
     with page.expect_download() as download:
         card.get_by_role("link", name=re.compile(_t(language, "Add to calendar"))).click()
-    body = open(download.value.path(), "rb").read()
+    with open(download.value.path(), "rb") as saved:
+        body = saved.read()
     (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
     assert event.decoded("DTSTART") == booking.starts_at
     assert str(event["SUMMARY"]) == "Desk 12"
     if libical_available():
         assert libical_errors(body) == []
 
-    card.get_by_role("link", name=re.compile(re.escape(_t(language, "Check-in ticket (QR)")))).click()
+    card.get_by_role(
+        "link", name=re.compile(re.escape(_t(language, "Check-in ticket (QR)")))
+    ).click()
     axe_check(page)
     _fits(page)
     expect(page.locator("svg.qr-code")).to_be_visible()
@@ -213,7 +218,9 @@ def test_a_room_is_booked_with_two_laptops_by_number(
     laptops.fill("2")
     page.get_by_role("button", name=_t(language, "Confirm booking"), exact=True).click()
     axe_check(page)
-    names = sorted(Booking.objects.filter(booked_by=member).values_list("resource__name", flat=True))
+    names = sorted(
+        Booking.objects.filter(booked_by=member).values_list("resource__name", flat=True)
+    )
     assert names == ["Hall", "Laptop 1", "Laptop 2"]
 
 

@@ -11,7 +11,13 @@ from cowork.selectors.equipment import equipment_groups, name_stem, natural_key
 from cowork.selectors.free_today import book_now_window, free_today
 from cowork.selectors.spaces import centres_found
 from cowork.services.booking import booking_create
-from tests.factories import ClosureFactory, MemberFactory, ResourceFactory, RoomFactory, SpaceFactory
+from tests.factories import (
+    ClosureFactory,
+    MemberFactory,
+    ResourceFactory,
+    RoomFactory,
+    SpaceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +42,14 @@ def _book(resource, starts: str, ends: str, **kwargs):
 
 
 def test_search_matches_every_word_of_name_or_city_in_any_script_and_case():
-    SpaceFactory(name="Центр Краматорськ", city="Краматорськ", country="UA", time_zone="Europe/Kyiv")
+    SpaceFactory(
+        name="Центр Краматорськ", city="Краматорськ", country="UA", time_zone="Europe/Kyiv"
+    )
     SpaceFactory(name="Ganja Youth House", city="Ganja")
     SpaceFactory(name="Shaki Women's Centre", city="Shaki")
-    assert [s.space.city for g in centres_found(now=NOW, text="краматорськ").groups for s in g.spaces] == [
-        "Краматорськ"
-    ]
+    assert [
+        s.space.city for g in centres_found(now=NOW, text="краматорськ").groups for s in g.spaces
+    ] == ["Краматорськ"]
     found = centres_found(now=NOW, text="GANJA youth")
     assert found.found == 1 and found.groups[0].spaces[0].space.name == "Ganja Youth House"
     assert centres_found(now=NOW, text="ganja nowhere").found == 0
@@ -140,7 +148,15 @@ def test_equipment_groups_by_name_stem_and_type_in_natural_order():
         for name in names
     ]
     groups = equipment_groups(items)
-    assert [(g.label, len(g.units)) for g in groups] == [("Camera", 2), ("Laptop", 3), ("Projector", 1)]
+    assert [(g.label, len(g.units)) for g in groups] == [
+        ("Camera", 2),
+        ("Laptop", 3),
+        ("Projector", 1),
+    ]
     assert [u.name for u in groups[1].units] == ["Laptop 1", "Laptop 2", "Laptop 10"]
     assert groups[1].key == "laptop-laptop"
-    assert sorted(["Desk 10", "Desk 9", "desk 1"], key=natural_key) == ["desk 1", "Desk 9", "Desk 10"]
+    assert sorted(["Desk 10", "Desk 9", "desk 1"], key=natural_key) == [
+        "desk 1",
+        "Desk 9",
+        "Desk 10",
+    ]

@@ -52,7 +52,9 @@ def _window():
 
 def test_two_laptops_are_the_lowest_numbered_free_units(space, member, laptops):
     by_name = {item.name: item for item in laptops}
-    booking_create(resource=by_name["Laptop 1"], member=MemberFactory().user, with_room=True, **_window())
+    booking_create(
+        resource=by_name["Laptop 1"], member=MemberFactory().user, with_room=True, **_window()
+    )
     room = RoomFactory(space=space, name="Hall")
     bookings = booking_create_with_equipment_counts(
         room=room, quantities={"laptop-laptop": 2}, member=member, **_window()
