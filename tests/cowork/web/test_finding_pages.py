@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from cowork.models import Booking, BookingStatus, Resource
 from cowork.services.booking import booking_check_in_now, booking_create
+from cowork.web.offline import KEEP_HEADER
 from tests.cowork.web.conftest import local
 from tests.factories import MemberFactory, ResourceFactory, RoomFactory, SpaceFactory
 from tests.notifications.ical.validator import libical_available, libical_errors
@@ -152,7 +153,10 @@ def test_the_ticket_shows_the_places_qr_code_and_is_the_members_own(
     html = member_client.get(reverse("web:my-bookings")).content.decode()
     ticket = reverse("web:booking-ticket", args=[my_booking.pk])
     assert f'href="{ticket}"' in html
-    page = member_client.get(ticket).content.decode()
+    response = member_client.get(ticket)
+    # Kept by the service worker for the door, where the mobile data may not be.
+    assert response[KEEP_HEADER] == "personal"
+    page = response.content.decode()
     assert 'class="qr-code"' in page
     assert f"http://testserver{reverse('web:qr-check-in', args=[desk.pk])}" in page
     client.force_login(other_member)
