@@ -5,6 +5,7 @@ rule the service refuses by. A refusal is shown on the booking's card, with its 
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cowork.errors import DomainError
 from cowork.models import Booking, BookingStatus, Closure, Resource
 from cowork.selectors.availability import booking_to_check_in, checked_in_here, member_bookings
+from cowork.selectors.equipment import equipment_groups
 from cowork.selectors.free_today import book_now_window
 from cowork.services.booking import (
     booking_cancel,
@@ -29,7 +31,7 @@ from cowork.services.booking import (
 )
 from cowork.web.booking.common import booking_price, done, named
 from cowork.web.common import error_status, qr_svg
-from cowork.web.forms import CancelForm
+from cowork.web.forms import CancelForm, equipment_field
 
 # Bookings that take place (or took place): the ones a calendar should hold.
 HAPPENING_STATUSES = (
@@ -56,7 +58,9 @@ class BookingRow:
     in_calendar: bool
 
 
-def _booking_row(booking: Booking, now: datetime.datetime, error: str) -> BookingRow:
+def _booking_row(
+    booking: Booking, now: datetime.datetime, error: str, equipment: Sequence[Resource] = ()
+) -> BookingRow:
     return BookingRow(
         booking=booking,
         price=booking_price(booking),
@@ -64,7 +68,7 @@ def _booking_row(booking: Booking, now: datetime.datetime, error: str) -> Bookin
         can_check_in=booking.can_check_in(now),
         can_check_out=booking.can_check_out(now),
         error=error,
-        again_query=again_query(booking, now),
+        again_query=again_query(booking, now, equipment=equipment),
         has_ticket=booking.status in (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
         and booking.ends_at > now,
         in_calendar=booking.status in HAPPENING_STATUSES,
@@ -75,10 +79,13 @@ def _booking_row(booking: Booking, now: datetime.datetime, error: str) -> Bookin
 AGAIN_DAYS = 14
 
 
-def again_query(booking: Booking, now: datetime.datetime) -> str:
+def again_query(
+    booking: Booking, now: datetime.datetime, *, equipment: Sequence[Resource] = ()
+) -> str:
     """The same place and wall-clock hours on the next day after the booking (and not past)
     inside the centre's opening hours, as the booking form's query; the form and the
-    service check the rest. Equipment goes with its room: none."""
+    service check the rest. A room brings as many of each kind of `equipment` (booked with
+    it) again; equipment on its own row gets no link: it goes with its room."""
     if booking.resource.kind == Resource.Kind.EQUIPMENT:
         return ""
     zone = booking.space.zone
@@ -101,6 +108,10 @@ def again_query(booking: Booking, now: datetime.datetime) -> str:
                     "date": day.isoformat(),
                     "start": opens_at.strftime("%H:%M"),
                     "end": closes_at.strftime("%H:%M"),
+                    **{
+                        equipment_field(group): len(group.units)
+                        for group in equipment_groups(equipment)
+                    },
                 }
             )
     return ""
@@ -116,7 +127,20 @@ def _render_my_bookings(request, *, errors: dict[int, str] | None = None, status
         "opening_hours",
         Prefetch("closures", queryset=Closure.objects.filter(ends_on__gte=now.date())),
     )
-    rows = [_booking_row(booking, now, errors.get(booking.pk, "")) for booking in bookings]
+    # Equipment booked with a room shares its group; all of it is the member's, so here.
+    with_room: dict = {}
+    for booking in bookings:
+        if booking.group is not None and booking.resource.kind == Resource.Kind.EQUIPMENT:
+            with_room.setdefault(booking.group, []).append(booking.resource)
+    rows = [
+        _booking_row(
+            booking,
+            now,
+            errors.get(booking.pk, ""),
+            with_room.get(booking.group, []) if booking.group is not None else [],
+        )
+        for booking in bookings
+    ]
     return render(
         request,
         "cowork/booking/my_bookings.html",

@@ -248,3 +248,20 @@ def test_already_checked_in_elsewhere_does_not_stop_a_second_desk(
     _pin(monkeypatch, moment)
     html = member_client.get(reverse("web:qr-check-in", args=[desk.pk])).content.decode()
     assert "Book it now until 18:00 and check in" in html
+
+
+def test_book_the_same_again_brings_as_many_laptops_as_last_time(member_client, space, day):
+    room = RoomFactory(space=space, name="Hall")
+    for n in (1, 2, 3):
+        ResourceFactory(
+            space=space, name=f"Laptop {n}", kind=Resource.Kind.EQUIPMENT, equipment_type="laptop"
+        )
+    url = reverse("web:booking-confirm", args=[space.slug, room.pk])
+    window = {"date": day.isoformat(), "start": "10:00", "end": "12:00"}
+    member_client.post(url, {**window, "equipment-laptop-laptop": "2"})
+    html = member_client.get(reverse("web:my-bookings")).content.decode()
+    links = re.findall(rf'href="{url}\?([^"]+)"', html)
+    assert len(links) == 1  # the room's; the laptops go with it
+    assert links[0].endswith("&amp;equipment-laptop-laptop=2")
+    again = member_client.get(f"{url}?{links[0].replace('&amp;', '&')}").content.decode()
+    assert re.search(r'name="equipment-laptop-laptop"[^>]*value="2"', again)
