@@ -236,6 +236,15 @@ class BookingForm(WindowForm):
                 label=group.label, min_value=0, max_value=len(group.units), required=False
             )
 
+    def refuses_only_equipment(self) -> bool:
+        """The window is good and only a number of equipment is refused: the page shows
+        the confirm step with that number's error rather than asking for the window again."""
+        return (
+            bool(self.errors)
+            and "starts_at" in self.cleaned_data
+            and all(name.startswith("equipment-") for name in self.errors)
+        )
+
     def equipment_quantities(self) -> dict[str, int]:
         """How many of each kind were asked for, by group key; only kinds asked for."""
         return {

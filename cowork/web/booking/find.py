@@ -100,7 +100,7 @@ def booking_confirm(request, slug, resource_id):
     )
     form = BookingForm(request.POST if request.method == "POST" else request.GET, resource=resource)
     context = {"space": space, "resource": resource, "form": form}
-    if not form.is_valid():
+    if not form.is_valid() and not form.refuses_only_equipment():
         return render(request, "cowork/booking/confirm.html", context, status=400)
     data = form.cleaned_data
     window = {"starts_at": data["starts_at"], "ends_at": data["ends_at"]}
@@ -109,6 +109,8 @@ def booking_confirm(request, slug, resource_id):
         window=window,
         back_query=urlencode({**form.window_query(), "kind": resource.kind}),
     )
+    if form.errors:  # too many of some equipment: this step again, the number's error shown
+        return _confirm_page(request, context, status=400)
     if request.method == "GET":
         return _confirm_page(request, context)
     try:

@@ -193,6 +193,10 @@ def test_more_laptops_than_the_centre_has_is_a_form_error(member_client, space, 
     window = {"date": day.isoformat(), "start": "10:00", "end": "12:00"}
     response = member_client.post(url, {**window, "equipment-laptop-laptop": "3"})
     assert response.status_code == 400
+    html = response.content.decode()
+    # The confirm step again, the number refused beside its field; the window kept.
+    assert "Confirm booking" in html and 'class="field-error"' in html
+    assert re.search(r'name="equipment-laptop-laptop"[^>]*value="3"', html)
     assert not Booking.objects.exists()
 
 
