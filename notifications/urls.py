@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("calendar/events/<int:pk>.ics", views.event_feed, name="event-feed"),
     path("calendar/rooms/<int:pk>.ics", views.room_feed, name="room-feed"),
+    # The signed-in member's own booking, from My bookings.
+    path("calendar/bookings/<int:pk>.ics", views.booking_download, name="booking-ics"),
     # Short, signed: for SMS.
     path("ics/<str:token>/", views.ics_download, name="ics-download"),
     path("r/<str:token>/", links.registration_by_sms, name="registration-by-sms"),

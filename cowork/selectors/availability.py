@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Exists, OuterRef, QuerySet
 
 from cowork.booking_rules import require_window
-from cowork.models import ACTIVE_STATUSES, Booking, Resource
+from cowork.models import ACTIVE_STATUSES, Booking, BookingStatus, Resource
 from cowork.selectors.spaces import resources_matching
 
 
@@ -75,3 +75,26 @@ def member_bookings(*, member, since: datetime.datetime | None = None) -> list[B
     if since is not None:
         queryset = queryset.filter(ends_at__gt=since)
     return list(queryset.order_by("starts_at"))
+
+
+def checked_in_here(*, resource: Resource, member, now: datetime.datetime) -> Booking | None:
+    """The member's booking of `resource` they are checked in to at `now`, if any."""
+    return (
+        Booking.objects.filter(
+            resource=resource,
+            booked_by=member,
+            status=BookingStatus.CHECKED_IN,
+            starts_at__lte=now,
+            ends_at__gt=now,
+        )
+        .select_related("space")
+        .first()
+    )
+
+
+def booking_to_check_in(*, resource: Resource, member, now: datetime.datetime) -> Booking | None:
+    """The member's confirmed booking of `resource` that check-in is open for at `now`."""
+    upcoming = Booking.objects.filter(
+        resource=resource, booked_by=member, status=BookingStatus.CONFIRMED, ends_at__gt=now
+    ).select_related("space")
+    return next((b for b in upcoming.order_by("starts_at") if b.can_check_in(now)), None)

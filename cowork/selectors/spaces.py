@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cowork.errors import NotFound
-from cowork.models import Closure, OpeningHours, Resource, Space
+from cowork.models import ACTIVE_STATUSES, Booking, Closure, OpeningHours, Resource, Space
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,9 @@ class SpaceStatus:
     desks: int
     rooms: int
     equipment: int
+    # In service and held by no active booking now; zero while the centre is closed.
+    free_desks: int = 0
+    free_rooms: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,22 +57,43 @@ def _closure_on(*, space: Space, day: datetime.date) -> Closure | None:
     return None
 
 
-def spaces_by_country(*, now: datetime.datetime) -> list[CountryGroup]:
-    """Active spaces grouped by country, each with its local time and whether it is open now.
+def _held_now(now: datetime.datetime) -> dict[int, tuple[int, int]]:
+    """Per space, how many desks and rooms in service an active booking holds at `now`."""
+    rows = (
+        Booking.objects.filter(
+            status__in=ACTIVE_STATUSES,
+            starts_at__lte=now,
+            blocked_until__gt=now,
+            space__is_active=True,
+            resource__out_of_service=False,
+        )
+        .values("space_id")
+        .annotate(
+            desks=Count("resource", distinct=True, filter=Q(resource__kind=Resource.Kind.DESK)),
+            rooms=Count("resource", distinct=True, filter=Q(resource__kind=Resource.Kind.ROOM)),
+        )
+    )
+    return {row["space_id"]: (row["desks"], row["rooms"]) for row in rows}
 
-    Three queries whatever the number of spaces: the spaces with their resource counts, their
-    opening hours, and only the closures that can cover today somewhere in the world.
-    """
+
+def _space_statuses(*, now: datetime.datetime) -> list[SpaceStatus]:
     around_today = (
         (now - datetime.timedelta(days=1)).date(),
         (now + datetime.timedelta(days=1)).date(),
     )
+    in_service = Q(resources__out_of_service=False)
     spaces = (
         Space.objects.filter(is_active=True)
         .annotate(
             desk_count=Count("resources", filter=Q(resources__kind=Resource.Kind.DESK)),
             room_count=Count("resources", filter=Q(resources__kind=Resource.Kind.ROOM)),
             equipment_count=Count("resources", filter=Q(resources__kind=Resource.Kind.EQUIPMENT)),
+            desks_in_service=Count(
+                "resources", filter=Q(resources__kind=Resource.Kind.DESK) & in_service
+            ),
+            rooms_in_service=Count(
+                "resources", filter=Q(resources__kind=Resource.Kind.ROOM) & in_service
+            ),
         )
         .prefetch_related(
             Prefetch("opening_hours", queryset=OpeningHours.objects.all()),
@@ -82,31 +106,98 @@ def spaces_by_country(*, now: datetime.datetime) -> list[CountryGroup]:
         )
         .order_by("country", "city", "name")
     )
-    groups = []
-    for country, members in groupby(spaces, key=lambda space: space.country):
-        statuses = []
-        for space in members:
-            local = space.local_now(now)
-            closure = _closure_on(space=space, day=local.date())
-            statuses.append(
-                SpaceStatus(
-                    space=space,
-                    local_time=local,
-                    is_open=space_is_open_at(space=space, moment=now),
-                    closure_reason=closure.reason if closure else "",
-                    desks=space.desk_count,
-                    rooms=space.room_count,
-                    equipment=space.equipment_count,
-                )
-            )
-        groups.append(
-            CountryGroup(
-                country=country,
-                country_name=str(statuses[0].space.get_country_display()),
-                spaces=statuses,
+    held = _held_now(now)
+    statuses = []
+    for space in spaces:
+        local = space.local_now(now)
+        closure = _closure_on(space=space, day=local.date())
+        is_open = space_is_open_at(space=space, moment=now)
+        desks_held, rooms_held = held.get(space.pk, (0, 0))
+        statuses.append(
+            SpaceStatus(
+                space=space,
+                local_time=local,
+                is_open=is_open,
+                closure_reason=closure.reason if closure else "",
+                desks=space.desk_count,
+                rooms=space.room_count,
+                equipment=space.equipment_count,
+                free_desks=max(space.desks_in_service - desks_held, 0) if is_open else 0,
+                free_rooms=max(space.rooms_in_service - rooms_held, 0) if is_open else 0,
             )
         )
-    return groups
+    return statuses
+
+
+def _by_country(statuses: list[SpaceStatus]) -> list[CountryGroup]:
+    return [
+        CountryGroup(
+            country=country,
+            country_name=str(members[0].space.get_country_display()),
+            spaces=members,
+        )
+        for country, group in groupby(statuses, key=lambda status: status.space.country)
+        if (members := list(group))
+    ]
+
+
+def spaces_by_country(*, now: datetime.datetime) -> list[CountryGroup]:
+    """Active spaces grouped by country, each with its local time, whether it is open now
+    and how many desks and rooms are free now.
+
+    Four queries whatever the number of spaces: the spaces with their resource counts, their
+    opening hours, only the closures that can cover today somewhere in the world, and what
+    is held now.
+    """
+    return _by_country(_space_statuses(now=now))
+
+
+@dataclass(frozen=True)
+class CentreSearch:
+    """The centres a search on the home page finds, and what its filters offer."""
+
+    groups: list[CountryGroup]
+    countries: list[tuple[str, str]]
+    cities: list[str]
+    total: int
+    found: int
+    open_found: int
+
+
+def _matches(status: SpaceStatus, words: list[str]) -> bool:
+    space = status.space
+    haystack = " ".join([space.name, space.city, space.region]).casefold()
+    return all(word in haystack for word in words)
+
+
+def centres_found(
+    *, now: datetime.datetime, text: str = "", country: str = "", city: str = ""
+) -> CentreSearch:
+    """Active centres whose name, city or region hold every word of `text`, in `country`
+    and `city` when given, by country as on `spaces_by_country`.
+
+    The same four queries as `spaces_by_country`: the network is a few dozen centres, so
+    the words are matched here, case-blind in every script (SQLite's LIKE folds only
+    ASCII), and the filters' choices come from the same rows.
+    """
+    statuses = _space_statuses(now=now)
+    countries = list(
+        dict.fromkeys(
+            (status.space.country, str(status.space.get_country_display())) for status in statuses
+        )
+    )
+    in_country = [s for s in statuses if not country or s.space.country == country]
+    cities = sorted({s.space.city for s in in_country}, key=str.casefold)
+    words = text.casefold().split()
+    found = [s for s in in_country if (not city or s.space.city == city) and _matches(s, words)]
+    return CentreSearch(
+        groups=_by_country(found),
+        countries=countries,
+        cities=cities,
+        total=len(statuses),
+        found=len(found),
+        open_found=sum(s.is_open for s in found),
+    )
 
 
 def spaces_listed(*, country: str | None = None) -> QuerySet[Space]:

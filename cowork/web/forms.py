@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cowork.booking_rules import closures_of, periods_of
 from cowork.models import Resource, Space
 from cowork.models.resources import ROOM_EQUIPMENT
+from cowork.selectors.equipment import space_equipment_groups
 
 TIME_FORMAT = "%H:%M"
 DATE_FORMAT = "%Y-%m-%d"
@@ -221,27 +222,46 @@ class SearchForm(WindowForm):
 
 
 class BookingForm(WindowForm):
-    """The confirm step: the window again, equipment to bring into a room, a purpose."""
+    """The confirm step: the window again, how many of each kind of equipment to bring
+    into a room ("2 laptops"; the service picks the units), a purpose."""
 
-    equipment = forms.ModelMultipleChoiceField(
-        label=_("Equipment to book with the room"),
-        queryset=Resource.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     purpose = forms.CharField(label=_("Purpose (optional)"), max_length=200, required=False)
 
     def __init__(self, *args, resource: Resource, **kwargs):
         super().__init__(*args, space=resource.space, **kwargs)
         self.resource = resource
-        if resource.kind == Resource.Kind.ROOM:
-            # Any equipment of the centre validates; the page offers the free ones, and
-            # the service refuses one taken meanwhile with its conflict message.
-            self.fields["equipment"].queryset = Resource.objects.filter(
-                space=resource.space, kind=Resource.Kind.EQUIPMENT, out_of_service=False
+        # Every kind of the centre's equipment in service validates; the page offers as
+        # many as are free, and the service refuses more than are free meanwhile.
+        self.equipment_groups = (
+            space_equipment_groups(space=resource.space)
+            if resource.kind == Resource.Kind.ROOM
+            else []
+        )
+        for group in self.equipment_groups:
+            self.fields[equipment_field(group)] = forms.IntegerField(
+                label=group.label, min_value=0, max_value=len(group.units), required=False
             )
-        else:
-            del self.fields["equipment"]
+
+    def refuses_only_equipment(self) -> bool:
+        """The window is good and only a number of equipment is refused: the page shows
+        the confirm step with that number's error rather than asking for the window again."""
+        return (
+            bool(self.errors)
+            and "starts_at" in self.cleaned_data
+            and all(name.startswith("equipment-") for name in self.errors)
+        )
+
+    def equipment_quantities(self) -> dict[str, int]:
+        """How many of each kind were asked for, by group key; only kinds asked for."""
+        return {
+            group.key: count
+            for group in self.equipment_groups
+            if (count := self.cleaned_data.get(equipment_field(group)))
+        }
+
+
+def equipment_field(group) -> str:
+    return f"equipment-{group.key}"
 
 
 class CancelForm(forms.Form):

@@ -20,6 +20,10 @@ urlpatterns = [
     path("bookings/<int:pk>/cancel/", mine.cancel, name="booking-cancel"),
     path("bookings/<int:pk>/check-in/", mine.check_in, name="booking-check-in"),
     path("bookings/<int:pk>/check-out/", mine.check_out, name="booking-check-out"),
+    # A ticket is wanted at the door, where the mobile data may not be.
+    path(
+        "bookings/<int:pk>/ticket/", keep_offline(mine.ticket, personal=True), name="booking-ticket"
+    ),
     path("calendar/", host.calendars, name="calendars"),
     path("centres/<slug:slug>/calendar/", host.host_calendar, name="host-calendar"),
     path("centres/<slug:slug>/calendar/<int:pk>/approve/", host.approve, name="booking-approve"),

@@ -199,6 +199,11 @@ def ics_download(request, token):
         language = registration.participant.language or registration.event.space.default_language
         with translation.override(language):
             items = registration_items(registration, language=language, base_url=base_url)
+    return _download_response(request, items, filename="cowork.ics")
+
+
+def _download_response(request, items, *, filename: str):
+    """One booking's or place's items as a private file to save; 404 when there are none."""
     if not items:
         raise Http404
     stamp = max(item.last_modified for item in items)
@@ -208,11 +213,26 @@ def ics_download(request, token):
         last_modified=stamp.replace(microsecond=0),
     )
     response = _feed_response(
-        request, version=version, build=lambda: body, filename="cowork.ics", private=True
+        request, version=version, build=lambda: body, filename=filename, private=True
     )
     if response.status_code == 200:
-        response["Content-Disposition"] = 'attachment; filename="cowork.ics"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def booking_download(request, pk):
+    """One of the signed-in member's own bookings as a file, from My bookings ("Add to
+    calendar"); anyone else's booking does not exist here."""
+    booking = get_object_or_404(
+        Booking.objects.select_related("resource", "space", "booked_by__member"),
+        pk=pk,
+        booked_by=request.user,
+    )
+    with translation.override(member_language(booking.booked_by)):
+        items = booking_items(booking=booking)
+    return _download_response(request, items, filename=f"booking-{booking.pk}.ics")
 
 
 # Pages ----------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ hold short. On PostgreSQL the exclusion constraint `booking_no_overlap` is the l
 on overlap; on SQLite IMMEDIATE transactions serialize every writer, which gives the same
 guarantee.
 
-By capability: `create` (new bookings and moves), `lifecycle` (cancel, approve, decline,
+By capability: `create` (new bookings and moves), `equipment` (a room with
+so many pieces of each kind of equipment), `lifecycle` (cancel, approve, decline,
 confirm attendance), `presence` (check-in and -out, no-shows); `checks` holds what a new
 or moved booking must pass, `common` what every write shares. Events, series, the API and
 SMS replies import from here.
@@ -20,6 +21,7 @@ from cowork.services.booking.create import (
     booking_create_with_equipment,
     booking_modify,
 )
+from cowork.services.booking.equipment import booking_create_with_equipment_counts
 from cowork.services.booking.lifecycle import (
     booking_approve,
     booking_cancel,
@@ -29,6 +31,7 @@ from cowork.services.booking.lifecycle import (
 from cowork.services.booking.presence import (
     booking_check_in,
     booking_check_in_by_qr,
+    booking_check_in_now,
     booking_check_out,
     check_out_finished,
     event_room_check_in,
@@ -41,10 +44,12 @@ __all__ = [
     "booking_cancel",
     "booking_check_in",
     "booking_check_in_by_qr",
+    "booking_check_in_now",
     "booking_check_out",
     "booking_confirm_attendance",
     "booking_create",
     "booking_create_with_equipment",
+    "booking_create_with_equipment_counts",
     "booking_decline",
     "booking_modify",
     "check_out_finished",

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from cowork.errors import RuleViolation
 from cowork.models import Booking, BookingStatus, DomainEventKind, Event, Resource, Space
 from cowork.selectors.access import user_works_at_space
+from cowork.selectors.availability import booking_to_check_in, checked_in_here
+from cowork.selectors.free_today import book_now_window
 from cowork.selectors.spaces import space_is_open_at
 from cowork.services.booking.common import (
     fresh,
@@ -23,6 +25,7 @@ from cowork.services.booking.common import (
     record,
     wrong_status,
 )
+from cowork.services.booking.create import booking_create
 from cowork.services.locking import lock_space
 
 
@@ -115,17 +118,62 @@ def event_room_check_in(*, booking: Booking, now: datetime.datetime, by=None) ->
 def booking_check_in_by_qr(*, resource: Resource, member, now=None) -> Booking:
     """Check `member` in at the resource whose QR code they scanned, for their current booking."""
     now = now or timezone.now()
-    upcoming = Booking.objects.filter(
-        resource=resource, booked_by=member, status=BookingStatus.CONFIRMED, ends_at__gt=now
-    ).select_related("space")
-    booking = next((b for b in upcoming.order_by("starts_at") if b.can_check_in(now)), None)
+    booking = booking_to_check_in(resource=resource, member=member, now=now)
     if booking is None:
+        _refuse_if_checked_in(resource=resource, member=member, now=now)
         raise RuleViolation(
             _("You have no booking of %(resource)s to check in to now.")
             % {"resource": resource.name},
             code="no_booking_now",
         )
     return booking_check_in(booking=booking, acting_user=member, now=now)
+
+
+def _refuse_if_checked_in(*, resource: Resource, member, now: datetime.datetime) -> None:
+    booking = checked_in_here(resource=resource, member=member, now=now)
+    if booking is not None:
+        raise RuleViolation(
+            _("You are already checked in at %(resource)s until %(until)s.")
+            % {
+                "resource": resource.name,
+                "until": local_text(booking.ends_at, booking.space.zone, with_date=False),
+            },
+            code="already_checked_in",
+        )
+
+
+def booking_check_in_now(*, resource: Resource, member, now=None) -> Booking:
+    """Book a free `resource` from the current grid slot until its free window ends
+    (closing time, or the next booking; at most the longest booking allowed) and check
+    `member` in, in one step: what scanning a free desk's QR code offers.
+
+    Refused, and nothing changed, when the member is already checked in there, when the
+    resource is taken now or the centre closed, or when it needs a host's approval. The
+    booking passes every rule a booking made on the pages passes.
+    """
+    now = now or timezone.now()
+    _refuse_if_checked_in(resource=resource, member=member, now=now)
+    if resource.needs_approval:
+        raise RuleViolation(
+            _("%(resource)s needs a host's approval; book it on the booking page.")
+            % {"resource": resource.name},
+            code="needs_approval",
+        )
+    window = book_now_window(resource=resource, now=now)
+    if window is None:
+        raise RuleViolation(
+            _("%(resource)s is not free now.") % {"resource": resource.name},
+            code="not_free_now",
+        )
+    with transaction.atomic():
+        booking = booking_create(
+            resource=resource,
+            member=member,
+            starts_at=window.starts_at,
+            ends_at=window.ends_at,
+            now=now,
+        )
+        return booking_check_in(booking=booking, acting_user=member, now=now)
 
 
 def booking_check_out(

@@ -18,11 +18,11 @@ from cowork.models import BookingStatus, Resource
 from cowork.selectors.availability import free_resources
 from cowork.selectors.pricing import booking_quote
 from cowork.selectors.spaces import spaces_by_country
-from cowork.services.booking import booking_create, booking_create_with_equipment
+from cowork.services.booking import booking_create, booking_create_with_equipment_counts
 from cowork.web.booking.common import done, price_label
 from cowork.web.common import active_space, error_status
 from cowork.web.floor_plan import SpotState, plan_spots
-from cowork.web.forms import BookingForm, SearchForm
+from cowork.web.forms import BookingForm, SearchForm, equipment_field
 
 
 @require_GET
@@ -79,9 +79,15 @@ def _confirm_page(request, context, *, status=200):
     resource, window = context["resource"], context["window"]
     context["price"] = price_label(booking_quote(resource=resource, member=request.user, **window))
     if resource.kind == Resource.Kind.ROOM:
-        context["free_equipment"] = free_resources(
-            space=resource.space, kind=Resource.Kind.EQUIPMENT, **window
-        )
+        free_ids = {
+            item.pk
+            for item in free_resources(space=resource.space, kind=Resource.Kind.EQUIPMENT, **window)
+        }
+        form = context["form"]
+        context["equipment_choices"] = [
+            (form[equipment_field(group)], sum(unit.pk in free_ids for unit in group.units))
+            for group in form.equipment_groups
+        ]
     return render(request, "cowork/booking/confirm.html", context, status=status)
 
 
@@ -94,7 +100,7 @@ def booking_confirm(request, slug, resource_id):
     )
     form = BookingForm(request.POST if request.method == "POST" else request.GET, resource=resource)
     context = {"space": space, "resource": resource, "form": form}
-    if not form.is_valid():
+    if not form.is_valid() and not form.refuses_only_equipment():
         return render(request, "cowork/booking/confirm.html", context, status=400)
     data = form.cleaned_data
     window = {"starts_at": data["starts_at"], "ends_at": data["ends_at"]}
@@ -103,13 +109,15 @@ def booking_confirm(request, slug, resource_id):
         window=window,
         back_query=urlencode({**form.window_query(), "kind": resource.kind}),
     )
+    if form.errors:  # too many of some equipment: this step again, the number's error shown
+        return _confirm_page(request, context, status=400)
     if request.method == "GET":
         return _confirm_page(request, context)
     try:
-        if data.get("equipment"):
-            booking = booking_create_with_equipment(
+        if quantities := form.equipment_quantities():
+            booking = booking_create_with_equipment_counts(
                 room=resource,
-                equipment=list(data["equipment"]),
+                quantities=quantities,
                 member=request.user,
                 purpose=data["purpose"],
                 **window,

@@ -83,9 +83,11 @@ def test_wrong_password_keeps_the_visitor_signed_out_with_a_message(client, memb
     assert page.context["form"].errors
 
 
-def test_home_takes_three_queries_whatever_the_number_of_centres(
+def test_home_takes_four_queries_whatever_the_number_of_centres_or_the_search(
     client, demo_network, django_assert_max_num_queries
 ):
     assert Space.objects.count() == 26
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
+        client.get(reverse("home"), {"q": "centre", "country": "AZ", "city": "Ganja"})
+    with django_assert_max_num_queries(4):
         client.get(reverse("home"))

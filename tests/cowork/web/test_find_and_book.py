@@ -173,16 +173,18 @@ def test_the_price_shows_before_confirming(client, space, day):
     assert "Free — partner NGO member" in page.content.decode()
 
 
-def test_a_room_is_booked_with_ticked_equipment_all_together(member_client, space, member, day):
+def test_a_room_is_booked_with_a_number_of_projectors_all_together(
+    member_client, space, member, day
+):
     room = RoomFactory(space=space, name="Hall")
     projector = ResourceFactory(
         space=space, kind=Resource.Kind.EQUIPMENT, name="Projector", equipment_type="projector"
     )
     page = member_client.get(_confirm_url(space, room), _window(day))
-    assert f'value="{projector.pk}"' in page.content.decode()
+    assert 'name="equipment-projector-projector"' in page.content.decode()
 
     response = member_client.post(
-        _confirm_url(space, room), {**_window(day), "equipment": [projector.pk]}
+        _confirm_url(space, room), {**_window(day), "equipment-projector-projector": "1"}
     )
     assert response.status_code == 302
     bookings = list(Booking.objects.order_by("resource__kind"))

@@ -18,7 +18,10 @@ def test_scanning_signed_out_leads_to_sign_in_and_back(client, desk):
     assert response["Location"] == f"{reverse('login')}?next={_url(desk)}"
 
 
-def test_the_page_shows_the_resource_and_a_big_check_in_button(member_client, desk, space):
+def test_the_page_shows_the_resource_and_a_big_check_in_button(
+    member_client, my_booking, desk, space, day, monkeypatch
+):
+    monkeypatch.setattr(timezone, "now", lambda: local(space, day, "09:50"))
     page = member_client.get(_url(desk))
     assert page.status_code == 200
     html = page.content.decode()
