@@ -67,3 +67,14 @@ def sms_time(moment: datetime.datetime, zone: datetime.tzinfo) -> str:
 def sms_day_and_time(moment: datetime.datetime, zone: datetime.tzinfo) -> str:
     """Day and time in an SMS: "01.12 10:30" (11 characters of a 70-character segment)."""
     return f"{sms_day(moment, zone)} {sms_time(moment, zone)}"
+
+
+def local_weekday(moment: datetime.datetime, zone: datetime.tzinfo) -> str:
+    """The day of the week standing alone, as a heading reads it: "Friday", "пятница"."""
+    return format_date(_local(moment, zone), "cccc", locale=current_locale())
+
+
+def local_day(moment: datetime.datetime, zone: datetime.tzinfo) -> str:
+    """A date with its weekday, for a list of dates: "Fri, Dec 11, 2026", "пт, 11 дек. 2026 г."."""
+    local, locale = _local(moment, zone), current_locale()
+    return f"{format_date(local, 'EEE', locale=locale)}, {format_date(local, 'medium', locale=locale)}"

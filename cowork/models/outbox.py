@@ -24,6 +24,7 @@ class DomainEventKind(models.TextChoices):
     BOOKING_CHECKED_IN = "booking.checked_in"
     BOOKING_CHECKED_OUT = "booking.checked_out"
     BOOKING_ATTENDANCE_CONFIRMED = "booking.attendance_confirmed"
+    SERIES_CREATED = "series.created"
     REGISTRATION_CONFIRMED = "registration.confirmed"
     REGISTRATION_PENDING = "registration.pending"
     REGISTRATION_WAITLISTED = "registration.waitlisted"

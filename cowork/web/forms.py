@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cowork.booking_rules import closures_of, periods_of
 from cowork.models import Resource, Space
 from cowork.models.resources import ROOM_EQUIPMENT
+from cowork.services.series import Repeat, series_rule
 
 TIME_FORMAT = "%H:%M"
 DATE_FORMAT = "%Y-%m-%d"
@@ -214,8 +215,21 @@ class SearchForm(WindowForm):
         }
 
 
+REPEAT_CHOICES = [
+    ("", _("Only this date")),
+    ("weekly", _("Every week")),
+    ("fortnightly", _("Every two weeks")),
+    ("monthly", _("Every month, on the same date")),
+]
+MAX_REPEAT_COUNT = 52
+
+
 class BookingForm(WindowForm):
-    """The confirm step: the window again, equipment to bring into a room, a purpose."""
+    """The confirm step: the window again, equipment to bring into a room, a purpose, and
+    how often to repeat it (until a date, or a number of times).
+
+    `cleaned_data["rrule"]` is the series' rule, or "" for one date.
+    """
 
     equipment = forms.ModelMultipleChoiceField(
         label=_("Equipment to book with the room"),
@@ -224,6 +238,22 @@ class BookingForm(WindowForm):
         widget=forms.CheckboxSelectMultiple,
     )
     purpose = forms.CharField(label=_("Purpose (optional)"), max_length=200, required=False)
+    repeat = forms.ChoiceField(label=_("Repeat"), choices=REPEAT_CHOICES, required=False)
+    ends = forms.ChoiceField(
+        label=_("Ends"),
+        choices=[("until", _("On a date")), ("count", _("After a number of times"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    until = forms.DateField(
+        label=_("Last date"),
+        input_formats=[DATE_FORMAT],
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
+    )
+    count = forms.IntegerField(
+        label=_("Number of times"), min_value=2, max_value=MAX_REPEAT_COUNT, required=False
+    )
 
     def __init__(self, *args, resource: Resource, **kwargs):
         super().__init__(*args, space=resource.space, **kwargs)
@@ -236,6 +266,37 @@ class BookingForm(WindowForm):
             )
         else:
             del self.fields["equipment"]
+
+    def clean(self):
+        data = super().clean()
+        data["rrule"] = ""
+        repeat = data.get("repeat")
+        if not repeat or "starts_at" not in data:
+            return data
+        ends = data.get("ends") or ("count" if data.get("count") else "until")
+        if ends == "until":
+            until = data.get("until")
+            if until is None:
+                self.add_error("until", _("Give the last date of the series."))
+                return data
+            if until <= data["date"]:
+                self.add_error("until", _("The last date comes after the first."))
+                return data
+            data["rrule"] = series_rule(repeat=Repeat(repeat), until=until)
+        else:
+            if data.get("count") is None:
+                self.add_error("count", _("Say how many times, from 2 to %(most)d.")
+                               % {"most": MAX_REPEAT_COUNT})
+                return data
+            data["rrule"] = series_rule(repeat=Repeat(repeat), count=data["count"])
+        return data
+
+    def series_query(self) -> dict[str, str]:
+        """The repeat choices as they were sent, for the preview to send back."""
+        return {
+            key: str(self.data.get(key, ""))
+            for key in ("repeat", "ends", "until", "count", "purpose")
+        }
 
 
 class CancelForm(forms.Form):

@@ -30,6 +30,9 @@ SAMPLE = MessageFacts(
     manage="https://cowork.example.org/bookings/",
     code="482913",
     position=12,
+    repeat="fortnightly",
+    count=12,
+    skipped=2,
 )
 # Languages written in a Latin alphabet with letters GSM-7 lacks: they may go in plain Latin.
 PLAIN_LATIN_LANGUAGES = ("az", "uz")

@@ -20,6 +20,7 @@ from cowork.selectors.pricing import booking_quote
 from cowork.selectors.spaces import spaces_by_country
 from cowork.services.booking import booking_create, booking_create_with_equipment
 from cowork.web.booking.common import done, price_label
+from cowork.web.booking.repeat import series_book, series_preview_page
 from cowork.web.common import active_space, error_status
 from cowork.web.floor_plan import SpotState, plan_spots
 from cowork.web.forms import BookingForm, SearchForm
@@ -105,6 +106,11 @@ def booking_confirm(request, slug, resource_id):
     )
     if request.method == "GET":
         return _confirm_page(request, context)
+    if data["rrule"]:
+        # Every date is shown before any is booked; the preview's button says "book".
+        if request.POST.get("step") == "book":
+            return series_book(request, context, render_confirm=_confirm_page)
+        return series_preview_page(request, context, render_confirm=_confirm_page)
     try:
         if data.get("equipment"):
             booking = booking_create_with_equipment(
