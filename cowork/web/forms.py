@@ -8,10 +8,12 @@ date that is not a date) is a form error, never a guess.
 
 import datetime
 
+from babel.dates import format_date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cowork.booking_rules import closures_of, periods_of
+from cowork.dates import current_locale
 from cowork.models import Resource, Space
 from cowork.models.resources import ROOM_EQUIPMENT
 from cowork.services.series import Repeat, series_rule
@@ -171,8 +173,25 @@ def default_window(space: Space, now: datetime.datetime, day: datetime.date | No
     return day, begin.time(), end.time()
 
 
+def bookable_days(space: Space, now: datetime.datetime) -> tuple[datetime.date, datetime.date, int]:
+    """The first and last day anything of `space` can be booked, and the days ahead: today,
+    and as many days ahead as the most generous of its resources allows."""
+    today = local_today(space, now)
+    overrides = [
+        resource.max_days_ahead
+        for resource in space.resources.all()
+        if resource.max_days_ahead is not None
+    ]
+    days = max([space.max_days_ahead, *overrides])
+    return today, (now + datetime.timedelta(days=days)).astimezone(space.zone).date(), days
+
+
 class SearchForm(WindowForm):
-    """What to look for: a window, a kind of resource, and filters."""
+    """What to look for: a window, a kind of resource, and filters.
+
+    The date goes from today to the last bookable day (`bookable_days`), also as the date
+    input's min and max; a day outside them is a form error that says why.
+    """
 
     kind = forms.ChoiceField(label=_("What"), choices=Resource.Kind.choices)
     accessible = forms.BooleanField(label=_("Wheelchair accessible only"), required=False)
@@ -203,7 +222,31 @@ class SearchForm(WindowForm):
         for key, value in defaults.items():
             if not data.get(key):
                 data[key] = value
-        return cls(data, space=space)
+        return cls(data, space=space, now=now)
+
+    def __init__(self, *args, space: Space, now: datetime.datetime, **kwargs):
+        super().__init__(*args, space=space, **kwargs)
+        self.first_day, self.last_day, self.days_ahead = bookable_days(space, now)
+        self.fields["date"].widget.attrs.update(
+            min=self.first_day.strftime(DATE_FORMAT), max=self.last_day.strftime(DATE_FORMAT)
+        )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day < self.first_day:
+            raise forms.ValidationError(
+                _("That day has passed. Choose today or a later day."), code="in_past"
+            )
+        if day > self.last_day:
+            raise forms.ValidationError(
+                _("Bookings open %(days)d days ahead: choose a day until %(last)s."),
+                code="too_far_ahead",
+                params={
+                    "days": self.days_ahead,
+                    "last": format_date(self.last_day, "long", locale=current_locale()),
+                },
+            )
+        return day
 
     def search_query(self) -> dict:
         """The whole cleaned search as query parameters, to come back to it."""

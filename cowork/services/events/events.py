@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cowork.booking_rules import require_aware
-from cowork.errors import InvalidInput, NotAllowed, RuleViolation
+from cowork.dates import local_day
+from cowork.errors import DomainError, InvalidInput, NotAllowed, RuleViolation
 from cowork.models import DomainEventKind, Event, EventSession, Resource, Space, Tag
 from cowork.phones import phone_to_e164
 from cowork.selectors.access import tags_usable_at
@@ -39,12 +40,16 @@ def event_create(
     organizer_email: str = "",
     tags: list[Tag] = (),
     now: datetime.datetime | None = None,
+    skip_refused_sessions: bool = False,
 ) -> Event:
     """Create an event and book its room for every session: all of them, or nothing.
 
-    A booking refusal (the room taken, outside hours) comes back as raised by the booking
-    engine, naming the session's slot. Another organization's tag is refused (NotAllowed):
-    it would put the event into that organization's donor's report.
+    A single session's refusal (the room taken, outside hours) comes back as raised by the
+    booking engine. Of several sessions every refused one is named (`sessions_refused`,
+    `details["refused"]`), and nothing is made unless `skip_refused_sessions`: then the
+    event is held on the sessions the room could be booked for (at least one). Another
+    organization's tag is refused (NotAllowed): it would put the event into that
+    organization's donor's report.
     """
     require_staff(host, space)
     if room.space_id != space.pk or room.kind != Resource.Kind.ROOM:
@@ -100,19 +105,65 @@ def event_create(
             created_by=host,
         )
         event.tags.set(tags)
+        refused = []
+        held = []
         for start, end in ordered:
-            booking = booking_create(
-                resource=room,
-                member=host,
-                starts_at=start,
-                ends_at=end,
-                purpose=event.title,
-                acting_user=host,
-                now=now,
+            try:
+                booking = booking_create(
+                    resource=room,
+                    member=host,
+                    starts_at=start,
+                    ends_at=end,
+                    purpose=event.title,
+                    acting_user=host,
+                    now=now,
+                )
+            except DomainError as refusal:
+                if len(ordered) == 1:
+                    raise
+                refused.append((start, end, refusal))
+                continue
+            held.append(
+                EventSession.objects.create(
+                    event=event, starts_at=start, ends_at=end, booking=booking
+                )
             )
-            EventSession.objects.create(event=event, starts_at=start, ends_at=end, booking=booking)
-        record(DomainEventKind.EVENT_CREATED, event, event, sessions=len(ordered))
+        if refused and (not skip_refused_sessions or not held):
+            # Raised inside the atomic block: the event and every session's booking go.
+            raise _sessions_refusal(refused, room=room, of=len(ordered))
+        if refused:
+            event.starts_at, event.ends_at = held[0].starts_at, held[-1].ends_at
+            event.save(update_fields=["starts_at", "ends_at"])
+        record(
+            DomainEventKind.EVENT_CREATED,
+            event,
+            event,
+            sessions=len(held),
+            skipped=len(refused),
+        )
     return event
+
+
+def _sessions_refusal(refused, *, room: Resource, of: int) -> RuleViolation:
+    """Every session the room cannot be booked for, and why, in one refusal."""
+    zone = room.space.zone
+    return RuleViolation(
+        _("%(count)d of %(of)d sessions cannot be held in %(room)s:")
+        % {"count": len(refused), "of": of, "room": room.name},
+        code="sessions_refused",
+        details={
+            "refused": [
+                {
+                    "starts_at": start.isoformat(),
+                    "ends_at": end.isoformat(),
+                    "code": refusal.code,
+                    "message": refusal.message,
+                    "day": local_day(start, zone),
+                }
+                for start, end, refusal in refused
+            ]
+        },
+    )
 
 
 def event_cancel(*, event: Event, host, reason: str) -> Event:

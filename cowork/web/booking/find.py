@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cowork.booking_rules import BookingPolicy, closures_of, periods_of, time_violations
 from cowork.errors import DomainError
 from cowork.models import BookingStatus, Resource
 from cowork.selectors.availability import free_resources
@@ -53,17 +54,27 @@ def booking_search(request, slug):
         show_plan=data["kind"] != Resource.Kind.EQUIPMENT,
         state_labels=SpotState.DESCRIPTIONS,
     )
-    if not data["closed"]:
+    refusals = _time_refusals(space, data["starts_at"], data["ends_at"], now=timezone.now())
+    of_kind = [r for r in space.resources.all() if r.kind == data["kind"]]
+    if not data["closed"] and of_kind and all(r.pk in refusals for r in of_kind):
+        # Nothing of the kind can be booked then (a time already passed, too far ahead):
+        # say why instead of listing places as free.
+        context["unbookable"] = sorted({refusals[r.pk] for r in of_kind})
+    elif not data["closed"]:
         window = {"space": space, "starts_at": data["starts_at"], "ends_at": data["ends_at"]}
         # Two reads of one selector: what is free at all (for Taken on the plan) and what
         # is free and matches the search (the list, and the plan's links).
-        matching = free_resources(
-            **window,
-            kind=data["kind"],
-            accessible=True if data["accessible"] else None,
-            equipment=data["equipment"],
-        )
-        free_ids = {resource.pk for resource in free_resources(**window)}
+        matching = [
+            resource
+            for resource in free_resources(
+                **window,
+                kind=data["kind"],
+                accessible=True if data["accessible"] else None,
+                equipment=data["equipment"],
+            )
+            if resource.pk not in refusals
+        ]
+        free_ids = {r.pk for r in free_resources(**window) if r.pk not in refusals}
         context.update(
             free=matching,
             spots=plan_spots(
@@ -73,6 +84,26 @@ def booking_search(request, slug):
             ),
         )
     return render(request, "cowork/booking/search.html", context)
+
+
+def _time_refusals(space, starts_at, ends_at, *, now) -> dict[int, str]:
+    """Each resource of `space` the time rules refuse over the window, with the first
+    reason: what the booking itself would be refused for, so nothing shows as free that
+    cannot be booked. `space` comes with its hours, closures and resources."""
+    hours, closures = periods_of(space), closures_of(space)
+    refusals = {}
+    for resource in space.resources.all():
+        violations = time_violations(
+            policy=BookingPolicy.for_resource(resource, space),
+            hours=hours,
+            closures=closures,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            now=now,
+        )
+        if violations:
+            refusals[resource.pk] = violations[0].message
+    return refusals
 
 
 def _confirm_page(request, context, *, status=200):
