@@ -108,7 +108,7 @@ def _templates() -> dict[str, str]:
         ),
         # One message for a whole series, whatever the number of dates.
         Kind.SERIES_CONFIRMED: gettext(
-            "%(space)s: %(resource)s %(repeat)s from %(day)s %(start)s-%(end)s: "
+            "%(space)s: %(resource)s %(repeat)s from %(day)s %(start)s: "
             "%(count)s dates booked, %(skipped)s skipped."
         ),
         Kind.BOOKING_CANCELLED: gettext(

@@ -46,7 +46,7 @@ def test_a_series_gets_one_message_with_its_dates_booked_and_skipped(room, membe
     assert message.booking == result.bookings[0]
     body = render_message(kind=message.kind, language="en", facts=facts_for(message))
     assert "Training room weekly from" in body
-    assert "10:00-12:00: 4 dates booked, 1 skipped." in body
+    assert "10:00: 4 dates booked, 1 skipped." in body
     # Each date still gets its reminders.
     reminded = Notification.objects.filter(kind=Kind.BOOKING_REMINDER)
     assert {row.booking_id for row in reminded} == {b.pk for b in result.bookings}
@@ -67,4 +67,4 @@ def test_a_fortnightly_series_says_so_in_russian(room, relay_now):
     relay_now()
     (message,) = Notification.objects.filter(kind=Kind.SERIES_CONFIRMED)
     body = render_message(kind=message.kind, language="ru", facts=facts_for(message))
-    assert "раз в 2 недели" in body and "дат: 3, пропущено: 0" in body
+    assert "раз в 2 нед. с " in body and "Дат: 3, пропущено: 0" in body
