@@ -328,18 +328,18 @@ class BookingForm(WindowForm):
             data["rrule"] = series_rule(repeat=Repeat(repeat), until=until)
         else:
             if data.get("count") is None:
-                self.add_error("count", _("Say how many times, from 2 to %(most)d.")
-                               % {"most": MAX_REPEAT_COUNT})
+                self.add_error(
+                    "count",
+                    _("Say how many times, from 2 to %(most)d.") % {"most": MAX_REPEAT_COUNT},
+                )
                 return data
             data["rrule"] = series_rule(repeat=Repeat(repeat), count=data["count"])
         return data
 
-    def series_query(self) -> dict[str, str]:
-        """The repeat choices as they were sent, for the preview to send back."""
-        return {
-            key: str(self.data.get(key, ""))
-            for key in ("repeat", "ends", "until", "count", "purpose")
-        }
+    def window_is_valid(self) -> bool:
+        """Whether only the repeat choices are wrong: the window and the rest are fine."""
+        repeat_fields = {"repeat", "ends", "until", "count"}
+        return "starts_at" in self.cleaned_data and set(self.errors) <= repeat_fields
 
 
 class CancelForm(forms.Form):

@@ -126,7 +126,8 @@ def booking_confirm(request, slug, resource_id):
     )
     form = BookingForm(request.POST if request.method == "POST" else request.GET, resource=resource)
     context = {"space": space, "resource": resource, "form": form}
-    if not form.is_valid():
+    valid = form.is_valid()
+    if not valid and not form.window_is_valid():
         return render(request, "cowork/booking/confirm.html", context, status=400)
     data = form.cleaned_data
     window = {"starts_at": data["starts_at"], "ends_at": data["ends_at"]}
@@ -135,6 +136,8 @@ def booking_confirm(request, slug, resource_id):
         window=window,
         back_query=urlencode({**form.window_query(), "kind": resource.kind}),
     )
+    if not valid:  # the window is fine, how it repeats is not: the whole page, its errors
+        return _confirm_page(request, context, status=400)
     if request.method == "GET":
         return _confirm_page(request, context)
     if data["rrule"]:

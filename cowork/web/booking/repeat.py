@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from cowork.dates import local_day, local_time, local_weekday
+from cowork.dates import local_clock, local_day, local_weekday
 from cowork.errors import DomainError
 from cowork.services.series import ConflictMode, SeriesResult, series_create, series_preview
 from cowork.web.booking.common import say_done
@@ -50,7 +50,6 @@ def series_preview_page(request, context, *, render_confirm):
     ]
     context["preview_free"] = sum(1 for item in planned if item.is_free)
     context["preview_refused"] = len(planned) - context["preview_free"]
-    context["series_query"] = form.series_query()
     return render_confirm(request, context)
 
 
@@ -73,7 +72,7 @@ def series_book(request, context, *, render_confirm):
 
 
 def series_summary(result: SeriesResult, *, resource, repeat: str) -> str:
-    """"Training room, Friday 10:00–12:00, every week: 8 dates booked, 2 skipped." """
+    """ "Training room, Friday 10:00–12:00, every week: 8 dates booked, 2 skipped." """
     zone = resource.space.zone
     first = result.bookings[0]
     return _(
@@ -82,8 +81,8 @@ def series_summary(result: SeriesResult, *, resource, repeat: str) -> str:
     ) % {
         "resource": resource.name,
         "weekday": local_weekday(first.starts_at, zone),
-        "start": local_time(first.starts_at, zone),
-        "end": local_time(first.ends_at, zone),
+        "start": local_clock(first.starts_at, zone),
+        "end": local_clock(first.ends_at, zone),
         "repeat": REPEAT_WORDS[repeat](),
         "booked": len(result.bookings),
         "skipped": len(result.refused),
@@ -99,6 +98,6 @@ def _say_skipped(request, result: SeriesResult, *, zone) -> None:
     )
     messages.warning(
         request,
-        format_html("{}<ul class=\"skipped\">{}</ul>", _("Skipped dates:"), items),
+        format_html('{}<ul class="skipped">{}</ul>', _("Skipped dates:"), items),
         extra_tags="notice notice-pending",
     )

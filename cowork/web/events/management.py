@@ -86,7 +86,9 @@ def event_new(request, slug):
     except DomainError as refusal:
         add_refusal(form, refusal, EVENT_FIELD_FOR_CODE)
         # A course names every session its room cannot be booked for, one line each.
-        for item in refusal.details.get("refused", ()) if refusal.code == "sessions_refused" else ():
+        for item in (
+            refusal.details.get("refused", ()) if refusal.code == "sessions_refused" else ()
+        ):
             form.add_error(None, f"{item['day']}: {item['message']}")
         return render(request, "cowork/events/new.html", context, status=error_status(refusal))
     held, planned = event.sessions.count(), len(form.cleaned_data["sessions"])
@@ -97,9 +99,7 @@ def event_new(request, slug):
             % {"held": held, "planned": planned},
         )
     else:
-        messages.success(
-            request, _("The event is created and its room booked for every session.")
-        )
+        messages.success(request, _("The event is created and its room booked for every session."))
     return _back_to_manage(event)
 
 
