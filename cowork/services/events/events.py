@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cowork.booking_rules import require_aware
 from cowork.dates import local_day
-from cowork.errors import DomainError, InvalidInput, NotAllowed, RuleViolation
+from cowork.errors import Conflict, DomainError, InvalidInput, NotAllowed, RuleViolation
 from cowork.models import DomainEventKind, Event, EventSession, Resource, Space, Tag
 from cowork.phones import phone_to_e164
 from cowork.selectors.access import tags_usable_at
@@ -144,10 +144,12 @@ def event_create(
     return event
 
 
-def _sessions_refusal(refused, *, room: Resource, of: int) -> RuleViolation:
-    """Every session the room cannot be booked for, and why, in one refusal."""
+def _sessions_refusal(refused, *, room: Resource, of: int) -> DomainError:
+    """Every session the room cannot be booked for, and why, in one refusal: a Conflict
+    when the first is taken (as a single session's would be), else a RuleViolation."""
     zone = room.space.zone
-    return RuleViolation(
+    error_class = Conflict if isinstance(refused[0][2], Conflict) else RuleViolation
+    return error_class(
         _("%(count)d of %(of)d sessions cannot be held in %(room)s:")
         % {"count": len(refused), "of": of, "room": room.name},
         code="sessions_refused",
