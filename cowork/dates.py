@@ -92,3 +92,21 @@ def zone_city(name: str) -> str:
         return get_timezone_location(name, locale=current_locale(), return_city=True)
     except LookupError:
         return name
+
+
+def local_weekday(moment: datetime.datetime, zone: datetime.tzinfo) -> str:
+    """The day of the week standing alone, as a heading reads it: "Friday", "пятница"."""
+    return format_date(_local(moment, zone), "cccc", locale=current_locale())
+
+
+def local_day(moment: datetime.datetime, zone: datetime.tzinfo) -> str:
+    """A date with its weekday, for a list of dates: "Fri, Dec 11, 2026", "пт, 11 дек. 2026 г."."""
+    local, locale = _local(moment, zone), current_locale()
+    return (
+        f"{format_date(local, 'EEE', locale=locale)}, {format_date(local, 'medium', locale=locale)}"
+    )
+
+
+def local_clock(moment: datetime.datetime, zone: datetime.tzinfo) -> str:
+    """The 24-hour time the booking pages show in every language: "10:00", "17:30"."""
+    return format_datetime(_local(moment, zone), SMS_TIME_PATTERN, locale=current_locale())

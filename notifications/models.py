@@ -107,6 +107,7 @@ class Notification(models.Model):
         BOOKING_MOVED = "booking_moved", _("Booking moved by the centre")
         BOOKING_RELEASED = "booking_released", _("Booking released as a no-show")
         BOOKING_REMINDER = "booking_reminder", _("Booking reminder")
+        SERIES_CONFIRMED = "series_confirmed", _("Repeated booking confirmed")
         REGISTRATION_CONFIRMED = "registration_confirmed", _("Registration confirmed")
         REGISTRATION_WAITLISTED = "registration_waitlisted", _("Waitlisted")
         REGISTRATION_PROMOTED = "registration_promoted", _("Promoted from the waitlist")

@@ -30,6 +30,7 @@ from cowork.models import (
     Registration,
     RegistrationStatus,
     Resource,
+    Series,
     Space,
 )
 from notifications.messaging.enqueue import dispatch_soon, notification_enqueue
@@ -46,6 +47,7 @@ def subscribe() -> None:
     for kind, handler in (
         (DomainEventKind.BOOKING_CREATED, booking_confirmed),
         (DomainEventKind.BOOKING_APPROVED, booking_confirmed),
+        (DomainEventKind.SERIES_CREATED, series_confirmed),
         (DomainEventKind.BOOKING_MOVED, booking_moved),
         (DomainEventKind.BOOKING_CANCELLED, booking_cancelled),
         (DomainEventKind.BOOKING_DECLINED, booking_cancelled),
@@ -69,9 +71,29 @@ def booking_confirmed(event: DomainEvent) -> None:
     booking = _booking(event)
     if booking is None or booking.status != BookingStatus.CONFIRMED:
         return
-    if _is_first_of_its_series(booking):
+    # A series made confirmed is told in one message (`series_confirmed`); a series whose
+    # dates a host approves one by one is told once, at the first date's approval.
+    told_by_series = booking.series_id is not None and event.kind == DomainEventKind.BOOKING_CREATED
+    if not told_by_series and _is_first_of_its_series(booking):
         _to_booker(booking, Kind.BOOKING_CONFIRMED, key=f"booking:{booking.pk}:confirmed")
     _schedule_booking_reminders(booking)
+    dispatch_soon()
+
+
+def series_confirmed(event: DomainEvent) -> None:
+    """One message for a new series: how often, from when, how many dates, how many skipped."""
+    series = Series.objects.filter(pk=event.payload.get("series")).first()
+    if series is None:
+        return
+    first = (
+        series.bookings.select_related("space", "resource", "booked_by__member", "series")
+        .filter(resource_id=series.resource_id, status=BookingStatus.CONFIRMED)
+        .order_by("starts_at")
+        .first()
+    )
+    if first is None:  # held for approval, or cancelled already: approvals tell the rest
+        return
+    _to_booker(first, Kind.SERIES_CONFIRMED, key=f"series:{series.pk}:confirmed")
     dispatch_soon()
 
 

@@ -27,6 +27,7 @@ class DomainEventKind(models.TextChoices):
     INVOICE_ISSUED = "invoice.issued"
     BOOKING_PAID = "booking.paid"
     BOOKING_PAYMENT_UNDONE = "booking.payment_undone"
+    SERIES_CREATED = "series.created"
     REGISTRATION_CONFIRMED = "registration.confirmed"
     REGISTRATION_PENDING = "registration.pending"
     REGISTRATION_WAITLISTED = "registration.waitlisted"

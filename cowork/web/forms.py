@@ -8,13 +8,16 @@ date that is not a date) is a form error, never a guess.
 
 import datetime
 
+from babel.dates import format_date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cowork.booking_rules import closures_of, periods_of
+from cowork.dates import current_locale
 from cowork.models import Resource, Space
 from cowork.models.resources import ROOM_EQUIPMENT
 from cowork.selectors.equipment import space_equipment_groups
+from cowork.services.series import Repeat, series_rule
 
 TIME_FORMAT = "%H:%M"
 DATE_FORMAT = "%Y-%m-%d"
@@ -177,8 +180,25 @@ def default_window(space: Space, now: datetime.datetime, day: datetime.date | No
     return day, begin.time(), end.time()
 
 
+def bookable_days(space: Space, now: datetime.datetime) -> tuple[datetime.date, datetime.date, int]:
+    """The first and last day anything of `space` can be booked, and the days ahead: today,
+    and as many days ahead as the most generous of its resources allows."""
+    today = local_today(space, now)
+    overrides = [
+        resource.max_days_ahead
+        for resource in space.resources.all()
+        if resource.max_days_ahead is not None
+    ]
+    days = max([space.max_days_ahead, *overrides])
+    return today, (now + datetime.timedelta(days=days)).astimezone(space.zone).date(), days
+
+
 class SearchForm(WindowForm):
-    """What to look for: a window, a kind of resource, and filters."""
+    """What to look for: a window, a kind of resource, and filters.
+
+    The date goes from today to the last bookable day (`bookable_days`), also as the date
+    input's min and max; a day outside them is a form error that says why.
+    """
 
     kind = forms.ChoiceField(label=_("What"), choices=Resource.Kind.choices)
     accessible = forms.BooleanField(label=_("Wheelchair accessible only"), required=False)
@@ -209,7 +229,31 @@ class SearchForm(WindowForm):
         for key, value in defaults.items():
             if not data.get(key):
                 data[key] = value
-        return cls(data, space=space)
+        return cls(data, space=space, now=now)
+
+    def __init__(self, *args, space: Space, now: datetime.datetime, **kwargs):
+        super().__init__(*args, space=space, **kwargs)
+        self.first_day, self.last_day, self.days_ahead = bookable_days(space, now)
+        self.fields["date"].widget.attrs.update(
+            min=self.first_day.strftime(DATE_FORMAT), max=self.last_day.strftime(DATE_FORMAT)
+        )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day < self.first_day:
+            raise forms.ValidationError(
+                _("That day has passed. Choose today or a later day."), code="in_past"
+            )
+        if day > self.last_day:
+            raise forms.ValidationError(
+                _("Bookings open %(days)d days ahead: choose a day until %(last)s."),
+                code="too_far_ahead",
+                params={
+                    "days": self.days_ahead,
+                    "last": format_date(self.last_day, "long", locale=current_locale()),
+                },
+            )
+        return day
 
     def search_query(self) -> dict:
         """The whole cleaned search as query parameters, to come back to it."""
@@ -221,11 +265,40 @@ class SearchForm(WindowForm):
         }
 
 
+REPEAT_CHOICES = [
+    ("", _("Only this date")),
+    ("weekly", _("Every week")),
+    ("fortnightly", _("Every two weeks")),
+    ("monthly", _("Every month, on the same date")),
+]
+MAX_REPEAT_COUNT = 52
+
+
 class BookingForm(WindowForm):
     """The confirm step: the window again, how many of each kind of equipment to bring
-    into a room ("2 laptops"; the service picks the units), a purpose."""
+    into a room ("2 laptops"; the service picks the units), a purpose, and how often to
+    repeat it (until a date, or a number of times).
+
+    `cleaned_data["rrule"]` is the series' rule, or "" for one date.
+    """
 
     purpose = forms.CharField(label=_("Purpose (optional)"), max_length=200, required=False)
+    repeat = forms.ChoiceField(label=_("Repeat"), choices=REPEAT_CHOICES, required=False)
+    ends = forms.ChoiceField(
+        label=_("Ends"),
+        choices=[("until", _("On a date")), ("count", _("After a number of times"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    until = forms.DateField(
+        label=_("Last date"),
+        input_formats=[DATE_FORMAT],
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
+    )
+    count = forms.IntegerField(
+        label=_("Number of times"), min_value=2, max_value=MAX_REPEAT_COUNT, required=False
+    )
 
     def __init__(self, *args, resource: Resource, **kwargs):
         super().__init__(*args, space=resource.space, **kwargs)
@@ -242,15 +315,6 @@ class BookingForm(WindowForm):
                 label=group.label, min_value=0, max_value=len(group.units), required=False
             )
 
-    def refuses_only_equipment(self) -> bool:
-        """The window is good and only a number of equipment is refused: the page shows
-        the confirm step with that number's error rather than asking for the window again."""
-        return (
-            bool(self.errors)
-            and "starts_at" in self.cleaned_data
-            and all(name.startswith("equipment-") for name in self.errors)
-        )
-
     def equipment_quantities(self) -> dict[str, int]:
         """How many of each kind were asked for, by group key; only kinds asked for."""
         return {
@@ -258,6 +322,40 @@ class BookingForm(WindowForm):
             for group in self.equipment_groups
             if (count := self.cleaned_data.get(equipment_field(group)))
         }
+
+    def clean(self):
+        data = super().clean()
+        data["rrule"] = ""
+        repeat = data.get("repeat")
+        if not repeat or "starts_at" not in data:
+            return data
+        ends = data.get("ends") or ("count" if data.get("count") else "until")
+        if ends == "until":
+            until = data.get("until")
+            if until is None:
+                self.add_error("until", _("Give the last date of the series."))
+                return data
+            if until <= data["date"]:
+                self.add_error("until", _("The last date comes after the first."))
+                return data
+            data["rrule"] = series_rule(repeat=Repeat(repeat), until=until)
+        else:
+            if data.get("count") is None:
+                self.add_error(
+                    "count",
+                    _("Say how many times, from 2 to %(most)d.") % {"most": MAX_REPEAT_COUNT},
+                )
+                return data
+            data["rrule"] = series_rule(repeat=Repeat(repeat), count=data["count"])
+        return data
+
+    def window_is_valid(self) -> bool:
+        """Whether only the repeat choices or an equipment number are wrong: the window and
+        the rest are fine, so the confirm step shows again with those errors."""
+        repeat_fields = {"repeat", "ends", "until", "count"}
+        return "starts_at" in self.cleaned_data and all(
+            name in repeat_fields or name.startswith("equipment-") for name in self.errors
+        )
 
 
 def equipment_field(group) -> str:

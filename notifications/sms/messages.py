@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 
 from cowork.dates import sms_day, sms_time
 from cowork.selectors.events import registration_waitlist_position
+from cowork.services.series import series_tally
 from notifications.ical.site import site_url
 from notifications.ical.tokens import download_token
 from notifications.models import Notification
@@ -85,19 +86,30 @@ class MessageFacts:
     manage: str = ""
     code: str = ""
     position: int = 0
+    # A repeated booking: how often ("weekly", "fortnightly", "monthly", "daily"), how many
+    # dates were booked and how many skipped.
+    repeat: str = ""
+    count: int = 0
+    skipped: int = 0
 
 
 def _templates() -> dict[str, str]:
     """The template of each kind for a sender that takes replies, in the active language.
 
     Placeholders: %(space)s %(resource)s %(event)s %(day)s %(start)s %(end)s %(reason)s
-    %(link)s %(manage)s %(code)s %(position)s. The reply words (C, Y) are the same in every
+    %(link)s %(manage)s %(code)s %(position)s, and for a series %(repeat)s %(count)s
+    %(skipped)s. The reply words (C, Y) are the same in every
     language, so a reply works whatever keyboard the phone has.
     """
     return {
         Kind.BOOKING_CONFIRMED: gettext(
             "%(space)s: %(resource)s booked %(day)s %(start)s-%(end)s. "
             "Reply C to cancel. Calendar: %(link)s"
+        ),
+        # One message for a whole series, whatever the number of dates.
+        Kind.SERIES_CONFIRMED: gettext(
+            "%(space)s: %(resource)s %(repeat)s from %(day)s %(start)s: "
+            "%(count)s dates booked, %(skipped)s skipped."
         ),
         Kind.BOOKING_CANCELLED: gettext(
             "%(space)s cancelled your booking of %(resource)s on %(day)s %(start)s. %(reason)s"
@@ -284,6 +296,18 @@ def _values(facts: MessageFacts) -> dict[str, object]:
         "manage": facts.manage,
         "code": facts.code,
         "position": facts.position,
+        "repeat": _repeat_words().get(facts.repeat, ""),
+        "count": facts.count,
+        "skipped": facts.skipped,
+    }
+
+
+def _repeat_words() -> dict[str, str]:
+    return {
+        "daily": gettext("daily"),
+        "weekly": gettext("weekly"),
+        "fortnightly": gettext("every 2 weeks"),
+        "monthly": gettext("monthly"),
     }
 
 
@@ -321,6 +345,9 @@ def facts_for(notification: Notification) -> MessageFacts:
         "time_zone": space.zone if space else None,
     }
     if booking is not None:
+        if notification.kind == Kind.SERIES_CONFIRMED and booking.series is not None:
+            tally = series_tally(series=booking.series)
+            common.update(repeat=tally.repeat, count=tally.booked, skipped=tally.skipped)
         return MessageFacts(
             **common,
             resource=booking.resource.name_in(language),

@@ -31,6 +31,9 @@ SAMPLE = MessageFacts(
     manage="https://cowork.example.org/bookings/",
     code="482913",
     position=12,
+    repeat="fortnightly",
+    count=12,
+    skipped=2,
 )
 # A place at an event is managed on its own page, by the calendar file's token: a longer link.
 EVENT_SAMPLE = dataclasses.replace(

@@ -104,26 +104,48 @@ def _quota_since(space: Space, starts_at, now) -> datetime.datetime:
     return min(now, _week_of(starts_at, space.zone)[0])
 
 
-def _quota_violations(space: Space, mine, starts_at, ends_at, *, now):
-    """Upcoming bookings and booked hours of the week, from the member's (start, end) rows
-    ending after `_quota_since`."""
+def _commitment(pk, series_id, group):
+    """What one booking row counts as against the quota of upcoming bookings: a room
+    booked with its equipment is one booking, and so is a repeated booking (a series)."""
+    if series_id is not None:
+        return ("series", series_id)
+    if group is not None:
+        return ("group", group)
+    return ("booking", pk)
+
+
+def _quota_violations(space: Space, mine, starts_at, ends_at, *, now, series=None, group=None):
+    """Upcoming bookings and booked hours of the week, from the member's rows
+    (pk, start, end, series, group) ending after `_quota_since`.
+
+    A series or a room with its equipment counts once against the upcoming bookings; a
+    group's hours count once (the room's, not the room's and the laptop's again); each
+    occurrence of a series counts its hours in its own week.
+    """
     week_start, week_end = _week_of(starts_at, space.zone)
     violations = []
-    if sum(1 for _s, e in mine if e > now) >= space.max_active_bookings:
+    held = {_commitment(pk, s_id, g) for pk, _s, e, s_id, g in mine if e > now}
+    wanted_key = _commitment(None, series.pk if series else None, group)
+    if wanted_key not in held and len(held) >= space.max_active_bookings:
         violations.append(
             Violation(
                 "quota_active_bookings",
-                _("You already hold %(count)d upcoming bookings here, the most allowed.")
+                _(
+                    "You already hold %(count)d upcoming bookings here, the most allowed. "
+                    "A room with its equipment counts as one, and so does a repeated booking."
+                )
                 % {"count": space.max_active_bookings},
                 {"max_active_bookings": space.max_active_bookings},
             )
         )
-    booked = sum(
-        (min(e, week_end) - max(s, week_start)).total_seconds()
-        for s, e in mine
+    intervals = {
+        (g or ("booking", pk), s, e)
+        for pk, s, e, _s_id, g in mine
         if s < week_end and e > week_start
-    )
-    wanted = (min(ends_at, week_end) - max(starts_at, week_start)).total_seconds()
+    }
+    booked = sum((min(e, week_end) - max(s, week_start)).total_seconds() for _k, s, e in intervals)
+    riding = group is not None and any(key == group for key, _s, _e in intervals)
+    wanted = 0 if riding else (min(ends_at, week_end) - max(starts_at, week_start)).total_seconds()
     if (booked + wanted) / 3600 > space.max_hours_per_week:
         violations.append(
             Violation(
@@ -170,19 +192,34 @@ def check_request(*, space: Space, resource: Resource, starts_at, ends_at, now, 
 
 
 def check_contended(
-    *, space, resource, member, starts_at, ends_at, blocked_until, now, roles, exclude=()
+    *,
+    space,
+    resource,
+    member,
+    starts_at,
+    ends_at,
+    blocked_until,
+    now,
+    roles,
+    exclude=(),
+    series=None,
+    group=None,
+    count_quota=True,
 ):
     """The checks that read what concurrent writers change; run under the space lock.
 
     One query serves them all: the overlap check (this resource, with buffers), for desks
     the head count (every desk of the space), and the quotas (the member's own rows).
+    `count_quota=False` is for equipment checked with its room before either is saved
+    (a series' preview): the room's check counted them both.
     """
     is_desk = resource.kind == Resource.Kind.DESK
     latest = max(ends_at, blocked_until)
     near = Q(starts_at__lt=latest, blocked_until__gt=starts_at)
     near &= Q(resource__kind=Resource.Kind.DESK) if is_desk else Q(resource=resource)
     # Quotas share a centre fairly among members; its hosts and staff book for the centre.
-    quota_since = None if roles.works_here else _quota_since(space, starts_at, now)
+    counted = count_quota and not roles.works_here
+    quota_since = _quota_since(space, starts_at, now) if counted else None
     wanted = near
     if quota_since is not None:
         wanted |= Q(booked_by=member, ends_at__gt=quota_since)
@@ -197,11 +234,13 @@ def check_contended(
             "blocked_until",
             "booked_by_id",
             "resource__kind",
+            "series_id",
+            "group",
         )
     )
     nearby = [
         (pk, resource_id, s, e, b)
-        for pk, resource_id, s, e, b, _by, kind in rows
+        for pk, resource_id, s, e, b, _by, kind, _series, _group in rows
         if s < latest
         and b > starts_at
         and (kind == Resource.Kind.DESK if is_desk else resource_id == resource.pk)
@@ -227,8 +266,45 @@ def check_contended(
                 details={"safety_capacity": space.safety_capacity},
             )
     if quota_since is not None:
-        mine = [(s, e) for _p, _r, s, e, _b, by, _k in rows if by == member.pk and e > quota_since]
-        refuse(_quota_violations(space, mine, starts_at, ends_at, now=now))
+        mine = [
+            (pk, s, e, series_id, grp, kind)
+            for pk, _r, s, e, _b, by, kind, series_id, grp in rows
+            if by == member.pk and e > quota_since
+        ]
+        if is_desk:
+            _refuse_second_desk(space, mine, starts_at, ends_at)
+        refuse(
+            _quota_violations(
+                space,
+                [row[:5] for row in mine],
+                starts_at,
+                ends_at,
+                now=now,
+                series=series,
+                group=group,
+            )
+        )
+
+
+def _refuse_second_desk(space: Space, mine, starts_at, ends_at) -> None:
+    """One person sits at one desk at a time; a host booking for them may give two."""
+    held = next(
+        (
+            (s, e)
+            for _pk, s, e, _series, _group, kind in mine
+            if kind == Resource.Kind.DESK and s < ends_at and e > starts_at
+        ),
+        None,
+    )
+    if held is not None:
+        raise RuleViolation(
+            _("You already hold a desk from %(start)s to %(end)s; one person, one desk.")
+            % {
+                "start": local_text(held[0], space.zone),
+                "end": local_text(held[1], space.zone, with_date=False),
+            },
+            code="second_desk",
+        )
 
 
 def insert(booking: Booking, *, holder_visible: bool) -> Booking:

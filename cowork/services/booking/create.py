@@ -76,6 +76,8 @@ def booking_create(
             blocked_until=blocked_until,
             now=now,
             roles=roles,
+            series=series,
+            group=group,
         )
         booking = insert(
             Booking(
@@ -113,8 +115,12 @@ def booking_create_with_equipment(
     purpose: str = "",
     acting_user=None,
     now: datetime.datetime | None = None,
+    series=None,
 ) -> list[Booking]:
-    """Book a room and its equipment together: all of them, or none (the first refusal)."""
+    """Book a room and its equipment together: all of them, or none (the first refusal).
+
+    They count as one booking against the member's quota (a `group`); `series` makes them
+    one occurrence of a repeated booking."""
     if room.kind != Resource.Kind.ROOM:
         raise InvalidInput(_("Equipment is booked together with a room."), code="not_a_room")
     strangers = [item for item in equipment if item.kind != Resource.Kind.EQUIPMENT]
@@ -136,6 +142,7 @@ def booking_create_with_equipment(
                 purpose=purpose,
                 acting_user=acting_user,
                 now=now,
+                series=series,
                 group=group,
                 with_room=item.kind == Resource.Kind.EQUIPMENT,
             )
@@ -177,6 +184,8 @@ def booking_modify(
             now=now,
             roles=roles,
             exclude=[booking],
+            series=booking.series,
+            group=booking.group,
         )
         previous = {
             "starts_at": booking.starts_at.isoformat(),

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cowork.booking_rules import require_aware
-from cowork.errors import InvalidInput, NotAllowed, RuleViolation
+from cowork.dates import local_day
+from cowork.errors import Conflict, DomainError, InvalidInput, NotAllowed, RuleViolation
 from cowork.models import (
     DomainEventKind,
     Event,
@@ -101,14 +102,18 @@ def event_create(
     organizer_email: str = "",
     tags: list[Tag] = (),
     now: datetime.datetime | None = None,
+    skip_refused_sessions: bool = False,
 ) -> Event:
     """Create an event and book its rooms for every session: all of them, or nothing.
 
     In the centre: `room` and any `other_rooms` taken at the same time, the places at most
-    their seats summed. Elsewhere: `venue`, and nothing of ours is booked. A booking refusal
-    (a room taken, outside hours) comes back as raised by the booking engine, naming the
-    session's slot. Another organization's tag is refused (NotAllowed): it would put the
-    event into that organization's donor's report.
+    their seats summed; the rooms of one session are booked together or not at all.
+    Elsewhere: `venue`, and nothing of ours is booked. A single session's refusal (a room
+    taken, outside hours) comes back as raised by the booking engine. Of several sessions
+    every refused one is named (`sessions_refused`, `details["refused"]`), and nothing is
+    made unless `skip_refused_sessions`: then the event is held on the sessions its rooms
+    could be booked for (at least one). Another organization's tag is refused (NotAllowed):
+    it would put the event into that organization's donor's report.
     """
     require_staff(host, space)
     if venue is not None and (room is not None or other_rooms):
@@ -172,37 +177,78 @@ def event_create(
         )
         event.tags.set(tags)
         event.other_rooms.set(rooms[1:])
+        refused = []
+        held = []
         for start, end in ordered:
-            # The rooms of one session stand or fall together: one group.
-            group = new_group_id() if len(rooms) > 1 else None
-            bookings = [
-                booking_create(
-                    resource=each,
-                    member=host,
-                    starts_at=start,
-                    ends_at=end,
-                    purpose=event.title,
-                    acting_user=host,
-                    now=now,
-                    group=group,
-                )
-                for each in rooms
-            ]
+            try:
+                # The rooms of one session stand or fall together: one group, one savepoint.
+                with transaction.atomic():
+                    group = new_group_id() if len(rooms) > 1 else None
+                    bookings = [
+                        booking_create(
+                            resource=each,
+                            member=host,
+                            starts_at=start,
+                            ends_at=end,
+                            purpose=event.title,
+                            acting_user=host,
+                            now=now,
+                            group=group,
+                        )
+                        for each in rooms
+                    ]
+            except DomainError as refusal:
+                if len(ordered) == 1:
+                    raise
+                refused.append((start, end, refusal))
+                continue
             session = EventSession.objects.create(
                 event=event, starts_at=start, ends_at=end, booking=bookings[0] if bookings else None
             )
             EventSessionRoom.objects.bulk_create(
                 EventSessionRoom(session=session, booking=booking) for booking in bookings[1:]
             )
+            held.append(session)
+        if refused and (not skip_refused_sessions or not held):
+            # Raised inside the atomic block: the event and every session's booking go.
+            raise _sessions_refusal(refused, room=room, of=len(ordered))
+        if refused:
+            event.starts_at, event.ends_at = held[0].starts_at, held[-1].ends_at
+            event.save(update_fields=["starts_at", "ends_at"])
         record(
             DomainEventKind.EVENT_CREATED,
             event,
             event,
-            sessions=len(ordered),
+            sessions=len(held),
+            skipped=len(refused),
             rooms=[each.pk for each in rooms],
             outside=venue is not None,
         )
     return event
+
+
+def _sessions_refusal(refused, *, room: Resource, of: int) -> DomainError:
+    """Every session the room cannot be booked for, and why, in one refusal: a Conflict
+    when the first is taken (as a single session's would be), else a RuleViolation."""
+    zone = room.space.zone
+    error_class = Conflict if isinstance(refused[0][2], Conflict) else RuleViolation
+    return error_class(
+        _("%(count)d of %(of)d sessions cannot be held in %(room)s:")
+        % {"count": len(refused), "of": of, "room": room.name},
+        code="sessions_refused",
+        details={
+            "refused": [
+                {
+                    "starts_at": start.isoformat(),
+                    "ends_at": end.isoformat(),
+                    "code": refusal.code,
+                    "message": refusal.message,
+                    "day": local_day(start, zone),
+                }
+                for start, end, refusal in refused
+            ]
+        },
+    )
 
 
 def event_cancel(*, event: Event, host, reason: str) -> Event:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cowork.booking_rules import BookingPolicy, closures_of, periods_of, time_violations
 from cowork.errors import DomainError
 from cowork.models import BookingStatus, Resource
 from cowork.selectors.availability import free_resources
@@ -20,6 +21,7 @@ from cowork.selectors.pricing import booking_quote
 from cowork.selectors.spaces import spaces_by_country
 from cowork.services.booking import booking_create, booking_create_with_equipment_counts
 from cowork.web.booking.common import done, price_label
+from cowork.web.booking.repeat import series_book, series_preview_page
 from cowork.web.common import active_space, error_status
 from cowork.web.floor_plan import SpotState, plan_spots
 from cowork.web.forms import BookingForm, SearchForm, equipment_field
@@ -52,17 +54,27 @@ def booking_search(request, slug):
         show_plan=data["kind"] != Resource.Kind.EQUIPMENT,
         state_labels=SpotState.DESCRIPTIONS,
     )
-    if not data["closed"]:
+    refusals = _time_refusals(space, data["starts_at"], data["ends_at"], now=timezone.now())
+    of_kind = [r for r in space.resources.all() if r.kind == data["kind"]]
+    if not data["closed"] and of_kind and all(r.pk in refusals for r in of_kind):
+        # Nothing of the kind can be booked then (a time already passed, too far ahead):
+        # say why instead of listing places as free.
+        context["unbookable"] = sorted({refusals[r.pk] for r in of_kind})
+    elif not data["closed"]:
         window = {"space": space, "starts_at": data["starts_at"], "ends_at": data["ends_at"]}
         # Two reads of one selector: what is free at all (for Taken on the plan) and what
         # is free and matches the search (the list, and the plan's links).
-        matching = free_resources(
-            **window,
-            kind=data["kind"],
-            accessible=True if data["accessible"] else None,
-            equipment=data["equipment"],
-        )
-        free_ids = {resource.pk for resource in free_resources(**window)}
+        matching = [
+            resource
+            for resource in free_resources(
+                **window,
+                kind=data["kind"],
+                accessible=True if data["accessible"] else None,
+                equipment=data["equipment"],
+            )
+            if resource.pk not in refusals
+        ]
+        free_ids = {r.pk for r in free_resources(**window) if r.pk not in refusals}
         context.update(
             free=matching,
             spots=plan_spots(
@@ -72,6 +84,26 @@ def booking_search(request, slug):
             ),
         )
     return render(request, "cowork/booking/search.html", context)
+
+
+def _time_refusals(space, starts_at, ends_at, *, now) -> dict[int, str]:
+    """Each resource of `space` the time rules refuse over the window, with the first
+    reason: what the booking itself would be refused for, so nothing shows as free that
+    cannot be booked. `space` comes with its hours, closures and resources."""
+    hours, closures = periods_of(space), closures_of(space)
+    refusals = {}
+    for resource in space.resources.all():
+        violations = time_violations(
+            policy=BookingPolicy.for_resource(resource, space),
+            hours=hours,
+            closures=closures,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            now=now,
+        )
+        if violations:
+            refusals[resource.pk] = violations[0].message
+    return refusals
 
 
 def _confirm_page(request, context, *, status=200):
@@ -100,7 +132,8 @@ def booking_confirm(request, slug, resource_id):
     )
     form = BookingForm(request.POST if request.method == "POST" else request.GET, resource=resource)
     context = {"space": space, "resource": resource, "form": form}
-    if not form.is_valid() and not form.refuses_only_equipment():
+    valid = form.is_valid()
+    if not valid and not form.window_is_valid():
         return render(request, "cowork/booking/confirm.html", context, status=400)
     data = form.cleaned_data
     window = {"starts_at": data["starts_at"], "ends_at": data["ends_at"]}
@@ -109,10 +142,15 @@ def booking_confirm(request, slug, resource_id):
         window=window,
         back_query=urlencode({**form.window_query(), "kind": resource.kind}),
     )
-    if form.errors:  # too many of some equipment: this step again, the number's error shown
+    if not valid:  # the window is fine; the equipment or how it repeats is not: its errors
         return _confirm_page(request, context, status=400)
     if request.method == "GET":
         return _confirm_page(request, context)
+    if data["rrule"]:
+        # Every date is shown before any is booked; the preview's button says "book".
+        if request.POST.get("step") == "book":
+            return series_book(request, context, render_confirm=_confirm_page)
+        return series_preview_page(request, context, render_confirm=_confirm_page)
     try:
         if quantities := form.equipment_quantities():
             booking = booking_create_with_equipment_counts(

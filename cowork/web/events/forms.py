@@ -147,6 +147,11 @@ class EventForm(WindowForm):
     weeks = forms.IntegerField(
         label=_("Number of weeks"), required=False, min_value=1, max_value=MAX_WEEKS
     )
+    skip_refused_sessions = forms.BooleanField(
+        label=_("Skip the sessions the room cannot be booked for"),
+        required=False,
+        help_text=_("Otherwise every session that cannot be held is listed and nothing is made."),
+    )
     capacity = forms.IntegerField(
         label=_("Places"),
         min_value=1,
@@ -282,6 +287,7 @@ class EventForm(WindowForm):
 
     # What `event_create` takes from the form, as it names them.
     EVENT_ARGUMENTS = (
+        "skip_refused_sessions",
         "kind",
         "title",
         "description",

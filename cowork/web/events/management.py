@@ -85,8 +85,21 @@ def event_new(request, slug):
         event = event_create(space=space, host=request.user, **form.event_arguments())
     except DomainError as refusal:
         add_refusal(form, refusal, EVENT_FIELD_FOR_CODE)
+        # A course names every session its room cannot be booked for, one line each.
+        for item in (
+            refusal.details.get("refused", ()) if refusal.code == "sessions_refused" else ()
+        ):
+            form.add_error(None, f"{item['day']}: {item['message']}")
         return render(request, "cowork/events/new.html", context, status=error_status(refusal))
-    messages.success(request, _("The event is created and its room booked for every session."))
+    held, planned = event.sessions.count(), len(form.cleaned_data["sessions"])
+    if held < planned:
+        messages.success(
+            request,
+            _("The event is created with %(held)d of %(planned)d sessions; the others are skipped.")
+            % {"held": held, "planned": planned},
+        )
+    else:
+        messages.success(request, _("The event is created and its room booked for every session."))
     return _back_to_manage(event)
 
 

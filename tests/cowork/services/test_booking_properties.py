@@ -1,7 +1,8 @@
 """Property test of booking_create against the database: random requests by random members.
 
 Whatever is accepted, the stored bookings never overlap per resource, never exceed the
-head count, and respect quotas; every refusal is a known rule or a conflict.
+head count, never give one person two desks at once, and respect quotas; every refusal is a
+known rule or a conflict.
 """
 
 import datetime
@@ -21,6 +22,7 @@ KNOWN = {
     "safety_capacity",
     "quota_active_bookings",
     "quota_weekly_hours",
+    "second_desk",
     "off_grid",
     "too_short",
     "too_long",
@@ -84,4 +86,11 @@ def test_whatever_is_accepted_keeps_every_rule(script):
             assert len(mine) <= space.max_active_bookings
             hours = sum((b.ends_at - b.starts_at).total_seconds() for b in mine) / 3600
             assert hours <= space.max_hours_per_week
+            # One person, one desk at a time.
+            assert all(
+                not (a.starts_at < b.ends_at and b.starts_at < a.ends_at)
+                for a in mine
+                for b in mine
+                if a.pk < b.pk
+            )
         transaction.set_rollback(True)

@@ -71,7 +71,7 @@ def test_course_books_every_session_or_none(room, host):
         (first + datetime.timedelta(days=7 * n), first + datetime.timedelta(days=7 * n) + 2 * HOUR)
         for n in range(4)
     ]
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refusal:
         event_create(
             space=room.space,
             room=room,
@@ -82,6 +82,8 @@ def test_course_books_every_session_or_none(room, host):
             capacity=10,
         )
     assert not Booking.objects.filter(purpose="Web design course").exists()
+    (named,) = refusal.value.details["refused"]
+    assert named["code"] == "conflict" and named["starts_at"] == taken.isoformat()
 
 
 @pytest.mark.django_db
