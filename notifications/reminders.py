@@ -48,7 +48,7 @@ def subscribe() -> None:
         (DomainEventKind.BOOKING_APPROVED, booking_confirmed),
         (DomainEventKind.BOOKING_MOVED, booking_moved),
         (DomainEventKind.BOOKING_CANCELLED, booking_cancelled),
-        (DomainEventKind.BOOKING_DECLINED, booking_cancelled),
+        (DomainEventKind.BOOKING_DECLINED, booking_declined),
         (DomainEventKind.BOOKING_RELEASED, booking_released),
         (DomainEventKind.BOOKING_CHECKED_IN, booking_finished_with_reminders),
         (DomainEventKind.BOOKING_CHECKED_OUT, booking_finished_with_reminders),
@@ -90,7 +90,7 @@ def booking_moved(event: DomainEvent) -> None:
             _cancel_pending(Q(booking=booking), reason="booking_pending")
         if event.payload.get("by") != booking.booked_by_id:
             key = f"booking:{booking.pk}:moved:{booking.sequence}"
-            _to_booker(booking, Kind.BOOKING_MOVED, key=key)
+            _to_booker(booking, Kind.BOOKING_MOVED, key=key, reason=_reason(event))
     dispatch_soon()
 
 
@@ -99,12 +99,27 @@ def booking_cancelled(event: DomainEvent) -> None:
     if booking is None:
         return
     _cancel_pending(Q(booking=booking), reason="booking_cancelled")
-    # Someone who cancels their own booking saw it happen; a host's cancellation, or a
-    # declined request, is news.
-    by_someone_else = event.kind == DomainEventKind.BOOKING_DECLINED or event.payload.get("by_host")
-    if by_someone_else:
-        _to_booker(booking, Kind.BOOKING_CANCELLED, key=f"booking:{booking.pk}:cancelled")
+    # Someone who cancels their own booking saw it happen; a host's cancellation is news.
+    if event.payload.get("by_host"):
+        key = f"booking:{booking.pk}:cancelled"
+        _to_booker(booking, Kind.BOOKING_CANCELLED, key=key, reason=_reason(event))
         dispatch_soon()
+
+
+def booking_declined(event: DomainEvent) -> None:
+    """A request the host declined: said as declined, with the host's reason."""
+    booking = _booking(event)
+    if booking is None:
+        return
+    _cancel_pending(Q(booking=booking), reason="booking_declined")
+    key = f"booking:{booking.pk}:declined"
+    _to_booker(booking, Kind.BOOKING_DECLINED, key=key, reason=_reason(event))
+    dispatch_soon()
+
+
+def _reason(event: DomainEvent) -> str:
+    """The reason the host gave with the change the event records."""
+    return str(event.payload.get("reason") or "")
 
 
 def booking_released(event: DomainEvent) -> None:
@@ -248,9 +263,17 @@ def registration_waitlisted(event: DomainEvent) -> None:
 
 
 def registration_cancelled(event: DomainEvent) -> None:
+    """Reminders go; a host's cancellation (or refusal of a registration that waited for
+    approval) is told to the person, once per cancellation: a person may register again."""
     registration = _registration(event)
-    if registration is not None:
-        _cancel_pending(Q(registration=registration), reason="registration_cancelled")
+    if registration is None:
+        return
+    _cancel_pending(Q(registration=registration), reason="registration_cancelled")
+    if event.payload.get("by_host"):
+        declined = event.payload.get("was") == RegistrationStatus.PENDING
+        kind = Kind.REGISTRATION_DECLINED if declined else Kind.REGISTRATION_CANCELLED
+        _to_participant(registration, kind, key=f"cancelled:{event.pk}", reason=_reason(event))
+        dispatch_soon()
 
 
 def event_cancelled(event: DomainEvent) -> None:
