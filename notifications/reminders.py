@@ -98,7 +98,9 @@ def booking_cancelled(event: DomainEvent) -> None:
     booking = _booking(event)
     if booking is None:
         return
-    _cancel_pending(Q(booking=booking), reason="booking_cancelled")
+    # What was still to be said of the booking goes, but not this very news: the relay may
+    # hand the event over again before it is sent.
+    _cancel_pending(Q(booking=booking), reason="booking_cancelled", keep=Kind.BOOKING_CANCELLED)
     # Someone who cancels their own booking saw it happen; a host's cancellation is news.
     if event.payload.get("by_host"):
         key = f"booking:{booking.pk}:cancelled"
@@ -111,7 +113,7 @@ def booking_declined(event: DomainEvent) -> None:
     booking = _booking(event)
     if booking is None:
         return
-    _cancel_pending(Q(booking=booking), reason="booking_declined")
+    _cancel_pending(Q(booking=booking), reason="booking_declined", keep=Kind.BOOKING_DECLINED)
     key = f"booking:{booking.pk}:declined"
     _to_booker(booking, Kind.BOOKING_DECLINED, key=key, reason=_reason(event))
     dispatch_soon()
@@ -268,7 +270,11 @@ def registration_cancelled(event: DomainEvent) -> None:
     registration = _registration(event)
     if registration is None:
         return
-    _cancel_pending(Q(registration=registration), reason="registration_cancelled")
+    _cancel_pending(
+        Q(registration=registration),
+        reason="registration_cancelled",
+        keep=(Kind.REGISTRATION_CANCELLED, Kind.REGISTRATION_DECLINED),
+    )
     if event.payload.get("by_host"):
         declined = event.payload.get("was") == RegistrationStatus.PENDING
         kind = Kind.REGISTRATION_DECLINED if declined else Kind.REGISTRATION_CANCELLED
@@ -404,8 +410,10 @@ def _due(
     return send_time(space, kind, at=due_at, starts_at=starts_at, personal=personal)
 
 
-def _cancel_pending(where: Q, *, reason: str) -> int:
-    return Notification.objects.filter(where, status=Status.PENDING).update(
+def _cancel_pending(where: Q, *, reason: str, keep: str | tuple[str, ...] = ()) -> int:
+    """Cancel the pending messages `where` says, but those of the kinds to `keep`."""
+    pending = Notification.objects.filter(where, status=Status.PENDING)
+    return pending.exclude(kind__in=(keep,) if isinstance(keep, str) else keep).update(
         status=Status.CANCELLED, error_code=reason
     )
 
