@@ -112,10 +112,15 @@ def _items(request) -> dict[str, list[Item]]:
 
 def _render(request, *, errors: dict[str, str] | None = None, status: int = 200):
     sections = _items(request)
+    errors = errors or {}
+    shown = {item.key for items in sections.values() for item in items}
     context = {
         **sections,
         "total": sum(len(items) for items in sections.values()),
-        "errors": errors or {},
+        "errors": errors,
+        # A refusal about something no longer waiting (decided by another host) has no
+        # item to sit on.
+        "other_errors": [text for key, text in errors.items() if key not in shown],
     }
     return render(request, "cowork/host/inbox.html", context, status=status)
 
