@@ -126,6 +126,7 @@ class Notification(models.Model):
         REGISTRATION_CANCELLED = "registration_cancelled", _("Registration cancelled by the centre")
         REGISTRATION_DECLINED = "registration_declined", _("Registration not approved")
         HOST_WAITING = "host_waiting", _("Requests waiting for a host")
+        SERIES_CANCELLED = "series_cancelled", _("Repeated booking cancelled by the centre")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

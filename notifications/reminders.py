@@ -100,12 +100,30 @@ def booking_cancelled(event: DomainEvent) -> None:
         return
     # What was still to be said of the booking goes, but not this very news: the relay may
     # hand the event over again before it is sent.
-    _cancel_pending(Q(booking=booking), reason="booking_cancelled", keep=Kind.BOOKING_CANCELLED)
+    news = (Kind.BOOKING_CANCELLED, Kind.SERIES_CANCELLED)
+    _cancel_pending(Q(booking=booking), reason="booking_cancelled", keep=news)
     # Someone who cancels their own booking saw it happen; a host's cancellation is news.
     if event.payload.get("by_host"):
-        key = f"booking:{booking.pk}:cancelled"
-        _to_booker(booking, Kind.BOOKING_CANCELLED, key=key, reason=_reason(event))
+        together = _cancelled_with(booking)
+        if len(together) > 1:
+            # The rest of a series, cancelled at once: one message from its first on.
+            first = together[0]
+            key = f"series:{booking.series_id}:cancelled:{first.pk}:{first.sequence}"
+            _to_booker(first, Kind.SERIES_CANCELLED, key=key, reason=_reason(event))
+        else:
+            key = f"booking:{booking.pk}:cancelled"
+            _to_booker(booking, Kind.BOOKING_CANCELLED, key=key, reason=_reason(event))
         dispatch_soon()
+
+
+def _cancelled_with(booking: Booking) -> list[Booking]:
+    """The occurrences of `booking`'s series cancelled in the same call, first first."""
+    if booking.series_id is None or booking.cancelled_at is None:
+        return [booking]
+    same_call = Q(series_id=booking.series_id, cancelled_at=booking.cancelled_at)
+    together = Booking.objects.filter(same_call, status=BookingStatus.CANCELLED)
+    together = together.select_related("space", "resource", "booked_by__member")
+    return list(together.order_by("starts_at", "pk"))
 
 
 def booking_declined(event: DomainEvent) -> None:
@@ -119,8 +137,7 @@ def booking_declined(event: DomainEvent) -> None:
     dispatch_soon()
 
 
-def _reason(event: DomainEvent) -> str:
-    """The reason the host gave with the change the event records."""
+def _reason(event: DomainEvent) -> str:  # the reason the host gave with the change
     return str(event.payload.get("reason") or "")
 
 

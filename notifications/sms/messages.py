@@ -57,7 +57,9 @@ READABLE_NAME = 12
 READABLE = {"reason": 30}
 NAMES = ("event", "resource", "space", "reason")
 # Kinds whose reason, when the message keeps none of its own, is the booking's.
-BOOKING_REASON_KINDS = frozenset({Kind.BOOKING_CANCELLED, Kind.BOOKING_DECLINED})
+BOOKING_REASON_KINDS = frozenset(
+    {Kind.BOOKING_CANCELLED, Kind.SERIES_CANCELLED, Kind.BOOKING_DECLINED}
+)
 
 
 def segment_budget(kind: str) -> int:
@@ -113,6 +115,10 @@ def _templates() -> dict[str, str]:
         Kind.BOOKING_MOVED: gettext(
             "%(space)s moved your booking of %(resource)s to %(day)s %(start)s-%(end)s. "
             "%(reason)s Reply C to cancel."
+        ),
+        Kind.SERIES_CANCELLED: gettext(
+            "%(space)s cancelled your repeated booking of %(resource)s from %(day)s %(start)s "
+            "on. %(reason)s"
         ),
         Kind.BOOKING_DECLINED: gettext(
             "%(space)s declined your request for %(resource)s on %(day)s %(start)s. %(reason)s"

@@ -8,8 +8,14 @@ import pytest
 from django.utils import timezone
 
 from cowork.models import DomainEvent
-from cowork.services.booking import booking_create, booking_decline, booking_modify
+from cowork.services.booking import (
+    booking_cancel,
+    booking_create,
+    booking_decline,
+    booking_modify,
+)
 from cowork.services.events import registration_cancel, registration_create
+from cowork.services.series import series_cancel_rest, series_create
 from notifications.messaging.dispatch import dispatch_due
 from notifications.models import Notification
 from tests import factories
@@ -170,3 +176,53 @@ def test_each_cancellation_of_a_place_taken_again_is_told_once(event, host, rela
 
 def _day(event) -> str:
     return f"{event.starts_at.astimezone(event.space.zone):%d.%m}"
+
+
+def test_the_rest_of_a_series_a_host_cancels_is_told_once_from_its_first_date(
+    sms_space, desk, host, sms_member, relay_now, fake_twilio
+):
+    first = _wednesday(sms_space)
+    series = series_create(
+        resource=desk,
+        member=sms_member,
+        first_starts_at=first,
+        duration_minutes=60,
+        rrule="FREQ=WEEKLY;BYDAY=WE;COUNT=4",
+    ).series
+    relay_now()
+    Notification.objects.all().delete()
+    second = first + datetime.timedelta(weeks=1)
+    cancelled = series_cancel_rest(
+        series=series, from_moment=second, acting_user=host, reason="Centre closes for repairs"
+    )
+    assert len(cancelled) == 3
+    _relay_twice(relay_now)
+    dispatch_due()
+    # (The relay's second pass hands the series' own confirmation over again too.)
+    sent = _sent(fake_twilio)
+    assert not [body for _to, body in sent if body.startswith("Бронь отменена")]
+    cancellations = [(to, body) for to, body in sent if body.startswith("Отменены")]
+    ((to, body),) = cancellations
+    assert to == "+994501112233"
+    local = second.astimezone(sms_space.zone)
+    assert body.startswith(f"Отменены все брони с {local:%d.%m} 10:00: Desk 4")
+    assert body.endswith("Centre closes for repairs")
+
+
+def test_one_occurrence_a_host_cancels_is_told_as_that_booking(
+    sms_space, desk, host, sms_member, relay_now, fake_twilio
+):
+    result = series_create(
+        resource=desk,
+        member=sms_member,
+        first_starts_at=_wednesday(sms_space),
+        duration_minutes=60,
+        rrule="FREQ=WEEKLY;BYDAY=WE;COUNT=3",
+    )
+    relay_now()
+    Notification.objects.all().delete()
+    booking_cancel(booking=result.bookings[1], acting_user=host, reason="Desk repair")
+    relay_now()
+    dispatch_due()
+    ((_to, body),) = _sent(fake_twilio)
+    assert body.startswith("Бронь отменена: Desk 4") and body.endswith("Desk repair")
