@@ -134,3 +134,13 @@ def test_plain_latin_turns_an_azerbaijani_reminder_into_one_gsm7_segment():
     plain = Variant(Kind.BOOKING_REMINDER, "az", two_way=True, plain_latin=True).render(facts)
     assert segment_count(plain) == (1, "GSM-7")
     assert "Gence Gencler Merkezi" in plain and "gelecem" in plain and "legv" in plain
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("two_way", [True, False])
+def test_the_hosts_notice_is_one_segment_in_every_language(language, two_way):
+    """However many wait (three digits), with the inbox's link on a site as long as ours."""
+    facts = MessageFacts(count=128, manage="https://cowork.example.org/inbox/")
+    body = render_message(kind=Kind.HOST_WAITING, language=language, facts=facts, two_way=two_way)
+    assert "128" in body and body.endswith("/inbox/")
+    assert segment_count(body)[0] == 1, body
