@@ -9,11 +9,12 @@ class NotificationsConfig(AppConfig):
         # The domain never imports us: we subscribe to its events, which the relay hands
         # over after commit.
         from cowork import metrics
-        from notifications import accounts, personal_data, reminders
+        from notifications import accounts, host_notices, personal_data, reminders
         from notifications.ical import invites
         from notifications.metrics import sms_metrics
 
         accounts.subscribe()
+        host_notices.subscribe()
         invites.subscribe()
         metrics.register_collector("notifications.sms", sms_metrics)
         reminders.subscribe()

@@ -123,6 +123,11 @@ class Notification(models.Model):
         MEMBERSHIP_DECLINED = "membership_declined", _("Membership declined")
         PHONE_CHANGED = "phone_changed", _("Phone number changed")
         SIGN_UP_ATTEMPT = "sign_up_attempt", _("Sign-up with a number that has an account")
+        BOOKING_DECLINED = "booking_declined", _("Booking request declined")
+        REGISTRATION_CANCELLED = "registration_cancelled", _("Registration cancelled by the centre")
+        REGISTRATION_DECLINED = "registration_declined", _("Registration not approved")
+        HOST_WAITING = "host_waiting", _("Requests waiting for a host")
+        SERIES_CANCELLED = "series_cancelled", _("Repeated booking cancelled by the centre")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -174,6 +179,9 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=8)
     email = models.EmailField(_("e-mail"), blank=True)
     recipient_name = models.CharField(_("recipient"), max_length=200, blank=True)
+    # Why the centre did what the message tells (a cancellation, a move), as the host gave
+    # it in the change itself; empty: the booking's own reason, if any, or none.
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
     # Reminders: how long before the start they go out.
     minutes_before = models.PositiveIntegerField(_("minutes before"), null=True, blank=True)
     # Essential messages are sent even when the month's budget is spent.

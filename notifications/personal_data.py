@@ -72,7 +72,7 @@ def erase(person: Person) -> None:
     rows.filter(status=Notification.Status.PENDING).update(
         status=Notification.Status.CANCELLED, error_code="erased"
     )
-    rows.update(body="", email="", recipient_name="")
+    rows.update(body="", email="", recipient_name="", reason="")
     for phone in set(rows.values_list("phone", flat=True)):
         rows.filter(phone=phone).update(phone=mask_phone_for_staff(phone))
     for phone in person.phones:

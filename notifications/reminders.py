@@ -50,7 +50,7 @@ def subscribe() -> None:
         (DomainEventKind.SERIES_CREATED, series_confirmed),
         (DomainEventKind.BOOKING_MOVED, booking_moved),
         (DomainEventKind.BOOKING_CANCELLED, booking_cancelled),
-        (DomainEventKind.BOOKING_DECLINED, booking_cancelled),
+        (DomainEventKind.BOOKING_DECLINED, booking_declined),
         (DomainEventKind.BOOKING_RELEASED, booking_released),
         (DomainEventKind.BOOKING_CHECKED_IN, booking_finished_with_reminders),
         (DomainEventKind.BOOKING_CHECKED_OUT, booking_finished_with_reminders),
@@ -112,7 +112,7 @@ def booking_moved(event: DomainEvent) -> None:
             _cancel_pending(Q(booking=booking), reason="booking_pending")
         if event.payload.get("by") != booking.booked_by_id:
             key = f"booking:{booking.pk}:moved:{booking.sequence}"
-            _to_booker(booking, Kind.BOOKING_MOVED, key=key)
+            _to_booker(booking, Kind.BOOKING_MOVED, key=key, reason=_reason(event))
     dispatch_soon()
 
 
@@ -120,13 +120,47 @@ def booking_cancelled(event: DomainEvent) -> None:
     booking = _booking(event)
     if booking is None:
         return
-    _cancel_pending(Q(booking=booking), reason="booking_cancelled")
-    # Someone who cancels their own booking saw it happen; a host's cancellation, or a
-    # declined request, is news.
-    by_someone_else = event.kind == DomainEventKind.BOOKING_DECLINED or event.payload.get("by_host")
-    if by_someone_else:
-        _to_booker(booking, Kind.BOOKING_CANCELLED, key=f"booking:{booking.pk}:cancelled")
+    # What was still to be said of the booking goes, but not this very news: the relay may
+    # hand the event over again before it is sent.
+    news = (Kind.BOOKING_CANCELLED, Kind.SERIES_CANCELLED)
+    _cancel_pending(Q(booking=booking), reason="booking_cancelled", keep=news)
+    # Someone who cancels their own booking saw it happen; a host's cancellation is news.
+    if event.payload.get("by_host"):
+        together = _cancelled_with(booking)
+        if len(together) > 1:
+            # The rest of a series, cancelled at once: one message from its first on.
+            first = together[0]
+            key = f"series:{booking.series_id}:cancelled:{first.pk}:{first.sequence}"
+            _to_booker(first, Kind.SERIES_CANCELLED, key=key, reason=_reason(event))
+        else:
+            key = f"booking:{booking.pk}:cancelled"
+            _to_booker(booking, Kind.BOOKING_CANCELLED, key=key, reason=_reason(event))
         dispatch_soon()
+
+
+def _cancelled_with(booking: Booking) -> list[Booking]:
+    """The occurrences of `booking`'s series cancelled in the same call, first first."""
+    if booking.series_id is None or booking.cancelled_at is None:
+        return [booking]
+    same_call = Q(series_id=booking.series_id, cancelled_at=booking.cancelled_at)
+    together = Booking.objects.filter(same_call, status=BookingStatus.CANCELLED)
+    together = together.select_related("space", "resource", "booked_by__member")
+    return list(together.order_by("starts_at", "pk"))
+
+
+def booking_declined(event: DomainEvent) -> None:
+    """A request the host declined: said as declined, with the host's reason."""
+    booking = _booking(event)
+    if booking is None:
+        return
+    _cancel_pending(Q(booking=booking), reason="booking_declined", keep=Kind.BOOKING_DECLINED)
+    key = f"booking:{booking.pk}:declined"
+    _to_booker(booking, Kind.BOOKING_DECLINED, key=key, reason=_reason(event))
+    dispatch_soon()
+
+
+def _reason(event: DomainEvent) -> str:  # the reason the host gave with the change
+    return str(event.payload.get("reason") or "")
 
 
 def booking_released(event: DomainEvent) -> None:
@@ -274,9 +308,21 @@ def registration_waitlisted(event: DomainEvent) -> None:
 
 
 def registration_cancelled(event: DomainEvent) -> None:
+    """Reminders go; a host's cancellation (or refusal of a registration that waited for
+    approval) is told to the person, once per cancellation: a person may register again."""
     registration = _registration(event)
-    if registration is not None:
-        _cancel_pending(Q(registration=registration), reason="registration_cancelled")
+    if registration is None:
+        return
+    _cancel_pending(
+        Q(registration=registration),
+        reason="registration_cancelled",
+        keep=(Kind.REGISTRATION_CANCELLED, Kind.REGISTRATION_DECLINED),
+    )
+    if event.payload.get("by_host"):
+        declined = event.payload.get("was") == RegistrationStatus.PENDING
+        kind = Kind.REGISTRATION_DECLINED if declined else Kind.REGISTRATION_CANCELLED
+        _to_participant(registration, kind, key=f"cancelled:{event.pk}", reason=_reason(event))
+        dispatch_soon()
 
 
 def event_cancelled(event: DomainEvent) -> None:
@@ -407,8 +453,10 @@ def _due(
     return send_time(space, kind, at=due_at, starts_at=starts_at, personal=personal)
 
 
-def _cancel_pending(where: Q, *, reason: str) -> int:
-    return Notification.objects.filter(where, status=Status.PENDING).update(
+def _cancel_pending(where: Q, *, reason: str, keep: str | tuple[str, ...] = ()) -> int:
+    """Cancel the pending messages `where` says, but those of the kinds to `keep`."""
+    pending = Notification.objects.filter(where, status=Status.PENDING)
+    return pending.exclude(kind__in=(keep,) if isinstance(keep, str) else keep).update(
         status=Status.CANCELLED, error_code=reason
     )
 

@@ -154,6 +154,7 @@ def move_booking(request, booking_id: PathId, payload: BookingPatchIn):
         starts_at=payload.starts_at or booking.starts_at,
         ends_at=payload.ends_at or booking.ends_at,
         acting_user=request.auth,
+        reason=payload.reason,
     )
 
 

@@ -176,6 +176,7 @@ class BookingIn(Schema):
 class BookingPatchIn(Schema):
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
+    reason: Reason = Field("", description="Why a host moves it; told to the member.")
 
 
 class CancelIn(Schema):

@@ -43,6 +43,7 @@ class DomainEventKind(models.TextChoices):
     PERSON_ERASED = "person.erased"
     MEMBERSHIP_APPROVED = "membership.approved"
     MEMBERSHIP_DECLINED = "membership.declined"
+    MEMBERSHIP_REQUESTED = "membership.requested"
     MEMBER_PHONE_CHANGED = "member.phone_changed"
     SIGN_UP_WITH_TAKEN_PHONE = "member.sign_up_with_taken_phone"
 

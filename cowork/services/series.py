@@ -346,10 +346,14 @@ def series_cancel_rest(
     ):
         raise NotAllowed(_("This series is not yours."))
     cancelled = []
+    # One moment for all of them: they were cancelled together, and are told so once.
+    now = timezone.now()
     with transaction.atomic():
         for booking in series.bookings.filter(
             starts_at__gte=from_moment,
             status__in=(BookingStatus.PENDING, BookingStatus.CONFIRMED),
         ).order_by("starts_at"):
-            cancelled += booking_cancel(booking=booking, acting_user=acting_user, reason=reason)
+            cancelled += booking_cancel(
+                booking=booking, acting_user=acting_user, reason=reason, now=now
+            )
     return cancelled

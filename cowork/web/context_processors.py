@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.utils import timezone
 
-from cowork.selectors.access import spaces_managed_by, spaces_staffed_by, user_is_network_admin
+from cowork.selectors.access import spaces_staffed_by, user_is_network_admin
+from cowork.selectors.inbox import host_inbox_summary
 from cowork.selectors.reports import user_has_donor_access
 
 
@@ -23,16 +25,20 @@ def navigation(request):
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
     network_admin, works_somewhere = works_at_a_centre(request)
+    # Whether they manage a centre and what waits for them there: one query, asked only of
+    # people who work at a centre (members are spared it).
+    inbox = host_inbox_summary(user=user, now=timezone.now()) if works_somewhere else None
+    manages = network_admin or bool(inbox and inbox.manages)
     return {
         "language_choices": settings.LANGUAGES,
         # Host pages (calendars, live dashboards, QR sheets) for anyone who works at a
         # centre; the admin only for those who can also sign in to it.
         "show_host_links": works_somewhere,
         "show_admin_link": works_somewhere and user.is_staff,
-        # Centre management: network admins and the hosts of a centre (who work there, so
-        # members are spared the query).
-        "show_manage_link": network_admin
-        or (works_somewhere and spaces_managed_by(user=user).exists()),
+        # Centre management: network admins and the hosts of a centre.
+        "show_manage_link": manages,
+        # The inbox of what waits for a host's decision, with its count in the header.
+        "inbox_waiting": inbox.waiting if manages and inbox else 0,
         # The live view of every centre at once.
         "show_network_link": network_admin,
         # Reports: admins and hosts of their centres; donors of the events with their tags.

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from cowork.web import events, reports
+from cowork.web import events, inbox, reports
 from cowork.web.booking import find, host, mine, rental
 from cowork.web.live import displays, occupancy
 from cowork.web.manage import urls as manage_urls
@@ -37,6 +37,23 @@ urlpatterns = [
     path("centres/<slug:slug>/rentals/<int:pk>/invoice.pdf", rental.invoice, name="rental-invoice"),
     path("centres/<slug:slug>/rentals/<int:pk>/paid/", rental.mark_paid, name="rental-paid"),
     path("centres/<slug:slug>/rentals/<int:pk>/unpaid/", rental.mark_unpaid, name="rental-unpaid"),
+    # What waits for a host's decision, at every centre they manage
+    path("inbox/", inbox.inbox, name="inbox"),
+    re_path(
+        r"^inbox/bookings/(?P<pk>[0-9]+)/(?P<verdict>approve|decline)/$",
+        inbox.booking_decide,
+        name="inbox-booking",
+    ),
+    re_path(
+        r"^inbox/registrations/(?P<pk>[0-9]+)/(?P<verdict>approve|decline)/$",
+        inbox.registration_decide,
+        name="inbox-registration",
+    ),
+    re_path(
+        r"^inbox/members/(?P<pk>[0-9]+)/(?P<verdict>approve|decline)/$",
+        inbox.membership_decide_view,
+        name="inbox-membership",
+    ),
     path("r/<int:resource_id>/check-in/", mine.qr_check_in, name="qr-check-in"),
     path("live/", occupancy.live_centres, name="live-centres"),
     path("centres/<slug:slug>/live/", occupancy.live_dashboard, name="live-dashboard"),

@@ -119,6 +119,7 @@ def fall_back(notification: Notification, *, code: str = "") -> bool:
         session=notification.session,
         email=notification.email,
         recipient_name=notification.recipient_name,
+        reason=notification.reason,
         minutes_before=notification.minutes_before,
         essential=notification.essential,
         channel=channel,

@@ -44,7 +44,7 @@ from notifications.sms import (
     segment_count,
 )
 from notifications.sms.costs import sms_cost
-from notifications.sms.messages import facts_for, render_message
+from notifications.sms.messages import facts_for, host_waiting_count, render_message
 from notifications.sms.senders import Sender, sender_for
 
 Status = Notification.Status
@@ -238,6 +238,8 @@ def _starts_at(notification: Notification) -> datetime.datetime | None:
 def _why_not_send(notification: Notification, *, now) -> str:
     """A reason the message makes no sense any more, or "" to send it."""
     booking, registration = notification.booking, notification.registration
+    if notification.kind == Kind.HOST_WAITING and not host_waiting_count(notification):
+        return "nothing_waiting"  # decided meanwhile, by this host or another
     if notification.kind in REMINDERS and _starts_at(notification) <= now:
         return "too_late"
     if notification.kind == Kind.BOOKING_REMINDER and booking.status not in ACTIVE_STATUSES:

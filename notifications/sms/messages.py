@@ -19,11 +19,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from cowork.dates import sms_day, sms_time
+from cowork.models import Member
 from cowork.selectors.events import registration_waitlist_position
+from cowork.selectors.inbox import host_inbox_summary
 from cowork.services.series import series_tally
 from notifications.ical.site import site_url
 from notifications.ical.tokens import download_token
@@ -41,6 +43,9 @@ SEGMENT_BUDGETS = {
     Kind.SIGN_UP_CODE: 2,
     Kind.RECOVERY_CODE: 2,
     Kind.PHONE_CHANGE_CODE: 2,
+    # Fits one segment in every language with a link as long as ours; a far longer site
+    # address may take a second rather than fail.
+    Kind.HOST_WAITING: 2,
 }
 DEFAULT_SEGMENT_BUDGET = 3
 ELLIPSIS = "…"
@@ -52,6 +57,10 @@ SHORTEST_NAME = 4
 READABLE_NAME = 12
 READABLE = {"reason": 30}
 NAMES = ("event", "resource", "space", "reason")
+# Kinds whose reason, when the message keeps none of its own, is the booking's.
+BOOKING_REASON_KINDS = frozenset(
+    {Kind.BOOKING_CANCELLED, Kind.SERIES_CANCELLED, Kind.BOOKING_DECLINED}
+)
 
 
 def segment_budget(kind: str) -> int:
@@ -116,7 +125,14 @@ def _templates() -> dict[str, str]:
         ),
         Kind.BOOKING_MOVED: gettext(
             "%(space)s moved your booking of %(resource)s to %(day)s %(start)s-%(end)s. "
-            "Reply C to cancel."
+            "%(reason)s Reply C to cancel."
+        ),
+        Kind.SERIES_CANCELLED: gettext(
+            "%(space)s cancelled your repeated booking of %(resource)s from %(day)s %(start)s "
+            "on. %(reason)s"
+        ),
+        Kind.BOOKING_DECLINED: gettext(
+            "%(space)s declined your request for %(resource)s on %(day)s %(start)s. %(reason)s"
         ),
         Kind.BOOKING_RELEASED: gettext(
             "%(space)s: %(resource)s on %(day)s %(start)s was released: nobody checked in."
@@ -141,6 +157,14 @@ def _templates() -> dict[str, str]:
             "Reminder: %(event)s, %(day)s %(start)s, %(space)s. Reply Y to confirm, C to cancel."
         ),
         Kind.EVENT_CANCELLED: gettext("%(event)s on %(day)s is cancelled. %(reason)s"),
+        Kind.REGISTRATION_CANCELLED: gettext(
+            "%(space)s cancelled your place at %(event)s on %(day)s. %(reason)s"
+        ),
+        Kind.REGISTRATION_DECLINED: gettext(
+            "%(space)s did not approve your registration for %(event)s on %(day)s. %(reason)s"
+        ),
+        # To a host: everything waiting for their decision, counted when it is sent.
+        Kind.HOST_WAITING: gettext("Requests waiting for your decision: %(count)s. %(manage)s"),
         Kind.EVENT_MOVED: gettext(
             "%(event)s has moved to %(day)s %(start)s, %(space)s. Reply C to cancel."
         ),
@@ -182,7 +206,7 @@ def _one_way_templates() -> dict[str, str]:
         ),
         Kind.BOOKING_MOVED: gettext(
             "%(space)s moved your booking of %(resource)s to %(day)s %(start)s-%(end)s. "
-            "Change or cancel: %(manage)s"
+            "%(reason)s Change or cancel: %(manage)s"
         ),
         Kind.BOOKING_REMINDER: gettext(
             "Reminder: %(resource)s, %(space)s, %(day)s %(start)s-%(end)s. "
@@ -344,16 +368,25 @@ def facts_for(notification: Notification) -> MessageFacts:
         "space": space.name_in(language) if space else "",
         "time_zone": space.zone if space else None,
     }
+    if notification.kind == Kind.HOST_WAITING:
+        return MessageFacts(
+            **common,
+            count=host_waiting_count(notification),
+            manage=site_url() + reverse("web:inbox"),
+        )
     if booking is not None:
         if notification.kind == Kind.SERIES_CONFIRMED and booking.series is not None:
             tally = series_tally(series=booking.series)
             common.update(repeat=tally.repeat, count=tally.booked, skipped=tally.skipped)
+        # The reason the host gave with this change; a cancellation or a decline made
+        # before messages kept their own has it on the booking.
+        kept = booking.reason if notification.kind in BOOKING_REASON_KINDS else ""
         return MessageFacts(
             **common,
             resource=booking.resource.name_in(language),
             starts_at=booking.starts_at,
             ends_at=booking.ends_at,
-            reason=booking.reason,
+            reason=notification.reason or kept,
             link=calendar_link(booking=booking),
             manage=site_url() + reverse("web:my-bookings"),
         )
@@ -368,12 +401,20 @@ def facts_for(notification: Notification) -> MessageFacts:
             **common,
             event=title,
             starts_at=starts_at,
-            reason=_event_reason(notification),
+            reason=notification.reason or _event_reason(notification),
             link=calendar_link(registration=registration),
             manage=registration_link(registration),
             position=registration_waitlist_position(registration) or 0,
         )
     return MessageFacts(**common)
+
+
+def host_waiting_count(notification: Notification) -> int:
+    """How much waits for the host a HOST_WAITING message goes to (known by its phone)."""
+    host = Member.objects.select_related("user").filter(phone=notification.phone).first()
+    if host is None or not host.user.is_active:
+        return 0
+    return host_inbox_summary(user=host.user, now=timezone.now()).waiting
 
 
 def _event_reason(notification: Notification) -> str:

@@ -134,8 +134,8 @@ def membership_join(
     *, member: Member, space: Space, now: datetime.datetime, approved: bool = False
 ) -> Membership:
     """Attach `space` to `member`: approved if `approved` or the centre asks no approval,
-    else waiting for a host. A membership already there keeps its state, unless this one
-    approves it."""
+    else waiting for a host (`membership.requested`). A membership already there keeps its
+    state, unless this one approves it. Runs inside the caller's transaction."""
     if approved or not space.members_need_approval:
         status, decided_at = Membership.Status.APPROVED, now
     else:
@@ -143,6 +143,14 @@ def membership_join(
     membership, made = Membership.objects.get_or_create(
         member=member, space=space, defaults={"status": status, "decided_at": decided_at}
     )
+    if made and status == Membership.Status.PENDING:
+        # The centre's hosts have someone waiting for them (their inbox, and a notice).
+        domain_event_record(
+            kind=DomainEventKind.MEMBERSHIP_REQUESTED,
+            aggregate=membership,
+            space=None,
+            payload={"space": space.pk},
+        )
     if not made and approved and membership.status != Membership.Status.APPROVED:
         membership.status, membership.decided_at = Membership.Status.APPROVED, now
         membership.save(update_fields=["status", "decided_at"])

@@ -157,9 +157,13 @@ def booking_modify(
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
     acting_user,
+    reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Booking:
-    """Move or extend a booking; the same rules apply as to a new one, minus itself."""
+    """Move or extend a booking; the same rules apply as to a new one, minus itself.
+
+    `reason`: why, when someone else (a host) moves it; the holder is told it.
+    """
     now = now or timezone.now()
     space = space_with_rules(booking.space_id, around=starts_at)
     roles = Roles.of(acting_user, space)
@@ -204,5 +208,11 @@ def booking_modify(
             booking.status = BookingStatus.PENDING
         booking.sequence += 1
         insert(booking, holder_visible=roles.works_here)
-        record(DomainEventKind.BOOKING_MOVED, booking, previous=previous, by=acting_user.pk)
+        record(
+            DomainEventKind.BOOKING_MOVED,
+            booking,
+            previous=previous,
+            by=acting_user.pk,
+            reason=" ".join(reason.split())[:300],
+        )
     return booking

@@ -209,10 +209,15 @@ def registration_cancel(
     acting_user=None,
     key: str = "",
     participant: Participant | None = None,
+    reason: str = "",
     now=None,
 ) -> Registration:
     """Cancel by the link's key, as a host, or as the `participant` themself (known by the
-    phone they replied from); the first on the waitlist takes the place."""
+    phone they replied from); the first on the waitlist takes the place.
+
+    A host's cancellation (`acting_user`) is news to the person, who is told it with the
+    host's `reason`; a registration that waited for approval is then declined.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         event = lock_event(registration.event_id)
@@ -227,6 +232,7 @@ def registration_cancel(
         if registration.status == RegistrationStatus.CANCELLED:
             raise RuleViolation(_("This registration is already cancelled."), code="wrong_status")
         held_a_place = registration.holds_place
+        was = registration.status
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
@@ -235,6 +241,9 @@ def registration_cancel(
             registration,
             event,
             registration=registration.pk,
+            was=was,
+            by_host=acting_user is not None,
+            reason=" ".join(reason.split())[:300],
         )
         if held_a_place and event.starts_at > now:
             _promote_next(event, now)

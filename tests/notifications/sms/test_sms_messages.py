@@ -29,7 +29,10 @@ UNDATED = {
     Kind.MEMBERSHIP_DECLINED,
     Kind.PHONE_CHANGED,
     Kind.SIGN_UP_ATTEMPT,
+    Kind.HOST_WAITING,
 }
+# Messages about a whole event: its day, not a session's time.
+EVENT_DAY = {Kind.EVENT_CANCELLED, Kind.REGISTRATION_CANCELLED, Kind.REGISTRATION_DECLINED}
 # A reply command: the Latin C or Y on its own (not a name cut to "C…" or "C...").
 REPLY_WORD = re.compile(r"(?<!\w)[CY](?![\w…]|\.\.)")
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "sms.md"
@@ -69,7 +72,7 @@ def test_every_template_renders_whole_in_local_time_within_its_cap(variant):
     elif variant.kind not in UNDATED:
         # 06:30 UTC is 10:30 in Baku: a message in UTC would say 06:30.
         assert "01.12" in body
-        if variant.kind != Kind.EVENT_CANCELLED:
+        if variant.kind not in EVENT_DAY:
             assert "10:30" in body and "06:30" not in body
     if variant.two_way and variant.kind in LINKED:
         assert body.endswith(SAMPLE.link)
@@ -131,3 +134,13 @@ def test_plain_latin_turns_an_azerbaijani_reminder_into_one_gsm7_segment():
     plain = Variant(Kind.BOOKING_REMINDER, "az", two_way=True, plain_latin=True).render(facts)
     assert segment_count(plain) == (1, "GSM-7")
     assert "Gence Gencler Merkezi" in plain and "gelecem" in plain and "legv" in plain
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("two_way", [True, False])
+def test_the_hosts_notice_is_one_segment_in_every_language(language, two_way):
+    """However many wait (three digits), with the inbox's link on a site as long as ours."""
+    facts = MessageFacts(count=128, manage="https://cowork.example.org/inbox/")
+    body = render_message(kind=Kind.HOST_WAITING, language=language, facts=facts, two_way=two_way)
+    assert "128" in body and body.endswith("/inbox/")
+    assert segment_count(body)[0] == 1, body
