@@ -17,6 +17,7 @@ RESOURCE_FIELDS = {
     "kind",
     "name",
     "description",
+    "translations",
     "capacity",
     "equipment",
     "attributes",

@@ -27,6 +27,7 @@ HOST_FIELDS = {
     "accessibility",
     "languages",
     "currency",
+    "translations",
     # booking rules
     *BOOKING_RULE_FIELDS,
     # SMS

@@ -7,6 +7,7 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.utils.text import slugify
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from cowork.models import Organization, Resource, Space, SpaceRole
@@ -46,7 +47,40 @@ class LanguagesMixin(forms.Form):
         return [first, *(code for code in self.cleaned_data["spoken"] if code != first)]
 
 
-class DetailsForm(LanguagesMixin, forms.ModelForm):
+class NameTranslationsMixin(forms.Form):
+    """The name in each other language of the site, kept in the object's `translations`:
+    readers of that language see it on pages, in SMS and in calendar files."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        translations = getattr(self.instance, "translations", None) or {}
+        for code, _name in settings.LANGUAGES:
+            if code == settings.LANGUAGE_CODE:
+                continue
+            info = get_language_info(code)
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=_("Name in %(language)s") % {"language": info["name_local"]},
+                max_length=self._meta.model._meta.get_field("name").max_length,
+                required=False,
+                initial=(translations.get(code) or {}).get("name", ""),
+            )
+
+    def translations(self) -> dict:
+        kept = dict(getattr(self.instance, "translations", None) or {})
+        for code, _name in settings.LANGUAGES:
+            name = self.cleaned_data.pop(f"name_{code}", None)
+            if name is None:
+                continue
+            texts = {**kept.get(code, {}), "name": name.strip()}
+            texts = {field: text for field, text in texts.items() if text}
+            if texts:
+                kept[code] = texts
+            else:
+                kept.pop(code, None)
+        return kept
+
+
+class DetailsForm(NameTranslationsMixin, LanguagesMixin, forms.ModelForm):
     class Meta:
         model = Space
         fields = DETAIL_FIELDS
@@ -63,6 +97,7 @@ class DetailsForm(LanguagesMixin, forms.ModelForm):
         return {
             **{name: self.cleaned_data[name] for name in DETAIL_FIELDS},
             "languages": self.languages(),
+            "translations": self.translations(),
         }
 
 
@@ -246,7 +281,7 @@ class HolidaysForm(forms.Form):
         return [self.offered[key] for key in self.cleaned_data["days"]]
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(NameTranslationsMixin, forms.ModelForm):
     class Meta:
         model = Resource
         fields = [
@@ -274,7 +309,8 @@ class ResourceForm(forms.ModelForm):
             del self.fields["kind"]  # a desk does not become a room: retire it, add a room
 
     def changes(self) -> dict:
-        return dict(self.cleaned_data)
+        translations = self.translations()
+        return {**self.cleaned_data, "translations": translations}
 
 
 class DesksForm(forms.Form):

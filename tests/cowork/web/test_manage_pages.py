@@ -112,3 +112,41 @@ def test_people_are_added_by_phone_or_username_only_if_they_have_an_account(admi
     unknown = admin_client.post(url, {"who": "nobody.here", "role": "staff"})
     assert unknown.status_code == 400
     assert space.roles.count() == 1
+
+
+def test_a_centre_and_its_room_are_named_in_uzbek_and_russian_and_read_so(admin_client, client):
+    space = _new_centre(admin_client)
+    added = admin_client.post(
+        reverse("web:manage-resources", args=[space.slug]),
+        {
+            "form": "resource",
+            "kind": "room",
+            "name": "Meeting room",
+            "name_uz": "Uchrashuv xonasi",
+            "name_ru": "Переговорная",
+            "capacity": "12",
+            "needs_approval": "on",
+            "price_per_hour": "0",
+        },
+    )
+    assert added.status_code == 302, added.context["form"].errors
+    room = space.resources.get(name="Meeting room")
+    assert room.translations == {"uz": {"name": "Uchrashuv xonasi"}, "ru": {"name": "Переговорная"}}
+    details = {
+        "name": space.name,
+        "city": "Samarkand",
+        "currency": "UZS",
+        "spoken": ["uz", "ru"],
+        "message_language": "uz",
+        "name_uz": "Samarqand NNT kovorkingi",
+        "name_ru": "Коворкинг НКО, Самарканд",
+    }
+    saved = admin_client.post(reverse("web:manage-centre", args=[space.slug]), details)
+    assert saved.status_code == 302
+    space.refresh_from_db()
+    assert space.name_in("ru") == "Коворкинг НКО, Самарканд" and space.name_in("en") == space.name
+
+    # Cleared, a translation goes: the page falls back to the name as typed.
+    admin_client.post(reverse("web:manage-centre", args=[space.slug]), {**details, "name_ru": ""})
+    space.refresh_from_db()
+    assert "ru" not in space.translations and space.translations["uz"]["name"]
