@@ -433,7 +433,38 @@
     setInterval(tick, 1000);
   }
 
+  // The network view: each centre's wall clock, in its own zone.
+  function startZoneClocks() {
+    var clocks = Array.prototype.slice.call(document.querySelectorAll("[data-zone-clock]"));
+    var formats = {};
+    var language = document.documentElement.lang || undefined;
+    clocks.forEach(function (clock) {
+      var zone = clock.getAttribute("data-zone-clock");
+      try {
+        formats[zone] = formats[zone] || new Intl.DateTimeFormat(language, {
+          hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone,
+        });
+      } catch (error) {
+        formats[zone] = null; // a zone this browser does not know keeps the server's time
+      }
+    });
+    function tick() {
+      var now = serverNow();
+      clocks.forEach(function (clock) {
+        var format = formats[clock.getAttribute("data-zone-clock")];
+        if (format) {
+          setText(clock, format.format(now));
+          clock.setAttribute("datetime", now.toISOString());
+        }
+      });
+    }
+    if (clocks.length) {
+      setInterval(tick, 15000);
+    }
+  }
+
   startClock();
+  startZoneClocks();
   if (config.mode === "network") {
     networkView();
   } else {
