@@ -71,12 +71,26 @@
       node.setAttribute("data-state", state);
     }
 
+    // "Dmytro S.", as shapes.short_name writes it.
+    function shortName(fullName) {
+      var words = fullName.split(/\s+/).filter(Boolean);
+      return words.length < 2 ? fullName : words[0] + " " + words[words.length - 1][0] + ".";
+    }
+
     function applySpot(node, resource) {
       swapStateClass(node, resource.state);
-      node.setAttribute(
-        "aria-label",
-        resource.name + ": " + strings.descriptions[resource.state]
-      );
+      // Only the host's plan has a place for the holder; the snapshot names them only there.
+      var holderNode = part(node, "holder");
+      var inUse = resource.state === "booked" || resource.state === "occupied";
+      var holder = inUse && resource.current && resource.current.holder ? resource.current.holder : "";
+      var label = resource.name + ": " + strings.descriptions[resource.state];
+      if (holderNode) {
+        setText(holderNode, holder ? shortName(holder) : "");
+        if (holder) {
+          label += ", " + holder;
+        }
+      }
+      node.setAttribute("aria-label", label);
       // Desks are too small for a symbol; their pattern and word tell the state.
       var isRoom = node.classList.contains("spot-kind-room");
       var symbol = isRoom ? strings.symbols[resource.state] + " " : "";
