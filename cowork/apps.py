@@ -18,6 +18,8 @@ class CoworkConfig(AppConfig):
         if not _fork_hook_registered:
             os.register_at_fork(after_in_child=forget_inherited_connections)
             _fork_hook_registered = True
+        # Connects the sign-in receiver that keeps the profile's language in the session.
+        from cowork.web import language  # noqa: F401
 
 
 def forget_inherited_connections() -> None:

@@ -65,6 +65,19 @@ def _site_language():
     translation.deactivate()
 
 
+@pytest.fixture
+def client(client):
+    """The test client, as a person who chose English in the language switcher.
+
+    Pages follow a signed-in person's saved language unless they chose one (the cookie);
+    the factories' members read Azerbaijani, which would translate every page a test reads
+    after signing one in. A test of the saved language or of Accept-Language drops the
+    cookie (`client.cookies.pop(LANGUAGE_COOKIE_NAME)`).
+    """
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _served_over_plain_http(settings):
     """Tests talk plain HTTP to loopback and render templates without collectstatic.

@@ -5,23 +5,42 @@ events; the relay alone marks outbox rows published.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from cowork.admin.local_time import InCentreTime, local_column
 from cowork.admin.scoping import NetworkAdminOnly, ReadOnly, ScopedToSpaces
+from cowork.dates import local_datetime, local_time
 from cowork.models import Booking, DomainEvent, Series
 
 
 @admin.register(Booking)
-class BookingAdmin(ReadOnly, ScopedToSpaces, admin.ModelAdmin):
-    list_display = ["resource", "space", "booked_by", "starts_at", "ends_at", "status", "price"]
+class BookingAdmin(InCentreTime, ReadOnly, ScopedToSpaces, admin.ModelAdmin):
+    list_display = [
+        "resource",
+        "space",
+        "booked_by",
+        "starts_at_local",
+        "ends_at_local",
+        "status",
+        "price",
+    ]
     list_filter = ["status", "resource__kind", "space__country", "space"]
     search_fields = ["resource__name", "booked_by__username", "booked_by__last_name", "purpose"]
     date_hierarchy = "starts_at"
     list_select_related = ["resource", "space", "booked_by"]
     readonly_fields = [field.name for field in Booking._meta.fields]
 
+    starts_at_local = local_column("starts_at", _("starts (centre's time)"))
+    ends_at_local = local_column("ends_at", _("ends (centre's time)"))
+
+    def object_in_centre_time(self, obj, space) -> str:
+        # str(booking) names its UTC times, which is what the heading used to show.
+        starts = local_datetime(obj.starts_at, space.zone)
+        return f"{obj.resource} {starts}–{local_time(obj.ends_at, space.zone)}"
+
 
 @admin.register(Series)
-class SeriesAdmin(ReadOnly, ScopedToSpaces, admin.ModelAdmin):
+class SeriesAdmin(InCentreTime, ReadOnly, ScopedToSpaces, admin.ModelAdmin):
     space_path = "resource__space"
     list_display = ["resource", "rrule", "booked_by", "created_at"]
     readonly_fields = [field.name for field in Series._meta.fields]

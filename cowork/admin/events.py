@@ -2,7 +2,9 @@
 the project and donor tags they carry."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from cowork.admin.local_time import InCentreTime, local_column
 from cowork.admin.scoping import (
     AddedAndChangedElsewhere,
     AddedAndRemovedElsewhere,
@@ -35,12 +37,12 @@ class EventSessionInline(ReadOnly, InlineOfScopedParent, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(AddedAndRemovedElsewhere, ScopedToSpaces, admin.ModelAdmin):
+class EventAdmin(InCentreTime, AddedAndRemovedElsewhere, ScopedToSpaces, admin.ModelAdmin):
     """Hosts read and tidy events here; creating one books rooms, so it is done on the
     event pages, whose service checks the booking rules. Nor is an event deleted here: it is
     cancelled on its page, which tells everyone registered."""
 
-    list_display = ["title", "kind", "space", "starts_at", "capacity", "status"]
+    list_display = ["title", "kind", "space", "starts_at_local", "capacity", "status"]
     list_filter = ["kind", "status", "space__country", "space", "tags"]
     search_fields = ["title", "description", "organizer_name"]
     date_hierarchy = "starts_at"
@@ -48,6 +50,8 @@ class EventAdmin(AddedAndRemovedElsewhere, ScopedToSpaces, admin.ModelAdmin):
     inlines = [EventSessionInline]
     readonly_fields = ["space", "room", "starts_at", "ends_at", "status", "sequence", "created_by"]
     filter_horizontal = ["tags"]
+
+    starts_at_local = local_column("starts_at", _("starts (centre's time)"))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -57,7 +61,7 @@ class EventAdmin(AddedAndRemovedElsewhere, ScopedToSpaces, admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(AddedAndRemovedElsewhere, ScopedToSpaces, admin.ModelAdmin):
+class RegistrationAdmin(InCentreTime, AddedAndRemovedElsewhere, ScopedToSpaces, admin.ModelAdmin):
     """Registrations are made and cancelled by their service, which tells the person and
     moves the waitlist; here a host notes someone's accessibility needs."""
 
@@ -70,7 +74,7 @@ class RegistrationAdmin(AddedAndRemovedElsewhere, ScopedToSpaces, admin.ModelAdm
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(AddedAndChangedElsewhere, ScopedToSpaces, admin.ModelAdmin):
+class AttendanceAdmin(InCentreTime, AddedAndChangedElsewhere, ScopedToSpaces, admin.ModelAdmin):
     space_path = "session__event__space"
     list_display = ["participant", "session", "method", "at"]
     list_filter = ["method"]

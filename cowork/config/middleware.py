@@ -8,12 +8,14 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.signals import request_finished
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 
 from cowork.api.errors import error_response
 from cowork.config import logging as cowork_logging
+from cowork.web.language import saved_language
 
 # nginx sends its $request_id (32 hex digits); other proxies send a UUID. Anything else a
 # client could have forged into the log stays out: the id is written into every log line.
@@ -115,6 +117,26 @@ class BodyTooLargeMiddleware(MiddlewareMixin):
         if request.path_info.startswith(API_PREFIX):
             return error_response(413, "too_large", message, {"max_bytes": limit})
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+class MemberLanguageMiddleware:
+    """Pages in the signed-in person's saved language (their profile), not the browser's.
+
+    A host whose profile says Ukrainian reads Ukrainian on a borrowed English browser. A
+    language chosen in the switcher (its cookie) still wins; LocaleMiddleware has already
+    applied it. Place it right after AuthenticationMiddleware: LocaleMiddleware, before it,
+    cannot know who is signed in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = saved_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
 
 
 def _made_for_someone(request) -> bool:

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "cowork.config.middleware.BodyTooLargeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in person's saved language, where no language cookie says otherwise.
+    "cowork.config.middleware.MemberLanguageMiddleware",
     "cowork.config.middleware.PersonalPagesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

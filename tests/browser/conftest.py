@@ -189,6 +189,11 @@ def axe_ledger() -> AxeLedger:
 def _open_page(browser: Browser, request, ledger: AxeLedger, **context_options) -> Iterator[Page]:
     context = browser.new_context(**context_options)
     context.set_default_timeout(STEP_TIMEOUT_MS)
+    # A person who chose English in the switcher: the demo's host and member saved
+    # Ukrainian, which pages follow otherwise. A test of languages sets or clears it.
+    context.add_cookies(
+        [{"name": "django_language", "value": "en", "domain": "127.0.0.1", "path": "/"}]
+    )
     # Init scripts run in every document before its own, and no Content-Security-Policy
     # applies to them: axe is there when axe_check runs, and CSP violations are heard.
     context.add_init_script(script=CSP_WATCH)

@@ -89,6 +89,9 @@ def test_home_page_fits_a_phone_screen_without_scrolling_sideways(
     axe_check(phone_page)
 
     expect(phone_page.locator("li.space-card")).to_have_count(len(CENTRES))
+    # The header is one line; signing in is in its menu, in sight once the menu opens.
+    assert phone_page.locator("header.site-header").bounding_box()["height"] <= 64
+    phone_page.get_by_text("Menu", exact=True).click()
     expect(phone_page.get_by_role("link", name="Sign in", exact=True)).to_be_in_viewport()
     scroll_width, client_width = phone_page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"

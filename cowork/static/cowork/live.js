@@ -72,12 +72,26 @@
       node.setAttribute("data-state", state);
     }
 
+    // "Dmytro S.", as shapes.short_name writes it.
+    function shortName(fullName) {
+      var words = fullName.split(/\s+/).filter(Boolean);
+      return words.length < 2 ? fullName : words[0] + " " + words[words.length - 1][0] + ".";
+    }
+
     function applySpot(node, resource) {
       swapStateClass(node, resource.state);
-      node.setAttribute(
-        "aria-label",
-        resource.name + ": " + strings.descriptions[resource.state]
-      );
+      // Only the host's plan has a place for the holder; the snapshot names them only there.
+      var holderNode = part(node, "holder");
+      var inUse = resource.state === "booked" || resource.state === "occupied";
+      var holder = inUse && resource.current && resource.current.holder ? resource.current.holder : "";
+      var label = resource.name + ": " + strings.descriptions[resource.state];
+      if (holderNode) {
+        setText(holderNode, holder ? shortName(holder) : "");
+        if (holder) {
+          label += ", " + holder;
+        }
+      }
+      node.setAttribute("aria-label", label);
       // Desks are too small for a symbol; their pattern and word tell the state.
       var isRoom = node.classList.contains("spot-kind-room");
       var symbol = isRoom ? strings.symbols[resource.state] + " " : "";
@@ -442,7 +456,38 @@
     setInterval(tick, 1000);
   }
 
+  // The network view: each centre's wall clock, in its own zone.
+  function startZoneClocks() {
+    var clocks = Array.prototype.slice.call(document.querySelectorAll("[data-zone-clock]"));
+    var formats = {};
+    var language = document.documentElement.lang || undefined;
+    clocks.forEach(function (clock) {
+      var zone = clock.getAttribute("data-zone-clock");
+      try {
+        formats[zone] = formats[zone] || new Intl.DateTimeFormat(language, {
+          hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone,
+        });
+      } catch (error) {
+        formats[zone] = null; // a zone this browser does not know keeps the server's time
+      }
+    });
+    function tick() {
+      var now = serverNow();
+      clocks.forEach(function (clock) {
+        var format = formats[clock.getAttribute("data-zone-clock")];
+        if (format) {
+          setText(clock, format.format(now));
+          clock.setAttribute("datetime", now.toISOString());
+        }
+      });
+    }
+    if (clocks.length) {
+      setInterval(tick, 15000);
+    }
+  }
+
   startClock();
+  startZoneClocks();
   if (config.mode === "network") {
     networkView();
   } else {

@@ -22,6 +22,10 @@ from cowork.services.displays import display_token_create, display_token_revoke
 from cowork.web.common import active_space, error_status, qr_svg
 from cowork.web.live import shapes
 
+# As many room cards as fit beside the plan on a landscape lobby screen (1280×800 and up);
+# more rooms page through, a page at a time.
+LOBBY_ROOMS_PER_PAGE = 3
+
 
 @require_GET
 def display(request, key):
@@ -62,9 +66,13 @@ def display(request, key):
         )
         template = "cowork/live/display_room.html"
     else:
+        rooms = [r for r in resources if r.is_room]
         context.update(
             on_plan=[r for r in resources if r.plan],
-            rooms=[r for r in resources if r.is_room],
+            room_pages=[
+                rooms[start : start + LOBBY_ROOMS_PER_PAGE]
+                for start in range(0, max(len(rooms), 1), LOBBY_ROOMS_PER_PAGE)
+            ],
             legend=shapes.legend(resources),
         )
         template = "cowork/live/display_lobby.html"

@@ -23,6 +23,7 @@ from cowork.selectors.access import (
     user_works_at_space,
 )
 from cowork.selectors.occupancy import network_occupancy, occupancy_snapshot
+from cowork.selectors.spaces import SpaceStatus, spaces_by_country
 from cowork.web.common import active_space
 from cowork.web.live.shapes import (
     NETWORK_SOCKET,
@@ -120,6 +121,8 @@ class CentreRow:
     desks: int
     desks_in_use: int
     figures: Figures
+    # The centre's wall clock and whether it is open, as of the page's loading.
+    status: SpaceStatus | None = None
 
     @property
     def desk_percent(self) -> int:
@@ -132,8 +135,12 @@ def network_live(request):
     """Every centre at once, by country: desks in use, head count, visits. Network admins."""
     if not user_is_network_admin(user=request.user):
         raise PermissionDenied(_("Only network administrators see the whole network."))
-    centres = network_occupancy(now=timezone.now())
+    now = timezone.now()
+    centres = network_occupancy(now=now)
     slugs = dict(Space.objects.filter(is_active=True).values_list("pk", "slug"))
+    statuses = {
+        status.space.pk: status for group in spaces_by_country(now=now) for status in group.spaces
+    }
     country_names = dict(COUNTRIES)
     groups: dict[str, list[CentreRow]] = {}
     for centre in centres:
@@ -146,6 +153,7 @@ def network_live(request):
                 desks=centre["desks"],
                 desks_in_use=centre["desks_in_use"],
                 figures=Figures.of(centre),
+                status=statuses.get(centre["id"]),
             )
         )
     totals = Figures(
@@ -159,7 +167,7 @@ def network_live(request):
         "totals": totals,
         "desks": sum(c["desks"] for c in centres),
         "desks_in_use": sum(c["desks_in_use"] for c in centres),
-        "loaded_at": timezone.now(),
+        "loaded_at": now,
         "live_config": live_config(
             mode="network", socket=NETWORK_SOCKET, poll=reverse("web:network-json")
         ),

@@ -158,6 +158,30 @@ class LiveResource:
     def state_y(self) -> int:
         return self.plan[1] + self.plan[3] // 2 + 15
 
+    @property
+    def holder(self) -> str:
+        """Who holds it now, for the host's plan: "Dmytro S.". Empty in a snapshot without
+        names (displays, the public), and when nobody is booked in."""
+        if self.current is None or not self.in_use:
+            return ""
+        return short_name(self.current.holder)
+
+    # A room has room for the name inside; a desk is full, so it goes just below the desk.
+    @property
+    def holder_y(self) -> int:
+        if self.is_room:
+            return self.state_y + 22
+        return self.plan[1] + self.plan[3] + 12
+
+
+def short_name(full_name: str) -> str:
+    """A first name and the initial of the last: short enough for a desk on the plan.
+    live.js shortens names the same way."""
+    words = full_name.split()
+    if len(words) < 2:
+        return full_name
+    return f"{words[0]} {words[-1][0]}."
+
 
 @dataclass(frozen=True)
 class Figures:

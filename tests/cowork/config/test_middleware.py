@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_a_form_over_the_upload_limit_is_a_plain_413_page_without_an_error(
     client, settings, caplog
 ):
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
     form = {"username": "leyla", "password": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
     response = client.post(reverse("login"), form, HTTP_ACCEPT_LANGUAGE="ru")
     assert response.status_code == 413

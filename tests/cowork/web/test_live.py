@@ -151,8 +151,12 @@ def test_dashboard_shows_the_desk_occupied_the_room_in_use_with_names_and_the_he
     html = page.content.decode()
     spot = re.search(rf'<g class="[^"]*"[^>]*data-resource="{checked_in.resource_id}"[^>]*>', html)
     assert 'data-state="occupied"' in spot.group(0)
-    assert 'aria-label="Desk 01: Occupied — checked in"' in spot.group(0)
+    # The host's plan names who holds the desk: in full in its label, shortly on the plan.
+    holder = checked_in.booked_by.get_full_name()
+    assert f'aria-label="Desk 01: Occupied — checked in, {holder}"' in spot.group(0)
     assert "state-occupied" in spot.group(0)
+    first, last = holder.split()
+    assert f'data-part="holder">{first} {last[0]}.</text>' in html
     # Hosts see who holds the room and why.
     assert "10:00–11:00 · Rashad Guliyev · Legal aid clinic" in html
     figures = page.context["figures"]
