@@ -122,6 +122,7 @@ class Notification(models.Model):
         MEMBERSHIP_DECLINED = "membership_declined", _("Membership declined")
         PHONE_CHANGED = "phone_changed", _("Phone number changed")
         SIGN_UP_ATTEMPT = "sign_up_attempt", _("Sign-up with a number that has an account")
+        WAIT_OFFER = "wait_offer", _("A room or desk waited for is free")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -164,6 +165,14 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("session"),
+    )
+    wait_offer = models.ForeignKey(
+        "cowork.ResourceWaitOffer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("waitlist offer"),
     )
     # Whom to, as they were when the row was made: a person may be known only by phone.
     phone = models.CharField(_("phone"), max_length=16)

@@ -29,6 +29,12 @@ from cowork.models.people import Member, Participant, SpaceRole
 from cowork.models.phone_repairs import PhoneRepair
 from cowork.models.resources import Resource
 from cowork.models.spaces import Closure, OpeningHours, Organization, ServicePrice, Space
+from cowork.models.waits import (
+    OfferStatus,
+    ResourceWait,
+    ResourceWaitOffer,
+    WaitStatus,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -48,6 +54,7 @@ __all__ = [
     "IdempotencyKey",
     "Invitation",
     "Member",
+    "OfferStatus",
     "Membership",
     "OpeningHours",
     "Organization",
@@ -58,9 +65,12 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "Resource",
+    "ResourceWait",
+    "ResourceWaitOffer",
     "Series",
     "ServicePrice",
     "Space",
     "SpaceRole",
     "Tag",
+    "WaitStatus",
 ]

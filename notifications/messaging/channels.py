@@ -115,6 +115,7 @@ def fall_back(notification: Notification, *, code: str = "") -> bool:
         booking=notification.booking,
         registration=notification.registration,
         session=notification.session,
+        wait_offer=notification.wait_offer,
         email=notification.email,
         recipient_name=notification.recipient_name,
         minutes_before=notification.minutes_before,
