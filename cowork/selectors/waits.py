@@ -36,9 +36,7 @@ def _open_offers() -> Prefetch:
 def member_waits(*, member, now: datetime.datetime) -> list[WaitRow]:
     """The member's places in line whose window has not begun, soonest first."""
     waits = list(
-        ResourceWait.objects.filter(
-            member=member, status__in=OPEN_WAIT_STATUSES, starts_at__gt=now
-        )
+        ResourceWait.objects.filter(member=member, status__in=OPEN_WAIT_STATUSES, starts_at__gt=now)
         .select_related("space", "resource")
         .prefetch_related(_open_offers())
         .order_by("starts_at", "id")

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from cowork.web import events, reports
-from cowork.web.booking import find, host, mine
+from cowork.web.booking import find, host, mine, waits
 from cowork.web.live import displays, occupancy
 from cowork.web.manage import urls as manage_urls
 from cowork.web.offline import keep_offline
@@ -20,6 +20,9 @@ urlpatterns = [
     path("bookings/<int:pk>/cancel/", mine.cancel, name="booking-cancel"),
     path("bookings/<int:pk>/check-in/", mine.check_in, name="booking-check-in"),
     path("bookings/<int:pk>/check-out/", mine.check_out, name="booking-check-out"),
+    path("centres/<slug:slug>/wait/", waits.wait_join, name="wait-join"),
+    path("bookings/waits/<int:pk>/leave/", waits.wait_leave, name="wait-leave"),
+    path("w/<slug:key>/", waits.wait_offer, name="wait-offer"),
     path("calendar/", host.calendars, name="calendars"),
     path("centres/<slug:slug>/calendar/", host.host_calendar, name="host-calendar"),
     path("centres/<slug:slug>/calendar/<int:pk>/approve/", host.approve, name="booking-approve"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cowork.errors import DomainError
 from cowork.models import Booking, Resource
 from cowork.selectors.availability import member_bookings
+from cowork.selectors.waits import member_waits
 from cowork.services.booking import (
     booking_cancel,
     booking_check_in,
@@ -62,6 +63,7 @@ def _render_my_bookings(request, *, errors: dict[int, str] | None = None, status
         {
             "upcoming": [row for row in rows if row.booking.ends_at > now],
             "recent": [row for row in reversed(rows) if row.booking.ends_at <= now],
+            "waits": member_waits(member=request.user, now=now),
         },
         status=status,
     )

@@ -19,7 +19,7 @@ from cowork.models import (
 )
 from cowork.models.waits import OFFER_MINUTES
 from cowork.selectors.waits import member_waits, space_waits, wait_position
-from cowork.services.booking import booking_cancel, booking_decline, booking_create
+from cowork.services.booking import booking_cancel, booking_create, booking_decline
 from cowork.services.waits import (
     offer_freed_booking,
     resource_wait_accept,
@@ -213,9 +213,7 @@ def test_only_the_member_or_the_centre_removes_a_wait(taken, room, start):
 def test_a_window_still_partly_taken_is_not_offered(space, start, holder):
     room = ResourceFactory(space=space)
     morning = booking_create(resource=room, member=holder, starts_at=start, ends_at=start + HOUR)
-    booking_create(
-        resource=room, member=holder, starts_at=start + HOUR, ends_at=start + 2 * HOUR
-    )
+    booking_create(resource=room, member=holder, starts_at=start + HOUR, ends_at=start + 2 * HOUR)
     _join(MemberFactory().user, room, start, start + 2 * HOUR)
     booking_cancel(booking=morning, acting_user=holder)
     outbox.relay_pending()
