@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from cowork.management.demo_history import load_history
 from cowork.models import (
     Closure,
     Event,
@@ -224,7 +225,10 @@ class ProgressStream:
 
 
 class Command(BaseCommand):
-    help = "Load the demo network of 26 centres with hosts, members and an upcoming round-table."
+    help = (
+        "Load the demo network of 26 centres with hosts, members, an upcoming round-table "
+        "and three months of past visits and events."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -239,6 +243,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         centres = [(network, centre) for network in NETWORKS for centre in network.centres]
+        centres_all = list(centres)
         if options.get("only"):
             known = {centre_slug(network, centre) for network, centre in centres}
             if unknown := sorted(set(options["only"]) - known):
@@ -262,6 +267,10 @@ class Command(BaseCommand):
             people = self._people(spaces)
             if "Ganja" in spaces:
                 self._round_table(spaces["Ganja"], people["host.ganja"])
+            hosts = {"Kramatorsk": people["host"], "Ganja": people["host.ganja"]}
+            numbers = {centre.city: n for n, (_network, centre) in enumerate(centres_all, 1)}
+            for city, space in spaces.items():
+                load_history(space, number=numbers[city], host=hosts.get(city, people["admin"]))
         self.stdout.write(
             self.style.SUCCESS(f"Demo network ready: {Space.objects.count()} centres.")
         )
@@ -379,7 +388,7 @@ class Command(BaseCommand):
         return host
 
     def _people(self, spaces: dict[str, Space]) -> dict:
-        self._user(
+        admin = self._user(
             "admin",
             first="Leyla",
             last="Mammadova",
@@ -412,7 +421,7 @@ class Command(BaseCommand):
             language="uk",
             organization=self._organization(UKRAINE.organization, "UA"),
         )
-        return {"host": host, "host.ganja": ganja_host, "member": member}
+        return {"host": host, "host.ganja": ganja_host, "member": member, "admin": admin}
 
     def _round_table(self, space: Space, host) -> None:
         """One round-table next Thursday at 11:00 in Ganja, local time, once."""
