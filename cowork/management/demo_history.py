@@ -70,7 +70,7 @@ def load_history(space: Space, *, number: int, host, now: datetime.datetime | No
         if period is None:
             continue
         opens, closes = period.opens.hour, period.closes.hour
-        for desk in rng.sample(desks, k=rng.randint(len(desks) // 4, len(desks) * 2 // 3)):
+        for desk in rng.sample(desks, k=rng.randint(len(desks) // 6, len(desks) // 3)):
             start = rng.randint(opens, closes - 2)
             length = rng.randint(2, min(4, closes - start))
             bookings.append(
