@@ -234,3 +234,17 @@ def test_a_declined_request_frees_a_desk_for_someone_waiting_for_any_desk(space,
     offer = _offers().get()
     assert offer.wait == wait and offer.resource == desk
     assert space_waits(space=space, starts_at=start, ends_at=start + HOUR) == [wait]
+
+
+def test_deleting_an_account_ends_its_waits_and_passes_an_offer_on(taken, room, start, holder):
+    from cowork.services.personal_data import account_erase
+
+    first, second = MemberFactory().user, MemberFactory().user
+    wait = _join(first, room, start)
+    _join(second, room, start)
+    booking_cancel(booking=taken, acting_user=holder)
+    outbox.relay_pending()
+    account_erase(user=first, acting_user=first)
+    wait.refresh_from_db()
+    assert wait.status == WaitStatus.LEFT
+    assert _offers(status=OfferStatus.OPEN).get().wait.member == second

@@ -48,7 +48,7 @@ def test_a_member_joins_a_taken_room_and_sees_the_wait_on_my_bookings(
     wait = ResourceWait.objects.get(member=member_user)
     assert wait.resource == room and wait.starts_at == start
     page = client.get(reverse("web:my-bookings")).content.decode()
-    assert 'id="wait-%d"' % wait.pk in page and "Number 1 in line" in page
+    assert f'id="wait-{wait.pk}"' in page and "Number 1 in line" in page
 
 
 def test_joining_a_free_room_is_refused_and_stores_nothing(client, member_user, room, start):
