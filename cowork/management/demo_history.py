@@ -175,7 +175,7 @@ def _events(space, *, room, host, today, number: int, rng: random.Random) -> Non
             space=space,
             room=room,
             kind=kind,
-            title=title,
+            title=f"{title} ({space.city})",
             starts_at=starts_at,
             ends_at=ends_at,
             capacity=room.capacity,
