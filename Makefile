@@ -19,8 +19,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Links in SMS and calendar files point at the port the demo is served on.
-run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# `serve` collects production's hashed static files when DATABASE_URL asks for them, and,
+# without SITE_URL, points links in SMS and calendar files at the port it serves.
 run: install
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput

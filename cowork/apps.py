@@ -19,7 +19,19 @@ class CoworkConfig(AppConfig):
             os.register_at_fork(after_in_child=forget_inherited_connections)
             _fork_hook_registered = True
         # Connects the sign-in receiver that keeps the profile's language in the session.
+        # A freed room or desk goes to the first on its waitlist; the domain's own
+        # subscriber, on the task lane, so the booking's answer never waits for it.
+        from cowork import outbox
+        from cowork.models import DomainEventKind
+        from cowork.services.waits import offer_freed_booking
         from cowork.web import language  # noqa: F401
+
+        for kind in (
+            DomainEventKind.BOOKING_CANCELLED,
+            DomainEventKind.BOOKING_RELEASED,
+            DomainEventKind.BOOKING_DECLINED,
+        ):
+            outbox.subscribe(kind, offer_freed_booking, lane=outbox.TASKS)
 
 
 def forget_inherited_connections() -> None:

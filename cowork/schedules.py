@@ -35,6 +35,12 @@ SCHEDULES = [
         doc="Forget anonymous registrations and check-ins no limit counts any more.",
     ),
     ScheduleSpec(
+        name="cowork.expire_wait_offers",
+        func="cowork.tasks.expire_wait_offers_task",
+        minutes=1,
+        doc="Pass waitlist offers nobody accepted in time to the next in line.",
+    ),
+    ScheduleSpec(
         name="cowork.relay_outbox",
         func="cowork.tasks.relay_outbox_task",
         minutes=1,

@@ -6,6 +6,7 @@ from cowork.services.booking import check_out_finished, release_no_shows
 from cowork.services.centres.closures import yearly_closures_extend
 from cowork.services.event_limits import event_attempts_purge
 from cowork.services.idempotency import idempotency_keys_purge
+from cowork.services.waits import resource_wait_offers_expire
 
 
 def release_no_shows_task() -> int:
@@ -14,6 +15,10 @@ def release_no_shows_task() -> int:
 
 def check_out_finished_task() -> int:
     return check_out_finished()
+
+
+def expire_wait_offers_task() -> int:
+    return resource_wait_offers_expire()
 
 
 def purge_event_attempts_task() -> int:

@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
         # The domain never imports us: we subscribe to its events, which the relay hands
         # over after commit.
         from cowork import metrics
-        from notifications import accounts, host_notices, personal_data, reminders
+        from notifications import accounts, host_notices, personal_data, reminders, wait_offers
         from notifications.ical import invites
         from notifications.metrics import sms_metrics
 
@@ -18,4 +18,5 @@ class NotificationsConfig(AppConfig):
         invites.subscribe()
         metrics.register_collector("notifications.sms", sms_metrics)
         reminders.subscribe()
+        wait_offers.subscribe()
         personal_data.register()

@@ -128,6 +128,7 @@ class Notification(models.Model):
         REGISTRATION_DECLINED = "registration_declined", _("Registration not approved")
         HOST_WAITING = "host_waiting", _("Requests waiting for a host")
         SERIES_CANCELLED = "series_cancelled", _("Repeated booking cancelled by the centre")
+        WAIT_OFFER = "wait_offer", _("A room or desk waited for is free")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -170,6 +171,14 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("session"),
+    )
+    wait_offer = models.ForeignKey(
+        "cowork.ResourceWaitOffer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("waitlist offer"),
     )
     # Whom to, as they were when the row was made: a person may be known only by phone.
     phone = models.CharField(_("phone"), max_length=16)

@@ -31,6 +31,12 @@ from cowork.models.phone_repairs import PhoneRepair
 from cowork.models.rentals import Invoice, InvoiceCounter, Payment
 from cowork.models.resources import Resource
 from cowork.models.spaces import Closure, OpeningHours, Organization, ServicePrice, Space
+from cowork.models.waits import (
+    OfferStatus,
+    ResourceWait,
+    ResourceWaitOffer,
+    WaitStatus,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -54,6 +60,7 @@ __all__ = [
     "InvoiceCounter",
     "Member",
     "Membership",
+    "OfferStatus",
     "OpeningHours",
     "Organization",
     "Participant",
@@ -64,9 +71,12 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "Resource",
+    "ResourceWait",
+    "ResourceWaitOffer",
     "Series",
     "ServicePrice",
     "Space",
     "SpaceRole",
     "Tag",
+    "WaitStatus",
 ]

@@ -60,6 +60,13 @@ class DomainEventKind(models.TextChoices):
     ROLE_GRANTED = "role.granted"
     ROLE_REVOKED = "role.revoked"
 
+    WAIT_JOINED = "wait.joined"
+    WAIT_LEFT = "wait.left"
+    WAIT_OFFERED = "wait.offered"
+    WAIT_ACCEPTED = "wait.accepted"
+    WAIT_DECLINED = "wait.declined"
+    WAIT_OFFER_EXPIRED = "wait.offer_expired"
+
     @property
     def label(self) -> str:
         return self.value

@@ -44,10 +44,12 @@ from cowork.models import (
     SpaceRole,
 )
 from cowork.models.people import DEMOGRAPHIC_FIELDS
+from cowork.models.waits import OPEN_WAIT_STATUSES, ResourceWait
 from cowork.selectors.access import user_is_network_admin
 from cowork.services.booking import booking_cancel
 from cowork.services.events import registration_cancel
 from cowork.services.outbox import domain_event_record
+from cowork.services.waits import resource_wait_leave
 
 # --- What is held: sections of records, for a JSON file and a readable page ------------
 
@@ -331,6 +333,9 @@ def account_erase(
             for registration in registrations:
                 registration_cancel(registration=registration, participant=participant, now=now)
                 erased.registrations_cancelled.append(registration.pk)
+        # Their places on waitlists end, and an offer made to them passes to the next.
+        for wait in ResourceWait.objects.filter(member=user, status__in=OPEN_WAIT_STATUSES):
+            resource_wait_leave(wait=wait, acting_user=user, now=now)
         for holder in _holders.values():
             holder.erase(person)
         erased.participants_anonymized = _anonymize_participants(participants, now=now)

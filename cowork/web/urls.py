@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 
 from cowork.web import events, inbox, reports
-from cowork.web.booking import find, host, mine, rental
+from cowork.web.booking import find, host, mine, rental, waits
 from cowork.web.live import displays, occupancy
 from cowork.web.manage import urls as manage_urls
 from cowork.web.offline import keep_offline
@@ -24,6 +24,9 @@ urlpatterns = [
     path(
         "bookings/<int:pk>/ticket/", keep_offline(mine.ticket, personal=True), name="booking-ticket"
     ),
+    path("centres/<slug:slug>/wait/", waits.wait_join, name="wait-join"),
+    path("bookings/waits/<int:pk>/leave/", waits.wait_leave, name="wait-leave"),
+    path("w/<slug:key>/", waits.wait_offer, name="wait-offer"),
     path("calendar/", host.calendars, name="calendars"),
     path("centres/<slug:slug>/calendar/", host.host_calendar, name="host-calendar"),
     path("centres/<slug:slug>/calendar/<int:pk>/approve/", host.approve, name="booking-approve"),

@@ -117,6 +117,7 @@ def fall_back(notification: Notification, *, code: str = "") -> bool:
         booking=notification.booking,
         registration=notification.registration,
         session=notification.session,
+        wait_offer=notification.wait_offer,
         email=notification.email,
         recipient_name=notification.recipient_name,
         reason=notification.reason,

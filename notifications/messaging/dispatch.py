@@ -115,7 +115,7 @@ def _send_claimed(
     and another worker claimed it meanwhile, nothing here touches it again.
     """
     notification = Notification.objects.select_related(
-        "space", "booking__resource", "registration__event", "session"
+        "space", "booking__resource", "registration__event", "session", "wait_offer__resource"
     ).get(pk=pk)
     if notification.status != Status.SENDING or notification.claimed_at != claimed_at:
         return "skipped"
@@ -232,6 +232,9 @@ def _starts_at(notification: Notification) -> datetime.datetime | None:
         return notification.session.starts_at
     if notification.registration is not None:
         return notification.registration.event.starts_at
+    if notification.wait_offer is not None:
+        # An offer is worth a text only until it expires: quiet hours never hold it back.
+        return notification.wait_offer.expires_at
     return None
 
 
@@ -249,4 +252,7 @@ def _why_not_send(notification: Notification, *, now) -> str:
         or registration.event.status != registration.event.Status.SCHEDULED
     ):
         return "registration_inactive"
+    # An offer nobody can accept any more (taken, withdrawn, expired) is not worth a text.
+    if notification.kind == Kind.WAIT_OFFER and not notification.wait_offer.is_live(now):
+        return "offer_closed"
     return ""

@@ -193,6 +193,12 @@ def _templates() -> dict[str, str]:
             "Someone tried to sign up to cowork with this number. It has an account "
             "already: to sign in, ask for a code by SMS."
         ),
+        # The link opens the offer's page, whose one button books; it asks for no reply,
+        # so one wording serves every sender. OFFER_MINUTES in cowork.models.waits.
+        Kind.WAIT_OFFER: gettext(
+            "%(space)s: %(resource)s is free %(day)s %(start)s-%(end)s. "
+            "Book within 30 min: %(link)s"
+        ),
     }
 
 
@@ -389,6 +395,16 @@ def facts_for(notification: Notification) -> MessageFacts:
             reason=notification.reason or kept,
             link=calendar_link(booking=booking),
             manage=site_url() + reverse("web:my-bookings"),
+        )
+    if notification.wait_offer is not None:
+        offer = notification.wait_offer
+        wait = offer.wait
+        return MessageFacts(
+            **common,
+            resource=offer.resource.name,
+            starts_at=wait.starts_at,
+            ends_at=wait.ends_at,
+            link=site_url() + reverse("web:wait-offer", args=[offer.link_key()]),
         )
     if registration is not None:
         event = registration.event

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from cowork.models import DonorAccess, Event, Space, Tag
 from cowork.services.events import event_create
@@ -30,7 +31,7 @@ def demo(db):
     ganja_tag = Tag.objects.create(
         kind=Tag.Kind.DONOR, name="EU4Youth Ganja grant", organization=ganja.organization
     )
-    round_table = Event.objects.get(space=ganja)
+    round_table = Event.objects.get(space=ganja, starts_at__gt=timezone.now())
     round_table.tags.add(ganja_tag)
     donor = UserFactory(username="donor.eu4youth", first_name="Donor", last_name="EU4Youth")
     DonorAccess.objects.create(user=donor, tag=ganja_tag)

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from tqdm import tqdm
 
 from cowork.management.commands._demo_names import centre_translations, resource_translations
+from cowork.management.demo_history import load_history
 from cowork.models import (
     Closure,
     Event,
@@ -225,7 +226,10 @@ class ProgressStream:
 
 
 class Command(BaseCommand):
-    help = "Load the demo network of 26 centres with hosts, members and an upcoming round-table."
+    help = (
+        "Load the demo network of 26 centres with hosts, members, an upcoming round-table "
+        "and three months of past visits and events."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -240,6 +244,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         centres = [(network, centre) for network in NETWORKS for centre in network.centres]
+        centres_all = list(centres)
         if options.get("only"):
             known = {centre_slug(network, centre) for network, centre in centres}
             if unknown := sorted(set(options["only"]) - known):
@@ -263,6 +268,10 @@ class Command(BaseCommand):
             people = self._people(spaces)
             if "Ganja" in spaces:
                 self._round_table(spaces["Ganja"], people["host.ganja"])
+            hosts = {"Kramatorsk": people["host"], "Ganja": people["host.ganja"]}
+            numbers = {centre.city: n for n, (_network, centre) in enumerate(centres_all, 1)}
+            for city, space in spaces.items():
+                load_history(space, number=numbers[city], host=hosts.get(city, people["admin"]))
         self.stdout.write(
             self.style.SUCCESS(f"Demo network ready: {Space.objects.count()} centres.")
         )
@@ -387,7 +396,7 @@ class Command(BaseCommand):
         return host
 
     def _people(self, spaces: dict[str, Space]) -> dict:
-        self._user(
+        admin = self._user(
             "admin",
             first="Leyla",
             last="Mammadova",
@@ -420,7 +429,7 @@ class Command(BaseCommand):
             language="uk",
             organization=self._organization(UKRAINE.organization, "UA"),
         )
-        return {"host": host, "host.ganja": ganja_host, "member": member}
+        return {"host": host, "host.ganja": ganja_host, "member": member, "admin": admin}
 
     def _round_table(self, space: Space, host) -> None:
         """One round-table next Thursday at 11:00 in Ganja, local time, once."""

@@ -17,6 +17,7 @@ from cowork.errors import DomainError
 from cowork.models import Booking, BookingStatus, Space
 from cowork.selectors.access import spaces_staffed_by, user_manages_space, user_works_at_space
 from cowork.selectors.availability import space_bookings
+from cowork.selectors.waits import space_waits
 from cowork.services.booking import booking_approve, booking_decline
 from cowork.web.booking.common import named, say_done
 from cowork.web.common import active_space, error_status, qr_svg
@@ -100,6 +101,9 @@ def _render_calendar(request, space: Space, *, query, errors=None, status=200):
         # A refusal about a booking no longer pending (approved twice) has no card to sit in.
         "other_errors": [text for pk, text in (errors or {}).items() if pk not in pending_ids],
         "bookings": bookings,
+        "waits": space_waits(
+            space=space, starts_at=day_bounds(first, zone)[0], ends_at=day_bounds(last, zone)[1]
+        ),
         "can_decide": user_manages_space(user=request.user, space=space),
         "decline_form": DeclineForm(),
         "errors": errors or {},

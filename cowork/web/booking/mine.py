@@ -22,6 +22,7 @@ from cowork.models import Booking, BookingStatus, Closure, Resource
 from cowork.selectors.availability import booking_to_check_in, checked_in_here, member_bookings
 from cowork.selectors.equipment import equipment_groups
 from cowork.selectors.free_today import book_now_window
+from cowork.selectors.waits import member_waits
 from cowork.services.booking import (
     booking_cancel,
     booking_check_in,
@@ -147,6 +148,7 @@ def _render_my_bookings(request, *, errors: dict[int, str] | None = None, status
         {
             "upcoming": [row for row in rows if row.booking.ends_at > now],
             "recent": [row for row in reversed(rows) if row.booking.ends_at <= now],
+            "waits": member_waits(member=request.user, now=now),
         },
         status=status,
     )

@@ -1,0 +1,136 @@
+"""The waitlist of a room in a real browser: a new member finds the room taken, joins its
+waitlist from the search, and when the booking is cancelled books it from My bookings with
+the offer's one button — on a phone and a desktop, in English and Russian, axe-clean."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from cowork import outbox
+from cowork.models import Booking, Resource, ResourceWait, Space, WaitStatus
+from cowork.services.booking import booking_cancel, booking_create
+from notifications.models import Notification
+from tests import factories
+
+KRAMATORSK = "kramatorsk-it"
+PASSWORD = "correct horse battery staple"
+TEXTS = {
+    "en": {
+        "line": "Number 1 in line",
+        "free": "Free for you now",
+        "booked": "Training room is booked.",
+    },
+    "ru": {
+        "line": "1-й в очереди",
+        "free": "Сейчас свободно для вас",
+        "booked": "Бронирование оформлено: «Training room».",
+    },
+}
+
+
+def _weekday_ahead(space: Space) -> datetime.date:
+    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=2)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _in_a_thread(work) -> None:
+    failures = []
+
+    def run():
+        try:
+            work()
+        except Exception as error:  # handed back to the test below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
+def _fits_the_screen(page: Page) -> None:
+    width, viewport = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width <= viewport, f"{page.url} scrolls sideways: {width} > {viewport}"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("size", ["phone_page", "page"])
+def test_a_new_member_waits_for_a_taken_room_and_books_it_when_it_frees(
+    request, live_server_url, demo_centres, axe_check, language, size
+):
+    demo_centres(KRAMATORSK)
+    space = Space.objects.get(slug=KRAMATORSK)
+    room = Resource.objects.get(space=space, name="Training room")
+    day = _weekday_ahead(space)
+    at = lambda hour: datetime.datetime.combine(day, datetime.time(hour), tzinfo=space.zone)  # noqa: E731
+    holder = space.roles.get().user
+    held = []
+    _in_a_thread(
+        lambda: held.append(
+            booking_create(resource=room, member=holder, starts_at=at(10), ends_at=at(12))
+        )
+    )
+    (taken,) = held
+    newcomer = factories.MemberFactory(
+        user__username="olena", user__first_name="Olena", phone="+380501112233", language=language
+    ).user
+
+    page = request.getfixturevalue(size)
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server_url}]
+    )
+    page.goto(f"{live_server_url}/login/")
+    page.locator("input[name=username]").fill("olena")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+    page.goto(
+        f"{live_server_url}/centres/{KRAMATORSK}/book/"
+        f"?date={day.isoformat()}&start=10%3A00&end=11%3A00&kind=room"
+    )
+    axe_check(page)
+    _fits_the_screen(page)
+    page.locator(f"a[href^='/centres/{KRAMATORSK}/wait/']").click()
+    axe_check(page)
+    _fits_the_screen(page)
+    page.locator("select[name=resource]").select_option(label="Training room")
+    expect(page.locator("select[name=start]")).to_have_value("10:00")
+    page.locator("main form button[type=submit]").click()
+
+    wait = ResourceWait.objects.get(member=newcomer)
+    card = page.locator(f"#wait-{wait.pk}")
+    expect(card).to_contain_text(TEXTS[language]["line"])
+    axe_check(page)
+    _fits_the_screen(page)
+
+    # The holder cancels; the task lane offers the room and texts the newcomer. Off this
+    # thread, whose event loop is Playwright's: the live lane's publisher needs its own.
+    _in_a_thread(lambda: booking_cancel(booking=taken, acting_user=holder))
+    _in_a_thread(outbox.relay_pending)
+    assert Notification.objects.filter(kind="wait_offer", phone="+380501112233").count() == 1
+
+    page.reload()
+    expect(card).to_contain_text(TEXTS[language]["free"])
+    card.locator("a.button").click()
+    axe_check(page)
+    _fits_the_screen(page)
+    page.locator("button[name=answer][value=accept]").click()
+    expect(page.locator("body")).to_contain_text(TEXTS[language]["booked"])
+    axe_check(page)
+
+    booking = Booking.objects.get(booked_by=newcomer)
+    assert (booking.resource, booking.starts_at, booking.ends_at) == (room, at(10), at(11))
+    wait.refresh_from_db()
+    assert wait.status == WaitStatus.BOOKED
