@@ -12,8 +12,6 @@ with an account is the member. A change of those choices re-plans the pending re
 new messages, and a second delivery of the change finds them made.
 """
 
-import datetime
-
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,16 +24,38 @@ from cowork.models import (
     Event,
     EventSession,
     Member,
-    Participant,
     Registration,
     RegistrationStatus,
     Resource,
     Series,
-    Space,
 )
-from notifications.messaging.enqueue import dispatch_soon, notification_enqueue
+from notifications.messaging.enqueue import dispatch_soon
 from notifications.models import Notification
-from notifications.quiet_hours import REMINDERS, Window, send_time
+from notifications.quiet_hours import REMINDERS
+from notifications.reminder_rows import (
+    cancel_pending as _cancel_pending,
+)
+from notifications.reminder_rows import (
+    choices_version as _version,
+)
+from notifications.reminder_rows import (
+    due_at as _due,
+)
+from notifications.reminder_rows import (
+    enqueue as _enqueue,
+)
+from notifications.reminder_rows import (
+    member_of as _member_of,
+)
+from notifications.reminder_rows import (
+    participant_of as _participant_of,
+)
+from notifications.reminder_rows import (
+    quiet_hours_of as _quiet_hours_of,
+)
+from notifications.reminder_rows import (
+    reminder_times as _reminder_times,
+)
 from notifications.sms.messages import sms_language
 
 Kind = Notification.Kind
@@ -406,61 +426,6 @@ def _schedule_event_reminders(
             )
 
 
-# Rows ------------------------------------------------------------------------------------
-
-
-def _enqueue(
-    kind: str,
-    *,
-    starts_at: datetime.datetime,
-    minutes_before: int | None = None,
-    space: Space,
-    personal: Window | None = None,
-    **fields,
-) -> Notification | None:
-    due_at = _due(space, kind, starts_at, minutes_before, personal=personal)
-    if due_at is None:
-        return None
-    return notification_enqueue(
-        kind=kind,
-        due_at=due_at,
-        space=space,
-        minutes_before=minutes_before,
-        essential=kind not in REMINDERS,
-        **fields,
-    )
-
-
-def _due(
-    space: Space,
-    kind: str,
-    starts_at: datetime.datetime,
-    minutes_before: int | None,
-    *,
-    personal: Window | None = None,
-) -> datetime.datetime | None:
-    """When a `kind` message about something starting at `starts_at` should go; None: never.
-
-    A reminder whose time has passed is not sent at all; quiet hours do the rest.
-    """
-    now = timezone.now()
-    if minutes_before is None:
-        due_at = now
-    else:
-        due_at = starts_at - datetime.timedelta(minutes=minutes_before)
-        if due_at < now - datetime.timedelta(minutes=1):
-            return None
-    return send_time(space, kind, at=due_at, starts_at=starts_at, personal=personal)
-
-
-def _cancel_pending(where: Q, *, reason: str, keep: str | tuple[str, ...] = ()) -> int:
-    """Cancel the pending messages `where` says, but those of the kinds to `keep`."""
-    pending = Notification.objects.filter(where, status=Status.PENDING)
-    return pending.exclude(kind__in=(keep,) if isinstance(keep, str) else keep).update(
-        status=Status.CANCELLED, error_code=reason
-    )
-
-
 # A member's choices ---------------------------------------------------------------------
 
 
@@ -494,29 +459,3 @@ def member_reminders_changed(event: DomainEvent) -> None:
         for registration in registrations:
             _schedule_event_reminders(registration)
     dispatch_soon()
-
-
-def _member_of(participant: Participant) -> Member | None:
-    """The account of a participant: linked to it, or holding the same (proven) phone."""
-    same = Q(pk=participant.member_id) if participant.member_id else Q(phone=participant.phone)
-    return Member.objects.filter(same).first() if participant.phone else None
-
-
-def _participant_of(member: Member) -> Participant | None:
-    same = Q(member=member) | Q(phone=member.phone) if member.phone else Q(member=member)
-    return Participant.objects.filter(same).first()
-
-
-def _reminder_times(member: Member | None, space: Space) -> list[int]:
-    return member.reminder_times(space.sms_reminders) if member else list(space.sms_reminders)
-
-
-def _version(member: Member | None) -> str:
-    """The key suffix of reminders planned by the member's current choices ("" before any)."""
-    return f":v{member.reminders_version}" if member and member.reminders_version else ""
-
-
-def _quiet_hours_of(member: Member | None) -> Window | None:
-    if member is None or member.quiet_from is None or member.quiet_until is None:
-        return None
-    return (member.quiet_from, member.quiet_until)
