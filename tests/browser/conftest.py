@@ -351,7 +351,9 @@ def demo_centres(transactional_db) -> Callable[..., None]:
     network takes seconds to load and to flush again, in every test."""
 
     def load(*slugs: str) -> None:
-        call_command("seed_demo", only=list(slugs), verbosity=0, stdout=io.StringIO())
+        call_command(
+            "seed_demo", only=list(slugs), no_history=True, verbosity=0, stdout=io.StringIO()
+        )
 
     return load
 
@@ -359,4 +361,4 @@ def demo_centres(transactional_db) -> Callable[..., None]:
 @pytest.fixture
 def demo_network(transactional_db) -> None:
     """The whole demo network, committed: 26 centres; for a test that needs every one."""
-    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    call_command("seed_demo", no_history=True, verbosity=0, stdout=io.StringIO())

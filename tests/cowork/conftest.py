@@ -22,7 +22,7 @@ from tests.factories import UserFactory, next_weekday
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", no_history=True, verbosity=0)
     users = get_user_model().objects.in_bulk(
         ["admin", "host", "host.ganja", "member"], field_name="username"
     )

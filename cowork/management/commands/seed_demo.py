@@ -241,6 +241,11 @@ class Command(BaseCommand):
                 "demo person; a host's role and the round-table come with their centre."
             ),
         )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Leave out the three months of past visits and events (tests do).",
+        )
 
     def handle(self, *args, **options):
         centres = [(network, centre) for network in NETWORKS for centre in network.centres]
@@ -268,13 +273,17 @@ class Command(BaseCommand):
             people = self._people(spaces)
             if "Ganja" in spaces:
                 self._round_table(spaces["Ganja"], people["host.ganja"])
-            hosts = {"Kramatorsk": people["host"], "Ganja": people["host.ganja"]}
-            numbers = {centre.city: n for n, (_network, centre) in enumerate(centres_all, 1)}
-            for city, space in spaces.items():
-                load_history(space, number=numbers[city], host=hosts.get(city, people["admin"]))
+            if not options.get("no_history"):
+                self._history(spaces, people, centres_all)
         self.stdout.write(
             self.style.SUCCESS(f"Demo network ready: {Space.objects.count()} centres.")
         )
+
+    def _history(self, spaces: dict, people: dict, centres_all: list) -> None:
+        hosts = {"Kramatorsk": people["host"], "Ganja": people["host.ganja"]}
+        numbers = {centre.city: n for n, (_network, centre) in enumerate(centres_all, 1)}
+        for city, space in spaces.items():
+            load_history(space, number=numbers[city], host=hosts.get(city, people["admin"]))
 
     def _organization(self, name: str, country: str) -> Organization:
         organization, _created = Organization.objects.update_or_create(

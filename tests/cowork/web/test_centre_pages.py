@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_network():
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", no_history=True, verbosity=0)
 
 
 def test_home_lists_the_26_demo_centres_by_country(client, demo_network):
