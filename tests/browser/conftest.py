@@ -362,3 +362,10 @@ def demo_centres(transactional_db) -> Callable[..., None]:
 def demo_network(transactional_db) -> None:
     """The whole demo network, committed: 26 centres; for a test that needs every one."""
     call_command("seed_demo", no_history=True, verbosity=0, stdout=io.StringIO())
+
+
+def open_menu(page: Page) -> None:
+    """On a phone the header's links and language form sit in its menu: open it if shut."""
+    menu = page.locator("details.site-menu")
+    if menu.count() and not page.locator("#language-select").is_visible():
+        menu.locator("summary").click()

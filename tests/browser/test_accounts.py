@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from cowork.models import Membership
 from notifications.models import Notification
 from tests import factories
+from tests.browser.conftest import open_menu
 
 
 def _waiting_body(kind) -> str:
@@ -52,6 +53,7 @@ def test_a_stranger_signs_up_from_the_home_page_and_waits_for_approval(
     page.get_by_label("Code from the SMS", exact=True).fill(_code(Notification.Kind.SIGN_UP_CODE))
     page.get_by_role("button", name="Open my account", exact=True).click()
     expect(page.get_by_text("will tell you by SMS once a host has approved you")).to_be_visible()
+    open_menu(page)
     expect(page.get_by_text("Signed in as Iryna Bondarenko", exact=True)).to_be_visible()
     axe_check(page)
     assert Membership.objects.get(space=kyiv).status == Membership.Status.PENDING
@@ -87,12 +89,14 @@ def test_a_host_approves_and_invites_and_the_invited_person_joins(
 
     link = re.search(r"(/invite/\S+/)", _waiting_body(Notification.Kind.INVITATION)).group(1)
     page.locator("summary").click()  # on a phone, signing out is in the header's menu
+    open_menu(page)
     page.get_by_role("button", name="Sign out", exact=True).click()
     page.goto(f"{live_server_url}{link}")
     expect(page.get_by_role("heading", name="Join Kyiv Hub")).to_be_visible()
     axe_check(page)
     page.get_by_label("Your name", exact=True).fill("Iryna")
     page.get_by_role("button", name="Open my account", exact=True).click()
+    open_menu(page)
     expect(page.get_by_text("Signed in as Iryna", exact=True)).to_be_visible()
     axe_check(page)
 
@@ -117,6 +121,7 @@ def test_a_member_sets_a_new_password_by_sms_and_changes_phone(
     page.get_by_label("New password", exact=True).fill("a brand new passphrase")
     page.get_by_label("New password again", exact=True).fill("a brand new passphrase")
     page.get_by_role("button", name="Set the password", exact=True).click()
+    open_menu(page)
     expect(page.get_by_text("Signed in as Leyla Aliyeva", exact=True)).to_be_visible()
 
     page.goto(f"{live_server_url}/account/phone/")

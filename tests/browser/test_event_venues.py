@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Booking, Event, Space
 from cowork.services.events import OutsideVenue, event_create, registration_create
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, open_menu
 
 GANJA = "ganja-information"
 HALL = "Ganja State Philharmonic"
@@ -38,6 +38,7 @@ def _sign_in(page: Page, base: str, next_path: str, axe_check) -> None:
 
 
 def _switch_language(page: Page, code: str) -> None:
+    open_menu(page)
     page.locator("#language-select").select_option(code)
     page.locator(".language-form button").click()
     expect(page.locator("html")).to_have_attribute("lang", code)

@@ -18,6 +18,7 @@ from cowork.services.accounts.sign_up import membership_join
 from cowork.services.booking import booking_create
 from cowork.services.events import registration_create
 from tests import factories
+from tests.browser.conftest import open_menu
 
 KRAMATORSK = "kramatorsk-it"
 
@@ -84,6 +85,7 @@ def test_a_host_declines_a_request_for_next_month_from_a_phone_in_ukrainian(
 ):
     page = phone_page
     _sign_in(page, live_server_url, axe_check)
+    open_menu(page)
     page.get_by_label("Language").select_option("uk")
     page.get_by_role("button", name="Change").click()
     page.wait_for_load_state()
