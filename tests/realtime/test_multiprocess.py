@@ -293,7 +293,8 @@ def test_after_a_web_process_is_killed_mid_burst_the_next_burst_is_served_as_usu
     redis_server, crowd
 ):
     space, desks, keys = crowd
-    slot, _ = _slot(space, hours_from_now=2)
+    # Each burst its own hour: one person holds one desk at a time.
+    slot, second_slot, third_slot = (_slot(space, hours_from_now=h)[0] for h in (2, 3, 4))
     env = _tagged(
         server_environment(REDIS_URL=redis_server.url, CHANNELS_PREFIX=f"t{time.time_ns()}")
     )
@@ -312,7 +313,7 @@ def test_after_a_web_process_is_killed_mid_burst_the_next_burst_is_served_as_usu
         {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mail.port), "EMAIL_TIMEOUT": "600"}
     )
     try:
-        cut_short = Burst(doomed.url, keys, desks[CLIENTS : 2 * CLIENTS], slot)
+        cut_short = Burst(doomed.url, keys, desks[CLIENTS : 2 * CLIENTS], second_slot)
         _wait_for(
             lambda: Booking.objects.filter(resource__in=desks[CLIENTS : 2 * CLIENTS]).count() >= 10,
             "ten bookings of the second burst",
@@ -328,7 +329,7 @@ def test_after_a_web_process_is_killed_mid_burst_the_next_burst_is_served_as_usu
 
     restarted = DaphneServer(env)
     try:
-        after_crash = Burst(restarted.url, keys, desks[2 * CLIENTS :], slot)
+        after_crash = Burst(restarted.url, keys, desks[2 * CLIENTS :], third_slot)
         after_crash_seconds = after_crash.join()
     finally:
         restarted.stop()

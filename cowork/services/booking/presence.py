@@ -53,7 +53,9 @@ def booking_check_in(
             Booking.objects.filter(
                 booked_by=booking.booked_by_id,
                 status=BookingStatus.CHECKED_IN,
-                ends_at__gt=now,
+                # Checked in for a booking of the same time: not one of another day.
+                starts_at__lt=booking.ends_at,
+                ends_at__gt=max(now, booking.starts_at),
                 event_session__isnull=True,
             )
             .exclude(pk=booking.pk)
