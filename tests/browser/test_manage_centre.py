@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Booking, Organization, Resource, Space
+from tests.browser.conftest import open_menu
 
 NAME = "Samarkand NGO Co-working"
 HOST_PASSWORD = "samarkand-host-password"
@@ -60,6 +61,7 @@ def _bookable_day(space: Space) -> datetime.date:
 
 def _open_the_centre(page: Page, base: str, axe_check) -> Space:
     _sign_in(page, base, "admin", DEMO_PASSWORDS["admin"], axe_check)
+    open_menu(page)
     page.get_by_role("link", name="Centres to manage").click()
     axe_check(page)
     page.get_by_role("link", name="New centre").click()

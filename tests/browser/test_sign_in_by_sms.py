@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 
 from notifications.models import Notification
 from tests import factories
+from tests.browser.conftest import open_menu
 
 PHONE = "+994501112233"
 
@@ -41,5 +42,6 @@ def test_member_without_a_password_signs_in_with_the_code_from_the_sms(
     page.get_by_label("The code we sent you", exact=True).fill(_code_waiting_to_be_sent())
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_url(f"{live_server_url}/")
+    open_menu(page)
     expect(page.get_by_text("Signed in as Leyla Mammadova", exact=True)).to_be_visible()
     axe_check(page)
