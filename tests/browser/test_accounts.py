@@ -88,7 +88,7 @@ def test_a_host_approves_and_invites_and_the_invited_person_joins(
     axe_check(page)
 
     link = re.search(r"(/invite/\S+/)", _waiting_body(Notification.Kind.INVITATION)).group(1)
-    page.locator("summary").click()  # on a phone, signing out is in the header's menu
+    page.locator("details.site-menu > summary").click()  # on a phone, signing out is in the menu
     open_menu(page)
     page.get_by_role("button", name="Sign out", exact=True).click()
     page.goto(f"{live_server_url}{link}")

@@ -141,7 +141,7 @@ def test_my_bookings_and_a_registration_page_are_read_offline_until_signing_out(
     page.goto(f"{live_server_url}/bookings/")
     axe_check(page)
     expect(notice).to_be_hidden()
-    page.locator("summary").click()  # on a phone, signing out is in the header's menu
+    page.locator("details.site-menu > summary").click()  # on a phone, signing out is in the menu
     page.get_by_role("button", name=_text("uk", "Sign out"), exact=True).click()
     page.wait_for_load_state()
     axe_check(page)

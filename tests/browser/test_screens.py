@@ -191,7 +191,7 @@ def test_signed_in_header_is_one_line_with_a_menu_on_a_phone(
     axe_check(page)
     _fits_sideways(page)
     # Closed again from the keyboard.
-    page.locator("summary").focus()
+    page.locator("details.site-menu > summary").focus()
     page.keyboard.press("Enter")
     expect(sign_out_button).to_be_hidden()
 
@@ -221,7 +221,7 @@ def test_signed_in_header_shows_every_link_inline_on_a_desktop(
     _speak(page, live_server_url, language)
     page.goto(f"{live_server_url}/")
     axe_check(page)
-    expect(page.locator("summary")).to_be_hidden()
+    expect(page.locator("details.site-menu > summary")).to_be_hidden()
     expect(page.get_by_role("button", name=sign_out)).to_be_visible()
     assert page.locator("header.site-header").bounding_box()["height"] <= 120
 
@@ -248,7 +248,7 @@ def test_pages_open_in_the_saved_language_until_the_person_switches(
     axe_check(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Мої бронювання")
 
-    summary = page.locator("summary")
+    summary = page.locator("details.site-menu > summary")
     if summary.is_visible():
         summary.click()
     page.get_by_label("Мова").select_option("en")
