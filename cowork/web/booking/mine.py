@@ -222,6 +222,8 @@ def _qr_context(request, resource: Resource, now) -> dict:
         window = None if resource.needs_approval else book_now_window(resource=resource, now=now)
         if window is not None:
             context["book_until"] = window.ends_at
+        else:  # nothing to check in to, and not bookable now (closed, taken, approval)
+            context["not_now"] = True
     return context
 
 
