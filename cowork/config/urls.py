@@ -24,3 +24,10 @@ urlpatterns = [
     path("api/v1/", include("cowork.api.urls")),
     path("", include("notifications.urls")),
 ]
+
+# The site's own error pages, in the visitor's language; one that fails to render gives way
+# to a plain one rather than to a second error.
+handler400 = "cowork.web.error_pages.bad_request"
+handler403 = "cowork.web.error_pages.permission_denied"
+handler404 = "cowork.web.error_pages.page_not_found"
+handler500 = "cowork.web.error_pages.server_error"
