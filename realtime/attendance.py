@@ -15,8 +15,6 @@ each socket on that session forwards the text. A registration change touches the
 every session, so it only says so and each socket reads its own session again.
 """
 
-import json
-
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -31,7 +29,7 @@ from realtime.consumers import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
-    MAX_CLIENT_MESSAGE,
+    client_message,
 )
 from realtime.groups import attendance_group
 
@@ -134,14 +132,11 @@ class AttendanceConsumer(AsyncWebsocketConsumer):
             await self.send_snapshot()
 
     async def receive(self, text_data=None, bytes_data=None):
-        if text_data is None or len(text_data) > MAX_CLIENT_MESSAGE:
+        message = client_message(text_data)
+        if message is None:
             await self.close(code=1009)
             return
-        try:
-            content = json.loads(text_data)
-        except ValueError:
-            content = None
-        kind = content.get("type") if isinstance(content, dict) else None
+        kind, content = message
         if kind == "resync":
             await self.send_snapshot()
         elif kind == "ping":

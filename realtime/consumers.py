@@ -28,6 +28,20 @@ CLOSE_NOT_FOUND = 4404
 MAX_CLIENT_MESSAGE = 1024
 
 
+def client_message(text_data) -> tuple[str | None, dict] | None:
+    """A client's message as (its type, its content); None when there is no text or it is
+    too long to read (the socket closes with 1009). Anything but a JSON object has no type."""
+    if text_data is None or len(text_data) > MAX_CLIENT_MESSAGE:
+        return None
+    try:
+        content = json.loads(text_data)
+    except ValueError:
+        content = None
+    if not isinstance(content, dict):
+        return None, {}
+    return content.get("type"), content
+
+
 class HeartbeatConsumer(JsonWebsocketConsumer):
     """Answers pings with the server time, so a tablet can tell a dead link from a quiet one."""
 
@@ -191,14 +205,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         return True
 
     async def receive(self, text_data=None, bytes_data=None):
-        if text_data is None or len(text_data) > MAX_CLIENT_MESSAGE:
+        message = client_message(text_data)
+        if message is None:
             await self.close(code=1009)
             return
-        try:
-            content = json.loads(text_data)
-        except ValueError:
-            content = None
-        kind = content.get("type") if isinstance(content, dict) else None
+        kind, content = message
         if kind == "resync":
             await self.send_snapshot()
         elif kind == "ping":
