@@ -66,7 +66,8 @@ def test_home_page_lists_every_centre_by_country_with_its_local_time_and_open_la
             assert shown_at.utcoffset() == local.utcoffset(), name
             assert clock.inner_text() == local.strftime("%H:%M"), name
 
-            label = card.locator(".badge").inner_text().lstrip("●○ ")
+            # Beside "Open now", a centre with something free says what ("Free now: …").
+            label = card.locator(".badge-open, .badge-closed").inner_text().lstrip("●○ ")
             space = Space.objects.prefetch_related("opening_hours", "closures").get(
                 slug=card.get_attribute("data-space")
             )
@@ -75,6 +76,7 @@ def test_home_page_lists_every_centre_by_country_with_its_local_time_and_open_la
                 open_now += 1
             else:
                 assert label.startswith("Closed"), name
+                expect(card.locator(".badge-free")).to_have_count(0)
 
     assert countries == CENTRES_PER_COUNTRY
     expect(page.locator("p.lead")).to_have_text(
