@@ -5,6 +5,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -189,6 +190,25 @@ class Booking(models.Model):
         which nobody has released yet.
         """
         return self.status in CHANGEABLE_STATUSES and now < self.ends_at
+
+    def held_session(self):
+        """The event session this booking holds a room for, or None for a plain booking:
+        as the session's room, or as a further room of an event taking several. Select
+        `event_session__event` and `event_session_room__session__event` to read it free."""
+        for relation in ("event_session", "event_session_room"):
+            try:
+                related = getattr(self, relation)
+            except ObjectDoesNotExist:
+                continue
+            return related if relation == "event_session" else related.session
+        return None
+
+    def scheduled_event(self):
+        """The scheduled (not cancelled) event whose room this booking is, if any."""
+        session = self.held_session()
+        if session is None or session.event.status != session.event.Status.SCHEDULED:
+            return None
+        return session.event
 
     def can_check_in(self, now: datetime.datetime) -> bool:
         """Confirmed, from `check_in_opens_at` until the end."""

@@ -81,9 +81,7 @@ def bookings_stranded_by_retiring(*, resource: Resource, now: datetime.datetime)
 
 def event_of(booking: Booking):
     """The event whose session holds this booking, or None for a plain booking."""
-    session = getattr(booking, "event_session", None)
-    if session is None and hasattr(booking, "event_session_room"):
-        session = booking.event_session_room.session
+    session = booking.held_session()
     return session.event if session is not None else None
 
 

@@ -15,7 +15,6 @@ from cowork.models import (
     Attendance,
     Booking,
     BookingStatus,
-    Event,
     Resource,
     Space,
 )
@@ -39,6 +38,10 @@ def in_use_at(now: datetime.datetime) -> Q:
     return CHECKED_IN | Q(status__in=ACTIVE_STATUSES, starts_at__lte=now, ends_at__gt=now)
 
 
+# A booking of someone's own, not a room an event holds (its first or a further one).
+PLAIN_BOOKING = Q(event_session__isnull=True, event_session_room__isnull=True)
+
+
 def _person(prefix: str, field: str):
     return Concat(Value(prefix), Cast(field, output_field=CharField()))
 
@@ -49,7 +52,7 @@ def _person(prefix: str, field: str):
 # by their participant record. An event's room booking itself is nobody: its holder is
 # whoever organized it, not someone in the room.
 PERSON_PRESENT = Case(
-    When(CHECKED_IN & Q(event_session__isnull=True), then=_person("u", "booked_by_id")),
+    When(CHECKED_IN & PLAIN_BOOKING, then=_person("u", "booked_by_id")),
     When(
         CHECKED_IN & Q(event_session__attendances__participant__member__isnull=False),
         then=_person("u", "event_session__attendances__participant__member__user_id"),
@@ -62,15 +65,6 @@ PERSON_PRESENT = Case(
 )
 
 
-def _event_of(booking: Booking) -> Event | None:
-    """The scheduled event whose session holds this room booking, if any (select_related)."""
-    try:
-        event = booking.event_session.event
-    except Booking.event_session.RelatedObjectDoesNotExist:
-        return None
-    return event if event.status == Event.Status.SCHEDULED else None
-
-
 def _booking_view(booking: Booking, *, zone, with_names: bool) -> dict:
     view = {
         "id": booking.pk,
@@ -81,7 +75,7 @@ def _booking_view(booking: Booking, *, zone, with_names: bool) -> dict:
     if with_names:
         view["holder"] = booking.booked_by.get_full_name() or booking.booked_by.get_username()
         view["purpose"] = booking.purpose
-    event = _event_of(booking)
+    event = booking.scheduled_event()
     if event is not None:
         # A public event's title is on the public events page already; a closed one's is
         # for the centre's people only. How many are in is a number, never who.
@@ -124,7 +118,7 @@ def _state_of(resource: Resource, bookings: list[Booking], now, *, zone, with_na
         state = FREE
     elif current.status == BookingStatus.CHECKED_IN:
         state = OCCUPIED
-    elif current.status == BookingStatus.CONFIRMED and _event_of(current) is not None:
+    elif current.status == BookingStatus.CONFIRMED and current.scheduled_event() is not None:
         # An event's room is in use from its start, before the sweep checks it in.
         state = OCCUPIED
     elif current.status == BookingStatus.RELEASED:
@@ -153,14 +147,16 @@ def _bookings_by_resource(space_id: int, now, resource_ids=None) -> dict[int, li
         status__in=(*ACTIVE_STATUSES, BookingStatus.RELEASED),
         ends_at__gt=now,
         starts_at__lt=now + NEXT_HORIZON,
-    ).select_related("booked_by", "event_session__event")
+    ).select_related("booked_by", "event_session__event", "event_session_room__session__event")
     # How many are in at an event, counted in the same query.
     bookings = bookings.annotate(
         attendees=Subquery(
-            Attendance.objects.filter(session__booking=OuterRef("pk"))
+            Attendance.objects.filter(
+                Q(session__booking=OuterRef("pk")) | Q(session__other_rooms__booking=OuterRef("pk"))
+            )
             .order_by()
             .values("session")
-            .annotate(count=Count("pk"))
+            .annotate(count=Count("pk", distinct=True))
             .values("count")[:1]
         )
     )
@@ -186,7 +182,7 @@ def space_figures(*, space: Space, now: datetime.datetime) -> dict:
     today; an event's room being put in use is not one.
     """
     day_start, day_end = _local_day_bounds(space, now)
-    today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end, event_session__isnull=True)
+    today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end) & PLAIN_BOOKING
     totals = Booking.objects.filter(space=space).aggregate(
         present=Count(PERSON_PRESENT, distinct=True),
         visits=Count("pk", distinct=True, filter=today),
@@ -248,18 +244,25 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
     recent = Booking.objects.filter(
         CHECKED_IN | Q(checked_in_at__gte=now - datetime.timedelta(hours=36))
     ).values_list(
-        "space_id", "pk", "booked_by_id", "checked_in_at", PERSON_PRESENT, "event_session"
+        "space_id",
+        "pk",
+        "booked_by_id",
+        "checked_in_at",
+        PERSON_PRESENT,
+        "event_session",
+        "event_session_room",
     )
     present: dict[int, set[str]] = defaultdict(set)
     visits: dict[int, dict[int, int]] = defaultdict(dict)
     bounds = {space.pk: _local_day_bounds(space, now) for space in spaces}
-    for space_id, booking_id, member_id, checked_in_at, person, session_id in recent:
+    for space_id, booking_id, member_id, checked_in_at, person, session, room in recent:
         if space_id not in bounds:
             continue
         if person is not None:
             present[space_id].add(person)
         day_start, day_end = bounds[space_id]
-        if session_id is None and checked_in_at and day_start <= checked_in_at < day_end:
+        own = session is None and room is None
+        if own and checked_in_at and day_start <= checked_in_at < day_end:
             visits[space_id][booking_id] = member_id
     return [
         {
@@ -296,3 +299,10 @@ def network_centre(*, space: Space, now: datetime.datetime, figures: dict | None
         "desks_in_use": in_use.distinct().count(),
         **(figures if figures is not None else space_figures(space=space, now=now)),
     }
+
+
+def resource_names(*, space: Space, language: str | None) -> dict[int, str]:
+    """The centre's resources by id, named in `language` where the host gave a name in it:
+    live snapshots are shared by readers of every language and keep the names as typed."""
+    resources = Resource.objects.filter(space=space).only("pk", "name", "translations")
+    return {resource.pk: resource.name_in(language) for resource in resources}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cowork.errors import RuleViolation
-from cowork.models import Booking, BookingStatus, DomainEventKind, Event, Resource, Space
+from cowork.models import Booking, BookingStatus, DomainEventKind, Resource, Space
 from cowork.selectors.access import user_works_at_space
 from cowork.selectors.availability import booking_to_check_in, checked_in_here
 from cowork.selectors.free_today import book_now_window
@@ -89,19 +89,6 @@ def _check_in(booking: Booking, *, now, by=None) -> None:
     )
 
 
-def _scheduled_event_of(booking: Booking) -> Event | None:
-    """The scheduled event whose session `booking` holds a room for, if any: the session's
-    first room, or one of the further rooms of an event taking several."""
-    try:
-        event = booking.event_session.event
-    except Booking.event_session.RelatedObjectDoesNotExist:
-        try:
-            event = booking.event_session_room.session.event
-        except Booking.event_session_room.RelatedObjectDoesNotExist:
-            return None
-    return event if event.status == Event.Status.SCHEDULED else None
-
-
 def event_room_check_in(*, booking: Booking, now: datetime.datetime, by=None) -> bool:
     """Check in an event's room booking: its first attendee is in (`by`: who marked them),
     or its session has begun. Whether anyone came is the attendance's business; the room
@@ -111,7 +98,7 @@ def event_room_check_in(*, booking: Booking, now: datetime.datetime, by=None) ->
         booking = Booking.objects.select_related(
             "resource", "space", "event_session__event", "event_session_room__session__event"
         ).get(pk=booking.pk)
-        if not booking.can_check_in(now) or _scheduled_event_of(booking) is None:
+        if not booking.can_check_in(now) or booking.scheduled_event() is None:
             return False
         _check_in(booking, now=now, by=by)
     return True
@@ -218,7 +205,7 @@ def release_no_shows(*, now: datetime.datetime | None = None) -> int:
     ).select_related("space", "event_session__event", "event_session_room__session__event")
     released = 0
     for candidate in candidates.distinct():
-        if _scheduled_event_of(candidate) is not None:
+        if candidate.scheduled_event() is not None:
             event_room_check_in(booking=candidate, now=now)
             continue
         if (
@@ -252,7 +239,7 @@ def check_out_finished(*, now: datetime.datetime | None = None) -> int:
     for candidate in candidates:
         if candidate.ends_at > now:
             # An event keeps its room until its session ends, even past closing time.
-            if _scheduled_event_of(candidate) is not None:
+            if candidate.scheduled_event() is not None:
                 continue
             if candidate.space_id not in open_cache:
                 space = Space.objects.prefetch_related("opening_hours", "closures").get(

@@ -307,3 +307,33 @@ def test_a_forum_in_two_rooms_keeps_both_through_the_sweep(room, host):
     held = Booking.objects.filter(resource__in=[room, hall], starts_at=start)
     assert sorted(held.values_list("status", flat=True)) == [BookingStatus.CHECKED_IN] * 2
     assert session.other_rooms.count() == 1
+
+
+def test_both_doors_of_a_forum_in_two_rooms_show_it_and_its_people_once(room, host, space):
+    hall = RoomFactory(space=space, capacity=40, name="Hall")
+    start = next_weekday(space, at=datetime.time(11))
+    forum = event_create(
+        space=space,
+        room=room,
+        other_rooms=[hall],
+        host=host,
+        kind="forum",
+        title="Forum on open data",
+        sessions=[(start, start + 2 * HOUR)],
+        capacity=60,
+    )
+    _attendees(forum, 5, now=start + 2 * MINUTE)
+    now = start + 15 * MINUTE
+    release_no_shows(now=now)
+    for door in (room, hall):
+        shown, snapshot = _room_state(space, door, now, with_names=False)
+        assert shown["state"] == "occupied", door.name
+        assert shown["current"]["event"] == {
+            "kind": "forum",
+            "title": "Forum on open data",
+            "present": 5,
+        }, door.name
+    # Five people in the centre and no visits: neither room booking is somebody.
+    assert (snapshot["head_count"], snapshot["visits_today"]) == (5, 0)
+    (centre,) = [c for c in network_occupancy(now=now) if c["id"] == space.pk]
+    assert (centre["head_count"], centre["visits_today"]) == (5, 0)
