@@ -374,6 +374,14 @@ class DeclineForm(forms.Form):
     )
 
 
+class PersonReasonForm(forms.Form):
+    """A host's optional word to a person whose place is declined or cancelled."""
+
+    reason = forms.CharField(
+        label=_("Reason for the person (optional)"), max_length=300, required=False
+    )
+
+
 class CalendarForm(forms.Form):
     """Which day or week of a centre's calendar to show; missing parts default to today."""
 

@@ -7,14 +7,13 @@ domain event leads to. A refusal (decided meanwhile by another host) shows on th
 
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,13 +28,7 @@ from cowork.services.events.registrations import registration_approve, registrat
 from cowork.web.booking.common import say_done
 from cowork.web.common import error_status
 from cowork.web.events.common import request_language
-from cowork.web.forms import DeclineForm
-
-
-class RegistrationDeclineForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the person (optional)"), max_length=300, required=False
-    )
+from cowork.web.forms import DeclineForm, PersonReasonForm
 
 
 @dataclass(frozen=True)
@@ -67,8 +60,8 @@ def _items(request) -> dict[str, list[Item]]:
     bookings = [
         Item(
             key=f"booking-{booking.pk}",
-            what=booking.resource.name,
-            centre=booking.space.name,
+            what=booking.resource.name_in(get_language()),
+            centre=booking.space.name_in(get_language()),
             when=_span(booking.starts_at, booking.ends_at, booking.space.zone),
             who=booking.booked_by.get_full_name() or booking.booked_by.get_username(),
             note=booking.purpose,
@@ -82,7 +75,7 @@ def _items(request) -> dict[str, list[Item]]:
         Item(
             key=f"registration-{registration.pk}",
             what=event.title_in(language),
-            centre=event.space.name,
+            centre=event.space.name_in(get_language()),
             when=_span(event.starts_at, event.ends_at, event.space.zone),
             who=registration.participant.name,
             note=registration.accessibility_needs,
@@ -97,7 +90,7 @@ def _items(request) -> dict[str, list[Item]]:
         Item(
             key=f"membership-{membership.pk}",
             what=str(membership.member),
-            centre=membership.space.name,
+            centre=membership.space.name_in(get_language()),
             when=local_datetime(membership.created_at, membership.space.zone),
             who=str(membership.member.phone or ""),
             note="",
@@ -153,7 +146,7 @@ def booking_decide(request, pk: str, verdict: str):
     )
     key = f"booking-{booking.pk}"
     names = {
-        "resource": booking.resource.name,
+        "resource": booking.resource.name_in(get_language()),
         "name": booking.booked_by.get_full_name() or booking.booked_by.get_username(),
     }
     try:
@@ -193,7 +186,7 @@ def registration_decide(request, pk: str, verdict: str):
                 _("%(name)s is approved for %(event)s: %(status)s."),
                 {**names, "status": registration.get_status_display()},
             )
-        form = RegistrationDeclineForm(request.POST)
+        form = PersonReasonForm(request.POST)
         if not form.is_valid():
             return _render(request, errors={key: " ".join(form.errors["reason"])}, status=400)
         registration_cancel(

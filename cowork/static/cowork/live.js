@@ -46,6 +46,12 @@
     var spots = {};
     var rooms = {};
     var resources = {};
+    // Names in the reader's language, as the page was rendered; the snapshots, shared by
+    // readers of every language, carry them as the host typed them.
+    var names = config.names || {};
+    function nameOf(resource) {
+      return names[resource.id] || resource.name;
+    }
 
     root.querySelectorAll("[data-resource]").forEach(function (node) {
       spots[node.getAttribute("data-resource")] = node;
@@ -84,7 +90,7 @@
       var holderNode = part(node, "holder");
       var inUse = resource.state === "booked" || resource.state === "occupied";
       var holder = inUse && resource.current && resource.current.holder ? resource.current.holder : "";
-      var label = resource.name + ": " + strings.descriptions[resource.state];
+      var label = nameOf(resource) + ": " + strings.descriptions[resource.state];
       if (holderNode) {
         setText(holderNode, holder ? shortName(holder) : "");
         if (holder) {
@@ -210,7 +216,7 @@
       if (!what || !resource) {
         return;
       }
-      var text = resource.name + " — " + what;
+      var text = nameOf(resource) + " — " + what;
       if (kind === "booking.checked_in" && resource.current && resource.current.holder) {
         text += " · " + resource.current.holder;
       }
@@ -253,7 +259,7 @@
         // A change this page did not hear as an event (polling, a resync): say what it led to.
         if (before && before !== resource.state && resource.kind !== "equipment") {
           var state = strings.states[resource.state];
-          addFeedEntry(resource.name + " — " + format(strings.now_state, { state: state }));
+          addFeedEntry(nameOf(resource) + " — " + format(strings.now_state, { state: state }));
         }
         states[id] = resource.state;
       });

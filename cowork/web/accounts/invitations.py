@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -100,7 +101,9 @@ def _accept_signed_in(request, token, context):
             context["error"] = error.message
             return render(request, "cowork/accounts/invitation_join.html", context, status=403)
         messages.success(
-            request, _("You are a member of %(centre)s.") % {"centre": membership.space.name}
+            request,
+            _("You are a member of %(centre)s.")
+            % {"centre": membership.space.name_in(get_language())},
         )
         return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
     return render(request, "cowork/accounts/invitation_join.html", context)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -45,7 +45,8 @@ def centre_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     names = dict(COUNTRIES)
     groups: dict[str, list[tuple[str, str]]] = {}
     for space in Space.objects.filter(is_active=True).order_by("country", "city", "name"):
-        label = f"{space.name} ({space.city})" if space.city not in space.name else space.name
+        name = space.name_in(get_language())
+        label = f"{name} ({space.city})" if space.city not in space.name else name
         groups.setdefault(space.country, []).append((str(space.pk), label))
     return [(str(names.get(country, country)), group) for country, group in groups.items()]
 
@@ -231,5 +232,5 @@ def welcome(user) -> str:
         return gettext(
             "Welcome! Your account is ready. %(centres)s will tell you by SMS once a host "
             "has approved you."
-        ) % {"centres": ", ".join(m.space.name for m in waiting)}
+        ) % {"centres": ", ".join(m.space.name_in(get_language()) for m in waiting)}
     return gettext("Welcome! Your account is ready: you can book now.")

@@ -3,18 +3,18 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import formats
 from django.utils.html import format_html
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from cowork.models import Booking
 from cowork.selectors.pricing import Quote
+from cowork.selectors.rentals import money
 
 
 def price_label(quote: Quote) -> str:
     if quote.amount:
-        return f"{formats.number_format(quote.amount, 2)} {quote.currency}"
+        return money(quote.amount, quote.currency)
     if quote.free_reason == "partner_ngo":
         return _("Free — partner NGO member")
     if quote.free_reason == "centre_own":
@@ -24,7 +24,7 @@ def price_label(quote: Quote) -> str:
 
 def booking_price(booking: Booking) -> str:
     if booking.price:
-        return f"{formats.number_format(booking.price, 2)} {booking.currency}"
+        return money(booking.price, booking.currency)
     return pgettext("price", "Free")
 
 
@@ -32,7 +32,7 @@ def named(booking: Booking) -> dict[str, str]:
     """What a notice names: the resource, and the person who holds the booking."""
     holder = booking.booked_by
     return {
-        "resource": booking.resource.name,
+        "resource": booking.resource.name_in(get_language()),
         "name": holder.get_full_name() or holder.get_username(),
     }
 

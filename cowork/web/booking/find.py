@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -171,4 +172,4 @@ def booking_confirm(request, slug, resource_id):
         text = _("%(resource)s is requested; a host of the centre will approve or decline it.")
     else:
         text = _("%(resource)s is booked.")
-    return done(request, text % {"resource": resource.name}, booking)
+    return done(request, text % {"resource": resource.name_in(get_language())}, booking)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -195,5 +196,5 @@ def qr_codes(request, slug):
     codes = []
     for resource in sorted(space.resources.all(), key=lambda r: (r.kind != "room", r.kind, r.name)):
         url = request.build_absolute_uri(reverse("web:qr-check-in", args=[resource.pk]))
-        codes.append((resource, url, qr_svg(url, title=resource.name, scale=4)))
+        codes.append((resource, url, qr_svg(url, title=resource.name_in(get_language()), scale=4)))
     return render(request, "cowork/host/qr_codes.html", {"space": space, "codes": codes})

@@ -13,8 +13,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from cowork.booking_rules import periods_of
 from cowork.errors import DomainError
@@ -82,7 +82,7 @@ class _RoomChoiceField(forms.ModelMultipleChoiceField):
             "count": room.capacity
         }
         step_free = f" · {_('step-free')}" if room.accessible else ""
-        return f"{room.name} — {seats}{step_free}"
+        return f"{room.name_in(get_language())} — {seats}{step_free}"
 
 
 def _local_moment_field(label, help_text) -> forms.DateTimeField:

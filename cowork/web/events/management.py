@@ -35,6 +35,7 @@ from cowork.web.events.common import (
     staffed_space,
 )
 from cowork.web.events.forms import EventCancelForm, EventForm, PersonForm
+from cowork.web.forms import PersonReasonForm
 
 
 @login_required
@@ -219,12 +220,23 @@ def registration_approve_view(request, pk, registration_id):
 @login_required
 @require_POST
 def registration_cancel_by_host(request, pk, registration_id):
+    form = PersonReasonForm(request.POST)
+    if not form.is_valid():
+        event = staffed_event(request, pk)
+        return _render_manage(
+            request,
+            event,
+            errors={
+                _event_registration(event, registration_id).pk: " ".join(form.errors["reason"])
+            },
+            status=400,
+        )
     return _act_on_registration(
         request,
         pk,
         registration_id,
         lambda registration: registration_cancel(
-            registration=registration, acting_user=request.user
+            registration=registration, acting_user=request.user, reason=form.cleaned_data["reason"]
         ),
         _("The registration of %(name)s is cancelled."),
     )

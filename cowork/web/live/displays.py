@@ -10,14 +10,14 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cowork.errors import DomainError
 from cowork.models import DisplayToken, Resource, Space
 from cowork.selectors.access import user_manages_space
-from cowork.selectors.occupancy import occupancy_snapshot
+from cowork.selectors.occupancy import occupancy_snapshot, resource_names
 from cowork.services.displays import display_token_create, display_token_revoke
 from cowork.web.common import active_space, error_status, qr_svg
 from cowork.web.live import shapes
@@ -39,7 +39,8 @@ def display(request, key):
         return shapes.no_store(render(request, "cowork/live/display_gone.html", status=404))
     space = token.space
     snapshot = occupancy_snapshot(space=space, now=timezone.now(), with_names=False)
-    resources = shapes.live_resources(snapshot)
+    names = resource_names(space=space, language=get_language())
+    resources = shapes.live_resources(snapshot, names=names)
     context = {
         "space": space,
         "token": token,
@@ -52,6 +53,7 @@ def display(request, key):
             time_zone=space.time_zone,
             seq=snapshot["seq"],
             room=token.room_id,
+            names=names,
         ),
     }
     if token.room_id:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -22,7 +23,7 @@ from cowork.selectors.access import (
     user_manages_space,
     user_works_at_space,
 )
-from cowork.selectors.occupancy import network_occupancy, occupancy_snapshot
+from cowork.selectors.occupancy import network_occupancy, occupancy_snapshot, resource_names
 from cowork.selectors.spaces import SpaceStatus, spaces_by_country
 from cowork.web.common import active_space
 from cowork.web.live.shapes import (
@@ -90,7 +91,8 @@ def live_dashboard(request, slug):
     if not user_works_at_space(user=request.user, space=space):
         raise PermissionDenied(_("Only the centre's hosts and staff see it live."))
     snapshot = occupancy_snapshot(space=space, now=timezone.now(), with_names=True)
-    resources = live_resources(snapshot)
+    names = resource_names(space=space, language=get_language())
+    resources = live_resources(snapshot, names=names)
     context = {
         "space": space,
         "snapshot_at": datetime.datetime.fromisoformat(snapshot["at"]),
@@ -107,6 +109,7 @@ def live_dashboard(request, slug):
             poll=reverse("web:occupancy-json", args=[space.slug]),
             time_zone=space.time_zone,
             seq=snapshot["seq"],
+            names=names,
         ),
     }
     return no_store(render(request, "cowork/live/dashboard.html", context))
@@ -147,7 +150,11 @@ def network_live(request):
         groups.setdefault(centre["country"], []).append(
             CentreRow(
                 id=centre["id"],
-                name=centre["name"],
+                name=(
+                    statuses[centre["id"]].space.name_in(get_language())
+                    if centre["id"] in statuses
+                    else centre["name"]
+                ),
                 city=centre["city"],
                 slug=slugs.get(centre["id"], ""),
                 desks=centre["desks"],

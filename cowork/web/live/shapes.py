@@ -208,12 +208,15 @@ class Figures:
         return cls(**{field: data[field] for field in cls.__dataclass_fields__})
 
 
-def live_resources(snapshot: dict) -> list[LiveResource]:
+def live_resources(snapshot: dict, *, names: dict[int, str] | None = None) -> list[LiveResource]:
+    """The snapshot's resources for a template; `names` (by id) in the reader's language,
+    where the snapshot, shared by readers of every language, has them as typed."""
     today = datetime.datetime.fromisoformat(snapshot["at"]).date()
+    names = names or {}
     return [
         LiveResource(
             id=item["id"],
-            name=item["name"],
+            name=names.get(item["id"], item["name"]),
             kind=item["kind"],
             state=item["state"],
             plan=tuple(item["plan"]) if item["plan"] else None,

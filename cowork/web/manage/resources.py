@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -124,7 +125,10 @@ def resource_retire_view(request, slug, pk):
             context = refusal_context(refusal, request)
             status = refused_status(refusal)
         else:
-            messages.success(request, _("%(name)s is out of service.") % {"name": resource.name})
+            messages.success(
+                request,
+                _("%(name)s is out of service.") % {"name": resource.name_in(get_language())},
+            )
             cancelled_notice(request, cancelled)
             return redirect("web:manage-resources", slug=space.slug)
     else:
@@ -147,7 +151,9 @@ def resource_restore_view(request, slug, pk):
     space = managed_space(request, slug)
     resource = get_object_or_404(Resource, pk=pk, space=space)
     resource_restore(resource=resource, by=request.user)
-    messages.success(request, _("%(name)s is in service again.") % {"name": resource.name})
+    messages.success(
+        request, _("%(name)s is in service again.") % {"name": resource.name_in(get_language())}
+    )
     return redirect("web:manage-resources", slug=space.slug)
 
 

@@ -9,8 +9,8 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cowork.errors import NotAllowed
 from cowork.models import Event
@@ -60,7 +60,8 @@ class ReportFilterForm(forms.Form):
         data.update({key: value for key, value in query.items() if value})
         super().__init__(data)
         self.fields["centre"].choices = [("", _("All centres"))] + [
-            (space.pk, f"{space.name} ({space.city})") for space in choices.centres
+            (space.pk, f"{space.name_in(get_language())} ({space.city})")
+            for space in choices.centres
         ]
         self.fields["country"].choices = [("", _("All countries"))] + [
             (code, COUNTRY_NAMES.get(code, code)) for code in choices.countries

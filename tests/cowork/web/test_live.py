@@ -492,3 +492,34 @@ def test_network_json_refuses_everyone_else(client, request, who, status):
     response = _as(client, user).get(reverse("web:network-json"))
     assert response.status_code == status
     assert response.json()["type"] == "error"
+
+
+def test_live_pages_name_resources_and_centres_in_the_readers_language(
+    client, host, admin, space, display, room, room_in_use
+):
+    """Snapshots are shared by readers of every language and keep names as typed; the pages,
+    and the names the script writes into labels and the feed, are the reader's."""
+    room.translations = {"uk": {"name": "Зала"}}
+    room.save(update_fields=["translations"])
+    space.translations = {"uk": {"name": "Центр у Гянджі"}}
+    space.save(update_fields=["translations"])
+    client.cookies["django_language"] = "uk"
+
+    _token, key = display
+    door = client.get(reverse("web:display", args=[key])).content.decode()
+    assert "<h1>Зала</h1>" in door
+    config = json.loads(re.search(r'id="live-config"[^>]*>(.*?)</script>', door).group(1))
+    assert config["names"][str(room.pk)] == "Зала"
+
+    dashboard = _as(client, host).get(reverse("web:live-dashboard", args=[space.slug]))
+    html = dashboard.content.decode()
+    assert 'aria-label="Зала: ' in html and 'aria-label="Hall: ' not in html
+    config = json.loads(re.search(r'id="live-config"[^>]*>(.*?)</script>', html).group(1))
+    assert config["names"][str(room.pk)] == "Зала"
+    # The snapshot itself, read by every language, keeps the name as typed.
+    snapshot = occupancy_snapshot(space=space, now=timezone.now(), with_names=False)
+    assert "Hall" in {resource["name"] for resource in snapshot["resources"]}
+
+    network = _as(client, admin).get(reverse("web:network-live"))
+    ((_code, _country, (row,)),) = network.context["groups"]
+    assert row.name == "Центр у Гянджі"

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from cowork.models import Event, Registration, RegistrationStatus, Tag
+from cowork.models import DomainEvent, DomainEventKind, Event, Registration, RegistrationStatus, Tag
 from cowork.services.booking import booking_create
 from cowork.services.events import registration_create
 from tests.cowork.web.conftest import local
@@ -183,6 +183,27 @@ def test_host_registers_someone_on_their_behalf_and_cancels_it(host_client, even
     cancelled = host_presses(host_client, "web:registration-cancel-by-host", registration)
     assert registration.status == RegistrationStatus.CANCELLED
     assert "The registration of Rashad Guliyev is cancelled." in cancelled.content.decode()
+
+
+def test_a_host_cancelling_a_place_gives_the_person_the_reason_typed_beside_the_button(
+    host_client, event
+):
+    registration, _key = registration_create(event=event, name="Rashad Guliyev", phone=RASHAD[0])
+    page = host_client.get(reverse("web:event-manage", args=[event.pk])).content.decode()
+    assert f'id="cancel-reason-{registration.pk}"' in page
+
+    url = reverse("web:registration-cancel-by-host", args=[event.pk, registration.pk])
+    too_long = host_client.post(url, {"reason": "x" * 301})
+    registration.refresh_from_db()
+    assert too_long.status_code == 400
+    assert registration.status == RegistrationStatus.CONFIRMED
+
+    host_client.post(url, {"reason": "  The hall   was moved; we call you.  "})
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CANCELLED
+    told = DomainEvent.objects.get(kind=DomainEventKind.REGISTRATION_CANCELLED)
+    assert told.payload["by_host"] is True
+    assert told.payload["reason"] == "The hall was moved; we call you."
 
 
 def test_manage_page_shows_registrations_by_status_with_phones(host_client, space, room, host, day):
