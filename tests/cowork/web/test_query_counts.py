@@ -53,9 +53,9 @@ def test_a_members_pages_run_a_fixed_few_queries(demo, day, django_assert_max_nu
 # queries (problems and their count, the month's spend, three counts of SMS to unverified
 # numbers, the senders behind the price per country) and the role checks ask twice; the
 # calendar reads per day shown; the dashboard names its resources in the reader's language
-# (the live snapshot, shared by every reader, has them as typed). The header asks, for a host, whether they manage a centre
-# and what waits for them there, in one query (the "Centres to manage" link and the inbox's
-# count).
+# (the live snapshot, shared by every reader, has them as typed). The header asks, for a
+# host, whether they manage a centre and what waits for them there, in one query (the
+# "Centres to manage" link and the inbox's count).
 HOST_PAGE_QUERIES = {"live": 19, "calendar": 27}
 
 
