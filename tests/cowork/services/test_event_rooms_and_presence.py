@@ -289,10 +289,15 @@ def test_a_member_at_a_desk_who_joins_the_round_table_is_counted_once(space, roo
     assert centre["head_count"] == 2
 
 
-def test_a_forum_in_two_rooms_keeps_both_through_the_sweep(room, host):
-    hall = RoomFactory(space=room.space, capacity=40, name="Hall")
+@pytest.fixture
+def hall(space):
+    return RoomFactory(space=space, capacity=40, name="Hall")
+
+
+def _forum_in(room, hall, host):
+    """A forum of 60 at 11:00 on the next weekday, in the training room and the hall."""
     start = next_weekday(room.space, at=datetime.time(11))
-    forum = event_create(
+    return event_create(
         space=room.space,
         room=room,
         other_rooms=[hall],
@@ -302,26 +307,20 @@ def test_a_forum_in_two_rooms_keeps_both_through_the_sweep(room, host):
         sessions=[(start, start + 2 * HOUR)],
         capacity=60,
     )
-    session = forum.sessions.get()
+
+
+def test_a_forum_in_two_rooms_keeps_both_through_the_sweep(room, hall, host):
+    session = _forum_in(room, hall, host).sessions.get()
+    start = session.starts_at
     assert release_no_shows(now=start + 15 * MINUTE) == 0
     held = Booking.objects.filter(resource__in=[room, hall], starts_at=start)
     assert sorted(held.values_list("status", flat=True)) == [BookingStatus.CHECKED_IN] * 2
     assert session.other_rooms.count() == 1
 
 
-def test_both_doors_of_a_forum_in_two_rooms_show_it_and_its_people_once(room, host, space):
-    hall = RoomFactory(space=space, capacity=40, name="Hall")
-    start = next_weekday(space, at=datetime.time(11))
-    forum = event_create(
-        space=space,
-        room=room,
-        other_rooms=[hall],
-        host=host,
-        kind="forum",
-        title="Forum on open data",
-        sessions=[(start, start + 2 * HOUR)],
-        capacity=60,
-    )
+def test_both_doors_of_a_forum_in_two_rooms_show_it_and_its_people_once(room, hall, host, space):
+    forum = _forum_in(room, hall, host)
+    start = forum.sessions.get().starts_at
     _attendees(forum, 5, now=start + 2 * MINUTE)
     now = start + 15 * MINUTE
     release_no_shows(now=now)
