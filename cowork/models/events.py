@@ -185,9 +185,13 @@ class Event(models.Model):
     @property
     def place_name(self) -> str:
         """Where it is, in a few words: the venue's name, or its rooms' names joined."""
+        return self.place_name_in(None)
+
+    def place_name_in(self, language: str | None) -> str:
+        """`place_name` with the rooms named in `language` where the host named them so."""
         if self.is_outside:
             return self.venue_name
-        return " + ".join(room.name for room in self.rooms())
+        return " + ".join(room.name_in(language) for room in self.rooms())
 
     @property
     def seats(self) -> int:

@@ -16,3 +16,9 @@ def tr(obj, field: str = "name") -> str:
     if text_in is None:  # a live view's snapshot row, shared by readers of every language
         return obj.get(field, "") if isinstance(obj, dict) else getattr(obj, field, "")
     return text_in(field, get_language())
+
+
+@register.filter
+def place(event) -> str:
+    """`{{ event|place }}`: where an event is held, its rooms named in the active language."""
+    return event.place_name_in(get_language())

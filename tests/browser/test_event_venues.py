@@ -208,3 +208,23 @@ def test_attendance_follows_qr_check_ins_live_on_desktop_and_phone_and_prints_a_
     phone_page.emulate_media(media="print")
     expect(phone_page.locator(".site-header")).to_be_hidden()
     expect(phone_page.locator(".sheet-table")).to_be_visible()
+
+
+def test_the_attendance_list_in_russian_fits_a_phone_with_everyone_present(
+    phone_page: Page, live_server_url, forum_under_way, axe_check
+):
+    """Russian's longer words ("Присутствуют", names on two lines) once pushed the buttons past
+    the screen's edge."""
+    from cowork.models import Registration
+    from cowork.services.events import attendance_mark
+
+    forum = forum_under_way
+    session = forum.sessions.get()
+    host = forum.space.roles.get(user__username="host.ganja").user
+    for registration in Registration.objects.filter(event=forum):
+        attendance_mark(session=session, participant=registration.participant, host=host)
+    _sign_in(phone_page, live_server_url, f"/events/{forum.pk}/manage/attendance/", axe_check)
+    _switch_language(phone_page, "ru")
+    expect(phone_page.locator("li.attendee.is-present")).to_have_count(3)
+    axe_check(phone_page)
+    _fits_the_screen(phone_page)
