@@ -62,6 +62,12 @@ def _participants(events: Iterable[EventData]) -> set[int]:
     return set().union(*(data.participants for data in events))
 
 
+def begun(data: EventData, now) -> bool:
+    """Whether an event has been held: one of its sessions has started by `now`. An event
+    still to come is not "held", whatever its registrations."""
+    return any(s.starts_at <= now for s in data.sessions)
+
+
 def _figures(
     events: list[EventData], cancelled: int, usage: Usage | None, now, returning: set[int]
 ) -> Figures:
@@ -77,7 +83,7 @@ def _figures(
             "open_days": len(usage.open_days),
         }
     return Figures(
-        events_held=len(events),
+        events_held=sum(1 for data in events if begun(data, now)),
         events_cancelled=cancelled,
         registrations=sum(data.registrations for data in events),
         attendances=sum(data.attendances for data in events),
@@ -108,8 +114,14 @@ def _heat_map(kind: str, booked: Counter, opened: Counter, all_open: Iterable) -
     return HeatMap(kind=kind, weekdays=weekdays, hours=hours, percent=percent)
 
 
-def _months(start, end, events: list[EventData], collected: CollectedEvents) -> list[MonthFigures]:
-    firsts = Counter(min(s.local_day for s in data.sessions).replace(day=1) for data in events)
+def _months(
+    start, end, events: list[EventData], collected: CollectedEvents, now
+) -> list[MonthFigures]:
+    firsts = Counter(
+        min(s.local_day for s in data.sessions).replace(day=1)
+        for data in events
+        if begun(data, now)
+    )
     per_month = Counter()
     for day, count in collected.attendance_days.items():
         per_month[day.replace(day=1)] += count
@@ -250,7 +262,7 @@ def event_report(
         domains=tables.domains,
         people=people_summary(collected.people, collected.people),
         tags=_tag_rows(viewer, scope, collected.held, collected.people),
-        months=_months(start, end, held, collected),
+        months=_months(start, end, held, collected, now),
         daily_visits=[DayVisits(day, daily[day]) for day in days] if shows_use else [],
         heat_maps=[
             _heat_map(kind, heat[kind][0], heat[kind][1], all_open) for kind in UTILIZATION_KINDS

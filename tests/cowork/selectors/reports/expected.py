@@ -42,7 +42,8 @@ NO_USE = dict.fromkeys(USE)
 
 
 GANJA = {
-    "events_held": 3,
+    # E6 (31 March) is still to come on the report's `now`: not held.
+    "events_held": 2,
     "events_cancelled": 1,
     "registrations": 13 + 6 + 3,
     "attendances": 10 + 7,
@@ -74,7 +75,7 @@ TASHKENT = {
     "open_days": 21,
 }
 TOTAL = {
-    "events_held": 4,
+    "events_held": 3,
     "events_cancelled": 1,
     "registrations": 30,
     "attendances": 24,
