@@ -28,6 +28,7 @@ from cowork.models.idempotency import IdempotencyKey
 from cowork.models.outbox import DomainEvent, DomainEventKind
 from cowork.models.people import Member, Participant, SpaceRole
 from cowork.models.phone_repairs import PhoneRepair
+from cowork.models.refusals import EquipmentRefusal
 from cowork.models.rentals import Invoice, InvoiceCounter, Payment
 from cowork.models.resources import Resource
 from cowork.models.spaces import Closure, OpeningHours, Organization, ServicePrice, Space
@@ -50,6 +51,7 @@ __all__ = [
     "DomainEvent",
     "DomainEventKind",
     "DonorAccess",
+    "EquipmentRefusal",
     "Event",
     "EventAttempt",
     "EventSession",

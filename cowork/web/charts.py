@@ -188,10 +188,15 @@ def heat_map_chart(
     hours: Sequence[int],
     value: Callable[[int, int], float | None],
     row_keys: Sequence[int],
+    cell_text: Callable[[int, int], str] | None = None,
+    cell_title: Callable[[str, str, int, int], str] | None = None,
 ) -> HeatMapChart:
     """A grid of rows (weekdays: short and long label) by hours; each cell a share in %.
 
     `value(row_key, hour)` gives the cell's percentage, or None where nothing is open.
+    A cell shows its rounded percentage and is titled with its share of open time booked,
+    unless `cell_text(row_key, hour)` and `cell_title(long day, hours, row_key, hour)` say
+    otherwise (a count, and what it counts).
     """
     label_width, header, cell_width, cell_height = 48, 22, 44, 30
     cells = []
@@ -203,6 +208,8 @@ def heat_map_chart(
             if percent is None:
                 text = ""
                 title_text = _("%(day)s %(hours)s: closed") % {"day": long, "hours": span}
+            elif cell_text is not None and cell_title is not None:
+                text, title_text = cell_text(key, hour), cell_title(long, span, key, hour)
             else:
                 text = number_format(round(percent))
                 title_text = _("%(day)s %(hours)s: %(percent)s%% of open time booked") % {

@@ -58,6 +58,7 @@ class _Session:
     event_id: int
     local_day: datetime.date
     ends_at: datetime.datetime
+    starts_at: datetime.datetime | None = None
 
 
 @dataclass
@@ -153,7 +154,7 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
                 language=(row["event__space__languages"] or [settings.LANGUAGE_CODE])[0],
                 cancelled=row["event__status"] == Event.Status.CANCELLED,
             )
-        session = _Session(row["pk"], event_id, local_day, row["ends_at"])
+        session = _Session(row["pk"], event_id, local_day, row["ends_at"], row["starts_at"])
         events[event_id].sessions.append(session)
         if not events[event_id].cancelled:
             sessions[session.pk] = session

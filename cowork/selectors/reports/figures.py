@@ -11,6 +11,7 @@ from cowork.selectors.reports.dates import month_label
 from cowork.selectors.reports.people import PeopleSummary
 from cowork.selectors.reports.scope import ReportScope
 from cowork.selectors.reports.suppression import Breakdown, Cell
+from cowork.selectors.reports.usage import SpaceUse
 
 # How a figure counts: each person once in the period, or each time (attendances, visits).
 ONCE = "once"
@@ -174,6 +175,11 @@ class Report:
     # Rental income of the centres whose use the viewer sees (never a donor's).
     rentals: RentalIncome = field(default_factory=RentalIncome)
     generated_at: datetime.datetime = field(default_factory=timezone.now)
+    # The base a donor's counts of people are rounded to (`cowork.selectors.reports.rounding`),
+    # or None for exact figures.
+    rounded_to: int | None = None
+    # Bookings against check-ins, busiest hours, equipment asked for (not for donors).
+    use: "SpaceUse | None" = None
 
     @property
     def shows_use(self) -> bool:

@@ -209,16 +209,36 @@ class PeopleSummary:
     with_disability: Cell
 
 
-def people_summary(ids: Iterable[int], people: dict[int, Person]) -> PeopleSummary:
+def summary_counts(ids: Iterable[int], people: dict[int, Person]) -> tuple[list, list]:
+    """The counts behind a summary: the gender split (SPLIT) and the disability row
+    (DISABILITY_ROW), before suppression."""
     persons = [people[pk] for pk in set(ids)]
     genders = Counter(p.gender for p in persons)
     men, women, other = genders[Gender.MALE], genders[Gender.FEMALE], genders[Gender.OTHER]
-    split = suppress_row([men, women, other, len(persons) - men - women - other])
     statuses = Counter(p.disability or NOT_GIVEN for p in persons)
+    return (
+        [men, women, other, len(persons) - men - women - other],
+        [statuses[code] for code in DISABILITY_ROW],
+    )
+
+
+def people_summary(
+    ids: Iterable[int],
+    people: dict[int, Person],
+    *,
+    protect_split: Iterable[int] = (),
+    protect_disability: Iterable[int] = (),
+) -> PeopleSummary:
+    """`ids` summarized; `protect_*`: cells (by index) hidden whatever their count, for a
+    sibling summary's sake (`cowork.selectors.reports.grid`)."""
+    ids = set(ids)
+    split_counts, disability_counts = summary_counts(ids, people)
+    persons = ids
+    split = suppress_row(split_counts, protect=protect_split)
     # As in the tables: "not given" hidden in one row is hidden, and protected, in the other.
     disability = suppress_row(
-        [statuses[code] for code in DISABILITY_ROW],
-        protect=[len(DISABILITY_ROW) - 1] if split[-1].hidden else [],
+        disability_counts,
+        protect=[*protect_disability, *([len(DISABILITY_ROW) - 1] if split[-1].hidden else [])],
     )
     return PeopleSummary(
         participants=len(persons),

@@ -30,9 +30,11 @@ from cowork.selectors.reports.figures import (
     TagRow,
     Utilization,
 )
+from cowork.selectors.reports.grid import people_summaries, suppress_grid
 from cowork.selectors.reports.people import people_summary, people_tables
+from cowork.selectors.reports.rounding import rounded_for_donor
 from cowork.selectors.reports.scope import event_filter, event_tags, scope_for
-from cowork.selectors.reports.suppression import suppress_row
+from cowork.selectors.reports.usage import space_use
 
 
 def _report_centres(scope, held: dict, *, space_ids, countries, kinds, tag_ids) -> list[Space]:
@@ -62,6 +64,12 @@ def _participants(events: Iterable[EventData]) -> set[int]:
     return set().union(*(data.participants for data in events))
 
 
+def begun(data: EventData, now) -> bool:
+    """Whether an event has been held: one of its sessions has started by `now`. An event
+    still to come is not "held", whatever its registrations."""
+    return any(s.starts_at <= now for s in data.sessions)
+
+
 def _figures(
     events: list[EventData], cancelled: int, usage: Usage | None, now, returning: set[int]
 ) -> Figures:
@@ -77,7 +85,7 @@ def _figures(
             "open_days": len(usage.open_days),
         }
     return Figures(
-        events_held=len(events),
+        events_held=sum(1 for data in events if begun(data, now)),
         events_cancelled=cancelled,
         registrations=sum(data.registrations for data in events),
         attendances=sum(data.attendances for data in events),
@@ -108,8 +116,14 @@ def _heat_map(kind: str, booked: Counter, opened: Counter, all_open: Iterable) -
     return HeatMap(kind=kind, weekdays=weekdays, hours=hours, percent=percent)
 
 
-def _months(start, end, events: list[EventData], collected: CollectedEvents) -> list[MonthFigures]:
-    firsts = Counter(min(s.local_day for s in data.sessions).replace(day=1) for data in events)
+def _months(
+    start, end, events: list[EventData], collected: CollectedEvents, now
+) -> list[MonthFigures]:
+    firsts = Counter(
+        min(s.local_day for s in data.sessions).replace(day=1)
+        for data in events
+        if begun(data, now)
+    )
     per_month = Counter()
     for day, count in collected.attendance_days.items():
         per_month[day.replace(day=1)] += count
@@ -134,22 +148,32 @@ def _tag_rows(viewer, scope, held: dict[int, EventData], people: dict) -> list[T
     for event_id, tag_id, name in event_tags(viewer, scope, held):
         events_of[tag_id].append(held[event_id])
         names[tag_id] = name
+    summaries = people_summaries([_participants(events) for events in events_of.values()], people)
     return [
         TagRow(
             tag_id=tag_id,
             name=names[tag_id],
             languages=sorted({data.language for data in events}),
-            people=people_summary(_participants(events), people),
+            people=summary,
         )
-        for tag_id, events in events_of.items()
+        for (tag_id, events), summary in zip(events_of.items(), summaries, strict=True)
     ]
 
 
 def event_rows(events: list[EventData], people: dict, now) -> list[EventRow]:
+    """One row per event, by first day; the gender splits and the sentences' summaries
+    hidden together (`cowork.selectors.reports.grid`), as the events' columns add up to the
+    report's totals."""
     rows = []
-    for data in sorted(events, key=lambda d: (min(s.local_day for s in d.sessions), d.pk)):
+    events = sorted(events, key=lambda d: (min(s.local_day for s in d.sessions), d.pk))
+    splits = []
+    for data in events:
         genders = Counter(people[pk].gender for pk in data.participants)
         men, women = genders[Gender.MALE], genders[Gender.FEMALE]
+        splits.append([men, women, len(data.participants) - men - women])
+    gender_splits = suppress_grid(splits)
+    summaries = people_summaries([data.participants for data in events], people)
+    for data, gender_split, summary in zip(events, gender_splits, summaries, strict=True):
         rows.append(
             EventRow(
                 event_id=data.pk,
@@ -162,9 +186,9 @@ def event_rows(events: list[EventData], people: dict, now) -> list[EventRow]:
                 registrations=data.registrations,
                 attendances=data.attendances,
                 participants=len(data.participants),
-                gender_split=suppress_row([men, women, len(data.participants) - men - women]),
+                gender_split=gender_split,
                 happened=any(s.ends_at <= now for s in data.sessions),
-                people=people_summary(data.participants, people),
+                people=summary,
                 language=data.language,
                 translations=data.translations,
             )
@@ -203,6 +227,9 @@ def event_report(
         held_by_centre[data.space_id].append(data)
     for data in collected.cancelled.values():
         cancelled_by_centre[data.space_id] += 1
+    centre_people = people_summaries(
+        [_participants(held_by_centre[space.pk]) for space in centres], collected.people
+    )
     rows = [
         CentreRow(
             space_id=space.pk,
@@ -217,9 +244,9 @@ def event_report(
                 collected.returning,
             ),
             language=space.default_language,
-            people=people_summary(_participants(held_by_centre[space.pk]), collected.people),
+            people=summary,
         )
-        for space in centres
+        for space, summary in zip(centres, centre_people, strict=True)
     ]
     held = list(collected.held.values())
     total_usage = Usage(booked=Counter(), open=Counter(), open_days=open_dates)
@@ -240,7 +267,7 @@ def event_report(
         cell for kind in UTILIZATION_KINDS for cell, minutes in heat[kind][1].items() if minutes
     }
     days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
-    return Report(
+    report = Report(
         start=start,
         end=end,
         scope=scope,
@@ -250,7 +277,7 @@ def event_report(
         domains=tables.domains,
         people=people_summary(collected.people, collected.people),
         tags=_tag_rows(viewer, scope, collected.held, collected.people),
-        months=_months(start, end, held, collected),
+        months=_months(start, end, held, collected, now),
         daily_visits=[DayVisits(day, daily[day]) for day in days] if shows_use else [],
         heat_maps=[
             _heat_map(kind, heat[kind][0], heat[kind][1], all_open) for kind in UTILIZATION_KINDS
@@ -259,4 +286,6 @@ def event_report(
         else [],
         events=event_rows(held, collected.people, now),
         rentals=rental_income(spaces=used, start=start, end=end),
+        use=space_use(used, start, end, now) if shows_use else None,
     )
+    return rounded_for_donor(report) if scope.donor_only else report

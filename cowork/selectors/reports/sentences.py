@@ -18,6 +18,7 @@ from cowork.selectors.reports.dates import day_span, period_label
 from cowork.selectors.reports.figures import EventRow, Report
 from cowork.selectors.reports.people import PeopleSummary
 from cowork.selectors.reports.report import event_rows
+from cowork.selectors.reports.rounding import rounded_event_row
 from cowork.selectors.reports.scope import event_filter, scope_for
 from cowork.selectors.reports.suppression import SMALL_MARK, Cell
 
@@ -162,4 +163,6 @@ def event_sentences(
     now = now or timezone.now()
     collected = collect_events(event_filter(scope, **filters), start, end)
     rows = event_rows(list(collected.held.values()), collected.people, now)
+    if scope.donor_only:
+        rows = [rounded_event_row(row) for row in rows]
     return [event_sentence(row) for row in rows]

@@ -7,8 +7,11 @@ publishes. Participants who gave no consent are counted as "not given", never in
 that cell is hidden in every breakdown or in none (`people_tables`).
 
 Suppression protects each published table against subtraction within it and across the
-three breakdowns. It cannot stop differencing between two reports a viewer asks for (all
-centres, then all but one): the filters are for trusted roles, not for the public.
+three breakdowns; `grid` carries it down the columns (events, centres, tags, whose cells
+add up to the period's). It cannot stop differencing between two reports a viewer asks for
+(all centres, then all but one): for donors, `rounding` gives every count of people at a
+multiple of 5, so no difference reads 1 to 4; hosts and network admins, whose filters are
+their own records, read exact figures.
 """
 
 from collections.abc import Iterable, Sequence

@@ -14,7 +14,8 @@ from cowork.selectors.reports.sentences import donor_sentences, event_sentence
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.charts import bar_chart, heat_map_chart
 from cowork.web.reports.filters import filtered_report
-from cowork.web.reports.tables import KIND_LABELS, MARKS, NOTES, report_tables
+from cowork.web.reports.tables import KIND_LABELS, MARKS, notes_of, report_tables
+from cowork.web.reports.usage import busy_charts
 
 
 def report_charts(report: Report) -> dict:
@@ -49,6 +50,7 @@ def report_charts(report: Report) -> dict:
         if report.shows_use
         else None,
         "heat_maps": [],
+        "busy": busy_charts(report),
     }
     for heat in report.heat_maps:
         if heat.empty:
@@ -112,7 +114,7 @@ def report_page(request):
         period=period_label(report.start, report.end),
         export_query=request.GET.urlencode(),
         marks=MARKS,
-        notes=NOTES,
+        notes=notes_of(report),
         small_mark=SMALL_MARK,
         hidden_mark=HIDDEN_MARK,
     )

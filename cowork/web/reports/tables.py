@@ -17,6 +17,7 @@ from cowork.selectors.reports.figures import Report
 from cowork.selectors.reports.sentences import donor_sentences, event_sentence
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.reports.filters import COUNTRY_NAMES
+from cowork.web.reports.usage import USE_NOTE, use_tables
 
 KIND_LABELS = {"room": gettext_lazy("Rooms"), "desk": gettext_lazy("Desks")}
 
@@ -291,11 +292,12 @@ def report_tables(report: Report) -> list[Table]:
             sheet="Notes",
             title=_("Notes"),
             header=[_("Mark"), _("Meaning")],
-            rows=[[str(mark), str(meaning)] for mark, meaning in [*MARKS, *NOTES]],
+            rows=[[str(mark), str(meaning)] for mark, meaning in [*MARKS, *notes_of(report)]],
             text_columns=frozenset({1}),
         ),
     ]
     tables.insert(-1, _rentals_table(report))
+    tables[-1:-1] = use_tables(report)
     # Visits, the heat maps and rental income are centre use, which a donor's report leaves
     # out whole.
     return [
@@ -355,3 +357,22 @@ NOTES = [
         ),
     ),
 ]
+
+ROUNDED_LABEL = gettext_lazy("rounded")
+ROUNDED_NOTE = gettext_lazy(
+    "every count of people in this report is rounded to a multiple of 5 (1 to 4 show as 5;"
+    " the same count always rounds alike), so that no two reports can be subtracted to reveal"
+    " a few people. Totals are rounded on their own and may differ from the sum of their rows."
+    " Counts of events are exact."
+)
+USE_LABEL = gettext_lazy("use of the space")
+
+
+def notes_of(report: Report) -> list:
+    """NOTES, with what only some reports need: rounding (a donor's), the use of the space."""
+    notes = list(NOTES)
+    if report.rounded_to:
+        notes.append((ROUNDED_LABEL, ROUNDED_NOTE))
+    if report.use is not None:
+        notes.append((USE_LABEL, USE_NOTE))
+    return notes

@@ -7,7 +7,14 @@ import zoneinfo
 import pytest
 
 from cowork.errors import Conflict, InvalidInput, RuleViolation
-from cowork.models import Booking, BookingStatus, DomainEvent, DomainEventKind, Resource
+from cowork.models import (
+    Booking,
+    BookingStatus,
+    DomainEvent,
+    DomainEventKind,
+    EquipmentRefusal,
+    Resource,
+)
 from cowork.services.booking import (
     booking_check_in_by_qr,
     booking_check_in_now,
@@ -73,6 +80,29 @@ def test_more_laptops_than_are_free_is_refused_and_nothing_is_booked(space, memb
     assert "Only 4 × Laptop free" in refusal.value.message
     assert refusal.value.code == "not_enough_equipment"
     assert Booking.objects.count() == before
+    # What was asked for and refused is kept for the reports, with no person in it.
+    (kept,) = EquipmentRefusal.objects.all()
+    assert (kept.space, kept.label, kept.equipment_type, kept.wanted, kept.free) == (
+        space,
+        "Laptop",
+        "laptop",
+        5,
+        4,
+    )
+    assert (kept.starts_at, kept.ends_at, kept.refused_at) == (
+        _at("14:00"),
+        _at("16:00"),
+        _at("08:00"),
+    )
+
+
+def test_bad_input_keeps_no_refusal(space, member, laptops):
+    room = RoomFactory(space=space, name="Hall")
+    with pytest.raises(InvalidInput):
+        booking_create_with_equipment_counts(
+            room=room, quantities={"laptop-laptop": -1}, member=member, **_window()
+        )
+    assert not EquipmentRefusal.objects.exists()
 
 
 def test_unknown_kind_or_negative_count_is_bad_input(space, member, laptops):

@@ -176,9 +176,9 @@ def test_page_shows_tables_sentences_and_server_drawn_charts(admin_client, netwo
     assert "Round-table on e-government, Ganja, March 12: 10 participants" in html
     assert "Youth forum, Ganja, March 31: 0 participants" in html
     # Three monthly bar charts (events, attendances, people once each), visits per day,
-    # and the heat maps of rooms and desks.
+    # the heat maps of rooms and desks, and the desks' busiest hours (the use of the space).
     assert html.count('<svg class="bar-chart"') == 4
-    assert html.count('<svg class="heat-map"') == 2
+    assert html.count('<svg class="heat-map"') == 3
     assert '<title id="chart-events-title">Events held per month</title>' in html
     assert '<text class="chart-value" x="' in html and ">4</text>" in html
     # Each heat-map cell carries its value in a <title>.

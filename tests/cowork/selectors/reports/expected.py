@@ -1,6 +1,7 @@
 """The figures of the hand-built network, computed by hand, and how the tests read a report."""
 
 from cowork.selectors.reports.report import event_report
+from cowork.selectors.reports.rounding import rounded
 from tests.cowork.selectors.reports.network import (
     MARCH,
     REPORT_NOW,
@@ -42,7 +43,8 @@ NO_USE = dict.fromkeys(USE)
 
 
 GANJA = {
-    "events_held": 3,
+    # E6 (31 March) is still to come on the report's `now`: not held.
+    "events_held": 2,
     "events_cancelled": 1,
     "registrations": 13 + 6 + 3,
     "attendances": 10 + 7,
@@ -74,7 +76,7 @@ TASHKENT = {
     "open_days": 21,
 }
 TOTAL = {
-    "events_held": 4,
+    "events_held": 3,
     "events_cancelled": 1,
     "registrations": 30,
     "attendances": 24,
@@ -93,3 +95,16 @@ TOTAL = {
 
 def shown(breakdown) -> dict[str, str]:
     return {code: cell.shown for code, _label, cell in breakdown.rows}
+
+
+# The figures of figures_of that count people, which a donor reads rounded to base 5.
+PEOPLE_FIGURES = ("registrations", "attendances", "unique_participants", "no_shows", "no_show_base")
+
+
+def as_a_donor_reads(expected: dict) -> dict:
+    """Hand-computed figures as a donor's report gives them (`rounding`): each count of
+    people at a multiple of 5, the no-show rate of the rounded counts."""
+    seen = {**expected, **{name: rounded(expected[name], name) for name in PEOPLE_FIGURES}}
+    base = seen["no_show_base"]
+    seen["no_show_percent"] = round(100 * seen["no_shows"] / base, 1) if base else None
+    return seen

@@ -19,6 +19,8 @@ from tests.cowork.selectors.reports.expected import (
     march_report,
 )
 from tests.cowork.selectors.reports.network import (
+    MARCH,
+    REPORT_NOW,
     UTC,
     attend,
     make_event,
@@ -161,3 +163,21 @@ def test_an_events_room_put_in_use_is_not_a_visit(network, admin):
         "2025-03-03": 2,
         "2025-03-18": 1,
     }
+
+
+def test_an_event_is_held_once_its_first_session_has_begun(network, admin):
+    """E6, the Youth forum of 31 March 10:00–12:00 in Ganja (UTC+4), is listed with its
+    registrations but counts as held only from 06:00 UTC that day."""
+
+    def held(now):
+        report = event_report(viewer=admin, now=now, **MARCH)
+        (march,) = report.months
+        ganja = report.centres[0].figures
+        return report.total.events_held, ganja.events_held, march.events
+
+    assert held(REPORT_NOW) == (3, 2, 3)
+    assert held(datetime.datetime(2025, 3, 31, 5, 59, tzinfo=UTC)) == (3, 2, 3)
+    assert held(datetime.datetime(2025, 3, 31, 6, 0, tzinfo=UTC)) == (4, 3, 4)
+    report = event_report(viewer=admin, now=REPORT_NOW, **MARCH)
+    assert "Youth forum" in [row.title for row in report.events]
+    assert report.total.registrations == 30  # E6's 3 registrations count

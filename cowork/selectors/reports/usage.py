@@ -1,0 +1,242 @@
+"""Use of the space: bookings made against bookings checked in, no-shows, the hours and
+weekdays the centres are busiest, and the equipment most asked for and refused.
+
+Per centre and resource kind (desks, rooms, equipment), for the whole period, per month
+and per ISO week (a week is named by its Monday and may reach outside the period; only the
+period's days count in it). A booking counts on the local date of its start.
+
+- booked: bookings that were due by `now` (confirmed, checked in, completed, or released
+  as a no-show; not pending, declined or cancelled); an event's room is not one (its people
+  are the event's attendance);
+- checked in: of those, the ones someone checked in to;
+- no-shows: of those, the ones released unused, or over without a check-in. A booking under
+  way and not yet checked in is neither;
+- busiest: bookings checked in, counted in each local weekday-hour they were in use (from
+  check-in to check-out, or to their end);
+- equipment: units asked for (every booking of a unit, whatever became of it, and every
+  unit of a refused request), units refused (declined bookings and refused requests,
+  `EquipmentRefusal`), by kind as people ask for it ("Laptop").
+
+Three queries, whatever the number of bookings.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from cowork.models import Booking, BookingStatus, EquipmentRefusal, Resource, Space
+from cowork.selectors.equipment import name_stem
+from cowork.selectors.reports.collection import _hour_pieces, _utc_window
+
+UTC = datetime.UTC
+USE_KINDS = (Resource.Kind.DESK, Resource.Kind.ROOM, Resource.Kind.EQUIPMENT)
+DUE_STATUSES = (
+    BookingStatus.CONFIRMED,
+    BookingStatus.CHECKED_IN,
+    BookingStatus.COMPLETED,
+    BookingStatus.RELEASED,
+)
+
+
+@dataclass(frozen=True)
+class UseCount:
+    booked: int = 0
+    checked_in: int = 0
+    no_shows: int = 0
+
+    @property
+    def no_show_percent(self) -> float | None:
+        if not self.booked:
+            return None
+        return round(100 * self.no_shows / self.booked, 1)
+
+    def __add__(self, other: "UseCount") -> "UseCount":
+        return UseCount(
+            self.booked + other.booked,
+            self.checked_in + other.checked_in,
+            self.no_shows + other.no_shows,
+        )
+
+
+@dataclass(frozen=True)
+class UseRow:
+    """One centre (None: all of them) and resource kind, over a month, a week or the
+    whole period (`period` None)."""
+
+    period: datetime.date | None
+    space_id: int | None
+    centre: str
+    kind: str
+    count: UseCount
+
+
+@dataclass(frozen=True)
+class BusyMap:
+    """Bookings checked in and under way, per local weekday and hour, over the period."""
+
+    kind: str
+    weekdays: list[int]
+    hours: list[int]
+    counts: dict[tuple[int, int], int]
+
+    @property
+    def peak(self) -> int:
+        return max(self.counts.values(), default=0)
+
+
+@dataclass(frozen=True)
+class EquipmentDemand:
+    label: str
+    equipment_type: str
+    asked: int  # units
+    booked: int  # units booked and not declined
+    refused: int  # units
+    refused_requests: int
+
+
+@dataclass(frozen=True)
+class SpaceUse:
+    centres: list[UseRow]  # whole period, per centre and kind, then all centres per kind
+    months: list[UseRow]
+    weeks: list[UseRow]
+    busy: list[BusyMap]
+    equipment: list[EquipmentDemand]
+
+    @property
+    def empty(self) -> bool:
+        return not any(row.count.booked for row in self.centres) and not self.equipment
+
+
+def _month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _week(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _count(status, starts_at, ends_at, checked_in_at, now) -> UseCount | None:
+    if starts_at > now:
+        return None
+    if checked_in_at is not None:
+        return UseCount(1, 1, 0)
+    if status == BookingStatus.RELEASED or ends_at <= now:
+        return UseCount(1, 0, 1)
+    return UseCount(1, 0, 0)
+
+
+def _rows(counts: dict, names: dict[int, str], period=None) -> list[UseRow]:
+    return [
+        UseRow(period, space_id, names[space_id], kind, counts[(space_id, kind)])
+        for space_id in names
+        for kind in USE_KINDS
+        if (space_id, kind) in counts
+    ]
+
+
+def _busy(kind: str, counts: Counter) -> BusyMap:
+    cells = [cell for cell, n in counts.items() if n]
+    weekdays = sorted({weekday for weekday, _hour in cells})
+    hours = list(range(min(h for _w, h in cells), max(h for _w, h in cells) + 1)) if cells else []
+    return BusyMap(
+        kind=kind,
+        weekdays=weekdays,
+        hours=hours,
+        counts={(w, h): counts.get((w, h), 0) for w in weekdays for h in hours},
+    )
+
+
+def space_use(centres: list[Space], start, end, now: datetime.datetime) -> SpaceUse:
+    """The use of `centres` over the local dates [start, end], as of `now`."""
+    ids = [space.pk for space in centres]
+    names = {space.pk: space.name for space in centres}
+    zones = {space.pk: space.zone for space in centres}
+    low, high = _utc_window(start, end)
+    whole: dict = defaultdict(UseCount)
+    months: dict = defaultdict(lambda: defaultdict(UseCount))
+    weeks: dict = defaultdict(lambda: defaultdict(UseCount))
+    busy = {kind: Counter() for kind in USE_KINDS}
+    asked, booked_units, refused = Counter(), Counter(), Counter()
+    refused_requests = Counter()
+    rows = (
+        Booking.objects.filter(
+            space_id__in=ids, starts_at__gte=low, starts_at__lt=high, event_session__isnull=True
+        )
+        .filter(Q(status__in=DUE_STATUSES) | Q(resource__kind=Resource.Kind.EQUIPMENT))
+        .values_list(
+            "space_id",
+            "resource__kind",
+            "resource__name",
+            "resource__equipment_type",
+            "status",
+            "starts_at",
+            "ends_at",
+            "checked_in_at",
+            "checked_out_at",
+        )
+    )
+    for space_id, kind, name, equipment_type, status, starts_at, ends_at, in_at, out_at in rows:
+        zone = zones[space_id]
+        day = starts_at.astimezone(zone).date()
+        if not start <= day <= end:
+            continue
+        if kind == Resource.Kind.EQUIPMENT:
+            key = (name_stem(name), equipment_type)
+            asked[key] += 1
+            if status == BookingStatus.DECLINED:
+                refused[key] += 1
+                refused_requests[key] += 1
+            elif status != BookingStatus.CANCELLED:
+                booked_units[key] += 1
+        if status not in DUE_STATUSES:
+            continue
+        count = _count(status, starts_at, ends_at, in_at, now)
+        if count is None:
+            continue
+        whole[(space_id, kind)] += count
+        months[_month(day)][(space_id, kind)] += count
+        weeks[_week(day)][(space_id, kind)] += count
+        if in_at is not None:
+            until = min(out_at, ends_at) if out_at else ends_at
+            for weekday, hour, _minutes in _hour_pieces(in_at, max(in_at, until), zone):
+                busy[kind][(weekday, hour)] += 1
+
+    refusals = EquipmentRefusal.objects.filter(
+        space_id__in=ids, starts_at__gte=low, starts_at__lt=high
+    ).values_list("space_id", "label", "equipment_type", "wanted", "starts_at")
+    for space_id, label, equipment_type, wanted, starts_at in refusals:
+        if start <= starts_at.astimezone(zones[space_id]).date() <= end:
+            key = (label, equipment_type)
+            asked[key] += wanted
+            refused[key] += wanted
+            refused_requests[key] += 1
+
+    totals = defaultdict(UseCount)
+    for (_space_id, kind), count in whole.items():
+        totals[(None, kind)] += count
+    centre_rows = _rows(whole, names) + [
+        UseRow(None, None, "", kind, totals[(None, kind)])
+        for kind in USE_KINDS
+        if (None, kind) in totals
+    ]
+    return SpaceUse(
+        centres=centre_rows,
+        months=[row for month in sorted(months) for row in _rows(months[month], names, month)],
+        weeks=[row for week in sorted(weeks) for row in _rows(weeks[week], names, week)],
+        busy=[_busy(kind, busy[kind]) for kind in USE_KINDS if any(busy[kind].values())],
+        equipment=[
+            EquipmentDemand(
+                label=label,
+                equipment_type=equipment_type,
+                asked=asked[(label, equipment_type)],
+                booked=booked_units[(label, equipment_type)],
+                refused=refused[(label, equipment_type)],
+                refused_requests=refused_requests[(label, equipment_type)],
+            )
+            for label, equipment_type in sorted(
+                asked, key=lambda key: (-asked[key], -refused[key], key[0].casefold())
+            )
+        ],
+    )

@@ -1,0 +1,163 @@
+"""The report's "Use of the space": its tables (for the page and both exports) and its
+busiest-hours heat maps, from `Report.use` (`cowork.selectors.reports.usage`)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from cowork.models import Resource
+from cowork.models.spaces import WEEKDAYS
+from cowork.selectors.reports.dates import weekday_abbreviation
+from cowork.selectors.reports.figures import Report
+from cowork.selectors.reports.usage import UseRow
+from cowork.web.charts import heat_map_chart
+
+USE_KIND_LABELS = {
+    Resource.Kind.DESK: gettext_lazy("Desks"),
+    Resource.Kind.ROOM: gettext_lazy("Rooms"),
+    Resource.Kind.EQUIPMENT: gettext_lazy("Equipment"),
+}
+USE_NOTE = gettext_lazy(
+    "Booked: bookings due by now (not cancelled, declined or still awaiting approval); an"
+    " event's room is not counted. Checked in: of those, the ones someone came to. No-shows:"
+    " released unused, or over without a check-in. Weeks are named by their Monday."
+)
+
+
+def _use_header(first: list[str]) -> list[str]:
+    return [
+        *first,
+        _("Resources"),
+        _("Booked"),
+        _("Checked in"),
+        _("No-shows"),
+        _("No-show rate (%)"),
+    ]
+
+
+def _use_values(row: UseRow) -> list:
+    count = row.count
+    return [
+        str(USE_KIND_LABELS[row.kind]),
+        count.booked,
+        count.checked_in,
+        count.no_shows,
+        count.no_show_percent,
+    ]
+
+
+def use_tables(report: Report) -> list:
+    """The tables of the use of the space; none for a report without it (a donor's)."""
+    # Table lives beside the report's other tables, which list these among theirs.
+    from cowork.web.reports.tables import Table
+
+    use = report.use
+    if use is None:
+        return []
+    weekday_names = dict(WEEKDAYS)
+    return [
+        Table(
+            key="use_centres",
+            sheet="Use of the space",
+            title=_("Bookings and check-ins by centre"),
+            header=_use_header([_("Centre")]),
+            rows=[[row.centre or _("All centres"), *_use_values(row)] for row in use.centres],
+            text_columns=frozenset({1}),
+        ),
+        Table(
+            key="use_months",
+            sheet="Use by month",
+            title=_("Bookings and check-ins by month"),
+            header=_use_header([_("Month"), _("Centre")]),
+            rows=[
+                [row.period.strftime("%Y-%m"), row.centre, *_use_values(row)] for row in use.months
+            ],
+            row_header_columns=2,
+            text_columns=frozenset({2}),
+        ),
+        Table(
+            key="use_weeks",
+            sheet="Use by week",
+            title=_("Bookings and check-ins by week"),
+            header=_use_header([_("Week of"), _("Centre")]),
+            rows=[[row.period.isoformat(), row.centre, *_use_values(row)] for row in use.weeks],
+            row_header_columns=2,
+            text_columns=frozenset({2}),
+        ),
+        Table(
+            key="busy",
+            sheet="Busiest hours",
+            title=_("Bookings checked in, by weekday and hour"),
+            header=[_("Resources"), _("Weekday"), _("Hour"), _("Checked in")],
+            rows=[
+                [
+                    str(USE_KIND_LABELS[busy.kind]),
+                    str(weekday_names[weekday]),
+                    f"{hour:02d}:00",
+                    busy.counts[(weekday, hour)],
+                ]
+                for busy in use.busy
+                for weekday in busy.weekdays
+                for hour in busy.hours
+            ],
+            row_header_columns=3,
+        ),
+        Table(
+            key="equipment",
+            sheet="Equipment asked for",
+            title=_("Equipment asked for and refused"),
+            header=[
+                _("Equipment"),
+                _("Units asked for"),
+                _("Units booked"),
+                _("Units refused"),
+                _("Requests refused"),
+            ],
+            rows=[
+                [row.label, row.asked, row.booked, row.refused, row.refused_requests]
+                for row in use.equipment
+            ],
+        ),
+    ]
+
+
+def busy_charts(report: Report) -> list:
+    """(busy map, heat map chart) per resource kind with any check-in."""
+    if report.use is None:
+        return []
+    weekday_names = dict(WEEKDAYS)
+    charts = []
+    for busy in report.use.busy:
+        peak = busy.peak or 1
+
+        def title(day, hours, weekday, hour, busy=busy):
+            count = busy.counts[(weekday, hour)]
+            return ngettext(
+                "%(day)s %(hours)s: %(count)d booking checked in",
+                "%(day)s %(hours)s: %(count)d bookings checked in",
+                count,
+            ) % {"day": day, "hours": hours, "count": count}
+
+        charts.append(
+            (
+                busy,
+                heat_map_chart(
+                    chart_id=f"busy-{busy.kind}",
+                    title=_("%(resources)s: when they are busiest")
+                    % {"resources": USE_KIND_LABELS[busy.kind]},
+                    description=_(
+                        "Rows are weekdays, columns local hours; each cell gives the number of"
+                        " bookings checked in during that hour over the period, its colour the"
+                        " share of the busiest hour. The same numbers are in the table below."
+                    ),
+                    rows=[(weekday_abbreviation(w), str(weekday_names[w])) for w in busy.weekdays],
+                    row_keys=busy.weekdays,
+                    hours=busy.hours,
+                    value=lambda weekday, hour, busy=busy, peak=peak: (
+                        100 * busy.counts[(weekday, hour)] / peak
+                    ),
+                    cell_text=lambda weekday, hour, busy=busy: str(busy.counts[(weekday, hour)]),
+                    cell_title=title,
+                ),
+            )
+        )
+    return charts
