@@ -145,6 +145,8 @@ BOOKING_RULE_FIELDS = (
 class Space(TranslatedTexts, models.Model):
     """One centre: where it is, when it is open, how many people it may hold."""
 
+    translated_fields = ("name", "description", "directions")
+
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

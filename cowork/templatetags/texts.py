@@ -16,3 +16,9 @@ def tr(obj, field: str = "name") -> str:
     if text_in is None:  # a live view's snapshot row, shared by readers of every language
         return obj.get(field, "") if isinstance(obj, dict) else getattr(obj, field, "")
     return text_in(field, get_language())
+
+
+@register.filter
+def names_joined(objects, separator: str = " + ") -> str:
+    """`{{ rooms|names_joined }}`: "Зал 1 + Зал 2", each name in the active language."""
+    return separator.join(tr(obj) for obj in objects or ())
