@@ -352,6 +352,17 @@ class DesksForm(forms.Form):
     prefix = forms.CharField(label=_("Names start with"), max_length=100, initial=_("Desk"))
 
 
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo of the centre"),
+        help_text=_(
+            "A JPEG, PNG or WebP picture of up to 10 MB, e.g. the entrance. Visitors get a "
+            "small copy of it, about 30 KB."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+
+
 class RetireForm(forms.Form):
     reason = forms.CharField(label=_("Why out of service"), max_length=200)
     cancel_bookings = forms.BooleanField(required=False)
