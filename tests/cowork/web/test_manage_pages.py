@@ -209,3 +209,10 @@ def test_a_text_too_long_for_a_translation_is_refused_and_nothing_changes(admin_
     assert "directions_ru" in refused.context["form"].errors
     space.refresh_from_db()
     assert space.translations == {} and space.languages == ["uz", "ru"]
+
+
+def test_the_new_centre_page_leads_to_adding_a_partner_ngo_that_is_not_listed(admin_client):
+    page = admin_client.get(reverse("web:manage-centre-new")).content.decode()
+    add = reverse("admin:cowork_organization_add")
+    assert f'<a href="{add}">Add it</a>' in page
+    assert admin_client.get(add).status_code == 200
