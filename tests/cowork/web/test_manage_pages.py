@@ -216,3 +216,17 @@ def test_the_new_centre_page_leads_to_adding_a_partner_ngo_that_is_not_listed(ad
     add = reverse("admin:cowork_organization_add")
     assert f'<a href="{add}">Add it</a>' in page
     assert admin_client.get(add).status_code == 200
+
+
+def test_the_people_page_says_how_someone_without_an_account_gets_one(admin_client, client):
+    space = SpaceFactory()
+    url = reverse("web:manage-people", args=[space.slug])
+    page = admin_client.get(url).content.decode()
+    assert f'<a href="{reverse("accounts:sign-up")}">sign up</a>' in page
+    assert f'<a href="{reverse("admin:auth_user_add")}">create an account</a>' in page
+    # A host cannot create accounts in the admin, so is not offered to.
+    from tests.factories import HostFactory
+
+    client.force_login(HostFactory(space=space).user)
+    host_page = client.get(url).content.decode()
+    assert "sign up" in host_page and reverse("admin:auth_user_add") not in host_page
