@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cowork.models import Booking, BookingStatus, Closure, Organization, Resource, Space
 from cowork.services.booking import booking_create
-from tests.factories import MemberFactory, SpaceFactory, network_admin, next_weekday
+from tests.factories import HostFactory, MemberFactory, SpaceFactory, network_admin, next_weekday
 
 pytestmark = pytest.mark.django_db
 
@@ -225,8 +225,6 @@ def test_the_people_page_says_how_someone_without_an_account_gets_one(admin_clie
     assert f'<a href="{reverse("accounts:sign-up")}">sign up</a>' in page
     assert f'<a href="{reverse("admin:auth_user_add")}">create an account</a>' in page
     # A host cannot create accounts in the admin, so is not offered to.
-    from tests.factories import HostFactory
-
     client.force_login(HostFactory(space=space).user)
     host_page = client.get(url).content.decode()
     assert "sign up" in host_page and reverse("admin:auth_user_add") not in host_page
