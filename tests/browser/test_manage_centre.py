@@ -13,8 +13,9 @@ from playwright.sync_api import Page, expect
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Booking, Organization, Resource, Space
+from cowork.services.centres.photos import space_photo_set
 from tests.browser.conftest import open_menu
-from tests.photos import photo_bytes
+from tests.photos import photo_bytes, photo_upload
 
 NAME = "Samarkand NGO Co-working"
 HOST_PASSWORD = "samarkand-host-password"
@@ -244,3 +245,29 @@ def test_desks_are_dragged_and_moved_by_keyboard_on_the_desktop_plan(
     second.refresh_from_db()
     assert first.plan_x == start_x + 200
     assert second.plan_y == second_y + 10
+
+
+def test_a_centres_page_with_its_photo_stays_light_on_a_phone(
+    phone_page, live_server_url, network, axe_check
+):
+    """The first visit's page, styles and scripts stay within 15 KB compressed; the photo,
+    which blocks nothing, comes lazily, small and with its size."""
+    space = Space.objects.get(slug="kramatorsk-it")
+    admin = get_user_model().objects.get(username="admin")
+    space_photo_set(space=space, by=admin, upload=photo_upload(quality=95))
+    sizes: dict[str, int] = {}
+
+    def count(response) -> None:
+        kind = response.request.resource_type
+        sizes[kind] = sizes.get(kind, 0) + response.request.sizes()["responseBodySize"]
+
+    phone_page.on("requestfinished", lambda request: count(request.response()))
+    phone_page.goto(f"{live_server_url}/centres/{space.slug}/")
+    phone_page.wait_for_load_state("networkidle")
+    axe_check(phone_page)
+    photo = phone_page.locator("img.centre-photo")
+    expect(photo).to_have_attribute("loading", "lazy")
+    assert photo.get_attribute("width") and photo.get_attribute("height")
+    blocking = sum(sizes.get(kind, 0) for kind in ("document", "stylesheet", "script", "font"))
+    assert blocking <= 15 * 1024, sizes
+    assert sizes.get("image", 0) <= 30 * 1024, sizes
