@@ -8,6 +8,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.signals import request_finished
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
@@ -97,6 +98,15 @@ class ProbeMiddleware:
         return view(request)
 
 
+def _upload_limit(path: str) -> int:
+    """The larger body the view at `path` accepts, if it takes uploads; else 0."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return 0
+    return getattr(match.func, "upload_max_bytes", 0)
+
+
 class BodyTooLargeMiddleware(MiddlewareMixin):
     """Answer a body over DATA_UPLOAD_MAX_MEMORY_SIZE with 413 before anything reads it.
 
@@ -113,6 +123,8 @@ class BodyTooLargeMiddleware(MiddlewareMixin):
         # A mangled length is left to whoever reads the body (Django, the webhooks' check).
         if limit is None or not (length.isascii() and length.isdigit()) or int(length) <= limit:
             return None
+        if int(length) <= _upload_limit(request.path_info):
+            return None  # a page that takes a photo (cowork.web.media.accepts_upload)
         message = _("The request is too large.")
         if request.path_info.startswith(API_PREFIX):
             return error_response(413, "too_large", message, {"max_bytes": limit})

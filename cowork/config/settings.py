@@ -386,6 +386,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = EMBEDDED
+# Centres' photos, as re-encoded on upload. nginx serves /media/ from disk; the embedded
+# server (and any install without nginx in front) through cowork.web.media.
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 if EMBEDDED:
     # WhiteNoise warns at every start when its root is missing, even when finders serve.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -415,6 +419,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Bodies larger than this are refused before a view sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+# A photo as a phone takes it; the one page that takes it lets a body this large in
+# (cowork.web.uploads), and keeps only a small re-encoded copy.
+PHOTO_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
 # --- Logging ----------------------------------------------------------------------------
 

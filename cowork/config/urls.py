@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from cowork.config import health
-from cowork.web import centres, offline
+from cowork.web import centres, media, offline
 
 urlpatterns = [
     # Served first by cowork.config.middleware.ProbeMiddleware; named here for reverse() and docs.
@@ -23,6 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("cowork.api.urls")),
     path("", include("notifications.urls")),
+    # nginx answers /media/ itself; this is for the embedded server and installs without it.
+    re_path(r"^media/(?P<path>.+)$", media.media_file, name="media"),
 ]
 
 # The site's own error pages, in the visitor's language; one that fails to render gives way

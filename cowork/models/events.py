@@ -12,7 +12,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from cowork.models.bookings import Booking
-from cowork.models.fields import SecretKeyed
+from cowork.models.fields import SecretKeyed, TranslatedTexts
 from cowork.models.people import Participant
 from cowork.models.resources import Resource
 from cowork.models.spaces import Organization, Space
@@ -71,11 +71,13 @@ class DonorAccess(models.Model):
         return f"{self.user} · {self.tag}"
 
 
-class Event(models.Model):
+class Event(TranslatedTexts, models.Model):
     """One event in one or more sessions (a course has several), held in rooms of its
     centre — one, or several at once for a forum bigger than any room, each booked for every
     session — or at an outside venue, a hall of someone else's that books nothing of ours.
     """
+
+    translated_fields = ("title", "description")
 
     class Kind(models.TextChoices):
         ROUND_TABLE = "round_table", _("Round-table")
@@ -163,11 +165,11 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
-    def title_in(self, language: str) -> str:
-        return (self.translations.get(language) or {}).get("title") or self.title
+    def title_in(self, language: str | None) -> str:
+        return self.text_in("title", language)
 
-    def description_in(self, language: str) -> str:
-        return (self.translations.get(language) or {}).get("description") or self.description
+    def description_in(self, language: str | None) -> str:
+        return self.text_in("description", language)
 
     @property
     def is_outside(self) -> bool:

@@ -93,6 +93,9 @@ class TranslatedTexts:
     language falls back to the object's own (the one the host typed first).
     """
 
+    # The fields a host may give in other languages; each class names its own.
+    translated_fields: tuple[str, ...] = ("name",)
+
     def text_in(self, field: str, language: str | None) -> str:
         translated = (self.translations or {}).get(language or "") or {}
         return translated.get(field) or getattr(self, field)

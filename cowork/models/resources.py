@@ -34,6 +34,8 @@ DESK_ATTRIBUTES = [
 
 
 class Resource(TranslatedTexts, models.Model):
+    translated_fields = ("name", "description")
+
     class Kind(models.TextChoices):
         DESK = "desk", _("Desk")
         ROOM = "room", _("Room")

@@ -145,6 +145,8 @@ BOOKING_RULE_FIELDS = (
 class Space(TranslatedTexts, models.Model):
     """One centre: where it is, when it is open, how many people it may hold."""
 
+    translated_fields = ("name", "description", "directions")
+
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -265,6 +267,17 @@ class Space(TranslatedTexts, models.Model):
         _("floor plan width"), default=1000, help_text=_("Units of the floor plan's grid.")
     )
     floor_plan_height = models.PositiveSmallIntegerField(_("floor plan height"), default=600)
+    # A small re-encoded picture of the centre (cowork.services.centres.photos), never the
+    # file as uploaded; its size is kept so that pages reserve its place before it loads.
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="centres/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
 
     # Booking rules for every resource of the space; a resource may override some.

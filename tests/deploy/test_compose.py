@@ -121,6 +121,18 @@ def test_static_files_go_from_the_release_to_nginx_through_one_volume(services):
         assert "static:/app/var/static:ro" in services[name]["volumes"], name
 
 
+def test_photos_go_from_the_web_processes_to_nginx_through_one_volume(services):
+    """Whichever web process took a centre's photo, nginx serves it at /media/."""
+    for name in _web_services(services):
+        assert "media:/app/var/media" in services[name]["volumes"], name
+        assert services[name]["environment"]["MEDIA_ROOT"] == "/app/var/media"
+    assert "media:/srv/media:ro" in services["nginx"]["volumes"]
+    conf = (DEPLOY / "nginx.conf").read_text()
+    assert re.search(r"location /media/ \{\s*root /srv;", conf)
+    upload = re.search(r"location ~ \^/centres/\[\^/\]\+/manage/photo/\$ \{(.*?)\}", conf, re.S)
+    assert "client_max_body_size 10m;" in upload.group(1)
+
+
 def _release_steps(text: str) -> list[str]:
     return re.findall(r"manage\.py (migrate|collectstatic|apply_schedules)", text)
 

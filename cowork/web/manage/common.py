@@ -16,6 +16,7 @@ from cowork.web.common import error_status
 # The sections of a centre's management, in the order of its tabs.
 SECTIONS = [
     ("details", "web:manage-centre", gettext_lazy("Details")),
+    ("photo", "web:manage-photo", gettext_lazy("Photo")),
     ("hours", "web:manage-hours", gettext_lazy("Opening hours")),
     ("closures", "web:manage-closures", gettext_lazy("Closures")),
     ("resources", "web:manage-resources", gettext_lazy("Resources")),

@@ -47,31 +47,65 @@ class LanguagesMixin(forms.Form):
         return [first, *(code for code in self.cleaned_data["spoken"] if code != first)]
 
 
-class NameTranslationsMixin(forms.Form):
-    """The name in each other language of the site, kept in the object's `translations`:
-    readers of that language see it on pages, in SMS and in calendar files."""
+# How each translated field is labelled, per language: "Description in Українська".
+TRANSLATION_LABELS = {
+    "name": _("Name in %(language)s"),
+    "description": _("Description in %(language)s"),
+    "directions": _("How to get there in %(language)s"),
+}
+
+
+class TranslationsMixin(forms.Form):
+    """The object's names and texts (its model's `translated_fields`) in each other language
+    of the site, kept in its `translations`: readers of that language see them on pages, in
+    SMS and in calendar files, and the original where a language has none."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         translations = getattr(self.instance, "translations", None) or {}
+        model = self._meta.model
+        self.translation_groups = []
         for code, _name in settings.LANGUAGES:
             if code == settings.LANGUAGE_CODE:
                 continue
             info = get_language_info(code)
-            self.fields[f"name_{code}"] = forms.CharField(
-                label=_("Name in %(language)s") % {"language": info["name_local"]},
-                max_length=self._meta.model._meta.get_field("name").max_length,
-                required=False,
-                initial=(translations.get(code) or {}).get("name", ""),
-            )
+            names = []
+            for field in model.translated_fields:
+                original = model._meta.get_field(field)
+                key = f"{field}_{code}"
+                self.fields[key] = forms.CharField(
+                    label=TRANSLATION_LABELS[field] % {"language": info["name_local"]},
+                    max_length=getattr(original, "max_length", None) or 2000,
+                    required=False,
+                    initial=(translations.get(code) or {}).get(field, ""),
+                    widget=forms.TextInput
+                    if isinstance(original.formfield().widget, forms.TextInput)
+                    else forms.Textarea(attrs={"rows": 2}),
+                )
+                names.append(key)
+            self.translation_groups.append((code, info["name_local"], names))
+
+    def main_fields(self) -> list:
+        """The form's own fields, without the translations (shown grouped by language)."""
+        grouped = {name for _code, _label, names in self.translation_groups for name in names}
+        return [self[name] for name in self.fields if name not in grouped]
+
+    def translated(self) -> list[tuple[str, str, list, bool]]:
+        """(language code, its name, its bound fields, whether any is filled in or wrong)
+        for the page, which folds a language away until it is opened or has something."""
+        groups = []
+        for code, label, names in self.translation_groups:
+            fields = [self[name] for name in names]
+            groups.append((code, label, fields, any(f.value() or f.errors for f in fields)))
+        return groups
 
     def translations(self) -> dict:
         kept = dict(getattr(self.instance, "translations", None) or {})
-        for code, _name in settings.LANGUAGES:
-            name = self.cleaned_data.pop(f"name_{code}", None)
-            if name is None:
-                continue
-            texts = {**kept.get(code, {}), "name": name.strip()}
+        for code, _label, names in self.translation_groups:
+            texts = dict(kept.get(code, {}))
+            for key in names:
+                field = key.removesuffix(f"_{code}")
+                texts[field] = (self.cleaned_data.pop(key, None) or "").strip()
             texts = {field: text for field, text in texts.items() if text}
             if texts:
                 kept[code] = texts
@@ -80,7 +114,7 @@ class NameTranslationsMixin(forms.Form):
         return kept
 
 
-class DetailsForm(NameTranslationsMixin, LanguagesMixin, forms.ModelForm):
+class DetailsForm(TranslationsMixin, LanguagesMixin, forms.ModelForm):
     class Meta:
         model = Space
         fields = DETAIL_FIELDS
@@ -281,7 +315,7 @@ class HolidaysForm(forms.Form):
         return [self.offered[key] for key in self.cleaned_data["days"]]
 
 
-class ResourceForm(NameTranslationsMixin, forms.ModelForm):
+class ResourceForm(TranslationsMixin, forms.ModelForm):
     class Meta:
         model = Resource
         fields = [
@@ -316,6 +350,17 @@ class ResourceForm(NameTranslationsMixin, forms.ModelForm):
 class DesksForm(forms.Form):
     count = forms.IntegerField(label=_("How many desks"), min_value=1, max_value=100, initial=10)
     prefix = forms.CharField(label=_("Names start with"), max_length=100, initial=_("Desk"))
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo of the centre"),
+        help_text=_(
+            "A JPEG, PNG or WebP picture of up to 10 MB, e.g. the entrance. Visitors get a "
+            "small copy of it, about 30 KB."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
 
 
 class RetireForm(forms.Form):

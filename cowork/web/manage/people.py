@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cowork.errors import DomainError
 from cowork.models import SpaceRole
+from cowork.selectors.access import user_is_network_admin
 from cowork.selectors.centres import person_to_add, space_roles
 from cowork.services.centres.roles import space_role_grant, space_role_revoke
 from cowork.web.manage.common import managed_space, page, refused_status, show_refusal
@@ -49,7 +50,11 @@ def people(request, slug):
         space,
         "people",
         "cowork/manage/people.html",
-        {"roles": list(space_roles(space=space)), "form": form},
+        {
+            "roles": list(space_roles(space=space)),
+            "form": form,
+            "can_create_accounts": user_is_network_admin(user=request.user),
+        },
         status=status,
     )
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cowork.web.manage import calendar, centre, people, resources
+from cowork.web.manage import calendar, centre, people, photo, resources
 
 CENTRE = "centres/<slug:slug>/manage/"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("manage/", centre.centres, name="manage-centres"),
     path("manage/new/", centre.centre_new, name="manage-centre-new"),
     path(CENTRE, centre.details, name="manage-centre"),
+    path(f"{CENTRE}photo/", photo.photo, name="manage-photo"),
+    path(f"{CENTRE}photo/remove/", photo.photo_remove, name="manage-photo-remove"),
     path(f"{CENTRE}rules/", centre.rules, name="manage-rules"),
     path(f"{CENTRE}sms/", centre.sms, name="manage-sms"),
     path(f"{CENTRE}hours/", calendar.hours, name="manage-hours"),

@@ -85,7 +85,8 @@ def event_location(event, *, rooms: list | None = None) -> str:
     if event.is_outside:
         return ", ".join(part for part in (event.venue_name, event.venue_address) if part)
     rooms = event.rooms() if rooms is None else rooms
-    return location_of(event.space, " + ".join(room.name for room in rooms))
+    language = get_language()
+    return location_of(event.space, " + ".join(room.name_in(language) for room in rooms))
 
 
 def sorted_items(items: list[CalendarItem]) -> list[CalendarItem]:

@@ -13,11 +13,15 @@ from django.urls import reverse
 
 from cowork.models import Closure, DomainEvent, Organization, Resource, SpaceRole
 from cowork.services.centres.spaces import space_create
+from cowork.web.manage.urls import urlpatterns as manage_urls
+from tests.photos import photo_upload
 
 ANONYMOUS, MEMBER, HOST, GANJA_HOST, ADMIN = "anonymous", "member", "host", "ganja_host", "admin"
 # Pages of one centre: (url name, extra url argument, methods).
 CENTRE_PAGES = [
     ("web:manage-centre", None, ("GET", "POST")),
+    ("web:manage-photo", None, ("GET", "POST")),
+    ("web:manage-photo-remove", None, ("POST",)),
     ("web:manage-rules", None, ("GET", "POST")),
     ("web:manage-sms", None, ("GET", "POST")),
     ("web:manage-hours", None, ("GET", "POST")),
@@ -45,7 +49,22 @@ CHANGES = {
     "web:manage-resources": {"form": "desks", "count": "2", "prefix": "Intruder"},
     "web:manage-resource-retire": {"reason": "Taken over", "cancel_bookings": "1"},
     "web:manage-people": {"who": "member", "role": "host"},
+    # A fresh file each time: an upload is read once.
+    "web:manage-photo": lambda: {"photo": photo_upload()},
 }
+# Pages that are not one centre's: the list of centres to manage and opening a new one.
+NOT_OF_A_CENTRE = {"manage-centres", "manage-centre-new"}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_every_management_page_is_in_the_matrix():
+    """A page added to centre management without a row here would be checked by no one."""
+    listed = {name.removeprefix("web:") for name, _extra, _methods in CENTRE_PAGES}
+    assert {pattern.name for pattern in manage_urls} == listed | NOT_OF_A_CENTRE
 
 
 @pytest.fixture
@@ -92,7 +111,8 @@ def _urls(space) -> list[tuple[str, str]]:
 def _ask(client, method, name, url):
     if method == "GET":
         return client.get(url)
-    return client.post(url, CHANGES.get(name, {}))
+    data = CHANGES.get(name, {})
+    return client.post(url, data() if callable(data) else data)
 
 
 def _check(client, spaces, *, allowed: set[str], refused_status: int):

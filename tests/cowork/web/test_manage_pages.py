@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cowork.models import Booking, BookingStatus, Closure, Organization, Resource, Space
 from cowork.services.booking import booking_create
-from tests.factories import MemberFactory, SpaceFactory, network_admin, next_weekday
+from tests.factories import HostFactory, MemberFactory, SpaceFactory, network_admin, next_weekday
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +150,81 @@ def test_a_centre_and_its_room_are_named_in_uzbek_and_russian_and_read_so(admin_
     admin_client.post(reverse("web:manage-centre", args=[space.slug]), {**details, "name_ru": ""})
     space.refresh_from_db()
     assert "ru" not in space.translations and space.translations["uz"]["name"]
+
+
+def test_the_centres_texts_are_written_in_other_languages_and_read_in_the_visitors(
+    admin_client, client
+):
+    space = _new_centre(admin_client)
+    details = {
+        "name": space.name,
+        "city": "Samarkand",
+        "currency": "UZS",
+        "spoken": ["uz", "ru"],
+        "message_language": "uz",
+        "description": "Desks and rooms for NGOs.",
+        "directions": "Bus 12 to Registan, the blue door.",
+        "description_ru": "Столы и залы для НКО.",
+        "directions_ru": "Автобус 12 до Регистана, синяя дверь.",
+        "description_uz": "NNTlar uchun stollar va xonalar.",
+    }
+    form = admin_client.get(reverse("web:manage-centre", args=[space.slug])).content.decode()
+    assert "Description in Русский" in form and "How to get there in Русский" in form
+    saved = admin_client.post(reverse("web:manage-centre", args=[space.slug]), details)
+    assert saved.status_code == 302
+    space.refresh_from_db()
+    assert space.translations == {
+        "ru": {
+            "description": "Столы и залы для НКО.",
+            "directions": "Автобус 12 до Регистана, синяя дверь.",
+        },
+        "uz": {"description": "NNTlar uchun stollar va xonalar."},
+    }
+    page_url = reverse("space-detail", args=[space.slug])
+    client.cookies["django_language"] = "ru"
+    russian = client.get(page_url).content.decode()
+    assert "Столы и залы для НКО." in russian and "синяя дверь" in russian
+    assert "Desks and rooms for NGOs." not in russian
+    # Uzbek has a description but no directions: those fall back to the original.
+    client.cookies["django_language"] = "uz"
+    uzbek = client.get(page_url).content.decode()
+    assert "NNTlar uchun stollar va xonalar." in uzbek and "the blue door" in uzbek
+    client.cookies["django_language"] = "az"
+    azerbaijani = client.get(page_url).content.decode()
+    assert "Desks and rooms for NGOs." in azerbaijani and "the blue door" in azerbaijani
+
+
+def test_a_text_too_long_for_a_translation_is_refused_and_nothing_changes(admin_client):
+    space = _new_centre(admin_client)
+    details = {
+        "name": space.name,
+        "city": "Samarkand",
+        "currency": "UZS",
+        "spoken": ["uz"],
+        "message_language": "uz",
+        "directions_ru": "х" * 2001,
+    }
+    refused = admin_client.post(reverse("web:manage-centre", args=[space.slug]), details)
+    assert refused.status_code == 400
+    assert "directions_ru" in refused.context["form"].errors
+    space.refresh_from_db()
+    assert space.translations == {} and space.languages == ["uz", "ru"]
+
+
+def test_the_new_centre_page_leads_to_adding_a_partner_ngo_that_is_not_listed(admin_client):
+    page = admin_client.get(reverse("web:manage-centre-new")).content.decode()
+    add = reverse("admin:cowork_organization_add")
+    assert f'<a href="{add}">Add it</a>' in page
+    assert admin_client.get(add).status_code == 200
+
+
+def test_the_people_page_says_how_someone_without_an_account_gets_one(admin_client, client):
+    space = SpaceFactory()
+    url = reverse("web:manage-people", args=[space.slug])
+    page = admin_client.get(url).content.decode()
+    assert f'<a href="{reverse("accounts:sign-up")}">sign up</a>' in page
+    assert f'<a href="{reverse("admin:auth_user_add")}">create an account</a>' in page
+    # A host cannot create accounts in the admin, so is not offered to.
+    client.force_login(HostFactory(space=space).user)
+    host_page = client.get(url).content.decode()
+    assert "sign up" in host_page and reverse("admin:auth_user_add") not in host_page

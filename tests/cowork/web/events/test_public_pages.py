@@ -290,3 +290,25 @@ def test_phone_numbers_never_appear_on_public_pages(client, event, space):
         assert NIGAR[1][1:] not in digits, page.request["PATH_INFO"]
         assert "501110004" not in digits, page.request["PATH_INFO"]
     assert mask_phone(NIGAR[1]) in pages[1].content.decode()
+
+
+def test_the_event_page_names_the_room_and_the_way_there_in_the_visitors_language(
+    client, event, space, room
+):
+    room.translations = {"ru": {"name": "Переговорная"}}
+    room.save(update_fields=["translations"])
+    space.directions = "Bus 12, the blue door."
+    space.translations = {"ru": {"directions": "Автобус 12, синяя дверь."}}
+    space.save(update_fields=["directions", "translations"])
+    english = client.get(reverse("web:event", args=[event.pk])).content.decode()
+    assert "Room: Meeting room" in english and "Bus 12, the blue door." in english
+    client.cookies["django_language"] = "ru"
+    russian = client.get(reverse("web:event", args=[event.pk])).content.decode()
+    assert "Переговорная" in russian and "Автобус 12, синяя дверь." in russian
+    assert "the blue door" not in russian
+    # A language without its own directions reads the original.
+    client.cookies["django_language"] = "uk"
+    assert (
+        "Bus 12, the blue door."
+        in client.get(reverse("web:event", args=[event.pk])).content.decode()
+    )
