@@ -16,6 +16,7 @@ import datetime
 import logging
 from urllib.parse import urlencode
 
+from babel import dates as babel_dates
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,7 +25,6 @@ from django.utils import translation
 from cowork import outbox
 from cowork.db import insert_unless_exists
 from cowork.models import DomainEvent, DomainEventKind, DonorMonthlyReport
-from cowork.selectors.reports.dates import month_label
 from cowork.selectors.reports.indicators import report_indicators
 from cowork.selectors.reports.report import event_report
 from cowork.selectors.reports.scope import report_scope
@@ -74,7 +74,10 @@ def donor_report_message(user, month: datetime.date) -> EmailMessage:
         query = urlencode({"start": start.isoformat(), "end": end.isoformat()})
         context = {
             "name": user.get_full_name() or user.get_username(),
-            "month": month_label(start),
+            # The month in full, as the language writes it alone: "March 2025", "март 2025 г.".
+            "month": babel_dates.format_skeleton(
+                "yMMMM", start, locale=translation.to_locale(language)
+            ),
             "events_held": report.total.events_held,
             "attendances": report.total.attendances,
             "people": people_phrase(report.people),

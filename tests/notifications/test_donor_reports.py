@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from babel.dates import format_skeleton
 from django.core import mail
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -14,7 +15,6 @@ from django.utils.module_loading import import_string
 from cowork import tasks
 from cowork.models import DomainEvent, DomainEventKind, DonorMonthlyReport
 from cowork.schedules import SCHEDULES
-from cowork.selectors.reports.dates import month_label
 from cowork.services.donor_reports import DUE_DAYS, donor_monthly_reports_record
 from cowork.web.reports.indicators import FLAT_COLUMNS
 from notifications.models import SentDonorReport
@@ -63,9 +63,9 @@ def test_each_donor_gets_last_months_report_once_in_their_language(network, locm
     message = by_recipient[eu.email]
     with translation.override("ru"):
         assert message.subject == translation.gettext("Your report for %(month)s") % {
-            "month": month_label(datetime.date(2025, 3, 1))
+            "month": format_skeleton("yMMMM", datetime.date(2025, 3, 1), locale="ru")
         }
-    assert message.subject.startswith("Ваш отчёт")
+    assert message.subject.startswith("Ваш отчёт за март 2025")
     assert "http://" in message.body and "start=2025-03-01&end=2025-03-31" in message.body
     assert network.eu.name in message.body and network.youth.name not in message.body
     files = _attachments(message)
