@@ -16,6 +16,7 @@ from cowork import tasks
 from cowork.models import DomainEvent, DomainEventKind, DonorMonthlyReport
 from cowork.schedules import SCHEDULES
 from cowork.services.donor_reports import DUE_DAYS, donor_monthly_reports_record
+from cowork.services.personal_data import account_erase, personal_data_export
 from cowork.web.reports.indicators import FLAT_COLUMNS
 from notifications.models import SentDonorReport
 from tests.cowork.selectors.reports.network import build_network, donor
@@ -120,3 +121,19 @@ def test_the_schedule_runs_the_task_every_hour(network):
     due = timezone.now().day <= DUE_DAYS
     assert task() == (1 if due else 0)
     assert DonorMonthlyReport.objects.count() == (1 if due else 0)
+
+
+def test_a_donors_data_export_lists_the_reports_and_erasure_forgets_the_address(
+    network, locmem_mail, relay_now
+):
+    account = _donor(network.eu, "en")
+    donor_monthly_reports_record(now=FIRST_OF_APRIL)
+    relay_now()
+    sections = {s.key: s for s in personal_data_export(user=account, acting_user=account)}
+    (record,) = sections["donor_reports"].as_json()
+    assert record["recipient"] == account.email
+    assert record["month"] == datetime.date(2025, 3, 1)
+    account_erase(user=account, acting_user=account)
+    assert SentDonorReport.objects.get().recipient == ""
+    # The row stays: the month is never sent again, to anyone.
+    assert donor_monthly_reports_record(now=FIRST_OF_APRIL) == 0
