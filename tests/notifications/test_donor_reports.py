@@ -50,7 +50,9 @@ def _attachments(message) -> dict[str, bytes | str]:
     return {name: content for name, content, _type in message.attachments}
 
 
-def test_each_donor_gets_last_months_report_once_in_their_language(network, locmem_mail, relay_now):
+def test_each_donor_gets_last_months_report_once_in_their_language(
+    network, locmem_mail, relay_now, settings
+):
     eu = _donor(network.eu, "ru")
     youth = _donor(network.youth, "uk")
     _donor(network.eu, "en", email="")  # no address: nothing to send to
@@ -67,7 +69,7 @@ def test_each_donor_gets_last_months_report_once_in_their_language(network, locm
             "month": format_skeleton("yMMMM", datetime.date(2025, 3, 1), locale="ru")
         }
     assert message.subject.startswith("Ваш отчёт за март 2025")
-    assert "http://" in message.body and "start=2025-03-01&end=2025-03-31" in message.body
+    assert f"{settings.SITE_URL}/reports/?start=2025-03-01&end=2025-03-31\n" in message.body
     assert network.eu.name in message.body and network.youth.name not in message.body
     files = _attachments(message)
     workbook = openpyxl.load_workbook(io.BytesIO(files["cowork-report-2025-03.xlsx"]))
