@@ -36,9 +36,7 @@ def donor_monthly_reports_record(*, now: datetime.datetime | None = None) -> int
     month = previous_month(today)
     donors = (
         get_user_model()
-        .objects.filter(
-            pk__in=DonorAccess.objects.values("user_id"), is_active=True, email__gt=""
-        )
+        .objects.filter(pk__in=DonorAccess.objects.values("user_id"), is_active=True, email__gt="")
         .order_by("pk")
     )
     recorded = 0
