@@ -64,4 +64,10 @@ SCHEDULES = [
         minutes=24 * 60,
         doc="Keep holidays that recur every year written five years ahead.",
     ),
+    ScheduleSpec(
+        name="cowork.record_donor_monthly_reports",
+        func="cowork.tasks.record_donor_monthly_reports_task",
+        minutes=60,
+        doc="On the first of the month, ask for each donor's report of the month just ended.",
+    ),
 ]

@@ -4,6 +4,7 @@ from cowork import outbox
 from cowork.services.accounts.codes import phone_code_records_purge
 from cowork.services.booking import check_out_finished, release_no_shows
 from cowork.services.centres.closures import yearly_closures_extend
+from cowork.services.donor_reports import donor_monthly_reports_record
 from cowork.services.event_limits import event_attempts_purge
 from cowork.services.idempotency import idempotency_keys_purge
 from cowork.services.waits import resource_wait_offers_expire
@@ -40,3 +41,7 @@ def purge_phone_code_records_task() -> int:
 
 def extend_yearly_closures_task() -> int:
     return yearly_closures_extend()
+
+
+def record_donor_monthly_reports_task() -> int:
+    return donor_monthly_reports_record()

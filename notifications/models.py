@@ -90,6 +90,31 @@ class SentInvite(models.Model):
         return f"{self.method} {self.uid} #{self.sequence} → {self.recipient}"
 
 
+class SentDonorReport(models.Model):
+    """A donor's monthly report claimed for sending, so it is e-mailed once per month.
+
+    Inserted before the e-mail goes; a second delivery of the domain event finds it and
+    stops. A send that fails deletes it, so the relay's next delivery tries again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    month = models.DateField(_("month"))
+    recipient = models.EmailField(_("recipient"))
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent donor report")
+        verbose_name_plural = _("sent donor reports")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "month"], name="sent_donor_report_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} → {self.recipient}"
+
+
 class Notification(models.Model):
     """One SMS to one person, from the moment it is due until the provider reports on it.
 

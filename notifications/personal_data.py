@@ -2,10 +2,11 @@
 
 Registered as a holder of personal data (`cowork.services.personal_data`) from
 NotificationsConfig.ready(). Erasure masks the SMS kept for the person (text, number,
-name, e-mail) and cancels those still waiting, masks the SMS they sent us, and deletes
-their calendar links. Rows stay, so a month's SMS spend and the daily counts of numbers
-never reached before do not change. An opt-out (STOP) is kept: it is the number's, and a
-number given to someone else must still not be texted against its owner's wish.
+name, e-mail) and cancels those still waiting, masks the SMS they sent us, deletes their
+calendar links, and forgets the address their monthly donor reports went to. Rows stay, so
+a month's SMS spend and the daily counts of numbers never reached before do not change. An
+opt-out (STOP) is kept: it is the number's, and a number given to someone else must still
+not be texted against its owner's wish.
 """
 
 from django.db.models import Q
@@ -18,7 +19,13 @@ from cowork.services.personal_data import (
     personal_data_holder_register,
     record_of,
 )
-from notifications.models import CalendarFeedToken, InboundSms, Notification, SmsOptOut
+from notifications.models import (
+    CalendarFeedToken,
+    InboundSms,
+    Notification,
+    SentDonorReport,
+    SmsOptOut,
+)
 
 NOTIFICATION_FIELDS = ("kind", "phone", "email", "status", "due_at", "sent_at", "body")
 
@@ -40,6 +47,7 @@ def export(person: Person) -> list[Section]:
     received = InboundSms.objects.filter(phone__in=person.phones).order_by("received_at")
     links = CalendarFeedToken.objects.filter(owner_id=person.user_id).order_by("created_at")
     opt_outs = SmsOptOut.objects.filter(phone__in=person.phones)
+    reports = SentDonorReport.objects.filter(user_id=person.user_id).order_by("month")
     return [
         Section(
             "messages_sent",
@@ -61,6 +69,11 @@ def export(person: Person) -> list[Section]:
             gettext_lazy("SMS stopped"),
             [record_of(opt_out, ("phone", "opted_out_at")) for opt_out in opt_outs],
         ),
+        Section(
+            "donor_reports",
+            gettext_lazy("Monthly reports e-mailed to you"),
+            [record_of(report, ("month", "recipient", "created_at")) for report in reports],
+        ),
     ]
 
 
@@ -80,3 +93,5 @@ def erase(person: Person) -> None:
             phone=mask_phone_for_staff(phone), body="", reply=""
         )
     CalendarFeedToken.objects.filter(owner_id=person.user_id).delete()
+    # Kept, so that the month is never sent again; the address goes.
+    SentDonorReport.objects.filter(user_id=person.user_id).update(recipient="")

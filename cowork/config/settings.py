@@ -56,6 +56,11 @@ SITE_URL = env.str(
 # The domain part of calendar UIDs. Calendars match updates to invites by UID, so it must
 # never change once invites have gone out: set it before the first one.
 CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", default=urlsplit(SITE_URL).hostname or "")
+# The network as the reporting organisation of IATI files (cowork.selectors.reports.indicators):
+# its IATI organisation identifier, name, and type (OrganisationType codelist; 22: national NGO).
+IATI_ORGANISATION_IDENTIFIER = env.str("IATI_ORGANISATION_IDENTIFIER", default="XI-COWORK")
+IATI_ORGANISATION_NAME = env.str("IATI_ORGANISATION_NAME", default="Cowork community centres")
+IATI_ORGANISATION_TYPE = env.str("IATI_ORGANISATION_TYPE", default="22")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # A refused form says, in the visitor's language, what happened and that nothing changed.
 CSRF_FAILURE_VIEW = "cowork.web.error_pages.csrf_failure"

@@ -13,6 +13,7 @@ from cowork.models.bookings import (
     Series,
 )
 from cowork.models.displays import DisplayToken
+from cowork.models.donor_reports import DonorMonthlyReport
 from cowork.models.events import (
     Attendance,
     DonorAccess,
@@ -51,6 +52,7 @@ __all__ = [
     "DomainEvent",
     "DomainEventKind",
     "DonorAccess",
+    "DonorMonthlyReport",
     "EquipmentRefusal",
     "Event",
     "EventAttempt",

@@ -40,6 +40,15 @@ class Tag(models.Model):
         verbose_name=_("organization"),
         help_text=_("Empty: a tag of the whole network, which every centre may use."),
     )
+    iati_identifier = models.CharField(
+        _("IATI activity identifier"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "The project's identifier in IATI files, e.g. AZ-IRD-1234567-P12. Empty: the"
+            " organisation's identifier followed by the tag's number."
+        ),
+    )
 
     class Meta:
         ordering = ["kind", "name"]

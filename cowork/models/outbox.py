@@ -67,6 +67,8 @@ class DomainEventKind(models.TextChoices):
     WAIT_DECLINED = "wait.declined"
     WAIT_OFFER_EXPIRED = "wait.offer_expired"
 
+    DONOR_REPORT_DUE = "donor_report.due"
+
     @property
     def label(self) -> str:
         return self.value

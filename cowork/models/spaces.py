@@ -115,6 +115,15 @@ class Organization(models.Model):
         default=True,
         help_text=_("Members of partner NGOs book rooms free of charge."),
     )
+    iati_identifier = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "As registered with IATI, e.g. AZ-IRD-1234567. Empty: the network's identifier"
+            " is used in IATI files."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -125,6 +125,8 @@ urlpatterns = [
     path("reports/", reports.report_page, name="reports"),
     path("reports/export.csv", reports.report_csv, name="report-csv"),
     path("reports/export.xlsx", reports.report_xlsx, name="report-xlsx"),
+    path("reports/iati.xml", reports.report_iati, name="report-iati"),
+    path("reports/indicators.csv", reports.report_indicators_csv, name="report-indicators"),
     # Profile and personal data
     path("", include("cowork.web.profile.urls")),
 ]

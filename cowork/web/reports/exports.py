@@ -83,6 +83,11 @@ def _xlsx_body(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+def report_xlsx_bytes(report: Report) -> bytes:
+    """The XLSX file of `report`, as the page's download gives it (for e-mailed reports)."""
+    return _xlsx_body(report)
+
+
 @login_required
 @require_GET
 def report_csv(request):
