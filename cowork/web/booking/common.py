@@ -5,8 +5,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from cowork.models import Booking
 from cowork.selectors.pricing import Quote
@@ -32,7 +32,7 @@ def named(booking: Booking) -> dict[str, str]:
     """What a notice names: the resource, and the person who holds the booking."""
     holder = booking.booked_by
     return {
-        "resource": booking.resource.name,
+        "resource": booking.resource.name_in(get_language()),
         "name": holder.get_full_name() or holder.get_username(),
     }
 

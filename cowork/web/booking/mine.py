@@ -14,6 +14,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -269,7 +270,9 @@ def ticket(request, pk):
         {
             "booking": booking,
             "qr": qr_svg(
-                url, title=_("QR code to check in at %(name)s") % {"name": booking.resource.name}
+                url,
+                title=_("QR code to check in at %(name)s")
+                % {"name": booking.resource.name_in(get_language())},
             ),
             "check_in_url": url,
             "can_check_in": booking.can_check_in(timezone.now()),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cowork.dates import local_clock, local_day, local_weekday
@@ -90,7 +91,7 @@ def series_summary(result: SeriesResult, *, resource, repeat: str) -> str:
         "%(resource)s, %(weekday)s %(start)s–%(end)s, %(repeat)s: "
         "dates booked: %(booked)d, skipped: %(skipped)d."
     ) % {
-        "resource": resource.name,
+        "resource": resource.name_in(get_language()),
         "weekday": local_weekday(first.starts_at, zone),
         "start": local_clock(first.starts_at, zone),
         "end": local_clock(first.ends_at, zone),

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,7 +41,7 @@ class WaitForm(WindowForm):
         for resource in self.space.resources.all():
             waitable = resource.kind in (Resource.Kind.ROOM, Resource.Kind.DESK)
             if waitable and not resource.out_of_service:
-                choices.append((str(resource.pk), resource.name))
+                choices.append((str(resource.pk), resource.name_in(get_language())))
         self.fields["resource"].choices = choices
 
     def chosen_resource(self) -> Resource | None:
@@ -130,7 +130,8 @@ def wait_offer(request, key):
             if accept and request.user == offer.wait.member:
                 return done(
                     request,
-                    _("%(resource)s is booked.") % {"resource": offer.resource.name},
+                    _("%(resource)s is booked.")
+                    % {"resource": offer.resource.name_in(get_language())},
                     booking,
                 )
             return redirect("web:wait-offer", key=key)
