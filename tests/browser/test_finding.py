@@ -2,9 +2,10 @@
 free day and directions, My bookings (calendar file, ticket, book the same again),
 equipment by number, and a new person booking and checking in from a free desk's QR code.
 
-Each test runs on a phone (390×844) in English and on a desktop in Russian; every page is
-checked by axe. Centres made here are open every day 00:00–23:45 in a zone where it is now
-near midday (`open_around_the_clock`), so "now" is always inside opening hours.
+Each test runs on a phone (390×844) in English and on a desktop in Russian (the QR code's
+journey on a phone in Ukrainian and a desktop in English); every page is checked by axe.
+Centres made here are open every day 00:00–23:45 in a zone where it is now near midday
+(`open_around_the_clock`), so "now" is always inside opening hours.
 """
 
 import datetime
@@ -243,12 +244,16 @@ def _code() -> str:
     return re.search(r"\b(\d{6})\b", body).group(1)
 
 
-@CASES
+@pytest.mark.parametrize(
+    ("size", "language"), [("phone", "uk"), ("desktop", "en")], ids=["phone-uk", "desktop-en"]
+)
 def test_a_new_person_books_a_free_desk_from_its_qr_code_and_is_checked_in(
     size, language, open_page, live_server_url, axe_check
 ):
     space = _centre(name="Kyiv Hub", city="Kyiv", country="UA")
-    desk = factories.ResourceFactory(space=space, name="Desk 12")
+    desk = factories.ResourceFactory(
+        space=space, name="Desk 12", translations={"uk": {"name": "Стіл 12"}}
+    )
     page = open_page(size, language)
     _first_visit(page, f"{live_server_url}/r/{desk.pk}/check-in/")
     axe_check(page)
@@ -270,13 +275,22 @@ def test_a_new_person_books_a_free_desk_from_its_qr_code_and_is_checked_in(
     )
     page.get_by_role("button", name=re.compile(offer)).click()
     axe_check(page)
-    expect(page.get_by_role("status")).to_contain_text("Desk 12")
+    _fits(page)
     booking = Booking.objects.get(resource=desk)
     assert booking.status == BookingStatus.CHECKED_IN
     assert booking.booked_by.get_full_name() == "Iryna Bondarenko"
+    until = booking.ends_at.astimezone(space.zone).strftime("%H:%M")
+    checked_in = _t(language, "You are checked in at %(name)s until %(until)s.") % {
+        "name": desk.name_in(language),
+        "until": until,
+    }
+    expect(page.get_by_role("status")).to_contain_text(checked_in)
 
     # A second scan says so, and offers nothing more.
     page.goto(f"{live_server_url}/r/{desk.pk}/check-in/")
     axe_check(page)
-    expect(page.get_by_role("status")).to_contain_text("Desk 12")
+    _fits(page)
+    expect(page.get_by_role("status")).to_contain_text(checked_in)
     expect(page.get_by_role("button", name=re.compile(offer))).to_have_count(0)
+    expect(page.get_by_role("button", name=_t(language, "Check in"), exact=True)).to_have_count(0)
+    assert Booking.objects.filter(resource=desk).count() == 1
