@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
+from cowork import dates
 from cowork.models import Booking, BookingStatus, Resource, Space
 from cowork.selectors.free_today import slot_start
 from cowork.services.booking import booking_create
@@ -134,9 +135,24 @@ def test_centre_page_shows_everyone_its_free_day_and_the_way_there_without_names
         purpose="Private meeting",
     )
     page = open_page(size, language)
-    _first_visit(page, f"{live_server_url}/centres/{space.slug}/")
+    # The list of centres first: open now, what is free now, the local time by its city.
+    _first_visit(page, live_server_url)
     axe_check(page)
     _fits(page)
+    card = page.locator(f'li.space-card[data-space="{space.slug}"]')
+    expect(card.locator(".badge-open")).to_contain_text(_t(language, "Open now"))
+    expect(card.locator(".badge-free")).to_contain_text(_t(language, "Free now"))
+    with translation.override(language):
+        city = dates.zone_city(space.time_zone)
+    expect(card.locator(".tz")).to_have_text(city)
+    card.get_by_role("link", name=space.name).click()
+    expect(page).to_have_url(f"{live_server_url}/centres/{space.slug}/")
+    axe_check(page)
+    _fits(page)
+    hours = page.get_by_role("region", name=_t(language, "Opening hours")).get_by_role("listitem")
+    expect(hours).to_have_count(7)
+    for item in hours.all():
+        expect(item).to_contain_text("00:00–23:45")
     today = page.locator("section.free-today")
     expect(
         today.get_by_role("heading", name=_t(language, "Free now and later today"))
