@@ -329,7 +329,8 @@ def test_a_host_s_weekly_course_names_every_taken_session_and_can_skip_them(
     page.context.add_cookies(
         [{"name": "django_language", "value": language, "url": live_server_url}]
     )
-    page.goto(f"{live_server_url}/login/?next=/centres/{KRAMATORSK}/events/new/")
+    # A fresh server's first answer imports the views and templates: slower than a step.
+    page.goto(f"{live_server_url}/login/?next=/centres/{KRAMATORSK}/events/new/", timeout=30_000)
     page.locator("input[name=username]").fill("host")
     page.locator("input[name=password]").fill(DEMO_PASSWORDS["host"])
     page.locator("main form button[type=submit]").click()
