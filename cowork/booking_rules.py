@@ -9,6 +9,7 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cowork.dates import local_datetime, local_time
@@ -219,4 +220,10 @@ def periods_of(space: Space) -> list[Period]:
 
 
 def closures_of(space: Space) -> list[ClosedDays]:
-    return [ClosedDays(c.starts_on, c.ends_on, c.reason) for c in space.closures.all()]
+    """The space's closures, each reason in the active language where it has one (a
+    public holiday's name)."""
+    language = get_language()
+    return [
+        ClosedDays(c.starts_on, c.ends_on, c.text_in("reason", language))
+        for c in space.closures.all()
+    ]

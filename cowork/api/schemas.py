@@ -289,6 +289,12 @@ class SeriesIn(Schema):
     )
     mode: ConflictModeName = "all_or_nothing"
     purpose: Purpose = ""
+    equipment: list[Id] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Equipment brought into the room on every date: a date where one "
+        "of it cannot be booked is refused as the room's would be.",
+    )
     member: Id | None = Field(None, description="Hosts and staff: the user booked for.")
 
 

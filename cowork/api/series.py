@@ -12,7 +12,7 @@ from cowork.api.schemas import (
     SeriesIn,
 )
 from cowork.selectors.bookings import series_for, user_to_book_for
-from cowork.selectors.spaces import resource_bookable
+from cowork.selectors.spaces import resource_bookable, resources_bookable
 from cowork.services.series import ConflictMode, series_cancel_rest, series_create
 
 router = Router(tags=["series"])
@@ -25,6 +25,8 @@ def create_series(request, payload: SeriesIn):
     `all_or_nothing` refuses the lot if one occurrence cannot be booked (409 when the first
     refusal is a conflict, else 422), listing every refused occurrence in
     `error.details.refused`; `skip_conflicts` books the rest and lists the refused ones.
+    With `equipment`, every date brings it into the room: the room and its equipment
+    count as one booking against the quota, as a series does.
     """
     resource = resource_bookable(resource_id=payload.resource)
     member = user_to_book_for(viewer=request.auth, space=resource.space, user_id=payload.member)
@@ -37,6 +39,7 @@ def create_series(request, payload: SeriesIn):
         mode=ConflictMode(payload.mode),
         purpose=payload.purpose,
         acting_user=request.auth,
+        equipment=resources_bookable(resource_ids=payload.equipment) if payload.equipment else (),
     )
     return Status(201, result)
 

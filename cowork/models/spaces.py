@@ -404,7 +404,7 @@ class OpeningHours(models.Model):
             raise ValidationError({"closes": _("Closing time must be after opening time.")})
 
 
-class Closure(models.Model):
+class Closure(TranslatedTexts, models.Model):
     """Days a space is closed: holidays, repairs. Both dates are included."""
 
     space = models.ForeignKey(
@@ -413,6 +413,14 @@ class Closure(models.Model):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     reason = models.CharField(_("reason"), max_length=200)
+    # A public holiday's name in each language the `holidays` library names it in.
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        validators=[validate_translations],
+        help_text=_("The reason in other languages, shown to readers of that language."),
+    )
     # A yearly closure (a national holiday) is kept as one dated row per year, so everything
     # that reads closures reads dates; the rows of one yearly closure share this id.
     yearly_series = models.UUIDField(_("yearly series"), null=True, blank=True, editable=False)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
 from cowork.models import Resource
 
@@ -53,7 +54,9 @@ def equipment_groups(resources: Iterable[Resource]) -> list[EquipmentGroup]:
     groups = []
     for (equipment_type, folded), units in grouped.items():
         units.sort(key=lambda unit: natural_key(unit.name))
-        label = name_stem(units[0].name)
+        # Named in the reader's language ("Ноутбук" for "Laptop 1" … "Laptop 17"); the key
+        # stays the typed name's, so a form posted in one language reads in another.
+        label = name_stem(units[0].name_in(get_language()))
         slug = slugify(folded, allow_unicode=True) or "item"
         groups.append(
             EquipmentGroup(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cowork.errors import NotFound
@@ -118,7 +119,7 @@ def _space_statuses(*, now: datetime.datetime) -> list[SpaceStatus]:
                 space=space,
                 local_time=local,
                 is_open=is_open,
-                closure_reason=closure.reason if closure else "",
+                closure_reason=closure.text_in("reason", get_language()) if closure else "",
                 desks=space.desk_count,
                 rooms=space.room_count,
                 equipment=space.equipment_count,

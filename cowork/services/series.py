@@ -30,6 +30,7 @@ from cowork.services.booking import (
 )
 from cowork.services.booking.checks import check_contended, check_request
 from cowork.services.booking.common import Roles, space_with_rules
+from cowork.services.booking.create import require_equipment_of
 from cowork.services.outbox import domain_event_record
 
 MAX_OCCURRENCES = 200
@@ -166,6 +167,8 @@ def series_create(
     authorize_booking_for(acting_user=acting_user or member, member=member, space=resource.space)
     if duration_minutes <= 0:
         raise RuleViolation(_("The booking must end after it starts."), code="end_not_after_start")
+    if equipment:  # a wrong item is wrong on every date: refused once, as bad input
+        require_equipment_of(resource, list(equipment))
     zone = resource.space.zone
     local_first = first_starts_at.astimezone(zone)
     occurrences = series_occurrences(

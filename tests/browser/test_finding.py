@@ -2,9 +2,10 @@
 free day and directions, My bookings (calendar file, ticket, book the same again),
 equipment by number, and a new person booking and checking in from a free desk's QR code.
 
-Each test runs on a phone (390×844) in English and on a desktop in Russian; every page is
-checked by axe. Centres made here are open every day 00:00–23:45 in a zone where it is now
-near midday (`open_around_the_clock`), so "now" is always inside opening hours.
+Each test runs on a phone (390×844) in English and on a desktop in Russian (the QR code's
+journey on a phone in Ukrainian and a desktop in English); every page is checked by axe.
+Centres made here are open every day 00:00–23:45 in a zone where it is now near midday
+(`open_around_the_clock`), so "now" is always inside opening hours.
 """
 
 import datetime
@@ -15,6 +16,7 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
+from cowork import dates
 from cowork.models import Booking, BookingStatus, Resource, Space
 from cowork.selectors.free_today import slot_start
 from cowork.services.booking import booking_create
@@ -133,9 +135,24 @@ def test_centre_page_shows_everyone_its_free_day_and_the_way_there_without_names
         purpose="Private meeting",
     )
     page = open_page(size, language)
-    _first_visit(page, f"{live_server_url}/centres/{space.slug}/")
+    # The list of centres first: open now, what is free now, the local time by its city.
+    _first_visit(page, live_server_url)
     axe_check(page)
     _fits(page)
+    card = page.locator(f'li.space-card[data-space="{space.slug}"]')
+    expect(card.locator(".badge-open")).to_contain_text(_t(language, "Open now"))
+    expect(card.locator(".badge-free")).to_contain_text(_t(language, "Free now"))
+    with translation.override(language):
+        city = dates.zone_city(space.time_zone)
+    expect(card.locator(".tz")).to_have_text(city)
+    card.get_by_role("link", name=space.name).click()
+    expect(page).to_have_url(f"{live_server_url}/centres/{space.slug}/")
+    axe_check(page)
+    _fits(page)
+    hours = page.get_by_role("region", name=_t(language, "Opening hours")).get_by_role("listitem")
+    expect(hours).to_have_count(7)
+    for item in hours.all():
+        expect(item).to_contain_text("00:00–23:45")
     today = page.locator("section.free-today")
     expect(
         today.get_by_role("heading", name=_t(language, "Free now and later today"))
@@ -243,12 +260,16 @@ def _code() -> str:
     return re.search(r"\b(\d{6})\b", body).group(1)
 
 
-@CASES
+@pytest.mark.parametrize(
+    ("size", "language"), [("phone", "uk"), ("desktop", "en")], ids=["phone-uk", "desktop-en"]
+)
 def test_a_new_person_books_a_free_desk_from_its_qr_code_and_is_checked_in(
     size, language, open_page, live_server_url, axe_check
 ):
     space = _centre(name="Kyiv Hub", city="Kyiv", country="UA")
-    desk = factories.ResourceFactory(space=space, name="Desk 12")
+    desk = factories.ResourceFactory(
+        space=space, name="Desk 12", translations={"uk": {"name": "Стіл 12"}}
+    )
     page = open_page(size, language)
     _first_visit(page, f"{live_server_url}/r/{desk.pk}/check-in/")
     axe_check(page)
@@ -270,13 +291,22 @@ def test_a_new_person_books_a_free_desk_from_its_qr_code_and_is_checked_in(
     )
     page.get_by_role("button", name=re.compile(offer)).click()
     axe_check(page)
-    expect(page.get_by_role("status")).to_contain_text("Desk 12")
+    _fits(page)
     booking = Booking.objects.get(resource=desk)
     assert booking.status == BookingStatus.CHECKED_IN
     assert booking.booked_by.get_full_name() == "Iryna Bondarenko"
+    until = booking.ends_at.astimezone(space.zone).strftime("%H:%M")
+    checked_in = _t(language, "You are checked in at %(name)s until %(until)s.") % {
+        "name": desk.name_in(language),
+        "until": until,
+    }
+    expect(page.get_by_role("status")).to_contain_text(checked_in)
 
     # A second scan says so, and offers nothing more.
     page.goto(f"{live_server_url}/r/{desk.pk}/check-in/")
     axe_check(page)
-    expect(page.get_by_role("status")).to_contain_text("Desk 12")
+    _fits(page)
+    expect(page.get_by_role("status")).to_contain_text(checked_in)
     expect(page.get_by_role("button", name=re.compile(offer))).to_have_count(0)
+    expect(page.get_by_role("button", name=_t(language, "Check in"), exact=True)).to_have_count(0)
+    assert Booking.objects.filter(resource=desk).count() == 1

@@ -62,6 +62,20 @@ RESOURCE_NAMES = {
 }
 
 
+# The demo's closures, in every language: the `holidays` library names none in Russian,
+# and none of Ukraine's while martial law suspends them.
+HOLIDAY_NAMES = {
+    "New Year": {"az": "Yeni il", "ru": "Новый год", "uk": "Новий рік", "uz": "Yangi yil"},
+    "Novruz": {"az": "Novruz bayramı", "ru": "Новруз", "uk": "Новруз", "uz": "Navroʻz"},
+    "Navruz": {"az": "Novruz bayramı", "ru": "Навруз", "uk": "Навруз", "uz": "Navroʻz bayrami"},
+}
+
+
+def holiday_names(reason: str) -> dict:
+    """ "New Year" → {"uk": {"reason": "Новий рік"}, …}; a reason not listed, {}."""
+    return {language: {"reason": name} for language, name in HOLIDAY_NAMES.get(reason, {}).items()}
+
+
 def centre_translations(kind: str, city: str) -> dict:
     cities = CITIES.get(city, {})
     return {

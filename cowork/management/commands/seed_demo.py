@@ -17,7 +17,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from cowork.management.commands._demo_names import centre_translations, resource_translations
+from cowork.management.commands._demo_names import (
+    centre_translations,
+    holiday_names,
+    resource_translations,
+)
 from cowork.management.demo_history import load_history
 from cowork.models import (
     Closure,
@@ -331,7 +335,13 @@ class Command(BaseCommand):
         )
         for starts_on, ends_on, reason in network.closures:
             Closure.objects.update_or_create(
-                space=space, starts_on=starts_on, defaults={"ends_on": ends_on, "reason": reason}
+                space=space,
+                starts_on=starts_on,
+                defaults={
+                    "ends_on": ends_on,
+                    "reason": reason,
+                    "translations": holiday_names(reason),
+                },
             )
         ServicePrice.objects.update_or_create(
             space=space,

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cowork.booking_rules import (
@@ -18,7 +19,7 @@ from cowork.booking_rules import (
 )
 from cowork.errors import Conflict, RuleViolation
 from cowork.models import ACTIVE_STATUSES, Booking, Resource, Space
-from cowork.services.booking.common import local_text
+from cowork.services.booking.common import Roles, local_text
 
 
 def refuse(violations: list[Violation]) -> None:
@@ -64,7 +65,7 @@ def _conflict(resource: Resource, taken: Booking, *, holder_visible: bool) -> Co
     return Conflict(
         _("%(resource)s is taken from %(start)s to %(end)s.")
         % {
-            "resource": resource.name,
+            "resource": resource.name_in(get_language()),
             "start": local_text(taken.starts_at, zone),
             "end": local_text(taken.ends_at, zone, with_date=False),
         },
@@ -168,13 +169,16 @@ def check_request(*, space: Space, resource: Resource, starts_at, ends_at, now, 
     if resource.out_of_service:
         raise RuleViolation(
             _("%(resource)s is out of service: %(reason)s.")
-            % {"resource": resource.name, "reason": resource.out_of_service_reason},
+            % {
+                "resource": resource.name_in(get_language()),
+                "reason": resource.out_of_service_reason,
+            },
             code="out_of_service",
         )
     if resource.kind == Resource.Kind.EQUIPMENT and not (resource.bookable_alone or with_room):
         raise RuleViolation(
             _("%(resource)s can be booked only together with a room.")
-            % {"resource": resource.name},
+            % {"resource": resource.name_in(get_language())},
             code="not_bookable_alone",
         )
     policy = BookingPolicy.for_resource(resource, space)
@@ -305,6 +309,36 @@ def _refuse_second_desk(space: Space, mine, starts_at, ends_at) -> None:
             },
             code="second_desk",
         )
+
+
+def member_refusals(*, space: Space, member, kind: str, starts_at, ends_at, now) -> list[str]:
+    """Why `member` could book no resource of `kind` at `space` over the window, whatever
+    is free: their quotas there and, for a desk, the desk they already hold then. Empty
+    for someone who works at the space (they book for the centre).
+
+    Read without the lock, for a search to say so before anything is chosen; a booking
+    checks again under the lock (`check_contended`). One query, and the roles' only when
+    something would refuse.
+    """
+    mine = list(
+        Booking.objects.filter(
+            space=space,
+            booked_by=member,
+            status__in=ACTIVE_STATUSES,
+            ends_at__gt=_quota_since(space, starts_at, now),
+        ).values_list("pk", "starts_at", "ends_at", "series_id", "group", "resource__kind")
+    )
+    refusals = []
+    if kind == Resource.Kind.DESK:
+        try:
+            _refuse_second_desk(space, mine, starts_at, ends_at)
+        except RuleViolation as refusal:
+            refusals.append(refusal.message)
+    violations = _quota_violations(space, [row[:5] for row in mine], starts_at, ends_at, now=now)
+    refusals += [violation.message for violation in violations]
+    if refusals and Roles.of(member, space).works_here:
+        return []
+    return refusals
 
 
 def insert(booking: Booking, *, holder_visible: bool) -> Booking:

@@ -105,6 +105,20 @@ def booking_create(
     return booking
 
 
+def require_equipment_of(room: Resource, equipment: list[Resource]) -> None:
+    """InvalidInput unless `room` is a room and `equipment` is equipment of its centre."""
+    if room.kind != Resource.Kind.ROOM:
+        raise InvalidInput(_("Equipment is booked together with a room."), code="not_a_room")
+    strangers = [item for item in equipment if item.kind != Resource.Kind.EQUIPMENT]
+    elsewhere = [item for item in equipment if item.space_id != room.space_id]
+    if strangers or elsewhere:
+        raise InvalidInput(
+            _("Only equipment of the same centre can be booked with a room."),
+            code="bad_equipment",
+            details={"resources": [item.pk for item in strangers + elsewhere]},
+        )
+
+
 def booking_create_with_equipment(
     *,
     room: Resource,
@@ -121,16 +135,7 @@ def booking_create_with_equipment(
 
     They count as one booking against the member's quota (a `group`); `series` makes them
     one occurrence of a repeated booking."""
-    if room.kind != Resource.Kind.ROOM:
-        raise InvalidInput(_("Equipment is booked together with a room."), code="not_a_room")
-    strangers = [item for item in equipment if item.kind != Resource.Kind.EQUIPMENT]
-    elsewhere = [item for item in equipment if item.space_id != room.space_id]
-    if strangers or elsewhere:
-        raise InvalidInput(
-            _("Only equipment of the same centre can be booked with a room."),
-            code="bad_equipment",
-            details={"resources": [item.pk for item in strangers + elsewhere]},
-        )
+    require_equipment_of(room, equipment)
     group = new_group_id()
     with transaction.atomic():
         bookings = [

@@ -10,6 +10,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cowork.errors import RuleViolation
@@ -68,7 +69,7 @@ def booking_check_in(
                     "You are already checked in at %(resource)s. Check out there first, "
                     "or ask a host to check you in here."
                 )
-                % {"resource": elsewhere.resource.name},
+                % {"resource": elsewhere.resource.name_in(get_language())},
                 code="already_checked_in",
                 details={"booking": elsewhere.pk},
             )
@@ -112,7 +113,7 @@ def booking_check_in_by_qr(*, resource: Resource, member, now=None) -> Booking:
         _refuse_if_checked_in(resource=resource, member=member, now=now)
         raise RuleViolation(
             _("You have no booking of %(resource)s to check in to now.")
-            % {"resource": resource.name},
+            % {"resource": resource.name_in(get_language())},
             code="no_booking_now",
         )
     return booking_check_in(booking=booking, acting_user=member, now=now)
@@ -124,7 +125,7 @@ def _refuse_if_checked_in(*, resource: Resource, member, now: datetime.datetime)
         raise RuleViolation(
             _("You are already checked in at %(resource)s until %(until)s.")
             % {
-                "resource": resource.name,
+                "resource": resource.name_in(get_language()),
                 "until": local_text(booking.ends_at, booking.space.zone, with_date=False),
             },
             code="already_checked_in",
@@ -145,13 +146,13 @@ def booking_check_in_now(*, resource: Resource, member, now=None) -> Booking:
     if resource.needs_approval:
         raise RuleViolation(
             _("%(resource)s needs a host's approval; book it on the booking page.")
-            % {"resource": resource.name},
+            % {"resource": resource.name_in(get_language())},
             code="needs_approval",
         )
     window = book_now_window(resource=resource, now=now)
     if window is None:
         raise RuleViolation(
-            _("%(resource)s is not free now.") % {"resource": resource.name},
+            _("%(resource)s is not free now.") % {"resource": resource.name_in(get_language())},
             code="not_free_now",
         )
     with transaction.atomic():

@@ -27,6 +27,8 @@ class ClosedDays:
     ends_on: datetime.date
     reason: str
     yearly: bool = False
+    # The reason in other languages: {"uk": {"reason": "Новий рік"}} (a public holiday's).
+    translations: dict | None = None
 
 
 def _in_year(day: datetime.date, year: int) -> datetime.date:
@@ -45,6 +47,7 @@ def _rows(space: Space, closed: ClosedDays) -> list[Closure]:
                 starts_on=closed.starts_on,
                 ends_on=closed.ends_on,
                 reason=closed.reason,
+                translations=closed.translations or {},
             )
         ]
     series = uuid.uuid4()
@@ -58,6 +61,7 @@ def _rows(space: Space, closed: ClosedDays) -> list[Closure]:
                 starts_on=starts_on,
                 ends_on=starts_on + length,
                 reason=closed.reason,
+                translations=closed.translations or {},
                 yearly_series=series,
             )
         )
@@ -169,6 +173,7 @@ def yearly_closures_extend(*, today: datetime.date | None = None) -> int:
                     starts_on=starts_on,
                     ends_on=starts_on + length,
                     reason=last.reason,
+                    translations=last.translations,
                     yearly_series=last.yearly_series,
                 )
                 record(

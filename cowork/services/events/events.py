@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cowork.booking_rules import require_aware
@@ -51,12 +52,12 @@ def _check_rooms(space: Space, rooms: list[Resource], capacity: int) -> None:
     if capacity < 1 or capacity > seats:
         if len(rooms) == 1:
             message = _("%(room)s seats %(seats)d; the event cannot take more.") % {
-                "room": rooms[0].name,
+                "room": rooms[0].name_in(get_language()),
                 "seats": seats,
             }
         else:
             message = _("%(rooms)s seat %(seats)d together; the event cannot take more.") % {
-                "rooms": " + ".join(room.name for room in rooms),
+                "rooms": " + ".join(room.name_in(get_language()) for room in rooms),
                 "seats": seats,
             }
         raise RuleViolation(message, code="capacity_above_room", details={"room_capacity": seats})
@@ -234,7 +235,7 @@ def _sessions_refusal(refused, *, room: Resource, of: int) -> DomainError:
     error_class = Conflict if isinstance(refused[0][2], Conflict) else RuleViolation
     return error_class(
         _("%(count)d of %(of)d sessions cannot be held in %(room)s:")
-        % {"count": len(refused), "of": of, "room": room.name},
+        % {"count": len(refused), "of": of, "room": room.name_in(get_language())},
         code="sessions_refused",
         details={
             "refused": [

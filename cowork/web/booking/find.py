@@ -21,6 +21,7 @@ from cowork.selectors.availability import free_resources
 from cowork.selectors.pricing import booking_quote
 from cowork.selectors.spaces import spaces_by_country
 from cowork.services.booking import booking_create, booking_create_with_equipment_counts
+from cowork.services.booking.checks import member_refusals
 from cowork.web.booking.common import done, price_label
 from cowork.web.booking.repeat import series_book, series_preview_page
 from cowork.web.common import active_space, error_status
@@ -55,12 +56,26 @@ def booking_search(request, slug):
         show_plan=data["kind"] != Resource.Kind.EQUIPMENT,
         state_labels=SpotState.DESCRIPTIONS,
     )
-    refusals = _time_refusals(space, data["starts_at"], data["ends_at"], now=timezone.now())
+    now = timezone.now()
+    refusals = _time_refusals(space, data["starts_at"], data["ends_at"], now=now)
     of_kind = [r for r in space.resources.all() if r.kind == data["kind"]]
+    mine = []
+    if request.user.is_authenticated and not data["closed"]:
+        # The searcher's own limits (quotas, one desk at a time) refuse every place alike.
+        mine = member_refusals(
+            space=space,
+            member=request.user,
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            now=now,
+        )
     if not data["closed"] and of_kind and all(r.pk in refusals for r in of_kind):
         # Nothing of the kind can be booked then (a time already passed, too far ahead):
         # say why instead of listing places as free.
         context["unbookable"] = sorted({refusals[r.pk] for r in of_kind})
+    elif mine:
+        context.update(unbookable=mine, unbookable_for_you=True)
     elif not data["closed"]:
         window = {"space": space, "starts_at": data["starts_at"], "ends_at": data["ends_at"]}
         # Two reads of one selector: what is free at all (for Taken on the plan) and what

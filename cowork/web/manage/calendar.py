@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cowork.booking_rules import Period
 from cowork.errors import DomainError
 from cowork.models import Closure, Space
+from cowork.selectors.holidays import holiday_translations
 from cowork.services.centres.closures import ClosedDays, closure_remove, closures_add
 from cowork.services.centres.hours import opening_hours_replace
 from cowork.web.manage.common import (
@@ -125,7 +126,15 @@ def closures(request, slug):
                     ClosedDays(data["starts_on"], data["ends_on"], data["reason"], data["yearly"])
                 ]
             else:
-                wanted = [ClosedDays(day, day, name) for day, name in form.chosen()]
+                wanted = [
+                    ClosedDays(
+                        day,
+                        day,
+                        name,
+                        translations=holiday_translations(country=space.country, day=day),
+                    )
+                    for day, name in form.chosen()
+                ]
             try:
                 closures_add(
                     space=space,

@@ -6,6 +6,7 @@ import pytest
 
 from cowork.models import Booking, BookingStatus, Series
 from cowork.services.booking import booking_create
+from tests import factories
 from tests.cowork.api.conftest import at, iso
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +142,43 @@ def test_cancel_rest_needs_an_aware_from(api_as, member, room, monday):
         "message": "from has no time zone offset; send e.g. 2027-03-01T10:00:00+04:00.",
         "details": {"field": "from"},
     }
+
+
+def test_a_series_brings_its_equipment_to_every_date_as_one_booking_each(
+    api_as, member, other_member, room, space, monday
+):
+    laptops = [
+        factories.ResourceFactory(
+            space=space, name=f"Laptop {n}", kind="equipment", equipment_type="laptop"
+        )
+        for n in (1, 2)
+    ]
+    second = monday + datetime.timedelta(weeks=1)
+    _block(laptops[1], other_member, second)
+    response = _series(
+        api_as(member),
+        room,
+        monday,
+        mode="skip_conflicts",
+        equipment=[laptop.pk for laptop in laptops],
+    )
+    assert response.status_code == 201
+    body = response.json()
+    # The room is each date's booking; a date whose second laptop is taken is skipped.
+    assert [b["resource"]["id"] for b in body["bookings"]] == [room.pk, room.pk]
+    assert [r["starts_at"] for r in body["refused"]] == [f"{second}T10:00:00+04:00"]
+    series = Series.objects.get(pk=body["series"]["id"])
+    assert sorted(series.bookings.values_list("resource__name", flat=True)) == sorted(
+        [room.name, "Laptop 1", "Laptop 2"] * 2
+    )
+
+
+def test_a_series_with_another_centre_s_equipment_is_refused_and_books_nothing(
+    api_as, member, room, monday
+):
+    elsewhere = factories.ResourceFactory(kind="equipment", equipment_type="laptop")
+    response = _series(api_as(member), room, monday, equipment=[elsewhere.pk])
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["resources"] == [elsewhere.pk]
+    assert not Series.objects.exists()
+    assert not Booking.objects.filter(booked_by=member).exists()

@@ -80,7 +80,11 @@ def test_public_holidays_of_the_country_are_offered_to_tick(admin_client):
     admin_client.post(
         reverse("web:manage-closures", args=[space.slug]), {"form": "holidays", "days": [key]}
     )
-    assert space.closures.filter(starts_on=datetime.date.fromisoformat(key)).exists()
+    closure = space.closures.get(starts_on=datetime.date.fromisoformat(key))
+    # Named in each language the holidays library knows, read in the reader's own.
+    assert closure.translations["uz"]["reason"] == "Mustaqillik kuni"
+    assert closure.text_in("reason", "uk") == "День незалежності"
+    assert closure.text_in("reason", "ru") == closure.reason
 
 
 def test_a_closure_on_a_booked_day_lists_the_booking_and_cancels_it_on_confirmation(admin_client):

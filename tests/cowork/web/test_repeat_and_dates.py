@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cowork.models import Booking, Series
+from cowork.models import Booking, Resource, Series
 from cowork.services.booking import booking_create
 from tests.cowork.web.conftest import local
 from tests.factories import ClosureFactory, MemberFactory, ResourceFactory, RoomFactory
@@ -166,3 +166,78 @@ def test_a_time_already_passed_today_shows_why_instead_of_free_desks(client, spa
         assert "Nothing can be booked at that time:" in html
         assert "That time has already passed." in html
     assert "Choose Desk 01" not in html or local_now.hour < 9
+
+
+def _search(client, space, day, *, start="10:00", end="12:00", kind="desk"):
+    return client.get(
+        reverse("web:booking-search", args=[space.slug]),
+        {"date": day.isoformat(), "start": start, "end": end, "kind": kind},
+    )
+
+
+def test_a_member_at_their_quota_is_told_why_instead_of_shown_free_desks(
+    member_client, space, desk, member, day
+):
+    space.max_active_bookings = 1
+    space.save()
+    booking_create(
+        resource=desk,
+        member=member,
+        starts_at=local(space, day, "15:00"),
+        ends_at=local(space, day, "16:00"),
+    )
+    html = _search(member_client, space, day).content.decode()
+    assert "You cannot book a place here at that time:" in html
+    assert "You already hold 1 upcoming bookings here, the most allowed." in html
+    assert "spot-free" not in html and "Choose Desk 01" not in html
+
+
+def test_a_member_holding_a_desk_is_offered_no_second_one_but_a_room_and_a_host_a_desk(
+    member_client, client, space, desk, other_desk, desk_booking, host, day
+):
+    room = RoomFactory(space=space, name="Hall")
+    html = _search(member_client, space, day, start="11:00", end="13:00").content.decode()
+    assert "one person, one desk" in html
+    assert "Choose Desk 02" not in html
+    rooms = _search(member_client, space, day, start="11:00", end="13:00", kind="room")
+    assert [r.name for r in rooms.context["free"]] == [room.name]
+    # A host books for the centre: the member's limits are not theirs.
+    client.force_login(host)
+    hosts = _search(client, space, day, start="11:00", end="13:00")
+    assert [r.name for r in hosts.context["free"]] == ["Desk 02"]
+
+
+def test_the_preview_names_a_holiday_and_the_equipment_in_the_reader_s_language(
+    member_client, space, room, friday
+):
+    for n in (1, 2):
+        ResourceFactory(
+            space=space,
+            kind="equipment",
+            equipment_type="laptop",
+            name=f"Laptop {n}",
+            translations={"uk": {"name": f"Ноутбук {n}"}},
+        )
+    ClosureFactory(
+        space=space,
+        starts_on=friday + datetime.timedelta(weeks=1),
+        ends_on=friday + datetime.timedelta(weeks=1),
+        reason="Novruz",
+        translations={"uk": {"reason": "Свято Новруз"}},
+    )
+    booking_create(
+        resource=Resource.objects.get(space=space, name="Laptop 2"),
+        member=MemberFactory().user,
+        starts_at=local(space, friday + datetime.timedelta(weeks=2), "10:00"),
+        ends_at=local(space, friday + datetime.timedelta(weeks=2), "11:00"),
+    )
+    member_client.cookies["django_language"] = "uk"
+    page = member_client.get(_confirm(space, room), _weekly(friday)).content.decode()
+    assert re.search(r'<label for="id_equipment-laptop-laptop">Ноутбук</label>', page)
+    response = member_client.post(
+        _confirm(space, room),
+        _weekly(friday, ends="count", count="3", **{"equipment-laptop-laptop": 2}),
+    )
+    html = response.content.decode()
+    assert "Свято Новруз" in html and "Novruz" not in html
+    assert "Ноутбук 2" in html and "Laptop 2" not in html
