@@ -3,6 +3,7 @@
     python manage.py telegram_simulate 4242 "/start <key from the profile page>"
     python manage.py telegram_simulate 4242 --link +994501234567    (a new key, then /start)
     python manage.py telegram_simulate 4242 --button "C:b:12"       (a pressed button)
+    python manage.py telegram_simulate 4242 --contact +994501234567 (the chat shares its number)
     python manage.py telegram_simulate 4242 "/stop" --in-process
 
 The update carries `X-Telegram-Bot-Api-Secret-Token` as Telegram sends it (the secret the
@@ -32,8 +33,11 @@ TIMEOUT_SECONDS = 30
 _serial = itertools.count()
 
 
-def telegram_update(*, chat_id: int, text: str = "", button: str = "", update_id: int = 0):
-    """An update as Telegram sends it: a private chat's message, or a pressed button."""
+def telegram_update(
+    *, chat_id: int, text: str = "", button: str = "", contact: str = "", update_id: int = 0
+):
+    """An update as Telegram sends it: a private chat's message, a pressed button, or the
+    chat's own phone number shared with the contact button."""
     update_id = update_id or int(time.time() * 1000) % 2_000_000_000 * 10 + next(_serial) % 10
     person = {"id": chat_id, "is_bot": False, "first_name": "Test"}
     chat = {"id": chat_id, "type": "private", "first_name": "Test"}
@@ -42,6 +46,9 @@ def telegram_update(*, chat_id: int, text: str = "", button: str = "", update_id
         query = {"id": str(update_id), "from": person, "chat_instance": "1", "data": button}
         return {"update_id": update_id, "callback_query": {**query, "message": message}}
     message = {"message_id": update_id % 1_000_000, "date": int(time.time()), "chat": chat}
+    if contact:
+        shared = {"phone_number": contact.lstrip("+"), "first_name": "Test", "user_id": chat_id}
+        return {"update_id": update_id, "message": {**message, "from": person, "contact": shared}}
     return {"update_id": update_id, "message": {**message, "from": person, "text": text}}
 
 
@@ -52,12 +59,17 @@ class Command(BaseCommand):
         parser.add_argument("chat_id", type=int, help="The chat, e.g. 4242.")
         parser.add_argument("text", nargs="?", default="", help='What the chat writes, e.g. "C".')
         parser.add_argument("--button", default="", help='A pressed button\'s data, e.g. "C:b:12".')
+        parser.add_argument(
+            "--contact", default="", help="Share this phone number as the chat's own."
+        )
         parser.add_argument("--link", default="", help="Make a link key for this phone and /start.")
         parser.add_argument("--update-id", type=int, default=0, help="Send this update id.")
         parser.add_argument("--url", default="", help="The running server (default: SITE_URL).")
         parser.add_argument("--in-process", action="store_true", help="No server needed.")
 
-    def handle(self, *args, chat_id, text, button, link, update_id, url, in_process, **options):
+    def handle(
+        self, *args, chat_id, text, button, contact, link, update_id, url, in_process, **options
+    ):
         secret = webhook_secret()
         if not secret:
             raise CommandError("Set TELEGRAM_WEBHOOK_SECRET (the webhook checks it too).")
@@ -66,9 +78,11 @@ class Command(BaseCommand):
                 text = "/start " + telegram_link_key_create(phone=phone_to_e164(link))
             except ValidationError as exc:
                 raise CommandError(exc.messages[0]) from exc
-        if not (text or button):
-            raise CommandError("Give a text or --button.")
-        update = telegram_update(chat_id=chat_id, text=text, button=button, update_id=update_id)
+        if not (text or button or contact):
+            raise CommandError("Give a text, --button or --contact.")
+        update = telegram_update(
+            chat_id=chat_id, text=text, button=button, contact=contact, update_id=update_id
+        )
         target = (url or settings.SITE_URL).rstrip("/")
         if urlsplit(target).path in ("", "/"):
             target += reverse("notifications:telegram-webhook")
