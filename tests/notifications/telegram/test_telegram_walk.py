@@ -86,6 +86,14 @@ def test_confirmation_comes_with_buttons_and_two_taps_cancel_once(
     cancelled = DomainEvent.objects.filter(kind=DomainEventKind.BOOKING_CANCELLED)
     assert cancelled.count() == 1
 
+    # A third tap on the old message's button, a new update: it says that booking is gone,
+    # not that the member has nothing booked at all.
+    post_update(client, button=f"C:b:{booking.pk}")
+    assert fake_telegram.sent(CHAT)[-1]["text"] == (
+        "That is no longer one of your upcoming bookings or events: nothing was done."
+    )
+    assert cancelled.count() == 1
+
 
 def test_with_the_bot_blocked_the_sms_goes_instead_once(
     client, member_on_telegram, desk, fake_telegram, relay_now, locmem_sms
@@ -127,7 +135,7 @@ def test_button_of_someone_elses_booking_acts_on_nothing(
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
-    assert "no upcoming booking" in fake_telegram.sent(CHAT)[-1]["text"]
+    assert "no longer one of your upcoming bookings" in fake_telegram.sent(CHAT)[-1]["text"]
 
 
 def test_stop_unlinks_and_the_next_message_goes_by_sms(
