@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from telegram import Update
+from telegram import ChatMember, Update
 
 from cowork.db import insert_unless_exists
 from cowork.models import Member, Participant
@@ -54,6 +54,8 @@ def telegram_update_handle(update: Update, *, now: datetime.datetime | None = No
             return None  # a replay: acted on already
         if chat is None or chat.type != "private":
             outcome, answer = "ignored", None
+        elif update.my_chat_member is not None:
+            outcome, answer = _member_status(update.my_chat_member.new_chat_member.status, chat.id)
         elif update.callback_query is not None:
             outcome, answer = _button(update, chat.id, now=now)
         elif update.message is not None and update.message.contact is not None:
@@ -113,6 +115,19 @@ def _text(text: str, chat_id: int, *, now) -> tuple[str, Answer]:
         parse_command(text.lstrip("/")), phone=address.phone, now=now, channel=Channel.TELEGRAM
     )
     return outcome.code, _answer(chat_id, outcome, language)
+
+
+def _member_status(status: str, chat_id: int) -> tuple[str, None]:
+    """Telegram tells the bot when the person blocks it ("kicked") or unblocks it: the next
+    message goes on their next channel at once, rather than fail here first."""
+    addresses = ChannelAddress.objects.filter(channel=Channel.TELEGRAM, address=str(chat_id))
+    if status == ChatMember.BANNED:
+        addresses.filter(blocked_at__isnull=True).update(blocked_at=timezone.now())
+        return "blocked", None
+    if status == ChatMember.MEMBER:
+        addresses.update(blocked_at=None)
+        return "unblocked", None
+    return "ignored", None
 
 
 def _contact(message, chat_id: int, *, now) -> tuple[str, Answer]:

@@ -4,6 +4,7 @@
     python manage.py telegram_simulate 4242 --link +994501234567    (a new key, then /start)
     python manage.py telegram_simulate 4242 --button "C:b:12"       (a pressed button)
     python manage.py telegram_simulate 4242 --contact +994501234567 (the chat shares its number)
+    python manage.py telegram_simulate 4242 --block       (the person blocks the bot; --unblock)
     python manage.py telegram_simulate 4242 "/stop" --in-process
 
 The update carries `X-Telegram-Bot-Api-Secret-Token` as Telegram sends it (the secret the
@@ -34,13 +35,31 @@ _serial = itertools.count()
 
 
 def telegram_update(
-    *, chat_id: int, text: str = "", button: str = "", contact: str = "", update_id: int = 0
+    *,
+    chat_id: int,
+    text: str = "",
+    button: str = "",
+    contact: str = "",
+    status: str = "",
+    update_id: int = 0,
 ):
     """An update as Telegram sends it: a private chat's message, a pressed button, or the
-    chat's own phone number shared with the contact button."""
+    chat's own phone number shared with the contact button, or the bot blocked ("kicked") or
+    unblocked ("member") as `status`."""
     update_id = update_id or int(time.time() * 1000) % 2_000_000_000 * 10 + next(_serial) % 10
     person = {"id": chat_id, "is_bot": False, "first_name": "Test"}
     chat = {"id": chat_id, "type": "private", "first_name": "Test"}
+    if status:
+        bot = {"id": 123456, "is_bot": True, "first_name": "cowork", "username": "cowork_bot"}
+        old = "kicked" if status == "member" else "member"
+        change = {
+            "chat": chat,
+            "from": person,
+            "date": int(time.time()),
+            "old_chat_member": {"status": old, "user": bot, **_until(old)},
+            "new_chat_member": {"status": status, "user": bot, **_until(status)},
+        }
+        return {"update_id": update_id, "my_chat_member": change}
     if button:
         message = {"message_id": 1, "date": int(time.time()), "chat": chat, "text": "…"}
         query = {"id": str(update_id), "from": person, "chat_instance": "1", "data": button}
@@ -50,6 +69,10 @@ def telegram_update(
         shared = {"phone_number": contact.lstrip("+"), "first_name": "Test", "user_id": chat_id}
         return {"update_id": update_id, "message": {**message, "from": person, "contact": shared}}
     return {"update_id": update_id, "message": {**message, "from": person, "text": text}}
+
+
+def _until(status: str) -> dict:
+    return {"until_date": 0} if status == "kicked" else {}
 
 
 class Command(BaseCommand):
@@ -62,13 +85,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--contact", default="", help="Share this phone number as the chat's own."
         )
+        parser.add_argument("--block", action="store_true", help="The person blocks the bot.")
+        parser.add_argument("--unblock", action="store_true", help="And unblocks it.")
         parser.add_argument("--link", default="", help="Make a link key for this phone and /start.")
         parser.add_argument("--update-id", type=int, default=0, help="Send this update id.")
         parser.add_argument("--url", default="", help="The running server (default: SITE_URL).")
         parser.add_argument("--in-process", action="store_true", help="No server needed.")
 
     def handle(
-        self, *args, chat_id, text, button, contact, link, update_id, url, in_process, **options
+        self,
+        *args,
+        chat_id,
+        text,
+        button,
+        contact,
+        block,
+        unblock,
+        link,
+        update_id,
+        url,
+        in_process,
+        **options,
     ):
         secret = webhook_secret()
         if not secret:
@@ -78,10 +115,16 @@ class Command(BaseCommand):
                 text = "/start " + telegram_link_key_create(phone=phone_to_e164(link))
             except ValidationError as exc:
                 raise CommandError(exc.messages[0]) from exc
-        if not (text or button or contact):
-            raise CommandError("Give a text, --button or --contact.")
+        member_status = "kicked" if block else "member" if unblock else ""
+        if not (text or button or contact or member_status):
+            raise CommandError("Give a text, --button, --contact, --block or --unblock.")
         update = telegram_update(
-            chat_id=chat_id, text=text, button=button, contact=contact, update_id=update_id
+            chat_id=chat_id,
+            text=text,
+            button=button,
+            contact=contact,
+            status=member_status,
+            update_id=update_id,
         )
         target = (url or settings.SITE_URL).rstrip("/")
         if urlsplit(target).path in ("", "/"):
