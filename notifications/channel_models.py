@@ -77,10 +77,16 @@ class ChannelPreference(models.Model):
 
 
 class TelegramLinkKey(models.Model):
-    """A one-time key of a deep link `t.me/<bot>?start=<key>`; only its hash is kept."""
+    """A one-time key of a deep link `t.me/<bot>?start=<key>`; only its hash is kept.
+
+    `needs_contact`: made where the phone was not proved (a registration's page), so the
+    chat that pressed Start (`chat_id`) must share its own contact on `phone` to link.
+    """
 
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     phone = models.CharField(_("phone"), max_length=16)
+    needs_contact = models.BooleanField(_("needs the chat's contact"), default=False)
+    chat_id = models.BigIntegerField(_("chat"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)

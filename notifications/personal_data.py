@@ -2,11 +2,13 @@
 
 Registered as a holder of personal data (`cowork.services.personal_data`) from
 NotificationsConfig.ready(). Erasure masks the SMS kept for the person (text, number,
-name, e-mail) and cancels those still waiting, masks the SMS they sent us, deletes their
-calendar links, and forgets the address their monthly donor reports went to. Rows stay, so
-a month's SMS spend and the daily counts of numbers never reached before do not change. An
-opt-out (STOP) is kept: it is the number's, and a number given to someone else must still
-not be texted against its owner's wish.
+name, e-mail) and cancels those still waiting, masks the SMS they sent us, and deletes
+their calendar links and what links them on Telegram and WhatsApp (addresses, preferred
+order, link keys, a command awaiting its second word; the bot's answers to their chat are
+blanked, the update ids kept so a replay still acts once), and forgets the address their
+monthly donor reports went to. Rows stay, so a month's SMS spend and the daily counts of
+numbers never reached before do not change. An opt-out (STOP) is kept: it is the number's,
+and a number given to someone else must still not be texted against its owner's wish.
 """
 
 from django.db.models import Q
@@ -21,10 +23,16 @@ from cowork.services.personal_data import (
 )
 from notifications.models import (
     CalendarFeedToken,
+    Channel,
+    ChannelAddress,
+    ChannelPreference,
     InboundSms,
     Notification,
+    PendingCommand,
     SentDonorReport,
     SmsOptOut,
+    TelegramLinkKey,
+    TelegramUpdate,
 )
 
 NOTIFICATION_FIELDS = ("kind", "phone", "email", "status", "due_at", "sent_at", "body")
@@ -95,3 +103,14 @@ def erase(person: Person) -> None:
     CalendarFeedToken.objects.filter(owner_id=person.user_id).delete()
     # Kept, so that the month is never sent again; the address goes.
     SentDonorReport.objects.filter(user_id=person.user_id).update(recipient="")
+    addresses = ChannelAddress.objects.filter(phone__in=person.phones)
+    chats = [
+        int(address)
+        for address in addresses.filter(channel=Channel.TELEGRAM).values_list("address", flat=True)
+        if address.lstrip("-").isdigit()
+    ]
+    TelegramUpdate.objects.filter(chat_id__in=chats).update(reply={})
+    addresses.delete()
+    ChannelPreference.objects.filter(phone__in=person.phones).delete()
+    TelegramLinkKey.objects.filter(phone__in=person.phones).delete()
+    PendingCommand.objects.filter(phone__in=person.phones).delete()

@@ -5,6 +5,7 @@ from django.urls import path
 from notifications import channel_views
 from notifications.ical import views
 from notifications.sms import inbound, links, webhooks
+from notifications.telegram import pages as telegram_pages
 from notifications.telegram.webhook import telegram_webhook
 from notifications.whatsapp.inbound import whatsapp_inbound
 
@@ -26,6 +27,17 @@ urlpatterns = [
     # Short, signed: for SMS.
     path("ics/<str:token>/", views.ics_download, name="ics-download"),
     path("r/<str:token>/", links.registration_by_sms, name="registration-by-sms"),
+    # Telegram from a confirmation, without an account: the chat then shares its number.
+    path(
+        "r/<str:token>/telegram/",
+        telegram_pages.registration_by_sms_telegram,
+        name="registration-by-sms-telegram",
+    ),
+    path(
+        "registrations/<slug:key>/telegram/",
+        telegram_pages.registration_telegram,
+        name="registration-telegram",
+    ),
     path("profile/calendar/", views.profile_calendar, name="profile-calendar"),
     path(
         "profile/calendar/new-link/",

@@ -46,6 +46,7 @@ from notifications.sms import (
 from notifications.sms.costs import sms_cost
 from notifications.sms.messages import facts_for, host_waiting_count, render_message
 from notifications.sms.senders import Sender, sender_for
+from notifications.telegram.offer import with_telegram_offer
 
 Status = Notification.Status
 Kind = Notification.Kind
@@ -165,6 +166,10 @@ def _send_claimed(
     except ValueError as exc:  # a template too long for its budget: no retry will fit it
         fail(notification, code="render_error", message=str(exc))
         return "failed"
+    if sms and not notification.body:
+        body = with_telegram_offer(
+            body, notification, plain_latin=bool(space and space.sms_transliterate)
+        )
     spent = take_unverified_allowance(notification) if sms else ""
     if spent:
         finish(notification, Status.CANCELLED, error_code="unverified_cap", message=spent)

@@ -31,7 +31,8 @@ class ChannelMessage:
     """One message on a channel; empty strings mean "not given".
 
     `template_sid` and `template_variables` are WhatsApp's approved template (Twilio's
-    Content API); `buttons` are Telegram's inline keyboard, one row each.
+    Content API); `buttons` are Telegram's inline keyboard, one row each; `contact_button`
+    labels Telegram's one button that shares the person's own phone number.
     """
 
     address: str
@@ -40,6 +41,7 @@ class ChannelMessage:
     template_sid: str = ""
     template_variables: dict[str, str] = field(default_factory=dict)
     status_callback: str = ""
+    contact_button: str = ""
 
 
 class BaseChannelBackend(abc.ABC):

@@ -22,7 +22,8 @@ from cowork.services.events import registration_cancel
 from notifications.ical import tokens
 
 
-def _registration(token: str) -> Registration:
+def registration_of_token(token: str) -> Registration:
+    """The registration a signed SMS token names; 404 for any other token."""
     target = tokens.download_target(token)
     if target is None or target[0] != "registration":
         raise Http404
@@ -35,7 +36,7 @@ def _registration(token: str) -> Registration:
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_by_sms(request, token: str):
     """GET: the place, its calendar file, a cancel button. POST: cancel it, once."""
-    registration = _registration(token)
+    registration = registration_of_token(token)
     status = 200
     error = ""
     if request.method == "POST":

@@ -158,6 +158,10 @@ def command_reply(
     item = _item_for(person, target, now=now) if target else _next_item(person, now=now)
     if item is None:
         with translation.override(language):
+            if (
+                target
+            ):  # a button under an older message: that one is cancelled, over, or not theirs
+                return Outcome("nothing_upcoming", _not_ahead())
             return Outcome("nothing_upcoming", _nothing_to_act_on())
     ref = item_ref(item)
     with translation.override(item.language):
@@ -412,6 +416,10 @@ def _not_understood(channel: str) -> str:
 
 def _nothing_to_act_on() -> str:
     return gettext("You have no upcoming booking or event to act on.")
+
+
+def _not_ahead() -> str:
+    return gettext("That is no longer one of your upcoming bookings or events: nothing was done.")
 
 
 def _fit(template: str, item: Item, **values) -> str:

@@ -20,7 +20,13 @@ import uuid
 import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
@@ -43,7 +49,16 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 _write_lock = threading.Lock()
 
 
-def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
+def keyboard(
+    buttons: tuple[Button, ...], contact_button: str = ""
+) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+    if contact_button:
+        # Telegram sends the account's own number, which it has checked, on one tap.
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(contact_button, request_contact=True)]],
+            one_time_keyboard=True,
+            resize_keyboard=True,
+        )
     if not buttons:
         return None
     return InlineKeyboardMarkup(
@@ -66,7 +81,7 @@ class TelegramBotBackend(BaseChannelBackend):
             lambda bot: bot.send_message(
                 chat_id=int(message.address),
                 text=message.body,
-                reply_markup=keyboard(message.buttons),
+                reply_markup=keyboard(message.buttons, message.contact_button),
             )
         )
         return sent_on_channel(message=message, provider_id=f"tg-{sent.chat_id}-{sent.message_id}")
@@ -114,6 +129,8 @@ class ConsoleTelegramBackend(BaseChannelBackend):
         lines = [f"---------- Telegram {sent.provider_id} ----------", f"Chat: {message.address}"]
         lines += ["", message.body]
         lines += [f"  [ {button.label} ]  ({button.data})" for button in message.buttons]
+        if message.contact_button:
+            lines.append(f"  [ {message.contact_button} ]  (shares this account's phone number)")
         _write([*lines, "-" * 60, ""])
         return sent
 

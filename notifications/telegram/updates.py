@@ -12,10 +12,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from telegram import Update
+from telegram import ChatMember, Update
 
 from cowork.db import insert_unless_exists
 from cowork.models import Member, Participant
+from cowork.phones import mask_phone
 from notifications.ical.site import site_url
 from notifications.messaging.channels import channel_start, channel_stop
 from notifications.messaging.outgoing import Button
@@ -24,7 +25,12 @@ from notifications.sms.commands import Action, parse_command
 from notifications.sms.messages import calendar_link, sms_language
 from notifications.sms.replies import command_reply, item_of
 from notifications.telegram.buttons import CALENDAR, buttons_for_answer, parse_data
-from notifications.telegram.links import telegram_link_redeem
+from notifications.telegram.links import (
+    LinkStart,
+    Started,
+    telegram_link_by_contact,
+    telegram_link_start,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Answer:
     text: str
     buttons: tuple[Button, ...] = ()
     callback_query_id: str = ""
+    contact_button: str = ""  # the one button that shares the chat's own phone number
 
 
 def telegram_update_handle(update: Update, *, now: datetime.datetime | None = None):
@@ -47,8 +54,12 @@ def telegram_update_handle(update: Update, *, now: datetime.datetime | None = No
             return None  # a replay: acted on already
         if chat is None or chat.type != "private":
             outcome, answer = "ignored", None
+        elif update.my_chat_member is not None:
+            outcome, answer = _member_status(update.my_chat_member.new_chat_member.status, chat.id)
         elif update.callback_query is not None:
             outcome, answer = _button(update, chat.id, now=now)
+        elif update.message is not None and update.message.contact is not None:
+            outcome, answer = _contact(update.message, chat.id, now=now)
         elif update.message is not None and update.message.text:
             outcome, answer = _text(update.message.text, chat.id, now=now)
         else:
@@ -81,18 +92,11 @@ def _text(text: str, chat_id: int, *, now) -> tuple[str, Answer]:
     word, _, argument = text.strip().partition(" ")
     address = _address(chat_id)
     if word == "/start" and argument:
-        linked = telegram_link_redeem(key=argument, chat_id=chat_id, now=now)
-        if linked is None:
+        started = telegram_link_start(key=argument, chat_id=chat_id, now=now)
+        if started.outcome == Started.REFUSED:
             with translation.override(_language(address.phone) if address else "en"):
                 return "link_refused", Answer(chat_id, _link_refused())
-        with translation.override(_language(linked.phone)):
-            return "linked", Answer(
-                chat_id,
-                gettext(
-                    "This chat is linked: your messages about bookings and events come here. "
-                    "Send /stop to stop them."
-                ),
-            )
+        return _link_answer(started, chat_id)
     if address is None:
         return "not_linked", Answer(chat_id, _not_linked())
     language = _language(address.phone)
@@ -111,6 +115,63 @@ def _text(text: str, chat_id: int, *, now) -> tuple[str, Answer]:
         parse_command(text.lstrip("/")), phone=address.phone, now=now, channel=Channel.TELEGRAM
     )
     return outcome.code, _answer(chat_id, outcome, language)
+
+
+def _member_status(status: str, chat_id: int) -> tuple[str, None]:
+    """Telegram tells the bot when the person blocks it ("kicked") or unblocks it: the next
+    message goes on their next channel at once, rather than fail here first."""
+    addresses = ChannelAddress.objects.filter(channel=Channel.TELEGRAM, address=str(chat_id))
+    if status == ChatMember.BANNED:
+        addresses.filter(blocked_at__isnull=True).update(blocked_at=timezone.now())
+        return "blocked", None
+    if status == ChatMember.MEMBER:
+        addresses.update(blocked_at=None)
+        return "unblocked", None
+    return "ignored", None
+
+
+def _contact(message, chat_id: int, *, now) -> tuple[str, Answer]:
+    """A contact shared after "/start <key>" of a key that asks for one."""
+    sender = message.from_user
+    started = telegram_link_by_contact(
+        chat_id=chat_id,
+        sender_id=sender.id if sender else None,
+        contact_user_id=message.contact.user_id,
+        phone_number=message.contact.phone_number,
+        now=now,
+    )
+    if started.outcome == Started.REFUSED:
+        address = _address(chat_id)
+        with translation.override(_language(address.phone) if address else "en"):
+            return "contact_unasked", Answer(chat_id, _not_linked())
+    return _link_answer(started, chat_id)
+
+
+def _link_answer(started: LinkStart, chat_id: int) -> tuple[str, Answer]:
+    """What the chat is told once a key was taken: linked, or share your number (again)."""
+    with translation.override(_language(started.phone)):
+        if started.outcome == Started.LINKED:
+            return "linked", Answer(
+                chat_id,
+                gettext(
+                    "This chat is linked: your messages about bookings and events come here. "
+                    "Send /stop to stop them."
+                ),
+            )
+        values = {"phone": mask_phone(started.phone)}
+        if started.outcome == Started.ASK_CONTACT:
+            text = gettext(
+                "One more step: share your phone number with the button below. It must be "
+                "%(phone)s, the number you registered with."
+            )
+        else:
+            text = gettext(
+                "Only the Telegram account on %(phone)s, the number you registered with, can "
+                "be linked. Until then your messages keep coming by SMS."
+            )
+        return started.outcome.value, Answer(
+            chat_id, text % values, contact_button=gettext("Share my phone number")
+        )
 
 
 def _button(update: Update, chat_id: int, *, now) -> tuple[str, Answer]:
@@ -152,5 +213,6 @@ def _link_refused() -> str:
 
 def _not_linked() -> str:
     return gettext(
-        "This chat is not linked to anyone yet. Open the Telegram link on your profile: %(url)s"
+        "This chat is not linked to anyone yet. Link it on your profile (%(url)s) or on the "
+        "page of your registration."
     ) % {"url": _profile_url()}

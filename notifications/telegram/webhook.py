@@ -75,7 +75,14 @@ def send_answer(answer: Answer) -> None:
     try:
         if answer.text:
             address = str(answer.chat_id)
-            backend.send(ChannelMessage(address=address, body=answer.text, buttons=answer.buttons))
+            backend.send(
+                ChannelMessage(
+                    address=address,
+                    body=answer.text,
+                    buttons=answer.buttons,
+                    contact_button=answer.contact_button,
+                )
+            )
     except SmsError:
         logger.warning("Could not answer Telegram chat", exc_info=True)
     if answer.callback_query_id:

@@ -3,6 +3,8 @@
     python manage.py telegram_simulate 4242 "/start <key from the profile page>"
     python manage.py telegram_simulate 4242 --link +994501234567    (a new key, then /start)
     python manage.py telegram_simulate 4242 --button "C:b:12"       (a pressed button)
+    python manage.py telegram_simulate 4242 --contact +994501234567 (the chat shares its number)
+    python manage.py telegram_simulate 4242 --block       (the person blocks the bot; --unblock)
     python manage.py telegram_simulate 4242 "/stop" --in-process
 
 The update carries `X-Telegram-Bot-Api-Secret-Token` as Telegram sends it (the secret the
@@ -32,17 +34,45 @@ TIMEOUT_SECONDS = 30
 _serial = itertools.count()
 
 
-def telegram_update(*, chat_id: int, text: str = "", button: str = "", update_id: int = 0):
-    """An update as Telegram sends it: a private chat's message, or a pressed button."""
+def telegram_update(
+    *,
+    chat_id: int,
+    text: str = "",
+    button: str = "",
+    contact: str = "",
+    status: str = "",
+    update_id: int = 0,
+):
+    """An update as Telegram sends it: a private chat's message, a pressed button, or the
+    chat's own phone number shared with the contact button, or the bot blocked ("kicked") or
+    unblocked ("member") as `status`."""
     update_id = update_id or int(time.time() * 1000) % 2_000_000_000 * 10 + next(_serial) % 10
     person = {"id": chat_id, "is_bot": False, "first_name": "Test"}
     chat = {"id": chat_id, "type": "private", "first_name": "Test"}
+    if status:
+        bot = {"id": 123456, "is_bot": True, "first_name": "cowork", "username": "cowork_bot"}
+        old = "kicked" if status == "member" else "member"
+        change = {
+            "chat": chat,
+            "from": person,
+            "date": int(time.time()),
+            "old_chat_member": {"status": old, "user": bot, **_until(old)},
+            "new_chat_member": {"status": status, "user": bot, **_until(status)},
+        }
+        return {"update_id": update_id, "my_chat_member": change}
     if button:
         message = {"message_id": 1, "date": int(time.time()), "chat": chat, "text": "…"}
         query = {"id": str(update_id), "from": person, "chat_instance": "1", "data": button}
         return {"update_id": update_id, "callback_query": {**query, "message": message}}
     message = {"message_id": update_id % 1_000_000, "date": int(time.time()), "chat": chat}
+    if contact:
+        shared = {"phone_number": contact.lstrip("+"), "first_name": "Test", "user_id": chat_id}
+        return {"update_id": update_id, "message": {**message, "from": person, "contact": shared}}
     return {"update_id": update_id, "message": {**message, "from": person, "text": text}}
+
+
+def _until(status: str) -> dict:
+    return {"until_date": 0} if status == "kicked" else {}
 
 
 class Command(BaseCommand):
@@ -52,12 +82,31 @@ class Command(BaseCommand):
         parser.add_argument("chat_id", type=int, help="The chat, e.g. 4242.")
         parser.add_argument("text", nargs="?", default="", help='What the chat writes, e.g. "C".')
         parser.add_argument("--button", default="", help='A pressed button\'s data, e.g. "C:b:12".')
+        parser.add_argument(
+            "--contact", default="", help="Share this phone number as the chat's own."
+        )
+        parser.add_argument("--block", action="store_true", help="The person blocks the bot.")
+        parser.add_argument("--unblock", action="store_true", help="And unblocks it.")
         parser.add_argument("--link", default="", help="Make a link key for this phone and /start.")
         parser.add_argument("--update-id", type=int, default=0, help="Send this update id.")
         parser.add_argument("--url", default="", help="The running server (default: SITE_URL).")
         parser.add_argument("--in-process", action="store_true", help="No server needed.")
 
-    def handle(self, *args, chat_id, text, button, link, update_id, url, in_process, **options):
+    def handle(
+        self,
+        *args,
+        chat_id,
+        text,
+        button,
+        contact,
+        block,
+        unblock,
+        link,
+        update_id,
+        url,
+        in_process,
+        **options,
+    ):
         secret = webhook_secret()
         if not secret:
             raise CommandError("Set TELEGRAM_WEBHOOK_SECRET (the webhook checks it too).")
@@ -66,9 +115,17 @@ class Command(BaseCommand):
                 text = "/start " + telegram_link_key_create(phone=phone_to_e164(link))
             except ValidationError as exc:
                 raise CommandError(exc.messages[0]) from exc
-        if not (text or button):
-            raise CommandError("Give a text or --button.")
-        update = telegram_update(chat_id=chat_id, text=text, button=button, update_id=update_id)
+        member_status = "kicked" if block else "member" if unblock else ""
+        if not (text or button or contact or member_status):
+            raise CommandError("Give a text, --button, --contact, --block or --unblock.")
+        update = telegram_update(
+            chat_id=chat_id,
+            text=text,
+            button=button,
+            contact=contact,
+            status=member_status,
+            update_id=update_id,
+        )
         target = (url or settings.SITE_URL).rstrip("/")
         if urlsplit(target).path in ("", "/"):
             target += reverse("notifications:telegram-webhook")

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from cowork import outbox as relay
 from cowork.errors import NotAllowed
@@ -15,7 +16,13 @@ from cowork.services.personal_data import (
     personal_data_export,
     personal_data_json,
 )
-from notifications.models import CalendarFeedToken, Notification
+from notifications.models import (
+    CalendarFeedToken,
+    Channel,
+    ChannelAddress,
+    Notification,
+    TelegramLinkKey,
+)
 from tests import factories
 
 # The reports' hand-built network and its fixtures, so the figures compared are theirs.
@@ -79,6 +86,12 @@ def _future_plans(relay_now):
 def test_deleting_an_account_cancels_coming_plans_and_masks_messages(relay_now):
     user, booking, mine, waiting = _future_plans(relay_now)
     assert Notification.objects.filter(phone="+994501112233").exists()
+    ChannelAddress.objects.create(
+        phone="+994501112233", channel=Channel.TELEGRAM, address="4242", linked_at=timezone.now()
+    )
+    TelegramLinkKey.objects.create(
+        key_hash="x" * 64, phone="+994501112233", expires_at=timezone.now()
+    )
     erased = account_erase(user=user, acting_user=user)
     relay_now()
     assert erased.bookings_cancelled == [booking.pk]
@@ -93,6 +106,7 @@ def test_deleting_an_account_cancels_coming_plans_and_masks_messages(relay_now):
         assert message.phone == "+99450*****33" and message.body == ""
         assert message.status != Notification.Status.PENDING
     assert not CalendarFeedToken.objects.filter(owner=user).exists()
+    assert not ChannelAddress.objects.exists() and not TelegramLinkKey.objects.exists()
     user.refresh_from_db()
     assert not user.is_active and not user.has_usable_password()
     assert user.get_full_name() == "" and user.email == ""

@@ -24,9 +24,11 @@ def fake_telegram(settings) -> Iterator[FakeTelegram]:
         yield server
 
 
-def post_update(client, *, chat_id=CHAT, text="", button="", update_id=0, secret=SECRET):
+def post_update(client, *, chat_id=CHAT, text="", button="", status="", update_id=0, secret=SECRET):
     """POST an update to the webhook as Telegram does; returns the response."""
-    update = telegram_update(chat_id=chat_id, text=text, button=button, update_id=update_id)
+    update = telegram_update(
+        chat_id=chat_id, text=text, button=button, status=status, update_id=update_id
+    )
     headers = {"HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN": secret} if secret is not None else {}
     response = client.post(
         reverse("notifications:telegram-webhook"),

@@ -85,7 +85,8 @@ class FakeTelegram:
                 "chat": {"id": chat_id, "type": "private"},
                 "text": params.get("text", ""),
             }
-            if params.get("reply_markup"):
+            # Telegram's Message carries an inline keyboard back, never a reply keyboard.
+            if (params.get("reply_markup") or {}).get("inline_keyboard"):
                 message["reply_markup"] = params["reply_markup"]
             return 200, _ok(message)
 

@@ -39,3 +39,30 @@ def test_without_a_secret_there_is_nothing_to_send_with(settings):
 
     with pytest.raises(CommandError, match="TELEGRAM_WEBHOOK_SECRET"):
         simulate("4242", "/start")
+
+
+def test_a_registration_links_by_its_number_and_blocking_is_simulated_too(
+    settings, sms_member, capsys
+):
+    """Without an account the chat shares its number; --block and --unblock send what
+    Telegram sends when the person blocks and unblocks the bot."""
+    from notifications.telegram.links import telegram_link_key_create
+
+    settings.EMBEDDED, settings.TELEGRAM_WEBHOOK_SECRET = True, ""
+    settings.TELEGRAM_BACKEND = "notifications.telegram.backends.ConsoleTelegramBackend"
+    phone = str(sms_member.member.phone)
+    key = telegram_link_key_create(phone=phone, needs_contact=True)
+
+    simulate("5151", f"/start {key}")
+    assert "(shares this account's phone number)" in capsys.readouterr().out
+    assert not ChannelAddress.objects.exists()
+    simulate("5151", "--contact", phone)
+    address = ChannelAddress.objects.get(channel=Channel.TELEGRAM)
+    assert address.address == "5151" and address.usable
+
+    simulate("5151", "--block")
+    address.refresh_from_db()
+    assert not address.usable
+    simulate("5151", "--unblock")
+    address.refresh_from_db()
+    assert address.usable

@@ -86,6 +86,14 @@ def test_confirmation_comes_with_buttons_and_two_taps_cancel_once(
     cancelled = DomainEvent.objects.filter(kind=DomainEventKind.BOOKING_CANCELLED)
     assert cancelled.count() == 1
 
+    # A third tap on the old message's button, a new update: it says that booking is gone,
+    # not that the member has nothing booked at all.
+    post_update(client, button=f"C:b:{booking.pk}")
+    assert fake_telegram.sent(CHAT)[-1]["text"] == (
+        "That is no longer one of your upcoming bookings or events: nothing was done."
+    )
+    assert cancelled.count() == 1
+
 
 def test_with_the_bot_blocked_the_sms_goes_instead_once(
     client, member_on_telegram, desk, fake_telegram, relay_now, locmem_sms
@@ -114,6 +122,32 @@ def test_with_the_bot_blocked_the_sms_goes_instead_once(
     assert len(fake_telegram.sent(CHAT)) == 2  # "linked", and the one refused
 
 
+def test_blocking_the_bot_sends_the_next_message_by_sms_at_once_and_unblocking_brings_it_back(
+    client, member_on_telegram, desk, fake_telegram, relay_now, locmem_sms
+):
+    # Telegram tells the bot it was blocked; the update is signed like any other.
+    assert post_update(client, status="kicked", secret="forged").status_code == 403
+    assert ChannelAddress.objects.get(channel=Channel.TELEGRAM).usable
+    post_update(client, status="kicked")
+    assert ChannelAddress.objects.get(channel=Channel.TELEGRAM).blocked_at is not None
+
+    book(desk, member_on_telegram)
+    relay_now()
+    dispatch_due()
+    dispatch_due()
+    rows = Notification.objects.filter(kind=Kind.BOOKING_CONFIRMED)
+    assert [(row.channel, row.status) for row in rows] == [(Channel.SMS, Status.SENT)]
+    assert len(locmem_sms) == 1
+    assert len(fake_telegram.sent(CHAT)) == 1  # "linked" only: nothing tried on a blocked bot
+
+    post_update(client, status="member")
+    book(desk, member_on_telegram, hour=14)
+    relay_now()
+    dispatch_due()
+    assert len(locmem_sms) == 1
+    assert "Desk 4" in fake_telegram.sent(CHAT)[-1]["text"]
+
+
 def test_button_of_someone_elses_booking_acts_on_nothing(
     client, member_on_telegram, desk, fake_telegram
 ):
@@ -127,7 +161,7 @@ def test_button_of_someone_elses_booking_acts_on_nothing(
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
-    assert "no upcoming booking" in fake_telegram.sent(CHAT)[-1]["text"]
+    assert "no longer one of your upcoming bookings" in fake_telegram.sent(CHAT)[-1]["text"]
 
 
 def test_stop_unlinks_and_the_next_message_goes_by_sms(
