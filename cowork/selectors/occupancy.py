@@ -7,8 +7,18 @@ return plain data; realtime/protocol.py turns it into messages.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    JSONField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, JSONObject
 
 from cowork.models import (
     ACTIVE_STATUSES,
@@ -281,18 +291,83 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
 
 def network_centre(*, space: Space, now: datetime.datetime, figures: dict | None = None) -> dict:
     """One centre's row of the network view, after a change there (`figures`: its
-    `space_figures` at `now`, if read already)."""
-    desks = Resource.objects.filter(space=space, kind=Resource.Kind.DESK, out_of_service=False)
-    in_use = Booking.objects.filter(
-        in_use_at(now), space=space, resource__kind=Resource.Kind.DESK
-    ).values("resource")
+    `centre_now` figures at `now`, if read already)."""
+    if figures is None:
+        _resource, figures = centre_now(space=space, now=now)
     return {
         "id": space.pk,
         "name": space.name,
         "city": space.city,
         "country": space.country,
         "seq": space.event_seq,
-        "desks": desks.count(),
-        "desks_in_use": in_use.distinct().count(),
-        **(figures if figures is not None else space_figures(space=space, now=now)),
+        **figures,
+    }
+
+
+def _centre_figures(space: Space, now: datetime.datetime, space_id) -> dict:
+    """Subqueries of `centre_now`, on the space whose id is `space_id` (an OuterRef)."""
+    day_start, day_end = _local_day_bounds(space, now)
+    today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end, event_session__isnull=True)
+    totals = (
+        Booking.objects.filter(space=space_id)
+        .order_by()
+        .values("space")
+        .annotate(
+            figures=JSONObject(
+                present=Count(PERSON_PRESENT, distinct=True),
+                visits=Count("pk", distinct=True, filter=today),
+                visitors=Count("booked_by", distinct=True, filter=today),
+                in_use=Count(
+                    "resource",
+                    distinct=True,
+                    filter=in_use_at(now) & Q(resource__kind=Resource.Kind.DESK),
+                ),
+            )
+        )
+        .values("figures")
+    )
+    desks = (
+        Resource.objects.filter(space=space_id, kind=Resource.Kind.DESK, out_of_service=False)
+        .order_by()
+        .values("space")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return {
+        "live_totals": Subquery(totals, output_field=JSONField()),
+        "live_desks": Subquery(desks),
+    }
+
+
+def centre_now(
+    *, space: Space, now: datetime.datetime, resource_id: int | None = None
+) -> tuple[Resource | None, dict]:
+    """The space's figures at `now` — `space_figures` with its desks and the desks in use,
+    as the network view shows them — and, with `resource_id`, that resource of the space
+    read fresh (None if it is gone): all in one query, for the live relay."""
+    resource = None
+    row = None
+    if resource_id is not None:
+        resource = (
+            Resource.objects.filter(pk=resource_id, space=space)
+            .annotate(**_centre_figures(space, now, OuterRef("space_id")))
+            .first()
+        )
+        if resource is not None:
+            resource.space = space
+            row = {"live_totals": resource.live_totals, "live_desks": resource.live_desks}
+    if row is None:
+        row = (
+            Space.objects.filter(pk=space.pk)
+            .values(**_centre_figures(space, now, OuterRef("pk")))
+            .get()
+        )
+    totals = row["live_totals"] or {}
+    return resource, {
+        "head_count": totals.get("present", 0),
+        "safety_capacity": space.safety_capacity,
+        "visits_today": totals.get("visits", 0),
+        "unique_visitors_today": totals.get("visitors", 0),
+        "desks": row["live_desks"] or 0,
+        "desks_in_use": totals.get("in_use", 0),
     }
