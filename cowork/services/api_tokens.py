@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cowork.errors import InvalidInput
 from cowork.models import ApiToken
+from cowork.selectors.access import HOLDS_SPACE_ROLE, holds_space_role_annotation
 
 # Writing last_used_at on every request would turn each API read into a write; a minute's
 # precision is enough to tell a live token from a forgotten one.
@@ -50,14 +51,17 @@ def api_token_authenticate(*, key: str, now: datetime.datetime | None = None) ->
     """
     if not key:
         return None
-    # The member profile comes along: roles and prices ask for it in nearly every request.
+    # The member profile comes along: roles and prices ask for it in nearly every request;
+    # and whether the user holds any space role, so a member's requests ask nothing more.
     token = (
         ApiToken.objects.select_related("user__member__organization")
+        .annotate(user_holds_role=holds_space_role_annotation("user_id"))
         .filter(key_hash=ApiToken.hash(key), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
         return None
+    setattr(token.user, HOLDS_SPACE_ROLE, token.user_holds_role)
     now = now or timezone.now()
     if token.last_used_at is None or token.last_used_at <= now - LAST_USED_PRECISION:
         ApiToken.objects.filter(
