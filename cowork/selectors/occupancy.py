@@ -11,6 +11,8 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateTimeField,
+    IntegerField,
     JSONField,
     OuterRef,
     Q,
@@ -20,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat, JSONObject
 
+from cowork.db import Param, Prepared
 from cowork.models import (
     ACTIVE_STATUSES,
     Attendance,
@@ -304,12 +307,13 @@ def network_centre(*, space: Space, now: datetime.datetime, figures: dict | None
     }
 
 
-def _centre_figures(space: Space, now: datetime.datetime, space_id) -> dict:
-    """Subqueries of `centre_now`, on the space whose id is `space_id` (an OuterRef)."""
-    day_start, day_end = _local_day_bounds(space, now)
+def _centre_columns(space_ref) -> dict:
+    """The columns of `centre_now`, on the space at `space_ref`; the values change from run
+    to run (`Param`), the query does not."""
+    now, day_start, day_end = (Param(name, DateTimeField()) for name in ("now", "start", "end"))
     today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end, event_session__isnull=True)
     totals = (
-        Booking.objects.filter(space=space_id)
+        Booking.objects.filter(space=space_ref)
         .order_by()
         .values("space")
         .annotate(
@@ -327,7 +331,7 @@ def _centre_figures(space: Space, now: datetime.datetime, space_id) -> dict:
         .values("figures")
     )
     desks = (
-        Resource.objects.filter(space=space_id, kind=Resource.Kind.DESK, out_of_service=False)
+        Resource.objects.filter(space=space_ref, kind=Resource.Kind.DESK, out_of_service=False)
         .order_by()
         .values("space")
         .annotate(count=Count("pk"))
@@ -339,35 +343,52 @@ def _centre_figures(space: Space, now: datetime.datetime, space_id) -> dict:
     }
 
 
+_RESOURCE_FIELDS = [field.attname for field in Resource._meta.concrete_fields]
+# The relay runs these after every booking: built and compiled once.
+_RESOURCE_AND_CENTRE = Prepared(
+    lambda: (
+        Resource.objects.filter(
+            pk=Param("resource", IntegerField()), space_id=Param("space", IntegerField())
+        )
+        .annotate(**_centre_columns(OuterRef("space_id")))
+        .values_list(*_RESOURCE_FIELDS, "live_totals", "live_desks")
+    )
+)
+_CENTRE = Prepared(
+    lambda: (
+        Space.objects.filter(pk=Param("space", IntegerField()))
+        .annotate(**_centre_columns(OuterRef("pk")))
+        .values_list("live_totals", "live_desks")
+    )
+)
+
+
 def centre_now(
     *, space: Space, now: datetime.datetime, resource_id: int | None = None
 ) -> tuple[Resource | None, dict]:
     """The space's figures at `now` — `space_figures` with its desks and the desks in use,
     as the network view shows them — and, with `resource_id`, that resource of the space
     read fresh (None if it is gone): all in one query, for the live relay."""
+    start, end = _local_day_bounds(space, now)
+    values = {"space": space.pk, "now": now, "start": start, "end": end}
     resource = None
-    row = None
+    rows = []
     if resource_id is not None:
-        resource = (
-            Resource.objects.filter(pk=resource_id, space=space)
-            .annotate(**_centre_figures(space, now, OuterRef("space_id")))
-            .first()
-        )
-        if resource is not None:
+        rows = _RESOURCE_AND_CENTRE.rows(resource=resource_id, **values)
+        if rows:
+            width = len(_RESOURCE_FIELDS)
+            resource = Resource.from_db("default", _RESOURCE_FIELDS, rows[0][:width])
             resource.space = space
-            row = {"live_totals": resource.live_totals, "live_desks": resource.live_desks}
-    if row is None:
-        row = (
-            Space.objects.filter(pk=space.pk)
-            .values(**_centre_figures(space, now, OuterRef("pk")))
-            .get()
-        )
-    totals = row["live_totals"] or {}
+            rows = [rows[0][width:]]
+    if not rows:
+        rows = _CENTRE.rows(**values)
+    totals, desks = rows[0]
+    totals = totals or {}
     return resource, {
         "head_count": totals.get("present", 0),
         "safety_capacity": space.safety_capacity,
         "visits_today": totals.get("visits", 0),
         "unique_visitors_today": totals.get("visitors", 0),
-        "desks": row["live_desks"] or 0,
+        "desks": desks or 0,
         "desks_in_use": totals.get("in_use", 0),
     }
