@@ -207,6 +207,7 @@ def main():
         clear(url)
         floor = measure_in_process(FLOOR_PATH, tokens, samples)
         clear(url)
+        print(f"in process: API {api}; floor {floor}", flush=True)
         connection.close()
         attempts = windows(args.attempts, desks, first_day, random.Random(args.seed))
         one = run_servers(url, 1, tokens, attempts)
