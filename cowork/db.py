@@ -1,4 +1,7 @@
-"""What the ORM lacks: an insert that tells whether it happened, without raising."""
+"""What the ORM lacks: an insert that tells whether it happened, without raising; the rows
+of another table read as JSON within one query."""
+
+import json
 
 from django.db import connections, models, router
 
@@ -36,3 +39,101 @@ def insert_unless_exists(instance: models.Model) -> bool:
     instance._state.adding = False
     instance._state.db = using
     return True
+
+
+class JSONRows(models.Aggregate):
+    """The rows of a group as one JSON text, `[[f1, f2, …], …]`, the fields in the order
+    given; with `Subquery`, the rows of another table in the query of the main one (one
+    statement instead of a prefetch's second). Read them back with `json_rows`."""
+
+    output_field = models.TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expression in self.source_expressions:  # the fields, without filter or order
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        row = ", ".join(parts)
+        if connection.vendor == "postgresql":
+            return f"JSON_AGG(JSON_BUILD_ARRAY({row}))::text", params
+        if connection.vendor == "sqlite":
+            return f"JSON_GROUP_ARRAY(JSON_ARRAY({row}))", params
+        raise NotImplementedError(f"JSONRows has no SQL for {connection.vendor}")
+
+
+def json_rows(model: type[models.Model], fields: list[str], text: str | None) -> list:
+    """Unsaved `model` instances from what `JSONRows(*fields)` read (None: no rows)."""
+    columns = [model._meta.get_field(name) for name in fields]
+    return [
+        model(**{f.attname: _value(f, value) for f, value in zip(columns, row, strict=True)})
+        for row in json.loads(text or "[]")
+    ]
+
+
+def _value(field, value):
+    # A JSON column arrives nested on PostgreSQL, and as its text on SQLite.
+    if isinstance(field, models.JSONField) and isinstance(value, str):
+        return json.loads(value)
+    return field.to_python(value)
+
+
+class _Slot:
+    """Where a `Param`'s value goes in a compiled query's parameters."""
+
+    __slots__ = ("field", "name")
+
+    def __init__(self, name: str, field):
+        self.name, self.field = name, field
+
+
+class Param(models.Expression):
+    """A value given when a `Prepared` query runs, in place of a constant in its build."""
+
+    def __init__(self, name: str, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [_Slot(self.name, self.output_field)]
+
+
+class Prepared:
+    """A query the ORM builds and compiles once per database, then runs with new values.
+
+    For reads on the hot path whose structure never changes: building and compiling a
+    query with subqueries and joins costs several milliseconds of CPU, running it a tenth
+    of that. `build()` returns the queryset with a `Param` wherever a value changes from
+    run to run (in a filter or an expression; never a list); `rows(**values)` runs it and
+    returns its rows converted as the ORM converts values_list() rows.
+    """
+
+    def __init__(self, build):
+        self._build = build
+        self._compiled: dict[str, tuple] = {}
+
+    def _compile(self, using: str):
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiler = self._build().query.get_compiler(using=using)
+            sql, params = compiler.as_sql()
+            fields = [select[0] for select in compiler.select[: compiler.col_count]]
+            compiled = self._compiled[using] = (sql, params, compiler, fields)
+        return compiled
+
+    def rows(self, *, using: str = "default", **values) -> list[tuple]:
+        sql, params, compiler, fields = self._compile(using)
+        connection = connections[using]
+        actual = [
+            part.field.get_db_prep_value(values[part.name], connection)
+            if isinstance(part, _Slot)
+            else part
+            for part in params
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, actual)
+            rows = cursor.fetchall()
+        converters = compiler.get_converters(fields)
+        if converters:
+            rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
+        return rows

@@ -10,8 +10,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
-from cowork.models import DomainEvent, DomainEventKind, Resource, Space
-from cowork.selectors.occupancy import network_centre, resource_occupancy, space_figures
+from cowork.models import DomainEvent, DomainEventKind, Space
+from cowork.selectors.occupancy import centre_now, network_centre, resource_occupancy
 from realtime import protocol
 from realtime.groups import network_group, space_group
 
@@ -19,17 +19,22 @@ from realtime.groups import network_group, space_group
 CATCH_UP_LIMIT = 200
 
 
-def space_update(event: DomainEvent, *, space: Space, now, figures: dict | None = None) -> dict:
-    """The layer message for one event of a space: the delta in both variants."""
+# The keys of `centre_now`'s figures a space's own delta carries (`space_figures`'); the
+# network's row carries them all.
+SPACE_FIGURES = ("head_count", "safety_capacity", "visits_today", "unique_visitors_today")
+
+
+def space_update(event: DomainEvent, *, space: Space, now, read: tuple | None = None) -> dict:
+    """The layer message for one event of a space: the delta in both variants.
+
+    `read`: what `centre_now` returned for the event's resource at `now`, if read already.
+    """
     named = anonymous = None
     resource_id = event.payload.get("resource")
-    if resource_id is not None:
-        resource = Resource.objects.filter(pk=resource_id).first()
-        if resource is not None:
-            resource.space = space
-            named, anonymous = resource_occupancy(resource=resource, now=now)
-    if figures is None:
-        figures = space_figures(space=space, now=now)
+    resource, figures = read or centre_now(space=space, now=now, resource_id=resource_id)
+    if resource is not None:
+        named, anonymous = resource_occupancy(resource=resource, now=now)
+    figures = {key: figures[key] for key in SPACE_FIGURES}
     message = {
         "type": "occupancy.update",
         "seq": event.space_seq,
@@ -57,10 +62,10 @@ def publish_domain_event(event: DomainEvent) -> None:
     )
     now = timezone.now()
     layer = get_channel_layer()
-    # The space's figures go into both deltas; read once.
-    figures = space_figures(space=space, now=now)
-    update = space_update(event, space=space, now=now, figures=figures)
-    centre = network_centre(space=space, now=now, figures=figures)
+    # The resource and the centre's figures, for both deltas, in one read.
+    read = centre_now(space=space, now=now, resource_id=event.payload.get("resource"))
+    update = space_update(event, space=space, now=now, read=read)
+    centre = network_centre(space=space, now=now, figures=read[1])
     text = protocol.encode(protocol.network_delta(centre))
     network = {"type": "occupancy.update", "named": text, "anonymous": text}
 

@@ -113,7 +113,8 @@ def create_booking(request, payload: BookingIn):
     The first booking is the resource asked for. Rooms that need approval come back
     `pending`. Hosts and staff may book for someone else with `member`.
     """
-    resource = resource_bookable(resource_id=payload.resource)
+    # The space's rules for the day come with the resource: the service checks them.
+    resource = resource_bookable(resource_id=payload.resource, rules_around=payload.starts_at)
     member = user_to_book_for(viewer=request.auth, space=resource.space, user_id=payload.member)
     times = {"starts_at": payload.starts_at, "ends_at": payload.ends_at}
     if payload.equipment:

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cowork.models import Booking, Organization, Space, SpaceRole, Tag
 
@@ -82,13 +82,32 @@ def tags_managed_by(*, user) -> QuerySet[Tag]:
     return Tag.objects.filter(organization__in=organizations_managed_by(user=user))
 
 
+# Set on a user read with an annotation saying whether they hold any role at any space
+# (`holds_space_role_annotation`): one who holds none works nowhere, and is told so
+# without a query. Most people who book are such members.
+HOLDS_SPACE_ROLE = "holds_space_role"
+
+
+def holds_space_role_annotation(user_ref: str = "pk") -> Exists:
+    """Whether the user at `user_ref` (of the query it annotates) holds any space role."""
+    return Exists(SpaceRole.objects.filter(user=OuterRef(user_ref)))
+
+
+def _holds_no_role(user) -> bool:
+    return getattr(user, HOLDS_SPACE_ROLE, None) is False and not user_is_network_admin(user=user)
+
+
 def user_manages_space(*, user, space: Space) -> bool:
     """Hosts of the space's organization and network admins: approve, decline, configure."""
+    if _holds_no_role(user):
+        return False
     return spaces_managed_by(user=user).filter(pk=space.pk).exists()
 
 
 def user_works_at_space(*, user, space: Space) -> bool:
     """Hosts and staff: check people in and out, see who holds what."""
+    if _holds_no_role(user):
+        return False
     return spaces_staffed_by(user=user).filter(pk=space.pk).exists()
 
 

@@ -7,9 +7,22 @@ return plain data; realtime/protocol.py turns it into messages.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, JSONObject
 
+from cowork.db import Param, Prepared
 from cowork.models import (
     ACTIVE_STATUSES,
     Attendance,
@@ -284,20 +297,103 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
 
 def network_centre(*, space: Space, now: datetime.datetime, figures: dict | None = None) -> dict:
     """One centre's row of the network view, after a change there (`figures`: its
-    `space_figures` at `now`, if read already)."""
-    desks = Resource.objects.filter(space=space, kind=Resource.Kind.DESK, out_of_service=False)
-    in_use = Booking.objects.filter(
-        in_use_at(now), space=space, resource__kind=Resource.Kind.DESK
-    ).values("resource")
+    `centre_now` figures at `now`, if read already)."""
+    if figures is None:
+        _resource, figures = centre_now(space=space, now=now)
     return {
         "id": space.pk,
         "name": space.name,
         "city": space.city,
         "country": space.country,
         "seq": space.event_seq,
-        "desks": desks.count(),
-        "desks_in_use": in_use.distinct().count(),
-        **(figures if figures is not None else space_figures(space=space, now=now)),
+        **figures,
+    }
+
+
+def _centre_columns(space_ref) -> dict:
+    """The columns of `centre_now`, on the space at `space_ref`; the values change from run
+    to run (`Param`), the query does not."""
+    now, day_start, day_end = (Param(name, DateTimeField()) for name in ("now", "start", "end"))
+    today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end, event_session__isnull=True)
+    totals = (
+        Booking.objects.filter(space=space_ref)
+        .order_by()
+        .values("space")
+        .annotate(
+            figures=JSONObject(
+                present=Count(PERSON_PRESENT, distinct=True),
+                visits=Count("pk", distinct=True, filter=today),
+                visitors=Count("booked_by", distinct=True, filter=today),
+                in_use=Count(
+                    "resource",
+                    distinct=True,
+                    filter=in_use_at(now) & Q(resource__kind=Resource.Kind.DESK),
+                ),
+            )
+        )
+        .values("figures")
+    )
+    desks = (
+        Resource.objects.filter(space=space_ref, kind=Resource.Kind.DESK, out_of_service=False)
+        .order_by()
+        .values("space")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return {
+        "live_totals": Subquery(totals, output_field=JSONField()),
+        "live_desks": Subquery(desks),
+    }
+
+
+_RESOURCE_FIELDS = [field.attname for field in Resource._meta.concrete_fields]
+# The relay runs these after every booking: built and compiled once.
+_RESOURCE_AND_CENTRE = Prepared(
+    lambda: (
+        Resource.objects.filter(
+            pk=Param("resource", IntegerField()), space_id=Param("space", IntegerField())
+        )
+        .annotate(**_centre_columns(OuterRef("space_id")))
+        .values_list(*_RESOURCE_FIELDS, "live_totals", "live_desks")
+    )
+)
+_CENTRE = Prepared(
+    lambda: (
+        Space.objects.filter(pk=Param("space", IntegerField()))
+        .annotate(**_centre_columns(OuterRef("pk")))
+        .values_list("live_totals", "live_desks")
+    )
+)
+
+
+def centre_now(
+    *, space: Space, now: datetime.datetime, resource_id: int | None = None
+) -> tuple[Resource | None, dict]:
+    """The space's figures at `now` — `space_figures` with its desks and the desks in use,
+    as the network view shows them — and, with `resource_id`, that resource of the space
+    read fresh (None if it is gone): all in one query, for the live relay."""
+    start, end = _local_day_bounds(space, now)
+    values = {"space": space.pk, "now": now, "start": start, "end": end}
+    resource = None
+    rows = []
+    if resource_id is not None:
+        rows = _RESOURCE_AND_CENTRE.rows(resource=resource_id, **values)
+        if rows:
+            width = len(_RESOURCE_FIELDS)
+            resource = Resource.from_db("default", _RESOURCE_FIELDS, rows[0][:width])
+            resource.space = space
+            rows = [rows[0][width:]]
+    if not rows:
+        rows = _CENTRE.rows(**values)
+    totals, desks = rows[0]
+    totals = totals or {}
+    return resource, {
+        "head_count": totals.get("present", 0),
+        "safety_capacity": space.safety_capacity,
+        "visits_today": totals.get("visits", 0),
+        "unique_visitors_today": totals.get("visitors", 0),
+        "desks": desks or 0,
+        "desks_in_use": totals.get("in_use", 0),
     }
 
 

@@ -5,12 +5,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, DateField, IntegerField, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cowork.db import Param, Prepared
 from cowork.errors import NotFound
 from cowork.models import ACTIVE_STATUSES, Booking, Closure, OpeningHours, Resource, Space
+from cowork.selectors.rules import near_days, rules_attached, rules_columns
 
 
 @dataclass(frozen=True)
@@ -283,8 +285,37 @@ def space_for_listing(*, space_id: int | None) -> Space | None:
     return space
 
 
-def resource_bookable(*, resource_id: int) -> Resource:
-    """A resource of an active centre; the booking rules decide the rest."""
+_RESOURCE_FIELDS = [field.attname for field in Resource._meta.concrete_fields]
+_SPACE_FIELDS = [field.attname for field in Space._meta.concrete_fields]
+# Every booking through the API reads its resource so: built and compiled once.
+_BOOKABLE_WITH_RULES = Prepared(
+    lambda: (
+        Resource.objects.filter(pk=Param("resource", IntegerField()), space__is_active=True)
+        .annotate(
+            **rules_columns(
+                space_ref=OuterRef("space_id"),
+                near=(Param("first", DateField()), Param("last", DateField())),
+            )
+        )
+        .values_list(
+            *_RESOURCE_FIELDS,
+            *(f"space__{name}" for name in _SPACE_FIELDS),
+            "rules_hours",
+            "rules_closures",
+        )
+    )
+)
+
+
+def resource_bookable(
+    *, resource_id: int, rules_around: datetime.datetime | None = None
+) -> Resource:
+    """A resource of an active centre; the booking rules decide the rest.
+
+    `rules_around`: its space comes with the rules for that moment's day, read in the same
+    query (for a booking about to be checked against them)."""
+    if rules_around is not None:
+        return _bookable_with_rules(resource_id, rules_around)
     resource = (
         Resource.objects.filter(pk=resource_id, space__is_active=True)
         .select_related("space")
@@ -292,6 +323,21 @@ def resource_bookable(*, resource_id: int) -> Resource:
     )
     if resource is None:
         raise NotFound(_("No such resource."), details={"resource": resource_id})
+    return resource
+
+
+def _bookable_with_rules(resource_id: int, around: datetime.datetime) -> Resource:
+    first, last = near_days(around)
+    rows = _BOOKABLE_WITH_RULES.rows(resource=resource_id, first=first, last=last)
+    if not rows:
+        raise NotFound(_("No such resource."), details={"resource": resource_id})
+    row = rows[0]
+    resources, spaces = len(_RESOURCE_FIELDS), len(_SPACE_FIELDS)
+    resource = Resource.from_db("default", _RESOURCE_FIELDS, row[:resources])
+    space = Space.from_db("default", _SPACE_FIELDS, row[resources : resources + spaces])
+    resource.space = space
+    hours, closures = row[resources + spaces :]
+    rules_attached(space, around=around, row={"rules_hours": hours, "rules_closures": closures})
     return resource
 
 

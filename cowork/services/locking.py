@@ -38,33 +38,30 @@ def _busy() -> Busy:
     return Busy(_("Others are changing this right now. Please try again in a moment."))
 
 
-def _with_timeout(take, *, first_sql: str = "SELECT", first_params=()):
-    """Run `take()` (one locking statement) with the lock timeout, then restore the setting.
+def _timeout_setting() -> str:
+    return f"{int(LOCK_TIMEOUT.total_seconds() * 1000)}ms"
 
-    The timeout is read and set by one statement, `first_sql` given the setting's reads in
-    its select list: a plain SELECT, or the locking statement itself (then `take` is None),
-    which PostgreSQL evaluates, setting the timeout, before it waits for the lock.
-    """
+
+def _busy_on_timeout(error: OperationalError) -> None:
+    """Raise Busy for a lock wait that ran out; return for any other error."""
+    if getattr(error.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+        raise _busy() from error
+
+
+def _with_timeout(take):
+    """Run `take()` (one locking statement) with the lock timeout, then restore the setting."""
     if connection.vendor != "postgresql":
-        return take() if take else None
-    milliseconds = int(LOCK_TIMEOUT.total_seconds() * 1000)
-    settings_sql = "current_setting('lock_timeout'), set_config('lock_timeout', %s, true)"
-    result = None
+        return take()
     try:
         with connection.cursor() as cursor:
             cursor.execute(
-                first_sql.replace("SELECT", f"SELECT {settings_sql}", 1),
-                [f"{milliseconds}ms", *first_params],
+                "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
+                [_timeout_setting()],
             )
-            row = cursor.fetchone()
-        if row is None:
-            raise LookupError(f"Nothing to lock: {first_sql} with {list(first_params)}")
-        previous = row[0]
-        if take is not None:
-            result = take()
+            previous = cursor.fetchone()[0]
+        result = take()
     except OperationalError as error:
-        if getattr(error.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
-            raise _busy() from error
+        _busy_on_timeout(error)
         raise
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
@@ -77,10 +74,25 @@ def lock_space(space_id: int) -> None:
     if connection.vendor != "postgresql":
         return
     table = connection.ops.quote_name(Space._meta.db_table)
-    # The timeout is set and the row locked by one statement.
-    _with_timeout(
-        None, first_sql=f"SELECT FROM {table} WHERE id = %s FOR UPDATE", first_params=[space_id]
+    # Every booking takes this lock, so one statement does what `_with_timeout` does in
+    # three: the outer row reads the setting and sets the timeout, the lateral subquery
+    # (which depends on it, so it runs after) waits for the row under that timeout, and
+    # the select list puts the setting back once the row is held.
+    sql = (
+        "SELECT set_config('lock_timeout', timeout.previous, true) FROM (SELECT "
+        "current_setting('lock_timeout') AS previous, set_config('lock_timeout', %s, true) "
+        f"AS ours) AS timeout CROSS JOIN LATERAL (SELECT FROM {table} WHERE id = %s AND "
+        "timeout.ours IS NOT NULL FOR UPDATE) AS locked"
     )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_timeout_setting(), space_id])
+            row = cursor.fetchone()
+    except OperationalError as error:
+        _busy_on_timeout(error)
+        raise
+    if row is None:
+        raise LookupError(f"Nothing to lock: no space {space_id}")
 
 
 def lock_event(event_id: int) -> Event:

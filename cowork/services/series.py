@@ -22,6 +22,7 @@ from cowork.booking_rules import require_aware
 from cowork.errors import DomainError, InvalidInput, NotAllowed, RuleViolation
 from cowork.models import Booking, BookingStatus, DomainEventKind, Resource, Series
 from cowork.selectors.access import user_works_at_space
+from cowork.selectors.rules import space_with_rules
 from cowork.services.booking import (
     authorize_booking_for,
     booking_cancel,
@@ -29,7 +30,7 @@ from cowork.services.booking import (
     booking_create_with_equipment,
 )
 from cowork.services.booking.checks import check_contended, check_request
-from cowork.services.booking.common import Roles, space_with_rules
+from cowork.services.booking.common import Roles
 from cowork.services.booking.create import require_equipment_of
 from cowork.services.outbox import domain_event_record
 

@@ -100,7 +100,8 @@ class Daphne:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        deadline = time.monotonic() + 30
+        # A shared, busy machine can take most of a minute to import Django and start.
+        deadline = time.monotonic() + 120
         for line in self.process.stdout:
             match = re.search(r"Listening on TCP address 127\.0\.0\.1:(\d+)", line)
             if match:

@@ -37,3 +37,38 @@ def test_a_claim_taken_inside_a_transaction_leaves_the_transaction_usable():
         assert insert_unless_exists(_invite()) is False
         # A unique violation would have aborted the transaction: nothing more could run.
         assert SentInvite.objects.count() == 1
+
+
+def test_a_prepared_query_is_compiled_once_and_answers_as_the_orm_for_each_value():
+    import datetime
+
+    from django.db.models import DateTimeField, IntegerField
+
+    from cowork.db import Param, Prepared
+    from cowork.models import DomainEvent
+
+    built = []
+
+    def build():
+        built.append(1)
+        return DomainEvent.objects.filter(
+            pk__gte=Param("first", IntegerField()), created_at__lt=Param("before", DateTimeField())
+        ).values_list("pk", "created_at", "payload")
+
+    query = Prepared(build)
+    for n in range(3):
+        DomainEvent.objects.create(
+            kind="booking.created", aggregate_type="booking", aggregate_id=str(n), payload={"n": n}
+        )
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)
+    events = list(DomainEvent.objects.order_by("pk"))
+    for first in (events[0].pk, events[2].pk, events[2].pk + 1):
+        expected = list(
+            DomainEvent.objects.filter(pk__gte=first, created_at__lt=later)
+            .order_by()
+            .values_list("pk", "created_at", "payload")
+        )
+        assert sorted(query.rows(first=first, before=later)) == sorted(expected)
+    assert query.rows(first=events[0].pk, before=events[0].created_at) == []
+    assert query.rows(first=events[1].pk, before=later)[0][2] == {"n": 1}
+    assert len(built) == 1

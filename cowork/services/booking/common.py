@@ -9,38 +9,15 @@ from dataclasses import dataclass
 from babel.dates import format_skeleton, get_datetime_format
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from cowork.errors import NotAllowed, RuleViolation
-from cowork.models import Booking, Closure, DomainEventKind, Space
+from cowork.models import Booking, DomainEventKind, Space
 from cowork.selectors.access import user_manages_space, user_works_at_space
 from cowork.selectors.accounts import user_admitted_at
 from cowork.services.locking import lock_space
 from cowork.services.outbox import domain_event_record
-
-
-def _rules(around: datetime.datetime) -> tuple:
-    day = around.date()
-    closures = Closure.objects.filter(
-        starts_on__lte=day + datetime.timedelta(days=2),
-        ends_on__gte=day - datetime.timedelta(days=2),
-    )
-    return ("opening_hours", Prefetch("closures", queryset=closures))
-
-
-def space_with_rules(space_id: int, *, around: datetime.datetime) -> Space:
-    """The space with its opening hours and the closures that can touch `around`'s days."""
-    return Space.objects.prefetch_related(*_rules(around)).get(pk=space_id)
-
-
-def rules_read(space: Space, *, around: datetime.datetime) -> Space:
-    """`space`, read in this request already, given the rules `space_with_rules` reads:
-    two queries instead of three. Rules read for another day are read again."""
-    space._prefetched_objects_cache = {}
-    prefetch_related_objects([space], *_rules(around))
-    return space
 
 
 @dataclass(frozen=True)

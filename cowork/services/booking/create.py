@@ -11,6 +11,7 @@ from cowork.metrics import count_booking_outcome
 from cowork.models import Booking, BookingStatus, DomainEventKind, Resource
 from cowork.models.bookings import CHANGEABLE_STATUSES, new_group_id
 from cowork.selectors.pricing import booking_quote
+from cowork.selectors.rules import rules_read, space_with_rules
 from cowork.services.booking.checks import check_contended, check_request, insert
 from cowork.services.booking.common import (
     Roles,
@@ -18,8 +19,6 @@ from cowork.services.booking.common import (
     held_for_change,
     record,
     require_status,
-    rules_read,
-    space_with_rules,
 )
 from cowork.services.locking import lock_space
 

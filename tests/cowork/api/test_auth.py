@@ -162,3 +162,36 @@ def test_revoke_api_token_refuses_an_ambiguous_prefix(member):
 def test_revoke_api_token_with_no_match_fails():
     with pytest.raises(CommandError, match="No API token"):
         call_command("revoke_api_token", "cwk_zzzz")
+
+
+def test_a_token_comes_with_its_user_profile_and_roles_in_one_query(member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cowork.models import SpaceRole
+    from cowork.selectors.access import HOLDS_SPACE_ROLE
+    from tests.factories import HostFactory, MemberFactory, OrganizationFactory
+
+    organization = OrganizationFactory()
+    profile = MemberFactory(organization=organization)
+    bare = UserFactory()  # no member profile at all
+    host = HostFactory().user
+    for user, holds_role in ((profile.user, False), (bare, False), (host, True)):
+        _token, key = api_token_create(user=user, name="script")
+        api_token_authenticate(key=key)  # the first use is written down
+        with CaptureQueriesContext(connection) as queries:
+            token = api_token_authenticate(key=key)
+            read = token.user
+            assert read.pk == user.pk and read.is_active
+            assert getattr(read, HOLDS_SPACE_ROLE) is holds_role
+            assert holds_role == SpaceRole.objects.filter(user=user).exists()
+            profile_read = getattr(read, "member", None)
+            organization_read = profile_read and profile_read.organization
+        assert len(queries) == 2  # the token, and the check of its roles above
+        if user == profile.user:
+            assert profile_read.pk == profile.pk and organization_read == organization
+        elif user == bare:
+            assert profile_read is None
+    assert api_token_authenticate(key="cwk_unknown") is None
+    api_token_revoke(token=token)
+    assert api_token_authenticate(key=key) is None

@@ -8,7 +8,12 @@ import pytest
 
 from cowork.errors import Conflict, RuleViolation
 from cowork.models import Booking, BookingStatus, DomainEvent, Participant
-from cowork.selectors.occupancy import network_occupancy, occupancy_snapshot, space_figures
+from cowork.selectors.occupancy import (
+    centre_now,
+    network_occupancy,
+    occupancy_snapshot,
+    space_figures,
+)
 from cowork.services.booking import (
     booking_check_in,
     booking_create,
@@ -251,6 +256,11 @@ def test_one_person_checked_in_at_seven_desks_by_a_host_is_one_person(space, des
     (centre,) = [c for c in network_occupancy(now=start + MINUTE) if c["id"] == space.pk]
     assert (centre["head_count"], centre["visits_today"], centre["desks_in_use"]) == (1, 7, 7)
     assert centre["unique_visitors_today"] == 1
+    # The live relay's one read says the same, with the resource it was asked for.
+    for resource_id in (None, desks[0].pk):
+        resource, live = centre_now(space=space, now=start + MINUTE, resource_id=resource_id)
+        assert live == {**figures, "desks": centre["desks"], "desks_in_use": 7}
+        assert (resource and resource.name) == (resource_id and desks[0].name)
 
 
 def test_an_early_check_in_is_in_the_centre_from_the_check_in(space, desks):
@@ -283,6 +293,8 @@ def test_a_member_at_a_desk_who_joins_the_round_table_is_counted_once(space, roo
         attendance_mark(session=session, participant=person, host=host, now=session.starts_at)
     figures = space_figures(space=space, now=session.starts_at + MINUTE)
     assert figures["head_count"] == 2
+    _resource, live = centre_now(space=space, now=session.starts_at + MINUTE)
+    assert live["head_count"] == 2 and live["desks_in_use"] == 1
     (centre,) = [
         c for c in network_occupancy(now=session.starts_at + MINUTE) if c["id"] == space.pk
     ]

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from cowork.errors import Busy
 from cowork.models import Booking
@@ -115,3 +116,19 @@ def _hold_named(held, release):
             release.wait(30)
     finally:
         connections.close_all()
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_space_lock_puts_the_timeout_it_found_back_in_the_same_statement(space):
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', '1234ms', true)")
+        with CaptureQueriesContext(connection) as statements:
+            lock_space(space.pk)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('lock_timeout')")
+            assert cursor.fetchone()[0] == "1234ms"
+    assert len(statements) == 1
+    with pytest.raises(LookupError), transaction.atomic():
+        lock_space(space.pk + 1000)
