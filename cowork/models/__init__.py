@@ -31,6 +31,7 @@ from cowork.models.phone_repairs import PhoneRepair
 from cowork.models.rentals import Invoice, InvoiceCounter, Payment
 from cowork.models.resources import Resource
 from cowork.models.spaces import Closure, OpeningHours, Organization, ServicePrice, Space
+from cowork.models.visits import WalkIn, WalkInSource
 from cowork.models.waits import (
     OfferStatus,
     ResourceWait,
@@ -79,4 +80,6 @@ __all__ = [
     "SpaceRole",
     "Tag",
     "WaitStatus",
+    "WalkIn",
+    "WalkInSource",
 ]

@@ -67,6 +67,8 @@ class DomainEventKind(models.TextChoices):
     WAIT_DECLINED = "wait.declined"
     WAIT_OFFER_EXPIRED = "wait.offer_expired"
 
+    WALK_IN_RECORDED = "walk_in.recorded"
+
     @property
     def label(self) -> str:
         return self.value

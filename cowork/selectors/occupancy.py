@@ -19,6 +19,7 @@ from cowork.models import (
     Resource,
     Space,
 )
+from cowork.selectors.visits import tally_walk_ins, walk_in_rows
 
 FREE = "free"
 BOOKED = "booked"
@@ -183,20 +184,28 @@ def space_figures(*, space: Space, now: datetime.datetime) -> dict:
 
     The head count counts people (`PERSON_PRESENT`), from their check-in: members checked
     in and the attendees of events under way. Visits are check-ins to desks and rooms
-    today; an event's room being put in use is not one.
+    today, an event's room being put in use not one, and walk-ins (`cowork.selectors.visits`:
+    a walk-in who also checked in today is counted once).
     """
     day_start, day_end = _local_day_bounds(space, now)
     today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end, event_session__isnull=True)
     totals = Booking.objects.filter(space=space).aggregate(
         present=Count(PERSON_PRESENT, distinct=True),
         visits=Count("pk", distinct=True, filter=today),
-        visitors=Count("booked_by", distinct=True, filter=today),
+    )
+    users = set(
+        Booking.objects.filter(today, space=space).values_list("booked_by_id", flat=True).distinct()
+    )
+    day = day_start.date()
+    walk_ins = tally_walk_ins(
+        walk_in_rows(space_ids=[space.pk], first=day, last=day),
+        {(space.pk, day, user) for user in users},
     )
     return {
         "head_count": totals["present"],
         "safety_capacity": space.safety_capacity,
-        "visits_today": totals["visits"],
-        "unique_visitors_today": totals["visitors"],
+        "visits_today": totals["visits"] + walk_ins.visits,
+        "unique_visitors_today": walk_ins.people(users),
     }
 
 
@@ -253,6 +262,7 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
     present: dict[int, set[str]] = defaultdict(set)
     visits: dict[int, dict[int, int]] = defaultdict(dict)
     bounds = {space.pk: _local_day_bounds(space, now) for space in spaces}
+    today = {space_id: day_start.date() for space_id, (day_start, _end) in bounds.items()}
     for space_id, booking_id, member_id, checked_in_at, person, session_id in recent:
         if space_id not in bounds:
             continue
@@ -261,6 +271,21 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
         day_start, day_end = bounds[space_id]
         if session_id is None and checked_in_at and day_start <= checked_in_at < day_end:
             visits[space_id][booking_id] = member_id
+    walk_ins: dict[int, list] = defaultdict(list)
+    if today:
+        rows = walk_in_rows(
+            space_ids=list(today), first=min(today.values()), last=max(today.values())
+        )
+        for row in rows:
+            if row[1] == today[row[0]]:
+                walk_ins[row[0]].append(row)
+    tallies = {
+        space.pk: tally_walk_ins(
+            walk_ins[space.pk],
+            {(space.pk, today[space.pk], user) for user in visits[space.pk].values()},
+        )
+        for space in spaces
+    }
     return [
         {
             "id": space.pk,
@@ -272,8 +297,8 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
             "desks_in_use": busy.get(space.pk, 0),
             "head_count": len(present[space.pk]),
             "safety_capacity": space.safety_capacity,
-            "visits_today": len(visits[space.pk]),
-            "unique_visitors_today": len(set(visits[space.pk].values())),
+            "visits_today": len(visits[space.pk]) + tallies[space.pk].visits,
+            "unique_visitors_today": tallies[space.pk].people(visits[space.pk].values()),
         }
         for space in spaces
     ]
