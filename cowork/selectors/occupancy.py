@@ -7,7 +7,7 @@ return plain data; realtime/protocol.py turns it into messages.
 import datetime
 from collections import defaultdict
 
-from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Concat
 
 from cowork.models import (
@@ -18,8 +18,9 @@ from cowork.models import (
     Event,
     Resource,
     Space,
+    WalkIn,
 )
-from cowork.selectors.visits import tally_walk_ins, walk_in_rows
+from cowork.selectors.visits import WALK_IN_FIELDS, tally_walk_ins, walk_in_rows
 
 FREE = "free"
 BOOKED = "booked"
@@ -192,20 +193,28 @@ def space_figures(*, space: Space, now: datetime.datetime) -> dict:
     totals = Booking.objects.filter(space=space).aggregate(
         present=Count(PERSON_PRESENT, distinct=True),
         visits=Count("pk", distinct=True, filter=today),
+        visitors=Count("booked_by", distinct=True, filter=today),
     )
-    users = set(
-        Booking.objects.filter(today, space=space).values_list("booked_by_id", flat=True).distinct()
-    )
+    # One query for the walk-ins, each saying whether its member checked in today too.
     day = day_start.date()
-    walk_ins = tally_walk_ins(
-        walk_in_rows(space_ids=[space.pk], first=day, last=day),
-        {(space.pk, day, user) for user in users},
+    rows = (
+        WalkIn.objects.filter(space=space, day=day)
+        .annotate(
+            checked_in=Exists(
+                Booking.objects.filter(today, space=space, booked_by=OuterRef("member__user_id"))
+            )
+        )
+        .order_by()
+        .values_list(*WALK_IN_FIELDS, "checked_in")
     )
+    rows = list(rows)
+    walk_ins = tally_walk_ins((row[:5] for row in rows), {row[:3] for row in rows if row[5]})
+    # The walk-ins' people are those who did not check in today: no one is counted twice.
     return {
         "head_count": totals["present"],
         "safety_capacity": space.safety_capacity,
         "visits_today": totals["visits"] + walk_ins.visits,
-        "unique_visitors_today": walk_ins.people(users),
+        "unique_visitors_today": totals["visitors"] + walk_ins.people(),
     }
 
 
