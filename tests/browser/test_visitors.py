@@ -84,7 +84,7 @@ def test_concurrent_taps_and_their_retries_count_each_tap_once(
     """200 taps from 20 connections at once, and every fourth sent again with its key, as a
     tablet whose answer was lost would."""
     url = f"{live_server_url}/displays/{tablet_key}/visitor/"
-    with httpx.Client() as client:
+    with httpx.Client(timeout=60) as client:
         client.get(f"{live_server_url}/displays/{tablet_key}/")
         token = client.cookies["csrftoken"]
     keys = [uuid.uuid4().hex for _ in range(TAPS)]
