@@ -192,4 +192,5 @@ def test_a_visitor_signs_in_at_the_door_kiosk(
     page.get_by_label(texts["phone"]).fill("+380501234567")
     page.get_by_role("button", name=texts["sign_in"], exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(texts["again"])
+    axe_check(page)
     assert WalkIn.objects.count() == 1
