@@ -33,6 +33,7 @@ from cowork.models.refusals import EquipmentRefusal
 from cowork.models.rentals import Invoice, InvoiceCounter, Payment
 from cowork.models.resources import Resource
 from cowork.models.spaces import Closure, OpeningHours, Organization, ServicePrice, Space
+from cowork.models.visits import WalkIn, WalkInSource
 from cowork.models.waits import (
     OfferStatus,
     ResourceWait,
@@ -83,4 +84,6 @@ __all__ = [
     "SpaceRole",
     "Tag",
     "WaitStatus",
+    "WalkIn",
+    "WalkInSource",
 ]

@@ -68,6 +68,7 @@ class DomainEventKind(models.TextChoices):
     WAIT_OFFER_EXPIRED = "wait.offer_expired"
 
     DONOR_REPORT_DUE = "donor_report.due"
+    WALK_IN_RECORDED = "walk_in.recorded"
 
     @property
     def label(self) -> str:

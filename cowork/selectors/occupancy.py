@@ -12,6 +12,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    Exists,
     IntegerField,
     JSONField,
     OuterRef,
@@ -30,7 +31,9 @@ from cowork.models import (
     BookingStatus,
     Resource,
     Space,
+    WalkIn,
 )
+from cowork.selectors.visits import WALK_IN_FIELDS, tally_walk_ins, walk_in_rows
 
 FREE = "free"
 BOOKED = "booked"
@@ -192,7 +195,8 @@ def space_figures(*, space: Space, now: datetime.datetime) -> dict:
 
     The head count counts people (`PERSON_PRESENT`), from their check-in: members checked
     in and the attendees of events under way. Visits are check-ins to desks and rooms
-    today; an event's room being put in use is not one.
+    today, an event's room being put in use not one, and walk-ins (`cowork.selectors.visits`:
+    a walk-in who also checked in today is counted once).
     """
     day_start, day_end = _local_day_bounds(space, now)
     today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end) & PLAIN_BOOKING
@@ -201,12 +205,30 @@ def space_figures(*, space: Space, now: datetime.datetime) -> dict:
         visits=Count("pk", distinct=True, filter=today),
         visitors=Count("booked_by", distinct=True, filter=today),
     )
+    walk_ins = _walk_ins_today(space, day_start, day_end)
     return {
         "head_count": totals["present"],
         "safety_capacity": space.safety_capacity,
-        "visits_today": totals["visits"],
-        "unique_visitors_today": totals["visitors"],
+        "visits_today": totals["visits"] + walk_ins.visits,
+        "unique_visitors_today": totals["visitors"] + walk_ins.people(),
     }
+
+
+def _walk_ins_today(space: Space, day_start, day_end):
+    """Today's walk-ins at the space, tallied in one query, each knowing whether its member
+    checked in today too: the walk-ins' people are those who did not, so no one counts twice."""
+    today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end) & PLAIN_BOOKING
+    rows = list(
+        WalkIn.objects.filter(space=space, day=day_start.date())
+        .annotate(
+            checked_in=Exists(
+                Booking.objects.filter(today, space=space, booked_by=OuterRef("member__user_id"))
+            )
+        )
+        .order_by()
+        .values_list(*WALK_IN_FIELDS, "checked_in")
+    )
+    return tally_walk_ins((row[:5] for row in rows), {row[:3] for row in rows if row[5]})
 
 
 def occupancy_snapshot(*, space: Space, now: datetime.datetime, with_names: bool) -> dict:
@@ -268,6 +290,7 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
     present: dict[int, set[str]] = defaultdict(set)
     visits: dict[int, dict[int, int]] = defaultdict(dict)
     bounds = {space.pk: _local_day_bounds(space, now) for space in spaces}
+    today = {space_id: day_start.date() for space_id, (day_start, _end) in bounds.items()}
     for space_id, booking_id, member_id, checked_in_at, person, session, room in recent:
         if space_id not in bounds:
             continue
@@ -277,6 +300,21 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
         own = session is None and room is None
         if own and checked_in_at and day_start <= checked_in_at < day_end:
             visits[space_id][booking_id] = member_id
+    walk_ins: dict[int, list] = defaultdict(list)
+    if today:
+        rows = walk_in_rows(
+            space_ids=list(today), first=min(today.values()), last=max(today.values())
+        )
+        for row in rows:
+            if row[1] == today[row[0]]:
+                walk_ins[row[0]].append(row)
+    tallies = {
+        space.pk: tally_walk_ins(
+            walk_ins[space.pk],
+            {(space.pk, today[space.pk], user) for user in visits[space.pk].values()},
+        )
+        for space in spaces
+    }
     return [
         {
             "id": space.pk,
@@ -288,8 +326,8 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
             "desks_in_use": busy.get(space.pk, 0),
             "head_count": len(present[space.pk]),
             "safety_capacity": space.safety_capacity,
-            "visits_today": len(visits[space.pk]),
-            "unique_visitors_today": len(set(visits[space.pk].values())),
+            "visits_today": len(visits[space.pk]) + tallies[space.pk].visits,
+            "unique_visitors_today": tallies[space.pk].people(visits[space.pk].values()),
         }
         for space in spaces
     ]
@@ -387,11 +425,12 @@ def centre_now(
         rows = _CENTRE.rows(**values)
     totals, desks = rows[0]
     totals = totals or {}
+    walk_ins = _walk_ins_today(space, start, end)
     return resource, {
         "head_count": totals.get("present", 0),
         "safety_capacity": space.safety_capacity,
-        "visits_today": totals.get("visits", 0),
-        "unique_visitors_today": totals.get("visitors", 0),
+        "visits_today": totals.get("visits", 0) + walk_ins.visits,
+        "unique_visitors_today": totals.get("visitors", 0) + walk_ins.people(),
         "desks": desks or 0,
         "desks_in_use": totals.get("in_use", 0),
     }

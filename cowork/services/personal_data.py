@@ -44,6 +44,7 @@ from cowork.models import (
     SpaceRole,
 )
 from cowork.models.people import DEMOGRAPHIC_FIELDS
+from cowork.models.visits import WalkIn, phone_fingerprint
 from cowork.models.waits import OPEN_WAIT_STATUSES, ResourceWait
 from cowork.selectors.access import user_is_network_admin
 from cowork.services.booking import booking_cancel
@@ -339,6 +340,12 @@ def account_erase(
         for holder in _holders.values():
             holder.erase(person)
         erased.participants_anonymized = _anonymize_participants(participants, now=now)
+        # Their walk-ins still count as visits, but no longer lead back to them.
+        WalkIn.objects.filter(
+            Q(phone_key__in=[phone_fingerprint(phone) for phone in person.phones])
+            | Q(participant__in=participants)
+            | (Q(member=member) if member is not None else Q(pk__in=[]))
+        ).update(phone_key="", member=None, participant=None)
         Booking.objects.filter(booked_by=user).update(purpose="")
         Series.objects.filter(booked_by=user).update(purpose="")
         for model in (SpaceRole, DonorAccess, ApiToken):

@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 
 from cowork.web import events, inbox, reports
 from cowork.web.booking import find, host, mine, rental, waits
-from cowork.web.live import displays, occupancy
+from cowork.web.live import displays, occupancy, visitors
 from cowork.web.manage import urls as manage_urls
 from cowork.web.offline import keep_offline
 
@@ -68,6 +68,9 @@ urlpatterns = [
         name="display-revoke",
     ),
     path("displays/<slug:key>/", displays.display, name="display"),
+    path("centres/<slug:slug>/live/visitor/", visitors.live_visitor, name="live-visitor"),
+    path("displays/<slug:key>/visitor/", visitors.tablet_visitor, name="tablet-visitor"),
+    path("displays/<slug:key>/sign-in/", visitors.door_kiosk, name="door-kiosk"),
     path("network/live/", occupancy.network_live, name="network-live"),
     path("network/occupancy.json", occupancy.network_json, name="network-json"),
     # Events

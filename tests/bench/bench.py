@@ -39,6 +39,7 @@ BENCHMARKS = {
     "crash": ([], ["--clients", "20"]),
     # Bytes do not depend on size; one run of each page is the whole measurement.
     "pageweight": ([], []),
+    "reports": ([], ["--quick"]),
 }
 QUICK_REPORT = ROOT / "var" / "benchmarks-quick.md"
 

@@ -21,7 +21,17 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS = Path(os.environ.get("BENCH_REPORT") or ROOT / "docs" / "benchmarks.md")
 
 # The summary lists the benchmarks in this order; any other section follows, as found.
-ORDER = ("booking", "hotpath", "fanout", "ical", "reminders", "availability", "crash", "pageweight")
+ORDER = (
+    "booking",
+    "hotpath",
+    "fanout",
+    "ical",
+    "reminders",
+    "availability",
+    "crash",
+    "pageweight",
+    "reports",
+)
 
 INTRO = """# Benchmarks
 

@@ -57,8 +57,11 @@ class Figures:
     no_show_base: int = 0
     desks: Utilization | None = None
     rooms: Utilization | None = None
-    visits: int | None = None
+    visits: int | None = None  # each time: check-ins and walk-ins
     open_days: int | None = None
+    # Of the visits, the walk-ins (each time); the different people who made them (once).
+    walk_ins: int | None = None
+    visitors: int | None = None
 
     @property
     def no_show_percent(self) -> float | None:
@@ -170,6 +173,8 @@ class Report:
     heat_maps: list[HeatMap]
     events: list[EventRow]
     domains: list[Breakdown] = field(default_factory=list)
+    # Walk-in visits by sex and by age band (each time), suppressed; never a donor's.
+    walk_in_breakdowns: list[Breakdown] = field(default_factory=list)
     people: PeopleSummary | None = None
     tags: list["TagRow"] = field(default_factory=list)
     # Rental income of the centres whose use the viewer sees (never a donor's).

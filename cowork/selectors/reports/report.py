@@ -35,6 +35,7 @@ from cowork.selectors.reports.people import people_summary, people_tables
 from cowork.selectors.reports.rounding import rounded_for_donor
 from cowork.selectors.reports.scope import event_filter, event_tags, scope_for
 from cowork.selectors.reports.usage import space_use
+from cowork.selectors.reports.visits import collect_walk_ins
 
 
 def _report_centres(scope, held: dict, *, space_ids, countries, kinds, tag_ids) -> list[Space]:
@@ -221,6 +222,8 @@ def event_report(
     centres = _report_centres(scope, collected.held, **filters)
     used = [space for space in centres if scope.shows_use_of(space.pk)]
     usage, heat, daily, open_dates = collect_usage(used, start, end)
+    walk_ins = collect_walk_ins(used, start, end)
+    walk_ins.add_to(usage, daily)
 
     held_by_centre, cancelled_by_centre = defaultdict(list), Counter()
     for data in collected.held.values():
@@ -236,12 +239,15 @@ def event_report(
             name=space.name,
             city=space.city,
             country=space.country,
-            figures=_figures(
-                held_by_centre[space.pk],
-                cancelled_by_centre[space.pk],
-                usage.get(space.pk),
-                now,
-                collected.returning,
+            figures=walk_ins.centre(
+                _figures(
+                    held_by_centre[space.pk],
+                    cancelled_by_centre[space.pk],
+                    usage.get(space.pk),
+                    now,
+                    collected.returning,
+                ),
+                space.pk,
             ),
             language=space.default_language,
             people=summary,
@@ -262,6 +268,7 @@ def event_report(
         now,
         collected.returning,
     )
+    total = walk_ins.total(total)
     tables = people_tables(collected.people)
     all_open = {
         cell for kind in UTILIZATION_KINDS for cell, minutes in heat[kind][1].items() if minutes
@@ -275,6 +282,7 @@ def event_report(
         total=total,
         breakdowns=tables.breakdowns,
         domains=tables.domains,
+        walk_in_breakdowns=walk_ins.breakdowns() if shows_use else [],
         people=people_summary(collected.people, collected.people),
         tags=_tag_rows(viewer, scope, collected.held, collected.people),
         months=_months(start, end, held, collected, now),

@@ -213,6 +213,11 @@
 
     function feedForEvent(kind, resource) {
       var what = strings.events[kind];
+      if (what && !resource && kind === "walk_in.recorded") {
+        // A walk-in is nobody's desk or room: the feed says only that someone came.
+        addFeedEntry(what);
+        return;
+      }
       if (!what || !resource) {
         return;
       }

@@ -21,6 +21,7 @@ from cowork.selectors.occupancy import occupancy_snapshot, resource_names
 from cowork.services.displays import display_token_create, display_token_revoke
 from cowork.web.common import active_space, error_status, qr_svg
 from cowork.web.live import shapes
+from cowork.web.live.visitors import VisitorForm, visitor_notice
 
 # As many room cards as fit beside the plan on a landscape lobby screen (1280×800 and up);
 # more rooms page through, a page at a time.
@@ -76,6 +77,10 @@ def display(request, key):
                 for start in range(0, max(len(rooms), 1), LOBBY_ROOMS_PER_PAGE)
             ],
             legend=shapes.legend(resources),
+            visitor_form=VisitorForm(),
+            visitor_action=reverse("web:tablet-visitor", args=[key]),
+            visitor_notice=visitor_notice(request),
+            kiosk_url=reverse("web:door-kiosk", args=[key]),
         )
         template = "cowork/live/display_lobby.html"
     response = render(request, template, context)

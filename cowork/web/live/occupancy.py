@@ -38,6 +38,7 @@ from cowork.web.live.shapes import (
     no_store,
     space_socket,
 )
+from cowork.web.live.visitors import VisitorForm, visitor_notice
 
 
 @require_GET
@@ -103,6 +104,9 @@ def live_dashboard(request, slug):
         "figures": Figures.of(snapshot),
         "can_manage": user_manages_space(user=request.user, space=space),
         "network": user_is_network_admin(user=request.user),
+        "visitor_form": VisitorForm(),
+        "visitor_action": reverse("web:live-visitor", args=[space.slug]),
+        "visitor_notice": visitor_notice(request),
         "live_config": live_config(
             mode="space",
             socket=space_socket(space),

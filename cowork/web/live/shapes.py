@@ -26,6 +26,7 @@ FEED_EVENTS = {
     DomainEventKind.BOOKING_RELEASED: gettext_lazy("released — nobody came"),
     DomainEventKind.BOOKING_CREATED: gettext_lazy("booked"),
     DomainEventKind.BOOKING_CANCELLED: gettext_lazy("booking cancelled"),
+    DomainEventKind.WALK_IN_RECORDED: gettext_lazy("A walk-in visitor came in"),
 }
 # Short enough to fit inside a desk on the plan; the legend and screen readers get the long one.
 STATE_LABELS = {

@@ -18,6 +18,7 @@ from cowork.selectors.reports.sentences import donor_sentences, event_sentence
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.reports.filters import COUNTRY_NAMES
 from cowork.web.reports.usage import USE_NOTE, use_tables
+from cowork.web.reports.visits import walk_in_table_header, walk_in_table_rows
 
 KIND_LABELS = {"room": gettext_lazy("Rooms"), "desk": gettext_lazy("Desks")}
 
@@ -71,7 +72,9 @@ def _totals_rows(report: Report) -> list[list]:
             [_("Room hours booked"), _hours(figures.rooms.booked_hours), None],
             [_("Room hours open"), _hours(figures.rooms.open_hours), None],
             [_("Room utilization (%)"), figures.rooms.percent, None],
-            [_("Visits (check-ins)"), figures.visits, each],
+            [_("Visits (check-ins and walk-ins)"), figures.visits, each],
+            [_("Walk-in visits"), figures.walk_ins, each],
+            [_("Different visitors"), figures.visitors, once],
             [_("Days open"), figures.open_days, None],
             [_("Visits per day open"), figures.visits_per_open_day, None],
         ]
@@ -121,6 +124,8 @@ def _centre_row(name, city, country, figures, *, shows_use: bool) -> list:
             figures.rooms.percent if figures.rooms else None,
             figures.visits,
             figures.visits_per_open_day,
+            figures.walk_ins,
+            figures.visitors,
         ]
     return row
 
@@ -145,6 +150,8 @@ def report_tables(report: Report) -> list[Table]:
         _("Room utilization (%)"),
         _("Visits"),
         _("Visits per day open"),
+        _("Walk-in visits"),
+        _("Different visitors"),
     ]
     tables = [
         Table(
@@ -270,6 +277,14 @@ def report_tables(report: Report) -> list[Table]:
             rows=[[d.day.isoformat(), d.visits] for d in report.daily_visits],
         ),
         Table(
+            key="walk_ins",
+            sheet="Walk-ins",
+            title=_("Walk-in visits by sex and age band"),
+            header=walk_in_table_header(),
+            rows=walk_in_table_rows(report),
+            row_header_columns=2,
+        ),
+        Table(
             key="heat",
             sheet="Heat map",
             title=_("Share of open time booked, by weekday and hour"),
@@ -301,7 +316,9 @@ def report_tables(report: Report) -> list[Table]:
     # Visits, the heat maps and rental income are centre use, which a donor's report leaves
     # out whole.
     return [
-        table for table in tables if shows_use or table.key not in ("visits", "heat", "rentals")
+        table
+        for table in tables
+        if shows_use or table.key not in ("visits", "walk_ins", "heat", "rentals")
     ]
 
 
@@ -347,6 +364,13 @@ NOTES = [
         ),
     ),
     (EACH_TIME_LABEL, gettext_lazy("every attendance, registration or visit counted")),
+    (
+        gettext_lazy("Different visitors"),
+        gettext_lazy(
+            "people who checked in or walked in, each once: by their account, or by the phone"
+            " they gave at the door; a walk-in who gave no phone counts as one person each time"
+        ),
+    ),
     (
         DisabilityStatus.WITH.label,
         gettext_lazy(

@@ -16,6 +16,7 @@ from cowork.models import (
     Resource,
     Space,
     SpaceRole,
+    WalkIn,
 )
 from cowork.models.people import disability_status
 from cowork.selectors.access import spaces_managed_by
@@ -175,10 +176,15 @@ def test_the_demo_carries_three_months_of_visits_and_events():
     assert statuses == {"with", "without"}
     # Nothing of it holds a resource now or later: the live views start empty.
     assert not Booking.objects.filter(purpose="Demo history", ends_at__gt=now).exists()
+    # Most visits are walk-ins, as at the real centres; a few signed in with their phone.
+    walk_ins = WalkIn.objects.filter(visited_at__lt=now)
+    assert walk_ins.count() > past.filter(checked_in_at__isnull=False).count()
+    assert walk_ins.filter(member__isnull=False, returning=True).exclude(phone_key="").exists()
+    assert walk_ins.exclude(gender="").exists() and walk_ins.filter(gender="").exists()
 
 
 def test_demo_history_rows_pass_model_validation():
     call_command("seed_demo", only=["kokand-coworking"], verbosity=0, stdout=io.StringIO())
-    for model in (Member, Participant, Event):
+    for model in (Member, Participant, Event, WalkIn):
         for row in model.objects.all()[:60]:
             row.full_clean()

@@ -136,3 +136,22 @@ def test_only_the_person_or_a_network_admin_may_export_or_delete(relay_now):
     assert Registration.objects.filter(status="confirmed").count() == 1
     account_erase(user=user, acting_user=factories.network_admin())
     assert not get_user_model().objects.get(pk=user.pk).is_active
+
+
+def test_deleting_an_account_keeps_its_walk_ins_as_visits_that_lead_to_no_one():
+    from cowork.models import WalkIn
+    from cowork.services.visits import walk_in_record
+
+    member = factories.MemberFactory(phone="+994501117788")
+    host = factories.HostFactory()
+    space = host.space
+    walk_in_record(
+        space=space, source="live", client_key="tap-1", logged_by=host.user, phone="050 111 77 88"
+    )
+    walk_in = WalkIn.objects.get()
+    assert walk_in.phone_key and walk_in.member == member
+
+    account_erase(user=member.user, acting_user=member.user)
+    walk_in.refresh_from_db()
+    assert (walk_in.phone_key, walk_in.member, walk_in.participant) == ("", None, None)
+    assert WalkIn.objects.filter(space=space).count() == 1

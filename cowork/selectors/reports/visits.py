@@ -1,0 +1,151 @@
+"""Walk-ins in a report: visits added to the check-ins, visitors counted once, and the
+walk-ins by sex and age band, suppressed.
+
+How a walk-in counts is `cowork.selectors.visits`'s rule, as on the live pages: a walk-in
+linked to a member who checked in at the same centre that local day adds neither a visit
+nor a person. "Visitors" count people once in the period: members by their account across
+check-ins and walk-ins, other walk-ins by their participant record or their phone's
+fingerprint, and each anonymous walk-in as one person (nothing tells two apart).
+
+Two queries, whatever the period: the walk-ins, and the check-ins' people.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+from django.utils.translation import gettext_lazy
+
+from cowork.models import Booking, Space, WalkIn
+from cowork.models.people import AgeBand, Gender
+from cowork.selectors.reports.figures import Figures
+from cowork.selectors.reports.suppression import (
+    NOT_GIVEN,
+    NOT_GIVEN_LABEL,
+    Breakdown,
+    suppress_row,
+)
+from cowork.selectors.visits import WALK_IN_FIELDS, WalkInTally, tally_walk_ins
+
+UTC = datetime.UTC
+# Every zone's local day lies inside [UTC midnight - 14 h, UTC midnight + 12 h + 1 day).
+_BEFORE = datetime.timedelta(hours=14)
+_AFTER = datetime.timedelta(hours=12) + datetime.timedelta(days=1)
+
+WALK_IN_DIMENSIONS = [
+    ("gender", gettext_lazy("Sex"), Gender.choices),
+    ("age_band", gettext_lazy("Age band"), AgeBand.choices),
+]
+
+
+@dataclass
+class CollectedWalkIns:
+    # Per centre: walk-in visits counted, and the people they and the check-ins bring.
+    tallies: dict[int, WalkInTally] = field(default_factory=dict)
+    users: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    daily: Counter = field(default_factory=Counter)
+    # Counted walk-ins by sex and by age band (codes; "" for not given).
+    answers: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add_to(self, usage: dict, daily: Counter) -> None:
+        """Add the walk-in visits to the centres' check-in visits and the daily series."""
+        for space_id, tally in self.tallies.items():
+            if space_id in usage:
+                usage[space_id].visits += tally.visits
+        daily.update(self.daily)
+
+    def centre(self, figures: Figures, space_id: int) -> Figures:
+        """`figures` of one centre with its walk-ins and visitors (None: not shown)."""
+        if figures.visits is None:
+            return figures
+        tally = self.tallies.get(space_id, WalkInTally())
+        return replace(
+            figures, walk_ins=tally.visits, visitors=tally.people(self.users.get(space_id, ()))
+        )
+
+    def total(self, figures: Figures) -> Figures:
+        if figures.visits is None:
+            return figures
+        known, anonymous = set(), 0
+        for tally in self.tallies.values():
+            known |= tally.known
+            anonymous += tally.anonymous
+        users = {f"u{user}" for ids in self.users.values() for user in ids}
+        return replace(
+            figures,
+            walk_ins=sum(tally.visits for tally in self.tallies.values()),
+            visitors=len(known | users) + anonymous,
+        )
+
+    def breakdowns(self) -> list[Breakdown]:
+        """Counted walk-ins by sex and by age band, each row suppressed."""
+        total = sum(tally.visits for tally in self.tallies.values())
+        tables = []
+        for dimension, title, choices in WALK_IN_DIMENSIONS:
+            counted = self.answers[dimension]
+            categories = [*choices, (NOT_GIVEN, NOT_GIVEN_LABEL)]
+            counts = [counted[code] for code, _label in choices] + [counted[""]]
+            tables.append(
+                Breakdown(
+                    dimension=dimension,
+                    title=str(title),
+                    categories=[(code, str(label)) for code, label in categories],
+                    cells=suppress_row(counts),
+                    total=total,
+                )
+            )
+        return tables
+
+
+def _check_in_users(space_ids, start, end, zones) -> set[tuple[int, datetime.date, int]]:
+    """(space id, local day, user id) of the desk and room check-ins in [start, end]."""
+    low = datetime.datetime.combine(start, datetime.time(0), tzinfo=UTC) - _BEFORE
+    high = datetime.datetime.combine(end, datetime.time(0), tzinfo=UTC) + _AFTER
+    rows = (
+        Booking.objects.filter(
+            space_id__in=space_ids,
+            checked_in_at__gte=low,
+            checked_in_at__lt=high,
+            event_session__isnull=True,
+        )
+        .order_by()
+        .values_list("space_id", "booked_by_id", "checked_in_at")
+    )
+    found = set()
+    for space_id, user_id, checked_in_at in rows:
+        day = checked_in_at.astimezone(zones[space_id]).date()
+        if start <= day <= end:
+            found.add((space_id, day, user_id))
+    return found
+
+
+def collect_walk_ins(centres: list[Space], start, end) -> CollectedWalkIns:
+    """The walk-ins of `centres` on local days [start, end], counted beside the check-ins."""
+    ids = [space.pk for space in centres]
+    zones = {space.pk: space.zone for space in centres}
+    collected = CollectedWalkIns()
+    if not ids:
+        return collected
+    check_ins = _check_in_users(ids, start, end, zones)
+    for space_id, _day, user_id in check_ins:
+        collected.users[space_id].add(user_id)
+    rows = (
+        WalkIn.objects.filter(space_id__in=ids, day__gte=start, day__lte=end)
+        .order_by()
+        .values_list(*WALK_IN_FIELDS, "gender", "age_band")
+    )
+    by_space = defaultdict(list)
+    for row in rows:
+        by_space[row[0]].append(row)
+    for space_id in ids:
+        kept = [
+            row
+            for row in by_space[space_id]
+            if row[2] is None or (space_id, row[1], row[2]) not in check_ins
+        ]
+        collected.tallies[space_id] = tally_walk_ins((row[:5] for row in kept), set())
+        for row in kept:
+            collected.daily[row[1]] += 1
+            collected.answers["gender"][row[5]] += 1
+            collected.answers["age_band"][row[6]] += 1
+    return collected
