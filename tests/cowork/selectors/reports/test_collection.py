@@ -145,7 +145,8 @@ def test_the_number_of_queries_does_not_grow_with_events_or_bookings(network, ad
         for n in (1, 2, 3):
             attend(event.sessions.get(), register(event, n), host)
     assert count() == before
-    assert before <= 16
+    # The events, people and sentences; the use of the space in three; the walk-ins in one.
+    assert before <= 17
 
 
 def test_an_events_room_put_in_use_is_not_a_visit(network, admin):
