@@ -6,36 +6,19 @@ only aggregates and event titles: never a participant's name or phone, nor an or
 Hidden small counts arrive from the selector as "<5" or "x"; nothing here can see them.
 """
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cowork.models.people import DisabilityStatus
-from cowork.models.spaces import WEEKDAYS
 from cowork.selectors.reports.figures import Report
 from cowork.selectors.reports.sentences import donor_sentences, event_sentence
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.reports.filters import COUNTRY_NAMES
+from cowork.web.reports.table import Table, weekday_hour_rows
 from cowork.web.reports.usage import USE_NOTE, use_tables
 from cowork.web.reports.visits import walk_in_table_header, walk_in_table_rows
 
 KIND_LABELS = {"room": gettext_lazy("Rooms"), "desk": gettext_lazy("Desks")}
-
-
-@dataclass(frozen=True)
-class Table:
-    """Rows of plain values: int, float, str ("<5", "x", a title) or None (no value)."""
-
-    key: str
-    sheet: str
-    title: str
-    header: list[str]
-    rows: list[list]
-    # The first this many columns name the row (rendered as row headers).
-    row_header_columns: int = 1
-    # Other columns of text rather than numbers (by index), aligned as text.
-    text_columns: frozenset[int] = frozenset()
 
 
 def _hours(value: float) -> float:
@@ -132,7 +115,6 @@ def _centre_row(name, city, country, figures, *, shows_use: bool) -> list:
 
 def report_tables(report: Report) -> list[Table]:
     """Every table of the report, in the order of the XLSX sheets and the CSV sections."""
-    weekday_names = dict(WEEKDAYS)
     shows_use = report.shows_use
     centres = [
         _centre_row(
@@ -289,17 +271,7 @@ def report_tables(report: Report) -> list[Table]:
             sheet="Heat map",
             title=_("Share of open time booked, by weekday and hour"),
             header=[_("Resources"), _("Weekday"), _("Hour"), _("Booked (%)")],
-            rows=[
-                [
-                    str(KIND_LABELS[heat.kind]),
-                    str(weekday_names[weekday]),
-                    f"{hour:02d}:00",
-                    heat.percent[(weekday, hour)],
-                ]
-                for heat in report.heat_maps
-                for weekday in heat.weekdays
-                for hour in heat.hours
-            ],
+            rows=weekday_hour_rows(report.heat_maps, KIND_LABELS, lambda heat: heat.percent),
             row_header_columns=3,
         ),
         Table(

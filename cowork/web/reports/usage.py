@@ -10,6 +10,7 @@ from cowork.selectors.reports.dates import weekday_abbreviation
 from cowork.selectors.reports.figures import Report
 from cowork.selectors.reports.usage import UseRow
 from cowork.web.charts import heat_map_chart
+from cowork.web.reports.table import Table, weekday_hour_rows
 
 USE_KIND_LABELS = {
     Resource.Kind.DESK: gettext_lazy("Desks"),
@@ -47,13 +48,9 @@ def _use_values(row: UseRow) -> list:
 
 def use_tables(report: Report) -> list:
     """The tables of the use of the space; none for a report without it (a donor's)."""
-    # Table lives beside the report's other tables, which list these among theirs.
-    from cowork.web.reports.tables import Table
-
     use = report.use
     if use is None:
         return []
-    weekday_names = dict(WEEKDAYS)
     return [
         Table(
             key="use_centres",
@@ -88,17 +85,7 @@ def use_tables(report: Report) -> list:
             sheet="Busiest hours",
             title=_("Bookings checked in, by weekday and hour"),
             header=[_("Resources"), _("Weekday"), _("Hour"), _("Checked in")],
-            rows=[
-                [
-                    str(USE_KIND_LABELS[busy.kind]),
-                    str(weekday_names[weekday]),
-                    f"{hour:02d}:00",
-                    busy.counts[(weekday, hour)],
-                ]
-                for busy in use.busy
-                for weekday in busy.weekdays
-                for hour in busy.hours
-            ],
+            rows=weekday_hour_rows(use.busy, USE_KIND_LABELS, lambda busy: busy.counts),
             row_header_columns=3,
         ),
         Table(
