@@ -288,7 +288,7 @@ def test_booking_page_lists_free_places_before_the_plan(
 
 # Links that change something, download a file, or leave the pages people read.
 NOT_A_PAGE = re.compile(
-    r"(logout|\.ics|\.csv|\.xlsx|\.json|/admin/|/api/|/static/|check-in|cancel|/ics/|/i18n/)"
+    r"(logout|\.ics|\.csv|\.xlsx|\.xml|\.pdf|\.json|/admin/|/api/|/static/|check-in|cancel|/ics/|/i18n/)"
 )
 
 
