@@ -401,7 +401,7 @@ def facts_for(notification: Notification) -> MessageFacts:
         wait = offer.wait
         return MessageFacts(
             **common,
-            resource=offer.resource.name,
+            resource=offer.resource.name_in(language),
             starts_at=wait.starts_at,
             ends_at=wait.ends_at,
             link=site_url() + reverse("web:wait-offer", args=[offer.link_key()]),
