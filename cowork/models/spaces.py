@@ -134,6 +134,19 @@ class Organization(models.Model):
         return self.name
 
 
+# The fields that are a centre's details: its hosts edit them on one page, and the
+# centre-management services let them.
+DETAIL_FIELDS = (
+    "name",
+    "city",
+    "region",
+    "address",
+    "description",
+    "directions",
+    "contact_phone",
+    "accessibility",
+    "currency",
+)
 # The fields that are a centre's booking rules: its hosts set them on one page, and the
 # centre-management services let them.
 BOOKING_RULE_FIELDS = (

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from cowork.models import DomainEventKind, Organization, Space
-from cowork.models.spaces import BOOKING_RULE_FIELDS
+from cowork.models.spaces import BOOKING_RULE_FIELDS, DETAIL_FIELDS
 from cowork.selectors.access import user_is_network_admin
 from cowork.services.centres._common import (
     apply_changes,
@@ -17,16 +17,8 @@ from cowork.services.locking import lock_space
 # What the centre's hosts keep: its words, its booking rules, its SMS manners.
 HOST_FIELDS = {
     # details and texts
-    "name",
-    "city",
-    "region",
-    "address",
-    "description",
-    "directions",
-    "contact_phone",
-    "accessibility",
+    *DETAIL_FIELDS,
     "languages",
-    "currency",
     "translations",
     # booking rules
     *BOOKING_RULE_FIELDS,

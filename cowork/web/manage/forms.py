@@ -12,18 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cowork.models import Organization, Resource, Space, SpaceRole
 from cowork.models.spaces import BOOKING_RULE_FIELDS, WEEKDAYS
+from cowork.models.spaces import DETAIL_FIELDS as SPACE_DETAIL_FIELDS
 
-DETAIL_FIELDS = [
-    "name",
-    "city",
-    "region",
-    "address",
-    "description",
-    "directions",
-    "contact_phone",
-    "accessibility",
-    "currency",
-]
+DETAIL_FIELDS = list(SPACE_DETAIL_FIELDS)
 RULE_FIELDS = list(BOOKING_RULE_FIELDS)
 SMS_FIELDS = ["sms_sender_id", "sms_quiet_from", "sms_quiet_until", "phone_countries"]
 # The periods a weekday may have on the hours page; more is rare enough for a second save.
