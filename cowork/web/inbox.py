@@ -51,6 +51,15 @@ def _require_host(request) -> None:
         raise PermissionDenied(_("Only the hosts of a centre have an inbox."))
 
 
+def _waiting(request, rows, pk: str, *, space: str = "space"):
+    """One waiting item (from `rows`) of a centre the host manages; 404 for any other.
+    `space` is the lookup from the item to its centre."""
+    _require_host(request)
+    return get_object_or_404(
+        rows, pk=int(pk), **{f"{space}__in": spaces_managed_by(user=request.user)}
+    )
+
+
 def _span(starts_at, ends_at, zone) -> str:
     return f"{local_datetime(starts_at, zone)}–{local_time(ends_at, zone)}"
 
@@ -130,6 +139,10 @@ def _refused(request, key: str, refusal: DomainError):
     return _render(request, errors={key: refusal.message}, status=error_status(refusal))
 
 
+def _reason_refused(request, key: str, form):
+    return _render(request, errors={key: " ".join(form.errors["reason"])}, status=400)
+
+
 def _done(request, text: str, values: dict):
     say_done(request, text % values)
     return redirect("web:inbox")
@@ -138,11 +151,8 @@ def _done(request, text: str, values: dict):
 @login_required
 @require_POST
 def booking_decide(request, pk: str, verdict: str):
-    _require_host(request)
-    booking = get_object_or_404(
-        Booking.objects.select_related("resource", "space", "booked_by"),
-        pk=int(pk),
-        space__in=spaces_managed_by(user=request.user),
+    booking = _waiting(
+        request, Booking.objects.select_related("resource", "space", "booked_by"), pk
     )
     key = f"booking-{booking.pk}"
     names = {
@@ -155,7 +165,7 @@ def booking_decide(request, pk: str, verdict: str):
             return _done(request, _("Approved: %(resource)s for %(name)s."), names)
         form = DeclineForm(request.POST)
         if not form.is_valid():
-            return _render(request, errors={key: " ".join(form.errors["reason"])}, status=400)
+            return _reason_refused(request, key, form)
         booking_decline(booking=booking, host=request.user, reason=form.cleaned_data["reason"])
     except DomainError as refusal:
         return _refused(request, key, refusal)
@@ -167,11 +177,11 @@ def booking_decide(request, pk: str, verdict: str):
 @login_required
 @require_POST
 def registration_decide(request, pk: str, verdict: str):
-    _require_host(request)
-    registration = get_object_or_404(
+    registration = _waiting(
+        request,
         Registration.objects.select_related("event__space", "participant"),
-        pk=int(pk),
-        event__space__in=spaces_managed_by(user=request.user),
+        pk,
+        space="event__space",
     )
     key = f"registration-{registration.pk}"
     names = {
@@ -188,7 +198,7 @@ def registration_decide(request, pk: str, verdict: str):
             )
         form = PersonReasonForm(request.POST)
         if not form.is_valid():
-            return _render(request, errors={key: " ".join(form.errors["reason"])}, status=400)
+            return _reason_refused(request, key, form)
         registration_cancel(
             registration=registration,
             acting_user=request.user,
@@ -202,12 +212,7 @@ def registration_decide(request, pk: str, verdict: str):
 @login_required
 @require_POST
 def membership_decide_view(request, pk: str, verdict: str):
-    _require_host(request)
-    membership = get_object_or_404(
-        Membership.objects.select_related("space", "member"),
-        pk=int(pk),
-        space__in=spaces_managed_by(user=request.user),
-    )
+    membership = _waiting(request, Membership.objects.select_related("space", "member"), pk)
     try:
         membership_decide(
             membership_id=membership.pk,
