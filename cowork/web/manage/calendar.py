@@ -21,9 +21,7 @@ from cowork.web.manage.common import (
     cancelled_notice,
     managed_space,
     page,
-    refusal_context,
-    refused_status,
-    show_refusal,
+    refusal_shown,
 )
 from cowork.web.manage.forms import ClosureForm, HolidaysForm, HoursForm
 
@@ -46,9 +44,7 @@ def hours(request, slug):
                     cancel_bookings=bool(request.POST.get("cancel_bookings")),
                 )
             except DomainError as refusal:
-                show_refusal(form, refusal)
-                context = refusal_context(refusal, request)
-                status = refused_status(refusal)
+                context, status = refusal_shown(request, form, refusal)
             else:
                 messages.success(request, _("Opening hours saved."))
                 cancelled_notice(request, cancelled)
@@ -143,9 +139,7 @@ def closures(request, slug):
                     cancel_bookings=bool(request.POST.get("cancel_bookings")),
                 )
             except DomainError as refusal:
-                show_refusal(form, refusal)
-                context = refusal_context(refusal, request)
-                status = refused_status(refusal)
+                context, status = refusal_shown(request, form, refusal)
             else:
                 messages.success(request, _("The centre is closed on those days."))
                 return redirect(request.path)

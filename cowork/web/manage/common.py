@@ -82,6 +82,12 @@ def refused_status(refusal: DomainError) -> int:
     return error_status(refusal)
 
 
+def refusal_shown(request, form: forms.Form | None, refusal: DomainError) -> tuple[dict, int]:
+    """Put a refusal on the form; what the page then adds for it, and the page's status."""
+    show_refusal(form, refusal)
+    return refusal_context(refusal, request), refused_status(refusal)
+
+
 def cancelled_notice(request, cancelled: int) -> None:
     if cancelled:
         messages.info(
