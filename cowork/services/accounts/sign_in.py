@@ -82,20 +82,13 @@ def user_who_may_use_codes(member_id: int):
 def home_space_id(member: Member) -> int | None:
     """The centre a member uses: of their latest booking, else of a role they hold there,
     else the first centre they joined."""
-    booked = (
-        Booking.objects.filter(booked_by_id=member.user_id)
-        .order_by("-created_at")
-        .values_list("space_id", flat=True)
-        .first()
+    in_turn = (
+        Booking.objects.filter(booked_by_id=member.user_id).order_by("-created_at"),
+        SpaceRole.objects.filter(user_id=member.user_id).order_by("pk"),
+        member.memberships.order_by("pk"),
     )
-    if booked is not None:
-        return booked
-    role = (
-        SpaceRole.objects.filter(user_id=member.user_id)
-        .order_by("pk")
-        .values_list("space_id", flat=True)
-        .first()
-    )
-    if role is not None:
-        return role
-    return member.memberships.order_by("pk").values_list("space_id", flat=True).first()
+    for rows in in_turn:
+        space_id = rows.values_list("space_id", flat=True).first()
+        if space_id is not None:
+            return space_id
+    return None
