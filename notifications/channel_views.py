@@ -5,6 +5,8 @@ made it (its key is kept only hashed). WhatsApp is linked by answering the first
 we send from here.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +32,20 @@ def _phone(request) -> str:
     return str(member.phone) if member is not None and member.phone else ""
 
 
+def _with_phone(view):
+    """The view is given the member's phone; without one it leads back to the page, which
+    asks for it first."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        phone = _phone(request)
+        if not phone:
+            return redirect("notifications:channels")
+        return view(request, phone, *args, **kwargs)
+
+    return wrapped
+
+
 def _page(request, **extra):
     phone = _phone(request)
     linked = usable_addresses(phone) if phone else {}
@@ -53,21 +69,17 @@ def profile_channels(request):
 
 @login_required
 @require_POST
-def telegram_link(request):
-    phone = _phone(request)
-    if not phone:
-        return redirect("notifications:channels")
+@_with_phone
+def telegram_link(request, phone: str):
     return _page(request, telegram_url=deep_link(telegram_link_key_create(phone=phone)))
 
 
 @login_required
 @require_POST
-def channel_off(request, channel: str):
-    phone = _phone(request)
-    if (
-        phone
-        and channel in (Channel.TELEGRAM, Channel.WHATSAPP)
-        and channel_unlink(phone=phone, channel=channel)
+@_with_phone
+def channel_off(request, phone: str, channel: str):
+    if channel in (Channel.TELEGRAM, Channel.WHATSAPP) and channel_unlink(
+        phone=phone, channel=channel
     ):
         messages.success(request, gettext("Done: we will not write to you there any more."))
     return redirect("notifications:channels")
@@ -75,11 +87,9 @@ def channel_off(request, channel: str):
 
 @login_required
 @require_POST
-def whatsapp_invite(request):
+@_with_phone
+def whatsapp_invite(request, phone: str):
     """Send the first WhatsApp template; their answer links the number."""
-    phone = _phone(request)
-    if not phone:
-        return redirect("notifications:channels")
     address = whatsapp_address(phone)
     ChannelAddress.objects.get_or_create(
         phone=phone, channel=Channel.WHATSAPP, defaults={"address": address}
