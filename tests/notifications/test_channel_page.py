@@ -3,6 +3,7 @@ lead back to the page, which asks for the phone first."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.models import Channel, ChannelAddress, TelegramLinkKey
 from tests import factories
@@ -45,3 +46,23 @@ def test_with_a_phone_linking_telegram_shows_the_link_for_that_phone(client, sms
     assert response.status_code == 200
     assert "Open Telegram and press Start" in response.content.decode()
     assert TelegramLinkKey.objects.get().phone == str(sms_member.member.phone)
+
+
+@pytest.mark.parametrize(
+    ("channel", "unlink"),
+    [(Channel.TELEGRAM, "Unlink Telegram"), (Channel.WHATSAPP, "Unlink WhatsApp")],
+)
+def test_a_linked_channel_offers_to_unlink_that_channel(client, sms_member, channel, unlink):
+    phone = str(sms_member.member.phone)
+    ChannelAddress.objects.create(
+        phone=phone, channel=channel, address=f"{channel}-address", linked_at=timezone.now()
+    )
+    client.force_login(sms_member)
+
+    page = client.get(reverse("notifications:channels")).content.decode()
+
+    off = reverse("notifications:channel-off", args=[channel])
+    assert f'<form method="post" action="{off}">' in page
+    assert unlink in page
+    client.post(off)
+    assert not ChannelAddress.objects.get(channel=channel).usable
