@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cowork.booking_rules import Period
-from cowork.errors import DomainError
 from cowork.models import Closure, Space
 from cowork.selectors.holidays import holiday_translations
 from cowork.services.centres.closures import ClosedDays, closure_remove, closures_add
@@ -21,7 +20,7 @@ from cowork.web.manage.common import (
     cancelled_notice,
     managed_space,
     page,
-    refusal_shown,
+    submit,
 )
 from cowork.web.manage.forms import ClosureForm, HolidaysForm, HoursForm
 
@@ -34,21 +33,21 @@ def hours(request, slug):
     form = HoursForm(request.POST or None, periods=periods)
     context, status = {}, 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                cancelled = opening_hours_replace(
-                    space=space,
-                    by=request.user,
-                    periods=[Period(*period) for period in form.periods],
-                    cancel_bookings=bool(request.POST.get("cancel_bookings")),
-                )
-            except DomainError as refusal:
-                context, status = refusal_shown(request, form, refusal)
-            else:
-                messages.success(request, _("Opening hours saved."))
-                cancelled_notice(request, cancelled)
-                return redirect(request.path)
+        done = submit(
+            request,
+            form,
+            lambda: opening_hours_replace(
+                space=space,
+                by=request.user,
+                periods=[Period(*period) for period in form.periods],
+                cancel_bookings=bool(request.POST.get("cancel_bookings")),
+            ),
+        )
+        if done.saved:
+            messages.success(request, _("Opening hours saved."))
+            cancelled_notice(request, done.result)
+            return redirect(request.path)
+        context, status = done.context, done.status
     return page(
         request,
         space,
@@ -102,6 +101,22 @@ def _closures_page(request, space: Space, *, closure_form, holidays_form, contex
     )
 
 
+def _closed_days(space, form, *, closure_form) -> list[ClosedDays]:
+    """The days a valid closure form, or holidays form, closes the centre on."""
+    if form is closure_form:
+        data = form.cleaned_data
+        return [ClosedDays(data["starts_on"], data["ends_on"], data["reason"], data["yearly"])]
+    return [
+        ClosedDays(
+            day,
+            day,
+            name,
+            translations=holiday_translations(country=space.country, day=day),
+        )
+        for day, name in form.chosen()
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def closures(request, slug):
@@ -114,35 +129,20 @@ def closures(request, slug):
     form = {"closure": closure_form, "holidays": holidays_form}.get(posted)
     context, status = {}, 200
     if form is not None:
-        status = 400
-        if form.is_valid():
-            if form is closure_form:
-                data = form.cleaned_data
-                wanted = [
-                    ClosedDays(data["starts_on"], data["ends_on"], data["reason"], data["yearly"])
-                ]
-            else:
-                wanted = [
-                    ClosedDays(
-                        day,
-                        day,
-                        name,
-                        translations=holiday_translations(country=space.country, day=day),
-                    )
-                    for day, name in form.chosen()
-                ]
-            try:
-                closures_add(
-                    space=space,
-                    by=request.user,
-                    closures=wanted,
-                    cancel_bookings=bool(request.POST.get("cancel_bookings")),
-                )
-            except DomainError as refusal:
-                context, status = refusal_shown(request, form, refusal)
-            else:
-                messages.success(request, _("The centre is closed on those days."))
-                return redirect(request.path)
+        done = submit(
+            request,
+            form,
+            lambda: closures_add(
+                space=space,
+                by=request.user,
+                closures=_closed_days(space, form, closure_form=closure_form),
+                cancel_bookings=bool(request.POST.get("cancel_bookings")),
+            ),
+        )
+        if done.saved:
+            messages.success(request, _("The centre is closed on those days."))
+            return redirect(request.path)
+        context, status = done.context, done.status
     return _closures_page(
         request,
         space,

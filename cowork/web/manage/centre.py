@@ -7,12 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cowork.errors import DomainError
 from cowork.models import Space
 from cowork.selectors.access import user_is_network_admin
 from cowork.selectors.centres import centres_managed_by
 from cowork.services.centres.spaces import space_create, space_update
-from cowork.web.manage.common import managed_space, page, refused_status, show_refusal
+from cowork.web.manage.common import managed_space, page, submit
 from cowork.web.manage.forms import CentreCreateForm, DetailsForm, RulesForm, SmsForm
 
 
@@ -39,23 +38,23 @@ def centre_new(request):
     form = CentreCreateForm(request.POST or None, initial={"safety_capacity": 30})
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                space = space_create(
-                    organization=form.cleaned_data["organization"],
-                    by=request.user,
-                    **form.changes(),
-                )
-            except DomainError as refusal:
-                show_refusal(form, refusal)
-                status = refused_status(refusal)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s is open. Give it its opening hours next.") % {"name": space.name},
-                )
-                return redirect("web:manage-hours", slug=space.slug)
+        done = submit(
+            request,
+            form,
+            lambda: space_create(
+                organization=form.cleaned_data["organization"],
+                by=request.user,
+                **form.changes(),
+            ),
+        )
+        if done.saved:
+            space = done.result
+            messages.success(
+                request,
+                _("%(name)s is open. Give it its opening hours next.") % {"name": space.name},
+            )
+            return redirect("web:manage-hours", slug=space.slug)
+        status = done.status
     return render(request, "cowork/manage/centre_new.html", {"form": form}, status=status)
 
 
@@ -65,16 +64,15 @@ def _space_form_page(request, slug, *, form_class, section: str, title: str):
     status = 200
     if request.method == "POST":
         form = form_class(request.POST, instance=Space.objects.get(pk=space.pk))
-        status = 400
-        if form.is_valid():
-            try:
-                space = space_update(space=space, by=request.user, changes=form.changes())
-            except DomainError as refusal:
-                show_refusal(form, refusal)
-                status = refused_status(refusal)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(request.path)
+        done = submit(
+            request,
+            form,
+            lambda: space_update(space=space, by=request.user, changes=form.changes()),
+        )
+        if done.saved:
+            messages.success(request, _("Saved."))
+            return redirect(request.path)
+        status = done.status
     else:
         form = form_class(instance=space)
     return page(

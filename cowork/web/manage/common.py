@@ -1,5 +1,8 @@
 """What every management page does alike: find the centre, check who asks, show refusals."""
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -99,3 +102,26 @@ def cancelled_notice(request, cancelled: int) -> None:
             )
             % {"count": cancelled},
         )
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What became of a posted form: `saved` with the service's `result`, else the page is
+    shown again with `status`, and `context` is what it adds for a refusal."""
+
+    saved: bool
+    result: object = None
+    context: dict = field(default_factory=dict)
+    status: int = 400
+
+
+def submit(request, form: forms.Form, save: Callable[[], object]) -> Submitted:
+    """A posted form: when valid, `save()` calls the service; its refusal goes on the form."""
+    if not form.is_valid():
+        return Submitted(saved=False)
+    try:
+        result = save()
+    except DomainError as refusal:
+        context, status = refusal_shown(request, form, refusal)
+        return Submitted(saved=False, context=context, status=status)
+    return Submitted(saved=True, result=result)

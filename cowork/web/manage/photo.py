@@ -6,9 +6,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cowork.errors import DomainError
 from cowork.services.centres.photos import space_photo_remove, space_photo_set
-from cowork.web.manage.common import managed_space, page, refused_status, show_refusal
+from cowork.web.manage.common import managed_space, page, submit
 from cowork.web.manage.forms import PhotoForm
 from cowork.web.media import accepts_upload
 
@@ -21,16 +20,17 @@ def photo(request, slug):
     form = PhotoForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                space_photo_set(space=space, by=request.user, upload=form.cleaned_data["photo"])
-            except DomainError as refusal:
-                show_refusal(form, refusal)
-                status = refused_status(refusal)
-            else:
-                messages.success(request, _("Photo saved. This is how visitors see it."))
-                return redirect(request.path)
+        done = submit(
+            request,
+            form,
+            lambda: space_photo_set(
+                space=space, by=request.user, upload=form.cleaned_data["photo"]
+            ),
+        )
+        if done.saved:
+            messages.success(request, _("Photo saved. This is how visitors see it."))
+            return redirect(request.path)
+        status = done.status
     return page(request, space, "photo", "cowork/manage/photo.html", {"form": form}, status=status)
 
 

@@ -107,6 +107,33 @@ def test_a_closure_on_a_booked_day_lists_the_booking_and_cancels_it_on_confirmat
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
 
 
+def test_hours_that_close_a_booked_day_list_the_booking_and_cancel_it_on_confirmation(
+    admin_client,
+):
+    space = SpaceFactory()
+    desk = Resource.objects.create(space=space, kind="desk", name="Desk 01")
+    start = next_weekday(space, weekday=1)
+    booking = booking_create(
+        resource=desk,
+        member=MemberFactory().user,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+    )
+    url = reverse("web:manage-hours", args=[space.slug])
+    open_days = [0, 2, 3, 4]  # not Tuesday, the booked day
+    hours = {f"d{day}_0_opens": "09:00" for day in open_days}
+    hours.update({f"d{day}_0_closes": "18:00" for day in open_days})
+    listed = admin_client.post(url, hours)
+    assert listed.status_code == 422
+    assert "Desk 01" in listed.content.decode()
+    assert space.opening_hours.filter(weekday=1).exists()
+    done = admin_client.post(url, {**hours, "cancel_bookings": "1"}, follow=True)
+    assert done.redirect_chain == [(url, 302)]
+    assert "1 booking was cancelled; its holder is told." in done.content.decode()
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
+    assert not space.opening_hours.filter(weekday=1).exists()
+
+
 def test_people_are_added_by_phone_or_username_only_if_they_have_an_account(admin_client):
     space = SpaceFactory()
     person = MemberFactory(phone="+998901112233").user
