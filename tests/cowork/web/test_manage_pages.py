@@ -87,18 +87,25 @@ def test_public_holidays_of_the_country_are_offered_to_tick(admin_client):
     assert closure.text_in("reason", "ru") == closure.reason
 
 
-def test_a_closure_on_a_booked_day_lists_the_booking_and_cancels_it_on_confirmation(admin_client):
+def _booked_tuesday() -> Booking:
+    """An hour of Desk 01 booked on the next Tuesday of a new centre."""
     space = SpaceFactory()
     desk = Resource.objects.create(space=space, kind="desk", name="Desk 01")
     start = next_weekday(space, weekday=1)
-    booking = booking_create(
+    return booking_create(
         resource=desk,
         member=MemberFactory().user,
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=1),
     )
+
+
+def test_a_closure_on_a_booked_day_lists_the_booking_and_cancels_it_on_confirmation(admin_client):
+    booking = _booked_tuesday()
+    space = booking.space
+    day = booking.starts_at.astimezone(space.zone).date()
     url = reverse("web:manage-closures", args=[space.slug])
-    form = {"form": "closure", "starts_on": start.date().isoformat(), "reason": "Repairs"}
+    form = {"form": "closure", "starts_on": day.isoformat(), "reason": "Repairs"}
     listed = admin_client.post(url, form)
     assert listed.status_code == 422
     assert "Desk 01" in listed.content.decode()
@@ -110,15 +117,8 @@ def test_a_closure_on_a_booked_day_lists_the_booking_and_cancels_it_on_confirmat
 def test_hours_that_close_a_booked_day_list_the_booking_and_cancel_it_on_confirmation(
     admin_client,
 ):
-    space = SpaceFactory()
-    desk = Resource.objects.create(space=space, kind="desk", name="Desk 01")
-    start = next_weekday(space, weekday=1)
-    booking = booking_create(
-        resource=desk,
-        member=MemberFactory().user,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=1),
-    )
+    booking = _booked_tuesday()
+    space = booking.space
     url = reverse("web:manage-hours", args=[space.slug])
     open_days = [0, 2, 3, 4]  # not Tuesday, the booked day
     hours = {f"d{day}_0_opens": "09:00" for day in open_days}
