@@ -36,6 +36,7 @@ POLICY = {
     "cowork.Registration": ({"view", "change"}, {"view", "change"}),
     "cowork.Attendance": ({"view", "delete"}, {"view", "delete"}),
     "cowork.DisplayToken": ({"view", "delete"}, {"view", "delete"}),
+    "cowork.WalkIn": ({"view", "change"}, {"view", "change"}),
     "notifications.Notification": (VIEW, VIEW),
     "notifications.SmsSender": (ALL, ALL),
     "cowork.Tag": ({"view", "add", "change"}, ALL),
