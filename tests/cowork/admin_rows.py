@@ -21,7 +21,7 @@ from cowork.models import (
 from cowork.services.booking import booking_create
 from cowork.services.events import registration_create
 from cowork.services.visits import walk_in_record
-from notifications.models import InboundSms, Notification, SmsOptOut, SmsSender
+from notifications.models import InboundSms, Notification, SentDonorReport, SmsOptOut, SmsSender
 from tests.factories import next_weekday
 
 
@@ -99,6 +99,9 @@ def network_rows(demo) -> dict:
         "notifications.SmsOptOut": SmsOptOut.objects.create(phone="+380501119999"),
         "notifications.InboundSms": InboundSms.objects.create(
             message_sid="SM-network", phone="+380501119998", body="STOP"
+        ),
+        "notifications.SentDonorReport": SentDonorReport.objects.create(
+            user=demo.donor, month=datetime.date(2026, 1, 1), recipient="donor@example.org"
         ),
         "auth.Group": Group.objects.create(name="Network group"),
     }

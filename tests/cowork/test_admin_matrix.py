@@ -48,6 +48,7 @@ POLICY = {
     "notifications.SmsOptOut": (NOTHING, ALL),
     "cowork.DomainEvent": (NOTHING, VIEW),
     "notifications.InboundSms": (NOTHING, VIEW),
+    "notifications.SentDonorReport": (NOTHING, VIEW),
 }
 ROLES = ["anonymous", "member", "kramatorsk_host", "ganja_host", "network_admin", "superuser"]
 NEEDS = {"changelist": "view", "add": "add", "change": "view", "delete": "delete"}
