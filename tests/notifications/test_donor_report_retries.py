@@ -10,6 +10,11 @@ from django.urls import reverse
 
 from cowork.models import DomainEvent, DomainEventKind
 from cowork.services.donor_reports import donor_monthly_reports_record
+from cowork.services.personal_data import (
+    account_erase,
+    personal_data_export,
+    personal_data_json,
+)
 from notifications.donor_reports import (
     MAX_ATTEMPTS,
     RETRY_BASE,
@@ -145,3 +150,22 @@ def test_a_worker_killed_after_the_server_took_the_report_never_sends_it_again(
     claim.refresh_from_db()
     assert claim.status == Status.UNKNOWN and claim.error.startswith("outcome_unknown")
     assert len(mail.outbox) == 1
+
+
+def test_deleting_a_donors_account_stops_a_report_waiting_for_another_try(
+    network,  # noqa: F811
+    relay_now,
+    mail_server,
+):
+    server = mail_server(refusals=1)
+    claim = _report_due(network, relay_now)
+    assert claim.status == Status.PENDING
+    data = personal_data_json(personal_data_export(user=claim.user, acting_user=claim.user))
+    assert [(row["status"], row["delivered_at"]) for row in data["donor_reports"]] == [
+        (Status.PENDING, None)
+    ]
+    account_erase(user=claim.user, acting_user=claim.user)
+    assert donor_reports_send_due(now=claim.next_attempt_at) == 0
+    claim.refresh_from_db()
+    assert (claim.status, claim.recipient) == (Status.CANCELLED, "")
+    assert server.received == []
