@@ -15,11 +15,14 @@ is down puts the row back with exponential back-off, and after `MAX_ATTEMPTS` it
 shown with its error to network admins in the admin. The schedule sends what is due again
 (`donor_reports_send_due`).
 
-A worker killed between the mail server's acceptance and the record leaves the row
-SENDING. No mail server can be asked whether it took a message, so such a row is never
-sent again by itself (that could send it twice): it becomes UNKNOWN, for a network admin
-to see, ask the donor and send again from the admin (`donor_report_send_again`). A copy
-sent again carries the same Message-ID, by which mailboxes know it for the same message.
+A worker killed while building the message leaves the row SENDING: nothing reached the
+mail server, so once the claim is stale the row is tried again. One killed while speaking
+to the server, or between its acceptance and the record, leaves it HANDING (marked just
+before the server is spoken to). No mail server can be asked whether it took a message,
+so such a row is never sent again by itself (that could send it twice): it becomes
+UNKNOWN, for a network admin to see, ask the donor and send again from the admin
+(`donor_report_send_again`). A copy sent again carries the same Message-ID, by which
+mailboxes know it for the same message.
 """
 
 import calendar
@@ -95,7 +98,11 @@ def _may_receive(user) -> bool:
 def donor_reports_send_due(*, now: datetime.datetime | None = None) -> int:
     """Settle what dead workers left, then send the reports due; return how many went."""
     now = now or timezone.now()
-    SentDonorReport.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER).update(
+    stale = SentDonorReport.objects.filter(claimed_at__lt=now - STALE_AFTER)
+    # Stopped before the mail server heard of it: nothing went, so it waits its turn again.
+    stale.filter(status=Status.SENDING).update(status=Status.PENDING)
+    # Stopped while the server was being handed it: it may have gone; never twice by itself.
+    stale.filter(status=Status.HANDING).update(
         status=Status.UNKNOWN, error="outcome_unknown: the sender stopped while sending"
     )
     due = SentDonorReport.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
@@ -119,7 +126,10 @@ def donor_report_attempt(claim: SentDonorReport, *, now: datetime.datetime | Non
         ours.update(status=Status.CANCELLED, error="")
         return False
     try:
-        donor_report_message(claim.user, claim.month, to=claim.recipient).send()
+        message = donor_report_message(claim.user, claim.month, to=claim.recipient)
+        ours.update(status=Status.HANDING)
+        ours = SentDonorReport.objects.filter(pk=claim.pk, status=Status.HANDING, claimed_at=now)
+        message.send()
     except Exception as error:
         logger.warning("The report of %s for donor %s was not sent", claim.month, claim.user_id)
         _retry_later(claim, ours, error, now=now)

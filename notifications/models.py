@@ -95,15 +95,18 @@ class SentDonorReport(models.Model):
 
     Inserted (PENDING) when the domain event arrives; a second delivery of the event finds
     it and stops. A sender claims it by moving it to SENDING in one UPDATE, so two workers
-    never send one report; a failed send puts it back with a later `next_attempt_at`, up to
-    a bound, then FAILED. One a dead worker left SENDING may have gone or not, which no mail
-    server can be asked: it becomes UNKNOWN and is sent again only by a network admin who
-    asked the donor (`notifications.donor_reports`).
+    never send one report, builds the message, and marks it HANDING just before the mail
+    server is spoken to; a failed send puts it back with a later `next_attempt_at`, up to a
+    bound, then FAILED. One a dead worker left SENDING never reached the server and is tried
+    again; one left HANDING may have gone or not, which no mail server can be asked: it
+    becomes UNKNOWN and is sent again only by a network admin who asked the donor
+    (`notifications.donor_reports`).
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
         SENDING = "sending", _("Sending")
+        HANDING = "handing", _("Being handed to the mail server")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         UNKNOWN = "unknown", _("Sent or not: unknown")

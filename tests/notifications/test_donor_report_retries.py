@@ -1,6 +1,7 @@
 """A donor's monthly report the mail server refused: sent again after a back-off, once;
-given up after a bound, shown to network admins, who send it again; and never sent twice
-by itself when its worker died between the server's acceptance and the record."""
+given up after a bound, shown to network admins, who send it again; sent when its worker
+died before reaching the server, and never sent twice by itself when it died between the
+server's acceptance and the record."""
 
 import datetime
 
@@ -138,12 +139,12 @@ def test_a_worker_killed_after_the_server_took_the_report_never_sends_it_again(
         relay_now()
     assert len(mail.outbox) == 1
     claim = SentDonorReport.objects.get()
-    assert claim.status == Status.SENDING
+    assert claim.status == Status.HANDING
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # While the send might still be under way, it is left be.
     assert donor_reports_send_due(now=claim.claimed_at + STALE_AFTER - SECOND) == 0
-    assert SentDonorReport.objects.get().status == Status.SENDING
+    assert SentDonorReport.objects.get().status == Status.HANDING
     # Then it is known for a send whose outcome nobody can tell, and not sent again.
     assert donor_reports_send_due(now=claim.claimed_at + STALE_AFTER + SECOND) == 0
     _deliver_the_event_again(relay_now)
@@ -169,3 +170,24 @@ def test_deleting_a_donors_account_stops_a_report_waiting_for_another_try(
     claim.refresh_from_db()
     assert (claim.status, claim.recipient) == (Status.CANCELLED, "")
     assert server.received == []
+
+
+def test_a_report_whose_worker_died_before_reaching_the_server_goes_once(
+    network,  # noqa: F811
+    relay_now,
+    mail_server,
+):
+    server = mail_server(refusals=1)
+    claim = _report_due(network, relay_now)
+    # The next try's worker claimed it and was killed while building the message: the row
+    # is as such a worker leaves it.
+    claimed_at = claim.next_attempt_at
+    SentDonorReport.objects.filter(pk=claim.pk).update(
+        status=Status.SENDING, claimed_at=claimed_at, attempts=2
+    )
+    assert donor_reports_send_due(now=claimed_at + STALE_AFTER - SECOND) == 0
+    assert donor_reports_send_due(now=claimed_at + STALE_AFTER + SECOND) == 1
+    assert donor_reports_send_due(now=claimed_at + 2 * STALE_AFTER) == 0
+    assert len(server.received) == 1
+    claim.refresh_from_db()
+    assert (claim.status, claim.attempts) == (Status.SENT, 3)
