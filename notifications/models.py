@@ -91,11 +91,26 @@ class SentInvite(models.Model):
 
 
 class SentDonorReport(models.Model):
-    """A donor's monthly report claimed for sending, so it is e-mailed once per month.
+    """A donor's monthly report e-mail, from the moment it is due until it went, once.
 
-    Inserted before the e-mail goes; a second delivery of the domain event finds it and
-    stops. A send that fails deletes it, so the relay's next delivery tries again.
+    Inserted (PENDING) when the domain event arrives; a second delivery of the event finds
+    it and stops. A sender claims it by moving it to SENDING in one UPDATE, so two workers
+    never send one report, builds the message, and marks it HANDING just before the mail
+    server is spoken to; a failed send puts it back with a later `next_attempt_at`, up to a
+    bound, then FAILED. One a dead worker left SENDING never reached the server and is tried
+    again; one left HANDING may have gone or not, which no mail server can be asked: it
+    becomes UNKNOWN and is sent again only by a network admin who asked the donor
+    (`notifications.donor_reports`).
     """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Sending")
+        HANDING = "handing", _("Being handed to the mail server")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        UNKNOWN = "unknown", _("Sent or not: unknown")
+        CANCELLED = "cancelled", _("No longer due")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
@@ -103,12 +118,23 @@ class SentDonorReport(models.Model):
     month = models.DateField(_("month"))
     recipient = models.EmailField(_("recipient"))
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("handed to the mail server at"), null=True, blank=True)
+    error = models.CharField(_("error detail"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("sent donor report")
         verbose_name_plural = _("sent donor reports")
         constraints = [
             models.UniqueConstraint(fields=["user", "month"], name="sent_donor_report_once"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="donor_report_due"),
         ]
 
     def __str__(self):

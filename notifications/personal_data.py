@@ -50,6 +50,10 @@ def _notifications(person: Person):
     )
 
 
+# Whether it went (or waits for another try, or failed), and when the mail server took it.
+DONOR_REPORT_FIELDS = ("month", "recipient", "status", "delivered_at")
+
+
 def export(person: Person) -> list[Section]:
     messages = _notifications(person).order_by("due_at", "pk")
     received = InboundSms.objects.filter(phone__in=person.phones).order_by("received_at")
@@ -80,7 +84,7 @@ def export(person: Person) -> list[Section]:
         Section(
             "donor_reports",
             gettext_lazy("Monthly reports e-mailed to you"),
-            [record_of(report, ("month", "recipient", "created_at")) for report in reports],
+            [record_of(report, DONOR_REPORT_FIELDS) for report in reports],
         ),
     ]
 
@@ -101,8 +105,13 @@ def erase(person: Person) -> None:
             phone=mask_phone_for_staff(phone), body="", reply=""
         )
     CalendarFeedToken.objects.filter(owner_id=person.user_id).delete()
-    # Kept, so that the month is never sent again; the address goes.
-    SentDonorReport.objects.filter(user_id=person.user_id).update(recipient="")
+    # Kept, so that the month is never sent again; the address goes, and a report still
+    # waiting for another try is not sent.
+    reports = SentDonorReport.objects.filter(user_id=person.user_id)
+    reports.filter(status=SentDonorReport.Status.PENDING).update(
+        status=SentDonorReport.Status.CANCELLED, error="erased"
+    )
+    reports.update(recipient="")
     addresses = ChannelAddress.objects.filter(phone__in=person.phones)
     chats = [
         int(address)

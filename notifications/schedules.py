@@ -9,4 +9,10 @@ SCHEDULES = [
         minutes=1,
         doc="Send reminders and retries that are due; settle sends a dead worker left.",
     ),
+    ScheduleSpec(
+        name="notifications.send_due_donor_reports",
+        func="notifications.tasks.send_due_donor_reports_task",
+        minutes=5,
+        doc="Send again the donors' monthly reports a mail server refused; settle dead sends.",
+    ),
 ]

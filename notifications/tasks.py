@@ -2,6 +2,7 @@
 
 import time
 
+from notifications.donor_reports import donor_reports_send_due
 from notifications.messaging.dispatch import CLAIM_BATCH, dispatch_due
 from notifications.messaging.enqueue import dispatch_soon
 from notifications.messaging.recovery import recover_stale
@@ -26,3 +27,8 @@ def send_due_sms_task(*, run_seconds: float = RUN_SECONDS) -> int:
             dispatch_soon()
             asked_for_help = True
     return claimed
+
+
+def send_due_donor_reports_task() -> int:
+    """Send again the donors' reports a mail server refused; return how many went."""
+    return donor_reports_send_due()

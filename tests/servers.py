@@ -126,6 +126,64 @@ class SilentMailServer:
             held.close()
 
 
+class FlakyMailServer:
+    """A mail server that refuses its first `refusals` messages ("451 try again later", as
+    a busy or half-down server does), then takes every message and keeps it in `received`.
+
+    Speaks just the SMTP a Django backend without TLS or login speaks. A message is in
+    `received` before the server says it took it.
+    """
+
+    def __init__(self, *, refusals: int):
+        self.refusals = refusals
+        self.received: list[bytes] = []
+        self._lock = threading.Lock()
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _address = self._socket.accept()
+                threading.Thread(target=self._session, args=(connection,), daemon=True).start()
+
+    def _refuse_next(self) -> bool:
+        with self._lock:
+            refuse = self.refusals > 0
+            self.refusals -= refuse
+            return refuse
+
+    def _session(self, connection: socket.socket):
+        def reply(text: str):
+            connection.sendall(f"{text}\r\n".encode())
+
+        with connection, contextlib.suppress(OSError), connection.makefile("rb") as lines:
+            reply("220 127.0.0.1 ESMTP")
+            for line in lines:
+                command = line.decode("ascii", "replace").strip().upper()
+                if command.startswith("MAIL FROM"):
+                    reply("451 4.3.0 Try again later" if self._refuse_next() else "250 OK")
+                elif command == "DATA":
+                    reply("354 End data with <CR><LF>.<CR><LF>")
+                    body = []
+                    for body_line in lines:
+                        if body_line.rstrip(b"\r\n") == b".":
+                            break
+                        body.append(body_line)
+                    with self._lock:
+                        self.received.append(b"".join(body))
+                    reply("250 OK")
+                elif command == "QUIT":
+                    reply("221 Bye")
+                    return
+                else:  # EHLO, HELO, RCPT TO, RSET, NOOP
+                    reply("250 127.0.0.1")
+
+    def close(self):
+        self._socket.close()
+
+
 def test_database_url(database: dict) -> str:
     """DATABASE_URL for the database this connection uses: the one pytest-django created."""
     user = quote(database["USER"] or "", safe="")

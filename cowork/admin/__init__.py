@@ -18,7 +18,7 @@ apps' admins.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cowork.admin import bookings, events, people, spaces  # noqa: F401  (registers)
+from cowork.admin import bookings, events, people, spaces, visits  # noqa: F401  (registers)
 from cowork.admin.scoping import NetworkAdminOnly, ReadOnly, ScopedToSpaces
 
 __all__ = ["NetworkAdminOnly", "ReadOnly", "ScopedToSpaces"]

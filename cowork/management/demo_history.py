@@ -153,7 +153,7 @@ def _walk_ins(space, day, opens: int, closes: int, members, rng) -> list[WalkIn]
         if member is not None and rng.random() < 0.1 and member.pk not in signed_in:
             signed_in.add(member.pk)
             visit.source = WalkInSource.KIOSK
-            visit.member = member
+            visit.member, visit.visitor_id = member, member.user_id
             visit.phone_key = phone_fingerprint(member.phone)
             visit.returning = True
         rows.append(visit)

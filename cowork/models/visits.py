@@ -31,7 +31,12 @@ class WalkIn(models.Model):
     patchy connection finds the visit it made instead of counting it again. `phone_key`
     (a `phone_fingerprint`) recognises a visitor who gave their phone; such a visitor counts
     once per centre and local day. `member` or `participant` is the known person whose phone
-    it was, if any. Sex and age band are what the visitor chose to tell, or nothing.
+    it was, if any, and `visitor` the member's account. Sex and age band are what the visitor
+    chose to tell, or nothing.
+
+    Deleting the visitor's account removes their member profile and their phone's
+    fingerprint, but keeps `visitor` (the nameless account, as their bookings keep it) and
+    the participant row (nameless too), so the reports count the visit as before.
     """
 
     space = models.ForeignKey(
@@ -55,6 +60,16 @@ class WalkIn(models.Model):
         blank=True,
         related_name="walk_ins",
         verbose_name=_("member"),
+    )
+    # The account the visit is counted by, beside its check-ins: it outlives the member
+    # profile, which an account's deletion removes.
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="walk_ins",
+        verbose_name=_("visitor's account"),
     )
     participant = models.ForeignKey(
         Participant,

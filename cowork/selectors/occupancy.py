@@ -222,7 +222,7 @@ def _walk_ins_today(space: Space, day_start, day_end):
         WalkIn.objects.filter(space=space, day=day_start.date())
         .annotate(
             checked_in=Exists(
-                Booking.objects.filter(today, space=space, booked_by=OuterRef("member__user_id"))
+                Booking.objects.filter(today, space=space, booked_by=OuterRef("visitor_id"))
             )
         )
         .order_by()

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 from cowork.models import WalkIn
 
-# (space id, local day, user id of the member or None, participant id or None, phone key)
+# (space id, local day, user id of the visitor or None, participant id or None, phone key)
 WalkInRow = tuple[int, datetime.date, int | None, int | None, str]
-WALK_IN_FIELDS = ("space_id", "day", "member__user_id", "participant_id", "phone_key")
+WALK_IN_FIELDS = ("space_id", "day", "visitor_id", "participant_id", "phone_key")
 
 
 @dataclass

@@ -12,7 +12,9 @@ waitlist moves up, live views and calendars follow). Past attendance stays as it
 held by the participant row with its name, phone and e-mail removed: the consented
 answers stay on that row, now nobody's, so every total and breakdown of the reports is
 the same before and after. The user row stays too, as a nameless, inactive tombstone,
-because past bookings, which count in the use of desks and rooms, hold it.
+because past bookings, which count in the use of desks and rooms, hold it. Walk-in visits
+stay counted the same way, by that account and those participant rows, their phone's
+fingerprint replaced by a random key (`_mask_walk_ins`).
 """
 
 import datetime
@@ -24,10 +26,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cowork.dates import day as format_day
+from cowork.dates import local_time
 from cowork.errors import NotAllowed
 from cowork.models import (
     ApiToken,
@@ -277,9 +281,45 @@ def personal_data_export(*, user: AbstractBaseUser, acting_user) -> list[Section
         )
     )
     person = _person(user, member, participants)
+    visits = _walk_ins(user, member, participants, person.phones).select_related("space")
+    sections.append(
+        Section(
+            "walk_ins",
+            gettext_lazy("Visits without a booking"),
+            [_walk_in_record(visit) for visit in visits.order_by("visited_at")],
+        )
+    )
     for holder in _holders.values():
         sections.extend(holder.export(person))
     return sections
+
+
+def _walk_ins(user, member: Member | None, participants, phones: Iterable[str]):
+    """The person's walk-ins: by their account, member profile, participant rows, or the
+    fingerprint of a phone of theirs."""
+    where = (
+        Q(visitor=user)
+        | Q(participant__in=participants)
+        | Q(phone_key__in=[phone_fingerprint(phone) for phone in phones])
+    )
+    if member is not None:
+        where |= Q(member=member)
+    return WalkIn.objects.filter(where)
+
+
+def _walk_in_record(visit: WalkIn) -> list[Item]:
+    """A walk-in as the reader reads it: the centre's local day and time, the centre's name
+    in the reader's language, where it was logged and what the visitor told."""
+    zone = visit.space.zone
+    centre = visit.space.name_in(translation.get_language())
+    local = visit.visited_at.astimezone(zone)
+    day, space, *told = record_of(visit, ("day", "space", "source", "gender", "age_band"))
+    return [
+        Item(day.key, day.label, day.value, format_day(visit.day)),
+        Item("time", _("time at the centre"), f"{local:%H:%M}", local_time(visit.visited_at, zone)),
+        Item(space.key, space.label, centre, centre),
+        *told,
+    ]
 
 
 def personal_data_json(sections: list[Section]) -> dict:
@@ -339,13 +379,8 @@ def account_erase(
             resource_wait_leave(wait=wait, acting_user=user, now=now)
         for holder in _holders.values():
             holder.erase(person)
+        _mask_walk_ins(_walk_ins(user, member, participants, person.phones))
         erased.participants_anonymized = _anonymize_participants(participants, now=now)
-        # Their walk-ins still count as visits, but no longer lead back to them.
-        WalkIn.objects.filter(
-            Q(phone_key__in=[phone_fingerprint(phone) for phone in person.phones])
-            | Q(participant__in=participants)
-            | (Q(member=member) if member is not None else Q(pk__in=[]))
-        ).update(phone_key="", member=None, participant=None)
         Booking.objects.filter(booked_by=user).update(purpose="")
         Series.objects.filter(booked_by=user).update(purpose="")
         for model in (SpaceRole, DonorAccess, ApiToken):
@@ -360,6 +395,22 @@ def account_erase(
             payload={"user": user.pk, "by": acting_user.pk},
         )
     return erased
+
+
+def _mask_walk_ins(walk_ins) -> None:
+    """Their walk-ins still count as the reports counted them, but lead back to no one.
+
+    The account and the participant rows stay, nameless, as bookings and attendance keep
+    them: by them a walk-in is known to be a check-in's person, or one person's of several
+    visits. The member profile goes. A phone's fingerprint, which would tell the number
+    again, gives way everywhere to a random key of its own, so that phone's visits are
+    still one visitor's and no more.
+    """
+    ids = list(walk_ins.values_list("pk", flat=True))
+    keys = WalkIn.objects.filter(pk__in=ids).exclude(phone_key="").values_list("phone_key")
+    for key in {key for (key,) in keys}:
+        WalkIn.objects.filter(phone_key=key).update(phone_key=secrets.token_hex(32))
+    WalkIn.objects.filter(pk__in=ids).update(member=None)
 
 
 def _anonymize_participants(participants: list[Participant], *, now) -> int:

@@ -149,6 +149,7 @@ def walk_in_record(
                     phone_key=phone_key,
                     returning=returning,
                     member=member,
+                    visitor=member.user if member is not None else None,
                     participant=participant,
                     source=source,
                     logged_by=logged_by if source == WalkInSource.LIVE else None,

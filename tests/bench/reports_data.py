@@ -134,7 +134,7 @@ def write_year(*, events: int, visits: int, days: int, today: datetime.date, see
             visit.age_band = rng.choice(AgeBand.values)
         if member is not None and (space.pk, day, member.pk) not in signed_in:
             signed_in.add((space.pk, day, member.pk))
-            visit.member, visit.returning = member, True
+            visit.member, visit.visitor_id, visit.returning = member, member.user_id, True
             visit.phone_key, visit.source = phone_fingerprint(member.phone), WalkInSource.KIOSK
         rows.append(visit)
     WalkIn.objects.bulk_create(rows, batch_size=BATCH)

@@ -20,7 +20,8 @@ from cowork.models import (
 )
 from cowork.services.booking import booking_create
 from cowork.services.events import registration_create
-from notifications.models import InboundSms, Notification, SmsOptOut, SmsSender
+from cowork.services.visits import walk_in_record
+from notifications.models import InboundSms, Notification, SentDonorReport, SmsOptOut, SmsSender
 from tests.factories import next_weekday
 
 
@@ -62,6 +63,9 @@ def _centre_rows(space, *, host, member, event, tag, marker: str, phone: str) ->
             space=space, name=f"{marker} lobby", key_hash=DisplayToken.hash(f"{marker}-key")
         ),
         "cowork.Tag": tag,
+        "cowork.WalkIn": walk_in_record(
+            space=space, source="live", client_key=f"{marker}-tap", logged_by=host, gender="female"
+        ).visit,
         "notifications.Notification": Notification.objects.create(
             key=f"{marker}-reminder",
             kind=Notification.Kind.BOOKING_REMINDER,
@@ -95,6 +99,9 @@ def network_rows(demo) -> dict:
         "notifications.SmsOptOut": SmsOptOut.objects.create(phone="+380501119999"),
         "notifications.InboundSms": InboundSms.objects.create(
             message_sid="SM-network", phone="+380501119998", body="STOP"
+        ),
+        "notifications.SentDonorReport": SentDonorReport.objects.create(
+            user=demo.donor, month=datetime.date(2026, 1, 1), recipient="donor@example.org"
         ),
         "auth.Group": Group.objects.create(name="Network group"),
     }

@@ -36,6 +36,7 @@ POLICY = {
     "cowork.Registration": ({"view", "change"}, {"view", "change"}),
     "cowork.Attendance": ({"view", "delete"}, {"view", "delete"}),
     "cowork.DisplayToken": ({"view", "delete"}, {"view", "delete"}),
+    "cowork.WalkIn": ({"view", "change"}, {"view", "change"}),
     "notifications.Notification": (VIEW, VIEW),
     "notifications.SmsSender": (ALL, ALL),
     "cowork.Tag": ({"view", "add", "change"}, ALL),
@@ -47,6 +48,7 @@ POLICY = {
     "notifications.SmsOptOut": (NOTHING, ALL),
     "cowork.DomainEvent": (NOTHING, VIEW),
     "notifications.InboundSms": (NOTHING, VIEW),
+    "notifications.SentDonorReport": (NOTHING, VIEW),
 }
 ROLES = ["anonymous", "member", "kramatorsk_host", "ganja_host", "network_admin", "superuser"]
 NEEDS = {"changelist": "view", "add": "add", "change": "view", "delete": "delete"}

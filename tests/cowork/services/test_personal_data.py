@@ -5,17 +5,18 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cowork import outbox as relay
 from cowork.errors import NotAllowed
-from cowork.models import Booking, Member, Participant, Registration
+from cowork.models import Booking, Member, Participant, Registration, WalkIn
 from cowork.services.booking import booking_create
 from cowork.services.personal_data import (
     account_erase,
     personal_data_export,
     personal_data_json,
 )
+from cowork.services.visits import walk_in_record
 from notifications.models import (
     CalendarFeedToken,
     Channel,
@@ -28,7 +29,10 @@ from tests import factories
 # The reports' hand-built network and its fixtures, so the figures compared are theirs.
 from tests.cowork.selectors.reports.conftest import admin, network  # noqa: F401
 from tests.cowork.selectors.reports.expected import march_report
-from tests.cowork.selectors.reports.network import phone_of
+from tests.cowork.selectors.reports.network import local, phone_of
+
+# The walk-ins of that network, hand-counted in their own tests.
+from tests.cowork.selectors.reports.test_visits import walk_ins  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 HOUR = datetime.timedelta(hours=1)
@@ -139,9 +143,6 @@ def test_only_the_person_or_a_network_admin_may_export_or_delete(relay_now):
 
 
 def test_deleting_an_account_keeps_its_walk_ins_as_visits_that_lead_to_no_one():
-    from cowork.models import WalkIn
-    from cowork.services.visits import walk_in_record
-
     member = factories.MemberFactory(phone="+994501117788")
     host = factories.HostFactory()
     space = host.space
@@ -149,9 +150,66 @@ def test_deleting_an_account_keeps_its_walk_ins_as_visits_that_lead_to_no_one():
         space=space, source="live", client_key="tap-1", logged_by=host.user, phone="050 111 77 88"
     )
     walk_in = WalkIn.objects.get()
-    assert walk_in.phone_key and walk_in.member == member
+    fingerprint = walk_in.phone_key
+    assert fingerprint and walk_in.member == member and walk_in.visitor == member.user
 
     account_erase(user=member.user, acting_user=member.user)
     walk_in.refresh_from_db()
-    assert (walk_in.phone_key, walk_in.member, walk_in.participant) == ("", None, None)
+    # Nothing that tells the phone, nor a profile; the nameless account counts the visit.
+    assert walk_in.phone_key not in ("", fingerprint) and walk_in.member is None
+    assert walk_in.visitor_id == member.user_id
+    assert not WalkIn.objects.filter(phone_key=fingerprint).exists()
     assert WalkIn.objects.filter(space=space).count() == 1
+    # The phone, given again later, is someone new to the centre.
+    later = walk_in_record(
+        space=space, source="live", client_key="tap-2", logged_by=host.user, phone="050 111 77 88"
+    )
+    assert later.counted and not later.returning
+
+
+def test_deleting_an_account_leaves_the_walk_ins_in_the_report_exactly_as_they_were(
+    walk_ins,  # noqa: F811
+    admin,  # noqa: F811
+):
+    # The member checked in at Ganja on 3 March and signed in at its door on 3 and 4 March
+    # (`walk_ins`); participant 1, known by a phone that becomes the member's, walks in on
+    # 20 and 21 March: two visits, one visitor.
+    built = walk_ins
+    participant = Participant.objects.get(phone=phone_of(1))
+    for day in ("2025-03-20", "2025-03-21"):
+        walk_in_record(
+            space=built.ganja, source="live", client_key=f"p1-{day}", logged_by=built.host_a,
+            phone=phone_of(1), now=local(built.ganja, day, "11:00"),
+        )  # fmt: skip
+    assert WalkIn.objects.filter(participant=participant, visitor=None).count() == 2
+    Member.objects.filter(user=built.member).update(phone=phone_of(1))
+    before = march_report(admin)
+    account_erase(user=built.member, acting_user=built.member)
+    after = march_report(admin)
+    assert _report_figures(after) == _report_figures(before)
+    assert after.walk_in_breakdowns == before.walk_in_breakdowns
+    assert (after.total.walk_ins, after.total.visitors) == (9, 7)
+    assert not WalkIn.objects.filter(member__isnull=False).exists()
+
+
+def test_the_export_lists_walk_ins_at_the_centres_time_in_the_readers_language():
+    space = factories.SpaceFactory(
+        name="Youth Centre",
+        time_zone="Asia/Baku",
+        translations={"ru": {"name": "Молодёжный центр"}},
+    )
+    host = factories.HostFactory(space=space)
+    member = factories.MemberFactory(phone="+994501117789", language="ru")
+    # 08:30 UTC is 12:30 in Baku.
+    moment = datetime.datetime(2025, 3, 3, 8, 30, tzinfo=datetime.UTC)
+    walk_in_record(
+        space=space, source="live", client_key="k1", logged_by=host.user,
+        phone="+994501117789", gender="female", now=moment,
+    )  # fmt: skip
+    with translation.override("ru"):
+        data = personal_data_json(personal_data_export(user=member.user, acting_user=member.user))
+    (visit,) = data["walk_ins"]
+    assert visit["day"] == datetime.date(2025, 3, 3)
+    assert visit["time"] == "12:30"
+    assert visit["space"] == "Молодёжный центр"
+    assert (visit["source"], visit["gender"]) == ("live", "female")

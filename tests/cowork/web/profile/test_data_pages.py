@@ -1,11 +1,13 @@
 """My data as a page and a file, deleting an account after a confirmation, and the same
 for a network admin acting on a person's request."""
 
+import datetime
 import json
 
 import pytest
 
 from cowork.models.people import DisabilityStatus, disability_status
+from cowork.services.visits import walk_in_record
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +99,31 @@ def test_hosts_still_open_the_attendance_of_a_session_an_erased_person_came_to(c
     assert "Olena" not in page.content.decode() and "+994501112277" not in page.content.decode()
     registration.refresh_from_db()
     assert registration.status == "confirmed"  # past: kept, and counted
+
+
+def test_my_walk_ins_show_on_my_data_and_on_a_network_admins_view_of_me(client):
+    space = factories.SpaceFactory(
+        name="Youth Centre",
+        time_zone="Asia/Baku",
+        translations={"ru": {"name": "Молодёжный центр"}},
+    )
+    host = factories.HostFactory(space=space)
+    member = factories.MemberFactory(phone="+994501112277", language="ru")
+    walk_in_record(
+        space=space, source="live", client_key="tap", logged_by=host.user, phone="+994501112277",
+        now=datetime.datetime(2025, 3, 3, 8, 30, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    client.force_login(member.user)
+    client.cookies["django_language"] = "ru"
+    mine = client.get("/profile/data/").content.decode()
+    assert "Молодёжный центр" in mine and "12:30" in mine and "3 марта 2025" in mine
+    (visit,) = json.loads(client.get("/profile/data.json").content)["walk_ins"]
+    assert (visit["day"], visit["time"], visit["space"]) == (
+        "2025-03-03",
+        "12:30",
+        "Молодёжный центр",
+    )
+    client.force_login(factories.network_admin())
+    client.cookies["django_language"] = "en"
+    theirs = client.get(f"/network/people/{member.user.pk}/data/").content.decode()
+    assert "Youth Centre" in theirs and "12:30" in theirs
