@@ -30,7 +30,7 @@ def _invite(host_client, centre, phone="067 111 22 02"):
 
 
 def _link(outbox) -> str:
-    path = re.search(r"https?://[^/\s]+(/invite/\S+/)", outbox[-1].body).group(1)
+    path = re.search(r"https?://[^/\s]+(/i/\S+/)", outbox[-1].body).group(1)
     return path
 
 
