@@ -1,8 +1,9 @@
 /* Live occupancy, part two: the dashboard, the room and lobby displays and the network
  * view, drawn from the snapshots and deltas that live-link.js (loaded first) brings.
- * Every update replaces text and attributes of elements the server rendered; the feed is
- * bounded, timers are reused, not stacked. The script carries no words: the page passes
- * them, translated, in #live-config.
+ * Every update replaces text and attributes of elements the server rendered (a resource
+ * added to the plan since gets its own spot, one per resource, removed when taken off);
+ * the feed is bounded, timers are reused, not stacked. The script carries no words: the
+ * page passes them, translated, in #live-config.
  */
 (function () {
   "use strict";
