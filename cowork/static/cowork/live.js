@@ -1,9 +1,8 @@
 /* Live occupancy, part two: the dashboard, the room and lobby displays and the network
  * view, drawn from the snapshots and deltas that live-link.js (loaded first) brings.
- * Every update replaces text and attributes of elements the server rendered (a resource
- * added to the plan since gets its own spot, one per resource, removed when taken off);
- * the feed is bounded, timers are reused, not stacked. The script carries no words: the
- * page passes them, translated, in #live-config.
+ * Every update replaces text and attributes of elements the server rendered (the plan's
+ * spots come and go with live-plan.js); the feed is bounded, timers are reused, not
+ * stacked. The script carries no words: the page passes them, translated, in #live-config.
  */
 (function () {
   "use strict";
@@ -45,6 +44,7 @@
     var states = {};
     var feed = root.querySelector("[data-live-feed]");
     var spots = {};
+    var plan = root.querySelector("svg.live-plan");
     var rooms = {};
     var resources = {};
     // Names in the reader's language, as the page was rendered; the snapshots, shared by
@@ -159,78 +159,11 @@
       setText(part(node, "next"), next ? bookingText(next) : strings.nothing_next);
     }
 
-    // The plan follows where resources stand: one added or placed appears at once, one
-    // moved moves, one taken off the plan goes, without a reload. Drawn as _plan.html draws.
-    var plan = root.querySelector("svg.live-plan");
-    var SVG_NS = "http://www.w3.org/2000/svg";
-
-    function svgChild(parent, name, attributes) {
-      var node = document.createElementNS(SVG_NS, name);
-      Object.keys(attributes).forEach(function (key) {
-        node.setAttribute(key, attributes[key]);
-      });
-      parent.appendChild(node);
-      return node;
-    }
-
-    function drawSpot(node, resource) {
-      var box = resource.plan;
-      var centreX = box[0] + Math.floor(box[2] / 2);
-      var stateY = box[1] + Math.floor(box[3] / 2) + 15;
-      var holderY = resource.kind === "room" ? stateY + 22 : box[1] + box[3] + 12;
-      var rect = node.querySelector("rect");
-      rect.setAttribute("x", box[0]);
-      rect.setAttribute("y", box[1]);
-      rect.setAttribute("width", box[2]);
-      rect.setAttribute("height", box[3]);
-      node.querySelectorAll("text").forEach(function (text) {
-        text.setAttribute("x", centreX);
-      });
-      node.querySelector(".spot-name").setAttribute("y", stateY - 19);
-      part(node, "label").setAttribute("y", stateY);
-      var holder = part(node, "holder");
-      if (holder) {
-        holder.setAttribute("y", holderY);
-      }
-    }
-
-    function newSpot(resource) {
-      var node = svgChild(plan, "g", {
-        class: "spot live-spot spot-kind-" + resource.kind,
-        role: "img",
-        "data-resource": resource.id,
-      });
-      svgChild(node, "rect", { rx: 5 });
-      setText(svgChild(node, "text", { class: "spot-name" }), nameOf(resource));
-      svgChild(node, "text", { class: "spot-state", "data-part": "label" });
-      if (plan.hasAttribute("data-holders")) {
-        svgChild(node, "text", { class: "spot-holder", "data-part": "holder" });
-      }
-      return node;
-    }
-
-    function placeSpot(resource) {
-      var id = String(resource.id);
-      if (!plan || resource.plan === undefined) {
-        return spots[id];
-      }
-      if (!resource.plan) {
-        if (spots[id]) {
-          spots[id].remove();
-          delete spots[id];
-        }
-        return null;
-      }
-      if (!spots[id]) {
-        spots[id] = newSpot(resource);
-      }
-      drawSpot(spots[id], resource);
-      return spots[id];
-    }
-
     function applyResource(resource) {
       var id = String(resource.id);
-      var spot = placeSpot(resource);
+      // The plan follows where resources stand (live-plan.js, where the page draws a plan).
+      var spot =
+        plan && live.placeSpot ? live.placeSpot(plan, spots, resource, nameOf(resource)) : spots[id];
       if (spot) {
         applySpot(spot, resource);
       }
