@@ -22,6 +22,8 @@ _SECRET_KINDS = {
     "phone_change": Kind.PHONE_CHANGE_CODE,
     INVITATION: Kind.INVITATION,
 }
+# An invitation to work at the centre says in which role.
+_ROLE_INVITATION_KINDS = {"host": Kind.HOST_INVITATION, "staff": Kind.STAFF_INVITATION}
 
 
 def subscribe() -> None:
@@ -40,7 +42,7 @@ def secret_sms_enqueue(message: SecretSms) -> None:
     """Make the row of a code or an invitation, in the caller's transaction, and wake a
     worker after commit. The text is rendered now (the secret is not kept anywhere else)
     and forgotten once sent."""
-    kind = _SECRET_KINDS[message.kind]
+    kind = _ROLE_INVITATION_KINDS.get(message.role) or _SECRET_KINDS[message.kind]
     language = sms_language(message.language)
     link = ""
     if message.token:
@@ -58,7 +60,13 @@ def secret_sms_enqueue(message: SecretSms) -> None:
         due_at=timezone.now(),
         space=message.space,
         essential=True,
-        body=render_message(kind=kind, language=language, facts=facts),
+        # In plain Latin where the centre sends so, as every other message of it.
+        body=render_message(
+            kind=kind,
+            language=language,
+            facts=facts,
+            plain_latin=bool(message.space and message.space.sms_transliterate),
+        ),
     )
     dispatch_soon()
 

@@ -180,6 +180,8 @@ class Notification(models.Model):
         HOST_WAITING = "host_waiting", _("Requests waiting for a host")
         SERIES_CANCELLED = "series_cancelled", _("Repeated booking cancelled by the centre")
         WAIT_OFFER = "wait_offer", _("A room or desk waited for is free")
+        HOST_INVITATION = "host_invitation", _("Invitation to host a centre")
+        STAFF_INVITATION = "staff_invitation", _("Invitation to work at a centre as staff")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -309,6 +311,8 @@ SECRET_KINDS = frozenset(
         Notification.Kind.RECOVERY_CODE,
         Notification.Kind.PHONE_CHANGE_CODE,
         Notification.Kind.INVITATION,
+        Notification.Kind.HOST_INVITATION,
+        Notification.Kind.STAFF_INVITATION,
     }
 )
 

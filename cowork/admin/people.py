@@ -1,19 +1,50 @@
 """People and their keys, for network admins: members, participants, users, API tokens
 and donors' access. Hosts reach users only through the autocomplete, to give a role."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from cowork.admin.scoping import NetworkAdminOnly, may_change_user
 from cowork.models import ApiToken, DonorAccess, Member, Participant
+from cowork.models.people import REMINDER_CHOICES
 from cowork.selectors.access import people_known_to, spaces_managed_by, user_is_network_admin
 
 User = get_user_model()
 
 
+class MemberForm(forms.ModelForm):
+    """A member's reminder times as boxes to tick, none ticked for the centre's times: the
+    JSON field's own text box showed "null" for them and took any JSON."""
+
+    reminder_minutes = forms.TypedMultipleChoiceField(
+        label=_("reminder times (minutes before)"),
+        choices=REMINDER_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the centre's reminder times."),
+    )
+
+    class Meta:
+        model = Member
+        # The admin adds the rest of its fields to these.
+        fields = ["reminder_minutes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["reminder_minutes"] = list(self.instance.reminder_minutes or [])
+
+    def clean_reminder_minutes(self) -> list[int] | None:
+        # As the profile's service keeps them: latest first, each once; none is the centre's.
+        return sorted(set(self.cleaned_data["reminder_minutes"]), reverse=True) or None
+
+
 @admin.register(Member)
 class MemberAdmin(NetworkAdminOnly, admin.ModelAdmin):
+    form = MemberForm
     list_display = ["__str__", "phone", "language", "organization", "is_network_admin"]
     list_filter = ["language", "is_network_admin", "organization"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "phone"]
@@ -51,6 +82,7 @@ class DonorAccessAdmin(NetworkAdminOnly, admin.ModelAdmin):
 
 class MemberInline(NetworkAdminOnly, admin.StackedInline):
     model = Member
+    form = MemberForm
     can_delete = False
     fk_name = "user"
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cowork.models.people import Member
+from cowork.models.people import Member, SpaceRole
 from cowork.models.spaces import Space
 from cowork.phones import mask_phone_for_staff
 
@@ -146,7 +146,8 @@ class Membership(models.Model):
 
 class Invitation(models.Model):
     """A host's invitation of a phone to a centre: one link by SMS, signed, one-time,
-    expiring. Only the hash of the link's secret is kept."""
+    expiring. Only the hash of the link's secret is kept. With a `role`, accepting it also
+    makes the person host or staff of the centre; a host may withdraw it before."""
 
     space = models.ForeignKey(
         Space, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("centre")
@@ -171,6 +172,11 @@ class Invitation(models.Model):
         related_name="+",
         verbose_name=_("accepted by"),
     )
+    # Null: an invitation to use the centre as a member, and nothing more.
+    role = models.CharField(  # noqa: DJ001 (null: no role, as every earlier row)
+        _("role"), max_length=8, choices=SpaceRole.Role.choices, null=True, blank=True
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

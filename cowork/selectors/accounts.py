@@ -33,6 +33,18 @@ def invitations_recent(*, space: Space, limit: int = 20) -> QuerySet[Invitation]
     )
 
 
+def role_invitations_pending(*, space: Space, now) -> QuerySet[Invitation]:
+    """The centre's invitations to work there (host or staff) that still work, soonest to
+    expire first."""
+    return Invitation.objects.filter(
+        space=space,
+        role__isnull=False,
+        accepted_at__isnull=True,
+        withdrawn_at__isnull=True,
+        expires_at__gt=now,
+    ).order_by("expires_at", "pk")
+
+
 def person_time_zone(*, user) -> str | None:
     """The zone a person lives by: their first centre's, approved before asked; None for none."""
     membership = (

@@ -46,6 +46,9 @@ SEGMENT_BUDGETS = {
     # Fits one segment in every language with a link as long as ours; a far longer site
     # address may take a second rather than fail.
     Kind.HOST_WAITING: 2,
+    # One GSM-7 segment in every language with our link; UCS-2 needs two for any link.
+    Kind.HOST_INVITATION: 2,
+    Kind.STAFF_INVITATION: 2,
 }
 DEFAULT_SEGMENT_BUDGET = 3
 ELLIPSIS = "…"
@@ -180,6 +183,14 @@ def _templates() -> dict[str, str]:
         ),
         Kind.INVITATION: gettext(
             "%(space)s invites you to cowork. Open within 7 days to join: %(link)s"
+        ),
+        # An invitation to work at the centre: the role is in the words, each language's
+        # own grammar.
+        Kind.HOST_INVITATION: gettext(
+            "%(space)s invites you to be a host. Open within 7 days: %(link)s"
+        ),
+        Kind.STAFF_INVITATION: gettext(
+            "%(space)s invites you to join its staff. Open within 7 days: %(link)s"
         ),
         Kind.MEMBERSHIP_APPROVED: gettext("%(space)s has approved you: you can book now."),
         Kind.MEMBERSHIP_DECLINED: gettext(

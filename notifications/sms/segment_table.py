@@ -1,8 +1,9 @@
 """The segments of every SMS template in every language, for docs/sms.md and its tests.
 
 Each template is rendered with realistic long values (`SAMPLE`: a long centre name, a
-"Training room", an event title, a reason, the real length of our links) for a sender
-that takes replies, for a one-way one, and, in Azerbaijani and Uzbek, in plain Latin.
+"Training room", an event title, a reason, the real length of our links, an invitation's
+its own) for a sender that takes replies, for a one-way one, and, in Azerbaijani and
+Uzbek, in plain Latin.
 `manage.py sms_segments_table` prints the table; a test keeps docs/sms.md equal to it.
 """
 
@@ -39,6 +40,18 @@ SAMPLE = MessageFacts(
 EVENT_SAMPLE = dataclasses.replace(
     SAMPLE, manage="https://cowork.example.org/r/r2s-AAAAAAAAAAAAAAAAAAAAAA/"
 )
+# An invitation's link is as long as the one invitations send: a 16-character secret and its
+# 12-character keyed hash (`cowork.services.accounts.invitations`).
+INVITATION_SAMPLE = dataclasses.replace(
+    SAMPLE, link="https://cowork.example.org/i/AAAAAAAAAAAAAAAA.AAAAAAAAAAAA/"
+)
+INVITATION_KINDS = frozenset(
+    {
+        Notification.Kind.INVITATION,
+        Notification.Kind.HOST_INVITATION,
+        Notification.Kind.STAFF_INVITATION,
+    }
+)
 # Languages written in a Latin alphabet with letters GSM-7 lacks: they may go in plain Latin.
 PLAIN_LATIN_LANGUAGES = ("az", "uz")
 
@@ -53,6 +66,8 @@ class Variant:
     def render(self, facts: MessageFacts | None = None) -> str:
         if facts is None:
             facts = EVENT_SAMPLE if self.kind.startswith(("registration_", "event_")) else SAMPLE
+            if self.kind in INVITATION_KINDS:
+                facts = INVITATION_SAMPLE
         return render_message(
             kind=self.kind,
             language=self.language,

@@ -87,7 +87,7 @@ def test_a_host_approves_and_invites_and_the_invited_person_joins(
     expect(page.get_by_text("An invitation is on its way by SMS")).to_be_visible()
     axe_check(page)
 
-    link = re.search(r"(/invite/\S+/)", _waiting_body(Notification.Kind.INVITATION)).group(1)
+    link = re.search(r"(/i/\S+/)", _waiting_body(Notification.Kind.INVITATION)).group(1)
     page.locator("details.site-menu > summary").click()  # on a phone, signing out is in the menu
     open_menu(page)
     page.get_by_role("button", name="Sign out", exact=True).click()

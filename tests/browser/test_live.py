@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Booking, OpeningHours, Resource, Space
 from cowork.services.booking import booking_check_in, booking_create, release_no_shows
+from cowork.services.centres.resources import floor_plan_arrange, resource_create
 from cowork.services.displays import display_token_create, display_token_revoke
 from cowork.services.events import (
     attendance_check_in_by_code,
@@ -134,6 +135,34 @@ def test_host_dashboard_shows_a_check_in_on_the_plan_without_a_reload(
     expect(status).to_have_text("Live")
     assert page.evaluate("window.__sameDocument") is True
     axe_check(page)
+
+
+def test_a_desk_a_host_adds_appears_on_the_open_plan_and_follows_its_moves(
+    page, live_server_url, kramatorsk, axe_check
+):
+    _sign_in(page, live_server_url, "host", axe_check)
+    page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/")
+    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+    free = page.locator('[data-count="free"]')
+    desks_free = int(free.inner_text())
+    page.evaluate("window.__sameDocument = true")
+
+    host = get_user_model().objects.get(username="host")
+    desk = resource_create(space=kramatorsk, by=host, kind="desk", name="Desk 99")
+    assert desk.on_plan
+    spot = _spot(page, kramatorsk, "Desk 99")
+    expect(spot).to_have_attribute("data-state", "free", timeout=LIVE_MS)
+    expect(spot).to_contain_text("Desk 99")
+    expect(spot).to_have_attribute("aria-label", "Desk 99: Free")
+    expect(spot.locator("rect")).to_have_attribute("x", str(desk.plan_x))
+    expect(free).to_have_text(str(desks_free + 1))
+    axe_check(page)
+
+    floor_plan_arrange(space=kramatorsk, by=host, positions={desk.pk: (0, 0)})
+    expect(spot.locator("rect")).to_have_attribute("x", "0", timeout=LIVE_MS)
+    floor_plan_arrange(space=kramatorsk, by=host, positions={desk.pk: None})
+    expect(spot).to_have_count(0, timeout=LIVE_MS)
+    assert page.evaluate("window.__sameDocument") is True
 
 
 def test_with_the_websocket_off_the_dashboard_polls_and_still_updates(

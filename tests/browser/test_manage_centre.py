@@ -12,8 +12,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
-from cowork.models import Booking, Organization, Resource, Space
+from cowork.models import Booking, Organization, Resource, Space, SpaceRole
 from cowork.services.centres.photos import space_photo_set
+from notifications.models import Notification
 from tests.browser.conftest import open_menu
 from tests.photos import photo_bytes, photo_upload
 
@@ -166,7 +167,7 @@ def test_network_admin_sets_up_a_centre_on_a_phone_and_a_member_books_there(
     _tab(phone_page, "Hosts and staff", axe_check)
     phone_page.get_by_label("Phone or username", exact=True).fill("samarkand.host")
     phone_page.get_by_label("Role", exact=True).select_option("host")
-    phone_page.get_by_role("button", name="Add", exact=True).click()
+    phone_page.get_by_role("button", name="Add or invite", exact=True).click()
     axe_check(phone_page)
     expect(phone_page.locator(".people-list")).to_contain_text("Dilnoza Karimova · Host")
     phone_page.locator(
@@ -211,6 +212,62 @@ def test_network_admin_sets_up_a_centre_on_a_phone_and_a_member_books_there(
     feed = page.get_by_role("log", name="Check-ins and releases")
     expect(feed).to_contain_text("Desk 03 — booked", timeout=LIVE_MS)
     axe_check(page)
+
+
+def _in_ukrainian(page: Page) -> None:
+    page.context.add_cookies(
+        [{"name": "django_language", "value": "uk", "domain": "127.0.0.1", "path": "/"}]
+    )
+
+
+def test_a_host_invites_staff_by_phone_in_ukrainian_and_the_link_makes_them_staff(
+    phone_page, live_server_url, network, axe_check
+):
+    """The Kramatorsk host, on a phone and in Ukrainian, invites a national number without
+    an account as staff, and withdraws a second invitation; the first link, opened on the
+    phone, opens the account with the role."""
+    base, page = live_server_url, phone_page
+    _sign_in(page, base, "host", DEMO_PASSWORDS["host"], axe_check)
+    _in_ukrainian(page)
+    page.goto(f"{base}/centres/kramatorsk-it/manage/people/")
+    axe_check(page)
+    for number, role in (("067 111 22 02", "staff"), ("067 111 22 03", "host")):
+        page.get_by_label("Телефон або ім’я користувача", exact=True).fill(number)
+        page.get_by_label("Роль", exact=True).select_option(role)
+        page.get_by_role("button", name="Додати або запросити", exact=True).click()
+        axe_check(page)
+    expect(page.get_by_role("status")).to_contain_text(
+        "Запрошення (Управитель) надсилається в SMS на +38067*****03."
+    )
+    waiting = page.get_by_role("list", name="Запрошені, ще не прийняли")
+    expect(waiting).to_contain_text("+38067*****02 · Працівник · діє до")
+    expect(waiting).not_to_contain_text("+380671112202")
+    page.get_by_role("button", name="Відкликати запрошення на +38067*****03").click()
+    expect(page.get_by_role("status")).to_contain_text("Запрошення на +38067*****03 більше не діє.")
+    expect(waiting).not_to_contain_text("+38067*****03")
+    axe_check(page)
+    scroll_width, width = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll_width <= width, f"the people page is {scroll_width}px wide on {width}px"
+
+    # The SMS waits in its row (no worker runs beside the test server).
+    body = Notification.objects.filter(kind=Notification.Kind.STAFF_INVITATION).get().body
+    assert "працівником" in body
+    link = re.search(r"(/i/\S+/)", body).group(1)
+    page.context.clear_cookies()  # the invitee's phone
+    _in_ukrainian(page)
+    page.goto(f"{base}{link}")
+    axe_check(page)
+    expect(page.locator(".invitation-role")).to_contain_text(": Працівник.")
+    page.get_by_label("Ваше ім’я", exact=True).fill("Ірина Бондар")
+    page.get_by_role("button", name="Відкрити обліковий запис", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Ласкаво просимо!")).to_contain_text(
+        "Ваша роль у"
+    )
+    axe_check(page)
+    role = SpaceRole.objects.get(user__member__phone="+380671112202")
+    assert (role.space.slug, role.role) == ("kramatorsk-it", "staff")
 
 
 def test_desks_are_dragged_and_moved_by_keyboard_on_the_desktop_plan(

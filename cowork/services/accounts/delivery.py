@@ -26,6 +26,7 @@ class SecretSms:
     space: Space | None
     code: str = ""
     token: str = ""
+    role: str = ""  # an invitation to work at the centre: host or staff
 
 
 INVITATION = "invitation"

@@ -33,8 +33,10 @@ RESOURCE_FIELDS = {
     "max_days_ahead",
     "buffer_minutes",
 }
-# Desks added in a batch are laid out left to right, top to bottom, this far apart.
+# New desks and rooms are laid out left to right, top to bottom, this far apart.
 PLAN_GAP = 20
+# What stands on the floor plan; equipment is carried about.
+PLACED_KINDS = {Resource.Kind.DESK, Resource.Kind.ROOM}
 MOST_DESKS_AT_ONCE = 100
 
 
@@ -58,11 +60,21 @@ def _locked_space(space_id: int, *, by) -> Space:
 
 
 def resource_create(*, space: Space, by, **fields) -> Resource:
-    """A new desk, room or piece of equipment; `fields` are Resource fields."""
+    """A new desk, room or piece of equipment; `fields` are Resource fields.
+
+    A desk or room given no place is put on the first free place of the floor plan (off it
+    while there is no room), so the live plan shows it at once; equipment stays off it.
+    """
     resource = Resource(space=space)
     apply_changes(resource, fields, allowed=RESOURCE_FIELDS | {"plan_x", "plan_y"})
     with transaction.atomic():
         resource.space = _locked_space(space.pk, by=by)
+        if resource.kind in PLACED_KINDS and resource.plan_x is None and resource.plan_y is None:
+            spots = _free_spots(
+                resource.space, width=resource.plan_width, height=resource.plan_height, count=1
+            )
+            if spots:
+                resource.plan_x, resource.plan_y = spots[0]
         validated(resource)
         resource.save()
         _record(DomainEventKind.RESOURCE_CREATED, resource, by=by, kind=resource.kind)

@@ -1,8 +1,8 @@
 /* Live occupancy, part two: the dashboard, the room and lobby displays and the network
  * view, drawn from the snapshots and deltas that live-link.js (loaded first) brings.
- * Every update replaces text and attributes of elements the server rendered; the feed is
- * bounded, timers are reused, not stacked. The script carries no words: the page passes
- * them, translated, in #live-config.
+ * Every update replaces text and attributes of elements the server rendered (the plan's
+ * spots come and go with live-plan.js); the feed is bounded, timers are reused, not
+ * stacked. The script carries no words: the page passes them, translated, in #live-config.
  */
 (function () {
   "use strict";
@@ -44,6 +44,7 @@
     var states = {};
     var feed = root.querySelector("[data-live-feed]");
     var spots = {};
+    var plan = root.querySelector("svg.live-plan");
     var rooms = {};
     var resources = {};
     // Names in the reader's language, as the page was rendered; the snapshots, shared by
@@ -160,7 +161,9 @@
 
     function applyResource(resource) {
       var id = String(resource.id);
-      var spot = spots[id];
+      // The plan follows where resources stand (live-plan.js, where the page draws a plan).
+      var spot =
+        plan && live.placeSpot ? live.placeSpot(plan, spots, resource, nameOf(resource)) : spots[id];
       if (spot) {
         applySpot(spot, resource);
       }

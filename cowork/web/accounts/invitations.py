@@ -86,6 +86,7 @@ def accept(request, token):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready: you can book now."))
+            _role_given(request, invitation)
             return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
     context["form"] = form
     context["masked_phone"] = mask_phone_for_staff(invitation.phone)
@@ -105,5 +106,18 @@ def _accept_signed_in(request, token, context):
             _("You are a member of %(centre)s.")
             % {"centre": membership.space.name_in(get_language())},
         )
+        _role_given(request, context["invitation"])
         return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
     return render(request, "cowork/accounts/invitation_join.html", context)
+
+
+def _role_given(request, invitation) -> None:
+    if invitation.role:
+        messages.success(
+            request,
+            _("Your role at %(name)s: %(role)s.")
+            % {
+                "name": invitation.space.name_in(get_language()),
+                "role": invitation.get_role_display(),
+            },
+        )

@@ -51,6 +51,8 @@ urlpatterns = [
         name="member-decline",
     ),
     path("centres/<slug:slug>/members/invite/", invitations.invite, name="invite"),
-    # The link in the invitation's SMS: signed, one-time, expiring.
-    path("invite/<str:token>/", invitations.accept, name="invitation"),
+    # The link in the invitation's SMS: signed, one-time, expiring; short, to leave room in
+    # one segment. Links sent before it was short still open for their 7 days.
+    path("i/<str:token>/", invitations.accept, name="invitation"),
+    path("invite/<str:token>/", invitations.accept, name="invitation-long"),
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cowork.models import Organization, Resource, Space, SpaceRole
 from cowork.models.spaces import BOOKING_RULE_FIELDS, WEEKDAYS
 from cowork.models.spaces import DETAIL_FIELDS as SPACE_DETAIL_FIELDS
+from cowork.phones import mobile_hint, phone_for_centre
 
 DETAIL_FIELDS = list(SPACE_DETAIL_FIELDS)
 RULE_FIELDS = list(BOOKING_RULE_FIELDS)
@@ -360,12 +361,31 @@ class RetireForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    who = forms.CharField(
-        label=_("Phone or username"),
-        max_length=150,
-        help_text=_("Of someone who already has an account."),
-    )
+    """Who gets a role: an account's phone or username, or a phone to invite by SMS."""
+
+    who = forms.CharField(label=_("Phone or username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=SpaceRole.Role.choices)
+
+    def __init__(self, *args, space: Space, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.space = space
+        self.fields["who"].help_text = " ".join(
+            (
+                str(_("A phone without an account gets an invitation by SMS.")),
+                mobile_hint(space.country),
+            )
+        )
+
+    def phone_to_invite(self) -> str:
+        """What was typed, as a phone the centre may text (E.164, read in its country), or
+        a ValidationError saying why not: a username nobody has is no one to invite."""
+        text = self.cleaned_data["who"].strip()
+        if any(character.isalpha() for character in text):
+            raise forms.ValidationError(
+                _("No account has this username. To invite someone, enter their phone."),
+                code="unknown_username",
+            )
+        return phone_for_centre(text, space=self.space)
 
 
 def plan_form(space: Space, resources: list[Resource], data=None) -> forms.Form:

@@ -36,4 +36,9 @@ urlpatterns = [
     path(f"{CENTRE}plan/", resources.plan, name="manage-plan"),
     path(f"{CENTRE}people/", people.people, name="manage-people"),
     path(f"{CENTRE}people/<int:pk>/remove/", people.role_remove, name="manage-role-remove"),
+    path(
+        f"{CENTRE}people/invitations/<int:pk>/withdraw/",
+        people.invitation_withdraw_view,
+        name="manage-invitation-withdraw",
+    ),
 ]

@@ -7,13 +7,17 @@ domain event is recorded.
 """
 
 import datetime
+import secrets
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from cowork.models import Closure, DomainEvent, Organization, Resource, SpaceRole
+from cowork.models import Closure, DomainEvent, Invitation, Organization, Resource, SpaceRole
+from cowork.phones import mask_phone_for_staff
 from cowork.services.centres.spaces import space_create
 from cowork.web.manage.urls import urlpatterns as manage_urls
+from notifications.models import Notification
 from tests.photos import photo_upload
 
 ANONYMOUS, MEMBER, HOST, GANJA_HOST, ADMIN = "anonymous", "member", "host", "ganja_host", "admin"
@@ -34,6 +38,7 @@ CENTRE_PAGES = [
     ("web:manage-plan", None, ("GET", "POST")),
     ("web:manage-people", None, ("GET", "POST")),
     ("web:manage-role-remove", "role", ("POST",)),
+    ("web:manage-invitation-withdraw", "invitation", ("POST",)),
 ]
 # A POST that would change something if it were let through.
 CHANGES = {
@@ -100,12 +105,44 @@ def _urls(space) -> list[tuple[str, str]]:
         from tests.factories import UserFactory
 
         role = SpaceRole.objects.create(space=space, user=UserFactory(), role="staff")
-    objects = {"resource": resource.pk, "closure": closure.pk, "role": role.pk}
+    invitation = _invitation(space)
+    objects = {
+        "resource": resource.pk,
+        "closure": closure.pk,
+        "role": role.pk,
+        "invitation": invitation.pk,
+    }
     urls = []
     for name, extra, methods in CENTRE_PAGES:
         args = [space.slug] + ([objects[extra]] if extra else [])
         urls += [(method, name, reverse(name, args=args)) for method in methods]
     return urls
+
+
+# A mobile number of each demo country without an account, to invite.
+NEW_PHONES = {"UA": "+380671112202", "AZ": "+994501112299", "UZ": "+998901112233"}
+
+
+def _invitation(space) -> Invitation:
+    """A live invitation to work at `space`, as its host would have sent it."""
+    now = timezone.now()
+    return Invitation.objects.create(
+        space=space,
+        phone=NEW_PHONES[space.country],
+        role="staff",
+        token_hash=secrets.token_hex(32),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=7),
+    )
+
+
+def _changes() -> tuple[int, int, int]:
+    """What a refused request must leave as it was: events, invitations sent, withdrawn."""
+    return (
+        DomainEvent.objects.count(),
+        Invitation.objects.count(),
+        Invitation.objects.filter(withdrawn_at__isnull=False).count(),
+    )
 
 
 def _ask(client, method, name, url):
@@ -121,7 +158,7 @@ def _check(client, spaces, *, allowed: set[str], refused_status: int):
     failures = []
     for space in spaces:
         for method, name, url in _urls(space):
-            before = DomainEvent.objects.count()
+            before = _changes()
             response = _ask(client, method, name, url)
             if space.slug in allowed:
                 if response.status_code in (403, 404) or response.status_code >= 500:
@@ -133,7 +170,7 @@ def _check(client, spaces, *, allowed: set[str], refused_status: int):
                     failures.append(
                         f"{method} {url}: {response.status_code}, expected {refused_status}"
                     )
-                if DomainEvent.objects.count() != before:
+                if _changes() != before:
                     failures.append(f"{method} {url}: refused, yet recorded a change")
     return failures
 
@@ -205,3 +242,36 @@ def test_the_list_of_centres_to_manage_shows_only_ones_own(client, demo, samarka
     assert client.get(reverse("web:manage-centres")).status_code == 200
     client.force_login(demo.member)
     assert client.get(reverse("web:manage-centres")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (MEMBER, set()),
+        (HOST, {"kramatorsk"}),
+        (GANJA_HOST, {"ganja"}),
+        (ADMIN, {"kramatorsk", "ganja", "samarkand"}),
+    ],
+)
+def test_only_hosts_of_a_centre_and_network_admins_invite_people_to_work_there(
+    client, demo, samarkand, role, allowed
+):
+    """A phone without an account, posted on each centre's people page: invited where the
+    viewer manages the centre, refused (403, nothing sent) elsewhere."""
+    client = _client_for(client, demo, role)
+    spaces = {"kramatorsk": demo.kramatorsk, "ganja": demo.ganja, "samarkand": samarkand}
+    for alias, space in spaces.items():
+        phone = NEW_PHONES[space.country]
+        url = reverse("web:manage-people", args=[space.slug])
+        response = client.post(url, {"who": phone, "role": "host"})
+        sent = Invitation.objects.filter(space=space, phone=phone, role="host")
+        if alias in allowed:
+            assert response.status_code == 302, (alias, response.status_code)
+            assert sent.count() == 1
+            page = client.get(url).content.decode()
+            assert mask_phone_for_staff(phone) in page and phone not in page
+        else:
+            assert response.status_code == 403, (alias, response.status_code)
+            assert not sent.exists()
+    assert Invitation.objects.count() == len(allowed)
+    assert Notification.objects.count() == len(allowed)  # an SMS for each, none else

@@ -1,10 +1,14 @@
 """Invitations: a host invites a phone read in the centre's country; one link by SMS opens
 an account with the centre attached, once; a number with an account joins after sign-in."""
 
+import datetime
+import hashlib
 import re
 
 import pytest
+from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from cowork.models import Invitation, Member, Membership
 from notifications.messaging.dispatch import dispatch_due
@@ -30,7 +34,7 @@ def _invite(host_client, centre, phone="067 111 22 02"):
 
 
 def _link(outbox) -> str:
-    path = re.search(r"https?://[^/\s]+(/invite/\S+/)", outbox[-1].body).group(1)
+    path = re.search(r"https?://[^/\s]+(/i/\S+/)", outbox[-1].body).group(1)
     return path
 
 
@@ -145,3 +149,34 @@ def test_a_bad_name_on_the_invitation_page_stores_nothing(host_client, centre, l
     page = host_client.post(_link(locmem_sms), {"name": "Iryna\x1b[2J", "language": "uk"})
     assert page.status_code == 400 and "control characters" in page.content.decode()
     assert not Member.objects.exists() and Invitation.objects.get().accepted_at is None
+
+
+def test_a_long_link_sent_before_links_were_short_still_opens_once(client, centre):
+    """Links sent as /invite/<secret>:<signature>/ keep working for their 7 days."""
+    secret = "an-earlier-secret-of-24ch"
+    now = timezone.now()
+    Invitation.objects.create(
+        space=centre,
+        phone="+380671112202",
+        token_hash=hashlib.sha256(secret.encode()).hexdigest(),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=7),
+    )
+    token = signing.Signer(salt="cowork.accounts.invitation").sign(secret)
+    link = f"/invite/{token}/"
+    forged = link.replace("earlier", "EARLIER")
+    assert client.get(forged).status_code == 410
+    assert client.get(link).status_code == 200
+    assert client.post(link, {"name": "Iryna", "language": "uk"}).status_code == 302
+    client.logout()
+    assert client.get(link).status_code == 410
+
+
+def test_the_members_page_says_which_invitations_were_withdrawn(host_client, centre):
+    _invite(host_client, centre)
+    invitation = Invitation.objects.get()
+    withdraw = reverse("web:manage-invitation-withdraw", args=[centre.slug, invitation.pk])
+    assert host_client.post(withdraw).status_code == 302
+    page = host_client.get(reverse("accounts:members", args=[centre.slug])).content.decode()
+    sent = page[page.index("Sent lately") :]
+    assert "withdrawn" in sent and "not opened yet" not in sent
