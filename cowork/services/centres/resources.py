@@ -103,9 +103,20 @@ def _overlap(a, b) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def desks_add(*, space: Space, by, count: int, prefix: str, **fields) -> list[Resource]:
+def desks_add(
+    *,
+    space: Space,
+    by,
+    count: int,
+    prefix: str,
+    prefixes: dict[str, str] | None = None,
+    **fields,
+) -> list[Resource]:
     """`count` desks named "<prefix> 01", "<prefix> 02"… after the highest number in use,
-    each put on a free place of the floor plan while there is room (else off the plan)."""
+    each put on a free place of the floor plan while there is room (else off the plan).
+
+    `prefixes` names them in other languages too ({"uz": "Stol"}: "Stol 01" for Uzbek
+    readers), with the same numbers."""
     if not 1 <= count <= MOST_DESKS_AT_ONCE:
         raise InvalidInput(
             _("Add between 1 and %(most)d desks at once.") % {"most": MOST_DESKS_AT_ONCE},
@@ -127,6 +138,11 @@ def desks_add(*, space: Space, by, count: int, prefix: str, **fields) -> list[Re
                 number += 1
             desk = Resource(space=space, kind=Resource.Kind.DESK, name=f"{prefix} {number:02d}")
             apply_changes(desk, fields, allowed=RESOURCE_FIELDS)
+            desk.translations = {
+                code: {"name": f"{text.strip()} {number:02d}"}
+                for code, text in (prefixes or {}).items()
+                if text.strip()
+            }
             if index < len(spots):
                 desk.plan_x, desk.plan_y = spots[index]
             validated(desk)

@@ -343,6 +343,23 @@ class DesksForm(forms.Form):
     count = forms.IntegerField(label=_("How many desks"), min_value=1, max_value=100, initial=10)
     prefix = forms.CharField(label=_("Names start with"), max_length=100, initial=_("Desk"))
 
+    def __init__(self, *args, space: Space, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The start of the names in each other language the centre speaks ("Stol" in Uzbek).
+        self.languages = [code for code in space.languages if code != settings.LANGUAGE_CODE]
+        for code in self.languages:
+            self.fields[f"prefix_{code}"] = forms.CharField(
+                label=_("Names start with (%(language)s)")
+                % {"language": get_language_info(code)["name_local"]},
+                max_length=100,
+                required=False,
+            )
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        prefixes = {code: data[f"prefix_{code}"] for code in self.languages}
+        return {"count": data["count"], "prefix": data["prefix"], "prefixes": prefixes}
+
 
 class PhotoForm(forms.Form):
     photo = forms.FileField(

@@ -50,7 +50,7 @@ def resources(request, slug):
     space = managed_space(request, slug)
     posted = request.POST.get("form") if request.method == "POST" else None
     form = ResourceForm(request.POST if posted == "resource" else None)
-    desks_form = DesksForm(request.POST if posted == "desks" else None)
+    desks_form = DesksForm(request.POST if posted == "desks" else None, space=space)
     chosen = {"resource": form, "desks": desks_form}.get(posted)
     if chosen is None:
         return _resources_page(request, space, form=form, desks_form=desks_form)
@@ -59,7 +59,7 @@ def resources(request, slug):
             if chosen is form:
                 made = [resource_create(space=space, by=request.user, **form.changes())]
             else:
-                made = desks_add(space=space, by=request.user, **desks_form.cleaned_data)
+                made = desks_add(space=space, by=request.user, **desks_form.changes())
         except DomainError as refusal:
             show_refusal(chosen, refusal)
             return _resources_page(

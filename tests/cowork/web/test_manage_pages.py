@@ -63,10 +63,20 @@ def test_a_network_admin_opens_a_centre_and_gives_it_hours_closures_and_desks(ad
     assert Closure.objects.filter(space=space, starts_on=datetime.date(2031, 9, 1)).exists()
     desks = admin_client.post(
         reverse("web:manage-resources", args=[space.slug]),
-        {"form": "desks", "count": "10", "prefix": "Desk"},
+        {
+            "form": "desks",
+            "count": "10",
+            "prefix": "Desk",
+            "prefix_uz": "Stol",
+            "prefix_ru": "Стол",
+        },
     )
     assert desks.status_code == 302
     assert space.resources.filter(kind="desk", plan_x__isnull=False).count() == 10
+    # Named at once in the centre's languages, with the same numbers.
+    first = space.resources.get(name="Desk 01")
+    assert (first.text_in("name", "uz"), first.text_in("name", "ru")) == ("Stol 01", "Стол 01")
+    assert first.text_in("name", "uk") == "Desk 01"
     page = admin_client.get(reverse("web:manage-plan", args=[space.slug])).content.decode()
     assert page.count('data-resource="') == 10
 

@@ -129,8 +129,11 @@ def test_ten_desks_are_numbered_and_laid_out_without_overlap(space, host):
     assert [d.name for d in desks] == [f"Desk {n:02d}" for n in range(1, 11)]
     boxes = {(d.plan_x, d.plan_y) for d in desks}
     assert len(boxes) == 10 and None not in {x for x, _y in boxes}
-    more = desks_add(space=space, by=host, count=1, prefix="Desk")
+    more = desks_add(
+        space=space, by=host, count=1, prefix="Desk", prefixes={"ru": "Стол", "uz": " "}
+    )
     assert more[0].name == "Desk 11"
+    assert more[0].translations == {"ru": {"name": "Стол 11"}}  # an empty name is no name
     assert _kinds().count(DomainEventKind.RESOURCE_CREATED) == 11
 
 
