@@ -22,7 +22,11 @@ from cowork.selectors.access import (
     spaces_staffed_by,
     user_is_network_admin,
 )
-from cowork.selectors.occupancy import network_occupancy, occupancy_snapshot, resource_names
+from cowork.selectors.occupancy import (
+    network_occupancy,
+    occupancy_snapshot,
+    occupancy_snapshot_and_names,
+)
 from cowork.selectors.spaces import SpaceStatus, spaces_by_country
 from cowork.web.common import active_space
 from cowork.web.live.shapes import (
@@ -91,8 +95,9 @@ def live_dashboard(request, slug):
     roles = space_roles_of(user=request.user)  # once for the page and its header
     if not roles.works_at(space):
         raise PermissionDenied(_("Only the centre's hosts and staff see it live."))
-    snapshot = occupancy_snapshot(space=space, now=timezone.now(), with_names=True)
-    names = resource_names(space=space, language=get_language())
+    snapshot, names = occupancy_snapshot_and_names(
+        space=space, now=timezone.now(), with_names=True, language=get_language()
+    )
     resources = live_resources(snapshot, names=names)
     context = {
         "space": space,
