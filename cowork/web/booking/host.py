@@ -18,6 +18,7 @@ from cowork.errors import DomainError
 from cowork.models import Booking, BookingStatus, Space
 from cowork.selectors.access import space_roles_of, spaces_staffed_by, user_manages_space
 from cowork.selectors.availability import space_bookings
+from cowork.selectors.rules import rules_attached, rules_columns
 from cowork.selectors.waits import space_waits
 from cowork.services.booking import booking_approve, booking_decline
 from cowork.web.booking.common import named, say_done
@@ -35,7 +36,15 @@ CALENDAR_STATUSES = (
 
 
 def _staffed_space(request, slug: str) -> Space:
-    space = active_space(slug, with_calendar=True)
+    """The centre with its opening hours, as columns of its row, and its resources."""
+    now = timezone.now()
+    spaces = (
+        Space.objects.filter(is_active=True)
+        .annotate(**rules_columns(around=now))
+        .prefetch_related("resources")
+    )
+    space = get_object_or_404(spaces, slug=slug)
+    rules_attached(space, around=now, row=space)
     if not space_roles_of(user=request.user).works_at(space):  # once for the page and header
         raise PermissionDenied(_("Only the centre's hosts and staff see its calendar."))
     return space
