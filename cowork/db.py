@@ -1,5 +1,5 @@
 """What the ORM lacks: an insert that tells whether it happened, without raising; the rows
-of another table read as JSON within one query."""
+of another table, or several aggregates, read as JSON within one query."""
 
 import json
 
@@ -41,6 +41,22 @@ def insert_unless_exists(instance: models.Model) -> bool:
     return True
 
 
+def _json_array(expression, compiler, connection) -> tuple[str, list, str]:
+    """The SQL of a JSON array of `expression`'s sources (without filter or order), and
+    the function that makes one row of them on this database."""
+    parts, params = [], []
+    for source in expression.source_expressions:
+        sql, source_params = compiler.compile(source)
+        parts.append(sql)
+        params.extend(source_params)
+    row = ", ".join(parts)
+    if connection.vendor == "postgresql":
+        return f"JSON_BUILD_ARRAY({row})", params, "postgresql"
+    if connection.vendor == "sqlite":
+        return f"JSON_ARRAY({row})", params, "sqlite"
+    raise NotImplementedError(f"No JSON arrays for {connection.vendor}")
+
+
 class JSONRows(models.Aggregate):
     """The rows of a group as one JSON text, `[[f1, f2, …], …]`, the fields in the order
     given; with `Subquery`, the rows of another table in the query of the main one (one
@@ -49,17 +65,22 @@ class JSONRows(models.Aggregate):
     output_field = models.TextField()
 
     def as_sql(self, compiler, connection, **extra_context):
-        parts, params = [], []
-        for expression in self.source_expressions:  # the fields, without filter or order
-            sql, expression_params = compiler.compile(expression)
-            parts.append(sql)
-            params.extend(expression_params)
-        row = ", ".join(parts)
-        if connection.vendor == "postgresql":
-            return f"JSON_AGG(JSON_BUILD_ARRAY({row}))::text", params
-        if connection.vendor == "sqlite":
-            return f"JSON_GROUP_ARRAY(JSON_ARRAY({row}))", params
-        raise NotImplementedError(f"JSONRows has no SQL for {connection.vendor}")
+        row, params, vendor = _json_array(self, compiler, connection)
+        if vendor == "postgresql":
+            return f"JSON_AGG({row})::text", params
+        return f"JSON_GROUP_ARRAY({row})", params
+
+
+class JSONList(models.Func):
+    """Values as one JSON text, `[v1, v2, …]`: aggregates of one group (several counts),
+    one column of another query through `Subquery`. Unlike Django's JSONArray it asks the
+    database nothing first (SQLite's JSON support, once per connection). `json.loads` it."""
+
+    output_field = models.TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        row, params, vendor = _json_array(self, compiler, connection)
+        return (f"{row}::text" if vendor == "postgresql" else row), params
 
 
 def json_rows(model: type[models.Model], fields: list[str], text: str | None) -> list:

@@ -1,26 +1,29 @@
 """Reads of notifications for hosts: who did not get their SMS, and the month's spend."""
 
 import datetime
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet, Subquery, Sum, Value
 from django.utils.translation import gettext as _
 
+from cowork.db import JSONRows
 from cowork.models import Space
 from cowork.phones import mask_phone_for_staff
 from notifications.messaging.budget import (
     UNVERIFIED_WINDOW,
-    money_spent_this_month,
     month_start,
+    sent_this_month,
+    unverified_counted,
 )
 from notifications.models import Notification
 from notifications.sms.costs import message_cost
 from notifications.sms.messages import MessageFacts, render_message
 from notifications.sms.segment_table import SAMPLE
 from notifications.sms.segments import segment_count
-from notifications.sms.senders import senders_by_country
+from notifications.sms.senders import SENDER_FIELDS, Sender, sender_rows, senders_from
 
 PROBLEM_DAYS = 7
 PROBLEM_ROWS = 20
@@ -72,26 +75,24 @@ def reason_text(code: str) -> str:
     return reasons.get(code, code or _("Unknown."))
 
 
-def sms_problems(*, space: Space, now: datetime.datetime) -> tuple[list[SmsProblem], int]:
-    """The latest messages of the past week that did not reach their person, and how many."""
-    since = now - datetime.timedelta(days=PROBLEM_DAYS)
-    failed = Notification.objects.filter(
+def _problems(*, space: Space, now: datetime.datetime) -> QuerySet[Notification]:
+    """The messages of the past week that did not reach their person, the latest first."""
+    return Notification.objects.filter(
         Q(status=Notification.Status.FAILED)
         | Q(status=Notification.Status.CANCELLED, error_code__in=["budget", "unverified_cap"]),
         space=space,
-        due_at__gte=since,
+        due_at__gte=now - datetime.timedelta(days=PROBLEM_DAYS),
     ).order_by("-due_at", "-id")
-    rows = [
-        SmsProblem(
-            at=notification.failed_at or notification.due_at,
-            recipient=notification.recipient_name,
-            phone=mask_phone_for_staff(notification.phone),
-            kind=Notification.Kind(notification.kind).label,
-            reason=reason_text(notification.error_code),
-        )
-        for notification in failed[:PROBLEM_ROWS]
-    ]
-    return rows, failed.count()
+
+
+def _problem(notification: Notification) -> SmsProblem:
+    return SmsProblem(
+        at=notification.failed_at or notification.due_at,
+        recipient=notification.recipient_name,
+        phone=mask_phone_for_staff(notification.phone),
+        kind=Notification.Kind(notification.kind).label,
+        reason=reason_text(notification.error_code),
+    )
 
 
 @dataclass(frozen=True)
@@ -102,28 +103,6 @@ class SmsUnverified:
     allowance: int
     held_back: int
     network_cap_reached: bool
-
-
-def sms_unverified(*, space: Space, now: datetime.datetime) -> SmsUnverified:
-    since = now - UNVERIFIED_WINDOW
-    counted = Notification.objects.filter(unverified_at__gt=since)
-    return SmsUnverified(
-        sent=counted.filter(space=space).count(),
-        allowance=space.sms_unverified_daily_limit,
-        held_back=Notification.objects.filter(
-            space=space,
-            status=Notification.Status.CANCELLED,
-            error_code="unverified_cap",
-            claimed_at__gt=since,
-        ).count(),
-        network_cap_reached=counted.count() >= settings.SMS_UNVERIFIED_NETWORK_DAILY_LIMIT,
-    )
-
-
-def sms_month(*, space: Space, now: datetime.datetime) -> SmsMonth:
-    return SmsMonth(
-        used=money_spent_this_month(space=space, now=now), budget=space.sms_monthly_budget_usd
-    )
 
 
 @dataclass(frozen=True)
@@ -143,11 +122,11 @@ class SmsPriceRow:
     prices: list[SmsPrice]
 
 
-def sms_price_table(*, space: Space) -> list[SmsPriceRow]:
-    """What each kind of message costs to each country the centre texts, rendered in its
-    first language with its own name and the long sample values docs/sms.md tables."""
+def sms_price_table(*, space: Space, senders: dict[str, Sender]) -> list[SmsPriceRow]:
+    """What each kind of message costs to each country the centre texts (`senders`: the
+    centre's sender to each), rendered in its first language with its own name and the
+    long sample values docs/sms.md tables."""
     facts = MessageFacts(**{**SAMPLE.__dict__, "space": space.name})
-    senders = senders_by_country(space=space, countries=space.accepted_phone_countries)
     rows = []
     for kind in Notification.Kind:
         prices = []
@@ -166,11 +145,75 @@ def sms_price_table(*, space: Space) -> list[SmsPriceRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class SmsStatus:
+    """The centre's SMS panel on the host's live dashboard."""
+
+    month: SmsMonth
+    unverified: SmsUnverified
+    prices: list[SmsPriceRow]
+    problems: list[SmsProblem]  # the latest PROBLEM_ROWS
+    problem_count: int  # all of the past week's
+
+
+def _one_row(queryset: QuerySet, /, **aggregate) -> Subquery:
+    """`aggregate` over all of `queryset`, as a column of another query (one value, no
+    groups)."""
+    (name,) = aggregate
+    return Subquery(queryset.order_by().values(every=Value(1)).annotate(**aggregate).values(name))
+
+
+def sms_status(*, space: Space, now: datetime.datetime) -> SmsStatus:
+    """Everything the panel shows, in two queries whatever the traffic: the latest problems;
+    then, as columns of one row, how many problems, the month's spend, the SMS to unverified
+    numbers (the centre's, those it held back, the network's) and the centre's senders."""
+    latest = _problems(space=space, now=now).only(
+        "kind", "phone", "recipient_name", "due_at", "failed_at", "error_code"
+    )[:PROBLEM_ROWS]
+    countries = space.accepted_phone_countries
+    unverified = unverified_counted(now=now)
+    held_back = Notification.objects.filter(
+        space=space,
+        status=Notification.Status.CANCELLED,
+        error_code="unverified_cap",
+        claimed_at__gt=now - UNVERIFIED_WINDOW,
+    )
+    senders = sender_rows(space=space, countries=countries)
+    problem_count, spent, sent, held, network, own_senders = (
+        Space.objects.filter(pk=space.pk)
+        .order_by()
+        .values_list(
+            _one_row(_problems(space=space, now=now), n=Count("pk")),
+            _one_row(sent_this_month(space=space, now=now), total=Sum("cost")),
+            _one_row(unverified.filter(space=space), n=Count("pk")),
+            _one_row(held_back, n=Count("pk")),
+            _one_row(unverified, n=Count("pk")),
+            _one_row(senders, rows=JSONRows(*SENDER_FIELDS)),
+        )
+        .get()
+    )
+    return SmsStatus(
+        month=SmsMonth(used=spent or Decimal("0"), budget=space.sms_monthly_budget_usd),
+        unverified=SmsUnverified(
+            sent=sent,
+            allowance=space.sms_unverified_daily_limit,
+            held_back=held,
+            network_cap_reached=network >= settings.SMS_UNVERIFIED_NETWORK_DAILY_LIMIT,
+        ),
+        prices=sms_price_table(
+            space=space,
+            senders=senders_from(
+                space=space, countries=countries, rows=json.loads(own_senders or "[]")
+            ),
+        ),
+        problems=[_problem(notification) for notification in latest],
+        problem_count=problem_count,
+    )
+
+
 __all__ = [
     "month_start",
     "reason_text",
-    "sms_month",
     "sms_price_table",
-    "sms_problems",
-    "sms_unverified",
+    "sms_status",
 ]

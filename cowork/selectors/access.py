@@ -1,10 +1,27 @@
 """Who may see and manage what. Every view, consumer and admin asks here."""
 
+import json
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
-from cowork.models import Booking, Organization, Space, SpaceRole, Tag
+from cowork.db import JSONRows
+from cowork.models import Booking, Member, Organization, Space, SpaceRole, Tag
+
+# Set on a request's user by `space_roles_of`: their roles, read once for the request.
+SPACE_ROLES = "_space_roles"
 
 
 def user_is_network_admin(*, user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -12,6 +29,9 @@ def user_is_network_admin(*, user: AbstractBaseUser | AnonymousUser) -> bool:
         return False
     if user.is_superuser:
         return True
+    roles = getattr(user, SPACE_ROLES, None)
+    if roles is not None:
+        return roles.network_admin
     member = getattr(user, "member", None)
     return bool(member and member.is_network_admin)
 
@@ -99,6 +119,9 @@ def _holds_no_role(user) -> bool:
 
 def user_manages_space(*, user, space: Space) -> bool:
     """Hosts of the space's organization and network admins: approve, decline, configure."""
+    roles = getattr(user, SPACE_ROLES, None)
+    if roles is not None:
+        return roles.manages(space)
     if _holds_no_role(user):
         return False
     return spaces_managed_by(user=user).filter(pk=space.pk).exists()
@@ -106,9 +129,90 @@ def user_manages_space(*, user, space: Space) -> bool:
 
 def user_works_at_space(*, user, space: Space) -> bool:
     """Hosts and staff: check people in and out, see who holds what."""
+    roles = getattr(user, SPACE_ROLES, None)
+    if roles is not None:
+        return roles.works_at(space)
     if _holds_no_role(user):
         return False
     return spaces_staffed_by(user=user).filter(pk=space.pk).exists()
+
+
+@dataclass(frozen=True)
+class SpaceRoles:
+    """A user's place in the network: network admin, or the centres they work at and, of
+    those, the ones they manage (the centres of the organizations they host for)."""
+
+    network_admin: bool = False
+    staffed: frozenset[int] = frozenset()
+    managed: frozenset[int] = frozenset()
+
+    @property
+    def works_somewhere(self) -> bool:
+        return self.network_admin or bool(self.staffed)
+
+    def works_at(self, space: Space) -> bool:
+        return self.network_admin or space.pk in self.staffed
+
+    def manages(self, space: Space) -> bool:
+        return self.network_admin or space.pk in self.managed
+
+
+def space_roles_of(*, user) -> SpaceRoles:
+    """`user`'s roles in one query, then kept on `user` for the rest of the request: the
+    page's checks, the header's links and `user_is_network_admin`, `user_works_at_space`
+    and `user_manages_space` answer from them. Only for a request's user, read afresh with
+    each request: a user kept longer (a websocket's) would keep roles since taken away."""
+    known = getattr(user, SPACE_ROLES, None)
+    if known is not None:
+        return known
+    if not user.is_authenticated or not user.is_active:
+        roles = SpaceRoles()
+    elif user.is_superuser:
+        roles = SpaceRoles(network_admin=True)
+    else:
+        roles = _space_roles_read(user)
+    setattr(user, SPACE_ROLES, roles)
+    return roles
+
+
+def _space_roles_read(user) -> SpaceRoles:
+    hosted = SpaceRole.objects.filter(user=user, role=SpaceRole.Role.HOST).values(
+        "space__organization_id"
+    )
+    staffed = (
+        Space.objects.filter(
+            Exists(SpaceRole.objects.filter(user=user, space=OuterRef("pk")))
+            | Q(organization__in=hosted)
+        )
+        .order_by()
+        .values(every=Value(1))  # no grouping: all of them in one row
+        .annotate(
+            rows=JSONRows(
+                "pk",
+                Case(
+                    When(organization__in=hosted, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+            )
+        )
+        .values("rows")
+    )
+    network_admin, rows = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            Exists(Member.objects.filter(user=OuterRef("pk"), is_network_admin=True)),
+            Subquery(staffed),
+        )
+        .get()
+    )
+    spaces = json.loads(rows or "[]")
+    return SpaceRoles(
+        network_admin=network_admin,
+        staffed=frozenset(pk for pk, _manages in spaces),
+        managed=frozenset(pk for pk, manages in spaces if manages),
+    )
 
 
 def occupancy_view_for(*, user, space: Space, display_key: str = "") -> str | None:

@@ -5,12 +5,14 @@ return plain data; realtime/protocol.py turns it into messages.
 """
 
 import datetime
+import json
 from collections import defaultdict
 
 from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     DateTimeField,
     Exists,
     IntegerField,
@@ -23,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat, JSONObject
 
-from cowork.db import Param, Prepared
+from cowork.db import JSONList, JSONRows, Param, Prepared
 from cowork.models import (
     ACTIVE_STATUSES,
     Attendance,
@@ -33,7 +35,7 @@ from cowork.models import (
     Space,
     WalkIn,
 )
-from cowork.selectors.visits import WALK_IN_FIELDS, tally_walk_ins, walk_in_rows
+from cowork.selectors.visits import WALK_IN_FIELDS, WalkInTally, tally_walk_ins, walk_in_rows
 
 FREE = "free"
 BOOKED = "booked"
@@ -190,8 +192,33 @@ def _local_day_bounds(space: Space, now) -> tuple[datetime.datetime, datetime.da
     return start, start + datetime.timedelta(days=1)
 
 
+def _walk_ins_column(space_ref, *, day, day_start, day_end) -> Subquery:
+    """The space's walk-ins of `day` as a column of a query of spaces (or resources), JSON
+    rows for `_walk_ins_tally`, each saying whether its member checked in that day too: the
+    walk-ins' people are those who did not, so no one counts twice."""
+    today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end) & PLAIN_BOOKING
+    checked_in = Booking.objects.filter(
+        today, space=OuterRef("space_id"), booked_by=OuterRef("visitor_id")
+    )
+    rows = (
+        WalkIn.objects.filter(space=space_ref, day=day)
+        .annotate(checked_in=Exists(checked_in))
+        .order_by()
+        .values("space")
+        .annotate(rows=JSONRows(*WALK_IN_FIELDS, "checked_in"))
+        .values("rows")
+    )
+    return Subquery(rows)
+
+
+def _walk_ins_tally(text: str | None) -> WalkInTally:
+    rows = [tuple(row) for row in json.loads(text or "[]")]
+    return tally_walk_ins((row[:5] for row in rows), {row[:3] for row in rows if row[5]})
+
+
 def space_figures(*, space: Space, now: datetime.datetime) -> dict:
-    """Head count against safety capacity, and today's visits and unique visitors.
+    """Head count against safety capacity, and today's visits and unique visitors, in one
+    query (the bookings' counts and the walk-ins, two columns of the space's row).
 
     The head count counts people (`PERSON_PRESENT`), from their check-in: members checked
     in and the attendees of events under way. Visits are check-ins to desks and rooms
@@ -200,35 +227,38 @@ def space_figures(*, space: Space, now: datetime.datetime) -> dict:
     """
     day_start, day_end = _local_day_bounds(space, now)
     today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end) & PLAIN_BOOKING
-    totals = Booking.objects.filter(space=space).aggregate(
-        present=Count(PERSON_PRESENT, distinct=True),
-        visits=Count("pk", distinct=True, filter=today),
-        visitors=Count("booked_by", distinct=True, filter=today),
-    )
-    walk_ins = _walk_ins_today(space, day_start, day_end)
-    return {
-        "head_count": totals["present"],
-        "safety_capacity": space.safety_capacity,
-        "visits_today": totals["visits"] + walk_ins.visits,
-        "unique_visitors_today": totals["visitors"] + walk_ins.people(),
-    }
-
-
-def _walk_ins_today(space: Space, day_start, day_end):
-    """Today's walk-ins at the space, tallied in one query, each knowing whether its member
-    checked in today too: the walk-ins' people are those who did not, so no one counts twice."""
-    today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end) & PLAIN_BOOKING
-    rows = list(
-        WalkIn.objects.filter(space=space, day=day_start.date())
+    totals = (
+        Booking.objects.filter(space=OuterRef("pk"))
+        .order_by()
+        .values("space")
         .annotate(
-            checked_in=Exists(
-                Booking.objects.filter(today, space=space, booked_by=OuterRef("visitor_id"))
+            figures=JSONList(
+                Count(PERSON_PRESENT, distinct=True),
+                Count("pk", distinct=True, filter=today),
+                Count("booked_by", distinct=True, filter=today),
             )
         )
-        .order_by()
-        .values_list(*WALK_IN_FIELDS, "checked_in")
+        .values("figures")
     )
-    return tally_walk_ins((row[:5] for row in rows), {row[:3] for row in rows if row[5]})
+    totals, walk_ins = (
+        Space.objects.filter(pk=space.pk)
+        .order_by()
+        .values_list(
+            Subquery(totals),
+            _walk_ins_column(
+                OuterRef("pk"), day=day_start.date(), day_start=day_start, day_end=day_end
+            ),
+        )
+        .get()
+    )
+    present, visits, visitors = json.loads(totals or "[0, 0, 0]")
+    tally = _walk_ins_tally(walk_ins)
+    return {
+        "head_count": present,
+        "safety_capacity": space.safety_capacity,
+        "visits_today": visits + tally.visits,
+        "unique_visitors_today": visitors + tally.people(),
+    }
 
 
 def occupancy_snapshot(*, space: Space, now: datetime.datetime, with_names: bool) -> dict:
@@ -236,7 +266,21 @@ def occupancy_snapshot(*, space: Space, now: datetime.datetime, with_names: bool
 
     `with_names` only for people who work at the space: others see states, never who.
     """
+    return _snapshot(space, now, with_names, list(space.resources.order_by("kind", "name")))
+
+
+def occupancy_snapshot_and_names(
+    *, space: Space, now: datetime.datetime, with_names: bool, language: str | None
+) -> tuple[dict, dict[int, str]]:
+    """`occupancy_snapshot`, and its resources by id named in `language` where the host gave
+    a name in it, from one read of the resources: live snapshots are shared by readers of
+    every language and keep the names as typed; a page names them for its reader."""
     resources = list(space.resources.order_by("kind", "name"))
+    names = {resource.pk: resource.name_in(language) for resource in resources}
+    return _snapshot(space, now, with_names, resources), names
+
+
+def _snapshot(space: Space, now, with_names: bool, resources: list[Resource]) -> dict:
     by_resource = _bookings_by_resource(space.pk, now)
     return {
         "space": {"id": space.pk, "name": space.name, "time_zone": space.time_zone},
@@ -352,6 +396,7 @@ def _centre_columns(space_ref) -> dict:
     """The columns of `centre_now`, on the space at `space_ref`; the values change from run
     to run (`Param`), the query does not."""
     now, day_start, day_end = (Param(name, DateTimeField()) for name in ("now", "start", "end"))
+    day = Param("day", DateField())
     today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end, event_session__isnull=True)
     totals = (
         Booking.objects.filter(space=space_ref)
@@ -381,6 +426,7 @@ def _centre_columns(space_ref) -> dict:
     return {
         "live_totals": Subquery(totals, output_field=JSONField()),
         "live_desks": Subquery(desks),
+        "live_walk_ins": _walk_ins_column(space_ref, day=day, day_start=day_start, day_end=day_end),
     }
 
 
@@ -392,14 +438,14 @@ _RESOURCE_AND_CENTRE = Prepared(
             pk=Param("resource", IntegerField()), space_id=Param("space", IntegerField())
         )
         .annotate(**_centre_columns(OuterRef("space_id")))
-        .values_list(*_RESOURCE_FIELDS, "live_totals", "live_desks")
+        .values_list(*_RESOURCE_FIELDS, "live_totals", "live_desks", "live_walk_ins")
     )
 )
 _CENTRE = Prepared(
     lambda: (
         Space.objects.filter(pk=Param("space", IntegerField()))
         .annotate(**_centre_columns(OuterRef("pk")))
-        .values_list("live_totals", "live_desks")
+        .values_list("live_totals", "live_desks", "live_walk_ins")
     )
 )
 
@@ -411,7 +457,7 @@ def centre_now(
     as the network view shows them — and, with `resource_id`, that resource of the space
     read fresh (None if it is gone): all in one query, for the live relay."""
     start, end = _local_day_bounds(space, now)
-    values = {"space": space.pk, "now": now, "start": start, "end": end}
+    values = {"space": space.pk, "now": now, "start": start, "end": end, "day": start.date()}
     resource = None
     rows = []
     if resource_id is not None:
@@ -423,9 +469,9 @@ def centre_now(
             rows = [rows[0][width:]]
     if not rows:
         rows = _CENTRE.rows(**values)
-    totals, desks = rows[0]
+    totals, desks, walk_ins = rows[0]
     totals = totals or {}
-    walk_ins = _walk_ins_today(space, start, end)
+    walk_ins = _walk_ins_tally(walk_ins)
     return resource, {
         "head_count": totals.get("present", 0),
         "safety_capacity": space.safety_capacity,
@@ -434,10 +480,3 @@ def centre_now(
         "desks": desks or 0,
         "desks_in_use": totals.get("in_use", 0),
     }
-
-
-def resource_names(*, space: Space, language: str | None) -> dict[int, str]:
-    """The centre's resources by id, named in `language` where the host gave a name in it:
-    live snapshots are shared by readers of every language and keep the names as typed."""
-    resources = Resource.objects.filter(space=space).only("pk", "name", "translations")
-    return {resource.pk: resource.name_in(language) for resource in resources}

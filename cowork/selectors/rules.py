@@ -46,7 +46,8 @@ def rules_attached(space: Space, *, around: datetime.datetime, row) -> Space:
     read = row if isinstance(row, dict) else vars(row)
     hours = json_rows(OpeningHours, HOURS_FIELDS, read["rules_hours"])
     closures = json_rows(Closure, CLOSURE_FIELDS, read["rules_closures"])
-    space._prefetched_objects_cache = {}
+    # Alongside what else was prefetched with the space (its resources), not instead.
+    space._prefetched_objects_cache = getattr(space, "_prefetched_objects_cache", {})
     for name, rows in (
         ("opening_hours", sorted(hours, key=lambda h: (h.weekday, h.opens))),
         ("closures", sorted(closures, key=lambda c: c.starts_on)),

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from cowork.db import insert_unless_exists
@@ -70,15 +70,23 @@ def month_start(*, space: Space, now: datetime.datetime) -> datetime.datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+def sent_this_month(*, space: Space, now: datetime.datetime) -> QuerySet[Notification]:
+    """The SMS sent for `space` since the first of its local month."""
+    return Notification.objects.filter(space=space, sent_at__gte=month_start(space=space, now=now))
+
+
 def money_spent_this_month(*, space: Space, now: datetime.datetime) -> Decimal:
     """US dollars the SMS sent for `space` since the first of its local month cost."""
-    spent = Notification.objects.filter(
-        space=space, sent_at__gte=month_start(space=space, now=now)
-    ).aggregate(total=Sum("cost"))["total"]
+    spent = sent_this_month(space=space, now=now).aggregate(total=Sum("cost"))["total"]
     return spent or Decimal("0")
 
 
 # SMS to unverified numbers ---------------------------------------------------------------
+
+
+def unverified_counted(*, now: datetime.datetime) -> QuerySet[Notification]:
+    """The network's SMS to unverified numbers that count against the allowances at `now`."""
+    return Notification.objects.filter(unverified_at__gt=now - UNVERIFIED_WINDOW)
 
 
 def number_reached(phone: str) -> bool:
@@ -111,7 +119,7 @@ def take_unverified_allowance(notification: Notification) -> str:
     now = timezone.now()
     with transaction.atomic():
         _lock_unverified_allowance()
-        counted = Notification.objects.filter(unverified_at__gt=now - UNVERIFIED_WINDOW)
+        counted = unverified_counted(now=now)
         network_cap = settings.SMS_UNVERIFIED_NETWORK_DAILY_LIMIT
         if counted.count() >= network_cap:
             return f"The network's {network_cap} SMS a day to unverified numbers are spent."

@@ -9,6 +9,8 @@ the network's number, as before, which take replies.
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from cowork.models import Space
 from notifications.models import SmsSender
 from notifications.sms.costs import phone_country
@@ -33,11 +35,26 @@ def sender_for_country(*, space: Space, country: str) -> Sender:
     return senders_by_country(space=space, countries=[country])[country]
 
 
+SENDER_FIELDS = ("country", "sender", "takes_replies")
+
+
+def sender_rows(*, space: Space, countries: list[str]) -> QuerySet[SmsSender]:
+    """The senders `space` named for `countries`, as `senders_from` reads them."""
+    return SmsSender.objects.filter(space=space, country__in=countries)
+
+
 def senders_by_country(*, space: Space, countries: list[str]) -> dict[str, Sender]:
     """The sender of `space`'s SMS to each of `countries`, read in one query."""
+    rows = sender_rows(space=space, countries=countries).values_list(*SENDER_FIELDS)
+    return senders_from(space=space, countries=countries, rows=rows)
+
+
+def senders_from(*, space: Space, countries: list[str], rows) -> dict[str, Sender]:
+    """The sender to each of `countries`, from the `SENDER_FIELDS` of `space`'s own senders
+    (`rows`, read already); a country without one is sent from the centre's."""
     own = {
-        row.country: Sender(sender=row.sender, two_way=row.takes_replies)
-        for row in SmsSender.objects.filter(space=space, country__in=countries)
+        country: Sender(sender=sender, two_way=bool(takes_replies))
+        for country, sender, takes_replies in rows
     }
     return {country: own.get(country) or _centre_sender(space) for country in countries}
 

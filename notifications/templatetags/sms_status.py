@@ -7,20 +7,20 @@ A tag, so the domain's host pages can show it by name without importing notifica
 from django import template
 from django.utils import timezone
 
-from notifications.selectors import sms_month, sms_price_table, sms_problems, sms_unverified
+from notifications.selectors import sms_status as read_sms_status
 
 register = template.Library()
 
 
 @register.inclusion_tag("notifications/_sms_status.html")
 def sms_status(space):
-    now = timezone.now()
-    problems, problem_count = sms_problems(space=space, now=now)
+    """The panel, in two queries (`notifications.selectors.sms_status`)."""
+    status = read_sms_status(space=space, now=timezone.now())
     return {
         "space": space,
-        "month": sms_month(space=space, now=now),
-        "unverified": sms_unverified(space=space, now=now),
-        "prices": sms_price_table(space=space),
-        "problems": problems,
-        "problem_count": problem_count,
+        "month": status.month,
+        "unverified": status.unverified,
+        "prices": status.prices,
+        "problems": status.problems,
+        "problem_count": status.problem_count,
     }

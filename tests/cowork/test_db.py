@@ -72,3 +72,31 @@ def test_a_prepared_query_is_compiled_once_and_answers_as_the_orm_for_each_value
     assert query.rows(first=events[0].pk, before=events[0].created_at) == []
     assert query.rows(first=events[1].pk, before=later)[0][2] == {"n": 1}
     assert len(built) == 1
+
+
+def test_several_counts_of_a_group_read_as_one_json_list_column_of_another_query():
+    import json
+
+    from django.db.models import Count, OuterRef, Q, Subquery, Value
+
+    from cowork.db import JSONList
+
+    for n, method in enumerate(("REQUEST", "REQUEST", "CANCEL")):
+        SentInvite.objects.create(
+            uid="booking-1@example.org",
+            sequence=n,
+            method=method,
+            recipient="a@example.org",
+            domain_event_id=n + 1,
+        )
+    counts = (
+        SentInvite.objects.filter(uid=OuterRef("uid"))
+        .order_by()
+        .values(every=Value(1))
+        .annotate(
+            counts=JSONList(Count("pk"), Count("pk", filter=Q(method="CANCEL")), Value("as typed"))
+        )
+        .values("counts")
+    )
+    read = SentInvite.objects.filter(sequence=0).values_list(Subquery(counts), flat=True).get()
+    assert json.loads(read) == [3, 1, "as typed"]

@@ -112,3 +112,32 @@ def test_hosts_see_segments_and_cost_of_each_message_per_country(client, sms_spa
     # Russian is UCS-2: the two-way reminder fits one segment, the one-way one with its
     # link two.
     assert "1 segment, $0.20" in reminder and "2 segments, $0.34" in reminder
+
+
+def test_the_panel_counts_past_the_rows_it_shows_and_says_when_the_network_cap_is_reached(
+    client, sms_space, settings
+):
+    settings.SMS_UNVERIFIED_NETWORK_DAILY_LIMIT = 3
+    host = factories.HostFactory(space=sms_space).user
+    now = timezone.now()
+    for minutes in range(22):
+        _notification(
+            sms_space,
+            status="failed",
+            error_code="opted_out",
+            due_at=now - datetime.timedelta(minutes=minutes),
+        )
+    _notification(
+        sms_space, status="cancelled", error_code="unverified_cap", claimed_at=now, due_at=now
+    )
+    # Two of the network's three SMS to new numbers went from another centre.
+    for _ in range(2):
+        _notification(factories.SpaceFactory(), status="sent", sent_at=now, unverified_at=now)
+    _notification(sms_space, status="sent", sent_at=now, unverified_at=now)
+    client.force_login(host)
+    page = client.get(reverse("web:live-dashboard", args=[sms_space.slug])).content.decode()
+    page = " ".join(page.split())
+    assert "Showing the latest 20 of 23." in page
+    allowance = sms_space.sms_unverified_daily_limit
+    assert f"1 of {allowance} SMS to numbers never reached before in the past 24 hours" in page
+    assert "The network's daily cap is reached." in page

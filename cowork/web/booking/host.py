@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from cowork.booking_rules import periods_of
 from cowork.errors import DomainError
 from cowork.models import Booking, BookingStatus, Space
-from cowork.selectors.access import spaces_staffed_by, user_manages_space, user_works_at_space
+from cowork.selectors.access import space_roles_of, spaces_staffed_by, user_manages_space
 from cowork.selectors.availability import space_bookings
+from cowork.selectors.rules import rules_attached, rules_columns
 from cowork.selectors.waits import space_waits
 from cowork.services.booking import booking_approve, booking_decline
 from cowork.web.booking.common import named, say_done
@@ -35,8 +36,16 @@ CALENDAR_STATUSES = (
 
 
 def _staffed_space(request, slug: str) -> Space:
-    space = active_space(slug, with_calendar=True)
-    if not user_works_at_space(user=request.user, space=space):
+    """The centre with its opening hours, as columns of its row, and its resources."""
+    now = timezone.now()
+    spaces = (
+        Space.objects.filter(is_active=True)
+        .annotate(**rules_columns(around=now))
+        .prefetch_related("resources")
+    )
+    space = get_object_or_404(spaces, slug=slug)
+    rules_attached(space, around=now, row=space)
+    if not space_roles_of(user=request.user).works_at(space):  # once for the page and header
         raise PermissionDenied(_("Only the centre's hosts and staff see its calendar."))
     return space
 
@@ -105,7 +114,7 @@ def _render_calendar(request, space: Space, *, query, errors=None, status=200):
         "waits": space_waits(
             space=space, starts_at=day_bounds(first, zone)[0], ends_at=day_bounds(last, zone)[1]
         ),
-        "can_decide": user_manages_space(user=request.user, space=space),
+        "can_decide": space_roles_of(user=request.user).manages(space),
         "decline_form": DeclineForm(),
         "errors": errors or {},
     }

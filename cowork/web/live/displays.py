@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cowork.errors import DomainError
 from cowork.models import DisplayToken, Resource, Space
 from cowork.selectors.access import user_manages_space
-from cowork.selectors.occupancy import occupancy_snapshot, resource_names
+from cowork.selectors.occupancy import occupancy_snapshot_and_names
 from cowork.services.displays import display_token_create, display_token_revoke
 from cowork.web.common import active_space, error_status, qr_svg
 from cowork.web.live import shapes
@@ -39,8 +39,9 @@ def display(request, key):
     if token is None:
         return shapes.no_store(render(request, "cowork/live/display_gone.html", status=404))
     space = token.space
-    snapshot = occupancy_snapshot(space=space, now=timezone.now(), with_names=False)
-    names = resource_names(space=space, language=get_language())
+    snapshot, names = occupancy_snapshot_and_names(
+        space=space, now=timezone.now(), with_names=False, language=get_language()
+    )
     resources = shapes.live_resources(snapshot, names=names)
     context = {
         "space": space,

@@ -18,12 +18,15 @@ from cowork.models import Space
 from cowork.models.spaces import COUNTRIES
 from cowork.selectors.access import (
     occupancy_view_for,
+    space_roles_of,
     spaces_staffed_by,
     user_is_network_admin,
-    user_manages_space,
-    user_works_at_space,
 )
-from cowork.selectors.occupancy import network_occupancy, occupancy_snapshot, resource_names
+from cowork.selectors.occupancy import (
+    network_occupancy,
+    occupancy_snapshot,
+    occupancy_snapshot_and_names,
+)
 from cowork.selectors.spaces import SpaceStatus, spaces_by_country
 from cowork.web.common import active_space
 from cowork.web.live.shapes import (
@@ -89,10 +92,12 @@ def live_centres(request):
 def live_dashboard(request, slug):
     """The centre now: the plan by state, rooms with who holds them, head count, a feed."""
     space = active_space(slug)
-    if not user_works_at_space(user=request.user, space=space):
+    roles = space_roles_of(user=request.user)  # once for the page and its header
+    if not roles.works_at(space):
         raise PermissionDenied(_("Only the centre's hosts and staff see it live."))
-    snapshot = occupancy_snapshot(space=space, now=timezone.now(), with_names=True)
-    names = resource_names(space=space, language=get_language())
+    snapshot, names = occupancy_snapshot_and_names(
+        space=space, now=timezone.now(), with_names=True, language=get_language()
+    )
     resources = live_resources(snapshot, names=names)
     context = {
         "space": space,
@@ -102,8 +107,8 @@ def live_dashboard(request, slug):
         "rooms": [r for r in resources if r.is_room],
         "legend": legend(resources),
         "figures": Figures.of(snapshot),
-        "can_manage": user_manages_space(user=request.user, space=space),
-        "network": user_is_network_admin(user=request.user),
+        "can_manage": roles.manages(space),
+        "network": roles.network_admin,
         "visitor_form": VisitorForm(),
         "visitor_action": reverse("web:live-visitor", args=[space.slug]),
         "visitor_notice": visitor_notice(request),

@@ -76,3 +76,24 @@ def test_a_space_without_rules_reads_none_and_a_missing_resource_is_not_found(sp
     space.save(update_fields=["is_active"])
     with pytest.raises(NotFound):
         resource_bookable(resource_id=desk.pk, rules_around=AROUND)
+
+
+def test_rules_read_with_the_space_keep_what_else_was_prefetched_with_it(space):
+    from cowork.models import Space
+    from cowork.selectors.rules import rules_attached, rules_columns
+
+    desk = ResourceFactory(space=space)
+    OpeningHours.objects.create(
+        space=space, weekday=4, opens=datetime.time(9), closes=datetime.time(18)
+    )
+    read = (
+        Space.objects.annotate(**rules_columns(around=AROUND))
+        .prefetch_related("resources")
+        .get(pk=space.pk)
+    )
+    rules_attached(read, around=AROUND, row=read)
+    expected = _rules(Space.objects.get(pk=space.pk))
+    with CaptureQueriesContext(connection) as queries:
+        assert list(read.resources.all()) == [desk]
+        assert _rules(read) == expected
+    assert queries.captured_queries == []

@@ -173,6 +173,20 @@ def test_members_see_no_inbox_link(client, member):
     assert 'href="/inbox/"' not in client.get("/").content.decode()
 
 
+def test_the_header_gives_staff_their_centre_and_hosts_their_inbox_too(
+    client, space, request_next_month
+):
+    """Staff work at the centre (calendar, live) but manage nothing: no inbox, no count."""
+    client.force_login(factories.HostFactory(space=space, role="staff").user)
+    page = client.get("/").content.decode()
+    assert 'href="/live/"' in page and 'href="/calendar/"' in page
+    assert 'href="/inbox/"' not in page and 'href="/manage/"' not in page
+    client.force_login(factories.HostFactory(space=space).user)
+    page = client.get("/").content.decode()
+    assert 'href="/live/"' in page and 'href="/manage/"' in page
+    assert 'class="header-inbox" href="/inbox/"' in page
+
+
 def test_the_inbox_page_runs_a_fixed_few_queries(
     host_client,
     request_next_month,
