@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from cowork.services.booking import booking_create
+from tests.cowork.web.live_fixtures import admin, display, room, staff, stranger_host  # noqa: F401
 from tests.factories import HostFactory, MemberFactory, ResourceFactory
 
 

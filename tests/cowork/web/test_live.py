@@ -10,14 +10,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cowork.models import DisplayToken, Participant, SpaceRole
+from cowork.models import Participant
 from cowork.selectors.occupancy import occupancy_snapshot
 from cowork.services.booking import booking_check_in, booking_create
 from cowork.services.displays import display_token_create, display_token_revoke
 from cowork.services.events import attendance_mark, event_create
 from realtime import protocol
 from tests.cowork.web.conftest import local
-from tests.factories import HostFactory, RoomFactory, UserFactory, network_admin
+from tests.cowork.web.live_fixtures import signed_in
+from tests.factories import HostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +35,6 @@ SNAPSHOT_KEYS = {
     "unique_visitors_today",
 }
 RESOURCE_KEYS = {"id", "name", "kind", "capacity", "state", "plan", "current", "next"}
-
-
-@pytest.fixture
-def room(space):
-    return RoomFactory(space=space, name="Hall", plan_x=20, plan_y=200, plan_width=300)
 
 
 @pytest.fixture
@@ -97,29 +93,6 @@ def round_table(space, room, host, day, at_half_past_ten):
 
 
 @pytest.fixture
-def staff(space):
-    user = UserFactory(first_name="Samir", last_name="Staff")
-    SpaceRole.objects.create(user=user, space=space, role=SpaceRole.Role.STAFF)
-    return user
-
-
-@pytest.fixture
-def stranger_host():
-    """A host of another organization's centre."""
-    return HostFactory().user
-
-
-@pytest.fixture
-def admin():
-    return network_admin()
-
-
-@pytest.fixture
-def display(space, host, room):
-    return display_token_create(space=space, host=host, name="Hall door", room=room)
-
-
-@pytest.fixture
 def lobby(space, host):
     return display_token_create(space=space, host=host, name="Lobby")
 
@@ -127,12 +100,6 @@ def lobby(space, host):
 def _private(space):
     space.members_see_occupancy = False
     space.save(update_fields=["members_see_occupancy"])
-
-
-def _as(client, user):
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _json(client, space, **query):
@@ -145,7 +112,7 @@ def _json(client, space, **query):
 def test_dashboard_shows_the_desk_occupied_the_room_in_use_with_names_and_the_head_count(
     client, host, space, checked_in, room_in_use
 ):
-    page = _as(client, host).get(reverse("web:live-dashboard", args=[space.slug]))
+    page = signed_in(client, host).get(reverse("web:live-dashboard", args=[space.slug]))
     assert page.status_code == 200
     assert page["Cache-Control"] == "no-store"
     html = page.content.decode()
@@ -172,7 +139,7 @@ def test_a_page_without_its_websocket_polls_as_often_as_the_setting_says(
     client, space, host, settings
 ):
     settings.LIVE_POLL_SECONDS = 4.0
-    html = _as(client, host).get(reverse("web:live-dashboard", args=[space.slug])).content
+    html = signed_in(client, host).get(reverse("web:live-dashboard", args=[space.slug])).content
     config = json.loads(re.search(r'id="live-config"[^>]*>(.*?)</script>', html.decode()).group(1))
     assert config["pollSeconds"] == 4.0
 
@@ -183,7 +150,7 @@ def test_a_page_without_its_websocket_polls_as_often_as_the_setting_says(
 )
 def test_dashboard_is_for_people_who_work_at_the_centre(client, request, space, who, status):
     user = request.getfixturevalue(who)
-    response = _as(client, user).get(reverse("web:live-dashboard", args=[space.slug]))
+    response = signed_in(client, user).get(reverse("web:live-dashboard", args=[space.slug]))
     assert response.status_code == status
 
 
@@ -195,7 +162,7 @@ def test_dashboard_sends_anonymous_visitors_to_sign_in(client, space):
 
 
 def test_live_link_leads_a_host_of_one_centre_straight_to_its_dashboard(client, host, space):
-    response = _as(client, host).get(reverse("web:live-centres"))
+    response = signed_in(client, host).get(reverse("web:live-centres"))
     assert response.status_code == 302
     assert response["Location"] == reverse("web:live-dashboard", args=[space.slug])
 
@@ -205,7 +172,7 @@ def test_navigation_shows_live_to_people_at_a_centre_and_network_to_network_admi
 ):
     def links(user):
         client.logout()
-        html = _as(client, user).get(reverse("home")).content.decode()
+        html = signed_in(client, user).get(reverse("home")).content.decode()
         nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
         return {
             "live": f'href="{reverse("web:live-centres")}"' in nav,
@@ -223,7 +190,7 @@ def test_navigation_shows_live_to_people_at_a_centre_and_network_to_network_admi
 def test_json_snapshot_is_the_websockets_first_message(
     client, host, space, checked_in, room_in_use, at_half_past_ten
 ):
-    response = _json(_as(client, host), space)
+    response = _json(signed_in(client, host), space)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response["Cache-Control"] == "no-store"
@@ -245,7 +212,7 @@ def test_json_snapshot_is_the_websockets_first_message(
 def test_members_get_the_snapshot_without_names_where_the_centre_allows_it(
     client, other_member, space, checked_in
 ):
-    data = _json(_as(client, other_member), space).json()
+    data = _json(signed_in(client, other_member), space).json()
     desk = next(r for r in data["resources"] if r["name"] == "Desk 01")
     assert desk["state"] == "occupied"
     assert "holder" not in desk["current"] and "purpose" not in desk["current"]
@@ -265,7 +232,7 @@ def test_json_refuses_anonymous_with_401_and_a_host_of_another_organization_with
     assert response.json()["type"] == "error" and response.json()["code"] == "unauthenticated"
 
     _private(space)
-    response = _json(_as(client, stranger_host), space)
+    response = _json(signed_in(client, stranger_host), space)
     assert response.status_code == 403
 
 
@@ -292,7 +259,7 @@ def test_a_display_key_opens_only_its_own_centre(client, display):
 
 
 def test_json_of_an_unknown_centre_is_a_json_404(client, host):
-    response = _as(client, host).get(reverse("web:occupancy-json", args=["nowhere"]))
+    response = signed_in(client, host).get(reverse("web:occupancy-json", args=["nowhere"]))
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
 
@@ -334,7 +301,7 @@ def test_room_display_shows_the_event_under_way_and_how_many_are_in(client, disp
 def test_dashboard_shows_the_event_in_its_room_and_counts_its_people(
     client, host, space, room, round_table
 ):
-    html = _as(client, host).get(reverse("web:live-dashboard", args=[space.slug]))
+    html = signed_in(client, host).get(reverse("web:live-dashboard", args=[space.slug]))
     html = html.content.decode()
     card = re.search(rf'data-room="{room.pk}".*?</li>', html, re.S).group(0)
     assert 'data-state="occupied"' in card
@@ -376,83 +343,11 @@ def test_revoked_or_unknown_display_is_a_404_page(client, host, display):
         assert "This display is switched off" in page.content.decode()
 
 
-# --- Managing displays --------------------------------------------------------------------
-
-
-def _displays(client, space):
-    return client.get(reverse("web:displays", args=[space.slug]))
-
-
-def test_host_creates_a_display_and_sees_its_address_only_once(client, host, space, room):
-    _as(client, host)
-    response = client.post(
-        reverse("web:displays", args=[space.slug]), {"name": "Hall door", "room": room.pk}
-    )
-    assert response.status_code == 201
-    html = response.content.decode()
-    address = re.search(r'data-testid="display-url">(http://testserver/displays/([^/]+)/)<', html)
-    assert address, html
-    token = DisplayToken.objects.get(space=space)
-    assert token.room == room and token.name == "Hall door"
-    assert token.key_hash == DisplayToken.hash(address.group(2))
-    assert client.get(address.group(1)).status_code == 200
-
-    listing = _displays(client, space).content.decode()
-    assert "Hall door" in listing
-    assert address.group(2) not in listing
-    assert 'data-testid="display-url"' not in listing
-
-
-def test_a_display_needs_a_name_and_a_room_of_this_centre(client, host, space):
-    other_room = RoomFactory()
-    response = _as(client, host).post(
-        reverse("web:displays", args=[space.slug]), {"name": " ", "room": other_room.pk}
-    )
-    assert response.status_code == 400
-    assert set(response.context["form"].errors) == {"name", "room"}
-    assert not DisplayToken.objects.exists()
-
-
-def test_host_revokes_a_display_by_post_only(client, host, space, display):
-    token, _key = display
-    url = reverse("web:display-revoke", args=[space.slug, token.pk])
-    _as(client, host)
-    assert client.get(url).status_code == 405
-    token.refresh_from_db()
-    assert token.revoked_at is None
-
-    response = client.post(url, follow=True)
-    assert response.status_code == 200
-    token.refresh_from_db()
-    assert token.revoked_at is not None
-    html = response.content.decode()
-    assert "“Hall door” is switched off." in html
-    assert "Revoked" in html
-    assert f'action="{url}"' not in html
-
-
-@pytest.mark.parametrize("who", ["member", "staff", "stranger_host"])
-def test_only_hosts_manage_displays(client, request, space, display, who):
-    token, _key = display
-    _as(client, request.getfixturevalue(who))
-    assert _displays(client, space).status_code == 403
-    assert client.post(reverse("web:displays", args=[space.slug]), {"name": "X"}).status_code == 403
-    revoke = reverse("web:display-revoke", args=[space.slug, token.pk])
-    assert client.post(revoke).status_code == 403
-    token.refresh_from_db()
-    assert token.revoked_at is None
-    assert DisplayToken.objects.count() == 1
-
-
-def test_network_admin_manages_displays_of_any_centre(client, admin, space):
-    assert _displays(_as(client, admin), space).status_code == 200
-
-
 # --- The network view ---------------------------------------------------------------------
 
 
 def test_network_view_lists_centres_by_country_with_desks_in_use(client, admin, space, checked_in):
-    page = _as(client, admin).get(reverse("web:network-live"))
+    page = signed_in(client, admin).get(reverse("web:network-live"))
     assert page.status_code == 200
     assert page["Cache-Control"] == "no-store"
     ((code, country, rows),) = page.context["groups"]
@@ -473,11 +368,11 @@ def test_network_view_lists_centres_by_country_with_desks_in_use(client, admin, 
 @pytest.mark.parametrize(("who", "status"), [("host", 403), ("member", 403), (None, 302)])
 def test_network_view_is_for_network_admins_only(client, request, space, who, status):
     user = request.getfixturevalue(who) if who else None
-    assert _as(client, user).get(reverse("web:network-live")).status_code == status
+    assert signed_in(client, user).get(reverse("web:network-live")).status_code == status
 
 
 def test_network_json_is_the_network_sockets_first_message(client, admin, space, checked_in):
-    response = _as(client, admin).get(reverse("web:network-json"))
+    response = signed_in(client, admin).get(reverse("web:network-json"))
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     data = response.json()
@@ -489,7 +384,7 @@ def test_network_json_is_the_network_sockets_first_message(client, admin, space,
 @pytest.mark.parametrize(("who", "status"), [(None, 401), ("host", 403), ("member", 403)])
 def test_network_json_refuses_everyone_else(client, request, who, status):
     user = request.getfixturevalue(who) if who else None
-    response = _as(client, user).get(reverse("web:network-json"))
+    response = signed_in(client, user).get(reverse("web:network-json"))
     assert response.status_code == status
     assert response.json()["type"] == "error"
 
@@ -511,7 +406,7 @@ def test_live_pages_name_resources_and_centres_in_the_readers_language(
     config = json.loads(re.search(r'id="live-config"[^>]*>(.*?)</script>', door).group(1))
     assert config["names"][str(room.pk)] == "Зала"
 
-    dashboard = _as(client, host).get(reverse("web:live-dashboard", args=[space.slug]))
+    dashboard = signed_in(client, host).get(reverse("web:live-dashboard", args=[space.slug]))
     html = dashboard.content.decode()
     assert 'aria-label="Зала: ' in html and 'aria-label="Hall: ' not in html
     config = json.loads(re.search(r'id="live-config"[^>]*>(.*?)</script>', html).group(1))
@@ -520,6 +415,6 @@ def test_live_pages_name_resources_and_centres_in_the_readers_language(
     snapshot = occupancy_snapshot(space=space, now=timezone.now(), with_names=False)
     assert "Hall" in {resource["name"] for resource in snapshot["resources"]}
 
-    network = _as(client, admin).get(reverse("web:network-live"))
+    network = signed_in(client, admin).get(reverse("web:network-live"))
     ((_code, _country, (row,)),) = network.context["groups"]
     assert row.name == "Центр у Гянджі"
