@@ -29,6 +29,7 @@ from cowork.models import (
     Resource,
     Space,
 )
+from cowork.selectors.reports.instants import Microseconds, instant
 from cowork.selectors.reports.people import (
     Person,
     participant_fields,
@@ -324,10 +325,18 @@ def collect_usage(
         status__in=USED_STATUSES,
         starts_at__lt=high,
         ends_at__gt=low,
-    ).values_list("space_id", "resource__kind", "starts_at", "ends_at", "status", "checked_out_at")
-    for space_id, kind, starts_at, ends_at, status, checked_out_at in bookings:
-        if status == BookingStatus.COMPLETED and checked_out_at is not None:
-            ends_at = min(ends_at, checked_out_at)
+    ).values_list(
+        "space_id",
+        "resource__kind",
+        Microseconds("starts_at"),
+        Microseconds("ends_at"),
+        "status",
+        Microseconds("checked_out_at"),
+    )
+    for space_id, kind, starts_us, ends_us, status, checked_out_us in bookings:
+        starts_at, ends_at = instant(starts_us), instant(ends_us)
+        if status == BookingStatus.COMPLETED and checked_out_us is not None:
+            ends_at = min(ends_at, instant(checked_out_us))
         zone = zones[space_id]
         day, last = starts_at.astimezone(zone).date(), ends_at.astimezone(zone).date()
         while day <= last:
@@ -346,9 +355,9 @@ def collect_usage(
         checked_in_at__gte=low,
         checked_in_at__lt=high,
         event_session__isnull=True,
-    ).values_list("space_id", "checked_in_at")
-    for space_id, checked_in_at in check_ins:
-        day = checked_in_at.astimezone(zones[space_id]).date()
+    ).values_list("space_id", Microseconds("checked_in_at"))
+    for space_id, checked_in_us in check_ins:
+        day = instant(checked_in_us).astimezone(zones[space_id]).date()
         if start <= day <= end:
             usage[space_id].visits += 1
             daily[day] += 1
