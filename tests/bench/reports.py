@@ -169,6 +169,8 @@ def main():
         rows.append((f"{label}: {kind} p50 / p95", f"{p50:.2f} s / {p95:.2f} s"))
     rows.append(("slowest p95 of all", f"{worst:.2f} s (target {TARGET_S:.0f} s)"))
     rows.append(("load average (1 min) before the run", f"{load_before:.1f}"))
+    # The machine may be shared: what others ran meanwhile shows here, not before.
+    rows.append(("load average (1 min) after the run", f"{os.getloadavg()[0]:.1f}"))
     text = report.table(rows)
     print(text)
     if not args.no_write:
