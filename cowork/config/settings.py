@@ -173,6 +173,11 @@ else:
         "max_size": env.int("DB_POOL_MAX_SIZE", default=16),
         "timeout": env.int("DB_POOL_TIMEOUT", default=20),
     }
+    # No JIT compiling of queries: a report's aggregates over a year of registrations and
+    # bookings are estimated costly enough to be compiled, which took longer (0.9 s) than
+    # running them (0.2 s); nothing here runs long enough to gain from it. A DATABASE_URL
+    # with ?options=... says otherwise.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

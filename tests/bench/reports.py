@@ -169,6 +169,8 @@ def main():
         rows.append((f"{label}: {kind} p50 / p95", f"{p50:.2f} s / {p95:.2f} s"))
     rows.append(("slowest p95 of all", f"{worst:.2f} s (target {TARGET_S:.0f} s)"))
     rows.append(("load average (1 min) before the run", f"{load_before:.1f}"))
+    # The machine may be shared: what others ran meanwhile shows here, not before.
+    rows.append(("load average (1 min) after the run", f"{os.getloadavg()[0]:.1f}"))
     text = report.table(rows)
     print(text)
     if not args.no_write:
@@ -186,6 +188,8 @@ def main():
                 "registrations, three in four attending, three in ten carrying the donor's "
                 "tag. Each request through Django's whole stack with the test client, signed "
                 f"in, timed {args.runs} times after one untimed run, the body read in full. "
+                "The page lists the first 100 events (with their sentences); the CSV and "
+                "XLSX hold every one. PostgreSQL connections run with jit=off (the settings). "
                 "The anchor is the 2 s target a report must answer within."
             ),
             headlines=[

@@ -29,6 +29,7 @@ from cowork.models import (
     Resource,
     Space,
 )
+from cowork.selectors.reports.instants import Microseconds, instant
 from cowork.selectors.reports.people import (
     Person,
     participant_fields,
@@ -259,12 +260,14 @@ def _hour_pieces(begin: datetime.datetime, finish: datetime.datetime, zone):
     if finish.astimezone(zone).utcoffset() == offset:
         # No clock change inside (intervals are shorter than the months between changes):
         # local wall time is the UTC time moved by one offset, with no zone lookup per hour.
-        # A year of a network's bookings and opening hours makes this the report's hot loop.
+        # A year of a network's bookings and opening hours makes this the report's hot loop:
+        # after the first piece every piece starts on the hour, the next an hour on.
         local, last = (begin + offset).replace(tzinfo=None), (finish + offset).replace(tzinfo=None)
+        top = local.replace(minute=0, second=0, microsecond=0) + _HOUR
         while local < last:
-            following = min(last, local.replace(minute=0, second=0, microsecond=0) + _HOUR)
+            following = top if top < last else last
             yield local.weekday(), local.hour, (following - local).total_seconds() / 60
-            local = following
+            local, top = following, following + _HOUR
         return
     moment = begin
     while moment < finish:
@@ -275,6 +278,15 @@ def _hour_pieces(begin: datetime.datetime, finish: datetime.datetime, zone):
             following = min(finish, moment + datetime.timedelta(hours=1))
         yield local.weekday(), local.hour, (following - moment).total_seconds() / 60
         moment = following
+
+
+def _wall_clock_shape(begin: datetime.datetime, finish: datetime.datetime, zone):
+    """(weekday, local time, length) of an interval without a clock change, which alone
+    decide its `_hour_pieces`; None across a clock change."""
+    local_begin, local_finish = begin.astimezone(zone), finish.astimezone(zone)
+    if local_begin.utcoffset() != local_finish.utcoffset():
+        return None
+    return local_begin.weekday(), local_begin.time(), finish - begin
 
 
 def collect_usage(
@@ -305,11 +317,20 @@ def collect_usage(
         intervals[space.pk] = _open_intervals(space, start, end)
         usage[space.pk].open_days = set(intervals[space.pk])
         open_dates |= usage[space.pk].open_days
-        # One resource's open minutes per weekday-hour, then times each kind's count.
+        # One resource's open minutes per weekday-hour, then times each kind's count. The
+        # same opening hours give the same pieces week after week: each interval's local
+        # start and end are split once (added up day by day all the same, in order).
         opened: Counter = Counter()
+        pieces_of: dict = {}
         for day_intervals in intervals[space.pk].values():
             for begin, finish in day_intervals:
-                for weekday, hour, minutes in _hour_pieces(begin, finish, space.zone):
+                key = _wall_clock_shape(begin, finish, space.zone)
+                pieces = pieces_of.get(key)
+                if pieces is None:
+                    pieces = list(_hour_pieces(begin, finish, space.zone))
+                    if key is not None:
+                        pieces_of[key] = pieces
+                for weekday, hour, minutes in pieces:
                     opened[(weekday, hour)] += minutes
         for kind in UTILIZATION_KINDS:
             count = resources[(space.pk, kind)]
@@ -324,10 +345,18 @@ def collect_usage(
         status__in=USED_STATUSES,
         starts_at__lt=high,
         ends_at__gt=low,
-    ).values_list("space_id", "resource__kind", "starts_at", "ends_at", "status", "checked_out_at")
-    for space_id, kind, starts_at, ends_at, status, checked_out_at in bookings:
-        if status == BookingStatus.COMPLETED and checked_out_at is not None:
-            ends_at = min(ends_at, checked_out_at)
+    ).values_list(
+        "space_id",
+        "resource__kind",
+        Microseconds("starts_at"),
+        Microseconds("ends_at"),
+        "status",
+        Microseconds("checked_out_at"),
+    )
+    for space_id, kind, starts_us, ends_us, status, checked_out_us in bookings:
+        starts_at, ends_at = instant(starts_us), instant(ends_us)
+        if status == BookingStatus.COMPLETED and checked_out_us is not None:
+            ends_at = min(ends_at, instant(checked_out_us))
         zone = zones[space_id]
         day, last = starts_at.astimezone(zone).date(), ends_at.astimezone(zone).date()
         while day <= last:
@@ -346,9 +375,9 @@ def collect_usage(
         checked_in_at__gte=low,
         checked_in_at__lt=high,
         event_session__isnull=True,
-    ).values_list("space_id", "checked_in_at")
-    for space_id, checked_in_at in check_ins:
-        day = checked_in_at.astimezone(zones[space_id]).date()
+    ).values_list("space_id", Microseconds("checked_in_at"))
+    for space_id, checked_in_us in check_ins:
+        day = instant(checked_in_us).astimezone(zones[space_id]).date()
         if start <= day <= end:
             usage[space_id].visits += 1
             daily[day] += 1

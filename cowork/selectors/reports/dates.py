@@ -4,6 +4,7 @@ Only what a person reads goes through here; CSV and XLSX cells and form values s
 """
 
 import datetime
+from functools import lru_cache
 
 from babel import dates as babel_dates
 from django.utils.translation import get_language, to_locale
@@ -25,9 +26,16 @@ def day_label(day: datetime.date) -> str:
 
 def day_span(first: datetime.date, last: datetime.date) -> str:
     """ "March 12", or "March 4 – 6", "4–6 марта" for an event of several days."""
+    return _day_span(first, last, _locale())
+
+
+# A year's report names the same few hundred days for thousands of events, in each of
+# their languages: Babel formats each (days, locale) once.
+@lru_cache(maxsize=4096)
+def _day_span(first: datetime.date, last: datetime.date, locale: str) -> str:
     if first == last:
-        return babel_dates.format_skeleton("MMMMd", first, locale=_locale())
-    return babel_dates.format_interval(first, last, "MMMMd", locale=_locale())
+        return babel_dates.format_skeleton("MMMMd", first, locale=locale)
+    return babel_dates.format_interval(first, last, "MMMMd", locale=locale)
 
 
 def period_label(start: datetime.date, end: datetime.date) -> str:

@@ -109,8 +109,9 @@ def _in_languages(kind: str, languages, write) -> DonorSentence:
     return DonorSentence(kind, texts)
 
 
-def donor_sentences(report: Report) -> list[DonorSentence]:
-    """The sentences of a report: the period, then each centre, tag and event."""
+def donor_sentences(report: Report, events: list[EventRow] | None = None) -> list[DonorSentence]:
+    """The sentences of a report: the period, then each centre, tag and event of `events`
+    (every event of the report by default; a page shows those of its rows)."""
     sentences = [
         _in_languages(
             "period",
@@ -135,7 +136,7 @@ def donor_sentences(report: Report) -> list[DonorSentence]:
                 lambda _l, tag=tag: _subject_sentence(tag.name, report, tag.people),
             )
         )
-    for row in report.events:
+    for row in report.events if events is None else events:
         sentences.append(
             _in_languages(
                 "event",

@@ -29,6 +29,7 @@ from django.db.models import Q
 from cowork.models import Booking, BookingStatus, EquipmentRefusal, Resource, Space
 from cowork.selectors.equipment import name_stem
 from cowork.selectors.reports.collection import _hour_pieces, _utc_window
+from cowork.selectors.reports.instants import Microseconds, instant
 
 UTC = datetime.UTC
 USE_KINDS = (Resource.Kind.DESK, Resource.Kind.ROOM, Resource.Kind.EQUIPMENT)
@@ -171,13 +172,14 @@ def space_use(centres: list[Space], start, end, now: datetime.datetime) -> Space
             "resource__name",
             "resource__equipment_type",
             "status",
-            "starts_at",
-            "ends_at",
-            "checked_in_at",
-            "checked_out_at",
+            Microseconds("starts_at"),
+            Microseconds("ends_at"),
+            Microseconds("checked_in_at"),
+            Microseconds("checked_out_at"),
         )
     )
-    for space_id, kind, name, equipment_type, status, starts_at, ends_at, in_at, out_at in rows:
+    for space_id, kind, name, equipment_type, status, *instants in rows:
+        starts_at, ends_at, in_at, out_at = map(instant, instants)
         zone = zones[space_id]
         day = starts_at.astimezone(zone).date()
         if not start <= day <= end:

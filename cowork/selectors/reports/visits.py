@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from cowork.models import Booking, Space, WalkIn
 from cowork.models.people import AgeBand, Gender
 from cowork.selectors.reports.figures import Figures
+from cowork.selectors.reports.instants import Microseconds, instant
 from cowork.selectors.reports.suppression import (
     NOT_GIVEN,
     NOT_GIVEN_LABEL,
@@ -109,11 +110,11 @@ def _check_in_users(space_ids, start, end, zones) -> set[tuple[int, datetime.dat
             event_session__isnull=True,
         )
         .order_by()
-        .values_list("space_id", "booked_by_id", "checked_in_at")
+        .values_list("space_id", "booked_by_id", Microseconds("checked_in_at"))
     )
     found = set()
-    for space_id, user_id, checked_in_at in rows:
-        day = checked_in_at.astimezone(zones[space_id]).date()
+    for space_id, user_id, checked_in_us in rows:
+        day = instant(checked_in_us).astimezone(zones[space_id]).date()
         if start <= day <= end:
             found.add((space_id, day, user_id))
     return found

@@ -58,26 +58,34 @@ def _csv_body(report: Report) -> str:
 
 
 def _xlsx_body(report: Report) -> bytes:
-    """One sheet per table, named as in `Table.sheet`, the header row bold and frozen."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """One sheet per table, named as in `Table.sheet`, the header row bold and frozen.
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    Written row by row (openpyxl's write-only mode): a year's events and sentences are tens
+    of thousands of rows, which a workbook held as cells in memory wrote several times
+    slower. Column widths are set from the rows before the first one is written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
     for table in report_tables(report):
         # Sheet names stay in English whatever the language: scripts find sheets by name.
         sheet = workbook.create_sheet(table.sheet)
-        sheet.append([_safe(text) for text in table.header])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([_safe(value) for value in row])
-        sheet.freeze_panes = "A2"
         for index, text in enumerate(table.header):
             width = max([len(str(text))] + [len(str(row[index] or "")) for row in table.rows])
-            sheet.column_dimensions[sheet.cell(1, index + 1).column_letter].width = min(
-                60, max(8, width + 2)
-            )
+            sheet.column_dimensions[get_column_letter(index + 1)].width = min(60, max(8, width + 2))
+        sheet.freeze_panes = "A2"
+        header = []
+        for text in table.header:
+            cell = WriteOnlyCell(sheet, value=_safe(text))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in table.rows:
+            sheet.append([_safe(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -16,6 +17,10 @@ from cowork.web.charts import bar_chart, heat_map_chart
 from cowork.web.reports.filters import filtered_report
 from cowork.web.reports.tables import KIND_LABELS, MARKS, notes_of, report_tables
 from cowork.web.reports.usage import busy_charts
+
+# The events a page lists (as sentences and as a table); the files hold every one.
+EVENTS_PER_PAGE = 100
+EVENTS_PAGE = "events_page"
 
 
 def report_charts(report: Report) -> dict:
@@ -88,13 +93,29 @@ def _scope_label(report: Report, choices: ReportChoices) -> str:
     return _("The centres you work at.")
 
 
-def _sentences_with_language_names(report: Report) -> list[tuple[str, list[tuple]]]:
+def _sentences_with_language_names(report: Report, events) -> list[tuple[str, list[tuple]]]:
     """Each sentence as (kind, [(language code, language name, text)])."""
     names = dict(settings.LANGUAGES)
     return [
         (sentence.kind, [(code, names.get(code, code), text) for code, text in sentence.texts])
-        for sentence in donor_sentences(report)
+        for sentence in donor_sentences(report, events)
     ]
+
+
+def _events_page(request, report: Report):
+    """The page of the report's events the page shows (`events_page` in the query): a
+    year of a network's events is thousands of rows and sentences, which the CSV and XLSX
+    hold whole."""
+    return Paginator(report.events, EVENTS_PER_PAGE).get_page(request.GET.get(EVENTS_PAGE))
+
+
+def _query(request, **changes) -> str:
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    return query.urlencode()
 
 
 @login_required
@@ -104,15 +125,23 @@ def report_page(request):
     context = {"form": form, "report": report}
     if report is None:
         return render(request, "cowork/reports/report.html", context, status=400)
-    tables = {table.key: table for table in report_tables(report)}
+    events = _events_page(request, report)
+    tables = {table.key: table for table in report_tables(report, events.object_list)}
     context.update(
         tables=tables,
         charts=report_charts(report),
-        sentences=[event_sentence(row) for row in report.events],
-        donor_sentences=_sentences_with_language_names(report),
+        sentences=[event_sentence(row) for row in events.object_list],
+        donor_sentences=_sentences_with_language_names(report, events.object_list),
+        events_page=events,
+        previous_events_query=_query(request, **{EVENTS_PAGE: str(events.number - 1)})
+        if events.has_previous()
+        else None,
+        next_events_query=_query(request, **{EVENTS_PAGE: str(events.number + 1)})
+        if events.has_next()
+        else None,
         scope_label=_scope_label(report, choices),
         period=period_label(report.start, report.end),
-        export_query=request.GET.urlencode(),
+        export_query=_query(request, **{EVENTS_PAGE: None}),
         marks=MARKS,
         notes=notes_of(report),
         small_mark=SMALL_MARK,

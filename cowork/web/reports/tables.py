@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cowork.models.people import DisabilityStatus
-from cowork.selectors.reports.figures import Report
+from cowork.selectors.reports.figures import EventRow, Report
 from cowork.selectors.reports.sentences import donor_sentences, event_sentence
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.reports.filters import COUNTRY_NAMES
@@ -72,7 +72,7 @@ def _domain_rows(report: Report) -> list[list]:
     return [[row.title, *(_shown(cell) for cell in row.cells)] for row in report.domains]
 
 
-def _sentence_rows(report: Report) -> list[list]:
+def _sentence_rows(report: Report, events: list[EventRow]) -> list[list]:
     kinds = {
         "period": _("Period"),
         "centre": _("Centre"),
@@ -81,7 +81,7 @@ def _sentence_rows(report: Report) -> list[list]:
     }
     return [
         [kinds[sentence.kind], language, text]
-        for sentence in donor_sentences(report)
+        for sentence in donor_sentences(report, events)
         for language, text in sentence.texts
     ]
 
@@ -113,9 +113,14 @@ def _centre_row(name, city, country, figures, *, shows_use: bool) -> list:
     return row
 
 
-def report_tables(report: Report) -> list[Table]:
-    """Every table of the report, in the order of the XLSX sheets and the CSV sections."""
+def report_tables(report: Report, events: list[EventRow] | None = None) -> list[Table]:
+    """Every table of the report, in the order of the XLSX sheets and the CSV sections.
+
+    `events`: the report's events the Events and Sentences tables hold, every one by
+    default (the files); a page of them on the report page.
+    """
     shows_use = report.shows_use
+    events = report.events if events is None else events
     centres = [
         _centre_row(
             row.name,
@@ -210,7 +215,7 @@ def report_tables(report: Report) -> list[Table]:
                     *[_shown(cell) for cell in row.gender_split],
                     event_sentence(row),
                 ]
-                for row in report.events
+                for row in events
             ],
             text_columns=frozenset({1, 2, 3, 4, 5, 12}),
         ),
@@ -248,7 +253,7 @@ def report_tables(report: Report) -> list[Table]:
             sheet="Sentences",
             title=_("Sentences for donors' reports"),
             header=[_("For"), _("Language"), _("Sentence")],
-            rows=_sentence_rows(report),
+            rows=_sentence_rows(report, events),
             text_columns=frozenset({1, 2}),
         ),
         Table(
