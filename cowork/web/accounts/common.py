@@ -1,13 +1,19 @@
-"""What the account pages share: where to go next, and the form of a code from an SMS."""
+"""What the account pages share: where to go next, asking for a code and signing in with
+it, and the form of a code from an SMS."""
 
 import re
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import login
+from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from cowork.services.accounts.codes import CODE_DIGITS
+from cowork.services.accounts.codes import CODE_DIGITS, PhoneCodeAddressLimited
+from cowork.web.client_ip import client_ip
 
 # A code pasted or typed in groups ("123 456", "123-456") is still the code.
 _CODE_SEPARATORS = re.compile(r"[\s-]")
@@ -30,6 +36,30 @@ def safe_next(request) -> str:
 
 def with_next(url: str, next_url: str) -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def signed_in_next(next_url: str = ""):
+    """Where a person goes once signed in: `next_url`, else the usual landing page."""
+    return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+def code_asked(request, form: forms.Form, ask: Callable[..., object], *, keep: tuple) -> bool:
+    """`ask(ip=...)` sends a code; then the session keeps `keep` (key, value) for the code
+    page. False when this network asked too often: the form says so (the page answers 429)."""
+    try:
+        ask(ip=client_ip(request))
+    except PhoneCodeAddressLimited:
+        form.add_error(None, TOO_MANY_ASKS)
+        return False
+    key, value = keep
+    request.session[key] = value
+    return True
+
+
+def code_signed_in(request, user, *, session_key: str) -> None:
+    """Sign in the person a code proved, and forget what the code page kept."""
+    request.session.pop(session_key, None)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
 
 
 def phone_widget() -> forms.TextInput:

@@ -1,13 +1,15 @@
 """Pages of sign-up: the form, then the code from the SMS; a number that has an account sees
 the very same pages (its owner is texted instead of a code)."""
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, password_validation
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language, gettext
@@ -18,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 from cowork.models import Membership, Space
 from cowork.models.spaces import COUNTRIES
 from cowork.phones import mask_phone_for_staff, mobile_hint, phone_for_centre
-from cowork.services.accounts.codes import PhoneCodeAddressLimited
 from cowork.services.accounts.sign_up import (
     NAME_MAX_LENGTH,
     SignUpDetails,
@@ -28,14 +29,15 @@ from cowork.services.accounts.sign_up import (
     sign_up_request,
 )
 from cowork.web.accounts.common import (
-    TOO_MANY_ASKS,
     WRONG_CODE,
     CodeForm,
+    code_asked,
+    code_signed_in,
     phone_widget,
     safe_next,
+    signed_in_next,
     with_next,
 )
-from cowork.web.client_ip import client_ip
 
 SESSION_DETAILS = "accounts.sign_up.details"
 
@@ -170,20 +172,16 @@ def phone_hint(space: Space | None) -> str:
 def sign_up(request):
     next_url = safe_next(request)
     if request.user.is_authenticated:
-        return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+        return signed_in_next(next_url)
     centre = Space.objects.filter(slug=request.GET.get("centre", ""), is_active=True).first()
     form = SignUpForm(request.POST if request.method == "POST" else None, centre=centre)
     status = 200
     if form.is_valid():
         details = form.details()
-        try:
-            sign_up_request(details=details, ip=client_ip(request))
-        except PhoneCodeAddressLimited:
-            form.add_error(None, TOO_MANY_ASKS)
-            status = 429
-        else:
-            request.session[SESSION_DETAILS] = details.to_dict()
+        ask = partial(sign_up_request, details=details)
+        if code_asked(request, form, ask, keep=(SESSION_DETAILS, details.to_dict())):
             return redirect(with_next(reverse("accounts:sign-up-code"), next_url))
+        status = 429
     elif request.method == "POST":
         status = 400
     return render(
@@ -207,10 +205,9 @@ def sign_up_code(request):
             form.add_error(None, error)
         else:
             if user is not None:
-                request.session.pop(SESSION_DETAILS, None)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                code_signed_in(request, user, session_key=SESSION_DETAILS)
                 messages.success(request, welcome(user))
-                return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+                return signed_in_next(next_url)
             form.add_error("code", WRONG_CODE)
     return render(
         request,
