@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +16,7 @@ from cowork.services.centres.resources import (
     resource_retire,
     resource_update,
 )
-from cowork.web.manage.common import cancelled_notice, managed_space, page, submit
+from cowork.web.manage.common import cancelled_notice, managed_item, managed_space, page, submit
 from cowork.web.manage.forms import DesksForm, ResourceForm, RetireForm, plan_form
 
 
@@ -65,8 +65,7 @@ def resources(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_edit(request, slug, pk):
-    space = managed_space(request, slug)
-    resource = get_object_or_404(Resource, pk=pk, space=space)
+    space, resource = managed_item(request, slug, Resource, pk)
     form = ResourceForm(request.POST or None, instance=Resource.objects.get(pk=resource.pk))
     retire_form = RetireForm(initial={"reason": resource.out_of_service_reason})
     status = 200
@@ -97,8 +96,7 @@ def _edit_page(request, space, resource, *, form, retire_form, context=None, sta
 @login_required
 @require_POST
 def resource_retire_view(request, slug, pk):
-    space = managed_space(request, slug)
-    resource = get_object_or_404(Resource, pk=pk, space=space)
+    space, resource = managed_item(request, slug, Resource, pk)
     retire_form = RetireForm(request.POST)
     done = submit(
         request,
@@ -132,8 +130,7 @@ def resource_retire_view(request, slug, pk):
 @login_required
 @require_POST
 def resource_restore_view(request, slug, pk):
-    space = managed_space(request, slug)
-    resource = get_object_or_404(Resource, pk=pk, space=space)
+    space, resource = managed_item(request, slug, Resource, pk)
     resource_restore(resource=resource, by=request.user)
     messages.success(
         request, _("%(name)s is in service again.") % {"name": resource.name_in(get_language())}
