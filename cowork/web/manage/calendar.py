@@ -16,13 +16,7 @@ from cowork.models import Closure, Space
 from cowork.selectors.holidays import holiday_translations
 from cowork.services.centres.closures import ClosedDays, closure_remove, closures_add
 from cowork.services.centres.hours import opening_hours_replace
-from cowork.web.manage.common import (
-    cancelled_notice,
-    managed_item,
-    managed_space,
-    page,
-    submit,
-)
+from cowork.web.manage.common import cancelled_notice, managed_item, managed_space, page, submit
 from cowork.web.manage.forms import ClosureForm, HolidaysForm, HoursForm
 
 

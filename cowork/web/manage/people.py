@@ -17,13 +17,7 @@ from cowork.selectors.accounts import role_invitations_pending
 from cowork.selectors.centres import person_to_add, space_roles
 from cowork.services.accounts.invitations import invitation_send, invitation_withdraw
 from cowork.services.centres.roles import space_role_grant, space_role_revoke
-from cowork.web.manage.common import (
-    managed_item,
-    managed_space,
-    page,
-    refused_status,
-    show_refusal,
-)
+from cowork.web.manage.common import managed_item, managed_space, page, refused_status, show_refusal
 from cowork.web.manage.forms import RoleForm
 
 
