@@ -3,15 +3,18 @@ it, and the form of a code from an SMS."""
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import login
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from cowork.phones import mask_phone_for_staff
 from cowork.services.accounts.codes import CODE_DIGITS, PhoneCodeAddressLimited
 from cowork.web.client_ip import client_ip
 
@@ -54,6 +57,36 @@ def code_asked(request, form: forms.Form, ask: Callable[..., object], *, keep: t
     key, value = keep
     request.session[key] = value
     return True
+
+
+@dataclass(frozen=True)
+class CodePage:
+    """What a page asking for a code starts from: what the first page kept in the session
+    for it (nothing: send the person back there), `next`, and the first page's URL with it."""
+
+    kept: object
+    next_url: str
+    first_page_url: str
+
+    def render(self, request, template: str, form: forms.Form, *, phone: str):
+        """The code page: its form, the phone the code went to, masked, and `next` and the
+        first page's URL (`first_page_url`) for its links."""
+        context = {
+            "form": form,
+            "next": self.next_url,
+            "masked_phone": mask_phone_for_staff(phone),
+            "first_page_url": self.first_page_url,
+        }
+        return render(request, template, context)
+
+
+def code_page(request, *, session_key: str, first_page: str) -> CodePage:
+    next_url = safe_next(request)
+    return CodePage(
+        kept=request.session.get(session_key),
+        next_url=next_url,
+        first_page_url=with_next(reverse(first_page), next_url),
+    )
 
 
 def code_signed_in(request, user, *, session_key: str) -> None:

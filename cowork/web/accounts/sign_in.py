@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cowork.phones import mask_phone_for_staff, phone_to_e164
+from cowork.phones import phone_to_e164
 from cowork.services.accounts.sign_in import sign_in_code_request, sign_in_code_verify
 from cowork.web.accounts.common import (
     WRONG_CODE,
     LinkedChannelCodeForm,
     code_asked,
+    code_page,
     code_signed_in,
     phone_widget,
     safe_next,
@@ -66,24 +67,15 @@ def sign_in_sms(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in_sms_code(request):
-    next_url = safe_next(request)
-    phone = request.session.get(SESSION_PHONE)
+    page = code_page(request, session_key=SESSION_PHONE, first_page="accounts:sign-in-sms")
+    phone = page.kept
     if not phone:
-        return redirect(with_next(reverse("accounts:sign-in-sms"), next_url))
+        return redirect(page.first_page_url)
     form = LinkedChannelCodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = sign_in_code_verify(phone=phone, code=form.cleaned_data["code"])
         if user is not None:
             code_signed_in(request, user, session_key=SESSION_PHONE)
-            return signed_in_next(next_url)
+            return signed_in_next(page.next_url)
         form.add_error("code", WRONG_CODE)
-    return render(
-        request,
-        "cowork/accounts/sign_in_sms_code.html",
-        {
-            "form": form,
-            "next": next_url,
-            "masked_phone": mask_phone_for_staff(phone),
-            "new_code_url": with_next(reverse("accounts:sign-in-sms"), next_url),
-        },
-    )
+    return page.render(request, "cowork/accounts/sign_in_sms_code.html", form, phone=phone)

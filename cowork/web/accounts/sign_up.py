@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from cowork.models import Membership, Space
 from cowork.models.spaces import COUNTRIES
-from cowork.phones import mask_phone_for_staff, mobile_hint, phone_for_centre
+from cowork.phones import mobile_hint, phone_for_centre
 from cowork.services.accounts.sign_up import (
     NAME_MAX_LENGTH,
     SignUpDetails,
@@ -32,6 +32,7 @@ from cowork.web.accounts.common import (
     WRONG_CODE,
     CodeForm,
     code_asked,
+    code_page,
     code_signed_in,
     phone_widget,
     safe_next,
@@ -192,11 +193,10 @@ def sign_up(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_up_code(request):
-    next_url = safe_next(request)
-    stored = request.session.get(SESSION_DETAILS)
-    if not stored:
-        return redirect(with_next(reverse("accounts:sign-up"), next_url))
-    details = SignUpDetails.from_dict(stored)
+    page = code_page(request, session_key=SESSION_DETAILS, first_page="accounts:sign-up")
+    if not page.kept:
+        return redirect(page.first_page_url)
+    details = SignUpDetails.from_dict(page.kept)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
@@ -207,18 +207,9 @@ def sign_up_code(request):
             if user is not None:
                 code_signed_in(request, user, session_key=SESSION_DETAILS)
                 messages.success(request, welcome(user))
-                return signed_in_next(next_url)
+                return signed_in_next(page.next_url)
             form.add_error("code", WRONG_CODE)
-    return render(
-        request,
-        "cowork/accounts/sign_up_code.html",
-        {
-            "form": form,
-            "next": next_url,
-            "masked_phone": mask_phone_for_staff(details.phone),
-            "start_again_url": with_next(reverse("accounts:sign-up"), next_url),
-        },
-    )
+    return page.render(request, "cowork/accounts/sign_up_code.html", form, phone=details.phone)
 
 
 def welcome(user) -> str:
