@@ -95,6 +95,18 @@ def code_signed_in(request, user, *, session_key: str) -> None:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
 
 
+class NewPasswordField(forms.CharField):
+    """A password being chosen: kept as typed, and offered by the browser's password manager."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            strip=False,
+            max_length=128,
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+            **kwargs,
+        )
+
+
 def phone_widget() -> forms.TextInput:
     return forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
 

@@ -3,7 +3,6 @@ sent by SMS to the member's phone. Both answer alike whether or not an account m
 
 from functools import partial
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
@@ -17,7 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from cowork.phones import mask_phone_for_staff
 from cowork.services.accounts.recovery import password_recover, recovery_code_request
-from cowork.web.accounts.common import WRONG_CODE, CodeForm, code_asked, code_signed_in
+from cowork.web.accounts.common import (
+    WRONG_CODE,
+    CodeForm,
+    NewPasswordField,
+    code_asked,
+    code_signed_in,
+)
 from cowork.web.accounts.sign_in import PhoneForm
 
 SESSION_PHONE = "accounts.recovery.phone"
@@ -42,19 +47,11 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 
 
 class NewPasswordForm(CodeForm):
-    new_password1 = forms.CharField(
+    new_password1 = NewPasswordField(
         label=gettext_lazy("New password"),
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html,
     )
-    new_password2 = forms.CharField(
-        label=gettext_lazy("New password again"),
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    new_password2 = NewPasswordField(label=gettext_lazy("New password again"))
 
     def clean_new_password2(self) -> str:
         first = self.cleaned_data.get("new_password1")

@@ -31,6 +31,7 @@ from cowork.services.accounts.sign_up import (
 from cowork.web.accounts.common import (
     WRONG_CODE,
     CodeForm,
+    NewPasswordField,
     code_asked,
     code_page,
     code_signed_in,
@@ -91,13 +92,10 @@ class SignUpForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    password = forms.CharField(
+    password = NewPasswordField(
         label=_("Password (optional)"),
         required=False,
-        max_length=128,
-        strip=False,
         help_text=_("Without one, you sign in with a code by SMS."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args, centre: Space | None = None, **kwargs):
