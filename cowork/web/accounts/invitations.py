@@ -1,11 +1,10 @@
 """Pages of invitations: a host invites a phone; the person opens the link from the SMS."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
@@ -22,7 +21,7 @@ from cowork.services.accounts.invitations import (
     invitation_send,
     phone_has_account,
 )
-from cowork.web.accounts.common import with_next
+from cowork.web.accounts.common import signed_in_next, with_next
 from cowork.web.accounts.hosts import managed_space, members_page
 from cowork.web.accounts.sign_up import LanguageField, NameField, PhoneField
 
@@ -87,7 +86,7 @@ def accept(request, token):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready: you can book now."))
             _role_given(request, invitation)
-            return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
+            return signed_in_next()
     context["form"] = form
     context["masked_phone"] = mask_phone_for_staff(invitation.phone)
     status = 400 if request.method == "POST" else 200
@@ -107,7 +106,7 @@ def _accept_signed_in(request, token, context):
             % {"centre": membership.space.name_in(get_language())},
         )
         _role_given(request, context["invitation"])
-        return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
+        return signed_in_next()
     return render(request, "cowork/accounts/invitation_join.html", context)
 
 

@@ -1,6 +1,8 @@
 """Pages of a change of phone number, linked from the profile: the new number, then the code
 sent to it. The URL name for links is `accounts:phone-change`."""
 
+from functools import partial
+
 import phonenumbers
 from django import forms
 from django.contrib import messages
@@ -14,15 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from cowork.models import Member
 from cowork.phones import mask_phone_for_staff, mobile_hint, phone_for_centre, sms_phone_to_e164
-from cowork.services.accounts.codes import PhoneCodeAddressLimited
 from cowork.services.accounts.phone_change import (
     member_first_centre,
     phone_change_confirm,
     phone_change_request,
 )
-from cowork.web.accounts.common import TOO_MANY_ASKS, WRONG_CODE, CodeForm
+from cowork.web.accounts.common import WRONG_CODE, CodeForm, code_asked
 from cowork.web.accounts.sign_up import PhoneField
-from cowork.web.client_ip import client_ip
 
 SESSION_PHONE = "accounts.phone_change.phone"
 
@@ -71,14 +71,10 @@ def phone_change(request):
     status = 200
     if form.is_valid():
         new_phone = form.cleaned_data["phone"]
-        try:
-            phone_change_request(member=member, new_phone=new_phone, ip=client_ip(request))
-        except PhoneCodeAddressLimited:
-            form.add_error(None, TOO_MANY_ASKS)
-            status = 429
-        else:
-            request.session[SESSION_PHONE] = new_phone
+        ask = partial(phone_change_request, member=member, new_phone=new_phone)
+        if code_asked(request, form, ask, keep=(SESSION_PHONE, new_phone)):
             return redirect("accounts:phone-change-code")
+        status = 429
     elif request.method == "POST":
         status = 400
     context = {"form": form, "current": member.phone}

@@ -1,9 +1,10 @@
 """Pages of recovery: a new password by e-mail (Django's views, our templates) or by a code
 sent by SMS to the member's phone. Both answer alike whether or not an account matches."""
 
-from django import forms
+from functools import partial
+
 from django.contrib import messages
-from django.contrib.auth import login, password_validation
+from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -14,11 +15,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cowork.phones import mask_phone_for_staff
-from cowork.services.accounts.codes import PhoneCodeAddressLimited
 from cowork.services.accounts.recovery import password_recover, recovery_code_request
-from cowork.web.accounts.common import TOO_MANY_ASKS, WRONG_CODE, CodeForm
+from cowork.web.accounts.common import (
+    WRONG_CODE,
+    CodeForm,
+    NewPasswordField,
+    code_asked,
+    code_signed_in,
+)
 from cowork.web.accounts.sign_in import PhoneForm
-from cowork.web.client_ip import client_ip
 
 SESSION_PHONE = "accounts.recovery.phone"
 _TEMPLATES = "cowork/accounts/password_reset"
@@ -42,19 +47,11 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 
 
 class NewPasswordForm(CodeForm):
-    new_password1 = forms.CharField(
+    new_password1 = NewPasswordField(
         label=gettext_lazy("New password"),
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html,
     )
-    new_password2 = forms.CharField(
-        label=gettext_lazy("New password again"),
-        strip=False,
-        max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    new_password2 = NewPasswordField(label=gettext_lazy("New password again"))
 
     def clean_new_password2(self) -> str:
         first = self.cleaned_data.get("new_password1")
@@ -71,14 +68,10 @@ def password_reset_sms(request):
     status = 200
     if form.is_valid():
         phone = form.cleaned_data["phone"]
-        try:
-            recovery_code_request(phone=phone, ip=client_ip(request))
-        except PhoneCodeAddressLimited:
-            form.add_error(None, TOO_MANY_ASKS)
-            status = 429
-        else:
-            request.session[SESSION_PHONE] = phone
+        ask = partial(recovery_code_request, phone=phone)
+        if code_asked(request, form, ask, keep=(SESSION_PHONE, phone)):
             return redirect("accounts:password-reset-sms-code")
+        status = 429
     return render(request, "cowork/accounts/password_reset_sms.html", {"form": form}, status=status)
 
 
@@ -100,8 +93,7 @@ def password_reset_sms_code(request):
             form.add_error("new_password1", error)
         else:
             if user is not None:
-                request.session.pop(SESSION_PHONE, None)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                code_signed_in(request, user, session_key=SESSION_PHONE)
                 messages.success(request, _("Your new password is set, and you are signed in."))
                 return redirect("home")
             form.add_error("code", WRONG_CODE)

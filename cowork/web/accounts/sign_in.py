@@ -4,27 +4,28 @@ Thin shims over `cowork.services.accounts.sign_in`. The phone typed on the first
 in the session for the second, so the code page asks for the code alone.
 """
 
+from functools import partial
+
 from django import forms
-from django.conf import settings
-from django.contrib.auth import login
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cowork.phones import mask_phone_for_staff, phone_to_e164
-from cowork.services.accounts.codes import PhoneCodeAddressLimited
+from cowork.phones import phone_to_e164
 from cowork.services.accounts.sign_in import sign_in_code_request, sign_in_code_verify
 from cowork.web.accounts.common import (
-    TOO_MANY_ASKS,
     WRONG_CODE,
     LinkedChannelCodeForm,
+    code_asked,
+    code_page,
+    code_signed_in,
     phone_widget,
     safe_next,
+    signed_in_next,
     with_next,
 )
-from cowork.web.client_ip import client_ip
 
 SESSION_PHONE = "accounts.sign_in.phone"
 
@@ -46,19 +47,15 @@ class PhoneForm(forms.Form):
 def sign_in_sms(request):
     next_url = safe_next(request)
     if request.user.is_authenticated:
-        return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+        return signed_in_next(next_url)
     form = PhoneForm(request.POST if request.method == "POST" else None)
     status = 200
     if form.is_valid():
         phone = form.cleaned_data["phone"]
-        try:
-            sign_in_code_request(phone=phone, ip=client_ip(request))
-        except PhoneCodeAddressLimited:
-            form.add_error(None, TOO_MANY_ASKS)
-            status = 429
-        else:
-            request.session[SESSION_PHONE] = phone
+        ask = partial(sign_in_code_request, phone=phone)
+        if code_asked(request, form, ask, keep=(SESSION_PHONE, phone)):
             return redirect(with_next(reverse("accounts:sign-in-sms-code"), next_url))
+        status = 429
     return render(
         request,
         "cowork/accounts/sign_in_sms.html",
@@ -70,25 +67,15 @@ def sign_in_sms(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in_sms_code(request):
-    next_url = safe_next(request)
-    phone = request.session.get(SESSION_PHONE)
+    page = code_page(request, session_key=SESSION_PHONE, first_page="accounts:sign-in-sms")
+    phone = page.kept
     if not phone:
-        return redirect(with_next(reverse("accounts:sign-in-sms"), next_url))
+        return redirect(page.first_page_url)
     form = LinkedChannelCodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = sign_in_code_verify(phone=phone, code=form.cleaned_data["code"])
         if user is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            request.session.pop(SESSION_PHONE, None)
-            return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+            code_signed_in(request, user, session_key=SESSION_PHONE)
+            return signed_in_next(page.next_url)
         form.add_error("code", WRONG_CODE)
-    return render(
-        request,
-        "cowork/accounts/sign_in_sms_code.html",
-        {
-            "form": form,
-            "next": next_url,
-            "masked_phone": mask_phone_for_staff(phone),
-            "new_code_url": with_next(reverse("accounts:sign-in-sms"), next_url),
-        },
-    )
+    return page.render(request, "cowork/accounts/sign_in_sms_code.html", form, phone=phone)

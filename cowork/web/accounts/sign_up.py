@@ -1,13 +1,15 @@
 """Pages of sign-up: the form, then the code from the SMS; a number that has an account sees
 the very same pages (its owner is texted instead of a code)."""
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, password_validation
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language, gettext
@@ -17,8 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from cowork.models import Membership, Space
 from cowork.models.spaces import COUNTRIES
-from cowork.phones import mask_phone_for_staff, mobile_hint, phone_for_centre
-from cowork.services.accounts.codes import PhoneCodeAddressLimited
+from cowork.phones import mobile_hint, phone_for_centre
 from cowork.services.accounts.sign_up import (
     NAME_MAX_LENGTH,
     SignUpDetails,
@@ -28,14 +29,17 @@ from cowork.services.accounts.sign_up import (
     sign_up_request,
 )
 from cowork.web.accounts.common import (
-    TOO_MANY_ASKS,
     WRONG_CODE,
     CodeForm,
+    NewPasswordField,
+    code_asked,
+    code_page,
+    code_signed_in,
     phone_widget,
     safe_next,
+    signed_in_next,
     with_next,
 )
-from cowork.web.client_ip import client_ip
 
 SESSION_DETAILS = "accounts.sign_up.details"
 
@@ -88,13 +92,10 @@ class SignUpForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    password = forms.CharField(
+    password = NewPasswordField(
         label=_("Password (optional)"),
         required=False,
-        max_length=128,
-        strip=False,
         help_text=_("Without one, you sign in with a code by SMS."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args, centre: Space | None = None, **kwargs):
@@ -170,20 +171,16 @@ def phone_hint(space: Space | None) -> str:
 def sign_up(request):
     next_url = safe_next(request)
     if request.user.is_authenticated:
-        return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+        return signed_in_next(next_url)
     centre = Space.objects.filter(slug=request.GET.get("centre", ""), is_active=True).first()
     form = SignUpForm(request.POST if request.method == "POST" else None, centre=centre)
     status = 200
     if form.is_valid():
         details = form.details()
-        try:
-            sign_up_request(details=details, ip=client_ip(request))
-        except PhoneCodeAddressLimited:
-            form.add_error(None, TOO_MANY_ASKS)
-            status = 429
-        else:
-            request.session[SESSION_DETAILS] = details.to_dict()
+        ask = partial(sign_up_request, details=details)
+        if code_asked(request, form, ask, keep=(SESSION_DETAILS, details.to_dict())):
             return redirect(with_next(reverse("accounts:sign-up-code"), next_url))
+        status = 429
     elif request.method == "POST":
         status = 400
     return render(
@@ -194,11 +191,10 @@ def sign_up(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_up_code(request):
-    next_url = safe_next(request)
-    stored = request.session.get(SESSION_DETAILS)
-    if not stored:
-        return redirect(with_next(reverse("accounts:sign-up"), next_url))
-    details = SignUpDetails.from_dict(stored)
+    page = code_page(request, session_key=SESSION_DETAILS, first_page="accounts:sign-up")
+    if not page.kept:
+        return redirect(page.first_page_url)
+    details = SignUpDetails.from_dict(page.kept)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
@@ -207,21 +203,11 @@ def sign_up_code(request):
             form.add_error(None, error)
         else:
             if user is not None:
-                request.session.pop(SESSION_DETAILS, None)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                code_signed_in(request, user, session_key=SESSION_DETAILS)
                 messages.success(request, welcome(user))
-                return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+                return signed_in_next(page.next_url)
             form.add_error("code", WRONG_CODE)
-    return render(
-        request,
-        "cowork/accounts/sign_up_code.html",
-        {
-            "form": form,
-            "next": next_url,
-            "masked_phone": mask_phone_for_staff(details.phone),
-            "start_again_url": with_next(reverse("accounts:sign-up"), next_url),
-        },
-    )
+    return page.render(request, "cowork/accounts/sign_up_code.html", form, phone=details.phone)
 
 
 def welcome(user) -> str:

@@ -5,7 +5,7 @@ import datetime
 import holidays as public_holidays
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,12 +16,7 @@ from cowork.models import Closure, Space
 from cowork.selectors.holidays import holiday_translations
 from cowork.services.centres.closures import ClosedDays, closure_remove, closures_add
 from cowork.services.centres.hours import opening_hours_replace
-from cowork.web.manage.common import (
-    cancelled_notice,
-    managed_space,
-    page,
-    submit,
-)
+from cowork.web.manage.common import cancelled_notice, managed_item, managed_space, page, submit
 from cowork.web.manage.forms import ClosureForm, HolidaysForm, HoursForm
 
 
@@ -156,8 +151,7 @@ def closures(request, slug):
 @login_required
 @require_POST
 def closure_delete(request, slug, pk):
-    space = managed_space(request, slug)
-    closure = get_object_or_404(Closure, pk=pk, space=space)
+    space, closure = managed_item(request, slug, Closure, pk)
     closure_remove(closure=closure, by=request.user)
     messages.success(request, _("The centre is open again on those days."))
     return redirect("web:manage-closures", slug=space.slug)

@@ -39,6 +39,12 @@ def managed_space(request, slug: str) -> Space:
     return space
 
 
+def managed_item(request, slug: str, model, pk):
+    """The centre `slug` names, as `managed_space` gives it, and its `model` row `pk`, or 404."""
+    space = managed_space(request, slug)
+    return space, get_object_or_404(model, pk=pk, space=space)
+
+
 def show_refusal(form: forms.Form | None, refusal: DomainError) -> None:
     """Put a service's refusal on the form: on the fields it names, else on the whole form."""
     if form is None:

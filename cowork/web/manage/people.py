@@ -4,7 +4,7 @@ for a phone without one, and the invitations still waiting."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +17,7 @@ from cowork.selectors.accounts import role_invitations_pending
 from cowork.selectors.centres import person_to_add, space_roles
 from cowork.services.accounts.invitations import invitation_send, invitation_withdraw
 from cowork.services.centres.roles import space_role_grant, space_role_revoke
-from cowork.web.manage.common import managed_space, page, refused_status, show_refusal
+from cowork.web.manage.common import managed_item, managed_space, page, refused_status, show_refusal
 from cowork.web.manage.forms import RoleForm
 
 
@@ -80,8 +80,7 @@ def _grant_or_invite(request, space, form: RoleForm) -> str:
 @login_required
 @require_POST
 def role_remove(request, slug, pk):
-    space = managed_space(request, slug)
-    role = get_object_or_404(SpaceRole, pk=pk, space=space)
+    space, role = managed_item(request, slug, SpaceRole, pk)
     try:
         space_role_revoke(role=role, by=request.user)
     except DomainError as refusal:
@@ -94,8 +93,7 @@ def role_remove(request, slug, pk):
 @login_required
 @require_POST
 def invitation_withdraw_view(request, slug, pk):
-    space = managed_space(request, slug)
-    get_object_or_404(Invitation, pk=pk, space=space)
+    space = managed_item(request, slug, Invitation, pk)[0]  # 404 unless it is this centre's
     try:
         invitation = invitation_withdraw(space=space, invitation_id=pk, by=request.user)
     except DomainError as refusal:

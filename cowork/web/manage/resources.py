@@ -2,12 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cowork.errors import DomainError
 from cowork.models import Resource
 from cowork.services.centres.resources import (
     desks_add,
@@ -17,14 +16,7 @@ from cowork.services.centres.resources import (
     resource_retire,
     resource_update,
 )
-from cowork.web.manage.common import (
-    cancelled_notice,
-    managed_space,
-    page,
-    refusal_context,
-    refused_status,
-    show_refusal,
-)
+from cowork.web.manage.common import cancelled_notice, managed_item, managed_space, page, submit
 from cowork.web.manage.forms import DesksForm, ResourceForm, RetireForm, plan_form
 
 
@@ -54,43 +46,39 @@ def resources(request, slug):
     chosen = {"resource": form, "desks": desks_form}.get(posted)
     if chosen is None:
         return _resources_page(request, space, form=form, desks_form=desks_form)
-    if chosen.is_valid():
-        try:
-            if chosen is form:
-                made = [resource_create(space=space, by=request.user, **form.changes())]
-            else:
-                made = desks_add(space=space, by=request.user, **desks_form.changes())
-        except DomainError as refusal:
-            show_refusal(chosen, refusal)
-            return _resources_page(
-                request, space, form=form, desks_form=desks_form, status=refused_status(refusal)
-            )
-        messages.success(
-            request, _("Added: %(names)s.") % {"names": ", ".join(r.name for r in made)}
-        )
+    done = submit(
+        request,
+        chosen,
+        lambda: (
+            [resource_create(space=space, by=request.user, **form.changes())]
+            if chosen is form
+            else desks_add(space=space, by=request.user, **desks_form.changes())
+        ),
+    )
+    if done.saved:
+        names = ", ".join(r.name for r in done.result)
+        messages.success(request, _("Added: %(names)s.") % {"names": names})
         return redirect(request.path)
-    return _resources_page(request, space, form=form, desks_form=desks_form, status=400)
+    return _resources_page(request, space, form=form, desks_form=desks_form, status=done.status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_edit(request, slug, pk):
-    space = managed_space(request, slug)
-    resource = get_object_or_404(Resource, pk=pk, space=space)
+    space, resource = managed_item(request, slug, Resource, pk)
     form = ResourceForm(request.POST or None, instance=Resource.objects.get(pk=resource.pk))
     retire_form = RetireForm(initial={"reason": resource.out_of_service_reason})
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                resource_update(resource=resource, by=request.user, changes=form.changes())
-            except DomainError as refusal:
-                show_refusal(form, refusal)
-                status = refused_status(refusal)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("web:manage-resources", slug=space.slug)
+        done = submit(
+            request,
+            form,
+            lambda: resource_update(resource=resource, by=request.user, changes=form.changes()),
+        )
+        if done.saved:
+            messages.success(request, _("Saved."))
+            return redirect("web:manage-resources", slug=space.slug)
+        status = done.status
     return _edit_page(request, space, resource, form=form, retire_form=retire_form, status=status)
 
 
@@ -108,31 +96,25 @@ def _edit_page(request, space, resource, *, form, retire_form, context=None, sta
 @login_required
 @require_POST
 def resource_retire_view(request, slug, pk):
-    space = managed_space(request, slug)
-    resource = get_object_or_404(Resource, pk=pk, space=space)
+    space, resource = managed_item(request, slug, Resource, pk)
     retire_form = RetireForm(request.POST)
-    context = {}
-    if retire_form.is_valid():
-        try:
-            cancelled = resource_retire(
-                resource=resource,
-                by=request.user,
-                reason=retire_form.cleaned_data["reason"],
-                cancel_bookings=retire_form.cleaned_data["cancel_bookings"],
-            )
-        except DomainError as refusal:
-            show_refusal(retire_form, refusal)
-            context = refusal_context(refusal, request)
-            status = refused_status(refusal)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is out of service.") % {"name": resource.name_in(get_language())},
-            )
-            cancelled_notice(request, cancelled)
-            return redirect("web:manage-resources", slug=space.slug)
-    else:
-        status = 400
+    done = submit(
+        request,
+        retire_form,
+        lambda: resource_retire(
+            resource=resource,
+            by=request.user,
+            reason=retire_form.cleaned_data["reason"],
+            cancel_bookings=retire_form.cleaned_data["cancel_bookings"],
+        ),
+    )
+    if done.saved:
+        messages.success(
+            request,
+            _("%(name)s is out of service.") % {"name": resource.name_in(get_language())},
+        )
+        cancelled_notice(request, done.result)
+        return redirect("web:manage-resources", slug=space.slug)
     form = ResourceForm(instance=resource)
     return _edit_page(
         request,
@@ -140,16 +122,15 @@ def resource_retire_view(request, slug, pk):
         resource,
         form=form,
         retire_form=retire_form,
-        context=context,
-        status=status,
+        context=done.context,
+        status=done.status,
     )
 
 
 @login_required
 @require_POST
 def resource_restore_view(request, slug, pk):
-    space = managed_space(request, slug)
-    resource = get_object_or_404(Resource, pk=pk, space=space)
+    space, resource = managed_item(request, slug, Resource, pk)
     resource_restore(resource=resource, by=request.user)
     messages.success(
         request, _("%(name)s is in service again.") % {"name": resource.name_in(get_language())}
@@ -166,29 +147,18 @@ def plan(request, slug):
     form = plan_form(space, items, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            positions = {}
-            for item in items:
-                x, y = data[f"x_{item.pk}"], data[f"y_{item.pk}"]
-                if not data[f"on_{item.pk}"]:
-                    positions[item.pk] = None
-                elif x is None or y is None:
-                    form.add_error(f"x_{item.pk}", _("Give both numbers to put it on the plan."))
-                else:
-                    positions[item.pk] = (x, y)
-            if not form.errors:
-                try:
-                    moved = floor_plan_arrange(space=space, by=request.user, positions=positions)
-                except DomainError as refusal:
-                    show_refusal(form, refusal)
-                    status = refused_status(refusal)
-                else:
-                    messages.success(
-                        request, _("Floor plan saved (%(count)d moved).") % {"count": moved}
-                    )
-                    return redirect(request.path)
+        positions = _positions(form, items) if form.is_valid() else {}
+        done = submit(
+            request,
+            form,
+            lambda: floor_plan_arrange(space=space, by=request.user, positions=positions),
+        )
+        if done.saved:
+            messages.success(
+                request, _("Floor plan saved (%(count)d moved).") % {"count": done.result}
+            )
+            return redirect(request.path)
+        status = done.status
     rows = [
         (item, form[f"on_{item.pk}"], form[f"x_{item.pk}"], form[f"y_{item.pk}"]) for item in items
     ]
@@ -200,3 +170,19 @@ def plan(request, slug):
         {"form": form, "rows": rows, "placed": [i for i in items if i.on_plan]},
         status=status,
     )
+
+
+def _positions(form, items) -> dict:
+    """Where the valid plan form puts each item (None: off the plan); an item ticked on the
+    plan with one number missing gets an error on the form instead."""
+    data = form.cleaned_data
+    positions = {}
+    for item in items:
+        x, y = data[f"x_{item.pk}"], data[f"y_{item.pk}"]
+        if not data[f"on_{item.pk}"]:
+            positions[item.pk] = None
+        elif x is None or y is None:
+            form.add_error(f"x_{item.pk}", _("Give both numbers to put it on the plan."))
+        else:
+            positions[item.pk] = (x, y)
+    return positions

@@ -3,6 +3,8 @@ optional demographics under consent. Each form posts to its own URL, calls one s
 and comes back; a refusal shows the whole page again with the form's errors (status 400)
 and nothing changed. Works without JavaScript."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -97,27 +99,45 @@ def _refused(request, member, form, error: DomainError, name: str):
     return _render(request, member, status=error_status(error), **{name: form})
 
 
+def _posted(request, member, form, name: str, *, save: Callable[[dict], object], done):
+    """One of the page's forms, posted: when valid, `save(cleaned_data)` calls its service
+    and `done(result)` answers; else the whole page again with the form's errors (400, or
+    the refusal's status)."""
+    if not form.is_valid():
+        return _render(request, member, status=400, **{name: form})
+    try:
+        result = save(form.cleaned_data)
+    except DomainError as error:
+        return _refused(request, member, form, error, name)
+    return done(result)
+
+
+def _saved(request, message: str, anchor: str = ""):
+    """Back to the page (at `anchor`), saying what was saved."""
+    messages.success(request, message)
+    return redirect(reverse("web:profile") + anchor)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request):
     member = member_for(user=request.user)
     if request.method != "POST":
         return _render(request, member)
-    form = ProfileForm(request.POST)
-    if not form.is_valid():
-        return _render(request, member, status=400, profile_form=form)
-    data = form.cleaned_data
-    try:
-        member = profile_update(
-            user=request.user,
-            name=data["name"],
-            email=data["email"],
-            language=data["language"],
-        )
-    except DomainError as error:
-        return _refused(request, member, form, error, "profile_form")
-    messages.success(request, _("Your profile is saved."))
-    response = redirect("web:profile")
+    return _posted(
+        request,
+        member,
+        ProfileForm(request.POST),
+        "profile_form",
+        save=lambda data: profile_update(
+            user=request.user, name=data["name"], email=data["email"], language=data["language"]
+        ),
+        done=lambda saved: _profile_saved(request, saved),
+    )
+
+
+def _profile_saved(request, member: Member):
+    response = _saved(request, _("Your profile is saved."))
     # The pages follow the language chosen here, as the SMS do.
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
@@ -135,22 +155,21 @@ def profile(request):
 def reminders(request):
     member = member_for(user=request.user)
     form = RemindersForm(request.POST)
-    if not form.is_valid():
-        return _render(request, member, status=400, reminders_form=form)
-    data = form.cleaned_data
-    try:
-        reminders_update(
+    return _posted(
+        request,
+        member,
+        form,
+        "reminders_form",
+        save=lambda data: reminders_update(
             member=member,
             booking_reminders=data["booking_reminders"],
             event_reminders=data["event_reminders"],
             reminder_minutes=form.reminder_minutes,
             quiet_from=data["quiet_from"],
             quiet_until=data["quiet_until"],
-        )
-    except DomainError as error:
-        return _refused(request, member, form, error, "reminders_form")
-    messages.success(request, _("Your reminders are saved."))
-    return redirect(reverse("web:profile") + "#reminders")
+        ),
+        done=lambda _member: _saved(request, _("Your reminders are saved."), "#reminders"),
+    )
 
 
 @login_required
@@ -158,21 +177,24 @@ def reminders(request):
 def demographics(request):
     member = member_for(user=request.user)
     form = DemographicsForm(request.POST)
-    if not form.is_valid():
-        return _render(request, member, status=400, demographics_form=form)
-    try:
-        demographics_update(
-            member=member, consent=form.cleaned_data["consent"], answers=form.answers()
-        )
-    except DomainError as error:
-        return _refused(request, member, form, error, "demographics_form")
-    messages.success(request, _("Your answers are saved. Thank you."))
-    return redirect(reverse("web:profile") + "#demographics")
+    return _posted(
+        request,
+        member,
+        form,
+        "demographics_form",
+        save=lambda data: demographics_update(
+            member=member, consent=data["consent"], answers=form.answers()
+        ),
+        done=lambda _member: _saved(
+            request, _("Your answers are saved. Thank you."), "#demographics"
+        ),
+    )
 
 
 @login_required
 @require_POST
 def demographics_withdrawal(request):
     demographics_withdraw(member=member_for(user=request.user))
-    messages.success(request, _("Your consent is withdrawn and your answers are deleted."))
-    return redirect(reverse("web:profile") + "#demographics")
+    return _saved(
+        request, _("Your consent is withdrawn and your answers are deleted."), "#demographics"
+    )
