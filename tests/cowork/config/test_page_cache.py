@@ -1,0 +1,197 @@
+"""Pages kept once rendered (cowork.config.page_cache) are served again only while nothing
+they may show has been written: bookings, events and any other write move the page
+version on (cowork.page_version) once committed."""
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db import transaction
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.utils import timezone
+
+from cowork import page_version
+from cowork.models import Booking, Space
+from cowork.services.booking.create import booking_create
+from cowork.services.booking.lifecycle import booking_cancel
+from cowork.services.events import event_create
+from tests.factories import (
+    MemberFactory,
+    ResourceFactory,
+    RoomFactory,
+    SpaceFactory,
+    UserFactory,
+    next_weekday,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def committed_database(settings):
+    """As on a served database, where writes have committed: the version row exists (in a
+    test's transaction nothing commits, and without it nothing is kept)."""
+    settings.PAGE_CACHE = True
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+    page_version.bump()
+
+
+@pytest.fixture
+def space():
+    return SpaceFactory(city="Kramatorsk", name="Kramatorsk IT hub", slug="kramatorsk-it")
+
+
+def _member_client(member) -> Client:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(member.user)
+    return client
+
+
+def _kept(client, url, django_assert_num_queries, *, signed_in=False) -> str:
+    """The page, asked twice: the second answer is the kept copy, for which only the
+    version is read (and, signed in, the session and the user)."""
+    client.get(url)
+    with django_assert_num_queries(3 if signed_in else 1):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'value="[A-Za-z0-9]{64}"', 'value=""', html)
+
+
+def test_a_kept_page_is_served_with_one_query_and_the_same_html(
+    client, space, django_assert_num_queries
+):
+    first = client.get("/").content.decode()
+    again = _kept(client, "/", django_assert_num_queries)
+    # The same page, but for the CSRF token, masked anew for each response.
+    assert _without_tokens(again) == _without_tokens(first)
+    assert space.name in again
+
+
+def test_a_new_booking_shows_on_the_members_bookings_at_once(
+    space, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    member = MemberFactory()
+    desk = ResourceFactory(space=space, name="Window desk")
+    client = _member_client(member)
+    assert "Window desk" not in _kept(
+        client, "/bookings/", django_assert_num_queries, signed_in=True
+    )
+    start = next_weekday(space, weekday=2, at=datetime.time(10))
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booking_create(
+            resource=desk,
+            member=member.user,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+        )
+    assert "Window desk" in client.get("/bookings/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=booking, acting_user=member.user)
+    page = client.get("/bookings/").content.decode()
+    assert Booking.objects.get(pk=booking.pk).status == "cancelled"
+    assert "Window desk" not in re.sub(r"(?s)<h2[^>]*>.*", "", page.split("Recent")[0])
+
+
+def test_a_new_event_shows_on_the_events_page_at_once(
+    client, space, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    host = UserFactory(is_staff=True)
+    space.roles.create(user=host, role="host")
+    room = RoomFactory(space=space, name="Training room")
+    assert "Python for beginners" not in _kept(client, "/events/", django_assert_num_queries)
+    start = next_weekday(space, weekday=2, at=datetime.time(10))
+    with django_capture_on_commit_callbacks(execute=True):
+        event_create(
+            space=space,
+            room=room,
+            host=host,
+            kind="training",
+            title="Python for beginners",
+            sessions=[(start, start + datetime.timedelta(hours=2))],
+            capacity=20,
+        )
+    assert "Python for beginners" in client.get("/events/").content.decode()
+
+
+def test_a_bulk_update_moves_the_version_on_and_a_rollback_does_not(
+    client, space, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    _kept(client, "/", django_assert_num_queries)
+    before = page_version.current()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Space.objects.filter(pk=space.pk).update(name="Kramatorsk hub, renamed")
+    assert page_version.current() != before
+    assert "Kramatorsk hub, renamed" in client.get("/").content.decode()
+
+    moved = page_version.current()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        Space.objects.filter(pk=space.pk).update(name="Never committed")
+    assert callbacks  # the write waits for a commit that, here, never comes
+    assert page_version.current() == moved
+
+
+def test_sessions_and_sign_in_failures_do_not_move_the_version(django_capture_on_commit_callbacks):
+    before = page_version.current()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Session.objects.create(session_key="k" * 32, session_data="", expire_date=timezone.now())
+    assert callbacks == []
+    assert page_version.current() == before
+
+
+def test_each_visitor_gets_a_csrf_token_of_their_own_cookie(space):
+    pages = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        html = visitor.get("/events/").content.decode()
+        secret = visitor.cookies[settings.CSRF_COOKIE_NAME].value
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', html)
+        assert tokens
+        assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+        pages.append(set(tokens))
+    assert not pages[0] & pages[1]
+
+
+def test_a_waiting_message_is_shown_not_a_kept_page(
+    space, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    member = MemberFactory()
+    desk = ResourceFactory(space=space, name="Window desk")
+    start = next_weekday(space, weekday=2, at=datetime.time(10))
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booking_create(
+            resource=desk,
+            member=member.user,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+        )
+    client = _member_client(member)
+    _kept(client, "/bookings/", django_assert_num_queries, signed_in=True)
+    # Not committed here, so the version stays: only the waiting message keeps the kept
+    # page from being served.
+    response = client.post(f"/bookings/{booking.pk}/cancel/", {"reason": ""}, follow=True)
+    assert "Your booking of Window desk is cancelled." in response.content.decode()
+
+
+def test_members_are_served_their_own_pages(space, django_capture_on_commit_callbacks):
+    desk = ResourceFactory(space=space, name="Window desk")
+    owner, other = MemberFactory(), MemberFactory()
+    start = next_weekday(space, weekday=2, at=datetime.time(10))
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_create(
+            resource=desk,
+            member=owner.user,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+        )
+    assert "Window desk" in _member_client(owner).get("/bookings/").content.decode()
+    assert "Window desk" not in _member_client(other).get("/bookings/").content.decode()
