@@ -201,7 +201,12 @@ def write(args, results, pg_version, load_before) -> None:
             f"The old commit ({OLD_COMMIT}) runs from a `git worktree` of it, with its own "
             "database, migrations and seed, from the same virtualenv. Clients and server "
             "share the machine's cores; the load average is recorded because the machine is "
-            "shared: compare only figures of the same run."
+            "shared: compare only figures of the same run. Ours serves most of these reads "
+            "from pages kept in the process's memory (cowork/config/page_cache.py) while "
+            "nothing is written; the old commit renders every one. Only daphne is measured: "
+            "no other HTTP server is among the dependencies (Twisted's own WSGI container, "
+            "tried, stalls once Django's settings load daphne's asyncio reactor), so no "
+            "faster server for plain HTTP beside daphne has been shown to win yet."
         ),
         headlines=headlines,
     )

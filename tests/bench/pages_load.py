@@ -197,8 +197,14 @@ async def _crowd(base, clients, mix, sessions, warm_up, seconds, rng_seed) -> Ou
         connector = aiohttp.TCPConnector(limit=1, force_close=False)
         timeout = aiohttp.ClientTimeout(total=120)
         jar = aiohttp.DummyCookieJar()
+        # Pages are read as sent, gzipped: unpacking them would take the clients' share of
+        # the cores the server needs.
         async with aiohttp.ClientSession(
-            connector=connector, headers=headers, timeout=timeout, cookie_jar=jar
+            connector=connector,
+            headers=headers,
+            timeout=timeout,
+            cookie_jar=jar,
+            auto_decompress=False,
         ) as session:
             while loop.time() < until:
                 name, path = pages[turn % len(pages)]
