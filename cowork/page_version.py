@@ -20,7 +20,6 @@ from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import F
 
-from cowork.db import insert_unless_exists
 from cowork.models import PageVersion
 
 logger = logging.getLogger(__name__)
@@ -49,10 +48,19 @@ def current(using: str = "default") -> int | None:
 def bump(using: str = "default") -> None:
     """Move the version on: every page kept so far is out of date."""
     moved = PageVersion.objects.using(using).filter(pk=VERSION_ROW).update(number=F("number") + 1)
+    if moved:
+        return
     # The first number is random, so a table emptied and made again (a test database's
-    # flush, a rolled-back test) never meets the numbers pages were kept under before.
-    first = PageVersion(pk=VERSION_ROW, number=secrets.randbits(62))
-    if not moved and not insert_unless_exists(first):
+    # flush) never meets the numbers pages were kept under before. Whoever inserts first
+    # wins; a second inserter's number is then moved on instead.
+    table = PageVersion._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, number) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            [VERSION_ROW, secrets.randbits(62)],
+        )
+        inserted = cursor.rowcount
+    if not inserted:
         PageVersion.objects.using(using).filter(pk=VERSION_ROW).update(number=F("number") + 1)
 
 
@@ -63,17 +71,15 @@ def writes_shown_data(sql: str) -> bool:
 
 
 def _waiting(connection, callback) -> bool:
-    """Is `callback` already waiting for the commit, registered at this savepoint? (A
-    rollback to a savepoint drops what was registered inside it, with its writes.)"""
-    here = set(connection.savepoint_ids)
-    return any(
-        func is callback and sids == here for sids, func, _robust in connection.run_on_commit
-    )
+    """Is `callback` already waiting for this transaction's commit? One bump a transaction
+    is enough: a rollback to a savepoint that drops it drops every write made since, the
+    one at hand among them."""
+    return any(func is callback for _sids, func, _robust in connection.run_on_commit)
 
 
 def watch(connection):
     """An execute wrapper: writes through `connection` move the version on once committed,
-    once per transaction and savepoint that wrote."""
+    once per transaction."""
 
     def after_commit():
         try:
