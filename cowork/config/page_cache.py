@@ -52,8 +52,10 @@ def _cache():
 
 
 def _key(request, version: int) -> str:
+    # Read, not taken from the cookie: a session ended since (signed out, expired) is
+    # nobody's, and the pages kept for it are never served to its old cookie.
     session = request.session
-    who = session.session_key if session.session_key and not session.is_empty() else ""
+    who = session.session_key if session.keys() else ""
     parts = [
         str(version),
         str(int(timezone.now().timestamp() // 60)),

@@ -184,3 +184,17 @@ def test_members_are_served_their_own_pages(space):
     )
     assert "Window desk" in _member_client(owner).get("/bookings/").content.decode()
     assert "Window desk" not in _member_client(other).get("/bookings/").content.decode()
+
+
+def test_a_signed_out_sessions_cookie_is_not_served_what_was_kept_for_it(
+    space, django_assert_num_queries
+):
+    member = MemberFactory()
+    client = _member_client(member)
+    _kept(client, "/bookings/", django_assert_num_queries, signed_in=True)
+    old_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.logout()
+    replay = Client()
+    replay.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    replay.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
+    assert replay.get("/bookings/").status_code == 302
