@@ -21,11 +21,13 @@ class CoworkConfig(AppConfig):
         # Connects the sign-in receiver that keeps the profile's language in the session.
         # A freed room or desk goes to the first on its waitlist; the domain's own
         # subscriber, on the task lane, so the booking's answer never waits for it.
-        from cowork import outbox
+        from cowork import outbox, page_version
         from cowork.models import DomainEventKind
         from cowork.services.waits import offer_freed_booking
         from cowork.web import language  # noqa: F401
 
+        # Every write moves the version of what pages show on (cowork.config.page_cache).
+        page_version.install()
         for kind in (
             DomainEventKind.BOOKING_CANCELLED,
             DomainEventKind.BOOKING_RELEASED,

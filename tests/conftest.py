@@ -65,6 +65,14 @@ def _site_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_pages(settings):
+    """Pages are rendered afresh in tests: a test's writes are rolled back, never committed,
+    so the page version (cowork.page_version) would not tell one test's data from the
+    next. tests/cowork/config/test_page_cache.py turns kept pages on where it tests them."""
+    settings.PAGE_CACHE = False
+
+
 @pytest.fixture
 def client(client):
     """The test client, as a person who chose English in the language switcher.

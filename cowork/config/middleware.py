@@ -217,6 +217,8 @@ class CollapseWhitespaceMiddleware:
         response = self.get_response(request)
         if (
             not response.streaming
+            # A page kept by cowork.config.page_cache was collapsed when it was kept.
+            and not getattr(response, "whitespace_collapsed", False)
             and response.get("Content-Type", "").startswith("text/html")
             and not response.has_header("Content-Encoding")
         ):

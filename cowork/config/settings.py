@@ -115,10 +115,27 @@ MIDDLEWARE = [
     "cowork.config.middleware.MemberLanguageMiddleware",
     "cowork.config.middleware.PersonalPagesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the session, language and messages are known: see the module.
+    "cowork.config.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Pages marked `kept_page` are served again as rendered until anything they may show is
+# written (cowork.config.page_cache), from each process's memory: at most this many.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_ALIAS = "pages"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    PAGE_CACHE_ALIAS: {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cowork-pages",
+        # A kept page is good to the end of its minute at most.
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=2000)},
+    },
+}
 
 ROOT_URLCONF = "cowork.config.urls"
 ASGI_APPLICATION = "cowork.config.asgi.application"

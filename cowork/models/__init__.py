@@ -27,6 +27,7 @@ from cowork.models.events import (
 )
 from cowork.models.idempotency import IdempotencyKey
 from cowork.models.outbox import DomainEvent, DomainEventKind
+from cowork.models.page_version import PageVersion
 from cowork.models.people import Member, Participant, SpaceRole
 from cowork.models.phone_repairs import PhoneRepair
 from cowork.models.refusals import EquipmentRefusal
@@ -68,6 +69,7 @@ __all__ = [
     "OfferStatus",
     "OpeningHours",
     "Organization",
+    "PageVersion",
     "Participant",
     "Payment",
     "PhoneCode",

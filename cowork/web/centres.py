@@ -14,6 +14,7 @@ from cowork.selectors.equipment import equipment_groups, natural_key
 from cowork.selectors.free_today import free_today
 from cowork.selectors.spaces import centres_found, space_is_open_at
 from cowork.web.events import public_upcoming_events
+from cowork.web.page_cache import kept_page
 
 
 class CentreSearchForm(forms.Form):
@@ -28,6 +29,7 @@ class CentreSearchForm(forms.Form):
         self.fields["country"].choices = [("", _("All countries")), *COUNTRIES]
 
 
+@kept_page
 @require_GET
 def home(request):
     form = CentreSearchForm(request.GET)
@@ -67,6 +69,7 @@ def directions_links(space: Space) -> dict[str, str]:
     }
 
 
+@kept_page
 @require_GET
 def space_detail(request, slug):
     space = get_object_or_404(

@@ -40,6 +40,7 @@ BENCHMARKS = {
     # Bytes do not depend on size; one run of each page is the whole measurement.
     "pageweight": ([], []),
     "reports": ([], ["--quick"]),
+    "pages": ([], ["--quick"]),
 }
 QUICK_REPORT = ROOT / "var" / "benchmarks-quick.md"
 

@@ -31,6 +31,7 @@ ORDER = (
     "crash",
     "pageweight",
     "reports",
+    "pages",
 )
 
 INTRO = """# Benchmarks

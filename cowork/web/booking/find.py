@@ -27,8 +27,10 @@ from cowork.web.booking.repeat import series_book, series_preview_page
 from cowork.web.common import active_space, error_status
 from cowork.web.floor_plan import SpotState, plan_spots
 from cowork.web.forms import BookingForm, SearchForm, equipment_field
+from cowork.web.page_cache import kept_page
 
 
+@kept_page
 @require_GET
 def book_centres(request):
     """Where to book: every active centre, by country."""
@@ -37,6 +39,7 @@ def book_centres(request):
     )
 
 
+@kept_page
 @require_GET
 def booking_search(request, slug):
     space = active_space(slug, with_calendar=True)

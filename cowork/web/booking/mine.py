@@ -34,6 +34,7 @@ from cowork.services.booking import (
 from cowork.web.booking.common import booking_price, done, named
 from cowork.web.common import error_status, qr_svg
 from cowork.web.forms import CancelForm, equipment_field
+from cowork.web.page_cache import kept_page
 
 # Bookings that take place (or took place): the ones a calendar should hold.
 HAPPENING_STATUSES = (
@@ -155,6 +156,7 @@ def _render_my_bookings(request, *, errors: dict[int, str] | None = None, status
     )
 
 
+@kept_page
 @login_required
 @require_GET
 def my_bookings(request):

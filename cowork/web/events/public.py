@@ -40,6 +40,7 @@ from cowork.web.events.common import (
     request_language,
 )
 from cowork.web.events.forms import CheckInForm, RegistrationForm
+from cowork.web.page_cache import kept_page
 
 # --- Public: the event page, registering, the personal cancellation link ---------------
 
@@ -64,6 +65,7 @@ def _event_page(request, event: Event, form: RegistrationForm, *, status: int = 
     )
 
 
+@kept_page
 @require_http_methods(["GET", "POST"])
 def event_public(request, pk):
     """The public page of an event, with its registration form; no account needed."""
@@ -192,6 +194,7 @@ def registration_cancel_page(request, key):
     )
 
 
+@kept_page
 @require_GET
 def event_index(request):
     """Every upcoming public event of the network, by centre; hosts also get their centres."""

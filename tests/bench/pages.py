@@ -1,0 +1,216 @@
+"""Benchmark: mixed page reads from one server process, ours against the old commit.
+
+    .venv/bin/python tests/bench/pages.py [--quick] [--clients 50,400] [--seconds 30]
+
+Serves the demo network (`seed_demo`) on PostgreSQL and Redis from one server process,
+twice in the same run: this checkout, and the old commit (OLD_COMMIT, the parent of
+"Compress pages and static files; pad pages against BREACH", when issue #16 measured about
+70 page reads a second) checked out into a temporary work tree by `git worktree add`. Each
+has its own throw-away database, migrated and seeded by its own commands, and runs from the
+same virtualenv. Then `--clients` keep-alive clients at a time (half anonymous, half signed
+in as the demo member, in five languages) read a fixed mix of pages — home, a centre, the
+centres to book, a booking search, the events, an event, and, signed in, my bookings — for
+`--seconds` after a warm-up, each asking again as soon as its page arrived
+(tests/bench/pages_load.py). Requests a second and p50/p95 per server kind, and ours ÷ old.
+The figures are printed and written to docs/benchmarks.md.
+
+Not a test: nothing here asserts a timing. It exits non-zero only if a page failed.
+"""
+
+import argparse
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.bench import database, report  # noqa: E402
+from tests.bench.pages_load import ASGI_APPLICATION, Server, Site, crowd  # noqa: E402
+
+OLD_COMMIT = "47f550e^"
+DAPHNE = [
+    "{python}", "-m", "daphne", "-b", "127.0.0.1", "-p", "{port}", "--no-server-name",
+    ASGI_APPLICATION,
+]  # fmt: skip
+# What serves page reads, by name: the old commit had daphne alone.
+SERVERS = {"daphne": DAPHNE}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="20 clients for 5 s")
+    parser.add_argument(
+        "--clients",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[50, 400],
+        help="Comma-separated crowd sizes, each run on each server",
+    )
+    parser.add_argument("--seconds", type=float, default=30.0, help="Measured time per run")
+    parser.add_argument("--warm-up", type=float, default=5.0, help="Unmeasured time first")
+    parser.add_argument(
+        "--servers",
+        type=lambda text: [name.strip() for name in text.split(",")],
+        default=list(SERVERS),
+        help=f"Server kinds for our checkout, of {', '.join(SERVERS)}",
+    )
+    parser.add_argument("--no-old", action="store_true", help="Measure our checkout only")
+    database.add_server_url_argument(parser)
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    )
+    parser.add_argument("--no-write", action="store_true", help="Do not update docs/benchmarks.md")
+    args = parser.parse_args()
+    if args.quick:
+        args.clients, args.seconds, args.warm_up = [20], 5.0, 2.0
+    return args
+
+
+def old_tree(into: Path) -> Path:
+    """The old commit's files in `into`, as a detached work tree of this repository."""
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(into), OLD_COMMIT],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return into
+
+
+def search_day() -> str:
+    """A Wednesday at least two days ahead: every demo centre is open, the search has hours."""
+    day = datetime.date.today() + datetime.timedelta(days=2)
+    return str(day + datetime.timedelta(days=(2 - day.weekday()) % 7))
+
+
+def load_average() -> str:
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def measure(site: Site, command: list[str], clients: int, args) -> dict:
+    server = Server(site, command)
+    try:
+        outcome = crowd(
+            server.url, clients, warm_up=args.warm_up, seconds=args.seconds, day=search_day()
+        )
+    finally:
+        server.stop()
+    latencies = outcome.latencies
+    result = {
+        "rate": len(latencies) / outcome.seconds,
+        "p50": report.percentile(latencies, 50),
+        "p95": report.percentile(latencies, 95),
+        "errors": outcome.errors,
+        "load": load_average(),
+    }
+    for problem in outcome.first_errors:
+        print(f"error ({site.name}): {problem}", file=sys.stderr)
+    print(f"{site.name} {clients} clients: {result}", flush=True)
+    return result
+
+
+def main():
+    args = parse_args()
+    unknown = [name for name in args.servers if name not in SERVERS]
+    if unknown:
+        sys.exit(f"unknown server {', '.join(unknown)}; choose from {', '.join(SERVERS)}")
+    run = f"cowork_pagereads_{os.getpid()}"
+    names = {"ours": f"{run}_ours", "old": f"{run}_old"}
+    scratch = Path(tempfile.mkdtemp(prefix="cowork-pagereads-"))
+    trees = {"ours": ROOT} if args.no_old else {"ours": ROOT, "old": scratch / "old"}
+    load_before = load_average()
+    sites: dict[str, Site] = {}
+    results: dict[tuple[str, str, int], dict] = {}
+    try:
+        for key, tree in trees.items():
+            if key == "old":
+                old_tree(tree)
+            url, pg_version = database.create(args.server_url, names[key])
+            sites[key] = Site(key, tree, url, scratch / f"var-{key}", args.redis_url)
+            sites[key].prepare()
+        # The old commit and ours take turns at each size, so a busy spell on the shared
+        # machine falls on both rather than on one.
+        for clients in args.clients:
+            for kind in args.servers:
+                results["ours", kind, clients] = measure(
+                    sites["ours"], SERVERS[kind], clients, args
+                )
+            if "old" in sites:
+                results["old", "daphne", clients] = measure(sites["old"], DAPHNE, clients, args)
+    finally:
+        for key in sites:
+            database.drop(args.server_url, names[key])
+        if "old" in trees and trees["old"].exists():
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(trees["old"])], cwd=ROOT, check=False
+            )
+        shutil.rmtree(scratch, ignore_errors=True)
+    write(args, results, pg_version, load_before)
+    sys.exit(1 if any(result["errors"] for result in results.values()) else 0)
+
+
+def write(args, results, pg_version, load_before) -> None:
+    rows = []
+    for (tree, kind, clients), result in results.items():
+        label = "ours" if tree == "ours" else f"old commit ({OLD_COMMIT})"
+        rows.append(
+            (
+                f"{label}, {kind}, {clients} clients: requests/s, p50, p95 (errors)",
+                f"{result['rate']:,.0f}/s, {result['p50'] * 1000:,.0f} ms, "
+                f"{result['p95'] * 1000:,.0f} ms ({result['errors']})",
+            )
+        )
+    headlines = []
+    for clients in args.clients:
+        old = results.get(("old", "daphne", clients))
+        for kind in args.servers:
+            ours = results["ours", kind, clients]
+            if old:
+                ratio = ours["rate"] / old["rate"]
+                rows.append((f"ours ({kind}) ÷ old, requests/s, {clients} clients", f"{ratio:.2f}"))
+                headlines.append(
+                    report.headline(
+                        f"mixed page reads per second, one {kind} process, {clients} clients",
+                        f"{ours['rate']:,.0f}/s (p95 {ours['p95']:.2f} s)",
+                        f"{old['rate']:,.0f}/s (p95 {old['p95']:.2f} s), the old commit",
+                        ratio,
+                    )
+                )
+    rows.append(("load average (1/5/15 min) before; after each run", load_before + "; " + ", ".join(
+        r["load"].split(" / ")[0] for r in results.values()
+    )))  # fmt: skip
+    text = report.table(rows)
+    print(text)
+    if args.no_write:
+        return
+    report.write_section(
+        "pages",
+        "Mixed page reads against the old commit (tests/bench/pages.py)",
+        text,
+        notes=(
+            f"PostgreSQL {pg_version}, Redis. One server process per run; each run "
+            f"{args.warm_up:.0f} s of warm-up and {args.seconds:.0f} s measured. Half the "
+            "clients anonymous, half signed in as the demo member (sharing a few sessions), "
+            "five languages; each holds one keep-alive connection and asks for its next page "
+            "as soon as the last arrived, taking gzip. The mix: home, a centre, the centres "
+            "to book, a booking search, the events, an event and, signed in, my bookings. "
+            f"The old commit ({OLD_COMMIT}) runs from a `git worktree` of it, with its own "
+            "database, migrations and seed, from the same virtualenv. Clients and server "
+            "share the machine's cores; the load average is recorded because the machine is "
+            "shared: compare only figures of the same run. Ours serves most of these reads "
+            "from pages kept in the process's memory (cowork/config/page_cache.py) while "
+            "nothing is written; the old commit renders every one. Only daphne is measured: "
+            "no other HTTP server is among the dependencies (Twisted's own WSGI container, "
+            "tried, stalls once Django's settings load daphne's asyncio reactor), so no "
+            "faster server for plain HTTP beside daphne has been shown to win yet."
+        ),
+        headlines=headlines,
+    )
+
+
+if __name__ == "__main__":
+    main()
