@@ -198,3 +198,50 @@ def test_a_signed_out_sessions_cookie_is_not_served_what_was_kept_for_it(
     replay.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     replay.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
     assert replay.get("/bookings/").status_code == 302
+
+
+def _bumps(captured) -> int:
+    return sum("cowork_pageversion" in query["sql"] for query in captured.captured_queries)
+
+
+def test_a_write_that_records_a_domain_event_moves_the_version_without_a_statement_more(
+    space,
+):
+    """A booking's transaction records its domain event: the newest event is part of the
+    version, so the booking pays no write to the version row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    desk = ResourceFactory(space=space, name="Desk 01")
+    start = next_weekday(space, weekday=2, at=datetime.time(10))
+    member = MemberFactory().user
+    before = page_version.current()
+    with CaptureQueriesContext(connection) as captured:
+        booking_create(
+            resource=desk,
+            member=member,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+        )
+    assert _bumps(captured) == 0
+    assert page_version.current() != before
+
+
+def test_an_event_rolled_back_to_a_savepoint_leaves_the_bump_to_the_write_that_stays(space):
+    """A savepoint rolled back takes its domain event with it: the rename that stays moves
+    the version itself."""
+    from cowork.models import DomainEvent
+
+    moved = page_version.current()
+    with transaction.atomic():
+        Space.objects.filter(pk=space.pk).update(name="Kramatorsk hub, renamed")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            DomainEvent.objects.create(
+                kind="booking.created", aggregate_type="booking", aggregate_id="1"
+            )
+            raise RuntimeError("rolled back")
+    assert page_version.current() != moved
+    # And the flag of an event seen is not left up for the next transaction.
+    again = page_version.current()
+    Space.objects.filter(pk=space.pk).update(name="Renamed again")
+    assert page_version.current() != again
