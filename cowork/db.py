@@ -67,8 +67,13 @@ def json_rows(model: type[models.Model], fields: list[str], text: str | None) ->
     columns = [model._meta.get_field(name) for name in fields]
     return [
         model(**{f.attname: _value(f, value) for f, value in zip(columns, row, strict=True)})
-        for row in json.loads(text or "[]")
+        for row in json_loaded(text)
     ]
+
+
+def json_loaded(text: str | None) -> list[list]:
+    """The rows `JSONRows` read, as lists of JSON values (None: no rows)."""
+    return json.loads(text or "[]")
 
 
 def _value(field, value):
