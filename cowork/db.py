@@ -123,11 +123,13 @@ class Prepared:
             compiler = self._build().query.get_compiler(using=using)
             sql, params = compiler.as_sql()
             fields = [select[0] for select in compiler.select[: compiler.col_count]]
-            compiled = self._compiled[using] = (sql, params, compiler, fields)
+            # Which columns need converting depends on the query alone: asked once too.
+            converters = compiler.get_converters(fields)
+            compiled = self._compiled[using] = (sql, params, compiler, converters)
         return compiled
 
     def rows(self, *, using: str = "default", **values) -> list[tuple]:
-        sql, params, compiler, fields = self._compile(using)
+        sql, params, compiler, converters = self._compile(using)
         connection = connections[using]
         actual = [
             part.field.get_db_prep_value(values[part.name], connection)
@@ -138,7 +140,6 @@ class Prepared:
         with connection.cursor() as cursor:
             cursor.execute(sql, actual)
             rows = cursor.fetchall()
-        converters = compiler.get_converters(fields)
         if converters:
             rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
