@@ -191,7 +191,7 @@ def booking_modify(
             blocked_until=blocked_until,
             now=now,
             roles=roles,
-            exclude=[booking],
+            moving=booking,
             series=booking.series,
             group=booking.group,
         )
