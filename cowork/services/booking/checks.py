@@ -376,10 +376,17 @@ def insert(booking: Booking, *, holder_visible: bool) -> Booking:
         with transaction.atomic():
             booking.save()
     except IntegrityError as exc:
-        if "booking_no_overlap" not in str(exc):
-            raise
-        taken = _overlapping(booking.resource, booking.starts_at, booking.blocked_until).first()
-        if taken is None:  # the holder has gone since; still a conflict for this attempt
-            raise Conflict(_("That time was just taken.")) from exc
-        raise _conflict(booking.resource, taken, holder_visible=holder_visible) from exc
+        raise overlap_conflict(booking, exc, holder_visible=holder_visible) from exc
     return booking
+
+
+def overlap_conflict(booking: Booking, error: IntegrityError, *, holder_visible: bool):
+    """The Conflict the exclusion constraint's refusal of `booking` means, naming the slot
+    taken (read once the refused statement's transaction or savepoint is rolled back);
+    any other refusal raised again."""
+    if "booking_no_overlap" not in str(error):
+        raise error
+    taken = _overlapping(booking.resource, booking.starts_at, booking.blocked_until).first()
+    if taken is None:  # the holder has gone since; still a conflict for this attempt
+        return Conflict(_("That time was just taken."))
+    return _conflict(booking.resource, taken, holder_visible=holder_visible)
