@@ -1,6 +1,8 @@
-"""What the ORM lacks: an insert that tells whether it happened, without raising; the rows
-of another table, or several aggregates, read as JSON within one query."""
+"""What the ORM lacks: an insert that tells whether it happened, without raising; an
+insert without `save()`'s machinery; the rows of another table, or several aggregates, read
+as JSON within one query; a query compiled once."""
 
+import functools
 import json
 
 from django.db import connections, models, router
@@ -16,22 +18,54 @@ def insert_unless_exists(instance: models.Model) -> bool:
     `INSERT … ON CONFLICT DO NOTHING RETURNING`, on PostgreSQL and SQLite alike; it skips a
     row that would break any unique constraint. Sets the primary key when it inserts.
     """
-    meta = instance._meta
-    using = router.db_for_write(type(instance), instance=instance)
+    return _insert(instance, unless_exists=True)
+
+
+def insert_row(instance: models.Model) -> None:
+    """Insert `instance` as `save()` would a new row, in one statement, and set its key.
+
+    For rows written on every booking: no `save()` machinery and no signals (none of the
+    models it writes has a receiver). A constraint's refusal raises IntegrityError.
+    """
+    _insert(instance, unless_exists=False)
+
+
+# (model, vendor, unless_exists) -> the INSERT statement: the same for every row.
+_insert_statements: dict[tuple, str] = {}
+
+
+def _insert_sql(model: type[models.Model], connection, unless_exists: bool) -> str:
+    key = (model, connection.vendor, unless_exists)
+    sql = _insert_statements.get(key)
+    if sql is None:
+        quote, meta = connection.ops.quote_name, model._meta
+        columns = ", ".join(quote(field.column) for field in _inserted_fields(model))
+        sql = _insert_statements[key] = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+            f"VALUES ({', '.join(['%s'] * len(_inserted_fields(model)))}) "
+            f"{'ON CONFLICT DO NOTHING ' if unless_exists else ''}"
+            f"RETURNING {quote(meta.pk.column)}"
+        )
+    return sql
+
+
+@functools.cache
+def _inserted_fields(model: type[models.Model]) -> tuple:
+    meta = model._meta
+    return tuple(field for field in meta.concrete_fields if field is not meta.auto_field)
+
+
+def _insert(instance: models.Model, *, unless_exists: bool) -> bool:
+    model = type(instance)
+    using = router.db_for_write(model, instance=instance)
     connection = connections[using]
-    fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
     values = [
         field.get_db_prep_save(field.pre_save(instance, add=True), connection=connection)
-        for field in fields
+        for field in _inserted_fields(model)
     ]
-    quote = connection.ops.quote_name
+    sql = _insert_sql(model, connection, unless_exists)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) "
-            f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}",
-            values,
-        )
+        cursor.execute(sql, values)
         row = cursor.fetchone()
     if row is None:
         return False
@@ -88,8 +122,13 @@ def json_rows(model: type[models.Model], fields: list[str], text: str | None) ->
     columns = [model._meta.get_field(name) for name in fields]
     return [
         model(**{f.attname: _value(f, value) for f, value in zip(columns, row, strict=True)})
-        for row in json.loads(text or "[]")
+        for row in json_loaded(text)
     ]
+
+
+def json_loaded(text: str | None) -> list[list]:
+    """The rows `JSONRows` read, as lists of JSON values (None: no rows)."""
+    return json.loads(text or "[]")
 
 
 def _value(field, value):
@@ -139,11 +178,13 @@ class Prepared:
             compiler = self._build().query.get_compiler(using=using)
             sql, params = compiler.as_sql()
             fields = [select[0] for select in compiler.select[: compiler.col_count]]
-            compiled = self._compiled[using] = (sql, params, compiler, fields)
+            # Which columns need converting depends on the query alone: asked once too.
+            converters = compiler.get_converters(fields)
+            compiled = self._compiled[using] = (sql, params, compiler, converters)
         return compiled
 
     def rows(self, *, using: str = "default", **values) -> list[tuple]:
-        sql, params, compiler, fields = self._compile(using)
+        sql, params, compiler, converters = self._compile(using)
         connection = connections[using]
         actual = [
             part.field.get_db_prep_value(values[part.name], connection)
@@ -154,7 +195,6 @@ class Prepared:
         with connection.cursor() as cursor:
             cursor.execute(sql, actual)
             rows = cursor.fetchall()
-        converters = compiler.get_converters(fields)
         if converters:
             rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows

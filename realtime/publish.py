@@ -11,7 +11,8 @@ from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from cowork.models import DomainEvent, DomainEventKind, Space
-from cowork.selectors.occupancy import centre_now, network_centre, resource_occupancy
+from cowork.selectors.live import live_read, network_centre
+from cowork.selectors.occupancy import resource_occupancy
 from realtime import protocol
 from realtime.groups import network_group, space_group
 
@@ -27,13 +28,13 @@ SPACE_FIGURES = ("head_count", "safety_capacity", "visits_today", "unique_visito
 def space_update(event: DomainEvent, *, space: Space, now, read: tuple | None = None) -> dict:
     """The layer message for one event of a space: the delta in both variants.
 
-    `read`: what `centre_now` returned for the event's resource at `now`, if read already.
+    `read`: what `live_read` returned for the event's resource at `now`, if read already.
     """
     named = anonymous = None
     resource_id = event.payload.get("resource")
-    resource, figures = read or centre_now(space=space, now=now, resource_id=resource_id)
+    resource, bookings, figures = read or live_read(space=space, now=now, resource_id=resource_id)
     if resource is not None:
-        named, anonymous = resource_occupancy(resource=resource, now=now)
+        named, anonymous = resource_occupancy(resource=resource, now=now, bookings=bookings)
     figures = {key: figures[key] for key in SPACE_FIGURES}
     message = {
         "type": "occupancy.update",
@@ -62,10 +63,10 @@ def publish_domain_event(event: DomainEvent) -> None:
     )
     now = timezone.now()
     layer = get_channel_layer()
-    # The resource and the centre's figures, for both deltas, in one read.
-    read = centre_now(space=space, now=now, resource_id=event.payload.get("resource"))
+    # The resource, its bookings and the centre's figures, for both deltas, in one read.
+    read = live_read(space=space, now=now, resource_id=event.payload.get("resource"))
     update = space_update(event, space=space, now=now, read=read)
-    centre = network_centre(space=space, now=now, figures=read[1])
+    centre = network_centre(space=space, now=now, figures=read[2])
     text = protocol.encode(protocol.network_delta(centre))
     network = {"type": "occupancy.update", "named": text, "anonymous": text}
 

@@ -10,6 +10,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics_view, name="metrics"),
+    # Before the pages, whose patterns take no path under api/v1/: an API request is
+    # resolved without first trying every page's pattern (a hundred and more).
+    path("api/v1/", include("cowork.api.urls")),
     path("", centres.home, name="home"),
     path("centres/<slug:slug>/", offline.keep_offline(centres.space_detail), name="space-detail"),
     # The worker at the root, so that its scope is the whole site.
@@ -21,7 +24,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("cowork.api.urls")),
     path("", include("notifications.urls")),
     # nginx answers /media/ itself; this is for the embedded server and installs without it.
     re_path(r"^media/(?P<path>.+)$", media.media_file, name="media"),

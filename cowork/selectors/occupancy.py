@@ -7,25 +7,22 @@ return plain data; realtime/protocol.py turns it into messages.
 import datetime
 import json
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
-    DateTimeField,
     Exists,
-    IntegerField,
-    JSONField,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat, JSONObject
+from django.db.models.functions import Cast, Concat
 
-from cowork.db import JSONList, JSONRows, Param, Prepared
+from cowork.db import JSONList, JSONRows
 from cowork.models import (
     ACTIVE_STATUSES,
     Attendance,
@@ -83,7 +80,49 @@ PERSON_PRESENT = Case(
 )
 
 
-def _booking_view(booking: Booking, *, zone, with_names: bool) -> dict:
+class EventNow(NamedTuple):
+    """The scheduled event a booking holds a room for, as the live views show it."""
+
+    kind: str
+    title: str
+    is_public: bool
+
+
+class BookingNow(NamedTuple):
+    """What the live views read of a booking, whichever query read it."""
+
+    pk: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    status: str
+    holder: str
+    purpose: str
+    event: EventNow | None
+    attendees: int
+
+
+def holder_name(first_name: str, last_name: str, username: str) -> str:
+    """What `User.get_full_name()`, else the username, gives, from the three columns."""
+    return f"{first_name} {last_name}".strip() or username
+
+
+def booking_now(booking: Booking) -> BookingNow:
+    """A booking read with its holder and its event's session (`_bookings_by_resource`)."""
+    event = booking.scheduled_event()
+    holder = booking.booked_by
+    return BookingNow(
+        booking.pk,
+        booking.starts_at,
+        booking.ends_at,
+        booking.status,
+        holder_name(holder.first_name, holder.last_name, holder.get_username()),
+        booking.purpose,
+        EventNow(event.kind, event.title, event.is_public) if event is not None else None,
+        getattr(booking, "attendees", None) or 0,
+    )
+
+
+def _booking_view(booking: BookingNow, *, zone, with_names: bool) -> dict:
     view = {
         "id": booking.pk,
         "starts_at": booking.starts_at.astimezone(zone).isoformat(),
@@ -91,21 +130,21 @@ def _booking_view(booking: Booking, *, zone, with_names: bool) -> dict:
         "status": booking.status,
     }
     if with_names:
-        view["holder"] = booking.booked_by.get_full_name() or booking.booked_by.get_username()
+        view["holder"] = booking.holder
         view["purpose"] = booking.purpose
-    event = booking.scheduled_event()
+    event = booking.event
     if event is not None:
         # A public event's title is on the public events page already; a closed one's is
         # for the centre's people only. How many are in is a number, never who.
         view["event"] = {
             "kind": event.kind,
             "title": event.title if with_names or event.is_public else "",
-            "present": getattr(booking, "attendees", None) or 0,
+            "present": booking.attendees,
         }
     return view
 
 
-def _current(bookings: list[Booking], now) -> Booking | None:
+def _current(bookings: list[BookingNow], now) -> BookingNow | None:
     """The booking that holds the resource now: one under way, else one checked in early,
     else a released one (the resource is free, but the screen says why)."""
     under_way = [b for b in bookings if b.starts_at <= now < b.ends_at]
@@ -119,7 +158,7 @@ def _current(bookings: list[Booking], now) -> Booking | None:
     )
 
 
-def _state_of(resource: Resource, bookings: list[Booking], now, *, zone, with_names) -> dict:
+def _state_of(resource: Resource, bookings: list[BookingNow], now, *, zone, with_names) -> dict:
     """One resource's state now, from its bookings that end after `now` (sorted by start)."""
     current = _current(bookings, now)
     upcoming = next(
@@ -136,7 +175,7 @@ def _state_of(resource: Resource, bookings: list[Booking], now, *, zone, with_na
         state = FREE
     elif current.status == BookingStatus.CHECKED_IN:
         state = OCCUPIED
-    elif current.status == BookingStatus.CONFIRMED and current.scheduled_event() is not None:
+    elif current.status == BookingStatus.CONFIRMED and current.event is not None:
         # An event's room is in use from its start, before the sweep checks it in.
         state = OCCUPIED
     elif current.status == BookingStatus.RELEASED:
@@ -159,34 +198,41 @@ def _state_of(resource: Resource, bookings: list[Booking], now, *, zone, with_na
     }
 
 
-def _bookings_by_resource(space_id: int, now, resource_ids=None) -> dict[int, list[Booking]]:
+# The bookings a resource's state is read from: those that may hold it now or next.
+SHOWN_STATUSES = (*ACTIVE_STATUSES, BookingStatus.RELEASED)
+
+
+def attendees_count(booking_ref) -> Subquery:
+    """How many are in at the event whose room is the booking at `booking_ref`."""
+    return Subquery(
+        Attendance.objects.filter(
+            Q(session__booking=booking_ref) | Q(session__other_rooms__booking=booking_ref)
+        )
+        .order_by()
+        .values("session")
+        .annotate(count=Count("pk", distinct=True))
+        .values("count")[:1]
+    )
+
+
+def _bookings_by_resource(space_id: int, now, resource_ids=None) -> dict[int, list[BookingNow]]:
     bookings = Booking.objects.filter(
         space_id=space_id,
-        status__in=(*ACTIVE_STATUSES, BookingStatus.RELEASED),
+        status__in=SHOWN_STATUSES,
         ends_at__gt=now,
         starts_at__lt=now + NEXT_HORIZON,
     ).select_related("booked_by", "event_session__event", "event_session_room__session__event")
     # How many are in at an event, counted in the same query.
-    bookings = bookings.annotate(
-        attendees=Subquery(
-            Attendance.objects.filter(
-                Q(session__booking=OuterRef("pk")) | Q(session__other_rooms__booking=OuterRef("pk"))
-            )
-            .order_by()
-            .values("session")
-            .annotate(count=Count("pk", distinct=True))
-            .values("count")[:1]
-        )
-    )
+    bookings = bookings.annotate(attendees=attendees_count(OuterRef("pk")))
     if resource_ids is not None:
         bookings = bookings.filter(resource_id__in=resource_ids)
-    grouped: dict[int, list[Booking]] = defaultdict(list)
+    grouped: dict[int, list[BookingNow]] = defaultdict(list)
     for booking in bookings.order_by("starts_at"):
-        grouped[booking.resource_id].append(booking)
+        grouped[booking.resource_id].append(booking_now(booking))
     return grouped
 
 
-def _local_day_bounds(space: Space, now) -> tuple[datetime.datetime, datetime.datetime]:
+def local_day_bounds(space: Space, now) -> tuple[datetime.datetime, datetime.datetime]:
     local = now.astimezone(space.zone)
     start = datetime.datetime.combine(local.date(), datetime.time(0), tzinfo=space.zone)
     return start, start + datetime.timedelta(days=1)
@@ -225,7 +271,7 @@ def space_figures(*, space: Space, now: datetime.datetime) -> dict:
     today, an event's room being put in use not one, and walk-ins (`cowork.selectors.visits`:
     a walk-in who also checked in today is counted once).
     """
-    day_start, day_end = _local_day_bounds(space, now)
+    day_start, day_end = local_day_bounds(space, now)
     today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end) & PLAIN_BOOKING
     totals = (
         Booking.objects.filter(space=OuterRef("pk"))
@@ -294,11 +340,15 @@ def _snapshot(space: Space, now, with_names: bool, resources: list[Resource]) ->
     }
 
 
-def resource_occupancy(*, resource: Resource, now: datetime.datetime) -> tuple[dict, dict]:
-    """One resource's state now, with names and without, from one read of its bookings."""
-    bookings = _bookings_by_resource(resource.space_id, now, resource_ids=[resource.pk]).get(
-        resource.pk, []
-    )
+def resource_occupancy(
+    *, resource: Resource, now: datetime.datetime, bookings: list[BookingNow] | None = None
+) -> tuple[dict, dict]:
+    """One resource's state now, with names and without, from one read of its bookings
+    (`bookings`, sorted by start, if read already)."""
+    if bookings is None:
+        bookings = _bookings_by_resource(resource.space_id, now, resource_ids=[resource.pk]).get(
+            resource.pk, []
+        )
     zone = resource.space.zone
     return (
         _state_of(resource, bookings, now, zone=zone, with_names=True),
@@ -333,7 +383,7 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
     )
     present: dict[int, set[str]] = defaultdict(set)
     visits: dict[int, dict[int, int]] = defaultdict(dict)
-    bounds = {space.pk: _local_day_bounds(space, now) for space in spaces}
+    bounds = {space.pk: local_day_bounds(space, now) for space in spaces}
     today = {space_id: day_start.date() for space_id, (day_start, _end) in bounds.items()}
     for space_id, booking_id, member_id, checked_in_at, person, session, room in recent:
         if space_id not in bounds:
@@ -375,108 +425,3 @@ def network_occupancy(*, now: datetime.datetime) -> list[dict]:
         }
         for space in spaces
     ]
-
-
-def network_centre(*, space: Space, now: datetime.datetime, figures: dict | None = None) -> dict:
-    """One centre's row of the network view, after a change there (`figures`: its
-    `centre_now` figures at `now`, if read already)."""
-    if figures is None:
-        _resource, figures = centre_now(space=space, now=now)
-    return {
-        "id": space.pk,
-        "name": space.name,
-        "city": space.city,
-        "country": space.country,
-        "seq": space.event_seq,
-        **figures,
-    }
-
-
-def _centre_columns(space_ref) -> dict:
-    """The columns of `centre_now`, on the space at `space_ref`; the values change from run
-    to run (`Param`), the query does not."""
-    now, day_start, day_end = (Param(name, DateTimeField()) for name in ("now", "start", "end"))
-    day = Param("day", DateField())
-    today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end, event_session__isnull=True)
-    totals = (
-        Booking.objects.filter(space=space_ref)
-        .order_by()
-        .values("space")
-        .annotate(
-            figures=JSONObject(
-                present=Count(PERSON_PRESENT, distinct=True),
-                visits=Count("pk", distinct=True, filter=today),
-                visitors=Count("booked_by", distinct=True, filter=today),
-                in_use=Count(
-                    "resource",
-                    distinct=True,
-                    filter=in_use_at(now) & Q(resource__kind=Resource.Kind.DESK),
-                ),
-            )
-        )
-        .values("figures")
-    )
-    desks = (
-        Resource.objects.filter(space=space_ref, kind=Resource.Kind.DESK, out_of_service=False)
-        .order_by()
-        .values("space")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return {
-        "live_totals": Subquery(totals, output_field=JSONField()),
-        "live_desks": Subquery(desks),
-        "live_walk_ins": _walk_ins_column(space_ref, day=day, day_start=day_start, day_end=day_end),
-    }
-
-
-_RESOURCE_FIELDS = [field.attname for field in Resource._meta.concrete_fields]
-# The relay runs these after every booking: built and compiled once.
-_RESOURCE_AND_CENTRE = Prepared(
-    lambda: (
-        Resource.objects.filter(
-            pk=Param("resource", IntegerField()), space_id=Param("space", IntegerField())
-        )
-        .annotate(**_centre_columns(OuterRef("space_id")))
-        .values_list(*_RESOURCE_FIELDS, "live_totals", "live_desks", "live_walk_ins")
-    )
-)
-_CENTRE = Prepared(
-    lambda: (
-        Space.objects.filter(pk=Param("space", IntegerField()))
-        .annotate(**_centre_columns(OuterRef("pk")))
-        .values_list("live_totals", "live_desks", "live_walk_ins")
-    )
-)
-
-
-def centre_now(
-    *, space: Space, now: datetime.datetime, resource_id: int | None = None
-) -> tuple[Resource | None, dict]:
-    """The space's figures at `now` — `space_figures` with its desks and the desks in use,
-    as the network view shows them — and, with `resource_id`, that resource of the space
-    read fresh (None if it is gone): all in one query, for the live relay."""
-    start, end = _local_day_bounds(space, now)
-    values = {"space": space.pk, "now": now, "start": start, "end": end, "day": start.date()}
-    resource = None
-    rows = []
-    if resource_id is not None:
-        rows = _RESOURCE_AND_CENTRE.rows(resource=resource_id, **values)
-        if rows:
-            width = len(_RESOURCE_FIELDS)
-            resource = Resource.from_db("default", _RESOURCE_FIELDS, rows[0][:width])
-            resource.space = space
-            rows = [rows[0][width:]]
-    if not rows:
-        rows = _CENTRE.rows(**values)
-    totals, desks, walk_ins = rows[0]
-    totals = totals or {}
-    walk_ins = _walk_ins_tally(walk_ins)
-    return resource, {
-        "head_count": totals.get("present", 0),
-        "safety_capacity": space.safety_capacity,
-        "visits_today": totals.get("visits", 0) + walk_ins.visits,
-        "unique_visitors_today": totals.get("visitors", 0) + walk_ins.people(),
-        "desks": desks or 0,
-        "desks_in_use": totals.get("in_use", 0),
-    }

@@ -68,6 +68,17 @@ def _with_timeout(take):
     return result
 
 
+def _run_locking(sql: str, params: list):
+    """Run one statement that waits for a lock under `LOCK_TIMEOUT`; its first row."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except OperationalError as error:
+        _busy_on_timeout(error)
+        raise
+
+
 def lock_space(space_id: int) -> None:
     """Hold the space's row until the transaction ends: one writer of its bookings at a time."""
     _in_transaction()
@@ -84,15 +95,36 @@ def lock_space(space_id: int) -> None:
         f"AS ours) AS timeout CROSS JOIN LATERAL (SELECT FROM {table} WHERE id = %s AND "
         "timeout.ours IS NOT NULL FOR UPDATE) AS locked"
     )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [_timeout_setting(), space_id])
-            row = cursor.fetchone()
-    except OperationalError as error:
-        _busy_on_timeout(error)
-        raise
+    if _run_locking(sql, [_timeout_setting(), space_id]) is None:
+        raise LookupError(f"Nothing to lock: no space {space_id}")
+
+
+def lock_space_numbered(space_id: int) -> int:
+    """`lock_space`, and the space's next event number in the same statement: for a write
+    that records one event of the space, numbered so (`domain_event_record(space_seq=…)`).
+
+    The number is taken by moving the space's `event_seq` on, which is what holds the row;
+    a refusal after it rolls it back with the rest, so numbers still never skip.
+    """
+    _in_transaction()
+    table = connection.ops.quote_name(Space._meta.db_table)
+    moved = f"UPDATE {table} SET event_seq = event_seq + 1"
+    if connection.vendor != "postgresql":
+        # SQLite's IMMEDIATE transaction is the lock already; this only numbers.
+        row = _run_locking(f"{moved} WHERE id = %s RETURNING event_seq", [space_id])
+    else:
+        # As in `lock_space`: the timeout is set before the row is waited for (the CTE is
+        # read to find the row), and put back once it is held (RETURNING runs after).
+        row = _run_locking(
+            "WITH timeout AS MATERIALIZED (SELECT current_setting('lock_timeout') AS "
+            "previous, set_config('lock_timeout', %s, true) AS ours) "
+            f"{moved} FROM timeout WHERE id = %s AND timeout.ours IS NOT NULL "
+            "RETURNING event_seq, set_config('lock_timeout', timeout.previous, true)",
+            [_timeout_setting(), space_id],
+        )
     if row is None:
         raise LookupError(f"Nothing to lock: no space {space_id}")
+    return row[0]
 
 
 def lock_event(event_id: int) -> Event:

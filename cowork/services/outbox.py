@@ -5,6 +5,7 @@ import functools
 from django.db import models, transaction
 
 from cowork import outbox
+from cowork.db import insert_row
 from cowork.models import DomainEvent, DomainEventKind, Space
 
 
@@ -14,8 +15,12 @@ def domain_event_record(
     aggregate: models.Model,
     space: Space | None,
     payload: dict | None = None,
+    space_seq: int | None = None,
 ) -> DomainEvent:
     """Record that `kind` happened to `aggregate`; relay it to subscribers after commit.
+
+    `space_seq`: the space's event number this write took already, with its lock
+    (`cowork.services.locking.lock_space_numbered`); else the next one is taken here.
 
     The caller must be inside `transaction.atomic()`: the event is written with the change it
     describes, or not at all. Subscribers see it only once the transaction has committed.
@@ -25,12 +30,15 @@ def domain_event_record(
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("domain_event_record() must run inside transaction.atomic().")
-    space_seq = None
-    if space is not None:
+    if space is None:
+        space_seq = None
+    elif space_seq is None:
         # The UPDATE locks the space's row until commit, so a space's numbers follow the
         # commit order of its writes and never skip.
-        space_seq = space.event_seq = _next_seq(connection, space.pk)
-    event = DomainEvent.objects.create(
+        space_seq = _next_seq(connection, space.pk)
+    if space is not None:
+        space.event_seq = space_seq
+    event = DomainEvent(
         kind=kind,
         aggregate_type=aggregate._meta.model_name,
         aggregate_id=str(aggregate.pk),
@@ -38,6 +46,8 @@ def domain_event_record(
         space_seq=space_seq,
         payload=payload or {},
     )
+    # Every booking records one: without `save()`'s machinery.
+    insert_row(event)
     # A callback per event: one registered in a savepoint that rolls back is dropped with it.
     transaction.on_commit(functools.partial(outbox.relay_recorded, event), robust=True)
     return event

@@ -5,7 +5,7 @@ whose refusal by the database is a conflict too."""
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import CharField, DateTimeField, IntegerField, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from cowork.booking_rules import (
     require_aware,
     time_violations,
 )
+from cowork.db import Param, Prepared
 from cowork.errors import Conflict, RuleViolation
 from cowork.models import ACTIVE_STATUSES, Booking, Resource, Space
 from cowork.services.booking.common import Roles, local_text
@@ -195,41 +196,25 @@ def check_request(*, space: Space, resource: Resource, starts_at, ends_at, now, 
     return ends_at + policy.buffer
 
 
-def check_contended(
-    *,
-    space,
-    resource,
-    member,
-    starts_at,
-    ends_at,
-    blocked_until,
-    now,
-    roles,
-    exclude=(),
-    series=None,
-    group=None,
-    count_quota=True,
-):
-    """The checks that read what concurrent writers change; run under the space lock.
-
-    One query serves them all: the overlap check (this resource, with buffers), for desks
-    the head count (every desk of the space), and the quotas (the member's own rows).
-    `count_quota=False` is for equipment checked with its room before either is saved
-    (a series' preview): the room's check counted them both.
-    """
-    is_desk = resource.kind == Resource.Kind.DESK
-    latest = max(ends_at, blocked_until)
-    near = Q(starts_at__lt=latest, blocked_until__gt=starts_at)
-    near &= Q(resource__kind=Resource.Kind.DESK) if is_desk else Q(resource=resource)
-    # Quotas share a centre fairly among members; its hosts and staff book for the centre.
-    counted = count_quota and not roles.works_here
-    quota_since = _quota_since(space, starts_at, now) if counted else None
-    wanted = near
-    if quota_since is not None:
-        wanted |= Q(booked_by=member, ends_at__gt=quota_since)
-    rows = list(
-        Booking.objects.filter(wanted, space=space, status__in=ACTIVE_STATUSES)
-        .exclude(pk__in=[b.pk for b in exclude])
+def _build_contended():
+    """Active bookings of the space near the wanted time — of the resource, or of every
+    desk (`desk_kind` is "desk" for a desk, NULL otherwise) — and the member's own since
+    `quota_since` (NULL: not counted), but the booking being moved (`moving`, 0: none)."""
+    latest, starts_at = Param("latest", DateTimeField()), Param("starts_at", DateTimeField())
+    near = Q(starts_at__lt=latest, blocked_until__gt=starts_at) & (
+        Q(resource=Param("resource", IntegerField()))
+        | Q(resource__kind=Param("desk_kind", CharField()))
+    )
+    mine = Q(
+        booked_by=Param("member", IntegerField()),
+        ends_at__gt=Param("quota_since", DateTimeField()),
+    )
+    return (
+        Booking.objects.filter(
+            near | mine, space=Param("space", IntegerField()), status__in=ACTIVE_STATUSES
+        )
+        .exclude(pk=Param("moving", IntegerField()))
+        .order_by()
         .values_list(
             "pk",
             "resource_id",
@@ -241,6 +226,50 @@ def check_contended(
             "series_id",
             "group",
         )
+    )
+
+
+# Every booking and move reads what others hold so, under the lock: compiled once.
+_CONTENDED = Prepared(_build_contended)
+
+
+def check_contended(
+    *,
+    space,
+    resource,
+    member,
+    starts_at,
+    ends_at,
+    blocked_until,
+    now,
+    roles,
+    moving: Booking | None = None,
+    series=None,
+    group=None,
+    count_quota=True,
+):
+    """The checks that read what concurrent writers change; run under the space lock.
+
+    One query serves them all: the overlap check (this resource, with buffers), for desks
+    the head count (every desk of the space), and the quotas (the member's own rows).
+    `moving`: the booking being moved, which is not in its own way.
+    `count_quota=False` is for equipment checked with its room before either is saved
+    (a series' preview): the room's check counted them both.
+    """
+    is_desk = resource.kind == Resource.Kind.DESK
+    latest = max(ends_at, blocked_until)
+    # Quotas share a centre fairly among members; its hosts and staff book for the centre.
+    counted = count_quota and not roles.works_here
+    quota_since = _quota_since(space, starts_at, now) if counted else None
+    rows = _CONTENDED.rows(
+        space=space.pk,
+        resource=resource.pk,
+        desk_kind=Resource.Kind.DESK if is_desk else None,
+        starts_at=starts_at,
+        latest=latest,
+        member=member.pk,
+        quota_since=quota_since,
+        moving=moving.pk if moving is not None else 0,
     )
     nearby = [
         (pk, resource_id, s, e, b)
@@ -347,10 +376,17 @@ def insert(booking: Booking, *, holder_visible: bool) -> Booking:
         with transaction.atomic():
             booking.save()
     except IntegrityError as exc:
-        if "booking_no_overlap" not in str(exc):
-            raise
-        taken = _overlapping(booking.resource, booking.starts_at, booking.blocked_until).first()
-        if taken is None:  # the holder has gone since; still a conflict for this attempt
-            raise Conflict(_("That time was just taken.")) from exc
-        raise _conflict(booking.resource, taken, holder_visible=holder_visible) from exc
+        raise overlap_conflict(booking, exc, holder_visible=holder_visible) from exc
     return booking
+
+
+def overlap_conflict(booking: Booking, error: IntegrityError, *, holder_visible: bool):
+    """The Conflict the exclusion constraint's refusal of `booking` means, naming the slot
+    taken (read once the refused statement's transaction or savepoint is rolled back);
+    any other refusal raised again."""
+    if "booking_no_overlap" not in str(error):
+        raise error
+    taken = _overlapping(booking.resource, booking.starts_at, booking.blocked_until).first()
+    if taken is None:  # the holder has gone since; still a conflict for this attempt
+        return Conflict(_("That time was just taken."))
+    return _conflict(booking.resource, taken, holder_visible=holder_visible)

@@ -33,11 +33,13 @@ class Roles:
         return cls(works_here, works_here and user_manages_space(user=user, space=space))
 
 
-def record(kind: DomainEventKind, booking: Booking, **extra) -> None:
+def record(kind: DomainEventKind, booking: Booking, *, space_seq=None, **extra) -> None:
+    """Record `kind` of `booking`; `space_seq`, the number its space lock took, if so."""
     domain_event_record(
         kind=kind,
         aggregate=booking,
         space=booking.space,
+        space_seq=space_seq,
         payload={
             "booking": booking.pk,
             "resource": booking.resource_id,

@@ -2,17 +2,23 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cowork.db import insert_row
 from cowork.errors import InvalidInput
 from cowork.metrics import count_booking_outcome
 from cowork.models import Booking, BookingStatus, DomainEventKind, Resource
 from cowork.models.bookings import CHANGEABLE_STATUSES, new_group_id
 from cowork.selectors.pricing import booking_quote
 from cowork.selectors.rules import rules_read, space_with_rules
-from cowork.services.booking.checks import check_contended, check_request, insert
+from cowork.services.booking.checks import (
+    check_contended,
+    check_request,
+    insert,
+    overlap_conflict,
+)
 from cowork.services.booking.common import (
     Roles,
     authorize_booking_for,
@@ -20,7 +26,7 @@ from cowork.services.booking.common import (
     record,
     require_status,
 )
-from cowork.services.locking import lock_space
+from cowork.services.locking import lock_space_numbered
 
 
 @count_booking_outcome
@@ -64,43 +70,48 @@ def booking_create(
     )
     quote = booking_quote(resource=resource, member=member, starts_at=starts_at, ends_at=ends_at)
     needs_approval = resource.needs_approval and not roles.manages
-    with transaction.atomic():
-        lock_space(space.pk)
-        check_contended(
-            space=space,
-            resource=resource,
-            member=member,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            blocked_until=blocked_until,
-            now=now,
-            roles=roles,
-            series=series,
-            group=group,
-        )
-        booking = insert(
-            Booking(
-                resource=resource,
+    booking = Booking(
+        resource=resource,
+        space=space,
+        booked_by=member,
+        starts_at=starts_at.astimezone(datetime.UTC),
+        ends_at=ends_at.astimezone(datetime.UTC),
+        blocked_until=blocked_until.astimezone(datetime.UTC),
+        status=BookingStatus.PENDING if needs_approval else BookingStatus.CONFIRMED,
+        purpose=purpose,
+        series=series,
+        group=group,
+        price=quote.amount,
+        currency=quote.currency,
+    )
+    try:
+        with transaction.atomic():
+            # The lock takes the number of the event recorded below, in one statement.
+            space_seq = lock_space_numbered(space.pk)
+            check_contended(
                 space=space,
-                booked_by=member,
-                starts_at=starts_at.astimezone(datetime.UTC),
-                ends_at=ends_at.astimezone(datetime.UTC),
-                blocked_until=blocked_until.astimezone(datetime.UTC),
-                status=BookingStatus.PENDING if needs_approval else BookingStatus.CONFIRMED,
-                purpose=purpose,
+                resource=resource,
+                member=member,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                blocked_until=blocked_until,
+                now=now,
+                roles=roles,
                 series=series,
                 group=group,
-                price=quote.amount,
-                currency=quote.currency,
-            ),
-            holder_visible=roles.works_here,
-        )
-        record(
-            DomainEventKind.BOOKING_REQUESTED
-            if needs_approval
-            else DomainEventKind.BOOKING_CREATED,
-            booking,
-        )
+            )
+            # No savepoint of its own: a refusal by the exclusion constraint rolls back
+            # this block, and is told as a conflict once it has.
+            insert_row(booking)
+            record(
+                DomainEventKind.BOOKING_REQUESTED
+                if needs_approval
+                else DomainEventKind.BOOKING_CREATED,
+                booking,
+                space_seq=space_seq,
+            )
+    except IntegrityError as error:
+        raise overlap_conflict(booking, error, holder_visible=roles.works_here) from error
     return booking
 
 
@@ -191,7 +202,7 @@ def booking_modify(
             blocked_until=blocked_until,
             now=now,
             roles=roles,
-            exclude=[booking],
+            moving=booking,
             series=booking.series,
             group=booking.group,
         )

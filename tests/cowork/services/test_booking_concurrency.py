@@ -1,5 +1,6 @@
 """Many people racing for one desk: exactly one gets it, on either database."""
 
+import contextlib
 import datetime
 import threading
 
@@ -94,3 +95,85 @@ def test_database_itself_refuses_overlap_or_serializes_writers(space, member_use
         # at BEGIN, so the service's check-then-insert cannot interleave with another.
         assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
         assert connection.cursor().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def _insert_and_hold(fields, held, release):
+    """Insert an overlapping booking without the service (no space lock) and keep its
+    transaction open until `release`."""
+    try:
+        with transaction.atomic():
+            Booking.objects.create(**fields)
+            held.set()
+            release.wait(30)
+    finally:
+        connection.close()
+
+
+def _waiting_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exclusion constraint")
+@pytest.mark.parametrize("nested", [False, True])
+def test_an_overlap_only_the_constraint_sees_is_a_conflict_naming_the_slot(
+    space, member_user, nested
+):
+    """A writer that skipped the service's lock commits an overlap while a booking waits on
+    it: the constraint refuses the booking, which is told as a conflict once rolled back,
+    and a caller's transaction around it goes on."""
+    desk = ResourceFactory(space=space, name="Desk 7")
+    start = next_weekday(space)
+    hour = datetime.timedelta(hours=1)
+    held, release = threading.Event(), threading.Event()
+    fields = {
+        "resource": desk,
+        "space": space,
+        "booked_by": member_user,
+        "starts_at": start,
+        "ends_at": start + hour,
+        "blocked_until": start + hour,
+    }
+    holder = threading.Thread(target=_insert_and_hold, args=(fields, held, release))
+    holder.start()
+    outcome = []
+
+    def book():
+        try:
+            with transaction.atomic() if nested else contextlib.nullcontext():
+                try:
+                    booking_create(
+                        resource=desk,
+                        member=MemberFactory().user,
+                        starts_at=start + hour / 2,
+                        ends_at=start + 2 * hour,
+                    )
+                except Conflict as conflict:
+                    outcome.append(conflict)
+                # The caller's transaction is still usable after the refusal.
+                outcome.append(Booking.objects.filter(resource=desk).count())
+        finally:
+            connection.close()
+
+    try:
+        assert held.wait(10)
+        booker = threading.Thread(target=book)
+        booker.start()
+        for _ in range(3000):  # until the booking waits on the held row; a bound, not a pace
+            if _waiting_on_a_lock():
+                break
+            threading.Event().wait(0.01)
+        release.set()
+        booker.join(60)
+    finally:
+        release.set()
+        holder.join()
+    conflict, count = outcome
+    assert isinstance(conflict, Conflict)
+    assert conflict.details["taken"]["starts_at"] == start.isoformat()
+    assert count == 1
+    assert Booking.objects.filter(resource=desk).count() == 1

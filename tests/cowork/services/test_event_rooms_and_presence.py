@@ -8,10 +8,11 @@ import pytest
 
 from cowork.errors import Conflict, RuleViolation
 from cowork.models import Booking, BookingStatus, DomainEvent, Participant
+from cowork.selectors.live import centre_now, live_read
 from cowork.selectors.occupancy import (
-    centre_now,
     network_occupancy,
     occupancy_snapshot,
+    resource_occupancy,
     space_figures,
 )
 from cowork.services.booking import (
@@ -107,6 +108,26 @@ def test_an_events_room_is_not_released_mid_event_and_cannot_be_booked_over(room
             ends_at=session.ends_at,
             now=session.starts_at + 16 * MINUTE,
         )
+
+
+@pytest.mark.parametrize("is_public", [True, False])
+def test_the_live_relays_one_read_shows_a_room_as_the_dashboard_does(room, host, is_public):
+    event = _round_table(room, host, is_public=is_public)
+    session = event.sessions.get()
+    for index in range(3):
+        guest = Participant.objects.create(name=f"Guest {index}", phone=f"+99450333{index:04d}")
+        attendance_mark(session=session, participant=guest, host=host, now=session.starts_at)
+    member = MemberFactory(user__first_name="Leyla Aliyeva", user__last_name="").user
+    later = _booked(room, member, session.ends_at + HOUR)
+    now = session.starts_at + MINUTE
+    resource, bookings, figures = live_read(space=room.space, now=now, resource_id=room.pk)
+    assert [booking.pk for booking in bookings] == [session.booking_id, later.pk]
+    named, anonymous = resource_occupancy(resource=resource, now=now, bookings=bookings)
+    assert named == _room_state(room.space, room, now)[0]
+    assert anonymous == _room_state(room.space, room, now, with_names=False)[0]
+    assert named["current"]["event"]["present"] == 3
+    assert named["next"]["holder"] == "Leyla Aliyeva"
+    assert figures["head_count"] == space_figures(space=room.space, now=now)["head_count"]
 
 
 def test_an_events_room_is_in_use_from_its_start_even_before_anyone_is_in(room, host):

@@ -11,7 +11,7 @@ from cowork.errors import Busy
 from cowork.models import Booking
 from cowork.services import locking
 from cowork.services.booking import booking_create
-from cowork.services.locking import lock_event, lock_named, lock_space
+from cowork.services.locking import lock_event, lock_named, lock_space, lock_space_numbered
 from tests.factories import EventFactory, MemberFactory, ResourceFactory, next_weekday
 
 on_postgresql = pytest.mark.skipif(
@@ -132,3 +132,50 @@ def test_a_space_lock_puts_the_timeout_it_found_back_in_the_same_statement(space
     assert len(statements) == 1
     with pytest.raises(LookupError), transaction.atomic():
         lock_space(space.pk + 1000)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_numbered_space_lock_takes_the_next_event_number_and_gives_it_back_on_rollback(space):
+    space.refresh_from_db()
+    first = space.event_seq
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic():
+        if postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', '1234ms', true)")
+        with CaptureQueriesContext(connection) as statements:
+            assert lock_space_numbered(space.pk) == first + 1
+        if postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('lock_timeout')")
+                assert cursor.fetchone()[0] == "1234ms"
+    assert len(statements) == 1
+    # A write refused after the lock leaves no gap in the numbers.
+    with pytest.raises(Busy), transaction.atomic():
+        lock_space_numbered(space.pk)
+        raise Busy("refused after the lock")
+    with transaction.atomic():
+        assert lock_space_numbered(space.pk) == first + 2
+    with pytest.raises(LookupError), transaction.atomic():
+        lock_space_numbered(space.pk + 1000)
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
+        lock_space_numbered(space.pk)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_numbered_space_lock_held_elsewhere_is_busy(space, monkeypatch):
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", datetime.timedelta(milliseconds=300))
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(
+        target=_hold_in_another_connection,
+        args=("SELECT id FROM cowork_space WHERE id = %s FOR UPDATE", [space.pk], held, release),
+    )
+    holder.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(Busy), transaction.atomic():
+            lock_space_numbered(space.pk)
+    finally:
+        release.set()
+        holder.join()
