@@ -15,6 +15,7 @@ SQLite's own busy timeout bounds the wait.
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from cowork.models import Event, Space
 
 # Long enough for a burst of writers to one centre to queue behind each other; short
 # enough that a stuck transaction costs the others a clear "try again", not a timeout.
-LOCK_TIMEOUT = datetime.timedelta(seconds=5)
+LOCK_TIMEOUT = datetime.timedelta(seconds=settings.LOCK_TIMEOUT_SECONDS)
 
 # PostgreSQL's SQLSTATE for "lock_not_available", raised when lock_timeout runs out.
 _LOCK_NOT_AVAILABLE = "55P03"

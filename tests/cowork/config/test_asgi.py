@@ -54,7 +54,13 @@ def test_a_request_its_client_gave_up_on_gives_its_database_connection_back():
     # One connection in the pool, so a single one lost shows. daphne cancels a request
     # whose client left after --application-close-timeout (10 s by default; 1 s here).
     server = DaphneServer(
-        server_environment(DB_POOL_MIN_SIZE="1", DB_POOL_MAX_SIZE="1", DB_POOL_TIMEOUT="10"),
+        # The booking must outwait this test's hold of the lock, not be told "busy".
+        server_environment(
+            DB_POOL_MIN_SIZE="1",
+            DB_POOL_MAX_SIZE="1",
+            DB_POOL_TIMEOUT="10",
+            LOCK_TIMEOUT_SECONDS=str(WAIT),
+        ),
         command=[*DAPHNE[:-1], "--application-close-timeout", "1", DAPHNE[-1]],
     )
     try:
