@@ -1,11 +1,12 @@
-"""Read deploy/env.example, and find every environment variable cowork/config/settings.py reads."""
+"""Read deploy/env.example, and find every environment variable the settings read
+(cowork/config/settings.py and its messaging.py)."""
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_EXAMPLE = ROOT / "deploy" / "env.example"
-SETTINGS = ROOT / "cowork" / "config" / "settings.py"
+SETTINGS = [ROOT / "cowork" / "config" / name for name in ("settings.py", "messaging.py")]
 
 # django-environ's readers (env.str(...), env.db_url(...), env(...)) and os.environ/getenv.
 ENV_READERS = {
@@ -15,7 +16,9 @@ ENV_READERS = {
 
 
 def names_read_by_settings(source: str | None = None) -> set[str]:
-    tree = ast.parse(source if source is not None else SETTINGS.read_text())
+    if source is None:
+        return set().union(*(names_read_by_settings(path.read_text()) for path in SETTINGS))
+    tree = ast.parse(source)
     names = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not node.args:
