@@ -2,7 +2,7 @@
 
 import contextlib
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 @contextlib.contextmanager
@@ -20,3 +20,15 @@ def failed_statements():
 
     with connection.execute_wrapper(watch):
         yield refused
+
+
+@contextlib.contextmanager
+def rolled_back_afterwards(django_db_blocker):
+    """A transaction around a group of tests, for data they share and only read.
+
+    Made once inside it, the data is there for each test of the group; each test still runs
+    in a transaction (a savepoint) of its own within it, and everything is rolled back when
+    the group ends, so tests outside it never see the data."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -115,11 +115,10 @@ def test_request_bodies_are_small(settings):
     assert int(size) * 1024 * 1024 <= max(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, 1024 * 1024)
 
 
-@pytest.fixture
-def nginx_in_front_of_daphne(tmp_path, transactional_db):
-    """nginx with the shipped configuration, balancing over one real daphne process."""
-    # The release step's collectstatic, into the directory nginx serves (`root` + /static/).
-    static_root = tmp_path / "static"
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory):
+    """The release step's collectstatic, once for the module: the tests only read it."""
+    static_root = tmp_path_factory.mktemp("collected") / "static"
     env = {**os.environ, "STATIC_ROOT": str(static_root)}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     subprocess.run(
@@ -127,6 +126,15 @@ def nginx_in_front_of_daphne(tmp_path, transactional_db):
         cwd=ROOT, env=env, check=True, capture_output=True,
     )  # fmt: skip
     (static_root / "site.0123456789ab.css").write_text("body{}")
+    return static_root
+
+
+@pytest.fixture
+def nginx_in_front_of_daphne(tmp_path, transactional_db, collected_static):
+    """nginx with the shipped configuration, balancing over one real daphne process."""
+    # The collected files, in the directory nginx serves (`root` + /static/).
+    static_root = tmp_path / "static"
+    static_root.symlink_to(collected_static, target_is_directory=True)
     server = DaphneServer(server_environment(static_root=static_root, SECURE_SSL_REDIRECT="true"))
     upstream_port = int(server.url.rsplit(":", 1)[1])
     https_port = free_port()

@@ -21,6 +21,10 @@ def test_a_booking_whose_invite_meets_a_hung_mail_server_is_still_relayed(room, 
     mail = SilentMailServer()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", mail.port, False
+    # The production limit is a bound well inside WAIT; the relay is shown to keep to the
+    # limit with one of a second, not to sit out the full ten seconds of it.
+    assert 0 < settings.EMAIL_TIMEOUT < WAIT
+    settings.EMAIL_TIMEOUT = 1
     relayed = threading.Event()
 
     def book():
