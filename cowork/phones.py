@@ -262,23 +262,26 @@ def row_phone_country(instance) -> str | None:
     otherwise (a new person, or centres of several countries), and for any other row.
     """
     # Imported here: the models import this module for PhoneNumberField.
-    from django.db.models import Q
+    from django.db.models import Exists, OuterRef
 
-    from cowork.models import Member, Participant, Space
+    from cowork.models import Booking, Member, Participant, Registration, Space, SpaceRole
 
     if isinstance(instance, Space):
         return instance.country or None
     if instance.pk is None:
         return None
+    # One EXISTS a kind of tie: joining them all at once multiplied a member's bookings by
+    # their registrations and roles, hundreds of thousands of rows for a busy member.
+    here = OuterRef("pk")
     if isinstance(instance, Participant):
-        where = Q(events__registrations__participant=instance)
+        where = Exists(Registration.objects.filter(event__space=here, participant=instance))
     elif isinstance(instance, Member):
         where = (
-            Q(bookings__booked_by=instance.user_id)
-            | Q(roles__user=instance.user_id)
-            | Q(events__registrations__participant__member=instance)
+            Exists(Booking.objects.filter(space=here, booked_by=instance.user_id))
+            | Exists(SpaceRole.objects.filter(space=here, user=instance.user_id))
+            | Exists(Registration.objects.filter(event__space=here, participant__member=instance))
         )
     else:
         return None
-    countries = set(Space.objects.filter(where).values_list("country", flat=True))
+    countries = set(Space.objects.filter(where).values_list("country", flat=True).distinct())
     return countries.pop() if len(countries) == 1 else None
