@@ -12,6 +12,8 @@ from tests.factories import HostFactory, SpaceFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
+WAIT = 10  # seconds: a bound on a stuck step, not a speed requirement
+
 
 @database_sync_to_async
 def _space_and_host_cookie():
@@ -43,6 +45,8 @@ async def test_open_websockets_are_counted_per_space_until_they_close():
     for socket in sockets:
         connected, _code = await socket.connect()
         assert connected
+        # The socket is accepted before it joins its room; the snapshot comes after.
+        await socket.receive_from(timeout=WAIT)
     try:
         assert (await _open_sockets()).get(str(space.pk)) == 2
         await sockets[0].disconnect()
