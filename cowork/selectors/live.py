@@ -12,7 +12,6 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
-    Exists,
     IntegerField,
     JSONField,
     OuterRef,
@@ -23,11 +22,10 @@ from django.db.models.functions import JSONObject
 from django.utils.dateparse import parse_datetime
 
 from cowork.db import JSONRows, Param, Prepared, json_loaded
-from cowork.models import Booking, Event, Resource, Space, WalkIn
+from cowork.models import Booking, Event, Resource, Space
 from cowork.selectors.occupancy import (
     NEXT_HORIZON,
     PERSON_PRESENT,
-    PLAIN_BOOKING,
     SHOWN_STATUSES,
     BookingNow,
     EventNow,
@@ -35,8 +33,9 @@ from cowork.selectors.occupancy import (
     holder_name,
     in_use_at,
     local_day_bounds,
+    walk_ins_column,
+    walk_ins_tally,
 )
-from cowork.selectors.visits import WALK_IN_FIELDS, tally_walk_ins
 
 # A booking's columns as `_bookings_column` reads them: the booking, its holder, the event
 # whose room it is (as its session's room, or as a further room), how many are in there.
@@ -93,20 +92,12 @@ def _centre_columns(space_ref) -> dict:
         .annotate(count=Count("pk"))
         .values("count")
     )
-    # Today's walk-ins, each knowing whether its member checked in today too: the
-    # walk-ins' people are those who did not, so no one counts twice.
-    checked_in_today = Booking.objects.filter(
-        Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end) & PLAIN_BOOKING,
-        space=OuterRef("space_id"),
-        booked_by=OuterRef("visitor_id"),
-    )
-    walk_ins = WalkIn.objects.filter(space=space_ref, day=Param("day", DateField())).annotate(
-        checked_in=Exists(checked_in_today)
-    )
     return {
         "live_totals": Subquery(totals, output_field=JSONField()),
         "live_desks": Subquery(desks),
-        "live_walk_ins": _rows_of(walk_ins, "space", (*WALK_IN_FIELDS, "checked_in")),
+        "live_walk_ins": walk_ins_column(
+            space_ref, day=Param("day", DateField()), day_start=day_start, day_end=day_end
+        ),
     }
 
 
@@ -195,11 +186,7 @@ def live_read(
         rows = _CENTRE.rows(**values)
     totals, desks, walk_in_rows = rows[0]
     totals = totals or {}
-    walk_ins = [
-        (space_id, datetime.date.fromisoformat(day), user, participant, phone, checked_in)
-        for space_id, day, user, participant, phone, checked_in in json_loaded(walk_in_rows)
-    ]
-    tally = tally_walk_ins((row[:5] for row in walk_ins), {row[:3] for row in walk_ins if row[5]})
+    tally = walk_ins_tally(walk_in_rows)
     return (
         resource,
         bookings,

@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 
-from cowork.db import JSONList, JSONRows
+from cowork.db import JSONList, JSONRows, json_loaded
 from cowork.models import (
     ACTIVE_STATUSES,
     Attendance,
@@ -238,9 +238,9 @@ def local_day_bounds(space: Space, now) -> tuple[datetime.datetime, datetime.dat
     return start, start + datetime.timedelta(days=1)
 
 
-def _walk_ins_column(space_ref, *, day, day_start, day_end) -> Subquery:
+def walk_ins_column(space_ref, *, day, day_start, day_end) -> Subquery:
     """The space's walk-ins of `day` as a column of a query of spaces (or resources), JSON
-    rows for `_walk_ins_tally`, each saying whether its member checked in that day too: the
+    rows for `walk_ins_tally`, each saying whether its member checked in that day too: the
     walk-ins' people are those who did not, so no one counts twice."""
     today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end) & PLAIN_BOOKING
     checked_in = Booking.objects.filter(
@@ -257,8 +257,9 @@ def _walk_ins_column(space_ref, *, day, day_start, day_end) -> Subquery:
     return Subquery(rows)
 
 
-def _walk_ins_tally(text: str | None) -> WalkInTally:
-    rows = [tuple(row) for row in json.loads(text or "[]")]
+def walk_ins_tally(text: str | None) -> WalkInTally:
+    """What `walk_ins_column` read, tallied."""
+    rows = [tuple(row) for row in json_loaded(text)]
     return tally_walk_ins((row[:5] for row in rows), {row[:3] for row in rows if row[5]})
 
 
@@ -291,14 +292,14 @@ def space_figures(*, space: Space, now: datetime.datetime) -> dict:
         .order_by()
         .values_list(
             Subquery(totals),
-            _walk_ins_column(
+            walk_ins_column(
                 OuterRef("pk"), day=day_start.date(), day_start=day_start, day_end=day_end
             ),
         )
         .get()
     )
     present, visits, visitors = json.loads(totals or "[0, 0, 0]")
-    tally = _walk_ins_tally(walk_ins)
+    tally = walk_ins_tally(walk_ins)
     return {
         "head_count": present,
         "safety_capacity": space.safety_capacity,
