@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from cowork.phones import mask_phone_for_staff
+
 register = template.Library()
 
 
@@ -22,3 +24,10 @@ def tr(obj, field: str = "name") -> str:
 def place(event) -> str:
     """`{{ event|place }}`: where an event is held, its rooms named in the active language."""
     return event.place_name_in(get_language())
+
+
+@register.filter
+def staff_phone(phone: str) -> str:
+    """`{{ invitation.phone|staff_phone }}`: `+99450*****67`, enough to tell numbers apart on a
+    host's page, never enough to dial one (`mask_phone_for_staff`)."""
+    return mask_phone_for_staff(phone or "")

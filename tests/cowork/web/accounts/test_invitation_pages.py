@@ -180,3 +180,11 @@ def test_the_members_page_says_which_invitations_were_withdrawn(host_client, cen
     page = host_client.get(reverse("accounts:members", args=[centre.slug])).content.decode()
     sent = page[page.index("Sent lately") :]
     assert "withdrawn" in sent and "not opened yet" not in sent
+
+
+def test_the_members_page_lists_invited_numbers_masked(host_client, centre):
+    _invite(host_client, centre)
+    page = host_client.get(reverse("accounts:members", args=[centre.slug])).content.decode()
+    sent = page[page.index("Sent lately") :]
+    assert "+38067*****02" in sent
+    assert "+380671112202" not in sent
