@@ -26,6 +26,7 @@ from cowork.models import Booking, Event, Resource, Space
 from cowork.selectors.occupancy import (
     NEXT_HORIZON,
     PERSON_PRESENT,
+    PLAIN_BOOKING,
     SHOWN_STATUSES,
     BookingNow,
     EventNow,
@@ -66,7 +67,8 @@ def _centre_columns(space_ref) -> dict:
     """The centre's columns, on the space at `space_ref`; the values change from run to
     run (`Param`), the query does not."""
     now, day_start, day_end = (Param(name, DateTimeField()) for name in ("now", "start", "end"))
-    today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end, event_session__isnull=True)
+    # As the dashboard counts them (`occupancy`): a room an event holds is no one's visit.
+    today = Q(checked_in_at__gte=day_start, checked_in_at__lt=day_end) & PLAIN_BOOKING
     totals = (
         Booking.objects.filter(space=space_ref)
         .order_by()

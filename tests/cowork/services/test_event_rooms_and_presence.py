@@ -369,3 +369,17 @@ def test_both_doors_of_a_forum_in_two_rooms_show_it_and_its_people_once(room, ha
     assert (snapshot["head_count"], snapshot["visits_today"]) == (5, 0)
     (centre,) = [c for c in network_occupancy(now=now) if c["id"] == space.pk]
     assert (centre["head_count"], centre["visits_today"]) == (5, 0)
+
+
+def test_the_live_relay_counts_no_visit_for_a_forums_rooms_as_the_dashboard(
+    room, hall, host, space
+):
+    forum = _forum_in(room, hall, host)
+    start = forum.sessions.get().starts_at
+    _attendees(forum, 5, now=start + 2 * MINUTE)
+    now = start + 15 * MINUTE
+    release_no_shows(now=now)
+    for door in (room, hall):
+        _resource, _bookings, figures = live_read(space=space, now=now, resource_id=door.pk)
+        assert (figures["head_count"], figures["visits_today"]) == (5, 0), door.name
+        assert figures == {**figures, **space_figures(space=space, now=now)}, door.name
