@@ -2,7 +2,6 @@
 
 import datetime
 
-import holidays as public_holidays
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cowork.booking_rules import Period
 from cowork.models import Closure, Space
-from cowork.selectors.holidays import holiday_translations
+from cowork.selectors.holidays import holiday_translations, holidays_named
 from cowork.services.centres.closures import ClosedDays, closure_remove, closures_add
 from cowork.services.centres.hours import opening_hours_replace
 from cowork.web.manage.common import cancelled_notice, managed_item, managed_space, page, submit
@@ -55,21 +54,14 @@ def hours(request, slug):
 
 def holidays_offered(space: Space, *, today: datetime.date) -> list[tuple[datetime.date, str]]:
     """The country's public holidays from today to the end of next year, in the visitor's
-    language where the `holidays` library has it, without the days already closed."""
-    try:
-        calendar = public_holidays.country_holidays(space.country)
-    except NotImplementedError:
-        return []
-    language = get_language() or "en"
-    supported = calendar.supported_languages
-    chosen = next((code for code in supported if code.split("_")[0] == language), None)
-    calendar = public_holidays.country_holidays(
-        space.country, years=[today.year, today.year + 1], language=chosen
+    language, without the days already closed."""
+    named = holidays_named(
+        space.country, years=[today.year, today.year + 1], language=get_language() or "en"
     )
     closed = [(c.starts_on, c.ends_on) for c in space.closures.filter(ends_on__gte=today)]
     return [
         (day, name)
-        for day, name in sorted(calendar.items())
+        for day, name in sorted(named.items())
         if day >= today and not any(first <= day <= last for first, last in closed)
     ]
 
