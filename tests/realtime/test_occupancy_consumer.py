@@ -7,7 +7,6 @@ import datetime
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from cowork.config.asgi import application
 from cowork.selectors.occupancy import occupancy_snapshot
@@ -22,17 +21,9 @@ from tests.factories import (
     SpaceFactory,
     open_around_the_clock,
 )
+from tests.realtime.sockets import SAME_SITE, session_headers
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-# A browser sends both: the page's origin, and the host it connects to.
-SAME_SITE = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
-
-
-def _cookie_headers(user):
-    client = Client()
-    client.force_login(user)
-    return [*SAME_SITE, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
 
 
 @database_sync_to_async
@@ -78,9 +69,7 @@ async def _receive_type(communicator, kind, timeout=5):
 async def test_host_gets_a_named_snapshot_then_deltas_in_order():
     space, desk, host, member = await _centre()
     await database_sync_to_async(open_around_the_clock)(space)
-    communicator, connected, _ = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(host)
-    )
+    communicator, connected, _ = await _connect(space, await session_headers(host))
     assert connected
     snapshot = await _receive_type(communicator, "snapshot")
     assert snapshot["seq"] == 0
@@ -103,9 +92,7 @@ async def test_member_sees_who_is_where_without_names():
     space, desk, _host, member = await _centre()
     await database_sync_to_async(open_around_the_clock)(space)
     other = await database_sync_to_async(lambda: MemberFactory().user)()
-    communicator, connected, _ = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(other)
-    )
+    communicator, connected, _ = await _connect(space, await session_headers(other))
     assert connected
     await _receive_type(communicator, "snapshot")
     await _book_and_check_in(desk, member)
@@ -122,9 +109,7 @@ async def test_host_of_another_organization_is_refused():
     space, *_ = await _centre()
     stranger = await database_sync_to_async(lambda: HostFactory().user)()
     await database_sync_to_async(_private)(space)
-    _, connected, code = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(stranger)
-    )
+    _, connected, code = await _connect(space, await session_headers(stranger))
     assert not connected and code == 4403
 
 
@@ -157,9 +142,7 @@ async def test_display_token_works_until_revoked_and_revoking_closes_it():
 async def test_client_that_sees_a_gap_asks_and_gets_a_fresh_snapshot():
     space, desk, host, member = await _centre()
     await database_sync_to_async(open_around_the_clock)(space)
-    communicator, _connected, _ = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(host)
-    )
+    communicator, _connected, _ = await _connect(space, await session_headers(host))
     await _receive_type(communicator, "snapshot")
     await _book_and_check_in(desk, member)
     await communicator.send_json_to({"type": "resync"})
@@ -181,9 +164,7 @@ async def test_a_new_socket_is_not_sent_the_spaces_history(settings):
     space, desk, host, member = await _centre()
     await database_sync_to_async(open_around_the_clock)(space)
     await _book_and_check_in(desk, member)  # two events before anyone watches
-    communicator, _connected, _ = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(host)
-    )
+    communicator, _connected, _ = await _connect(space, await session_headers(host))
     snapshot = await _receive_type(communicator, "snapshot")
     assert snapshot["seq"] == 2
     # Several catch-up rounds pass; none of them replays events 1 and 2.
@@ -193,9 +174,7 @@ async def test_a_new_socket_is_not_sent_the_spaces_history(settings):
 
 async def test_a_socket_whose_consumer_is_cancelled_leaves_its_room():
     space, _desk, host, _member = await _centre()
-    communicator, _connected, _ = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(host)
-    )
+    communicator, _connected, _ = await _connect(space, await session_headers(host))
     await _receive_type(communicator, "snapshot")
     hub = get_hub()
     assert hub.socket_count(space_group(space.pk)) == 1
