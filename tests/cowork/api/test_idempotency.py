@@ -11,8 +11,7 @@ from django.test import Client
 
 from cowork.models import Booking, IdempotencyKey
 from cowork.services.api_tokens import api_token_create
-from cowork.services.booking import booking_create
-from tests.cowork.api.conftest import at, iso
+from tests.cowork.api.conftest import at, booked, iso
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +27,7 @@ def _booking(desk, day, start="10:00", end="11:00") -> dict:
 
 
 def _booked(desk, member, day) -> Booking:
-    return booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(desk.space, day, "10:00"),
-        ends_at=at(desk.space, day, "11:00"),
-    )
+    return booked(desk, member, day)
 
 
 def _keyed(key: str = KEY) -> dict:
