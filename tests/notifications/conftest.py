@@ -8,7 +8,14 @@ from django.core import mail
 
 from tests import factories
 from tests.notifications.sms.fake_twilio import FAKE_MESSAGING_SERVICE_SID, FakeTwilio
+from tests.notifications.sms.inbound import TOKEN
 from tests.sms_fixtures import desk, relay_now, sms_member, sms_space  # noqa: F401
+
+
+@pytest.fixture
+def inbound_token(settings):
+    """The auth token the inbound webhook checks Twilio's signature with, as the tests sign."""
+    settings.TWILIO_AUTH_TOKEN = TOKEN
 
 
 @pytest.fixture

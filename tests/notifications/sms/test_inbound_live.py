@@ -15,16 +15,15 @@ from cowork.config.asgi import application
 from cowork.models import BookingStatus
 from cowork.services.booking import booking_create
 from tests import factories
-from tests.notifications.sms.inbound import TOKEN, message_text, post_signed
+from tests.notifications.sms.inbound import message_text, post_signed
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("inbound_token"),
+]
 
 PHONE = "+994501112277"
-
-
-@pytest.fixture(autouse=True)
-def _auth_token(settings):
-    settings.TWILIO_AUTH_TOKEN = TOKEN
 
 
 @database_sync_to_async
