@@ -135,6 +135,12 @@ def space(db):
 
 
 @pytest.fixture
+def host(space):
+    """A host of `space`."""
+    return factories.HostFactory(space=space).user
+
+
+@pytest.fixture
 def member_user(db):
     return factories.MemberFactory().user
 

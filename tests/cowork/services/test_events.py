@@ -17,7 +17,7 @@ from cowork.services.events import (
     registration_create,
     walk_in_add,
 )
-from tests.factories import HostFactory, MemberFactory, RoomFactory, next_weekday
+from tests.factories import MemberFactory, RoomFactory, next_weekday
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -25,11 +25,6 @@ HOUR = datetime.timedelta(hours=1)
 @pytest.fixture
 def room(space):
     return RoomFactory(space=space, capacity=30, name="Meeting room")
-
-
-@pytest.fixture
-def host(space):
-    return HostFactory(space=space).user
 
 
 def _event(room, host, *, capacity=20, sessions=None, **kwargs):

@@ -32,11 +32,6 @@ def space():
 
 
 @pytest.fixture
-def host(space):
-    return HostFactory(space=space).user
-
-
-@pytest.fixture
 def booking(space):
     desk = ResourceFactory(space=space, name="Desk 01")
     start = next_weekday(space, weekday=2, at=datetime.time(16))

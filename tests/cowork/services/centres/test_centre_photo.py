@@ -10,7 +10,7 @@ from PIL import Image
 from cowork.errors import InvalidInput, NotAllowed
 from cowork.models import DomainEvent, DomainEventKind, Space
 from cowork.services.centres.photos import PHOTO_MAX_BYTES, space_photo_remove, space_photo_set
-from tests.factories import HostFactory, MemberFactory, SpaceFactory
+from tests.factories import MemberFactory, SpaceFactory
 from tests.photos import gps_exif, photo_bytes, photo_upload
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +25,6 @@ def media(settings, tmp_path):
 @pytest.fixture
 def space():
     return SpaceFactory()
-
-
-@pytest.fixture
-def host(space):
-    return HostFactory(space=space).user
 
 
 def _stored(media) -> list[str]:
