@@ -19,3 +19,11 @@ def session_cookie(user) -> tuple[bytes, bytes]:
 def session_headers(user) -> list[tuple[bytes, bytes]]:
     """The headers of this site's page, signed in as `user`."""
     return [*SAME_SITE, session_cookie(user)]
+
+
+async def receive_type(communicator, kind: str, timeout: float = 5) -> dict:
+    """The next message of `kind` on the socket, passing over the others."""
+    while True:
+        message = await communicator.receive_json_from(timeout=timeout)
+        if message["type"] == kind:
+            return message
