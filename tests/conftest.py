@@ -135,6 +135,19 @@ def space(db):
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to the test's own folder, which it returns."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def host(space):
+    """A host of `space`."""
+    return factories.HostFactory(space=space).user
+
+
+@pytest.fixture
 def member_user(db):
     return factories.MemberFactory().user
 

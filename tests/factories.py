@@ -172,6 +172,12 @@ def network_admin(**kwargs):
 # time rules (opening hours, booking in the past), so replies can meet them in progress.
 
 
+def this_quarter_hour(space, now: datetime.datetime) -> datetime.datetime:
+    """The start of the quarter hour `now` is in, on the centre's wall clock."""
+    local = now.astimezone(space.zone)
+    return local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+
+
 def from_now(**delta) -> datetime.datetime:
     from django.utils import timezone
 

@@ -74,6 +74,15 @@ def _in_zone(moment: datetime.datetime | None, zone) -> datetime.datetime | None
     return None if moment is None else moment.astimezone(zone)
 
 
+def _in_space_zone(name: str) -> staticmethod:
+    """A resolver giving the object's moment `name` in the time zone of its space."""
+
+    def resolve(obj):
+        return _in_zone(getattr(obj, name), obj.space.zone)
+
+    return staticmethod(resolve)
+
+
 # --- Spaces and resources ------------------------------------------------------------------
 
 
@@ -207,33 +216,13 @@ class BookingOut(Schema):
     )
     created_at: datetime.datetime
 
-    @staticmethod
-    def resolve_starts_at(obj):
-        return _in_zone(obj.starts_at, obj.space.zone)
-
-    @staticmethod
-    def resolve_ends_at(obj):
-        return _in_zone(obj.ends_at, obj.space.zone)
-
-    @staticmethod
-    def resolve_checked_in_at(obj):
-        return _in_zone(obj.checked_in_at, obj.space.zone)
-
-    @staticmethod
-    def resolve_checked_out_at(obj):
-        return _in_zone(obj.checked_out_at, obj.space.zone)
-
-    @staticmethod
-    def resolve_decided_at(obj):
-        return _in_zone(obj.decided_at, obj.space.zone)
-
-    @staticmethod
-    def resolve_cancelled_at(obj):
-        return _in_zone(obj.cancelled_at, obj.space.zone)
-
-    @staticmethod
-    def resolve_created_at(obj):
-        return _in_zone(obj.created_at, obj.space.zone)
+    resolve_starts_at = _in_space_zone("starts_at")
+    resolve_ends_at = _in_space_zone("ends_at")
+    resolve_checked_in_at = _in_space_zone("checked_in_at")
+    resolve_checked_out_at = _in_space_zone("checked_out_at")
+    resolve_decided_at = _in_space_zone("decided_at")
+    resolve_cancelled_at = _in_space_zone("cancelled_at")
+    resolve_created_at = _in_space_zone("created_at")
 
     @staticmethod
     def resolve_series(obj):

@@ -6,12 +6,13 @@ import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from cowork import outbox
 from cowork.models import DomainEvent, DomainEventKind
 from cowork.services.outbox import domain_event_record
+from tests.racing import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,28 +109,17 @@ def test_concurrent_commits_and_drains_hand_each_event_over_once_in_each_lane(sp
     live = Subscriber()
     for n in range(BACKLOG):
         _left_behind(space, n)
-    start = threading.Barrier(COMMITS)
-    failures = []
 
     def commit(n: int) -> None:
-        try:
-            start.wait()
-            with transaction.atomic():
-                domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": n})
-            outbox.relay_pending()
-        except Exception as error:  # reported below; a thread's exception is lost otherwise
-            failures.append(error)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": n})
+        outbox.relay_pending()
 
     outbox.subscribe(KIND, subscriber, lane=outbox.TASKS)
     outbox.subscribe(KIND, live)
     try:
-        threads = [threading.Thread(target=commit, args=(BACKLOG + n,)) for n in range(COMMITS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        outcomes = at_once(commit, [(BACKLOG + n,) for n in range(COMMITS)])
+        failures = [outcome for outcome in outcomes if outcome]
         outbox.relay_pending()  # what a commit left after the last drain
     finally:
         outbox.unsubscribe(KIND, subscriber)

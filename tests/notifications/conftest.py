@@ -6,25 +6,16 @@ from collections.abc import Iterator
 import pytest
 from django.core import mail
 
-from cowork import outbox as relay
 from tests import factories
 from tests.notifications.sms.fake_twilio import FAKE_MESSAGING_SERVICE_SID, FakeTwilio
+from tests.notifications.sms.inbound import TOKEN
+from tests.sms_fixtures import desk, relay_now, sms_member, sms_space  # noqa: F401
 
 
 @pytest.fixture
-def sms_space(db):
-    """A centre in Ganja with the default reminders (24 h and 1 h), texting at any hour."""
-    return factories.SpaceFactory(name="Ganja Information Centre", languages=["az", "ru", "en"])
-
-
-@pytest.fixture
-def desk(sms_space):
-    return factories.ResourceFactory(space=sms_space, name="Desk 4")
-
-
-@pytest.fixture
-def sms_member(db):
-    return factories.MemberFactory(phone="+994501112233", language="ru").user
+def inbound_token(settings):
+    """The auth token the inbound webhook checks Twilio's signature with, as the tests sign."""
+    settings.TWILIO_AUTH_TOKEN = TOKEN
 
 
 @pytest.fixture
@@ -33,12 +24,6 @@ def locmem_mail(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     return mail.outbox
-
-
-@pytest.fixture
-def relay_now():
-    """Hand the outbox to subscribers, as the after-commit relay does."""
-    return relay.relay_pending
 
 
 def in_days(space, days: int, hour: int) -> datetime.datetime:

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 from django.utils import timezone
 
 from cowork.config.asgi import application
@@ -19,16 +18,9 @@ from cowork.services.events import (
     walk_in_add,
 )
 from tests.factories import HostFactory, MemberFactory, SpaceFactory
+from tests.realtime.sockets import SAME_SITE, session_headers
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-SAME_SITE = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
-
-
-def _cookie_headers(user):
-    client = Client()
-    client.force_login(user)
-    return [*SAME_SITE, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
 
 
 @database_sync_to_async
@@ -65,9 +57,7 @@ async def _connect(event_id, session_id, headers):
 
 async def test_host_sees_each_check_in_live_with_the_list_of_who_is_in():
     forum, session, host, (dilnoza, sardor) = await _forum()
-    communicator, connected, _ = await _connect(
-        forum.pk, session.pk, await database_sync_to_async(_cookie_headers)(host)
-    )
+    communicator, connected, _ = await _connect(forum.pk, session.pk, await session_headers(host))
     assert connected
     first = await communicator.receive_json_from(timeout=5)
     assert first["type"] == "attendance" and first["session"] == session.pk
@@ -122,12 +112,12 @@ async def test_only_the_centres_hosts_follow_its_attendance():
         someone = await database_sync_to_async(user)()
         someone = getattr(someone, "user", someone)
         _communicator, connected, code = await _connect(
-            forum.pk, session.pk, await database_sync_to_async(_cookie_headers)(someone)
+            forum.pk, session.pk, await session_headers(someone)
         )
         assert not connected and code == expected
     _communicator, connected, code = await _connect(forum.pk, session.pk, SAME_SITE)
     assert not connected and code == 4401
-    headers = await database_sync_to_async(_cookie_headers)(host)
+    headers = await session_headers(host)
     for event_id, session_id in ((forum.pk, "abc"), (forum.pk + 1, session.pk)):
         _communicator, connected, code = await _connect(event_id, session_id, headers)
         assert not connected and code == 4404

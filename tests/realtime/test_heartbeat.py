@@ -1,27 +1,17 @@
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from cowork.config.asgi import application
 from tests.factories import MemberFactory
+from tests.realtime.sockets import SAME_SITE, session_headers
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-# A browser sends both: the page's origin, and the host it connects to.
-SAME_SITE = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
-
-
-def _session_headers(user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"].value
-    return [*SAME_SITE, (b"cookie", f"sessionid={cookie}".encode())]
 
 
 async def test_signed_in_user_gets_pong_with_server_time():
     user = await database_sync_to_async(lambda: MemberFactory().user)()
-    headers = await database_sync_to_async(_session_headers)(user)
+    headers = await session_headers(user)
     communicator = WebsocketCommunicator(application, "/ws/heartbeat/", headers=headers)
     connected, _ = await communicator.connect()
     assert connected

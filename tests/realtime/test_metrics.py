@@ -3,12 +3,12 @@
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
 from cowork import metrics
 from cowork.config.asgi import application
 from tests.factories import HostFactory, SpaceFactory
+from tests.realtime.sockets import session_headers
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -16,11 +16,9 @@ WAIT = 10  # seconds: a bound on a stuck step, not a speed requirement
 
 
 @database_sync_to_async
-def _space_and_host_cookie():
+def _space_and_host():
     space = SpaceFactory()
-    client = Client()
-    client.force_login(HostFactory(space=space).user)
-    return space, client.cookies["sessionid"].value
+    return space, HostFactory(space=space).user
 
 
 @database_sync_to_async
@@ -35,9 +33,8 @@ def _open_sockets() -> dict[str, float]:
 
 
 async def test_open_websockets_are_counted_per_space_until_they_close():
-    space, session = await _space_and_host_cookie()
-    headers = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
-    headers += [(b"cookie", f"sessionid={session}".encode())]
+    space, host = await _space_and_host()
+    headers = await session_headers(host)
     sockets = [
         WebsocketCommunicator(application, f"/ws/spaces/{space.pk}/occupancy/", headers=headers)
         for _ in range(2)

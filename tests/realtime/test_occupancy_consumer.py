@@ -7,7 +7,6 @@ import datetime
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from cowork.config.asgi import application
 from cowork.selectors.occupancy import occupancy_snapshot
@@ -21,18 +20,11 @@ from tests.factories import (
     ResourceFactory,
     SpaceFactory,
     open_around_the_clock,
+    this_quarter_hour,
 )
+from tests.realtime.sockets import SAME_SITE, receive_type, session_headers
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-# A browser sends both: the page's origin, and the host it connects to.
-SAME_SITE = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
-
-
-def _cookie_headers(user):
-    client = Client()
-    client.force_login(user)
-    return [*SAME_SITE, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
 
 
 @database_sync_to_async
@@ -55,8 +47,7 @@ async def _connect(space, headers, query=""):
 @database_sync_to_async
 def _book_and_check_in(desk, member):
     now = datetime.datetime.now(datetime.UTC)
-    local = now.astimezone(desk.space.zone)
-    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+    start = this_quarter_hour(desk.space, now)
     booking = booking_create(
         resource=desk,
         member=member,
@@ -68,26 +59,17 @@ def _book_and_check_in(desk, member):
     return booking
 
 
-async def _receive_type(communicator, kind, timeout=5):
-    while True:
-        message = await communicator.receive_json_from(timeout=timeout)
-        if message["type"] == kind:
-            return message
-
-
 async def test_host_gets_a_named_snapshot_then_deltas_in_order():
     space, desk, host, member = await _centre()
     await database_sync_to_async(open_around_the_clock)(space)
-    communicator, connected, _ = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(host)
-    )
+    communicator, connected, _ = await _connect(space, await session_headers(host))
     assert connected
-    snapshot = await _receive_type(communicator, "snapshot")
+    snapshot = await receive_type(communicator, "snapshot")
     assert snapshot["seq"] == 0
     assert [r["state"] for r in snapshot["resources"]] == ["free"]
     await _book_and_check_in(desk, member)
-    booked = await _receive_type(communicator, "delta")
-    occupied = await _receive_type(communicator, "delta")
+    booked = await receive_type(communicator, "delta")
+    occupied = await receive_type(communicator, "delta")
     assert (booked["seq"], occupied["seq"]) == (1, 2)
     # The kinds as live.js compares them (a check-in names who came in the feed).
     assert (booked["event"], occupied["event"]) == ("booking.created", "booking.checked_in")
@@ -103,15 +85,13 @@ async def test_member_sees_who_is_where_without_names():
     space, desk, _host, member = await _centre()
     await database_sync_to_async(open_around_the_clock)(space)
     other = await database_sync_to_async(lambda: MemberFactory().user)()
-    communicator, connected, _ = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(other)
-    )
+    communicator, connected, _ = await _connect(space, await session_headers(other))
     assert connected
-    await _receive_type(communicator, "snapshot")
+    await receive_type(communicator, "snapshot")
     await _book_and_check_in(desk, member)
     occupied = (
-        await _receive_type(communicator, "delta"),
-        await _receive_type(communicator, "delta"),
+        await receive_type(communicator, "delta"),
+        await receive_type(communicator, "delta"),
     )[1]
     assert occupied["resource"]["state"] == "occupied"
     assert "holder" not in occupied["resource"]["current"]
@@ -122,9 +102,7 @@ async def test_host_of_another_organization_is_refused():
     space, *_ = await _centre()
     stranger = await database_sync_to_async(lambda: HostFactory().user)()
     await database_sync_to_async(_private)(space)
-    _, connected, code = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(stranger)
-    )
+    _, connected, code = await _connect(space, await session_headers(stranger))
     assert not connected and code == 4403
 
 
@@ -143,7 +121,7 @@ async def test_display_token_works_until_revoked_and_revoking_closes_it():
     )
     communicator, connected, _ = await _connect(space, SAME_SITE, f"?display={key}")
     assert connected
-    snapshot = await _receive_type(communicator, "snapshot")
+    snapshot = await receive_type(communicator, "snapshot")
     assert snapshot["resources"][0]["name"] == "Desk 01"
     await database_sync_to_async(display_token_revoke)(token=token, host=host)
     closed = await communicator.receive_output(timeout=5)
@@ -157,17 +135,15 @@ async def test_display_token_works_until_revoked_and_revoking_closes_it():
 async def test_client_that_sees_a_gap_asks_and_gets_a_fresh_snapshot():
     space, desk, host, member = await _centre()
     await database_sync_to_async(open_around_the_clock)(space)
-    communicator, _connected, _ = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(host)
-    )
-    await _receive_type(communicator, "snapshot")
+    communicator, _connected, _ = await _connect(space, await session_headers(host))
+    await receive_type(communicator, "snapshot")
     await _book_and_check_in(desk, member)
     await communicator.send_json_to({"type": "resync"})
-    snapshot = await _receive_type(communicator, "snapshot")
+    snapshot = await receive_type(communicator, "snapshot")
     assert snapshot["seq"] == 2
     assert snapshot["resources"][0]["state"] == "occupied"
     await communicator.send_json_to({"type": "ping", "id": 3})
-    assert (await _receive_type(communicator, "pong"))["id"] == 3
+    assert (await receive_type(communicator, "pong"))["id"] == 3
     await communicator.disconnect()
 
 
@@ -181,10 +157,8 @@ async def test_a_new_socket_is_not_sent_the_spaces_history(settings):
     space, desk, host, member = await _centre()
     await database_sync_to_async(open_around_the_clock)(space)
     await _book_and_check_in(desk, member)  # two events before anyone watches
-    communicator, _connected, _ = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(host)
-    )
-    snapshot = await _receive_type(communicator, "snapshot")
+    communicator, _connected, _ = await _connect(space, await session_headers(host))
+    snapshot = await receive_type(communicator, "snapshot")
     assert snapshot["seq"] == 2
     # Several catch-up rounds pass; none of them replays events 1 and 2.
     assert await communicator.receive_nothing(timeout=0.5)
@@ -193,10 +167,8 @@ async def test_a_new_socket_is_not_sent_the_spaces_history(settings):
 
 async def test_a_socket_whose_consumer_is_cancelled_leaves_its_room():
     space, _desk, host, _member = await _centre()
-    communicator, _connected, _ = await _connect(
-        space, await database_sync_to_async(_cookie_headers)(host)
-    )
-    await _receive_type(communicator, "snapshot")
+    communicator, _connected, _ = await _connect(space, await session_headers(host))
+    await receive_type(communicator, "snapshot")
     hub = get_hub()
     assert hub.socket_count(space_group(space.pk)) == 1
     # What daphne does to a consumer still running 10 s after its socket closed: no
@@ -226,15 +198,15 @@ async def test_displays_connecting_at_the_same_number_share_one_snapshot_read(mo
     )
     first, _, _ = await _connect(space, SAME_SITE, f"?display={key}")
     second, _, _ = await _connect(space, SAME_SITE, f"?display={key}")
-    snapshots = [await _receive_type(c, "snapshot") for c in (first, second)]
+    snapshots = [await receive_type(c, "snapshot") for c in (first, second)]
     assert snapshots[0] == snapshots[1]
     assert reads == [0]
     # After an update, a new socket gets a snapshot that holds it.
     await _book_and_check_in(desk, member)
-    await _receive_type(first, "delta")
-    await _receive_type(first, "delta")
+    await receive_type(first, "delta")
+    await receive_type(first, "delta")
     third, _, _ = await _connect(space, SAME_SITE, f"?display={key}")
-    latest = await _receive_type(third, "snapshot")
+    latest = await receive_type(third, "snapshot")
     assert latest["seq"] == 2 and latest["resources"][0]["state"] == "occupied"
     assert reads == [0, 2]
     for communicator in (first, second, third):

@@ -3,20 +3,18 @@
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from cowork.config.asgi import application
 from tests.factories import MemberFactory
+from tests.realtime.sockets import session_cookie
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 HOST = "127.0.0.1:8000"
 
 
-def _session_cookie() -> tuple[bytes, bytes]:
-    client = Client()
-    client.force_login(MemberFactory().user)
-    return b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()
+def _member_cookie() -> tuple[bytes, bytes]:
+    return session_cookie(MemberFactory().user)
 
 
 def _from_peer(peer: str):
@@ -29,7 +27,7 @@ def _from_peer(peer: str):
 
 
 async def _opens(origin: str | None, *, host=HOST, peer="127.0.0.1", **headers: str) -> bool:
-    sent = [(b"host", host.encode()), await database_sync_to_async(_session_cookie)()]
+    sent = [(b"host", host.encode()), await database_sync_to_async(_member_cookie)()]
     if origin is not None:
         sent.append((b"origin", origin.encode()))
     sent += [(name.replace("_", "-").lower().encode(), v.encode()) for name, v in headers.items()]

@@ -7,11 +7,9 @@ from channels.testing import WebsocketCommunicator
 
 from cowork.config.asgi import application
 from realtime.consumers import CLOSE_NOT_FOUND
+from tests.realtime.sockets import SAME_SITE
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-# The page's own origin, as a browser sends it with the Host it asked.
-SAME_SITE = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
 
 
 @pytest.mark.parametrize(

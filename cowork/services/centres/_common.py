@@ -2,11 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from cowork.errors import InvalidInput, NotAllowed
 from cowork.models import DomainEventKind, Space
 from cowork.selectors.access import user_is_network_admin, user_manages_space
+from cowork.services.locking import lock_space
 from cowork.services.outbox import domain_event_record
 
 
@@ -14,6 +16,16 @@ def require_manager(*, user, space: Space) -> None:
     """Hosts of the centre's organization and network admins, or NotAllowed."""
     if not user_manages_space(user=user, space=space):
         raise NotAllowed(_("Only the centre's hosts and network administrators manage it."))
+
+
+def managed_space(space_id: int, *, by, spaces: QuerySet[Space] | None = None) -> Space:
+    """The centre, locked against other changes and read again under the lock, if `by`
+    manages it; or NotAllowed. Call it inside the change's transaction; `spaces` reads the
+    centre with what the change needs along (its opening hours, say)."""
+    lock_space(space_id)
+    space = (Space.objects if spaces is None else spaces).get(pk=space_id)
+    require_manager(user=by, space=space)
+    return space
 
 
 def require_network_admin(*, user) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cowork.models import Closure, DomainEventKind, Space
 from cowork.selectors.centres import bookings_stranded_by_closure
-from cowork.services.centres._common import record, require_manager, validated
+from cowork.services.centres._common import managed_space, record, validated
 from cowork.services.centres.stranded import settle_stranded
 from cowork.services.locking import lock_space
 
@@ -86,9 +86,9 @@ def closures_add(
     for row in rows:
         validated(row, exclude=["space"])
     with transaction.atomic():
-        lock_space(space.pk)
-        space = Space.objects.prefetch_related("opening_hours").get(pk=space.pk)
-        require_manager(user=by, space=space)
+        space = managed_space(
+            space.pk, by=by, spaces=Space.objects.prefetch_related("opening_hours")
+        )
         stranded = bookings_stranded_by_closure(
             space=space, days=[(row.starts_on, row.ends_on) for row in rows], now=now
         )
@@ -121,9 +121,7 @@ def closure_remove(*, closure: Closure, by) -> int:
     Returns how many rows were removed.
     """
     with transaction.atomic():
-        lock_space(closure.space_id)
-        space = Space.objects.get(pk=closure.space_id)
-        require_manager(user=by, space=space)
+        space = managed_space(closure.space_id, by=by)
         rows = Closure.objects.filter(space=space, pk=closure.pk)
         if closure.yearly_series is not None:
             rows = Closure.objects.filter(space=space, yearly_series=closure.yearly_series)

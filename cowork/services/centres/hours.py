@@ -12,9 +12,8 @@ from cowork.errors import InvalidInput
 from cowork.models import DomainEventKind, OpeningHours, Space
 from cowork.models.spaces import WEEKDAYS
 from cowork.selectors.centres import bookings_stranded_by_hours
-from cowork.services.centres._common import record, require_manager
+from cowork.services.centres._common import managed_space, record
 from cowork.services.centres.stranded import settle_stranded
-from cowork.services.locking import lock_space
 
 
 def _check(periods: list[Period]) -> None:
@@ -59,9 +58,9 @@ def opening_hours_replace(
     now = now or timezone.now()
     _check(periods)
     with transaction.atomic():
-        lock_space(space.pk)
-        space = Space.objects.prefetch_related("opening_hours").get(pk=space.pk)
-        require_manager(user=by, space=space)
+        space = managed_space(
+            space.pk, by=by, spaces=Space.objects.prefetch_related("opening_hours")
+        )
         stranded = bookings_stranded_by_hours(space=space, periods=periods, now=now)
         cancelled = settle_stranded(
             stranded=stranded,

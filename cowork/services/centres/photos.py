@@ -19,8 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cowork.errors import InvalidInput
 from cowork.models import DomainEventKind, Space
-from cowork.services.centres._common import record, require_manager
-from cowork.services.locking import lock_space
+from cowork.services.centres._common import managed_space, record, require_manager
 
 # What a phone or a camera sends; Pillow's name for each.
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -111,9 +110,7 @@ def space_photo_set(*, space: Space, by, upload) -> Space:
     )
     try:
         with transaction.atomic():
-            lock_space(space.pk)
-            fresh = Space.objects.get(pk=space.pk)
-            require_manager(user=by, space=fresh)
+            fresh = managed_space(space.pk, by=by)
             old = fresh.photo.name
             fresh.photo.name = name
             fresh.photo_width, fresh.photo_height = width, height
@@ -136,9 +133,7 @@ def space_photo_set(*, space: Space, by, upload) -> Space:
 def space_photo_remove(*, space: Space, by) -> Space:
     """Take the centre's photo down; its file goes once that is committed."""
     with transaction.atomic():
-        lock_space(space.pk)
-        fresh = Space.objects.get(pk=space.pk)
-        require_manager(user=by, space=fresh)
+        fresh = managed_space(space.pk, by=by)
         old = fresh.photo.name
         if not old:
             return fresh

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from cowork.errors import InvalidInput
 from cowork.models import DomainEventKind, Resource, Space
 from cowork.selectors.centres import bookings_stranded_by_retiring
-from cowork.services.centres._common import apply_changes, record, require_manager, validated
+from cowork.services.centres._common import apply_changes, managed_space, record, validated
 from cowork.services.centres.stranded import settle_stranded
-from cowork.services.locking import lock_space
 
 RESOURCE_FIELDS = {
     "kind",
@@ -52,13 +51,6 @@ def _record(kind: DomainEventKind, resource: Resource, /, *, by, **payload) -> N
     )
 
 
-def _locked_space(space_id: int, *, by) -> Space:
-    lock_space(space_id)
-    space = Space.objects.get(pk=space_id)
-    require_manager(user=by, space=space)
-    return space
-
-
 def resource_create(*, space: Space, by, **fields) -> Resource:
     """A new desk, room or piece of equipment; `fields` are Resource fields.
 
@@ -68,7 +60,7 @@ def resource_create(*, space: Space, by, **fields) -> Resource:
     resource = Resource(space=space)
     apply_changes(resource, fields, allowed=RESOURCE_FIELDS | {"plan_x", "plan_y"})
     with transaction.atomic():
-        resource.space = _locked_space(space.pk, by=by)
+        resource.space = managed_space(space.pk, by=by)
         if resource.kind in PLACED_KINDS and resource.plan_x is None and resource.plan_y is None:
             spots = _free_spots(
                 resource.space, width=resource.plan_width, height=resource.plan_height, count=1
@@ -125,7 +117,7 @@ def desks_add(
     prefix = prefix.strip() or _("Desk")
     made = []
     with transaction.atomic():
-        space = _locked_space(space.pk, by=by)
+        space = managed_space(space.pk, by=by)
         names = set(space.resources.values_list("name", flat=True))
         template = Resource(space=space, kind=Resource.Kind.DESK)
         apply_changes(template, fields, allowed=RESOURCE_FIELDS - {"kind", "name", "capacity"})
@@ -156,7 +148,7 @@ def desks_add(
 def resource_update(*, resource: Resource, by, changes: dict) -> Resource:
     """Change what a resource is (name, seats, features, approval, price, rule overrides)."""
     with transaction.atomic():
-        space = _locked_space(resource.space_id, by=by)
+        space = managed_space(resource.space_id, by=by)
         fresh = Resource.objects.get(pk=resource.pk, space=space)
         fresh.space = space
         changed = apply_changes(fresh, changes, allowed=RESOURCE_FIELDS - {"kind"})
@@ -174,7 +166,7 @@ def floor_plan_arrange(*, space: Space, by, positions: dict[int, tuple[int, int]
     Every position must lie inside the plan. Returns how many resources moved.
     """
     with transaction.atomic():
-        space = _locked_space(space.pk, by=by)
+        space = managed_space(space.pk, by=by)
         resources = space.resources.in_bulk(list(positions))
         if len(resources) != len(positions):
             raise InvalidInput(_("That resource is not in this centre."), code="unknown_resource")
@@ -221,7 +213,7 @@ def resource_retire(
     if not reason:
         raise InvalidInput(_("Say why, so members know."), code="no_reason")
     with transaction.atomic():
-        space = _locked_space(resource.space_id, by=by)
+        space = managed_space(resource.space_id, by=by)
         fresh = Resource.objects.get(pk=resource.pk, space=space)
         fresh.space = space
         cancelled = settle_stranded(
@@ -241,7 +233,7 @@ def resource_retire(
 def resource_restore(*, resource: Resource, by) -> Resource:
     """Put a retired resource back into service."""
     with transaction.atomic():
-        space = _locked_space(resource.space_id, by=by)
+        space = managed_space(resource.space_id, by=by)
         fresh = Resource.objects.get(pk=resource.pk, space=space)
         fresh.space = space
         if fresh.out_of_service:

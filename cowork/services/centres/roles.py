@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from cowork.errors import InvalidInput, NotAllowed
 from cowork.models import DomainEventKind, Space, SpaceRole
 from cowork.selectors.access import user_is_network_admin
-from cowork.services.centres._common import record, require_manager
+from cowork.services.centres._common import managed_space, record, require_manager
 from cowork.services.locking import lock_space
 
 
@@ -45,9 +45,7 @@ def space_role_revoke(*, role: SpaceRole, by) -> None:
     """Take a role away. A host does not remove their own host role (a network admin
     does), so no centre loses its last host by a slip."""
     with transaction.atomic():
-        lock_space(role.space_id)
-        space = Space.objects.get(pk=role.space_id)
-        require_manager(user=by, space=space)
+        space = managed_space(role.space_id, by=by)
         held = SpaceRole.objects.filter(pk=role.pk, space=space).first()
         if held is None:
             return

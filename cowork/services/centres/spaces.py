@@ -7,12 +7,11 @@ from cowork.models.spaces import BOOKING_RULE_FIELDS, DETAIL_FIELDS
 from cowork.selectors.access import user_is_network_admin
 from cowork.services.centres._common import (
     apply_changes,
+    managed_space,
     record,
-    require_manager,
     require_network_admin,
     validated,
 )
-from cowork.services.locking import lock_space
 
 # What the centre's hosts keep: its words, its booking rules, its SMS manners.
 HOST_FIELDS = {
@@ -75,9 +74,7 @@ def space_update(*, space: Space, by, changes: dict) -> Space:
     """
     allowed = HOST_FIELDS | (NETWORK_FIELDS if user_is_network_admin(user=by) else set())
     with transaction.atomic():
-        lock_space(space.pk)
-        fresh = Space.objects.get(pk=space.pk)
-        require_manager(user=by, space=fresh)
+        fresh = managed_space(space.pk, by=by)
         changed = apply_changes(fresh, changes, allowed=allowed)
         if not changed:
             return fresh

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from cowork.services.api_tokens import api_token_create
+from cowork.services.booking import booking_create
 from tests.factories import (
     HostFactory,
     MemberFactory,
@@ -31,6 +32,25 @@ def at(space, day: datetime.date, hhmm: str) -> datetime.datetime:
 
 def iso(moment: datetime.datetime) -> str:
     return moment.isoformat()
+
+
+def slot(resource, day: datetime.date, start: str = "10:00", end: str = "11:00") -> dict:
+    """The body that names `resource` from `start` to `end` on `day`, in its centre's time."""
+    return {
+        "resource": resource.pk,
+        "starts_at": iso(at(resource.space, day, start)),
+        "ends_at": iso(at(resource.space, day, end)),
+    }
+
+
+def booked(resource, member, day: datetime.date, start: str = "10:00", end: str = "11:00"):
+    """A booking of `member`, made by the service, from `start` to `end` on `day`."""
+    return booking_create(
+        resource=resource,
+        member=member,
+        starts_at=at(resource.space, day, start),
+        ends_at=at(resource.space, day, end),
+    )
 
 
 class Api:

@@ -17,8 +17,7 @@ from schemathesis.checks import not_a_server_error
 
 from cowork.api.main import api
 from cowork.services.api_tokens import api_token_create
-from cowork.services.booking import booking_create
-from tests.cowork.api.conftest import at, next_monday
+from tests.cowork.api.conftest import booked, next_monday
 from tests.factories import (
     HostFactory,
     MemberFactory,
@@ -37,12 +36,7 @@ def bearer(db):
     member = MemberFactory().user
     HostFactory(space=space)
     day = next_monday(space)
-    booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(space, day, "10:00"),
-        ends_at=at(space, day, "11:00"),
-    )
+    booked(desk, member, day)
     _token, key = api_token_create(user=member, name="fuzz")
     return {"Authorization": f"Bearer {key}"}
 

@@ -3,8 +3,7 @@
 import pytest
 
 from cowork.models import BookingStatus
-from cowork.services.booking import booking_create
-from tests.cowork.api.conftest import at
+from tests.cowork.api.conftest import booked
 from tests.factories import HostFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,12 +16,7 @@ def hall(space):
 
 @pytest.fixture
 def pending(hall, member, monday):
-    return booking_create(
-        resource=hall,
-        member=member,
-        starts_at=at(hall.space, monday, "10:00"),
-        ends_at=at(hall.space, monday, "12:00"),
-    )
+    return booked(hall, member, monday, "10:00", "12:00")
 
 
 def test_host_lists_pending_bookings_of_their_centres(api_as, host, pending):

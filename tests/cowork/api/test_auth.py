@@ -13,7 +13,7 @@ from cowork.services.api_tokens import (
     api_token_create,
     api_token_revoke,
 )
-from tests.cowork.api.conftest import Api, at, iso
+from tests.cowork.api.conftest import Api, slot
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +37,7 @@ def test_signed_in_session_reads_without_a_token(client, member):
 def test_session_writes_need_the_csrf_token(member, desk, monday):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(member)
-    body = {
-        "resource": desk.pk,
-        "starts_at": iso(at(desk.space, monday, "10:00")),
-        "ends_at": iso(at(desk.space, monday, "11:00")),
-    }
+    body = slot(desk, monday)
     refused = browser.post("/api/v1/bookings", body, content_type="application/json")
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "csrf_failed"
@@ -61,14 +57,7 @@ def test_session_writes_need_the_csrf_token(member, desk, monday):
 def test_bearer_token_needs_no_csrf_token(member, desk, monday):
     _token, key = api_token_create(user=member, name="script")
     api = Api(Client(enforce_csrf_checks=True), key)
-    response = api.post(
-        "/bookings",
-        {
-            "resource": desk.pk,
-            "starts_at": iso(at(desk.space, monday, "10:00")),
-            "ends_at": iso(at(desk.space, monday, "11:00")),
-        },
-    )
+    response = api.post("/bookings", slot(desk, monday))
     assert response.status_code == 201
 
 

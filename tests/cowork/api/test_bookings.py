@@ -8,22 +8,14 @@ from django.utils import timezone
 
 from cowork.models import Booking, BookingStatus, Resource
 from cowork.services.booking import booking_create
-from tests.cowork.api.conftest import at, iso
+from tests.cowork.api.conftest import at, booked, iso, slot
 from tests.factories import OrganizationFactory, ResourceFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _book(api, resource, day, start="10:00", end="11:00", **extra):
-    return api.post(
-        "/bookings",
-        {
-            "resource": resource.pk,
-            "starts_at": iso(at(resource.space, day, start)),
-            "ends_at": iso(at(resource.space, day, end)),
-            **extra,
-        },
-    )
+    return api.post("/bookings", {**slot(resource, day, start, end), **extra})
 
 
 def test_member_books_a_desk_and_sees_it_in_the_centres_time(api_as, member, desk, monday):
@@ -113,12 +105,7 @@ def test_list_shows_only_my_bookings_with_paging(api_as, member, other_member, d
         )
         for hour in (10, 11, 12)
     ]
-    booking_create(
-        resource=desk,
-        member=other_member,
-        starts_at=at(space, monday, "14:00"),
-        ends_at=at(space, monday, "15:00"),
-    )
+    booked(desk, other_member, monday, "14:00", "15:00")
     api = api_as(member)
     response = api.get("/bookings")
     assert response.status_code == 200
@@ -129,18 +116,8 @@ def test_list_shows_only_my_bookings_with_paging(api_as, member, other_member, d
 
 
 def test_list_filters_by_window_and_status(api_as, member, desk, space, monday):
-    early = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "11:00"),
-    )
-    late = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(space, monday, "15:00"),
-        ends_at=at(space, monday, "16:00"),
-    )
+    early = booked(desk, member, monday)
+    late = booked(desk, member, monday, "15:00", "16:00")
     api = api_as(member)
     api.post(f"/bookings/{early.pk}/cancel", {"reason": "ill"})
     after_noon = api.get("/bookings", {"from": iso(at(space, monday, "12:00"))}).json()
@@ -157,12 +134,7 @@ def test_list_filters_by_window_and_status(api_as, member, desk, space, monday):
 def test_host_lists_every_booking_of_their_centre_with_names(
     api_as, host, member, desk, space, monday
 ):
-    booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "11:00"),
-    )
+    booked(desk, member, monday)
     response = api_as(host).get("/bookings", {"space": space.pk})
     assert response.status_code == 200
     (item,) = response.json()["items"]
@@ -178,12 +150,7 @@ def test_member_cannot_list_a_centres_bookings(api_as, member, space):
 
 
 def test_get_one_booking(api_as, member, desk, space, monday):
-    booking = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "11:00"),
-    )
+    booking = booked(desk, member, monday)
     response = api_as(member).get(f"/bookings/{booking.pk}")
     assert response.status_code == 200
     assert response.json()["id"] == booking.pk
@@ -191,12 +158,7 @@ def test_get_one_booking(api_as, member, desk, space, monday):
 
 
 def test_patch_moves_and_extends_a_booking(api_as, member, desk, space, monday):
-    booking = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "11:00"),
-    )
+    booking = booked(desk, member, monday)
     api = api_as(member)
     extended = api.patch(f"/bookings/{booking.pk}", {"ends_at": iso(at(space, monday, "12:00"))})
     assert extended.status_code == 200
@@ -212,30 +174,15 @@ def test_patch_moves_and_extends_a_booking(api_as, member, desk, space, monday):
 
 
 def test_patch_with_nothing_to_change_is_400(api_as, member, desk, space, monday):
-    booking = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "11:00"),
-    )
+    booking = booked(desk, member, monday)
     response = api_as(member).patch(f"/bookings/{booking.pk}", {})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "nothing_to_change"
 
 
 def test_patch_into_a_taken_slot_is_409(api_as, member, other_member, desk, space, monday):
-    booking = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "11:00"),
-    )
-    booking_create(
-        resource=desk,
-        member=other_member,
-        starts_at=at(space, monday, "11:00"),
-        ends_at=at(space, monday, "12:00"),
-    )
+    booking = booked(desk, member, monday)
+    booked(desk, other_member, monday, "11:00", "12:00")
     response = api_as(member).patch(
         f"/bookings/{booking.pk}", {"ends_at": iso(at(space, monday, "11:30"))}
     )
@@ -261,12 +208,7 @@ def test_cancel_takes_the_equipment_booked_with_the_room(api_as, member, room, m
 
 
 def test_cancel_needs_no_body(client, api_as, member, desk, space, monday):
-    booking = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "11:00"),
-    )
+    booking = booked(desk, member, monday)
     api = api_as(member)
     response = client.generic(
         "POST", f"/api/v1/bookings/{booking.pk}/cancel", b"", headers=api.headers
@@ -276,12 +218,7 @@ def test_cancel_needs_no_body(client, api_as, member, desk, space, monday):
 
 
 def test_check_in_and_out_during_the_booking(api_as, member, desk, space, monday, monkeypatch):
-    booking = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "12:00"),
-    )
+    booking = booked(desk, member, monday, "10:00", "12:00")
     api = api_as(member)
     too_early = api.post(f"/bookings/{booking.pk}/check-in")
     assert too_early.status_code == 422
@@ -301,14 +238,7 @@ def test_check_in_and_out_during_the_booking(api_as, member, desk, space, monday
 
 
 def test_quote_of_a_free_desk(api_as, member, desk, space, monday):
-    response = api_as(member).get(
-        "/bookings/quote",
-        {
-            "resource": desk.pk,
-            "starts_at": iso(at(space, monday, "10:00")),
-            "ends_at": iso(at(space, monday, "12:00")),
-        },
-    )
+    response = api_as(member).get("/bookings/quote", slot(desk, monday, "10:00", "12:00"))
     assert response.status_code == 200
     body = response.json()
     assert Decimal(body["amount"]) == 0
@@ -324,11 +254,7 @@ def test_quote_of_a_paid_room_for_an_outside_renter_and_a_partner(
     partner = OrganizationFactory(is_partner=True)
     other_member.member.organization = partner
     other_member.member.save()
-    window = {
-        "resource": hall.pk,
-        "starts_at": iso(at(space, monday, "10:00")),
-        "ends_at": iso(at(space, monday, "11:30")),
-    }
+    window = slot(hall, monday, "10:00", "11:30")
     paid = api_as(member).get("/bookings/quote", window).json()
     assert Decimal(paid["amount"]) == Decimal("37.50")
     assert paid["free_reason"] == ""

@@ -7,7 +7,7 @@ import pytest
 
 from cowork.services.api_tokens import api_token_create, api_token_revoke
 from cowork.services.booking import booking_create
-from tests.cowork.api.conftest import Api, at, iso
+from tests.cowork.api.conftest import Api, at, booked, iso, slot
 
 pytestmark = pytest.mark.django_db
 
@@ -133,12 +133,7 @@ def test_unknown_booking_is_404(api_as, member):
 def test_someone_elses_booking_reads_exactly_like_an_unknown_one(
     api_as, member, other_member, desk, monday
 ):
-    theirs = booking_create(
-        resource=desk,
-        member=other_member,
-        starts_at=at(desk.space, monday, "10:00"),
-        ends_at=at(desk.space, monday, "11:00"),
-    )
+    theirs = booked(desk, other_member, monday)
     response = api_as(member).get(f"/bookings/{theirs.pk}")
     assert response.status_code == 404
     assert response.json() == {
@@ -160,20 +155,8 @@ def test_conflict_names_the_taken_slot_but_not_the_holder_to_a_stranger(
     api_as, member, other_member, desk, monday
 ):
     space = desk.space
-    booking_create(
-        resource=desk,
-        member=other_member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "12:00"),
-    )
-    response = api_as(member).post(
-        "/bookings",
-        {
-            "resource": desk.pk,
-            "starts_at": iso(at(space, monday, "11:00")),
-            "ends_at": iso(at(space, monday, "13:00")),
-        },
-    )
+    booked(desk, other_member, monday, "10:00", "12:00")
+    response = api_as(member).post("/bookings", slot(desk, monday, "11:00", "13:00"))
     assert response.status_code == 409
     assert response.json() == {
         "error": {
@@ -196,21 +179,8 @@ def test_conflict_names_the_taken_slot_but_not_the_holder_to_a_stranger(
 def test_conflict_names_the_holder_to_a_host_of_the_centre(
     api_as, host, other_member, desk, monday
 ):
-    space = desk.space
-    theirs = booking_create(
-        resource=desk,
-        member=other_member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "12:00"),
-    )
-    response = api_as(host).post(
-        "/bookings",
-        {
-            "resource": desk.pk,
-            "starts_at": iso(at(space, monday, "11:00")),
-            "ends_at": iso(at(space, monday, "13:00")),
-        },
-    )
+    theirs = booked(desk, other_member, monday, "10:00", "12:00")
+    response = api_as(host).post("/bookings", slot(desk, monday, "11:00", "13:00"))
     assert response.status_code == 409
     taken = response.json()["error"]["details"]["taken"]
     assert taken["held_by"] == "Aysel Huseynova"
@@ -218,14 +188,7 @@ def test_conflict_names_the_holder_to_a_host_of_the_centre(
 
 
 def test_rule_violation_is_422_naming_the_rule(api_as, member, desk, monday):
-    response = api_as(member).post(
-        "/bookings",
-        {
-            "resource": desk.pk,
-            "starts_at": iso(at(desk.space, monday, "10:07")),
-            "ends_at": iso(at(desk.space, monday, "11:00")),
-        },
-    )
+    response = api_as(member).post("/bookings", slot(desk, monday, "10:07", "11:00"))
     assert response.status_code == 422
     assert response.json() == {
         "error": {

@@ -2,17 +2,15 @@
 
 import datetime
 import json
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from cowork.models import Booking, IdempotencyKey
 from cowork.services.api_tokens import api_token_create
-from cowork.services.booking import booking_create
-from tests.cowork.api.conftest import at, iso
+from tests.cowork.api.conftest import at, booked, iso
+from tests.racing import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +26,7 @@ def _booking(desk, day, start="10:00", end="11:00") -> dict:
 
 
 def _booked(desk, member, day) -> Booking:
-    return booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(desk.space, day, "10:00"),
-        ends_at=at(desk.space, day, "11:00"),
-    )
+    return booked(desk, member, day)
 
 
 def _keyed(key: str = KEY) -> dict:
@@ -177,30 +170,15 @@ def test_concurrent_retries_with_one_key_book_once_and_all_get_its_answer(member
     _token, bearer = api_token_create(user=member, name="tests")
     headers = {"Authorization": f"Bearer {bearer}", "Idempotency-Key": str(uuid.uuid4())}
     body = json.dumps(_booking(desk, monday))
-    barrier = threading.Barrier(racers)
-    answers = []
-    lock = threading.Lock()
 
     def post():
-        try:
-            barrier.wait(timeout=30)
-            response = Client().post(
-                "/api/v1/bookings", body, content_type="application/json", headers=headers
-            )
-            answer = (response.status_code, response.json())
-        except Exception as exc:  # shown by the assertion below
-            answer = (repr(exc), None)
-        finally:
-            connection.close()
-        with lock:
-            answers.append(answer)
+        response = Client().post(
+            "/api/v1/bookings", body, content_type="application/json", headers=headers
+        )
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=post) for _ in range(racers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
+    answers = at_once(post, [()] * racers)
+    assert all(isinstance(answer, tuple) for answer in answers), answers
     assert len(answers) == racers
     assert {status for status, _body in answers} == {201}, answers
     assert len({json.dumps(body, sort_keys=True) for _status, body in answers}) == 1

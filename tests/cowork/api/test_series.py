@@ -5,9 +5,8 @@ import datetime
 import pytest
 
 from cowork.models import Booking, BookingStatus, Series
-from cowork.services.booking import booking_create
 from tests import factories
-from tests.cowork.api.conftest import at, iso
+from tests.cowork.api.conftest import at, booked, iso
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +28,7 @@ def _series(api, resource, day, *, rrule=WEEKLY_THREE, mode="all_or_nothing", **
 
 
 def _block(resource, member, day):
-    return booking_create(
-        resource=resource,
-        member=member,
-        starts_at=at(resource.space, day, "10:00"),
-        ends_at=at(resource.space, day, "11:00"),
-    )
+    return booked(resource, member, day)
 
 
 def test_series_books_every_occurrence(api_as, member, room, monday):

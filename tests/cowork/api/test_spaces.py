@@ -5,8 +5,7 @@ import datetime
 import pytest
 
 from cowork.models import Closure, Resource
-from cowork.services.booking import booking_create
-from tests.cowork.api.conftest import at, iso
+from tests.cowork.api.conftest import at, booked, iso
 from tests.factories import ResourceFactory, RoomFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,12 +102,7 @@ def test_availability_of_a_space_leaves_out_held_and_broken_resources(
     held = ResourceFactory(space=space, name="Desk 01")
     free = ResourceFactory(space=space, name="Desk 02")
     ResourceFactory(space=space, name="Desk 03", out_of_service=True, out_of_service_reason="x")
-    booking_create(
-        resource=held,
-        member=other_member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "12:00"),
-    )
+    booked(held, other_member, monday, "10:00", "12:00")
     response = api_as(member).get(
         "/availability",
         {

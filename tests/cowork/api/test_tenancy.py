@@ -5,8 +5,7 @@ import json
 import pytest
 
 from cowork.models import BookingStatus
-from cowork.services.booking import booking_create
-from tests.cowork.api.conftest import at, iso, next_monday
+from tests.cowork.api.conftest import at, booked, iso, next_monday, slot
 from tests.factories import ResourceFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,12 +16,7 @@ def their_booking(other_space, other_member):
     """A booking at the other organization's centre."""
     room = RoomFactory(space=other_space, needs_approval=True)
     day = next_monday(other_space)
-    return booking_create(
-        resource=room,
-        member=other_member,
-        starts_at=at(other_space, day, "10:00"),
-        ends_at=at(other_space, day, "11:00"),
-    )
+    return booked(room, other_member, day)
 
 
 def test_host_of_another_organization_gets_404_on_its_bookings(api_as, host, their_booking):
@@ -61,12 +55,7 @@ def test_their_own_host_sees_and_approves_it(api_as, other_host, their_booking):
 
 
 def test_host_manages_bookings_at_their_centre(api_as, host, member, desk, monday):
-    booking = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(desk.space, monday, "10:00"),
-        ends_at=at(desk.space, monday, "11:00"),
-    )
+    booking = booked(desk, member, monday)
     response = api_as(host).post(f"/bookings/{booking.pk}/cancel", {"reason": "Flooded"})
     assert response.status_code == 200
     assert response.json()["bookings"][0]["cancelled_at"] is not None
@@ -79,18 +68,8 @@ def test_no_phone_number_appears_in_any_response(
     phones = {"+994501234567", "+994507654321", "+994551112233", "994501234567"}
     hall = RoomFactory(space=space, needs_approval=True)
     ResourceFactory(space=space, name="Desk 02")
-    mine = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "11:00"),
-    )
-    booking_create(
-        resource=hall,
-        member=other_member,
-        starts_at=at(space, monday, "10:00"),
-        ends_at=at(space, monday, "11:00"),
-    )
+    mine = booked(desk, member, monday)
+    booked(hall, other_member, monday)
     window = {
         "starts_at": iso(at(space, monday, "09:00")),
         "ends_at": iso(at(space, monday, "18:00")),
@@ -126,19 +105,7 @@ def test_member_sees_no_one_elses_name_at_a_centre_they_do_not_work_at(
     api_as, member, other_member, desk, monday
 ):
     # A member books the desk; a stranger who tries the same slot learns the time, not the name.
-    booking_create(
-        resource=desk,
-        member=other_member,
-        starts_at=at(desk.space, monday, "10:00"),
-        ends_at=at(desk.space, monday, "11:00"),
-    )
-    response = api_as(member).post(
-        "/bookings",
-        {
-            "resource": desk.pk,
-            "starts_at": iso(at(desk.space, monday, "10:00")),
-            "ends_at": iso(at(desk.space, monday, "11:00")),
-        },
-    )
+    booked(desk, other_member, monday)
+    response = api_as(member).post("/bookings", slot(desk, monday))
     assert response.status_code == 409
     assert "Huseynova" not in response.content.decode()

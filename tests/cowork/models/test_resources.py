@@ -8,29 +8,39 @@ from tests.factories import ResourceFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_desk_seating_many_is_refused_by_clean_and_by_the_database(space):
-    desk = Resource(space=space, kind=Resource.Kind.DESK, name="Desk 01", capacity=4)
+@pytest.mark.parametrize(
+    ("fields", "field", "database_refuses"),
+    [
+        pytest.param(
+            {"kind": Resource.Kind.DESK, "name": "Desk 01", "capacity": 4},
+            "capacity",
+            True,
+            id="a-desk-seating-many",
+        ),
+        pytest.param(
+            {"kind": Resource.Kind.EQUIPMENT, "name": "Laptop 1"},
+            "equipment_type",
+            False,
+            id="equipment-not-saying-what-it-is",
+        ),
+        pytest.param(
+            {"kind": Resource.Kind.DESK, "name": "Desk 02", "plan_x": 10},
+            "plan_y",
+            True,
+            id="half-a-floor-plan-position",
+        ),
+    ],
+)
+def test_a_resource_breaking_a_rule_is_refused_by_clean_and_by_the_database_where_it_can(
+    space, fields, field, database_refuses
+):
+    resource = Resource(space=space, **fields)
     with pytest.raises(ValidationError) as excinfo:
-        desk.full_clean()
-    assert "capacity" in excinfo.value.message_dict
-    with pytest.raises(IntegrityError), transaction.atomic():
-        desk.save()
-
-
-def test_equipment_must_say_what_it_is(space):
-    laptop = Resource(space=space, kind=Resource.Kind.EQUIPMENT, name="Laptop 1")
-    with pytest.raises(ValidationError) as excinfo:
-        laptop.full_clean()
-    assert "equipment_type" in excinfo.value.message_dict
-
-
-def test_half_a_floor_plan_position_is_refused(space):
-    desk = Resource(space=space, kind=Resource.Kind.DESK, name="Desk 02", plan_x=10)
-    with pytest.raises(ValidationError) as excinfo:
-        desk.full_clean()
-    assert "plan_y" in excinfo.value.message_dict
-    with pytest.raises(IntegrityError), transaction.atomic():
-        desk.save()
+        resource.full_clean()
+    assert field in excinfo.value.message_dict
+    if database_refuses:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            resource.save()
 
 
 def test_out_of_service_needs_a_reason_members_can_read(space):

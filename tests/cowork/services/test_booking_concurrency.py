@@ -11,6 +11,7 @@ from cowork.errors import Conflict
 from cowork.models import ACTIVE_STATUSES, Booking
 from cowork.services.booking import booking_create
 from tests.factories import MemberFactory, ResourceFactory, next_weekday
+from tests.racing import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,36 +33,22 @@ def test_fifty_clients_booking_one_desk_at_once_leave_exactly_one_booking(space)
     desk = ResourceFactory(space=space)
     members = [MemberFactory().user for _ in range(CLIENTS)]
     ten = next_weekday(space)
-    barrier = threading.Barrier(CLIENTS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
     def attempt(index, member):
         # Every window covers 11:45–12:00, so any two of them overlap.
         start = ten + datetime.timedelta(minutes=15 * (index % 8))
         try:
-            barrier.wait(timeout=30)
             booking_create(
                 resource=desk,
                 member=member,
                 starts_at=start,
                 ends_at=start + datetime.timedelta(hours=2),
             )
-            outcome = "booked"
         except Conflict:
-            outcome = "conflict"
-        except Exception as exc:  # anything else is a failure the assertion below shows
-            outcome = repr(exc)
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+            return "conflict"
+        return "booked"
 
-    threads = [threading.Thread(target=attempt, args=(i, m)) for i, m in enumerate(members)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = at_once(attempt, enumerate(members))
     assert sorted(set(outcomes)) == ["booked", "conflict"], outcomes
     assert outcomes.count("booked") == 1
     assert outcomes.count("conflict") == CLIENTS - 1

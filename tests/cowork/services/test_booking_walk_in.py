@@ -21,7 +21,7 @@ from cowork.services.booking import (
     booking_create,
     booking_create_with_equipment_counts,
 )
-from tests.factories import MemberFactory, ResourceFactory, RoomFactory, SpaceFactory
+from tests.factories import MemberFactory, ResourceFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,6 @@ NOW = datetime.datetime(2027, 3, 1, 10, 7, tzinfo=BAKU)  # a Monday, open 09:00â
 
 def _at(wall: str) -> datetime.datetime:
     return datetime.datetime.combine(NOW.date(), datetime.time.fromisoformat(wall), tzinfo=BAKU)
-
-
-@pytest.fixture
-def space():
-    return SpaceFactory()
 
 
 @pytest.fixture

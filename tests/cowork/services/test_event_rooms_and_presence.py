@@ -46,11 +46,6 @@ def room(space):
     return RoomFactory(space=space, capacity=30, name="Training room")
 
 
-@pytest.fixture
-def host(space):
-    return HostFactory(space=space).user
-
-
 def _round_table(room, host, *, is_public=True):
     """A round-table 11:00–12:30 on a coming Monday, created the week before."""
     start = next_weekday(room.space, at=datetime.time(11))

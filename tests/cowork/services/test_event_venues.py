@@ -26,15 +26,10 @@ from cowork.services.events import (
     registration_create,
     walk_in_add,
 )
-from tests.factories import HostFactory, MemberFactory, RoomFactory, network_admin, next_weekday
+from tests.factories import MemberFactory, RoomFactory, network_admin, next_weekday
 
 HOUR = datetime.timedelta(hours=1)
 HALL = OutsideVenue(name="Kokand Palace of Culture", address="Navoi street 12", capacity=300)
-
-
-@pytest.fixture
-def host(space):
-    return HostFactory(space=space).user
 
 
 @pytest.fixture

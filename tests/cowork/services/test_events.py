@@ -1,8 +1,6 @@
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 
 from cowork.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
 from cowork.models import Attendance, Booking, DomainEvent, Registration, RegistrationStatus
@@ -17,7 +15,8 @@ from cowork.services.events import (
     registration_create,
     walk_in_add,
 )
-from tests.factories import HostFactory, MemberFactory, RoomFactory, next_weekday
+from tests.factories import MemberFactory, RoomFactory, next_weekday
+from tests.racing import at_once
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -25,11 +24,6 @@ HOUR = datetime.timedelta(hours=1)
 @pytest.fixture
 def room(space):
     return RoomFactory(space=space, capacity=30, name="Meeting room")
-
-
-@pytest.fixture
-def host(space):
-    return HostFactory(space=space).user
 
 
 def _event(room, host, *, capacity=20, sessions=None, **kwargs):
@@ -155,25 +149,13 @@ def test_stranger_cannot_cancel_someone_elses_registration(room, host):
 @pytest.mark.django_db(transaction=True)
 def test_fifty_people_registering_at_once_for_twenty_places(room, host):
     event = _event(room, host, capacity=20)
-    barrier = threading.Barrier(50)
-    errors = []
 
     def register(n):
-        try:
-            barrier.wait(timeout=30)
-            registration_create(
-                event=event, name=f"Person {n}", phone=f"+99450{2000000 + n}", ip=f"10.0.0.{n}"
-            )
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()
+        registration_create(
+            event=event, name=f"Person {n}", phone=f"+99450{2000000 + n}", ip=f"10.0.0.{n}"
+        )
 
-    threads = [threading.Thread(target=register, args=(n,)) for n in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    errors = [outcome for outcome in at_once(register, [(n,) for n in range(50)]) if outcome]
     assert errors == []
     by_status = {
         status: list(event.registrations.filter(status=status).order_by("created_at", "id"))

@@ -1,5 +1,6 @@
 """The one locking helper: refused outside a transaction; a lock held too long is "busy"."""
 
+import contextlib
 import datetime
 import threading
 
@@ -37,16 +38,38 @@ def test_lock_event_returns_the_event_fresh_with_its_space():
     assert locked.space.pk == event.space_id
 
 
-def _hold_in_another_connection(statement, params, held, release):
-    """Take a lock in a transaction of another connection and keep it until `release`."""
+@contextlib.contextmanager
+def _held_elsewhere(take):
+    """While inside, a transaction of another connection holds the lock `take()` took."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                take()
+                held.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
     try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, params)
-            held.set()
-            release.wait(30)
+        assert held.wait(10)
+        yield
     finally:
-        connections.close_all()
+        release.set()
+        holder.join()
+
+
+def _space_row(space):
+    """Taking the centre's row lock, as a change of the centre does."""
+
+    def take():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM cowork_space WHERE id = %s FOR UPDATE", [space.pk])
+
+    return take
 
 
 @on_postgresql
@@ -55,15 +78,8 @@ def test_a_booking_waiting_too_long_for_its_centre_is_busy_and_changes_nothing(s
     monkeypatch.setattr(locking, "LOCK_TIMEOUT", datetime.timedelta(milliseconds=300))
     desk = ResourceFactory(space=space)
     member = MemberFactory().user
-    held, release = threading.Event(), threading.Event()
-    holder = threading.Thread(
-        target=_hold_in_another_connection,
-        args=("SELECT id FROM cowork_space WHERE id = %s FOR UPDATE", [space.pk], held, release),
-    )
-    holder.start()
-    try:
-        assert held.wait(10)
-        start = next_weekday(space)
+    start = next_weekday(space)
+    with _held_elsewhere(_space_row(space)):
         with pytest.raises(Busy) as refused:
             booking_create(
                 resource=desk,
@@ -73,9 +89,6 @@ def test_a_booking_waiting_too_long_for_its_centre_is_busy_and_changes_nothing(s
             )
         assert refused.value.status == 503
         assert not Booking.objects.filter(resource=desk).exists()
-    finally:
-        release.set()
-        holder.join()
     # The lock gone, the same booking goes through: the timeout did not stick.
     booking = booking_create(
         resource=desk, member=member, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
@@ -89,33 +102,14 @@ def test_a_named_lock_held_elsewhere_is_busy_and_its_timeout_does_not_outlive_th
     monkeypatch,
 ):
     monkeypatch.setattr(locking, "LOCK_TIMEOUT", datetime.timedelta(milliseconds=300))
-    held, release = threading.Event(), threading.Event()
-    key_holder = threading.Thread(
-        target=lambda: _hold_named(held, release),
-    )
-    key_holder.start()
-    try:
-        assert held.wait(10)
-        with pytest.raises(Busy), transaction.atomic():
-            lock_named("sign-in asks")
-    finally:
-        release.set()
-        key_holder.join()
+    held_elsewhere = _held_elsewhere(lambda: lock_named("sign-in asks"))
+    with held_elsewhere, pytest.raises(Busy), transaction.atomic():
+        lock_named("sign-in asks")
     with transaction.atomic():
         lock_named("sign-in asks")
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('lock_timeout')")
             assert cursor.fetchone()[0] == "0"
-
-
-def _hold_named(held, release):
-    try:
-        with transaction.atomic():
-            lock_named("sign-in asks")
-            held.set()
-            release.wait(30)
-    finally:
-        connections.close_all()
 
 
 @on_postgresql
@@ -166,16 +160,5 @@ def test_a_numbered_space_lock_takes_the_next_event_number_and_gives_it_back_on_
 @pytest.mark.django_db(transaction=True)
 def test_a_numbered_space_lock_held_elsewhere_is_busy(space, monkeypatch):
     monkeypatch.setattr(locking, "LOCK_TIMEOUT", datetime.timedelta(milliseconds=300))
-    held, release = threading.Event(), threading.Event()
-    holder = threading.Thread(
-        target=_hold_in_another_connection,
-        args=("SELECT id FROM cowork_space WHERE id = %s FOR UPDATE", [space.pk], held, release),
-    )
-    holder.start()
-    try:
-        assert held.wait(10)
-        with pytest.raises(Busy), transaction.atomic():
-            lock_space_numbered(space.pk)
-    finally:
-        release.set()
-        holder.join()
+    with _held_elsewhere(_space_row(space)), pytest.raises(Busy), transaction.atomic():
+        lock_space_numbered(space.pk)

@@ -23,6 +23,28 @@ def received():
     outbox.unsubscribe(KIND, handler)
 
 
+class _Subscriber:
+    """A subscriber whose channel layer is unreachable while `down`; `delivered` holds the
+    numbers of the events it took once the layer was back."""
+
+    def __init__(self):
+        self.down = True
+        self.delivered = []
+
+    def __call__(self, event):
+        if self.down:
+            raise ConnectionError("channel layer unreachable")
+        self.delivered.append(event.payload["n"])
+
+
+@pytest.fixture
+def in_an_outage():
+    subscriber = _Subscriber()
+    outbox.subscribe(KIND, subscriber)
+    yield subscriber
+    outbox.unsubscribe(KIND, subscriber)
+
+
 def test_event_outside_a_transaction_is_refused(space):
     with pytest.raises(RuntimeError):
         domain_event_record(kind=KIND, aggregate=space, space=space)
@@ -53,27 +75,17 @@ def test_rolled_back_change_leaves_no_event_and_tells_no_one(space, received):
     assert not DomainEvent.objects.exists()
 
 
-def test_event_a_subscriber_refused_stays_unpublished_and_is_relayed_in_order_later(space):
-    delivered = []
-    outage = {"on": True}
-
-    def flaky(event):
-        if outage["on"]:
-            raise ConnectionError("channel layer unreachable")
-        delivered.append(event.payload["n"])
-
-    outbox.subscribe(KIND, flaky)
-    try:
-        for n in (1, 2):
-            with transaction.atomic():
-                domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": n})
-        assert DomainEvent.objects.filter(published_at__isnull=True).count() == 2
-        outage["on"] = False
-        assert outbox.relay_pending() == 2
-        assert outbox.relay_pending() == 0
-    finally:
-        outbox.unsubscribe(KIND, flaky)
-    assert delivered == [1, 2]
+def test_event_a_subscriber_refused_stays_unpublished_and_is_relayed_in_order_later(
+    space, in_an_outage
+):
+    for n in (1, 2):
+        with transaction.atomic():
+            domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": n})
+    assert DomainEvent.objects.filter(published_at__isnull=True).count() == 2
+    in_an_outage.down = False
+    assert outbox.relay_pending() == 2
+    assert outbox.relay_pending() == 0
+    assert in_an_outage.delivered == [1, 2]
     assert not DomainEvent.objects.filter(live_at__isnull=True).exists()
 
 
@@ -110,21 +122,11 @@ def test_the_task_lane_and_the_live_lane_each_take_events_an_outage_left_behind(
     assert not DomainEvent.objects.filter(published_at__isnull=True).exists()
 
 
-def test_after_a_relay_failed_here_the_next_commit_takes_the_young_backlog_along(space):
-    delivered = []
-    outage = {"on": True}
-
-    def flaky(event):
-        if outage["on"]:
-            raise ConnectionError("channel layer unreachable")
-        delivered.append(event.payload["n"])
-
-    outbox.subscribe(KIND, flaky)
-    try:
-        _record(space, 1)  # its relay fails: Redis is down
-        outage["on"] = False
-        _record(space, 2)  # a second later, Redis is back
-    finally:
-        outbox.unsubscribe(KIND, flaky)
-    assert delivered == [1, 2]
+def test_after_a_relay_failed_here_the_next_commit_takes_the_young_backlog_along(
+    space, in_an_outage
+):
+    _record(space, 1)  # its relay fails: Redis is down
+    in_an_outage.down = False
+    _record(space, 2)  # a second later, Redis is back
+    assert in_an_outage.delivered == [1, 2]
     assert not DomainEvent.objects.filter(live_at__isnull=True).exists()

@@ -1,11 +1,9 @@
 """Paid rentals: the price a renter is quoted, invoice numbers, and the paid mark."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from cowork.errors import NotAllowed, RuleViolation
 from cowork.models import DomainEvent, DomainEventKind, Invoice, Payment, ServicePrice
@@ -22,6 +20,7 @@ from tests.factories import (
     next_weekday,
     open_around_the_clock,
 )
+from tests.racing import at_once
 
 
 def _renter():
@@ -210,27 +209,12 @@ def test_hosts_issuing_at_once_get_consecutive_numbers_without_gaps():
     space, room, host = _rental_space()
     open_around_the_clock(space)
     bookings = [_rent(room, _renter(), hours=1, weeks_ahead=weeks) for weeks in range(1, 9)]
-    barrier = threading.Barrier(len(bookings))
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
     def issue(booking):
-        try:
-            barrier.wait(timeout=30)
-            invoice_issue(booking=booking, acting_user=host)
-            outcome = "issued"
-        except Exception as exc:  # anything else is a failure the assertion below shows
-            outcome = repr(exc)
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+        invoice_issue(booking=booking, acting_user=host)
+        return "issued"
 
-    threads = [threading.Thread(target=issue, args=(booking,)) for booking in bookings]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = at_once(issue, [(booking,) for booking in bookings])
     assert outcomes == ["issued"] * len(bookings)
     numbers = sorted(
         Invoice.objects.filter(organization=space.organization).values_list("number", flat=True)

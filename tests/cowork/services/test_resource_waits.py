@@ -61,6 +61,12 @@ def _join(member, room, start, end=None):
     )
 
 
+def _cancel_and_relay(booking, holder):
+    """The holder cancels, and the relay hands the freed time to the line as after commit."""
+    booking_cancel(booking=booking, acting_user=holder)
+    outbox.relay_pending()
+
+
 def _offers(**where):
     return ResourceWaitOffer.objects.filter(**where)
 
@@ -113,8 +119,7 @@ def test_cancelling_offers_the_room_to_the_first_in_line_once(taken, room, start
     first, second = MemberFactory().user, MemberFactory().user
     wait = _join(first, room, start)
     _join(second, room, start)
-    booking_cancel(booking=taken, acting_user=holder)
-    outbox.relay_pending()
+    _cancel_and_relay(taken, holder)
     offer = _offers().get()
     assert offer.wait == wait and offer.resource == room and offer.status == OfferStatus.OPEN
     assert offer.expires_at - offer.offered_at == datetime.timedelta(minutes=OFFER_MINUTES)
@@ -129,8 +134,7 @@ def test_cancelling_offers_the_room_to_the_first_in_line_once(taken, room, start
 def test_accepting_books_the_room_through_the_booking_service(taken, room, start, holder):
     member = MemberFactory().user
     wait = _join(member, room, start)
-    booking_cancel(booking=taken, acting_user=holder)
-    outbox.relay_pending()
+    _cancel_and_relay(taken, holder)
     booking = resource_wait_accept(offer=_offers().get())
     assert booking.booked_by == member and booking.resource == room
     assert (booking.starts_at, booking.ends_at) == (start, start + HOUR)
@@ -149,8 +153,7 @@ def test_a_declined_offer_passes_to_the_next_in_line(taken, room, start, holder)
     first, second = MemberFactory().user, MemberFactory().user
     _join(first, room, start)
     later = _join(second, room, start)
-    booking_cancel(booking=taken, acting_user=holder)
-    outbox.relay_pending()
+    _cancel_and_relay(taken, holder)
     resource_wait_decline(offer=_offers(wait__member=first).get())
     passed = _offers(status=OfferStatus.OPEN).get()
     assert passed.wait == later
@@ -161,8 +164,7 @@ def test_an_expired_offer_passes_on_exactly_once(taken, room, start, holder):
     first, second = MemberFactory().user, MemberFactory().user
     _join(first, room, start)
     _join(second, room, start)
-    booking_cancel(booking=taken, acting_user=holder)
-    outbox.relay_pending()
+    _cancel_and_relay(taken, holder)
     offer = _offers().get()
     assert resource_wait_offers_expire(now=offer.expires_at - datetime.timedelta(seconds=1)) == 0
     assert resource_wait_offers_expire(now=offer.expires_at) == 1
@@ -178,8 +180,7 @@ def test_an_expired_offer_passes_on_exactly_once(taken, room, start, holder):
 
 def test_an_offer_past_its_time_cannot_be_accepted_before_the_sweep(taken, room, start, holder):
     _join(MemberFactory().user, room, start)
-    booking_cancel(booking=taken, acting_user=holder)
-    outbox.relay_pending()
+    _cancel_and_relay(taken, holder)
     offer = _offers().get()
     with pytest.raises(RuleViolation) as refusal:
         resource_wait_accept(offer=offer, now=offer.expires_at)
@@ -191,8 +192,7 @@ def test_leaving_with_an_offer_hands_it_to_the_next(taken, room, start, holder):
     first, second = MemberFactory().user, MemberFactory().user
     wait = _join(first, room, start)
     _join(second, room, start)
-    booking_cancel(booking=taken, acting_user=holder)
-    outbox.relay_pending()
+    _cancel_and_relay(taken, holder)
     resource_wait_leave(wait=wait, acting_user=first)
     assert _offers(wait=wait).get().status == OfferStatus.WITHDRAWN
     assert _offers(status=OfferStatus.OPEN).get().wait.member == second
@@ -242,8 +242,7 @@ def test_deleting_an_account_ends_its_waits_and_passes_an_offer_on(taken, room, 
     first, second = MemberFactory().user, MemberFactory().user
     wait = _join(first, room, start)
     _join(second, room, start)
-    booking_cancel(booking=taken, acting_user=holder)
-    outbox.relay_pending()
+    _cancel_and_relay(taken, holder)
     account_erase(user=first, acting_user=first)
     wait.refresh_from_db()
     assert wait.status == WaitStatus.LEFT

@@ -38,15 +38,21 @@ NOW = datetime.datetime(2027, 3, 1, 8, 0, tzinfo=KYIV)
 TUE_THU_8_WEEKS = "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=16"
 
 
-def test_weekly_course_stays_at_ten_local_across_the_dst_change(kyiv_room, member):
-    result = series_create(
-        resource=kyiv_room,
+def _course(room, member, *, duration_minutes=120, rrule=TUE_THU_8_WEEKS, **options):
+    """A series of `room` from FIRST, made at NOW: by default the course of eight weeks."""
+    return series_create(
+        resource=room,
         member=member,
         first_starts_at=FIRST,
-        duration_minutes=120,
-        rrule=TUE_THU_8_WEEKS,
+        duration_minutes=duration_minutes,
+        rrule=rrule,
         now=NOW,
+        **options,
     )
+
+
+def test_weekly_course_stays_at_ten_local_across_the_dst_change(kyiv_room, member):
+    result = _course(kyiv_room, member)
     assert len(result.bookings) == 16 and not result.refused
     local_starts = {b.starts_at.astimezone(KYIV).time() for b in result.bookings}
     assert local_starts == {datetime.time(10, 0)}
@@ -67,14 +73,7 @@ def test_all_or_nothing_series_lists_every_conflict_and_books_nothing(kyiv_room,
             now=NOW,
         )
     with pytest.raises(Conflict) as excinfo:
-        series_create(
-            resource=kyiv_room,
-            member=member,
-            first_starts_at=FIRST,
-            duration_minutes=120,
-            rrule=TUE_THU_8_WEEKS,
-            now=NOW,
-        )
+        _course(kyiv_room, member)
     refused = excinfo.value.details["refused"]
     assert [item["starts_at"] for item in refused] == [t.isoformat() for t in taken]
     assert not Series.objects.exists()
@@ -90,28 +89,13 @@ def test_skip_conflicts_books_the_rest_and_says_which_were_skipped(kyiv_room, me
         ends_at=taken + datetime.timedelta(hours=1),
         now=NOW,
     )
-    result = series_create(
-        resource=kyiv_room,
-        member=member,
-        first_starts_at=FIRST,
-        duration_minutes=120,
-        rrule=TUE_THU_8_WEEKS,
-        mode=ConflictMode.SKIP_CONFLICTS,
-        now=NOW,
-    )
+    result = _course(kyiv_room, member, mode=ConflictMode.SKIP_CONFLICTS)
     assert len(result.bookings) == 15
     assert [(r.starts_at, r.code) for r in result.refused] == [(taken, "conflict")]
 
 
 def test_cancel_one_occurrence_or_the_rest(kyiv_room, member):
-    result = series_create(
-        resource=kyiv_room,
-        member=member,
-        first_starts_at=FIRST,
-        duration_minutes=120,
-        rrule=TUE_THU_8_WEEKS,
-        now=NOW,
-    )
+    result = _course(kyiv_room, member)
     from cowork.services.booking import booking_cancel
 
     booking_cancel(booking=result.bookings[1], acting_user=member)
@@ -134,27 +118,18 @@ def test_cancel_one_occurrence_or_the_rest(kyiv_room, member):
 )
 def test_bad_or_unbounded_rules_are_refused(kyiv_room, member, rule, code):
     with pytest.raises(InvalidInput) as excinfo:
-        series_create(
-            resource=kyiv_room,
-            member=member,
-            first_starts_at=FIRST,
-            duration_minutes=60,
-            rrule=rule,
-            now=NOW,
-        )
+        _course(kyiv_room, member, duration_minutes=60, rrule=rule)
     assert excinfo.value.code == code
 
 
 def test_series_through_a_weekend_in_skip_mode_names_the_closed_days(kyiv_room, member):
     OpeningHours.objects.filter(space=kyiv_room.space).count()
-    result = series_create(
-        resource=kyiv_room,
-        member=member,
-        first_starts_at=FIRST,
+    result = _course(
+        kyiv_room,
+        member,
         duration_minutes=60,
         rrule="FREQ=DAILY;COUNT=7",
         mode=ConflictMode.SKIP_CONFLICTS,
-        now=NOW,
     )
     assert len(result.bookings) == 5
     assert {r.code for r in result.refused} == {"outside_opening_hours"}
@@ -164,29 +139,14 @@ def test_member_cannot_book_a_series_for_someone_else(kyiv_room, member):
     from cowork.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
-        series_create(
-            resource=kyiv_room,
-            member=MemberFactory().user,
-            first_starts_at=FIRST,
-            duration_minutes=60,
-            rrule=TUE_THU_8_WEEKS,
-            acting_user=member,
-            now=NOW,
-        )
+        _course(kyiv_room, MemberFactory().user, duration_minutes=60, acting_user=member)
     assert not Series.objects.exists()
 
 
 def test_stranger_cannot_cancel_the_rest_of_a_series_even_when_nothing_is_left(kyiv_room, member):
     from cowork.errors import NotAllowed
 
-    result = series_create(
-        resource=kyiv_room,
-        member=member,
-        first_starts_at=FIRST,
-        duration_minutes=60,
-        rrule="FREQ=WEEKLY;COUNT=2",
-        now=NOW,
-    )
+    result = _course(kyiv_room, member, duration_minutes=60, rrule="FREQ=WEEKLY;COUNT=2")
     with pytest.raises(NotAllowed):
         series_cancel_rest(
             series=result.series,

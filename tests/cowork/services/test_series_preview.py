@@ -55,6 +55,19 @@ def _friday(space, week: int, hour: int = 10) -> datetime.datetime:
     return datetime.datetime(2027, 3, 5, hour, tzinfo=space.zone) + datetime.timedelta(weeks=week)
 
 
+def _book_friday(resource, member, *, week: int = 0, hours=(10, 12), **options):
+    """A booking of `resource` on the Friday `week` weeks on, between `hours`, made at NOW."""
+    start, end = hours
+    return booking_create(
+        resource=resource,
+        member=member,
+        starts_at=_friday(resource.space, week, hour=start),
+        ends_at=_friday(resource.space, week, hour=end),
+        now=NOW,
+        **options,
+    )
+
+
 def test_series_rule_reads_the_page_s_choices():
     assert series_rule(repeat=Repeat.WEEKLY, count=8) == "FREQ=WEEKLY;COUNT=8"
     assert (
@@ -75,13 +88,7 @@ def test_preview_says_of_every_date_whether_it_is_free_and_why_not_and_writes_no
         ends_on=_friday(space, 2).date(),
         reason="Novruz",
     )
-    booking_create(
-        resource=room,
-        member=MemberFactory().user,
-        starts_at=_friday(space, 4),
-        ends_at=_friday(space, 4, hour=12),
-        now=NOW,
-    )
+    _book_friday(room, MemberFactory().user, week=4, hours=(10, 12))
     before = (Booking.objects.count(), Series.objects.count(), DomainEvent.objects.count())
 
     planned = series_preview(
@@ -106,13 +113,7 @@ def test_preview_says_of_every_date_whether_it_is_free_and_why_not_and_writes_no
 def test_preview_names_dates_outside_the_opening_hours_and_the_quota(space, room, member):
     space.max_active_bookings = 1
     space.save()
-    booking_create(
-        resource=ResourceFactory(space=space),
-        member=member,
-        starts_at=_friday(space, 0, hour=14),
-        ends_at=_friday(space, 0, hour=15),
-        now=NOW,
-    )
+    _book_friday(ResourceFactory(space=space), member, hours=(14, 15))
     planned = series_preview(
         resource=room,
         member=member,
@@ -140,13 +141,7 @@ def test_ten_fridays_of_a_room_with_a_laptop_book_all_ten_as_one_booking(
 ):
     space.max_active_bookings = 2
     space.save()
-    booking_create(
-        resource=ResourceFactory(space=space),
-        member=member,
-        starts_at=_friday(space, 0, hour=14),
-        ends_at=_friday(space, 0, hour=15),
-        now=NOW,
-    )
+    _book_friday(ResourceFactory(space=space), member, hours=(14, 15))
 
     result = series_create(
         resource=room,
@@ -165,13 +160,7 @@ def test_ten_fridays_of_a_room_with_a_laptop_book_all_ten_as_one_booking(
     assert rows.filter(resource=laptop).count() == 8 and rows.count() == 16
     # The desk and the series are two bookings: a third is one too many.
     with pytest.raises(RuleViolation) as refusal:
-        booking_create(
-            resource=ResourceFactory(space=space),
-            member=member,
-            starts_at=_friday(space, 1, hour=16),
-            ends_at=_friday(space, 1, hour=17),
-            now=NOW,
-        )
+        _book_friday(ResourceFactory(space=space), member, week=1, hours=(16, 17))
     assert refusal.value.code == "quota_active_bookings"
     assert "counts as one" in refusal.value.message
 
@@ -218,38 +207,13 @@ def test_series_records_one_event_with_what_was_booked_and_skipped(space, room, 
 
 def test_a_second_overlapping_desk_is_refused_unless_a_host_books_it(space, member):
     first, second = ResourceFactory(space=space), ResourceFactory(space=space)
-    booking_create(
-        resource=first,
-        member=member,
-        starts_at=_friday(space, 0),
-        ends_at=_friday(space, 0, hour=12),
-        now=NOW,
-    )
+    _book_friday(first, member, hours=(10, 12))
     with pytest.raises(RuleViolation) as refusal:
-        booking_create(
-            resource=second,
-            member=member,
-            starts_at=_friday(space, 0, hour=11),
-            ends_at=_friday(space, 0, hour=13),
-            now=NOW,
-        )
+        _book_friday(second, member, hours=(11, 13))
     assert refusal.value.code == "second_desk"
     assert Booking.objects.filter(resource=second).count() == 0
     # Right after the first ends is another matter.
-    booking_create(
-        resource=second,
-        member=member,
-        starts_at=_friday(space, 0, hour=12),
-        ends_at=_friday(space, 0, hour=13),
-        now=NOW,
-    )
+    _book_friday(second, member, hours=(12, 13))
     host = HostFactory(space=space).user
-    booking_create(
-        resource=ResourceFactory(space=space),
-        member=member,
-        acting_user=host,
-        starts_at=_friday(space, 0, hour=10),
-        ends_at=_friday(space, 0, hour=11),
-        now=NOW,
-    )
+    _book_friday(ResourceFactory(space=space), member, hours=(10, 11), acting_user=host)
     assert Booking.objects.filter(booked_by=member).count() == 3

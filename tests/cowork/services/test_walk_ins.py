@@ -21,11 +21,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def host(space):
-    return HostFactory(space=space).user
-
-
 def test_a_tap_counts_one_visit_and_tells_the_live_page(space, host):
     result = walk_in_record(
         space=space,

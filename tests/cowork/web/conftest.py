@@ -25,6 +25,17 @@ def local(space, day: datetime.date, wall: str) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.fromisoformat(wall), tzinfo=space.zone)
 
 
+def booked(resource, member, day: datetime.date, start: str, end: str):
+    """A booking of `member`, made by the service, from `start` to `end` on `day` in the
+    centre's own time."""
+    return booking_create(
+        resource=resource,
+        member=member,
+        starts_at=local(resource.space, day, start),
+        ends_at=local(resource.space, day, end),
+    )
+
+
 @pytest.fixture
 def day(space):
     return weekday_ahead(space)
@@ -64,12 +75,7 @@ def member_client(client, member):
 @pytest.fixture
 def desk_booking(space, desk, member, day):
     """The member's booking of Desk 01, 10:00–12:00 on `day`."""
-    return booking_create(
-        resource=desk,
-        member=member,
-        starts_at=local(space, day, "10:00"),
-        ends_at=local(space, day, "12:00"),
-    )
+    return booked(desk, member, day, "10:00", "12:00")
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cowork.models import Booking, BookingStatus, Resource
-from cowork.services.booking import booking_create
-from tests.cowork.web.conftest import local
+from tests.cowork.web.conftest import booked, local
 from tests.factories import MemberFactory, OrganizationFactory, ResourceFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,12 +68,7 @@ def test_booking_a_free_desk_from_the_page_creates_it_and_goes_to_my_bookings(
 def test_taken_desk_shows_taken_and_booking_it_anyway_shows_the_conflict_and_changes_nothing(
     member_client, space, desk, other_member, day
 ):
-    booking_create(
-        resource=desk,
-        member=other_member,
-        starts_at=local(space, day, "11:00"),
-        ends_at=local(space, day, "13:00"),
-    )
+    booked(desk, other_member, day, "11:00", "13:00")
 
     html = _search(member_client, space, **_window(day)).content.decode()
     spot = _plan_spot(html, "Desk 01")

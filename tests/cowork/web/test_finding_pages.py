@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from cowork.models import Booking, BookingStatus, Resource
 from cowork.services.booking import booking_check_in_now, booking_create
 from cowork.web.offline import KEEP_HEADER
-from tests.cowork.web.conftest import local
+from tests.cowork.web.conftest import booked, local
 from tests.factories import MemberFactory, ResourceFactory, RoomFactory, SpaceFactory
 from tests.notifications.ical.validator import libical_available, libical_errors
 
@@ -229,12 +229,7 @@ def test_scanning_a_free_desk_offers_to_book_it_until_closing_and_check_in(
 def test_scanning_a_taken_desk_offers_no_booking(
     member_client, space, desk, other_member, day, monkeypatch
 ):
-    booking_create(
-        resource=desk,
-        member=other_member,
-        starts_at=local(space, day, "15:00"),
-        ends_at=local(space, day, "17:00"),
-    )
+    booked(desk, other_member, day, "15:00", "17:00")
     _pin(monkeypatch, local(space, day, "15:10"))
     url = reverse("web:qr-check-in", args=[desk.pk])
     html = member_client.get(url).content.decode()

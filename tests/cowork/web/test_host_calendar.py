@@ -5,8 +5,7 @@ from babel.dates import format_skeleton
 from django.urls import reverse
 
 from cowork.models import BookingStatus
-from cowork.services.booking import booking_create
-from tests.cowork.web.conftest import local
+from tests.cowork.web.conftest import booked
 from tests.factories import HostFactory, RoomFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +18,7 @@ def _calendar(client, space, **params):
 @pytest.fixture
 def pending(space, member, day):
     room = RoomFactory(space=space, name="Hall", needs_approval=True)
-    return booking_create(
-        resource=room,
-        member=member,
-        starts_at=local(space, day, "14:00"),
-        ends_at=local(space, day, "15:00"),
-    )
+    return booked(room, member, day, "14:00", "15:00")
 
 
 def test_host_sees_the_day_as_resources_by_hour_with_names_and_status(

@@ -16,7 +16,7 @@ from cowork.services.booking import booking_check_in, booking_create
 from cowork.services.displays import display_token_create, display_token_revoke
 from cowork.services.events import attendance_mark, event_create
 from realtime import protocol
-from tests.cowork.web.conftest import local
+from tests.cowork.web.conftest import booked, local
 from tests.cowork.web.live_fixtures import signed_in
 from tests.factories import HostFactory
 
@@ -313,12 +313,7 @@ def test_room_display_says_free_until_the_next_booking(
     client, space, display, room, day, host, at_half_past_ten
 ):
     _token, key = display
-    booking_create(
-        resource=room,
-        member=host,
-        starts_at=local(space, day, "14:00"),
-        ends_at=local(space, day, "15:00"),
-    )
+    booked(room, host, day, "14:00", "15:00")
     html = client.get(reverse("web:display", args=[key])).content.decode()
     assert 'data-part="now">Free<' in html
     assert "14:00–15:00" in html

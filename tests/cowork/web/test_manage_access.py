@@ -60,10 +60,7 @@ CHANGES = {
 # Pages that are not one centre's: the list of centres to manage and opening a new one.
 NOT_OF_A_CENTRE = {"manage-centres", "manage-centre-new"}
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def test_every_management_page_is_in_the_matrix():

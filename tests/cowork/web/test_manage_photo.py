@@ -7,21 +7,10 @@ import pytest
 from django.urls import reverse
 
 from cowork.services.centres.photos import PHOTO_MAX_BYTES
-from tests.factories import HostFactory, SpaceFactory
+from tests.factories import HostFactory
 from tests.photos import photo_upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def space():
-    return SpaceFactory()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cowork.models import Booking, BookingStatus
 from cowork.services.booking import booking_create
-from tests.cowork.web.conftest import local
+from tests.cowork.web.conftest import booked, local
 from tests.factories import HostFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,12 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def their_booking(space, other_desk, other_member, day):
-    return booking_create(
-        resource=other_desk,
-        member=other_member,
-        starts_at=local(space, day, "10:00"),
-        ends_at=local(space, day, "12:00"),
-    )
+    return booked(other_desk, other_member, day, "10:00", "12:00")
 
 
 def test_my_bookings_lists_mine_with_centre_local_time_status_and_price(

@@ -9,8 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cowork.models import DomainEvent, DomainEventKind, Invoice, Payment
-from cowork.services.booking import booking_create
-from tests.cowork.web.conftest import local, weekday_ahead
+from tests.cowork.web.conftest import booked, weekday_ahead
 from tests.factories import (
     HostFactory,
     MemberFactory,
@@ -41,12 +40,7 @@ def rental():
         user=UserFactory(first_name="Олена Коваленко", last_name=""),
     ).user
     day = weekday_ahead(space)
-    booking = booking_create(
-        resource=room,
-        member=renter,
-        starts_at=local(space, day, "10:00"),
-        ends_at=local(space, day, "16:00"),
-    )
+    booking = booked(room, renter, day, "10:00", "16:00")
     assert booking.price == Decimal("2400.00")
     return booking
 
@@ -147,12 +141,7 @@ def test_the_report_gives_rental_income_paid_and_not_paid(client, host, rental):
     day = rental.starts_at.astimezone(space.zone).date() + datetime.timedelta(days=7)
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
-    second = booking_create(
-        resource=room,
-        member=rental.booked_by,
-        starts_at=local(space, day, "10:00"),
-        ends_at=local(space, day, "12:00"),
-    )
+    second = booked(room, rental.booked_by, day, "10:00", "12:00")
     client.force_login(host)
     client.post(_url("rental-paid", rental))
     first_day = rental.starts_at.astimezone(space.zone).date().replace(day=1)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cowork.models import Booking, Resource, Series
 from cowork.services.booking import booking_create
-from tests.cowork.web.conftest import local
+from tests.cowork.web.conftest import booked, local
 from tests.factories import ClosureFactory, MemberFactory, ResourceFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,12 +55,7 @@ def test_a_weekly_room_for_two_months_shows_every_date_then_books_the_free_ones(
     closed = friday + datetime.timedelta(weeks=2)
     ClosureFactory(space=space, starts_on=closed, ends_on=closed, reason="Novruz")
     taken = friday + datetime.timedelta(weeks=4)
-    booking_create(
-        resource=room,
-        member=MemberFactory().user,
-        starts_at=local(space, taken, "11:00"),
-        ends_at=local(space, taken, "13:00"),
-    )
+    booked(room, MemberFactory().user, taken, "11:00", "13:00")
     # Eight Fridays, the last at most 57 days ahead: inside the 60-day window.
     until = friday + datetime.timedelta(weeks=7)
     # "1 laptop" with the room: equipment is chosen by number, the units by the service.
@@ -80,14 +75,14 @@ def test_a_weekly_room_for_two_months_shows_every_date_then_books_the_free_ones(
     assert "Novruz" in html and "Training room is taken" in html
     assert "Book the 6 free dates" in html and "Book none" in html
 
-    booked = member_client.post(_confirm(space, room), {**choices, "step": "book"})
+    made = member_client.post(_confirm(space, room), {**choices, "step": "book"})
 
-    assert booked.status_code == 302
-    assert urlsplit(booked["Location"]).path == reverse("web:my-bookings")
+    assert made.status_code == 302
+    assert urlsplit(made["Location"]).path == reverse("web:my-bookings")
     series = Series.objects.get(booked_by=member)
     assert series.bookings.filter(resource=room).count() == 6
     assert series.bookings.filter(resource=laptop).count() == 6
-    page = member_client.get(booked["Location"]).content.decode()
+    page = member_client.get(made["Location"]).content.decode()
     assert "Training room, Friday 10:00–12:00, every week: dates booked: 6, skipped: 2." in page
     assert "Skipped dates:" in page and "Novruz" in page
 
@@ -180,12 +175,7 @@ def test_a_member_at_their_quota_is_told_why_instead_of_shown_free_desks(
 ):
     space.max_active_bookings = 1
     space.save()
-    booking_create(
-        resource=desk,
-        member=member,
-        starts_at=local(space, day, "15:00"),
-        ends_at=local(space, day, "16:00"),
-    )
+    booked(desk, member, day, "15:00", "16:00")
     html = _search(member_client, space, day).content.decode()
     assert "You cannot book a place here at that time:" in html
     assert "You already hold 1 upcoming bookings here, the most allowed." in html

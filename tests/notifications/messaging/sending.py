@@ -3,15 +3,14 @@ with Twilio answering as a test says, workers sending at once, and the e-mails t
 calendar invites."""
 
 import datetime
-import threading
 
 from django.core import mail
-from django.db import connection
 
 from cowork.services.booking import booking_create
 from notifications.messaging.dispatch import dispatch_due
 from notifications.models import Notification
 from tests import factories
+from tests.racing import at_once
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -41,22 +40,10 @@ def send_confirmation(desk, member, relay_now, fake_twilio, reply) -> tuple:
 
 def dispatch_from_workers(workers: int, *, limit: int) -> None:
     """`workers` threads sending at once, `limit` rows a batch, until nothing is due."""
-    barrier = threading.Barrier(workers)
-    errors = []
 
     def worker():
-        try:
-            barrier.wait(timeout=30)
-            while dispatch_due(limit=limit).claimed:
-                pass
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        while dispatch_due(limit=limit).claimed:
+            pass
 
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors
+    errors = [outcome for outcome in at_once(worker, [()] * workers) if outcome]
+    assert not errors, errors

@@ -10,14 +10,9 @@ from cowork.selectors.occupancy import BOOKED, FREE, OCCUPIED, occupancy_snapsho
 from cowork.services.booking import booking_create
 from notifications.models import Notification
 from tests import factories
-from tests.notifications.sms.inbound import TOKEN, message_text, post_signed
+from tests.notifications.sms.inbound import message_text, post_signed
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _auth_token(settings):
-    settings.TWILIO_AUTH_TOKEN = TOKEN
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inbound_token")]
 
 
 @pytest.fixture

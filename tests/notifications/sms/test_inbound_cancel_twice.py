@@ -8,14 +8,9 @@ from django.utils import timezone
 from cowork.models import BookingStatus
 from notifications.models import PendingCommand
 from tests import factories
-from tests.notifications.sms.inbound import TOKEN, message_text, post_signed
+from tests.notifications.sms.inbound import message_text, post_signed
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _auth_token(settings):
-    settings.TWILIO_AUTH_TOKEN = TOKEN
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inbound_token")]
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from cowork.models import Attendance, BookingStatus, RegistrationStatus
 from notifications.sms.commands import Action, parse_command
 from notifications.sms.segments import segment_count
 from tests import factories
-from tests.notifications.sms.inbound import TOKEN, message_text, post_signed
+from tests.notifications.sms.inbound import message_text, post_signed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inbound_token")]
 
 TRANSLATED = ["az", "ru", "uk", "uz"]
 
@@ -39,11 +39,6 @@ OPTED_IN = "You will get our SMS again. Reply HELP for the commands."
 THANKS = {"az": "Təşəkkür", "ru": "Спасибо", "uk": "Дякуємо", "uz": "Rahmat", "en": "Thank you"}
 # The help word each opt-in reply names.
 HELP_WORD = {"az": "KÖMƏK", "ru": "ПОМОЩЬ", "uk": "ДОПОМОГА", "uz": "YORDAM", "en": "HELP"}
-
-
-@pytest.fixture(autouse=True)
-def _auth_token(settings):
-    settings.TWILIO_AUTH_TOKEN = TOKEN
 
 
 def reply(client, phone, body) -> str:

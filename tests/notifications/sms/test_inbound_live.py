@@ -15,29 +15,28 @@ from cowork.config.asgi import application
 from cowork.models import BookingStatus
 from cowork.services.booking import booking_create
 from tests import factories
-from tests.notifications.sms.inbound import TOKEN, message_text, post_signed
+from tests.notifications.sms.inbound import message_text, post_signed
+from tests.realtime.sockets import SAME_SITE, receive_type, session_cookie
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("inbound_token"),
+]
 
 PHONE = "+994501112277"
 
 
-@pytest.fixture(autouse=True)
-def _auth_token(settings):
-    settings.TWILIO_AUTH_TOKEN = TOKEN
-
-
 @database_sync_to_async
 def _desk_booked_now():
-    """A desk booked by a member from this quarter hour on, and the host's session cookie."""
+    """A desk booked by a member from this quarter hour on, and the host's socket headers."""
     space = factories.SpaceFactory(name="Ganja centre", weekday_hours=False)
     factories.open_around_the_clock(space)
     desk = factories.ResourceFactory(space=space, name="Desk 4", plan_x=10, plan_y=10)
     member = factories.MemberFactory(phone=PHONE, language="en").user
     host = factories.HostFactory(space=space).user
     now = timezone.now()
-    local = now.astimezone(space.zone)
-    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+    start = factories.this_quarter_hour(space, now)
     booking = booking_create(
         resource=desk,
         member=member,
@@ -45,10 +44,7 @@ def _desk_booked_now():
         ends_at=start + datetime.timedelta(hours=2),
         now=now,
     )
-    client = Client()
-    client.force_login(host)
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
-    return space, desk, booking, cookie
+    return space, desk, booking, [*SAME_SITE, session_cookie(host)]
 
 
 @database_sync_to_async
@@ -56,27 +52,14 @@ def _reply_by_sms(body: str) -> str:
     return message_text(post_signed(Client(), phone=PHONE, body=body))
 
 
-async def _next(communicator, kind):
-    while True:
-        message = await communicator.receive_json_from(timeout=5)
-        if message["type"] == kind:
-            return message
-
-
 async def test_reply_c_frees_the_desk_on_the_hosts_live_dashboard():
-    space, desk, booking, cookie = await _desk_booked_now()
+    space, desk, booking, headers = await _desk_booked_now()
     communicator = WebsocketCommunicator(
-        application,
-        f"/ws/spaces/{space.pk}/occupancy/",
-        headers=[
-            (b"host", b"127.0.0.1:8000"),
-            (b"origin", b"http://127.0.0.1:8000"),
-            (b"cookie", cookie.encode()),
-        ],
+        application, f"/ws/spaces/{space.pk}/occupancy/", headers=headers
     )
     connected, _ = await communicator.connect()
     assert connected
-    snapshot = await _next(communicator, "snapshot")
+    snapshot = await receive_type(communicator, "snapshot")
     [before] = [r for r in snapshot["resources"] if r["id"] == desk.pk]
     assert before["state"] == "booked"
 
@@ -84,7 +67,7 @@ async def test_reply_c_frees_the_desk_on_the_hosts_live_dashboard():
     assert asked.startswith("Cancel Desk 4")
     answer = await _reply_by_sms("C")
 
-    delta = await _next(communicator, "delta")
+    delta = await receive_type(communicator, "delta")
     assert delta["event"] == "booking.cancelled"
     assert delta["seq"] == snapshot["seq"] + 1
     assert (delta["resource"]["id"], delta["resource"]["state"]) == (desk.pk, "free")

@@ -9,7 +9,6 @@ from notifications.messaging.enqueue import notification_enqueue
 from notifications.models import InboundSms, Notification, SmsOptOut
 from tests import factories
 from tests.notifications.sms.inbound import (
-    TOKEN,
     inbound_path,
     message_text,
     post_signed,
@@ -17,12 +16,7 @@ from tests.notifications.sms.inbound import (
     twilio_form,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _auth_token(settings):
-    settings.TWILIO_AUTH_TOKEN = TOKEN
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inbound_token")]
 
 
 @pytest.fixture

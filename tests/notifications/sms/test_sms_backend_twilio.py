@@ -97,53 +97,69 @@ def test_message_without_any_sender_fails_permanently_without_a_request(fake_twi
     assert fake_twilio.requests == []
 
 
-def test_invalid_number_fails_permanently(fake_twilio):
-    fake_twilio.reply_with(
-        twilio_error(status=400, code=21211, message="Invalid 'To' Phone Number: +99450123456X")
-    )
+@pytest.mark.parametrize(
+    ("status", "twilio_code", "message", "error", "code"),
+    [
+        pytest.param(
+            400,
+            21211,
+            "Invalid 'To' Phone Number: +99450123456X",
+            PermanentSmsError,
+            "invalid_number",
+            id="invalid-number",
+        ),
+        pytest.param(
+            400,
+            21614,
+            "'To' number is not a valid mobile number",
+            PermanentSmsError,
+            "invalid_number",
+            id="landline-number",
+        ),
+        pytest.param(
+            400,
+            21610,
+            "Attempt to send to unsubscribed recipient",
+            PermanentSmsError,
+            "opted_out",
+            id="opted-out-number",
+        ),
+        pytest.param(
+            400,
+            21617,
+            "The concatenated message body exceeds",
+            PermanentSmsError,
+            "rejected",
+            id="other-client-error",
+        ),
+        pytest.param(
+            429, 20429, "Too Many Requests", TransientSmsError, "rate_limited", id="rate-limited"
+        ),
+        *(
+            pytest.param(
+                status,
+                status,
+                "Internal error",
+                TransientSmsError,
+                "provider_unavailable",
+                id=f"server-error-{status}",
+            )
+            for status in (500, 502, 503)
+        ),
+    ],
+)
+def test_twilios_error_fails_permanently_or_for_now_by_its_code(
+    fake_twilio, status, twilio_code, message, error, code
+):
+    fake_twilio.reply_with(twilio_error(status=status, code=twilio_code, message=message))
 
-    with pytest.raises(PermanentSmsError) as excinfo:
+    with pytest.raises(error) as excinfo:
         send_sms(to=TO, body="Hello")
 
-    assert excinfo.value.code == "invalid_number"
-    assert excinfo.value.provider_code == 21211
-    assert "Invalid 'To' Phone Number" in excinfo.value.message
-
-
-def test_landline_number_fails_permanently_as_invalid(fake_twilio):
-    fake_twilio.reply_with(
-        twilio_error(status=400, code=21614, message="'To' number is not a valid mobile number")
-    )
-
-    with pytest.raises(PermanentSmsError) as excinfo:
-        send_sms(to=TO, body="Hello")
-
-    assert excinfo.value.code == "invalid_number"
-
-
-def test_opted_out_number_fails_permanently(fake_twilio):
-    fake_twilio.reply_with(
-        twilio_error(status=400, code=21610, message="Attempt to send to unsubscribed recipient")
-    )
-
-    with pytest.raises(PermanentSmsError) as excinfo:
-        send_sms(to=TO, body="Hello")
-
-    assert excinfo.value.code == "opted_out"
-    assert excinfo.value.provider_code == 21610
+    assert excinfo.value.code == code
+    assert excinfo.value.provider_code == twilio_code
+    assert message in excinfo.value.message
     assert fake_twilio.messages == []
-
-
-def test_other_client_error_fails_permanently(fake_twilio):
-    fake_twilio.reply_with(
-        twilio_error(status=400, code=21617, message="The concatenated message body exceeds")
-    )
-
-    with pytest.raises(PermanentSmsError) as excinfo:
-        send_sms(to=TO, body="Hello")
-
-    assert excinfo.value.code == "rejected"
-    assert excinfo.value.provider_code == 21617
 
 
 def test_wrong_auth_token_fails_permanently(fake_twilio, settings):
@@ -155,25 +171,6 @@ def test_wrong_auth_token_fails_permanently(fake_twilio, settings):
     assert excinfo.value.code == "rejected"
     assert excinfo.value.provider_code == 20003
     assert fake_twilio.messages == []
-
-
-def test_rate_limited_send_is_transient(fake_twilio):
-    fake_twilio.reply_with(twilio_error(status=429, code=20429, message="Too Many Requests"))
-
-    with pytest.raises(TransientSmsError) as excinfo:
-        send_sms(to=TO, body="Hello")
-
-    assert excinfo.value.code == "rate_limited"
-
-
-@pytest.mark.parametrize("status", [500, 502, 503])
-def test_twilio_server_error_is_transient(fake_twilio, status):
-    fake_twilio.reply_with(twilio_error(status=status, code=status, message="Internal error"))
-
-    with pytest.raises(TransientSmsError) as excinfo:
-        send_sms(to=TO, body="Hello")
-
-    assert excinfo.value.code == "provider_unavailable"
 
 
 def test_server_error_without_json_is_transient(fake_twilio):

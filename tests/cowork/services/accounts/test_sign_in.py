@@ -3,11 +3,9 @@ per address, per centre and for the network; a stranger's number is never texted
 
 import datetime
 import re
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from cowork.models import PhoneCode, PhoneCodeRequest, SpaceRole
@@ -17,6 +15,7 @@ from cowork.services.booking import booking_create
 from notifications.messaging.dispatch import dispatch_due
 from notifications.models import Notification
 from tests import factories
+from tests.racing import at_once
 
 Kind = Notification.Kind
 MINUTE = datetime.timedelta(minutes=1)
@@ -242,24 +241,9 @@ def test_old_asks_and_codes_are_purged(member, locmem_sms, now):
 
 
 def _race(target, count: int) -> list:
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    """What `count` calls of `target` at once returned; none of them may raise."""
+    results = at_once(target, [()] * count)
+    assert not any(isinstance(result, str) for result in results), results
     return results
 
 

@@ -21,19 +21,9 @@ from cowork.services.centres.resources import desks_add, floor_plan_arrange, res
 from cowork.services.centres.roles import space_role_grant, space_role_revoke
 from cowork.services.centres.spaces import space_update
 from cowork.services.centres.stranded import StrandsBookings
-from tests.factories import HostFactory, MemberFactory, ResourceFactory, SpaceFactory, next_weekday
+from tests.factories import HostFactory, MemberFactory, ResourceFactory, next_weekday
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def space():
-    return SpaceFactory()
-
-
-@pytest.fixture
-def host(space):
-    return HostFactory(space=space).user
 
 
 @pytest.fixture

@@ -10,26 +10,10 @@ from PIL import Image
 from cowork.errors import InvalidInput, NotAllowed
 from cowork.models import DomainEvent, DomainEventKind, Space
 from cowork.services.centres.photos import PHOTO_MAX_BYTES, space_photo_remove, space_photo_set
-from tests.factories import HostFactory, MemberFactory, SpaceFactory
+from tests.factories import MemberFactory
 from tests.photos import gps_exif, photo_bytes, photo_upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def space():
-    return SpaceFactory()
-
-
-@pytest.fixture
-def host(space):
-    return HostFactory(space=space).user
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def _stored(media) -> list[str]:

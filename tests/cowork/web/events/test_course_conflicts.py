@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cowork.models import Event
-from cowork.services.booking import booking_create
-from tests.cowork.web.conftest import local
+from tests.cowork.web.conftest import booked, local
 from tests.cowork.web.events.conftest import form_errors, new_event_data
 from tests.factories import MemberFactory
 
@@ -20,12 +19,7 @@ def two_weeks_taken(space, room, day):
     someone = MemberFactory().user
     for weeks in (1, 3):
         taken = day + datetime.timedelta(weeks=weeks)
-        booking_create(
-            resource=room,
-            member=someone,
-            starts_at=local(space, taken, "10:30"),
-            ends_at=local(space, taken, "11:30"),
-        )
+        booked(room, someone, taken, "10:30", "11:30")
 
 
 def _course(room, day, **more):

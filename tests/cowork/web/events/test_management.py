@@ -8,9 +8,8 @@ import pytest
 from django.urls import reverse
 
 from cowork.models import DomainEvent, DomainEventKind, Event, Registration, RegistrationStatus, Tag
-from cowork.services.booking import booking_create
 from cowork.services.events import registration_create
-from tests.cowork.web.conftest import local
+from tests.cowork.web.conftest import booked, local
 from tests.cowork.web.events.conftest import (
     NIGAR,
     RASHAD,
@@ -136,12 +135,7 @@ def test_signed_out_hosts_pages_lead_to_sign_in(client, space, event):
 def test_a_taken_room_is_a_form_error_naming_the_slot_and_nothing_is_created(
     host_client, space, room, day, member
 ):
-    booking_create(
-        resource=room,
-        member=member,
-        starts_at=local(space, day, "12:00"),
-        ends_at=local(space, day, "14:00"),
-    )
+    booked(room, member, day, "12:00", "14:00")
     response = host_client.post(
         reverse("web:event-new", args=[space.slug]), new_event_data(room, day)
     )

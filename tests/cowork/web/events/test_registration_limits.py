@@ -6,10 +6,7 @@ Here the registrations go through the real page and the SMS through the real dis
 into the locmem backend, so a test counts the messages that would have been paid for.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -19,6 +16,7 @@ from cowork.services.events import event_create
 from notifications.messaging.dispatch import dispatch_due
 from tests.cowork.web.conftest import local
 from tests.factories import HostFactory, RoomFactory, SpaceFactory
+from tests.racing import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -194,26 +192,11 @@ def test_forty_parallel_registrations_from_one_address_get_only_the_limit(
     # Twice the limit, and more than a web process's database connections (16), so the
     # requests truly queue on each other: the report's 100 sent 100 SMS.
     attempts = 40
-    barrier = threading.Barrier(attempts)
-    statuses: list[int] = []
-    lock = threading.Lock()
 
     def attempt(n):
-        try:
-            barrier.wait(timeout=60)
-            status = _register(Client(), event, f"+9945070{n:05d}").status_code
-        except Exception as exc:  # shown by the assertion below
-            status = repr(exc)
-        finally:
-            connection.close()
-        with lock:
-            statuses.append(status)
+        return _register(Client(), event, f"+9945070{n:05d}").status_code
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
+    statuses = at_once(attempt, [(n,) for n in range(attempts)], wait=60, finish=300)
     assert set(statuses) == {302, 429}, statuses
     assert statuses.count(302) == 20
     assert Registration.objects.count() == 20

@@ -1,4 +1,4 @@
-"""Fixtures of the account tests (services and pages): a centre, a member with a phone."""
+"""Fixtures of the account and notification tests: a centre with a desk, a member with a phone."""
 
 import pytest
 
