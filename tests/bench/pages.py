@@ -1,4 +1,5 @@
-"""Benchmark: mixed page reads from one server process, ours against the old commit.
+"""Benchmark: mixed page reads from one server process, ours against the old commit, and
+daphne against uvicorn.
 
     .venv/bin/python tests/bench/pages.py [--quick] [--clients 50,400] [--seconds 30]
 
@@ -7,11 +8,14 @@ twice in the same run: this checkout, and the old commit (OLD_COMMIT, the parent
 "Compress pages and static files; pad pages against BREACH", when issue #16 measured about
 70 page reads a second) checked out into a temporary work tree by `git worktree add`. Each
 has its own throw-away database, migrated and seeded by its own commands, and runs from the
-same virtualenv. Then `--clients` keep-alive clients at a time (half anonymous, half signed
-in as the demo member, in five languages) read a fixed mix of pages — home, a centre, the
-centres to book, a booking search, the events, an event, and, signed in, my bookings — for
-`--seconds` after a warm-up, each asking again as soon as its page arrived
-(tests/bench/pages_load.py). Requests a second and p50/p95 per server kind, and ours ÷ old.
+same virtualenv. Ours is served in turn by each server kind installed (`--servers`: daphne,
+and uvicorn where the virtualenv has it), the old commit by daphne. Then `--clients`
+keep-alive clients at a time (half anonymous, half signed in as the demo member, in five
+languages) read a fixed mix of pages — home, a centre, the centres to book, a booking
+search, the events, an event, and, signed in, my bookings — for `--seconds` after a warm-up,
+each asking again as soon as its page arrived
+(tests/bench/pages_load.py). Requests a second and p50/p95 per server kind, ours ÷ old, and
+uvicorn ÷ daphne.
 The figures are printed and written to docs/benchmarks.md.
 
 Not a test: nothing here asserts a timing. It exits non-zero only if a page failed.
@@ -19,6 +23,7 @@ Not a test: nothing here asserts a timing. It exits non-zero only if a page fail
 
 import argparse
 import datetime
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -37,8 +42,22 @@ DAPHNE = [
     "{python}", "-m", "daphne", "-b", "127.0.0.1", "-p", "{port}", "--no-server-name",
     ASGI_APPLICATION,
 ]  # fmt: skip
-# What serves page reads, by name: the old commit had daphne alone.
-SERVERS = {"daphne": DAPHNE}
+# uvicorn as deploy/ runs it for plain HTTP: its C parser (httptools) and event loop
+# (uvloop), no websockets (daphne keeps them), no banner, no access log (nginx writes it),
+# and X-Forwarded-* left to the application (cowork.config.client_address).
+UVICORN = [
+    "{python}", "-m", "uvicorn", "--host", "127.0.0.1", "--port", "{port}",
+    "--http", "httptools", "--loop", "uvloop", "--ws", "none", "--lifespan", "off",
+    "--no-server-header", "--no-proxy-headers", "--no-access-log", "--log-level", "warning",
+    ASGI_APPLICATION,
+]  # fmt: skip
+# What serves page reads, by name, with the module it needs: the old commit had daphne alone.
+SERVERS = {"daphne": (DAPHNE, "daphne"), "uvicorn": (UVICORN, "uvicorn")}
+
+
+def installed_servers() -> list[str]:
+    """The server kinds this Python can run."""
+    return [name for name, (_argv, module) in SERVERS.items() if importlib.util.find_spec(module)]
 
 
 def parse_args():
@@ -55,8 +74,8 @@ def parse_args():
     parser.add_argument(
         "--servers",
         type=lambda text: [name.strip() for name in text.split(",")],
-        default=list(SERVERS),
-        help=f"Server kinds for our checkout, of {', '.join(SERVERS)}",
+        default=installed_servers(),
+        help=f"Server kinds for our checkout, of {', '.join(SERVERS)} (default: installed)",
     )
     parser.add_argument("--no-old", action="store_true", help="Measure our checkout only")
     database.add_server_url_argument(parser)
@@ -91,7 +110,7 @@ def load_average() -> str:
     return " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def measure(site: Site, command: list[str], clients: int, args) -> dict:
+def measure(site: Site, kind: str, command: list[str], clients: int, args) -> dict:
     server = Server(site, command)
     try:
         outcome = crowd(
@@ -109,7 +128,7 @@ def measure(site: Site, command: list[str], clients: int, args) -> dict:
     }
     for problem in outcome.first_errors:
         print(f"error ({site.name}): {problem}", file=sys.stderr)
-    print(f"{site.name} {clients} clients: {result}", flush=True)
+    print(f"{site.name}, {kind}, {clients} clients: {result}", flush=True)
     return result
 
 
@@ -137,10 +156,12 @@ def main():
         for clients in args.clients:
             for kind in args.servers:
                 results["ours", kind, clients] = measure(
-                    sites["ours"], SERVERS[kind], clients, args
+                    sites["ours"], kind, SERVERS[kind][0], clients, args
                 )
             if "old" in sites:
-                results["old", "daphne", clients] = measure(sites["old"], DAPHNE, clients, args)
+                results["old", "daphne", clients] = measure(
+                    sites["old"], "daphne", DAPHNE, clients, args
+                )
     finally:
         for key in sites:
             database.drop(args.server_url, names[key])
@@ -167,16 +188,33 @@ def write(args, results, pg_version, load_before) -> None:
     headlines = []
     for clients in args.clients:
         old = results.get(("old", "daphne", clients))
+        daphne = results.get(("ours", "daphne", clients))
         for kind in args.servers:
             ours = results["ours", kind, clients]
             if old:
                 ratio = ours["rate"] / old["rate"]
                 rows.append((f"ours ({kind}) ÷ old, requests/s, {clients} clients", f"{ratio:.2f}"))
+                if kind == "daphne":
+                    headlines.append(
+                        report.headline(
+                            f"mixed page reads per second, one {kind} process, {clients} clients",
+                            f"{ours['rate']:,.0f}/s (p95 {ours['p95']:.2f} s)",
+                            f"{old['rate']:,.0f}/s (p95 {old['p95']:.2f} s), the old commit",
+                            ratio,
+                        )
+                    )
+            if daphne and kind != "daphne":
+                # The same checkout and database under the other server: what the server
+                # alone is worth for plain HTTP.
+                ratio = ours["rate"] / daphne["rate"]
+                rows.append(
+                    (f"ours, {kind} ÷ daphne, requests/s, {clients} clients", f"{ratio:.2f}")
+                )
                 headlines.append(
                     report.headline(
                         f"mixed page reads per second, one {kind} process, {clients} clients",
                         f"{ours['rate']:,.0f}/s (p95 {ours['p95']:.2f} s)",
-                        f"{old['rate']:,.0f}/s (p95 {old['p95']:.2f} s), the old commit",
+                        f"{daphne['rate']:,.0f}/s (p95 {daphne['p95']:.2f} s), one daphne process",
                         ratio,
                     )
                 )
@@ -189,7 +227,8 @@ def write(args, results, pg_version, load_before) -> None:
         return
     report.write_section(
         "pages",
-        "Mixed page reads against the old commit (tests/bench/pages.py)",
+        "Mixed page reads against the old commit, and daphne against uvicorn "
+        "(tests/bench/pages.py)",
         text,
         notes=(
             f"PostgreSQL {pg_version}, Redis. One server process per run; each run "
@@ -203,10 +242,13 @@ def write(args, results, pg_version, load_before) -> None:
             "share the machine's cores; the load average is recorded because the machine is "
             "shared: compare only figures of the same run. Ours serves most of these reads "
             "from pages kept in the process's memory (cowork/config/page_cache.py) while "
-            "nothing is written; the old commit renders every one. Only daphne is measured: "
-            "no other HTTP server is among the dependencies (Twisted's own WSGI container, "
-            "tried, stalls once Django's settings load daphne's asyncio reactor), so no "
-            "faster server for plain HTTP beside daphne has been shown to win yet."
+            "nothing is written; the old commit renders every one. Our checkout is served in "
+            "turn by daphne and by uvicorn (httptools and uvloop, as deploy/ runs it for plain "
+            "HTTP: `--http httptools --loop uvloop --ws none`), one process each, on the same "
+            "database: the ratio of the two is what the server alone is worth for these "
+            "reads. deploy/ serves plain HTTP with uvicorn and websockets (/ws/) with daphne, "
+            "nginx routing between them (docs/deploy.md); `make run` keeps daphne alone for "
+            "both. gunicorn is not measured: with one worker it is uvicorn under a manager."
         ),
         headlines=headlines,
     )
