@@ -13,10 +13,10 @@ and uvicorn where the virtualenv has it), the old commit by daphne. Then `--clie
 keep-alive clients at a time (half anonymous, half signed in as the demo member, in five
 languages) read a fixed mix of pages — home, a centre, the centres to book, a booking
 search, the events, an event, and, signed in, my bookings — for `--seconds` after a warm-up,
-each asking again as soon as its page arrived
-(tests/bench/pages_load.py). Requests a second and p50/p95 per server kind, ours ÷ old, and
-uvicorn ÷ daphne.
-The figures are printed and written to docs/benchmarks.md.
+each asking again as soon as its page arrived (tests/bench/pages_load.py); at each size the
+servers of ours take turns `--rounds` times. Requests a second (the median of the rounds)
+and p50/p95 per server kind, ours ÷ old, and uvicorn ÷ daphne. The figures are printed and
+written to docs/benchmarks.md.
 
 Not a test: nothing here asserts a timing. It exits non-zero only if a page failed.
 """
@@ -270,8 +270,9 @@ def write(args, results, pg_version, load_before) -> None:
         return
     report.write_section(
         "pages",
-        "Mixed page reads against the old commit, and daphne against uvicorn "
-        "(tests/bench/pages.py)",
+        "Mixed page reads against the old commit"
+        + ("".join(f", and daphne against {kind}" for kind in args.servers if kind != "daphne"))
+        + " (tests/bench/pages.py)",
         text,
         notes=(
             f"PostgreSQL {pg_version}, Redis. One server process per run; each run "
