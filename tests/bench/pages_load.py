@@ -28,6 +28,12 @@ LANGUAGES = ("en", "uk", "ru", "az", "uz")
 # cost more than the run measures if each of hundreds of clients did it.
 SESSIONS = 8
 ASGI_APPLICATION = "cowork.config.asgi:application"
+# Run at start-up by each process of a site: the virtualenv's editable install of cowork
+# finds packages in the checkout it was installed from, and would lend the old commit
+# packages it did not have (cowork.templatetags); the tree on PYTHONPATH alone is served.
+ONLY_THIS_TREE = """import sys
+sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
+"""
 
 
 def free_port() -> int:
@@ -50,9 +56,12 @@ class Site:
     def __post_init__(self):
         keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}
         self.env = {key: value for key, value in os.environ.items() if key in keep}
+        hooks = self.var / "python"
+        hooks.mkdir(parents=True, exist_ok=True)
+        (hooks / "sitecustomize.py").write_text(ONLY_THIS_TREE)
         self.env.update(
             # The checkout's own code first, whatever the shared virtualenv installed.
-            PYTHONPATH=str(self.tree),
+            PYTHONPATH=os.pathsep.join([str(self.tree), str(hooks)]),
             PYTHONUNBUFFERED="1",
             DJANGO_SETTINGS_MODULE="cowork.config.settings",
             DATABASE_URL=self.database_url,
