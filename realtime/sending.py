@@ -4,9 +4,9 @@ Under the ASGI server a request's synchronous code runs beside the server's even
 `async_to_sync` hands the coroutine to that loop. Elsewhere (a WSGI worker, a task worker,
 a management command, the test client) there is no loop to hand it to, and
 `async_to_sync` would start a thread and a new event loop for every call, and with a
-Redis layer open a new connection on each: most of what relaying a booking costs. There
-the coroutine runs on one loop this process keeps for it instead, in a thread of its own,
-where the layer keeps its connections between calls.
+Redis layer open a new connection on each: most of what relaying a booking cost. There
+the coroutine runs in the calling thread instead, on an event loop that thread keeps for
+it, where the layer keeps its connections between calls.
 """
 
 import asyncio
@@ -16,9 +16,8 @@ from collections.abc import Awaitable, Callable
 
 from asgiref.sync import SyncToAsync, async_to_sync
 
-_lock = threading.Lock()
-# The process's own loop, and the process it was made in (a forked worker makes its own).
-_own: dict = {"pid": None, "loop": None}
+# Each thread's own loop, and the process it was made in (a forked worker makes its own).
+_own = threading.local()
 
 
 def _server_loop():
@@ -37,22 +36,20 @@ def _running_here() -> bool:
 
 
 def _own_loop() -> asyncio.AbstractEventLoop:
-    with _lock:
-        loop = _own["loop"]
-        if _own["pid"] != os.getpid() or loop is None or loop.is_closed():
-            loop = asyncio.new_event_loop()
-            threading.Thread(target=loop.run_forever, name="realtime-sending", daemon=True).start()
-            _own.update(pid=os.getpid(), loop=loop)
-        return loop
+    loop = getattr(_own, "loop", None)
+    if getattr(_own, "pid", None) != os.getpid() or loop is None or loop.is_closed():
+        loop = _own.loop = asyncio.new_event_loop()
+        _own.pid = os.getpid()
+    return loop
 
 
 def run(coroutine_function: Callable[[], Awaitable]):
     """Run `coroutine_function()` to its end and return its result; its error is raised.
 
     On the server's loop where there is one (as `async_to_sync` does), else on this
-    process's own."""
+    thread's own."""
     server = _server_loop()
     if (server is not None and server.is_running()) or _running_here():
         # `async_to_sync` refuses a thread that runs a loop itself, as it should.
         return async_to_sync(coroutine_function)()
-    return asyncio.run_coroutine_threadsafe(coroutine_function(), _own_loop()).result()
+    return _own_loop().run_until_complete(coroutine_function())
