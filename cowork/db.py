@@ -184,11 +184,29 @@ class JSONList(models.Func):
 
 def json_rows(model: type[models.Model], fields: list[str], text: str | None) -> list:
     """Unsaved `model` instances from what `JSONRows(*fields)` read (None: no rows)."""
-    columns = [model._meta.get_field(name) for name in fields]
-    return [
-        model(**{f.attname: _value(f, value) for f, value in zip(columns, row, strict=True)})
-        for row in json_loaded(text)
-    ]
+    columns, order = _json_layout(model, tuple(fields))
+    if order is None:
+        return [
+            model(**{f.attname: _value(f, value) for f, value in zip(columns, row, strict=True)})
+            for row in json_loaded(text)
+        ]
+    # Every field read: given by position, as `from_db` does, which is quicker.
+    instances = []
+    for row in json_loaded(text):
+        values = [_value(f, value) for f, value in zip(columns, row, strict=True)]
+        instances.append(model(*[values[index] for index in order]))
+    return instances
+
+
+@functools.cache
+def _json_layout(model: type[models.Model], fields: tuple[str, ...]) -> tuple[tuple, tuple | None]:
+    """The fields read, and where each concrete field of `model` is among them (None
+    unless every one is)."""
+    columns = tuple(model._meta.get_field(name) for name in fields)
+    concrete = model._meta.concrete_fields
+    if len(columns) != len(concrete) or set(columns) != set(concrete):
+        return columns, None
+    return columns, tuple(columns.index(field) for field in concrete)
 
 
 def json_loaded(text: str | None) -> list[list]:
