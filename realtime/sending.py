@@ -10,13 +10,30 @@ it, where the layer keeps its connections between calls.
 """
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import Awaitable, Callable
 
 from asgiref.sync import SyncToAsync, async_to_sync
 
-# Each thread's own loop, and the process it was made in (a forked worker makes its own).
+
+class _ThreadLoop:
+    """A thread's own loop, closed with the thread (the layer's connections with it)."""
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.loop = asyncio.new_event_loop()
+
+    def __del__(self):
+        # In a forked child the loop is its parent's; elsewhere close it, unless it is
+        # being run (the thread ends) or cannot be now: then it goes with the process.
+        if self.pid == os.getpid() and not self.loop.is_closed() and not _running_here():
+            with contextlib.suppress(Exception):
+                self.loop.close()
+
+
+# Each thread's own loop; a forked worker makes its own.
 _own = threading.local()
 
 
@@ -36,11 +53,10 @@ def _running_here() -> bool:
 
 
 def _own_loop() -> asyncio.AbstractEventLoop:
-    loop = getattr(_own, "loop", None)
-    if getattr(_own, "pid", None) != os.getpid() or loop is None or loop.is_closed():
-        loop = _own.loop = asyncio.new_event_loop()
-        _own.pid = os.getpid()
-    return loop
+    held = getattr(_own, "held", None)
+    if held is None or held.pid != os.getpid() or held.loop.is_closed():
+        held = _own.held = _ThreadLoop()
+    return held.loop
 
 
 def run(coroutine_function: Callable[[], Awaitable]):
