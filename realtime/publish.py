@@ -73,7 +73,7 @@ def publish_domain_event(event: DomainEvent) -> None:
         await layer.group_send(space_group(space.pk), update)
         await layer.group_send(network_group(), network)
 
-    # One trip to the event loop for both: each costs a thread hand-over.
+    # One trip to the event loop for both (`sending.run`).
     sending.run(send_both)
 
 
