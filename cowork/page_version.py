@@ -35,7 +35,10 @@ VERSION_ROW = 1
 # as part of the version: a new event moves it, the relay's marks on events do not.
 EVENTS = DomainEvent._meta.db_table
 IGNORED = re.compile(rf"django_session|axes_|django_q_|cowork_pageversion|{EVENTS}$")
-_EVENT_INSERT = re.compile(rf'\s*INSERT\s+INTO\s+"?{EVENTS}"?[\s(]', re.I)
+# An event's INSERT, alone or after a WITH that inserts the row it records (a booking's).
+_EVENT_INSERT = re.compile(
+    rf'\s*(?:WITH\s+\w+\s+AS\s+\(.*\)\s*)?INSERT\s+INTO\s+"?{EVENTS}"?[\s(]', re.I | re.S
+)
 _WRITE = re.compile(
     r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)"
     r'\s+"?(?P<table>\w+)',

@@ -15,7 +15,6 @@ each socket on that session forwards the text. A registration change touches the
 every session, so it only says so and each socket reads its own session again.
 """
 
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -24,7 +23,7 @@ from django.utils import timezone
 from cowork.models import DomainEvent, DomainEventKind, EventSession
 from cowork.selectors.access import user_works_at_space
 from cowork.selectors.events import attendance_snapshot
-from realtime import protocol
+from realtime import protocol, sending
 from realtime.consumers import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
@@ -60,7 +59,12 @@ def publish_attendance(event: DomainEvent) -> None:
         if session is None:
             return
         message.update(session=session.pk, text=encoded_snapshot(session))
-    async_to_sync(get_channel_layer().group_send)(attendance_group(event_id), message)
+    layer = get_channel_layer()
+
+    async def send():
+        await layer.group_send(attendance_group(event_id), message)
+
+    sending.run(send)
 
 
 def _session_for(user, event_id: int, session_id: str) -> tuple[EventSession | None, int]:

@@ -6,14 +6,13 @@ the text on unchanged. If the layer is unreachable the exception reaches the rel
 leaves the event unpublished for a later relay: nothing is lost.
 """
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from cowork.models import DomainEvent, DomainEventKind, Space
 from cowork.selectors.live import live_read, network_centre
 from cowork.selectors.occupancy import resource_occupancy
-from realtime import protocol
+from realtime import protocol, sending
 from realtime.groups import network_group, space_group
 
 # Catch-up reads at most this many missed events; a client further behind resyncs.
@@ -74,8 +73,8 @@ def publish_domain_event(event: DomainEvent) -> None:
         await layer.group_send(space_group(space.pk), update)
         await layer.group_send(network_group(), network)
 
-    # One trip to the event loop for both: each async_to_sync costs a thread hand-over.
-    async_to_sync(send_both)()
+    # One trip to the event loop for both (`sending.run`).
+    sending.run(send_both)
 
 
 def space_updates_after(*, space_id: int, seq: int) -> list[dict]:

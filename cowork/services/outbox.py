@@ -5,7 +5,7 @@ import functools
 from django.db import models, transaction
 
 from cowork import outbox
-from cowork.db import insert_row
+from cowork.db import insert_row, insert_rows_chained
 from cowork.models import DomainEvent, DomainEventKind, Space
 
 
@@ -26,6 +26,44 @@ def domain_event_record(
     describes, or not at all. Subscribers see it only once the transaction has committed.
     A kind that is not a `DomainEventKind` is refused: no one could subscribe to it.
     """
+    event = _event(kind, aggregate, space, payload, space_seq)
+    # Every booking records one: without `save()`'s machinery.
+    insert_row(event)
+    return _relayed(event)
+
+
+def domain_event_record_inserting(
+    *,
+    kind: DomainEventKind,
+    aggregate: models.Model,
+    space: Space | None,
+    payload: dict,
+    key_in_payload: str,
+    space_seq: int | None = None,
+) -> DomainEvent:
+    """Insert `aggregate`, a new row, and record that `kind` happened to it: `insert_row`
+    and then `domain_event_record`, in one statement where the database allows (a new
+    booking). `payload[key_in_payload]` is given the new row's key, as the event's
+    aggregate is. A constraint's refusal of the row raises IntegrityError."""
+    event = _event(kind, aggregate, space, payload, space_seq)
+
+    def keyed(event: DomainEvent, pk) -> None:
+        event.aggregate_id = str(pk)
+        event.payload[key_in_payload] = pk
+
+    insert_rows_chained(
+        aggregate,
+        event,
+        keyed=keyed,
+        taking={
+            "aggregate_id": "new.id::text",
+            "payload": f"jsonb_set(%s, '{{{key_in_payload}}}', to_jsonb(new.id))",
+        },
+    )
+    return _relayed(event)
+
+
+def _event(kind, aggregate, space, payload, space_seq) -> DomainEvent:
     kind = DomainEventKind(kind)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -38,7 +76,7 @@ def domain_event_record(
         space_seq = _next_seq(connection, space.pk)
     if space is not None:
         space.event_seq = space_seq
-    event = DomainEvent(
+    return DomainEvent(
         kind=kind,
         aggregate_type=aggregate._meta.model_name,
         aggregate_id=str(aggregate.pk),
@@ -46,8 +84,9 @@ def domain_event_record(
         space_seq=space_seq,
         payload=payload or {},
     )
-    # Every booking records one: without `save()`'s machinery.
-    insert_row(event)
+
+
+def _relayed(event: DomainEvent) -> DomainEvent:
     # A callback per event: one registered in a savepoint that rolls back is dropped with it.
     transaction.on_commit(functools.partial(outbox.relay_recorded, event), robust=True)
     return event

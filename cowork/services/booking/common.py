@@ -17,7 +17,7 @@ from cowork.models import Booking, DomainEventKind, Space
 from cowork.selectors.access import user_manages_space, user_works_at_space
 from cowork.selectors.accounts import user_admitted_at
 from cowork.services.locking import lock_space
-from cowork.services.outbox import domain_event_record
+from cowork.services.outbox import domain_event_record, domain_event_record_inserting
 
 
 @dataclass(frozen=True)
@@ -33,25 +33,30 @@ class Roles:
         return cls(works_here, works_here and user_manages_space(user=user, space=space))
 
 
-def record(kind: DomainEventKind, booking: Booking, *, space_seq=None, **extra) -> None:
-    """Record `kind` of `booking`; `space_seq`, the number its space lock took, if so."""
-    domain_event_record(
-        kind=kind,
-        aggregate=booking,
-        space=booking.space,
-        space_seq=space_seq,
-        payload={
-            "booking": booking.pk,
-            "resource": booking.resource_id,
-            "kind": booking.resource.kind,
-            "member": booking.booked_by_id,
-            "starts_at": booking.starts_at.isoformat(),
-            "ends_at": booking.ends_at.isoformat(),
-            "status": booking.status,
-            "sequence": booking.sequence,
-            **extra,
-        },
-    )
+def record(
+    kind: DomainEventKind, booking: Booking, *, space_seq=None, inserting=False, **extra
+) -> None:
+    """Record `kind` of `booking`; `space_seq`, the number its space lock took, if so.
+
+    `inserting`: `booking` is new, and is inserted here with its event, in one statement
+    where the database allows; the exclusion constraint's refusal raises IntegrityError.
+    """
+    payload = {
+        "booking": booking.pk,
+        "resource": booking.resource_id,
+        "kind": booking.resource.kind,
+        "member": booking.booked_by_id,
+        "starts_at": booking.starts_at.isoformat(),
+        "ends_at": booking.ends_at.isoformat(),
+        "status": booking.status,
+        "sequence": booking.sequence,
+        **extra,
+    }
+    common = {"kind": kind, "aggregate": booking, "space": booking.space, "space_seq": space_seq}
+    if inserting:
+        domain_event_record_inserting(**common, payload=payload, key_in_payload="booking")
+    else:
+        domain_event_record(**common, payload=payload)
 
 
 def authorize_booking_for(*, acting_user, member, space: Space, roles=None) -> None:

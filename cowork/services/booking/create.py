@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cowork.db import insert_row
 from cowork.errors import InvalidInput
 from cowork.metrics import count_booking_outcome
 from cowork.models import Booking, BookingStatus, DomainEventKind, Resource
@@ -100,15 +99,16 @@ def booking_create(
                 series=series,
                 group=group,
             )
-            # No savepoint of its own: a refusal by the exclusion constraint rolls back
-            # this block, and is told as a conflict once it has.
-            insert_row(booking)
+            # The booking and its event, in one statement where the database allows. No
+            # savepoint of its own: a refusal by the exclusion constraint rolls back this
+            # block, and is told as a conflict once it has.
             record(
                 DomainEventKind.BOOKING_REQUESTED
                 if needs_approval
                 else DomainEventKind.BOOKING_CREATED,
                 booking,
                 space_seq=space_seq,
+                inserting=True,
             )
     except IntegrityError as error:
         raise overlap_conflict(booking, error, holder_visible=roles.works_here) from error

@@ -227,6 +227,29 @@ def test_a_write_that_records_a_domain_event_moves_the_version_without_a_stateme
     assert page_version.current() != before
 
 
+def test_a_write_beside_a_booking_and_its_event_moves_the_version_by_the_event_alone(space):
+    """On PostgreSQL the booking and its event are inserted in one statement (WITH): it is
+    still seen to record an event, so a rename in the same transaction costs no write to
+    the version row either."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    desk = ResourceFactory(space=space, name="Desk 01")
+    start = next_weekday(space, weekday=2, at=datetime.time(10))
+    member = MemberFactory().user
+    before = page_version.current()
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        Space.objects.filter(pk=space.pk).update(name="Kramatorsk hub, renamed")
+        booking_create(
+            resource=desk,
+            member=member,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+        )
+    assert _bumps(captured) == 0
+    assert page_version.current() != before
+
+
 def test_an_event_rolled_back_to_a_savepoint_leaves_the_bump_to_the_write_that_stays(space):
     """A savepoint rolled back takes its domain event with it: the rename that stays moves
     the version itself."""
