@@ -233,7 +233,24 @@ def people_summary(
     sibling summary's sake (`cowork.selectors.reports.grid`)."""
     ids = set(ids)
     split_counts, disability_counts = summary_counts(ids, people)
-    persons = ids
+    return summary_of(
+        len(ids),
+        split_counts,
+        disability_counts,
+        protect_split=protect_split,
+        protect_disability=protect_disability,
+    )
+
+
+def summary_of(
+    participants: int,
+    split_counts: list[int],
+    disability_counts: list[int],
+    *,
+    protect_split: Iterable[int] = (),
+    protect_disability: Iterable[int] = (),
+) -> PeopleSummary:
+    """The summary of `participants` people from their `summary_counts`."""
     split = suppress_row(split_counts, protect=protect_split)
     # As in the tables: "not given" hidden in one row is hidden, and protected, in the other.
     disability = suppress_row(
@@ -241,7 +258,7 @@ def people_summary(
         protect=[*protect_disability, *([len(DISABILITY_ROW) - 1] if split[-1].hidden else [])],
     )
     return PeopleSummary(
-        participants=len(persons),
+        participants=participants,
         split=dict(zip(SPLIT, split, strict=True)),
         with_disability=disability[0],
     )
