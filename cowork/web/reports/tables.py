@@ -89,10 +89,10 @@ def _sentence_rows(sentences: list[DonorSentence]) -> list[list]:
 def _summaries(events: list[EventRow], sentences: list[DonorSentence]) -> list[str]:
     """Each event's sentence in the active language: the donor sentence's own text where it
     is in that language (written alike), else written here."""
-    language = get_language()
+    language, phrases = get_language(), {}
     texts = [dict(sentence.texts) for sentence in sentences if sentence.kind == "event"]
     return [
-        found[language] if language in found else event_sentence(row)
+        found[language] if language in found else event_sentence(row, phrases=phrases)
         for row, found in zip(events, texts, strict=True)
     ]
 
