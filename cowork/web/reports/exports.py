@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from cowork.selectors.reports.figures import Report
 from cowork.web.reports.filters import ReportFilterForm, filtered_report
+from cowork.web.reports.pause import collector_paused
 from cowork.web.reports.tables import report_tables
 from cowork.web.reports.xlsx import workbook_bytes
 
@@ -93,6 +94,7 @@ def report_xlsx_bytes(report: Report) -> bytes:
 
 @login_required
 @require_GET
+@collector_paused
 def report_csv(request):
     return _download(
         request, extension="csv", content_type="text/csv; charset=utf-8", body=_csv_body
@@ -101,6 +103,7 @@ def report_csv(request):
 
 @login_required
 @require_GET
+@collector_paused
 def report_xlsx(request):
     return _download(
         request,

@@ -15,6 +15,7 @@ from cowork.selectors.reports.sentences import donor_sentences
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.charts import bar_chart, heat_map_chart
 from cowork.web.reports.filters import filtered_report
+from cowork.web.reports.pause import collector_paused
 from cowork.web.reports.tables import KIND_LABELS, MARKS, notes_of, report_tables
 from cowork.web.reports.usage import busy_charts
 
@@ -120,6 +121,7 @@ def _query(request, **changes) -> str:
 
 @login_required
 @require_GET
+@collector_paused
 def report_page(request):
     form, choices, report = filtered_report(request)
     context = {"form": form, "report": report}
