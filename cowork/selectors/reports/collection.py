@@ -377,6 +377,19 @@ def collect_usage(
             ]
             for day, day_intervals in intervals[space.pk].items()
         }
+    # How far each centre's intervals reach from the UTC midnight of their day's number:
+    # an interval of day D lies within [D days + earliest, D days + latest].
+    reach: dict[int, tuple[int, int]] = {
+        space_id: (
+            min(
+                (b - day * DAY_US for day, spans in days.items() for b, _f, _o in spans), default=0
+            ),
+            max(
+                (f - day * DAY_US for day, spans in days.items() for _b, f, _o in spans), default=0
+            ),
+        )
+        for space_id, days in opening.items()
+    }
     bookings = Booking.objects.filter(
         space_id__in=ids,
         resource__kind__in=UTILIZATION_KINDS,
@@ -398,9 +411,11 @@ def collect_usage(
         if status == BookingStatus.COMPLETED and checked_out_us is not None:
             ends_us = min(ends_us, checked_out_us)
         days, booked, cells = opening[space_id], usage[space_id].booked, booked_cells[kind]
-        # Every local date the booking touches lies within a day of its UTC dates; the
-        # others' intervals miss it.
-        for day in range(starts_us // DAY_US - 1, ends_us // DAY_US + 2):
+        earliest, latest = reach[space_id]
+        # Only the days whose intervals can meet [starts, ends), in order.
+        for day in range(
+            (starts_us - latest) // DAY_US + 1, (ends_us - earliest - 1) // DAY_US + 1
+        ):
             for begin, finish, offset in days.get(day, ()):
                 begin, finish = max(begin, starts_us), min(finish, ends_us)
                 if begin >= finish:
