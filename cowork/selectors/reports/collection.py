@@ -210,7 +210,9 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
     in_window = Attendance.objects.filter(
         session__event__in=candidates, session__starts_at__gte=low, session__starts_at__lt=high
     )
-    rows = in_window.values_list(
+    # In no order: everything read of an attendance is counted (a year's were sorted by
+    # session and time for nothing).
+    rows = in_window.order_by().values_list(
         "session_id", "participant_id", *participant_fields("participant__")
     )
     for session_id, participant_id, *answers in rows:
@@ -441,12 +443,16 @@ def collect_usage(
     daily: Counter = Counter()
     # Visits are people checking in; an event's room put in use is not one (its people are
     # the event's attendance).
-    check_ins = Booking.objects.filter(
-        space_id__in=ids,
-        checked_in_at__gte=low,
-        checked_in_at__lt=high,
-        event_session__isnull=True,
-    ).values_list("space_id", Microseconds("checked_in_at"))
+    check_ins = (
+        Booking.objects.filter(
+            space_id__in=ids,
+            checked_in_at__gte=low,
+            checked_in_at__lt=high,
+            event_session__isnull=True,
+        )
+        .order_by()
+        .values_list("space_id", Microseconds("checked_in_at"))
+    )
     for space_id, checked_in_us in check_ins:
         day = clocks[space_id].date(checked_in_us)
         if start <= day <= end:
