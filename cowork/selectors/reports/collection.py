@@ -29,6 +29,15 @@ from cowork.models import (
     Resource,
     Space,
 )
+from cowork.selectors.reports.clock import (
+    DAY_US,
+    ONE_US,
+    LocalClock,
+    date_number,
+    local_hours,
+    microseconds,
+    weekday_hour,
+)
 from cowork.selectors.reports.instants import Microseconds, instant
 from cowork.selectors.reports.people import (
     Person,
@@ -201,7 +210,9 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
     in_window = Attendance.objects.filter(
         session__event__in=candidates, session__starts_at__gte=low, session__starts_at__lt=high
     )
-    rows = in_window.values_list(
+    # In no order: everything read of an attendance is counted (a year's were sorted by
+    # session and time for nothing).
+    rows = in_window.order_by().values_list(
         "session_id", "participant_id", *participant_fields("participant__")
     )
     for session_id, participant_id, *answers in rows:
@@ -289,6 +300,23 @@ def _wall_clock_shape(begin: datetime.datetime, finish: datetime.datetime, zone)
     return local_begin.weekday(), local_begin.time(), finish - begin
 
 
+def _constant_offset(begin: datetime.datetime, finish: datetime.datetime, space) -> int | None:
+    """The UTC offset (microseconds) kept over [begin, finish], or None across a change."""
+    first, last = (
+        begin.astimezone(space.zone).utcoffset(),
+        finish.astimezone(space.zone).utcoffset(),
+    )
+    return first // ONE_US if first == last else None
+
+
+def local_clocks(centres: list[Space]) -> dict[int, LocalClock]:
+    """A `LocalClock` per centre, one per zone."""
+    by_zone: dict = {}
+    return {
+        space.pk: by_zone.setdefault(space.time_zone, LocalClock(space.zone)) for space in centres
+    }
+
+
 def collect_usage(
     centres: list[Space], start, end
 ) -> tuple[dict[int, Usage], dict[str, dict], dict[datetime.date, int], set]:
@@ -311,6 +339,8 @@ def collect_usage(
     heat_open = {kind: Counter() for kind in UTILIZATION_KINDS}
     usage: dict[int, Usage] = {}
     intervals: dict[int, dict] = {}
+    zones = {space.pk: space.zone for space in centres}
+    clocks = local_clocks(centres)
     open_dates: set = set()
     for space in centres:
         usage[space.pk] = Usage(booked=Counter(), open=Counter())
@@ -338,7 +368,30 @@ def collect_usage(
                 usage[space.pk].open[kind] += minutes * count
                 heat_open[kind][cell] += minutes * count
 
-    zones = {space.pk: space.zone for space in centres}
+    # Each centre's opening intervals by the number of their local date, in microseconds,
+    # with the UTC offset they keep throughout (None: a clock change falls inside).
+    opening: dict[int, dict[int, list[tuple]]] = {}
+    for space in centres:
+        opening[space.pk] = {
+            date_number(day): [
+                (microseconds(begin), microseconds(finish), _constant_offset(begin, finish, space))
+                for begin, finish in day_intervals
+            ]
+            for day, day_intervals in intervals[space.pk].items()
+        }
+    # How far each centre's intervals reach from the UTC midnight of their day's number:
+    # an interval of day D lies within [D days + earliest, D days + latest].
+    reach: dict[int, tuple[int, int]] = {
+        space_id: (
+            min(
+                (b - day * DAY_US for day, spans in days.items() for b, _f, _o in spans), default=0
+            ),
+            max(
+                (f - day * DAY_US for day, spans in days.items() for _b, f, _o in spans), default=0
+            ),
+        )
+        for space_id, days in opening.items()
+    }
     bookings = Booking.objects.filter(
         space_id__in=ids,
         resource__kind__in=UTILIZATION_KINDS,
@@ -353,31 +406,55 @@ def collect_usage(
         "status",
         Microseconds("checked_out_at"),
     )
+    # Booked minutes per local hour of the week (0 is Monday 00:00), added up in the order
+    # of the bookings, their days and their pieces.
+    booked_cells = {kind: [0.0] * 168 for kind in UTILIZATION_KINDS}
     for space_id, kind, starts_us, ends_us, status, checked_out_us in bookings:
-        starts_at, ends_at = instant(starts_us), instant(ends_us)
         if status == BookingStatus.COMPLETED and checked_out_us is not None:
-            ends_at = min(ends_at, instant(checked_out_us))
-        zone = zones[space_id]
-        day, last = starts_at.astimezone(zone).date(), ends_at.astimezone(zone).date()
-        while day <= last:
-            for begin, finish in intervals[space_id].get(day, ()):
-                begin, finish = max(begin, starts_at), min(finish, ends_at)
-                for weekday, hour, minutes in _hour_pieces(begin, finish, zone):
-                    usage[space_id].booked[kind] += minutes
-                    heat_booked[kind][(weekday, hour)] += minutes
-            day += _ONE_DAY
+            ends_us = min(ends_us, checked_out_us)
+        days, booked, cells = opening[space_id], usage[space_id].booked, booked_cells[kind]
+        earliest, latest = reach[space_id]
+        # Only the days whose intervals can meet [starts, ends), in order.
+        for day in range(
+            (starts_us - latest) // DAY_US + 1, (ends_us - earliest - 1) // DAY_US + 1
+        ):
+            for begin, finish, offset in days.get(day, ()):
+                begin, finish = max(begin, starts_us), min(finish, ends_us)
+                if begin >= finish:
+                    continue
+                if offset is None:
+                    zone = zones[space_id]
+                    for weekday, hour, minutes in _hour_pieces(
+                        instant(begin), instant(finish), zone
+                    ):
+                        booked[kind] += minutes
+                        cells[weekday * 24 + hour] += minutes
+                    continue
+                for local_hour, length in local_hours(begin, finish, offset):
+                    minutes = length / 1_000_000 / 60
+                    booked[kind] += minutes
+                    weekday, hour = weekday_hour(local_hour)
+                    cells[weekday * 24 + hour] += minutes
+    for kind, cells in booked_cells.items():
+        for cell, minutes in enumerate(cells):
+            if minutes:
+                heat_booked[kind][divmod(cell, 24)] = minutes
 
     daily: Counter = Counter()
     # Visits are people checking in; an event's room put in use is not one (its people are
     # the event's attendance).
-    check_ins = Booking.objects.filter(
-        space_id__in=ids,
-        checked_in_at__gte=low,
-        checked_in_at__lt=high,
-        event_session__isnull=True,
-    ).values_list("space_id", Microseconds("checked_in_at"))
+    check_ins = (
+        Booking.objects.filter(
+            space_id__in=ids,
+            checked_in_at__gte=low,
+            checked_in_at__lt=high,
+            event_session__isnull=True,
+        )
+        .order_by()
+        .values_list("space_id", Microseconds("checked_in_at"))
+    )
     for space_id, checked_in_us in check_ins:
-        day = instant(checked_in_us).astimezone(zones[space_id]).date()
+        day = clocks[space_id].date(checked_in_us)
         if start <= day <= end:
             usage[space_id].visits += 1
             daily[day] += 1

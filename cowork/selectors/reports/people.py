@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Min, Q
+from django.db.models import BooleanField, ExpressionWrapper, Min, Q
 from django.utils.translation import gettext_lazy
 
 from cowork.models import Attendance, Event
@@ -66,17 +66,22 @@ class Person(NamedTuple):
 NO_CONSENT = Person("", "", "", _NOBODY_KNOWN)
 
 
-def person_from(consent_at, gender, age_band, disability, *domains) -> Person:
+def person_from(consented, gender, age_band, disability, *domains) -> Person:
     """A participant's row as a report reads it; nothing without a recorded consent."""
-    if consent_at is None:
+    if not consented:
         return NO_CONSENT
     status = disability_status(wg_answers=domains, disability=disability)
     return Person(gender, age_band, str(status), tuple(domains))
 
 
-def participant_fields(prefix: str) -> list[str]:
-    """The `values_list` fields `person_from` takes, the consent first."""
-    return [f"{prefix}{name}" for name in ("demographics_consent_at", *PERSON_FIELDS)]
+def participant_fields(prefix: str) -> list:
+    """The `values_list` fields `person_from` takes, the consent first: whether one was
+    recorded (a year's attendances are tens of thousands of rows, and the driver parsed
+    each one's consent time only for it to be compared with None)."""
+    consented = ExpressionWrapper(
+        Q(**{f"{prefix}demographics_consent_at__isnull": False}), output_field=BooleanField()
+    )
+    return [consented, *(f"{prefix}{name}" for name in PERSON_FIELDS)]
 
 
 def returning_participants(where: Q, start: datetime.date, period_attendances) -> set[int]:
@@ -233,7 +238,24 @@ def people_summary(
     sibling summary's sake (`cowork.selectors.reports.grid`)."""
     ids = set(ids)
     split_counts, disability_counts = summary_counts(ids, people)
-    persons = ids
+    return summary_of(
+        len(ids),
+        split_counts,
+        disability_counts,
+        protect_split=protect_split,
+        protect_disability=protect_disability,
+    )
+
+
+def summary_of(
+    participants: int,
+    split_counts: list[int],
+    disability_counts: list[int],
+    *,
+    protect_split: Iterable[int] = (),
+    protect_disability: Iterable[int] = (),
+) -> PeopleSummary:
+    """The summary of `participants` people from their `summary_counts`."""
     split = suppress_row(split_counts, protect=protect_split)
     # As in the tables: "not given" hidden in one row is hidden, and protected, in the other.
     disability = suppress_row(
@@ -241,7 +263,7 @@ def people_summary(
         protect=[*protect_disability, *([len(DISABILITY_ROW) - 1] if split[-1].hidden else [])],
     )
     return PeopleSummary(
-        participants=len(persons),
+        participants=participants,
         split=dict(zip(SPLIT, split, strict=True)),
         with_disability=disability[0],
     )

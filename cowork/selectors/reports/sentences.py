@@ -7,6 +7,7 @@ disability" is given only when its cell is shown ("fewer than 5" when it is smal
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils import timezone, translation
@@ -68,10 +69,26 @@ def people_phrase(summary: PeopleSummary) -> str:
     return phrase
 
 
-def event_sentence(row: EventRow, *, language: str | None = None) -> str:
-    """ "Round-table on e-government, Ganja, March 12: 57 participants (35 men; 22 women)"."""
+def _people_phrase(summary: PeopleSummary, phrases: dict | None) -> str:
+    """`people_phrase`, written once per summary alike in `phrases` (of one language)."""
+    if phrases is None:
+        return people_phrase(summary)
+    key = (summary.participants, tuple(summary.split.items()), summary.with_disability)
+    found = phrases.get(key)
+    if found is None:
+        found = phrases[key] = people_phrase(summary)
+    return found
+
+
+def event_sentence(
+    row: EventRow, *, language: str | None = None, phrases: dict | None = None
+) -> str:
+    """ "Round-table on e-government, Ganja, March 12: 57 participants (35 men; 22 women)".
+
+    `phrases`: the people phrases already written in the active language, by summary: a
+    year's events share a few hundred of them."""
     if row.happened:
-        people = people_phrase(row.people)
+        people = _people_phrase(row.people, phrases)
     else:
         people = ngettext(
             "%(count)d registered so far", "%(count)d registered so far", row.registrations
@@ -101,50 +118,70 @@ class DonorSentence:
     texts: list[tuple[str, str]]
 
 
-def _in_languages(kind: str, languages, write) -> DonorSentence:
-    texts = []
-    for language in [DONOR_LANGUAGE, *sorted(set(languages) - {DONOR_LANGUAGE})]:
+def _languages(languages) -> list[str]:
+    """The donor's language first, then the others in order."""
+    return [DONOR_LANGUAGE, *sorted(set(languages) - {DONOR_LANGUAGE})]
+
+
+def _in_languages(wanted: list[tuple[str, list[str], object]]) -> list[DonorSentence]:
+    """Each (kind, languages, write) as a DonorSentence, `write(language, phrases)` called
+    with `language` active. Written language by language: one switch of language for
+    each, not for each sentence, and the people phrases of one language written once."""
+    texts: dict[str, dict[int, str]] = defaultdict(dict)
+    for language in sorted({code for _kind, codes, _write in wanted for code in codes}):
+        phrases: dict = {}
         with translation.override(language):
-            texts.append((language, write(language)))
-    return DonorSentence(kind, texts)
+            for index, (_kind, codes, write) in enumerate(wanted):
+                if language in codes:
+                    texts[language][index] = write(language, phrases)
+    return [
+        DonorSentence(kind, [(code, texts[code][index]) for code in codes])
+        for index, (kind, codes, _write) in enumerate(wanted)
+    ]
 
 
 def donor_sentences(report: Report, events: list[EventRow] | None = None) -> list[DonorSentence]:
     """The sentences of a report: the period, then each centre, tag and event of `events`
     (every event of the report by default; a page shows those of its rows)."""
-    sentences = [
-        _in_languages(
+    wanted = [
+        (
             "period",
-            {row.language for row in report.centres if row.people and row.people.participants},
-            lambda _language: _subject_sentence(_("In total"), report, report.people),
+            _languages(
+                {row.language for row in report.centres if row.people and row.people.participants}
+            ),
+            lambda _language, _phrases: _subject_sentence(_("In total"), report, report.people),
         )
     ]
     for centre in report.centres:
         if centre.people and centre.people.participants:
-            sentences.append(
-                _in_languages(
+            wanted.append(
+                (
                     "centre",
-                    [centre.language],
-                    lambda _l, centre=centre: _subject_sentence(centre.name, report, centre.people),
+                    _languages([centre.language]),
+                    lambda _l, _p, centre=centre: _subject_sentence(
+                        centre.name, report, centre.people
+                    ),
                 )
             )
     for tag in report.tags:
-        sentences.append(
-            _in_languages(
+        wanted.append(
+            (
                 "tag",
-                tag.languages,
-                lambda _l, tag=tag: _subject_sentence(tag.name, report, tag.people),
+                _languages(tag.languages),
+                lambda _l, _p, tag=tag: _subject_sentence(tag.name, report, tag.people),
             )
         )
     for row in report.events if events is None else events:
-        sentences.append(
-            _in_languages(
+        wanted.append(
+            (
                 "event",
-                [row.language],
-                lambda language, row=row: event_sentence(row, language=language),
+                _languages([row.language]),
+                lambda language, phrases, row=row: event_sentence(
+                    row, language=language, phrases=phrases
+                ),
             )
         )
-    return sentences
+    return _in_languages(wanted)
 
 
 def event_sentences(

@@ -28,7 +28,8 @@ from django.db.models import Q
 
 from cowork.models import Booking, BookingStatus, EquipmentRefusal, Resource, Space
 from cowork.selectors.equipment import name_stem
-from cowork.selectors.reports.collection import _hour_pieces, _utc_window
+from cowork.selectors.reports.clock import LocalClock, local_hours, microseconds, weekday_hour
+from cowork.selectors.reports.collection import _hour_pieces, _utc_window, local_clocks
 from cowork.selectors.reports.instants import Microseconds, instant
 
 UTC = datetime.UTC
@@ -118,14 +119,29 @@ def _week(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def _count(status, starts_at, ends_at, checked_in_at, now) -> UseCount | None:
-    if starts_at > now:
+def _count(status, starts_us, ends_us, checked_in_us, now_us) -> tuple[int, int, int] | None:
+    """(booked, checked in, no-show) of one booking, as of `now_us`; None if not yet due."""
+    if starts_us > now_us:
         return None
-    if checked_in_at is not None:
-        return UseCount(1, 1, 0)
-    if status == BookingStatus.RELEASED or ends_at <= now:
-        return UseCount(1, 0, 1)
-    return UseCount(1, 0, 0)
+    if checked_in_us is not None:
+        return (1, 1, 0)
+    if status == BookingStatus.RELEASED or ends_us <= now_us:
+        return (1, 0, 1)
+    return (1, 0, 0)
+
+
+def _add(counts: dict, key, count: tuple[int, int, int]) -> None:
+    found = counts.get(key)
+    if found is None:
+        counts[key] = list(count)
+    else:
+        found[0] += count[0]
+        found[1] += count[1]
+        found[2] += count[2]
+
+
+def _use_counts(counts: dict) -> dict:
+    return {key: UseCount(*count) for key, count in counts.items()}
 
 
 def _rows(counts: dict, names: dict[int, str], period=None) -> list[UseRow]:
@@ -149,15 +165,30 @@ def _busy(kind: str, counts: Counter) -> BusyMap:
     )
 
 
+def _busy_hours(counts: Counter, begin_us: int, finish_us: int, clock: LocalClock) -> None:
+    """Count [begin, finish) once in each local weekday-hour it reaches."""
+    offset = clock.offset(begin_us)
+    if clock.offset(finish_us) != offset:
+        pieces = _hour_pieces(instant(begin_us), instant(finish_us), clock.zone)
+        for weekday, hour, _minutes in pieces:
+            counts[(weekday, hour)] += 1
+        return
+    for local_hour, _length in local_hours(begin_us, finish_us, offset):
+        counts[weekday_hour(local_hour)] += 1
+
+
 def space_use(centres: list[Space], start, end, now: datetime.datetime) -> SpaceUse:
     """The use of `centres` over the local dates [start, end], as of `now`."""
     ids = [space.pk for space in centres]
     names = {space.pk: space.name for space in centres}
     zones = {space.pk: space.zone for space in centres}
     low, high = _utc_window(start, end)
-    whole: dict = defaultdict(UseCount)
-    months: dict = defaultdict(lambda: defaultdict(UseCount))
-    weeks: dict = defaultdict(lambda: defaultdict(UseCount))
+    clocks = local_clocks(centres)
+    now_us = microseconds(now)
+    whole: dict = {}
+    months: dict = defaultdict(dict)
+    weeks: dict = defaultdict(dict)
+    periods: dict = {}
     busy = {kind: Counter() for kind in USE_KINDS}
     asked, booked_units, refused = Counter(), Counter(), Counter()
     refused_requests = Counter()
@@ -178,10 +209,9 @@ def space_use(centres: list[Space], start, end, now: datetime.datetime) -> Space
             Microseconds("checked_out_at"),
         )
     )
-    for space_id, kind, name, equipment_type, status, *instants in rows:
-        starts_at, ends_at, in_at, out_at = map(instant, instants)
-        zone = zones[space_id]
-        day = starts_at.astimezone(zone).date()
+    for space_id, kind, name, equipment_type, status, starts_us, ends_us, in_us, out_us in rows:
+        clock = clocks[space_id]
+        day = clock.date(starts_us)
         if not start <= day <= end:
             continue
         if kind == Resource.Kind.EQUIPMENT:
@@ -194,16 +224,21 @@ def space_use(centres: list[Space], start, end, now: datetime.datetime) -> Space
                 booked_units[key] += 1
         if status not in DUE_STATUSES:
             continue
-        count = _count(status, starts_at, ends_at, in_at, now)
+        count = _count(status, starts_us, ends_us, in_us, now_us)
         if count is None:
             continue
-        whole[(space_id, kind)] += count
-        months[_month(day)][(space_id, kind)] += count
-        weeks[_week(day)][(space_id, kind)] += count
-        if in_at is not None:
-            until = min(out_at, ends_at) if out_at else ends_at
-            for weekday, hour, _minutes in _hour_pieces(in_at, max(in_at, until), zone):
-                busy[kind][(weekday, hour)] += 1
+        if day not in periods:
+            periods[day] = (_month(day), _week(day))
+        month, week = periods[day]
+        _add(whole, (space_id, kind), count)
+        _add(months[month], (space_id, kind), count)
+        _add(weeks[week], (space_id, kind), count)
+        if in_us is not None:
+            until = min(out_us, ends_us) if out_us is not None else ends_us
+            _busy_hours(busy[kind], in_us, max(in_us, until), clock)
+    whole = _use_counts(whole)
+    months = {month: _use_counts(counts) for month, counts in months.items()}
+    weeks = {week: _use_counts(counts) for week, counts in weeks.items()}
 
     refusals = EquipmentRefusal.objects.filter(
         space_id__in=ids, starts_at__gte=low, starts_at__lt=high

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from cowork.models import Booking, Space, WalkIn
 from cowork.models.people import AgeBand, Gender
+from cowork.selectors.reports.collection import local_clocks
 from cowork.selectors.reports.figures import Figures
-from cowork.selectors.reports.instants import Microseconds, instant
+from cowork.selectors.reports.instants import Microseconds
 from cowork.selectors.reports.suppression import (
     NOT_GIVEN,
     NOT_GIVEN_LABEL,
@@ -98,7 +99,7 @@ class CollectedWalkIns:
         return tables
 
 
-def _check_in_users(space_ids, start, end, zones) -> set[tuple[int, datetime.date, int]]:
+def _check_in_users(space_ids, start, end, clocks) -> set[tuple[int, datetime.date, int]]:
     """(space id, local day, user id) of the desk and room check-ins in [start, end]."""
     low = datetime.datetime.combine(start, datetime.time(0), tzinfo=UTC) - _BEFORE
     high = datetime.datetime.combine(end, datetime.time(0), tzinfo=UTC) + _AFTER
@@ -114,7 +115,7 @@ def _check_in_users(space_ids, start, end, zones) -> set[tuple[int, datetime.dat
     )
     found = set()
     for space_id, user_id, checked_in_us in rows:
-        day = instant(checked_in_us).astimezone(zones[space_id]).date()
+        day = clocks[space_id].date(checked_in_us)
         if start <= day <= end:
             found.add((space_id, day, user_id))
     return found
@@ -123,11 +124,10 @@ def _check_in_users(space_ids, start, end, zones) -> set[tuple[int, datetime.dat
 def collect_walk_ins(centres: list[Space], start, end) -> CollectedWalkIns:
     """The walk-ins of `centres` on local days [start, end], counted beside the check-ins."""
     ids = [space.pk for space in centres]
-    zones = {space.pk: space.zone for space in centres}
     collected = CollectedWalkIns()
     if not ids:
         return collected
-    check_ins = _check_in_users(ids, start, end, zones)
+    check_ins = _check_in_users(ids, start, end, local_clocks(centres))
     for space_id, _day, user_id in check_ins:
         collected.users[space_id].add(user_id)
     rows = (

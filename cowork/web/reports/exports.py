@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET
 
 from cowork.selectors.reports.figures import Report
 from cowork.web.reports.filters import ReportFilterForm, filtered_report
+from cowork.web.reports.pause import collector_paused
 from cowork.web.reports.tables import report_tables
+from cowork.web.reports.xlsx import workbook_bytes
 
 
 def _export_name(report: Report, extension: str) -> str:
@@ -57,38 +59,32 @@ def _csv_body(report: Report) -> str:
     return out.getvalue()
 
 
+def _width(table, index: int) -> int:
+    """A column as wide as its longest value (header included), within 8 to 60."""
+    width = max(
+        [len(str(table.header[index]))] + [len(str(row[index] or "")) for row in table.rows]
+    )
+    return min(60, max(8, width + 2))
+
+
 def _xlsx_body(report: Report) -> bytes:
     """One sheet per table, named as in `Table.sheet`, the header row bold and frozen.
 
-    Written row by row (openpyxl's write-only mode): a year's events and sentences are tens
-    of thousands of rows, which a workbook held as cells in memory wrote several times
-    slower. Column widths are set from the rows before the first one is written.
+    Written as XML straight away (`cowork.web.reports.xlsx`): a year's events and sentences
+    are tens of thousands of cells. Column widths are set from the rows.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for table in report_tables(report):
-        # Sheet names stay in English whatever the language: scripts find sheets by name.
-        sheet = workbook.create_sheet(table.sheet)
-        for index, text in enumerate(table.header):
-            width = max([len(str(text))] + [len(str(row[index] or "")) for row in table.rows])
-            sheet.column_dimensions[get_column_letter(index + 1)].width = min(60, max(8, width + 2))
-        sheet.freeze_panes = "A2"
-        header = []
-        for text in table.header:
-            cell = WriteOnlyCell(sheet, value=_safe(text))
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        for row in table.rows:
-            sheet.append([_safe(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    # Sheet names stay in English whatever the language: scripts find sheets by name.
+    return workbook_bytes(
+        [
+            (
+                table.sheet,
+                [_safe(text) for text in table.header],
+                [[_safe(value) for value in row] for row in table.rows],
+                [_width(table, index) for index in range(len(table.header))],
+            )
+            for table in report_tables(report)
+        ]
+    )
 
 
 def report_xlsx_bytes(report: Report) -> bytes:
@@ -98,6 +94,7 @@ def report_xlsx_bytes(report: Report) -> bytes:
 
 @login_required
 @require_GET
+@collector_paused
 def report_csv(request):
     return _download(
         request, extension="csv", content_type="text/csv; charset=utf-8", body=_csv_body
@@ -106,6 +103,7 @@ def report_csv(request):
 
 @login_required
 @require_GET
+@collector_paused
 def report_xlsx(request):
     return _download(
         request,

@@ -11,10 +11,11 @@ from cowork.models.spaces import WEEKDAYS
 from cowork.selectors.reports.dates import day_label, period_label, weekday_abbreviation
 from cowork.selectors.reports.figures import Report
 from cowork.selectors.reports.scope import ReportChoices
-from cowork.selectors.reports.sentences import donor_sentences, event_sentence
+from cowork.selectors.reports.sentences import donor_sentences
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.charts import bar_chart, heat_map_chart
 from cowork.web.reports.filters import filtered_report
+from cowork.web.reports.pause import collector_paused
 from cowork.web.reports.tables import KIND_LABELS, MARKS, notes_of, report_tables
 from cowork.web.reports.usage import busy_charts
 
@@ -93,12 +94,12 @@ def _scope_label(report: Report, choices: ReportChoices) -> str:
     return _("The centres you work at.")
 
 
-def _sentences_with_language_names(report: Report, events) -> list[tuple[str, list[tuple]]]:
+def _sentences_with_language_names(sentences) -> list[tuple[str, list[tuple]]]:
     """Each sentence as (kind, [(language code, language name, text)])."""
     names = dict(settings.LANGUAGES)
     return [
         (sentence.kind, [(code, names.get(code, code), text) for code, text in sentence.texts])
-        for sentence in donor_sentences(report, events)
+        for sentence in sentences
     ]
 
 
@@ -120,18 +121,21 @@ def _query(request, **changes) -> str:
 
 @login_required
 @require_GET
+@collector_paused
 def report_page(request):
     form, choices, report = filtered_report(request)
     context = {"form": form, "report": report}
     if report is None:
         return render(request, "cowork/reports/report.html", context, status=400)
     events = _events_page(request, report)
-    tables = {table.key: table for table in report_tables(report, events.object_list)}
+    sentences = donor_sentences(report, events.object_list)
+    tables = {table.key: table for table in report_tables(report, events.object_list, sentences)}
     context.update(
         tables=tables,
         charts=report_charts(report),
-        sentences=[event_sentence(row) for row in events.object_list],
-        donor_sentences=_sentences_with_language_names(report, events.object_list),
+        # The events table's summaries: each event's sentence in the active language.
+        sentences=[row[-1] for row in tables["events"].rows],
+        donor_sentences=_sentences_with_language_names(sentences),
         events_page=events,
         previous_events_query=_query(request, **{EVENTS_PAGE: str(events.number - 1)})
         if events.has_previous()

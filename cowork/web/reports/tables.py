@@ -6,12 +6,12 @@ only aggregates and event titles: never a participant's name or phone, nor an or
 Hidden small counts arrive from the selector as "<5" or "x"; nothing here can see them.
 """
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cowork.models.people import DisabilityStatus
 from cowork.selectors.reports.figures import EventRow, Report
-from cowork.selectors.reports.sentences import donor_sentences, event_sentence
+from cowork.selectors.reports.sentences import DonorSentence, donor_sentences, event_sentence
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.reports.filters import COUNTRY_NAMES
 from cowork.web.reports.table import Table, weekday_hour_rows
@@ -72,7 +72,7 @@ def _domain_rows(report: Report) -> list[list]:
     return [[row.title, *(_shown(cell) for cell in row.cells)] for row in report.domains]
 
 
-def _sentence_rows(report: Report, events: list[EventRow]) -> list[list]:
+def _sentence_rows(sentences: list[DonorSentence]) -> list[list]:
     kinds = {
         "period": _("Period"),
         "centre": _("Centre"),
@@ -81,8 +81,19 @@ def _sentence_rows(report: Report, events: list[EventRow]) -> list[list]:
     }
     return [
         [kinds[sentence.kind], language, text]
-        for sentence in donor_sentences(report, events)
+        for sentence in sentences
         for language, text in sentence.texts
+    ]
+
+
+def _summaries(events: list[EventRow], sentences: list[DonorSentence]) -> list[str]:
+    """Each event's sentence in the active language: the donor sentence's own text where it
+    is in that language (written alike), else written here."""
+    language, phrases = get_language(), {}
+    texts = [dict(sentence.texts) for sentence in sentences if sentence.kind == "event"]
+    return [
+        found[language] if language in found else event_sentence(row, phrases=phrases)
+        for row, found in zip(events, texts, strict=True)
     ]
 
 
@@ -113,14 +124,22 @@ def _centre_row(name, city, country, figures, *, shows_use: bool) -> list:
     return row
 
 
-def report_tables(report: Report, events: list[EventRow] | None = None) -> list[Table]:
+def report_tables(
+    report: Report,
+    events: list[EventRow] | None = None,
+    sentences: list[DonorSentence] | None = None,
+) -> list[Table]:
     """Every table of the report, in the order of the XLSX sheets and the CSV sections.
 
     `events`: the report's events the Events and Sentences tables hold, every one by
-    default (the files); a page of them on the report page.
+    default (the files); a page of them on the report page. `sentences`: their
+    `donor_sentences`, if the caller has them already.
     """
     shows_use = report.shows_use
     events = report.events if events is None else events
+    if sentences is None:
+        sentences = donor_sentences(report, events)
+    summaries = _summaries(events, sentences)
     centres = [
         _centre_row(
             row.name,
@@ -213,9 +232,9 @@ def report_tables(report: Report, events: list[EventRow] | None = None) -> list[
                     row.attendances,
                     row.participants,
                     *[_shown(cell) for cell in row.gender_split],
-                    event_sentence(row),
+                    summary,
                 ]
-                for row in events
+                for row, summary in zip(events, summaries, strict=True)
             ],
             text_columns=frozenset({1, 2, 3, 4, 5, 12}),
         ),
@@ -253,7 +272,7 @@ def report_tables(report: Report, events: list[EventRow] | None = None) -> list[
             sheet="Sentences",
             title=_("Sentences for donors' reports"),
             header=[_("For"), _("Language"), _("Sentence")],
-            rows=_sentence_rows(report, events),
+            rows=_sentence_rows(sentences),
             text_columns=frozenset({1, 2}),
         ),
         Table(

@@ -1,0 +1,82 @@
+"""Local wall time of instants held as integer microseconds (`instants.Microseconds`).
+
+A year of a network's bookings is tens of thousands of instants, each placed on its
+centre's local date, weekday and hour. Done with datetimes (an `astimezone` per instant
+and per hour of a booking), that placing was most of a report's time. Here a zone's UTC
+offset is looked up once per UTC hour, and the rest is integer arithmetic: local
+microseconds are the UTC ones plus the offset, the local hour and date follow by division.
+"""
+
+import datetime
+import zoneinfo
+
+from cowork.selectors.reports.instants import instant
+
+ONE_US = datetime.timedelta(microseconds=1)
+HOUR_US = 3600 * 1_000_000
+DAY_US = 24 * HOUR_US
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
+# 1970-01-01 was a Thursday (weekday 3).
+_EPOCH_WEEKDAY = 3
+
+
+def microseconds(moment: datetime.datetime) -> int:
+    """`moment` (aware) as microseconds since 1970 UTC, as `Microseconds` gives it."""
+    return (moment - _EPOCH) // ONE_US
+
+
+def weekday_hour(local_hour: int) -> tuple[int, int]:
+    """(weekday, hour) of a local hour counted from 1970-01-01 00:00."""
+    return (local_hour // 24 + _EPOCH_WEEKDAY) % 7, local_hour % 24
+
+
+class LocalClock:
+    """One zone's UTC offset (in microseconds) at any instant, read from the zone once per
+    UTC hour: an hour that starts and ends on the same offset has it throughout (clocks
+    never change twice within an hour); an hour with a change asks the zone per instant."""
+
+    def __init__(self, zone: zoneinfo.ZoneInfo):
+        self.zone = zone
+        self._hours: dict[int, int | None] = {}
+        self._dates: dict[int, datetime.date] = {}
+
+    def _exact(self, us: int) -> int:
+        return instant(us).astimezone(self.zone).utcoffset() // ONE_US
+
+    def offset(self, us: int) -> int:
+        hour = us // HOUR_US
+        try:
+            found = self._hours[hour]
+        except KeyError:
+            first, last = self._exact(hour * HOUR_US), self._exact((hour + 1) * HOUR_US)
+            found = self._hours[hour] = first if first == last else None
+        return self._exact(us) if found is None else found
+
+    def date(self, us: int) -> datetime.date:
+        """The local date of the instant `us`."""
+        day = (us + self.offset(us)) // DAY_US
+        try:
+            return self._dates[day]
+        except KeyError:
+            found = self._dates[day] = datetime.date.fromordinal(_EPOCH_ORDINAL + day)
+            return found
+
+
+def date_number(day: datetime.date) -> int:
+    """Days from 1970-01-01 to `day`."""
+    return day.toordinal() - _EPOCH_ORDINAL
+
+
+def local_hours(begin_us: int, finish_us: int, offset_us: int):
+    """Split [begin, finish) at the local hours, on a constant UTC offset: (local hour
+    counted from 1970-01-01 00:00, microseconds in it) pieces, as `collection._hour_pieces`
+    gives them when no clock change falls inside."""
+    local, last = begin_us + offset_us, finish_us + offset_us
+    while local < last:
+        hour = local // HOUR_US
+        following = (hour + 1) * HOUR_US
+        if following > last:
+            following = last
+        yield hour, following - local
+        local = following
