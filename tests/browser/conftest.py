@@ -20,6 +20,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.server_forks import ServerForks
 from tests.servers import DaphneServer, server_environment
 
 HERE = Path(__file__).resolve().parent
@@ -299,23 +300,30 @@ def collected_static(tmp_path_factory) -> Path | None:
 class NextServer:
     """Starts each test's server while the test before it runs.
 
-    A server spends a second or more starting Python and Django, mostly waiting for CPU
-    the test before it leaves idle. The next one has served nothing when it is taken.
+    Each server is a fork of one process that has cowork loaded (tests.server_forks): a
+    server of its own for every test, without starting Python and Django every time. The
+    next one has served nothing when it is taken.
     """
 
     def __init__(self, env: dict[str, str]):
         self._env = env
+        self._forks = ServerForks(env, str(django_settings.BASE_DIR))
         self._next: DaphneServer | None = None
 
+    def _start(self) -> DaphneServer:
+        forks = self._forks if self._forks.available else None
+        return DaphneServer(self._env, wait=False, forks=forks)
+
     def take(self) -> DaphneServer:
-        server, self._next = self._next or DaphneServer(self._env, wait=False), None
+        server, self._next = self._next or self._start(), None
         server.wait_until_listening()
-        self._next = DaphneServer(self._env, wait=False)
+        self._next = self._start()
         return server
 
     def close(self) -> None:
         if self._next is not None:
             self._next.stop()
+        self._forks.close()
 
 
 @pytest.fixture(scope="package")
