@@ -276,24 +276,42 @@ def _describe_violations(url: str, violations: list[dict]) -> str:
 # --- Server -----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="package")
-def collected_static(tmp_path_factory) -> Path | None:
-    """On the PostgreSQL lane the server serves hashed names from a manifest, as in production."""
+@pytest.fixture(scope="session", autouse=True)
+def _static_collecting(tmp_path_factory) -> Iterator[tuple[subprocess.Popen, Path] | None]:
+    """collectstatic for the PostgreSQL lane, started before the test database is made:
+    it needs no database, and runs on the other core while the migrations run on one."""
     if django_settings.EMBEDDED:
-        return None
+        yield None
+        return
     static_root = tmp_path_factory.mktemp("static")
     env = {**os.environ, "STATIC_ROOT": str(static_root)}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
         cwd=django_settings.BASE_DIR,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        check=False,
     )
-    if result.returncode:
-        pytest.fail(f"collectstatic failed:\n{result.stdout}{result.stderr}", pytrace=False)
+    try:
+        yield process, static_root
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        process.stdout.close()
+
+
+@pytest.fixture(scope="package")
+def collected_static(_static_collecting) -> Path | None:
+    """On the PostgreSQL lane the server serves hashed names from a manifest, as in production."""
+    if _static_collecting is None:
+        return None
+    process, static_root = _static_collecting
+    output, _ = process.communicate()
+    if process.returncode:
+        pytest.fail(f"collectstatic failed:\n{output}", pytrace=False)
     return static_root
 
 
