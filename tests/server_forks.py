@@ -21,6 +21,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 # Set in the fork server's environment only: importing this module anywhere else does nothing.
 PRELOAD_FLAG = "COWORK_PRELOAD_SERVER"
@@ -29,6 +30,7 @@ PRELOAD_FLAG = "COWORK_PRELOAD_SERVER"
 def _preload() -> None:
     """What every server would otherwise do on start and on its first requests."""
     from django.conf import settings
+    from django.template import engines
     from django.urls import get_resolver
     from django.utils import translation
 
@@ -38,6 +40,14 @@ def _preload() -> None:
     for code, _name in settings.LANGUAGES:
         translation.activate(code)
     translation.deactivate()
+    # The project's own templates, compiled into the cached loader as a first render would;
+    # one that does not compile alone is left to its first render, as before.
+    django_templates = engines["django"]
+    for folder in map(Path, django_templates.template_dirs):
+        if folder.is_relative_to(settings.BASE_DIR) and not folder.is_relative_to(sys.prefix):
+            for path in folder.rglob("*.*"):
+                with contextlib.suppress(Exception):
+                    django_templates.engine.get_template(str(path.relative_to(folder)))
     import daphne.cli  # noqa: F401
 
 
