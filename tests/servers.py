@@ -16,16 +16,21 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
+if TYPE_CHECKING:
+    from tests.server_forks import ServerForks
+
 SERVER_START_TIMEOUT = 30
 # As deployed: no Server header naming daphne.
-DAPHNE = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", "--no-server-name"]
-DAPHNE.append("cowork.config.asgi:application")
+DAPHNE_ARGUMENTS = ["-b", "127.0.0.1", "-p", "0", "--no-server-name"]
+DAPHNE_ARGUMENTS.append("cowork.config.asgi:application")
+DAPHNE = [sys.executable, "-m", "daphne", *DAPHNE_ARGUMENTS]
 LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -34,21 +39,33 @@ class DaphneServer:
     """cowork served by daphne in a child process, on a port the OS picked.
 
     `command` is daphne's command line (DAPHNE, or one with more options). `wait=False`
-    returns while it is still starting; `wait_until_listening()` then waits.
+    returns while it is still starting; `wait_until_listening()` then waits. With `forks`
+    (tests.server_forks.ServerForks, loaded with the same environment) the server is a fork
+    of a process that has cowork loaded, started with daphne's arguments from `command`.
     """
 
-    def __init__(self, env: dict[str, str], command: list[str] = DAPHNE, *, wait: bool = True):
-        self._process = subprocess.Popen(
-            command,
-            cwd=django_settings.BASE_DIR,
-            env=env,
-            # daphne logs to stderr and writes its access log to stdout; one pipe keeps
-            # both in order for the failure report.
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            encoding="utf-8",
-            errors="replace",
-        )
+    def __init__(
+        self,
+        env: dict[str, str],
+        command: list[str] = DAPHNE,
+        *,
+        wait: bool = True,
+        forks: "ServerForks | None" = None,
+    ):
+        if forks is not None:
+            self._process = forks.start(command[command.index("daphne") + 1 :])
+        else:
+            self._process = subprocess.Popen(
+                command,
+                cwd=django_settings.BASE_DIR,
+                env=env,
+                # daphne logs to stderr and writes its access log to stdout; one pipe keeps
+                # both in order for the failure report.
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                encoding="utf-8",
+                errors="replace",
+            )
         self._output: collections.deque[str] = collections.deque(maxlen=300)
         self._lines_until_listening: queue.Queue[str | None] = queue.Queue()
         self._listening = threading.Event()

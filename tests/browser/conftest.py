@@ -20,6 +20,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.server_forks import ServerForks
 from tests.servers import DaphneServer, server_environment
 
 HERE = Path(__file__).resolve().parent
@@ -275,47 +276,72 @@ def _describe_violations(url: str, violations: list[dict]) -> str:
 # --- Server -----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="package")
-def collected_static(tmp_path_factory) -> Path | None:
-    """On the PostgreSQL lane the server serves hashed names from a manifest, as in production."""
+@pytest.fixture(scope="session", autouse=True)
+def _static_collecting(tmp_path_factory) -> Iterator[tuple[subprocess.Popen, Path] | None]:
+    """collectstatic for the PostgreSQL lane, started before the test database is made:
+    it needs no database, and runs on the other core while the migrations run on one."""
     if django_settings.EMBEDDED:
-        return None
+        yield None
+        return
     static_root = tmp_path_factory.mktemp("static")
     env = {**os.environ, "STATIC_ROOT": str(static_root)}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
         cwd=django_settings.BASE_DIR,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        check=False,
     )
-    if result.returncode:
-        pytest.fail(f"collectstatic failed:\n{result.stdout}{result.stderr}", pytrace=False)
+    try:
+        yield process, static_root
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        process.stdout.close()
+
+
+@pytest.fixture(scope="package")
+def collected_static(_static_collecting) -> Path | None:
+    """On the PostgreSQL lane the server serves hashed names from a manifest, as in production."""
+    if _static_collecting is None:
+        return None
+    process, static_root = _static_collecting
+    output, _ = process.communicate()
+    if process.returncode:
+        pytest.fail(f"collectstatic failed:\n{output}", pytrace=False)
     return static_root
 
 
 class NextServer:
     """Starts each test's server while the test before it runs.
 
-    A server spends a second or more starting Python and Django, mostly waiting for CPU
-    the test before it leaves idle. The next one has served nothing when it is taken.
+    Each server is a fork of one process that has cowork loaded (tests.server_forks): a
+    server of its own for every test, without starting Python and Django every time. The
+    next one has served nothing when it is taken.
     """
 
     def __init__(self, env: dict[str, str]):
         self._env = env
+        self._forks = ServerForks(env, str(django_settings.BASE_DIR))
         self._next: DaphneServer | None = None
 
+    def _start(self) -> DaphneServer:
+        forks = self._forks if self._forks.available else None
+        return DaphneServer(self._env, wait=False, forks=forks)
+
     def take(self) -> DaphneServer:
-        server, self._next = self._next or DaphneServer(self._env, wait=False), None
+        server, self._next = self._next or self._start(), None
         server.wait_until_listening()
-        self._next = DaphneServer(self._env, wait=False)
+        self._next = self._start()
         return server
 
     def close(self) -> None:
         if self._next is not None:
             self._next.stop()
+        self._forks.close()
 
 
 @pytest.fixture(scope="package")
