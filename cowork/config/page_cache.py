@@ -20,18 +20,34 @@ of its scripts are cut out when a page is kept and each response gets its own; a
 that showed a one-off message, set a cookie or changed the session is not kept, and none
 is served while a message waits. Only GETs answered 200 with HTML are kept. Place it after
 MessageMiddleware: language, session and messages are known by then.
+
+A kept page is also kept compressed, so a hit is not gzipped again for each reader who
+takes gzip (GZipMiddleware leaves a response that has a Content-Encoding alone). The page's
+text between its marks is compressed once, each run ending in a full flush: the stream is
+byte-aligned there and nothing after it refers back to anything before. Each response then
+puts its own CSRF token and nonce between those runs as stored (uncompressed) deflate blocks
+and ends the stream with its own length and CRC. So the secrets are never compressed with
+anything else on the page (BREACH guesses a secret by the length compression gives it
+together with text the attacker placed on the page: here that length does not depend on the
+secret at all), and the gzip header carries a filename of random length, as
+GZipMiddleware's does. The same Vary: Accept-Encoding is sent; a reader who takes no gzip,
+or a page too short to compress, gets the page as before.
 """
 
 import hashlib
 import re
 import secrets
+import struct
+import zlib
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
 
 from cowork import page_version
@@ -45,6 +61,10 @@ NONCE_MARK = f"nonce-{secrets.token_hex(16)}"
 NOT_KEPT_HEADERS = {"content-length", "set-cookie"}
 # A masked CSRF token: 64 letters and digits (django.middleware.csrf.CSRF_TOKEN_LENGTH).
 _TOKEN = re.compile(rf"(?<![A-Za-z0-9])[A-Za-z0-9]{{{CSRF_TOKEN_LENGTH}}}(?![A-Za-z0-9])")
+_MARKS = re.compile(f"({CSRF_MARK}|{NONCE_MARK})")
+GZIP = "django.middleware.gzip.GZipMiddleware"
+# GZipMiddleware's: shorter pages are not worth compressing.
+GZIP_MIN_LENGTH = 200
 
 
 def _cache():
@@ -94,6 +114,43 @@ def _cut_out(request, html: str) -> tuple[str, bool]:
     return html, had_token
 
 
+def _compressed_runs(html: str, charset: str) -> list[tuple[bytes, bytes] | str]:
+    """The page's text between its marks, each run deflated once and ended by a full
+    flush; the marks themselves are left as they are, for each response to fill in."""
+    runs = []
+    for index, part in enumerate(_MARKS.split(html)):
+        if index % 2:
+            runs.append(part)
+        elif part:
+            deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+            data = part.encode(charset)
+            runs.append((data, deflate.compress(data) + deflate.flush(zlib.Z_FULL_FLUSH)))
+    return runs
+
+
+def _gzipped(runs: list, values: dict[str, bytes]) -> bytes:
+    """A gzip stream of the kept page, with this response's token and nonce in place of
+    the marks, each as a stored block: neither is compressed with anything."""
+    filename = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes)
+    # Magic, deflate, FNAME, no time, no extra flags, an unknown system; as compress_string.
+    out = [b"\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\xff", filename, b"\x00"]
+    crc = length = 0
+    for run in runs:
+        if isinstance(run, str):
+            data = values[run]
+            # A stored block, not the last: the stream is byte-aligned after a full flush.
+            out.append(b"\x00" + struct.pack("<HH", len(data), 0xFFFF ^ len(data)))
+            out.append(data)
+        else:
+            data, deflated = run
+            out.append(deflated)
+        crc = zlib.crc32(data, crc)
+        length += len(data)
+    # An empty last block, then the trailer.
+    out.append(b"\x03\x00" + struct.pack("<II", crc, length & 0xFFFFFFFF))
+    return b"".join(out)
+
+
 class PageCacheMiddleware(MiddlewareMixin):
     def process_view(self, request, view_func, view_args, view_kwargs):
         request._page_cache_key = None
@@ -118,6 +175,11 @@ class PageCacheMiddleware(MiddlewareMixin):
         return self._serve(request, kept)
 
     def _serve(self, request, kept: dict) -> HttpResponse:
+        runs = kept.get("gzip")
+        if runs is not None and re_accepts_gzip.search(
+            request.META.get("HTTP_ACCEPT_ENCODING", "")
+        ):
+            return self._serve_gzipped(request, kept, runs)
         html = kept["html"]
         if kept["token"]:
             html = html.replace(CSRF_MARK, get_token(request))
@@ -127,6 +189,25 @@ class PageCacheMiddleware(MiddlewareMixin):
         for name, value in kept["headers"]:
             response[name] = value
         # Already without the templates' indentation (CollapseWhitespaceMiddleware).
+        response.whitespace_collapsed = True
+        return response
+
+    def _serve_gzipped(self, request, kept: dict, runs: list) -> HttpResponse:
+        charset = kept["charset"]
+        values = {}
+        if kept["token"]:
+            values[CSRF_MARK] = get_token(request).encode(charset)
+        if any(run == NONCE_MARK for run in runs):
+            values[NONCE_MARK] = str(request.csp_nonce).encode(charset)
+        response = HttpResponse(_gzipped(runs, values), status=200)
+        for name, value in kept["headers"]:
+            response[name] = value
+        # As GZipMiddleware would have marked it, which leaves a response so marked alone.
+        patch_vary_headers(response, ("Accept-Encoding",))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag
+        response.headers["Content-Encoding"] = "gzip"
         response.whitespace_collapsed = True
         return response
 
@@ -151,5 +232,8 @@ class PageCacheMiddleware(MiddlewareMixin):
             for name, value in response.items()
             if name.lower() not in NOT_KEPT_HEADERS
         ]
-        _cache().set(key, {"html": html, "token": had_token, "headers": headers})
+        kept = {"html": html, "token": had_token, "headers": headers, "charset": charset}
+        if GZIP in settings.MIDDLEWARE and len(html.encode(charset)) >= GZIP_MIN_LENGTH:
+            kept["gzip"] = _compressed_runs(html, charset)
+        _cache().set(key, kept)
         return response
