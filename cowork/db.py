@@ -241,6 +241,23 @@ class Param(models.Expression):
         return "%s", [_Slot(self.name, self.output_field)]
 
 
+def _unaliased(sql: str, compiler) -> str:
+    """`sql` without the names of its outer select list (`... AS "name"`), which a
+    `Prepared` query's rows, read by position, never use: psycopg keeps the parsed form of
+    a query only up to 4 kB, and on a hot path's wide reads the names alone cross it. As
+    compiled where anything could refer to a name (grouping, ordering, DISTINCT, a
+    combination of queries)."""
+    query = compiler.query
+    if query.group_by is not None or query.order_by or query.distinct or query.combinator:
+        return sql
+    quote = compiler.connection.ops.quote_name
+    columns = [(s_sql, alias) for _expr, (s_sql, _params), alias in compiler.select]
+    named = ", ".join(f"{s_sql} AS {quote(alias)}" if alias else s_sql for s_sql, alias in columns)
+    if not sql.startswith(f"SELECT {named} "):
+        return sql
+    return "SELECT " + ", ".join(s_sql for s_sql, _alias in columns) + sql[len("SELECT " + named) :]
+
+
 class Prepared:
     """A query the ORM builds and compiles once per database, then runs with new values.
 
@@ -260,6 +277,7 @@ class Prepared:
         if compiled is None:
             compiler = self._build().query.get_compiler(using=using)
             sql, params = compiler.as_sql()
+            sql = _unaliased(sql, compiler)
             fields = [select[0] for select in compiler.select[: compiler.col_count]]
             # Which columns need converting depends on the query alone: asked once too.
             converters = compiler.get_converters(fields)

@@ -28,6 +28,7 @@ from cowork.selectors.occupancy import (
     PERSON_PRESENT,
     PLAIN_BOOKING,
     SHOWN_STATUSES,
+    STATE_FIELDS,
     BookingNow,
     EventNow,
     attendees_count,
@@ -116,14 +117,20 @@ def _bookings_column() -> Subquery:
     return _rows_of(bookings, "resource", _BOOKING_COLUMNS)
 
 
-_RESOURCE_FIELDS = [field.attname for field in Resource._meta.concrete_fields]
+# The resource's fields its state is made of, in the model's order (as `from_db` takes
+# them); the others are left deferred.
+_RESOURCE_FIELDS = [
+    field.attname for field in Resource._meta.concrete_fields if field.attname in STATE_FIELDS
+]
 _CENTRE_FIELDS = ("live_totals", "live_desks", "live_walk_ins")
-# The relay runs these after every change: built and compiled once.
+# The relay runs these after every change: built and compiled once. One row each, by its
+# key: not sorted by the default order (for a resource, a join to its space for nothing).
 _RESOURCE_AND_CENTRE = Prepared(
     lambda: (
         Resource.objects.filter(
             pk=Param("resource", IntegerField()), space_id=Param("space", IntegerField())
         )
+        .order_by()
         .annotate(**_centre_columns(OuterRef("space_id")), live_bookings=_bookings_column())
         .values_list(*_RESOURCE_FIELDS, "live_bookings", *_CENTRE_FIELDS)
     )
@@ -131,6 +138,7 @@ _RESOURCE_AND_CENTRE = Prepared(
 _CENTRE = Prepared(
     lambda: (
         Space.objects.filter(pk=Param("space", IntegerField()))
+        .order_by()
         .annotate(**_centre_columns(OuterRef("pk")))
         .values_list(*_CENTRE_FIELDS)
     )
@@ -208,7 +216,8 @@ def centre_now(
 ) -> tuple[Resource | None, dict]:
     """The space's figures at `now` — `space_figures` with its desks and the desks in use,
     as the network view shows them — and, with `resource_id`, that resource of the space
-    read fresh (None if it is gone): all in one query, for the live relay."""
+    read fresh with the fields of its state (None if it is gone; others load when
+    asked): all in one query, for the live relay."""
     resource, _bookings, figures = live_read(space=space, now=now, resource_id=resource_id)
     return resource, figures
 

@@ -158,6 +158,22 @@ def _current(bookings: list[BookingNow], now) -> BookingNow | None:
     )
 
 
+# The fields of a resource `_state_of` reads (with its space's, for the zone): what a read
+# for a resource's state alone needs.
+STATE_FIELDS = (
+    "id",
+    "space_id",
+    "kind",
+    "name",
+    "capacity",
+    "out_of_service",
+    "plan_x",
+    "plan_y",
+    "plan_width",
+    "plan_height",
+)
+
+
 def _state_of(resource: Resource, bookings: list[BookingNow], now, *, zone, with_names) -> dict:
     """One resource's state now, from its bookings that end after `now` (sorted by start)."""
     current = _current(bookings, now)

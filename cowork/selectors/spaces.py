@@ -287,10 +287,12 @@ def space_for_listing(*, space_id: int | None) -> Space | None:
 
 _RESOURCE_FIELDS = [field.attname for field in Resource._meta.concrete_fields]
 _SPACE_FIELDS = [field.attname for field in Space._meta.concrete_fields]
-# Every booking through the API reads its resource so: built and compiled once.
+# Every booking through the API reads its resource so: built and compiled once. One row,
+# by its key: not sorted by the resources' default order.
 _BOOKABLE_WITH_RULES = Prepared(
     lambda: (
         Resource.objects.filter(pk=Param("resource", IntegerField()), space__is_active=True)
+        .order_by()
         .annotate(
             **rules_columns(
                 space_ref=OuterRef("space_id"),
