@@ -8,7 +8,6 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.cache import caches
 from django.db import transaction
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
@@ -19,31 +18,17 @@ from cowork.models import Booking, Space
 from cowork.services.booking.create import booking_create
 from cowork.services.booking.lifecycle import booking_cancel
 from cowork.services.events import event_create
+from tests.cowork.config.page_cache_fixtures import committed_database, kramatorsk  # noqa: F401
 from tests.factories import (
     MemberFactory,
     ResourceFactory,
     RoomFactory,
-    SpaceFactory,
     UserFactory,
     next_weekday,
 )
 
 # Writes commit, as they do when served: the page version moves at each commit.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def committed_database(settings):
-    """As on a served database, where writes have committed: the version row exists (in a
-    test's transaction nothing commits, and without it nothing is kept)."""
-    settings.PAGE_CACHE = True
-    caches[settings.PAGE_CACHE_ALIAS].clear()
-    page_version.bump()
-
-
-@pytest.fixture
-def space():
-    return SpaceFactory(city="Kramatorsk", name="Kramatorsk IT hub", slug="kramatorsk-it")
 
 
 def _member_client(member) -> Client:

@@ -13,29 +13,16 @@ from django.core.cache import caches
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
-from cowork import page_version
 from cowork.config.page_cache import (
     CSRF_MARK,
     NONCE_MARK,
     _compressed_runs,
     _gzipped,
 )
-from tests.factories import SpaceFactory
+from tests.cowork.config.page_cache_fixtures import committed_database, kramatorsk  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TOKENS = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
-
-
-@pytest.fixture(autouse=True)
-def committed_database(settings):
-    settings.PAGE_CACHE = True
-    caches[settings.PAGE_CACHE_ALIAS].clear()
-    page_version.bump()
-
-
-@pytest.fixture
-def space():
-    return SpaceFactory(city="Kramatorsk", name="Kramatorsk IT hub", slug="kramatorsk-it")
 
 
 def _kept_entries() -> list[dict]:
