@@ -29,6 +29,7 @@ from cowork.models import (
     Resource,
     Space,
 )
+from cowork.selectors.occupancy import PLAIN_BOOKING
 from cowork.selectors.reports.clock import (
     DAY_US,
     ONE_US,
@@ -441,17 +442,8 @@ def collect_usage(
                 heat_booked[kind][divmod(cell, 24)] = minutes
 
     daily: Counter = Counter()
-    # Visits are people checking in; an event's room put in use is not one (its people are
-    # the event's attendance).
-    check_ins = (
-        Booking.objects.filter(
-            space_id__in=ids,
-            checked_in_at__gte=low,
-            checked_in_at__lt=high,
-            event_session__isnull=True,
-        )
-        .order_by()
-        .values_list("space_id", Microseconds("checked_in_at"))
+    check_ins = visit_check_ins(ids, low, high).values_list(
+        "space_id", Microseconds("checked_in_at")
     )
     for space_id, checked_in_us in check_ins:
         day = clocks[space_id].date(checked_in_us)
@@ -460,3 +452,12 @@ def collect_usage(
             daily[day] += 1
     heat = {kind: (heat_booked[kind], heat_open[kind]) for kind in UTILIZATION_KINDS}
     return usage, heat, daily, open_dates
+
+
+def visit_check_ins(space_ids, low: datetime.datetime, high: datetime.datetime):
+    """The check-ins in [low, high) at these centres that are visits, as the live
+    dashboard counts them: people checking in. An event's room put in use, its first or a
+    further one, is no one's visit (its people are the event's attendance)."""
+    return Booking.objects.filter(
+        PLAIN_BOOKING, space_id__in=space_ids, checked_in_at__gte=low, checked_in_at__lt=high
+    ).order_by()

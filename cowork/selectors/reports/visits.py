@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext_lazy
 
-from cowork.models import Booking, Space, WalkIn
+from cowork.models import Space, WalkIn
 from cowork.models.people import AgeBand, Gender
-from cowork.selectors.reports.collection import local_clocks
+from cowork.selectors.reports.collection import local_clocks, visit_check_ins
 from cowork.selectors.reports.figures import Figures
 from cowork.selectors.reports.instants import Microseconds
 from cowork.selectors.reports.suppression import (
@@ -103,15 +103,8 @@ def _check_in_users(space_ids, start, end, clocks) -> set[tuple[int, datetime.da
     """(space id, local day, user id) of the desk and room check-ins in [start, end]."""
     low = datetime.datetime.combine(start, datetime.time(0), tzinfo=UTC) - _BEFORE
     high = datetime.datetime.combine(end, datetime.time(0), tzinfo=UTC) + _AFTER
-    rows = (
-        Booking.objects.filter(
-            space_id__in=space_ids,
-            checked_in_at__gte=low,
-            checked_in_at__lt=high,
-            event_session__isnull=True,
-        )
-        .order_by()
-        .values_list("space_id", "booked_by_id", Microseconds("checked_in_at"))
+    rows = visit_check_ins(space_ids, low, high).values_list(
+        "space_id", "booked_by_id", Microseconds("checked_in_at")
     )
     found = set()
     for space_id, user_id, checked_in_us in rows:

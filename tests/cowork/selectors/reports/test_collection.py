@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cowork.models import BookingStatus, Event
+from cowork.models import BookingStatus, Event, EventSessionRoom
 from cowork.selectors.reports.report import event_report
-from cowork.services.booking import event_room_check_in
+from cowork.services.booking import booking_create, event_room_check_in
 from tests.cowork.selectors.reports.expected import (
     GANJA,
     TASHKENT,
@@ -159,6 +159,34 @@ def test_an_events_room_put_in_use_is_not_a_visit(network, admin):
     assert event_room_check_in(booking=session.booking, now=session.starts_at)
     session.booking.refresh_from_db()
     assert session.booking.status == BookingStatus.CHECKED_IN
+    report = march_report(admin)
+    assert {d.day.isoformat(): d.visits for d in report.daily_visits if d.visits} == {
+        "2025-03-03": 2,
+        "2025-03-18": 1,
+    }
+
+
+def test_an_events_further_room_put_in_use_is_not_a_visit_either(network, admin):
+    hall = network.ganja.resources.get(name="Hall")
+    annex = RoomFactory(space=network.ganja, name="Annex", capacity=10)
+    event = make_event(
+        network.ganja, hall, network.host_a, "Extra", Event.Kind.TRAINING,
+        [("2025-03-18", "15:00", "16:00")],
+    )  # fmt: skip
+    session = event.sessions.get()
+    further = EventSessionRoom.objects.create(
+        session=session,
+        booking=booking_create(
+            resource=annex,
+            member=network.host_a,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            now=session.starts_at - datetime.timedelta(days=7),
+        ),
+    ).booking
+    for booking in (session.booking, further):
+        assert event_room_check_in(booking=booking, now=session.starts_at)
+    assert further.event_session_room.session == session
     report = march_report(admin)
     assert {d.day.isoformat(): d.visits for d in report.daily_visits if d.visits} == {
         "2025-03-03": 2,
