@@ -346,12 +346,19 @@ def test_a_forum_in_two_rooms_keeps_both_through_the_sweep(room, hall, host):
     assert session.other_rooms.count() == 1
 
 
-def test_both_doors_of_a_forum_in_two_rooms_show_it_and_its_people_once(room, hall, host, space):
+def _forum_under_way(room, hall, host) -> datetime.datetime:
+    """The forum in two rooms a quarter of an hour in, its five attendees in and the
+    no-show sweep run: the moment to read."""
     forum = _forum_in(room, hall, host)
     start = forum.sessions.get().starts_at
     _attendees(forum, 5, now=start + 2 * MINUTE)
     now = start + 15 * MINUTE
     release_no_shows(now=now)
+    return now
+
+
+def test_both_doors_of_a_forum_in_two_rooms_show_it_and_its_people_once(room, hall, host, space):
+    now = _forum_under_way(room, hall, host)
     for door in (room, hall):
         shown, snapshot = _room_state(space, door, now, with_names=False)
         assert shown["state"] == "occupied", door.name
@@ -369,11 +376,7 @@ def test_both_doors_of_a_forum_in_two_rooms_show_it_and_its_people_once(room, ha
 def test_the_live_relay_counts_no_visit_for_a_forums_rooms_as_the_dashboard(
     room, hall, host, space
 ):
-    forum = _forum_in(room, hall, host)
-    start = forum.sessions.get().starts_at
-    _attendees(forum, 5, now=start + 2 * MINUTE)
-    now = start + 15 * MINUTE
-    release_no_shows(now=now)
+    now = _forum_under_way(room, hall, host)
     for door in (room, hall):
         _resource, _bookings, figures = live_read(space=space, now=now, resource_id=door.pk)
         assert (figures["head_count"], figures["visits_today"]) == (5, 0), door.name
