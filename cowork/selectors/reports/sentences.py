@@ -69,14 +69,13 @@ def people_phrase(summary: PeopleSummary) -> str:
     return phrase
 
 
-def _people_phrase(summary: PeopleSummary, phrases: dict | None) -> str:
-    """`people_phrase`, written once per summary alike in `phrases` (of one language)."""
+def _once(phrases: dict | None, key, write) -> str:
+    """`write()`, or what it wrote for `key` already in `phrases` (of one language)."""
     if phrases is None:
-        return people_phrase(summary)
-    key = (summary.participants, tuple(summary.split.items()), summary.with_disability)
+        return write()
     found = phrases.get(key)
     if found is None:
-        found = phrases[key] = people_phrase(summary)
+        found = phrases[key] = write()
     return found
 
 
@@ -85,18 +84,32 @@ def event_sentence(
 ) -> str:
     """ "Round-table on e-government, Ganja, March 12: 57 participants (35 men; 22 women)".
 
-    `phrases`: the people phrases already written in the active language, by summary: a
-    year's events share a few hundred of them."""
+    `phrases`: what is written already in the active language — the wording, the people
+    phrases by summary, the days: a year's events share a few hundred of each."""
     if row.happened:
-        people = _people_phrase(row.people, phrases)
+        summary = row.people
+        people = _once(
+            phrases,
+            (summary.participants, tuple(summary.split.items()), summary.with_disability),
+            lambda: people_phrase(summary),
+        )
     else:
-        people = ngettext(
-            "%(count)d registered so far", "%(count)d registered so far", row.registrations
-        ) % {"count": row.registrations}
-    return _("%(title)s, %(city)s, %(when)s: %(people)s") % {
+        count = row.registrations
+        people = _once(
+            phrases,
+            ("registered", count),
+            lambda: (
+                ngettext("%(count)d registered so far", "%(count)d registered so far", count)
+                % {"count": count}
+            ),
+        )
+    wording = _once(phrases, "event", lambda: _("%(title)s, %(city)s, %(when)s: %(people)s"))
+    return wording % {
         "title": row.title_in(language) if language else row.title,
         "city": row.city,
-        "when": day_span(row.first_day, row.last_day),
+        "when": _once(
+            phrases, (row.first_day, row.last_day), lambda: day_span(row.first_day, row.last_day)
+        ),
         "people": people,
     }
 
