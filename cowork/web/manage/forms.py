@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from cowork import dates
 from cowork.models import Organization, Resource, Space, SpaceRole
 from cowork.models.spaces import BOOKING_RULE_FIELDS, WEEKDAYS
 from cowork.models.spaces import DETAIL_FIELDS as SPACE_DETAIL_FIELDS
@@ -297,8 +298,11 @@ class HolidaysForm(forms.Form):
         self.offered = {day.isoformat(): (day, name) for day, name in offered}
         self.fields["days"] = forms.MultipleChoiceField(
             label=_("Public holidays"),
+            # "Tue, Sep 1, 2026 — Independence Day", "вт, 1 сент. 2026 г. — …": a host reads
+            # the weekday and the date in their language (the value stays ISO).
             choices=[
-                (key, f"{day:%Y-%m-%d} — {name}") for key, (day, name) in self.offered.items()
+                (key, f"{dates.day(day, 'yMMMEd')} — {name}")
+                for key, (day, name) in self.offered.items()
             ],
             widget=forms.CheckboxSelectMultiple,
         )

@@ -91,11 +91,27 @@ def test_public_holidays_of_the_country_are_offered_to_tick(admin_client):
         reverse("web:manage-closures", args=[space.slug]), {"form": "holidays", "days": [key]}
     )
     closure = space.closures.get(starts_on=datetime.date.fromisoformat(key))
+    # Each day is labelled as its reader says dates, with the weekday.
+    labels = dict(page.context["holidays_form"].fields["days"].choices)
+    day = datetime.date.fromisoformat(key)
+    assert labels[key].startswith(f"{day:%a}, {day:%b} {day.day}, {day.year} — ")
     # Named in each language the holidays library knows, read in the reader's own.
     assert closure.translations["uz"]["reason"] == "Mustaqillik kuni"
     assert closure.text_in("reason", "uk") == "День незалежності"
     # Russian, which the library lacks for Uzbekistan, from our own catalogue.
     assert closure.text_in("reason", "ru") == "День независимости"
+
+
+def test_public_holidays_are_labelled_in_the_readers_language(admin_client):
+    space = SpaceFactory(country="UZ", time_zone="Asia/Tashkent")
+    admin_client.cookies["django_language"] = "ru"
+    page = admin_client.get(reverse("web:manage-closures", args=[space.slug]))
+    labels = dict(page.context["holidays_form"].fields["days"].choices)
+    key = next(key for key in labels if key.endswith("-09-01"))
+    year = key[:4]
+    assert labels[key].split(" — ")[0].endswith(f"1 сент. {year}\u202fг.")
+    assert labels[key].endswith("День независимости")
+    assert key not in page.content.decode().replace(f'value="{key}"', "")
 
 
 def _booked_tuesday() -> Booking:
