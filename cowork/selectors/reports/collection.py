@@ -12,6 +12,7 @@ import datetime
 import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
@@ -20,7 +21,6 @@ from django.utils.translation import get_language
 from cowork.models import (
     ACTIVE_STATUSES,
     Attendance,
-    Booking,
     BookingStatus,
     Event,
     EventSession,
@@ -29,7 +29,6 @@ from cowork.models import (
     Resource,
     Space,
 )
-from cowork.selectors.occupancy import PLAIN_BOOKING
 from cowork.selectors.reports.clock import (
     DAY_US,
     ONE_US,
@@ -39,13 +38,16 @@ from cowork.selectors.reports.clock import (
     microseconds,
     weekday_hour,
 )
-from cowork.selectors.reports.instants import Microseconds, instant
+from cowork.selectors.reports.instants import instant
 from cowork.selectors.reports.people import (
     Person,
     participant_fields,
     person_from,
     returning_participants,
 )
+
+if TYPE_CHECKING:
+    from cowork.selectors.reports.bookings import PeriodBookings
 
 UTC = datetime.UTC
 
@@ -319,14 +321,15 @@ def local_clocks(centres: list[Space]) -> dict[int, LocalClock]:
 
 
 def collect_usage(
-    centres: list[Space], start, end
+    centres: list[Space], start, end, bookings: "PeriodBookings"
 ) -> tuple[dict[int, Usage], dict[str, dict], dict[datetime.date, int], set]:
-    """Booked and open time of desks and rooms, per centre and per weekday-hour, and visits.
+    """Booked and open time of desks and rooms, per centre and per weekday-hour, and visits
+    (`bookings.check_ins`).
 
-    Three queries: resource counts, bookings, check-ins.
+    One query, the resource counts; the bookings are the report's (`bookings`): those of
+    desks and rooms that hold (or held) them and meet the period's coarse UTC window.
     """
     ids = [space.pk for space in centres]
-    low, high = _utc_window(start, end)
     resources = Counter(
         {
             (row["space_id"], row["kind"]): row["n"]
@@ -341,7 +344,6 @@ def collect_usage(
     usage: dict[int, Usage] = {}
     intervals: dict[int, dict] = {}
     zones = {space.pk: space.zone for space in centres}
-    clocks = local_clocks(centres)
     open_dates: set = set()
     for space in centres:
         usage[space.pk] = Usage(booked=Counter(), open=Counter())
@@ -393,24 +395,29 @@ def collect_usage(
         )
         for space_id, days in opening.items()
     }
-    bookings = Booking.objects.filter(
-        space_id__in=ids,
-        resource__kind__in=UTILIZATION_KINDS,
-        status__in=USED_STATUSES,
-        starts_at__lt=high,
-        ends_at__gt=low,
-    ).values_list(
-        "space_id",
-        "resource__kind",
-        Microseconds("starts_at"),
-        Microseconds("ends_at"),
-        "status",
-        Microseconds("checked_out_at"),
-    )
+    low_us, high_us = bookings.low_us, bookings.high_us
     # Booked minutes per local hour of the week (0 is Monday 00:00), added up in the order
     # of the bookings, their days and their pieces.
     booked_cells = {kind: [0.0] * 168 for kind in UTILIZATION_KINDS}
-    for space_id, kind, starts_us, ends_us, status, checked_out_us in bookings:
+    for (
+        space_id,
+        kind,
+        _name,
+        _type,
+        status,
+        starts_us,
+        ends_us,
+        _in,
+        checked_out_us,
+        *_rest,
+    ) in bookings.rows:
+        if (
+            kind not in UTILIZATION_KINDS
+            or status not in USED_STATUSES
+            or starts_us >= high_us
+            or ends_us <= low_us
+        ):
+            continue
         if status == BookingStatus.COMPLETED and checked_out_us is not None:
             ends_us = min(ends_us, checked_out_us)
         days, booked, cells = opening[space_id], usage[space_id].booked, booked_cells[kind]
@@ -442,22 +449,8 @@ def collect_usage(
                 heat_booked[kind][divmod(cell, 24)] = minutes
 
     daily: Counter = Counter()
-    check_ins = visit_check_ins(ids, low, high).values_list(
-        "space_id", Microseconds("checked_in_at")
-    )
-    for space_id, checked_in_us in check_ins:
-        day = clocks[space_id].date(checked_in_us)
-        if start <= day <= end:
-            usage[space_id].visits += 1
-            daily[day] += 1
+    for space_id, day, _user_id in bookings.check_ins:
+        usage[space_id].visits += 1
+        daily[day] += 1
     heat = {kind: (heat_booked[kind], heat_open[kind]) for kind in UTILIZATION_KINDS}
     return usage, heat, daily, open_dates
-
-
-def visit_check_ins(space_ids, low: datetime.datetime, high: datetime.datetime):
-    """The check-ins in [low, high) at these centres that are visits, as the live
-    dashboard counts them: people checking in. An event's room put in use, its first or a
-    further one, is no one's visit (its people are the event's attendance)."""
-    return Booking.objects.filter(
-        PLAIN_BOOKING, space_id__in=space_ids, checked_in_at__gte=low, checked_in_at__lt=high
-    ).order_by()

@@ -11,6 +11,7 @@ from cowork.errors import InvalidInput
 from cowork.models import Resource, Space
 from cowork.models.people import Gender
 from cowork.selectors.rentals import rental_income
+from cowork.selectors.reports.bookings import period_bookings
 from cowork.selectors.reports.collection import (
     UTILIZATION_KINDS,
     CollectedEvents,
@@ -221,8 +222,9 @@ def event_report(
     collected = collect_events(event_filter(scope, **filters), start, end)
     centres = _report_centres(scope, collected.held, **filters)
     used = [space for space in centres if scope.shows_use_of(space.pk)]
-    usage, heat, daily, open_dates = collect_usage(used, start, end)
-    walk_ins = collect_walk_ins(used, start, end)
+    bookings = period_bookings(used, start, end)
+    usage, heat, daily, open_dates = collect_usage(used, start, end, bookings)
+    walk_ins = collect_walk_ins(used, start, end, bookings)
     walk_ins.add_to(usage, daily)
 
     held_by_centre, cancelled_by_centre = defaultdict(list), Counter()
@@ -294,6 +296,6 @@ def event_report(
         else [],
         events=event_rows(held, collected.people, now),
         rentals=rental_income(spaces=used, start=start, end=end),
-        use=space_use(used, start, end, now) if shows_use else None,
+        use=space_use(used, start, end, now, bookings) if shows_use else None,
     )
     return rounded_for_donor(report) if scope.donor_only else report

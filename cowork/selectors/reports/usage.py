@@ -17,20 +17,20 @@ period's days count in it). A booking counts on the local date of its start.
   unit of a refused request), units refused (declined bookings and refused requests,
   `EquipmentRefusal`), by kind as people ask for it ("Laptop").
 
-Three queries, whatever the number of bookings.
+Two queries, whatever the number of bookings: the report's bookings
+(`bookings.period_bookings`, read once for the whole report) and the refusals.
 """
 
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
-
-from cowork.models import Booking, BookingStatus, EquipmentRefusal, Resource, Space
+from cowork.models import BookingStatus, EquipmentRefusal, Resource, Space
 from cowork.selectors.equipment import name_stem
+from cowork.selectors.reports.bookings import PeriodBookings
 from cowork.selectors.reports.clock import LocalClock, local_hours, microseconds, weekday_hour
-from cowork.selectors.reports.collection import _hour_pieces, _utc_window, local_clocks
-from cowork.selectors.reports.instants import Microseconds, instant
+from cowork.selectors.reports.collection import _hour_pieces, _utc_window
+from cowork.selectors.reports.instants import instant
 
 UTC = datetime.UTC
 USE_KINDS = (Resource.Kind.DESK, Resource.Kind.ROOM, Resource.Kind.EQUIPMENT)
@@ -177,13 +177,17 @@ def _busy_hours(counts: Counter, begin_us: int, finish_us: int, clock: LocalCloc
         counts[weekday_hour(local_hour)] += 1
 
 
-def space_use(centres: list[Space], start, end, now: datetime.datetime) -> SpaceUse:
-    """The use of `centres` over the local dates [start, end], as of `now`."""
+def space_use(
+    centres: list[Space], start, end, now: datetime.datetime, bookings: PeriodBookings
+) -> SpaceUse:
+    """The use of `centres` over the local dates [start, end], as of `now`, from the
+    report's `bookings`: those starting in the period's coarse UTC window, no event's
+    session's, due or of equipment."""
     ids = [space.pk for space in centres]
     names = {space.pk: space.name for space in centres}
     zones = {space.pk: space.zone for space in centres}
     low, high = _utc_window(start, end)
-    clocks = local_clocks(centres)
+    clocks = bookings.clocks
     now_us = microseconds(now)
     whole: dict = {}
     months: dict = defaultdict(dict)
@@ -192,24 +196,26 @@ def space_use(centres: list[Space], start, end, now: datetime.datetime) -> Space
     busy = {kind: Counter() for kind in USE_KINDS}
     asked, booked_units, refused = Counter(), Counter(), Counter()
     refused_requests = Counter()
-    rows = (
-        Booking.objects.filter(
-            space_id__in=ids, starts_at__gte=low, starts_at__lt=high, event_session__isnull=True
-        )
-        .filter(Q(status__in=DUE_STATUSES) | Q(resource__kind=Resource.Kind.EQUIPMENT))
-        .values_list(
-            "space_id",
-            "resource__kind",
-            "resource__name",
-            "resource__equipment_type",
-            "status",
-            Microseconds("starts_at"),
-            Microseconds("ends_at"),
-            Microseconds("checked_in_at"),
-            Microseconds("checked_out_at"),
-        )
-    )
-    for space_id, kind, name, equipment_type, status, starts_us, ends_us, in_us, out_us in rows:
+    low_us, high_us = bookings.low_us, bookings.high_us
+    for (
+        space_id,
+        kind,
+        name,
+        equipment_type,
+        status,
+        starts_us,
+        ends_us,
+        in_us,
+        out_us,
+        in_session,
+        *_rest,
+    ) in bookings.rows:
+        if (
+            in_session
+            or not low_us <= starts_us < high_us
+            or (status not in DUE_STATUSES and kind != Resource.Kind.EQUIPMENT)
+        ):
+            continue
         clock = clocks[space_id]
         day = clock.date(starts_us)
         if not start <= day <= end:

@@ -7,10 +7,10 @@ nor a person. "Visitors" count people once in the period: members by their accou
 check-ins and walk-ins, other walk-ins by their participant record or their phone's
 fingerprint, and each anonymous walk-in as one person (nothing tells two apart).
 
-Two queries, whatever the period: the walk-ins, and the check-ins' people.
+One query, whatever the period: the walk-ins (the check-ins' people are the report's
+bookings', `bookings.period_bookings`).
 """
 
-import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -18,9 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from cowork.models import Space, WalkIn
 from cowork.models.people import AgeBand, Gender
-from cowork.selectors.reports.collection import local_clocks, visit_check_ins
+from cowork.selectors.reports.bookings import PeriodBookings
 from cowork.selectors.reports.figures import Figures
-from cowork.selectors.reports.instants import Microseconds
 from cowork.selectors.reports.suppression import (
     NOT_GIVEN,
     NOT_GIVEN_LABEL,
@@ -28,11 +27,6 @@ from cowork.selectors.reports.suppression import (
     suppress_row,
 )
 from cowork.selectors.visits import WALK_IN_FIELDS, WalkInTally, tally_walk_ins
-
-UTC = datetime.UTC
-# Every zone's local day lies inside [UTC midnight - 14 h, UTC midnight + 12 h + 1 day).
-_BEFORE = datetime.timedelta(hours=14)
-_AFTER = datetime.timedelta(hours=12) + datetime.timedelta(days=1)
 
 WALK_IN_DIMENSIONS = [
     ("gender", gettext_lazy("Sex"), Gender.choices),
@@ -99,28 +93,16 @@ class CollectedWalkIns:
         return tables
 
 
-def _check_in_users(space_ids, start, end, clocks) -> set[tuple[int, datetime.date, int]]:
-    """(space id, local day, user id) of the desk and room check-ins in [start, end]."""
-    low = datetime.datetime.combine(start, datetime.time(0), tzinfo=UTC) - _BEFORE
-    high = datetime.datetime.combine(end, datetime.time(0), tzinfo=UTC) + _AFTER
-    rows = visit_check_ins(space_ids, low, high).values_list(
-        "space_id", "booked_by_id", Microseconds("checked_in_at")
-    )
-    found = set()
-    for space_id, user_id, checked_in_us in rows:
-        day = clocks[space_id].date(checked_in_us)
-        if start <= day <= end:
-            found.add((space_id, day, user_id))
-    return found
-
-
-def collect_walk_ins(centres: list[Space], start, end) -> CollectedWalkIns:
-    """The walk-ins of `centres` on local days [start, end], counted beside the check-ins."""
+def collect_walk_ins(
+    centres: list[Space], start, end, bookings: PeriodBookings
+) -> CollectedWalkIns:
+    """The walk-ins of `centres` on local days [start, end], counted beside the check-ins
+    (`bookings.check_ins`: the report's, read once)."""
     ids = [space.pk for space in centres]
     collected = CollectedWalkIns()
     if not ids:
         return collected
-    check_ins = _check_in_users(ids, start, end, local_clocks(centres))
+    check_ins = set(bookings.check_ins)
     for space_id, _day, user_id in check_ins:
         collected.users[space_id].add(user_id)
     rows = (
