@@ -31,12 +31,11 @@ from cowork.models import (
 )
 from cowork.selectors.reports.clock import (
     DAY_US,
+    HOUR_US,
     ONE_US,
     LocalClock,
     date_number,
-    local_hours,
     microseconds,
-    weekday_hour,
 )
 from cowork.selectors.reports.instants import instant
 from cowork.selectors.reports.people import (
@@ -427,7 +426,10 @@ def collect_usage(
             (starts_us - latest) // DAY_US + 1, (ends_us - earliest - 1) // DAY_US + 1
         ):
             for begin, finish, offset in days.get(day, ()):
-                begin, finish = max(begin, starts_us), min(finish, ends_us)
+                if begin < starts_us:
+                    begin = starts_us
+                if finish > ends_us:
+                    finish = ends_us
                 if begin >= finish:
                     continue
                 if offset is None:
@@ -438,11 +440,20 @@ def collect_usage(
                         booked[kind] += minutes
                         cells[weekday * 24 + hour] += minutes
                     continue
-                for local_hour, length in local_hours(begin, finish, offset):
-                    minutes = length / 1_000_000 / 60
-                    booked[kind] += minutes
-                    weekday, hour = weekday_hour(local_hour)
-                    cells[weekday * 24 + hour] += minutes
+                # `clock.local_hours` written out: a year's bookings make hundreds of
+                # thousands of pieces. (local hour + 72) % 168 is the hour of the week, as
+                # 1970-01-01 was a Thursday; the minutes are added one piece after another.
+                local, last, total = begin + offset, finish + offset, booked[kind]
+                while local < last:
+                    hour = local // HOUR_US
+                    following = hour * HOUR_US + HOUR_US
+                    if following > last:
+                        following = last
+                    minutes = (following - local) / 1_000_000 / 60
+                    total += minutes
+                    cells[(hour + 72) % 168] += minutes
+                    local = following
+                booked[kind] = total
     for kind, cells in booked_cells.items():
         for cell, minutes in enumerate(cells):
             if minutes:
