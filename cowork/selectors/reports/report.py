@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from cowork.errors import InvalidInput
 from cowork.models import Resource, Space
-from cowork.models.people import Gender
 from cowork.selectors.rentals import rental_income
 from cowork.selectors.reports.bookings import period_bookings
 from cowork.selectors.reports.collection import (
@@ -32,7 +31,7 @@ from cowork.selectors.reports.figures import (
     Utilization,
 )
 from cowork.selectors.reports.grid import people_summaries, suppress_grid
-from cowork.selectors.reports.people import people_summary, people_tables
+from cowork.selectors.reports.people import people_summary, people_tables, summary_counts
 from cowork.selectors.reports.rounding import rounded_for_donor
 from cowork.selectors.reports.scope import event_filter, event_tags, scope_for
 from cowork.selectors.reports.usage import space_use
@@ -168,13 +167,14 @@ def event_rows(events: list[EventData], people: dict, now) -> list[EventRow]:
     report's totals."""
     rows = []
     events = sorted(events, key=lambda d: (min(s.local_day for s in d.sessions), d.pk))
-    splits = []
-    for data in events:
-        genders = Counter(people[pk].gender for pk in data.participants)
-        men, women = genders[Gender.MALE], genders[Gender.FEMALE]
-        splits.append([men, women, len(data.participants) - men - women])
+    # Each event's people counted once, for its gender split and its summary.
+    counts = [summary_counts(data.participants, people) for data in events]
+    splits = [
+        [men, women, len(data.participants) - men - women]
+        for data, ((men, women, *_rest), _disability) in zip(events, counts, strict=True)
+    ]
     gender_splits = suppress_grid(splits)
-    summaries = people_summaries([data.participants for data in events], people)
+    summaries = people_summaries([data.participants for data in events], people, counts)
     for data, gender_split, summary in zip(events, gender_splits, summaries, strict=True):
         rows.append(
             EventRow(
