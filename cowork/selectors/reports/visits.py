@@ -13,6 +13,7 @@ bookings', `bookings.period_bookings`).
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +28,10 @@ from cowork.selectors.reports.suppression import (
     suppress_row,
 )
 from cowork.selectors.visits import WALK_IN_FIELDS, WalkInTally, tally_walk_ins
+
+# A row read: WALK_IN_FIELDS (space, day, member, participant, phone), sex, age band.
+_WALK_IN_ROW = itemgetter(0, 1, 2, 3, 4)
+_DAY, _GENDER, _AGE_BAND = itemgetter(1), itemgetter(5), itemgetter(6)
 
 WALK_IN_DIMENSIONS = [
     ("gender", gettext_lazy("Sex"), Gender.choices),
@@ -110,18 +115,16 @@ def collect_walk_ins(
         .order_by()
         .values_list(*WALK_IN_FIELDS, "gender", "age_band")
     )
+    # A walk-in linked to a member checked in at the centre that local day counts for
+    # nothing (`cowork.selectors.visits`): left out here, as `tally_walk_ins` would.
     by_space = defaultdict(list)
     for row in rows:
-        by_space[row[0]].append(row)
+        if row[2] is None or row[:3] not in check_ins:
+            by_space[row[0]].append(row)
     for space_id in ids:
-        kept = [
-            row
-            for row in by_space[space_id]
-            if row[2] is None or (space_id, row[1], row[2]) not in check_ins
-        ]
-        collected.tallies[space_id] = tally_walk_ins((row[:5] for row in kept), set())
-        for row in kept:
-            collected.daily[row[1]] += 1
-            collected.answers["gender"][row[5]] += 1
-            collected.answers["age_band"][row[6]] += 1
+        kept = by_space[space_id]
+        collected.tallies[space_id] = tally_walk_ins(map(_WALK_IN_ROW, kept), set())
+        collected.daily.update(map(_DAY, kept))
+        collected.answers["gender"].update(map(_GENDER, kept))
+        collected.answers["age_band"].update(map(_AGE_BAND, kept))
     return collected
