@@ -125,15 +125,21 @@ def _months(
         for data in events
         if begun(data, now)
     )
+    # Each day's month, worked out once per day: tens of thousands of people's days.
+    month_of = {}
+    for days in collected.days_of.values():
+        for day in days:
+            if day not in month_of:
+                month_of[day] = day.replace(day=1)
     per_month = Counter()
     for day, count in collected.attendance_days.items():
         per_month[day.replace(day=1)] += count
     people, first_time = Counter(), Counter()
+    returning = collected.returning
     for participant, days in collected.days_of.items():
-        for month in {day.replace(day=1) for day in days}:
-            people[month] += 1
-        if participant not in collected.returning:
-            first_time[min(days).replace(day=1)] += 1
+        people.update(set(map(month_of.__getitem__, days)))
+        if participant not in returning:
+            first_time[month_of[min(days)]] += 1
     months, month = [], start.replace(day=1)
     while month <= end:
         months.append(
