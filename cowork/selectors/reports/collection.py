@@ -217,18 +217,27 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
     rows = in_window.order_by().values_list(
         "session_id", "participant_id", *participant_fields("participant__")
     )
-    for session_id, participant_id, *answers in rows:
-        session = sessions.get(session_id)
-        if session is None:
+    # Who came to each session of the period, in the order read; then counted per session.
+    came: dict[int, list[int]] = {session_id: [] for session_id in sessions}
+    for row in rows:
+        attendees = came.get(row[0])
+        if attendees is None:
             continue
-        data = held[session.event_id]
-        data.attendances += 1
-        data.participants.add(participant_id)
-        attendance_days[session.local_day] += 1
-        days_of[participant_id].add(session.local_day)
+        participant_id = row[1]
+        attendees.append(participant_id)
         if participant_id not in people:
             # Without a recorded consent nothing is read, whatever the row holds.
-            people[participant_id] = person_from(*answers)
+            people[participant_id] = person_from(*row[2:])
+    for session_id, attendees in came.items():
+        if not attendees:
+            continue
+        session = sessions[session_id]
+        data, day = held[session.event_id], session.local_day
+        data.attendances += len(attendees)
+        data.participants.update(attendees)
+        attendance_days[day] += len(attendees)
+        for participant_id in attendees:
+            days_of[participant_id].add(day)
     returning = returning_participants(where, start, in_window) if people else set()
     return CollectedEvents(held, cancelled, people, attendance_days, dict(days_of), returning)
 
