@@ -302,24 +302,6 @@ def _hour_pieces(begin: datetime.datetime, finish: datetime.datetime, zone):
         moment = following
 
 
-def _wall_clock_shape(begin: datetime.datetime, finish: datetime.datetime, zone):
-    """(weekday, local time, length) of an interval without a clock change, which alone
-    decide its `_hour_pieces`; None across a clock change."""
-    local_begin, local_finish = begin.astimezone(zone), finish.astimezone(zone)
-    if local_begin.utcoffset() != local_finish.utcoffset():
-        return None
-    return local_begin.weekday(), local_begin.time(), finish - begin
-
-
-def _constant_offset(begin: datetime.datetime, finish: datetime.datetime, space) -> int | None:
-    """The UTC offset (microseconds) kept over [begin, finish], or None across a change."""
-    first, last = (
-        begin.astimezone(space.zone).utcoffset(),
-        finish.astimezone(space.zone).utcoffset(),
-    )
-    return first // ONE_US if first == last else None
-
-
 def local_clocks(centres: list[Space]) -> dict[int, LocalClock]:
     """A `LocalClock` per centre, one per zone."""
     by_zone: dict = {}
@@ -351,6 +333,7 @@ def collect_usage(
     heat_open = {kind: Counter() for kind in UTILIZATION_KINDS}
     usage: dict[int, Usage] = {}
     intervals: dict[int, dict] = {}
+    opening: dict[int, dict[int, list[tuple]]] = {}
     zones = {space.pk: space.zone for space in centres}
     open_dates: set = set()
     for space in centres:
@@ -361,14 +344,30 @@ def collect_usage(
         # One resource's open minutes per weekday-hour, then times each kind's count. The
         # same opening hours give the same pieces week after week: each interval's local
         # start and end are split once (added up day by day all the same, in order).
+        #
+        # Each centre's opening intervals are kept by the number of their local date too, in
+        # microseconds, with the UTC offset they keep throughout (None: a clock change falls
+        # inside), for the bookings below.
         opened: Counter = Counter()
         pieces_of: dict = {}
-        for day_intervals in intervals[space.pk].values():
+        zone = space.zone
+        spans = opening[space.pk] = {}
+        for day, day_intervals in intervals[space.pk].items():
+            day_spans = spans[date_number(day)] = []
             for begin, finish in day_intervals:
-                key = _wall_clock_shape(begin, finish, space.zone)
+                local_begin, local_finish = begin.astimezone(zone), finish.astimezone(zone)
+                offset = local_begin.utcoffset()
+                if offset == local_finish.utcoffset():
+                    # Without a clock change inside, its weekday, local start and length
+                    # alone decide its pieces.
+                    key = (local_begin.weekday(), local_begin.time(), finish - begin)
+                    day_spans.append((microseconds(begin), microseconds(finish), offset // ONE_US))
+                else:
+                    key = None
+                    day_spans.append((microseconds(begin), microseconds(finish), None))
                 pieces = pieces_of.get(key)
                 if pieces is None:
-                    pieces = list(_hour_pieces(begin, finish, space.zone))
+                    pieces = list(_hour_pieces(begin, finish, zone))
                     if key is not None:
                         pieces_of[key] = pieces
                 for weekday, hour, minutes in pieces:
@@ -379,17 +378,6 @@ def collect_usage(
                 usage[space.pk].open[kind] += minutes * count
                 heat_open[kind][cell] += minutes * count
 
-    # Each centre's opening intervals by the number of their local date, in microseconds,
-    # with the UTC offset they keep throughout (None: a clock change falls inside).
-    opening: dict[int, dict[int, list[tuple]]] = {}
-    for space in centres:
-        opening[space.pk] = {
-            date_number(day): [
-                (microseconds(begin), microseconds(finish), _constant_offset(begin, finish, space))
-                for begin, finish in day_intervals
-            ]
-            for day, day_intervals in intervals[space.pk].items()
-        }
     # How far each centre's intervals reach from the UTC midnight of their day's number:
     # an interval of day D lies within [D days + earliest, D days + latest].
     reach: dict[int, tuple[int, int]] = {
