@@ -43,16 +43,26 @@ class LocalClock:
         # (an hour not looked up yet, or one with a change).
         self.hours: dict[int, int | None] = {}
         self._dates: dict[int, datetime.date] = {}
+        self._starts: dict[int, int] = {}
 
     def _exact(self, us: int) -> int:
         return instant(us).astimezone(self.zone).utcoffset() // ONE_US
+
+    def _at_hour(self, hour: int) -> int:
+        """The offset at the start of a UTC hour, asked of the zone once: it is also the
+        end of the hour before."""
+        try:
+            return self._starts[hour]
+        except KeyError:
+            found = self._starts[hour] = self._exact(hour * HOUR_US)
+            return found
 
     def offset(self, us: int) -> int:
         hour = us // HOUR_US
         try:
             found = self.hours[hour]
         except KeyError:
-            first, last = self._exact(hour * HOUR_US), self._exact((hour + 1) * HOUR_US)
+            first, last = self._at_hour(hour), self._at_hour(hour + 1)
             found = self.hours[hour] = first if first == last else None
         return self._exact(us) if found is None else found
 
