@@ -1,5 +1,6 @@
 """The queries behind a report: events with their sessions, registrations and attendances,
-and the centres' opening hours, bookings and check-ins.
+and the centres' opening hours and resources, with the use of their desks and rooms (from
+the report's bookings, read once by `bookings.period_bookings`).
 
 Dates are local: an event counts in the period if one of its sessions starts on a local
 date of its centre within [start, end]; a visit counts on the local date of its check-in.
