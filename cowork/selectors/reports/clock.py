@@ -38,24 +38,47 @@ class LocalClock:
 
     def __init__(self, zone: zoneinfo.ZoneInfo):
         self.zone = zone
-        self._hours: dict[int, int | None] = {}
+        # UTC hour (from 1970) → the offset throughout it; None: a clock change falls
+        # inside. A hot loop may read an hour here and ask `offset` only when it gets None
+        # (an hour not looked up yet, or one with a change).
+        self.hours: dict[int, int | None] = {}
         self._dates: dict[int, datetime.date] = {}
+        self._starts: dict[int, int] = {}
 
     def _exact(self, us: int) -> int:
         return instant(us).astimezone(self.zone).utcoffset() // ONE_US
 
+    def _at_hour(self, hour: int) -> int:
+        """The offset at the start of a UTC hour, asked of the zone once: it is also the
+        end of the hour before."""
+        try:
+            return self._starts[hour]
+        except KeyError:
+            found = self._starts[hour] = self._exact(hour * HOUR_US)
+            return found
+
     def offset(self, us: int) -> int:
         hour = us // HOUR_US
         try:
-            found = self._hours[hour]
+            found = self.hours[hour]
         except KeyError:
-            first, last = self._exact(hour * HOUR_US), self._exact((hour + 1) * HOUR_US)
-            found = self._hours[hour] = first if first == last else None
+            first, last = self._at_hour(hour), self._at_hour(hour + 1)
+            found = self.hours[hour] = first if first == last else None
         return self._exact(us) if found is None else found
 
     def date(self, us: int) -> datetime.date:
         """The local date of the instant `us`."""
-        day = (us + self.offset(us)) // DAY_US
+        return self.date_of(self.day_number(us))
+
+    def day_number(self, us: int) -> int:
+        """The local date of the instant `us` as days from 1970-01-01 (`date_number`)."""
+        offset = self.hours.get(us // HOUR_US)
+        if offset is None:
+            offset = self.offset(us)
+        return (us + offset) // DAY_US
+
+    def date_of(self, day: int) -> datetime.date:
+        """The date of a day's number (`date_number`)."""
         try:
             return self._dates[day]
         except KeyError:

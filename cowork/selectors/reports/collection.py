@@ -1,5 +1,6 @@
 """The queries behind a report: events with their sessions, registrations and attendances,
-and the centres' opening hours, bookings and check-ins.
+and the centres' opening hours and resources, with the use of their desks and rooms (from
+the report's bookings, read once by `bookings.period_bookings`).
 
 Dates are local: an event counts in the period if one of its sessions starts on a local
 date of its centre within [start, end]; a visit counts on the local date of its check-in.
@@ -12,6 +13,7 @@ import datetime
 import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
@@ -20,7 +22,6 @@ from django.utils.translation import get_language
 from cowork.models import (
     ACTIVE_STATUSES,
     Attendance,
-    Booking,
     BookingStatus,
     Event,
     EventSession,
@@ -29,23 +30,24 @@ from cowork.models import (
     Resource,
     Space,
 )
-from cowork.selectors.occupancy import PLAIN_BOOKING
 from cowork.selectors.reports.clock import (
     DAY_US,
+    HOUR_US,
     ONE_US,
     LocalClock,
     date_number,
-    local_hours,
     microseconds,
-    weekday_hour,
 )
-from cowork.selectors.reports.instants import Microseconds, instant
+from cowork.selectors.reports.instants import instant
 from cowork.selectors.reports.people import (
     Person,
     participant_fields,
     person_from,
     returning_participants,
 )
+
+if TYPE_CHECKING:
+    from cowork.selectors.reports.bookings import PeriodBookings
 
 UTC = datetime.UTC
 
@@ -216,18 +218,27 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
     rows = in_window.order_by().values_list(
         "session_id", "participant_id", *participant_fields("participant__")
     )
-    for session_id, participant_id, *answers in rows:
-        session = sessions.get(session_id)
-        if session is None:
+    # Who came to each session of the period, in the order read; then counted per session.
+    came: dict[int, list[int]] = {session_id: [] for session_id in sessions}
+    for row in rows:
+        attendees = came.get(row[0])
+        if attendees is None:
             continue
-        data = held[session.event_id]
-        data.attendances += 1
-        data.participants.add(participant_id)
-        attendance_days[session.local_day] += 1
-        days_of[participant_id].add(session.local_day)
+        participant_id = row[1]
+        attendees.append(participant_id)
         if participant_id not in people:
             # Without a recorded consent nothing is read, whatever the row holds.
-            people[participant_id] = person_from(*answers)
+            people[participant_id] = person_from(*row[2:])
+    for session_id, attendees in came.items():
+        if not attendees:
+            continue
+        session = sessions[session_id]
+        data, day = held[session.event_id], session.local_day
+        data.attendances += len(attendees)
+        data.participants.update(attendees)
+        attendance_days[day] += len(attendees)
+        for participant_id in attendees:
+            days_of[participant_id].add(day)
     returning = returning_participants(where, start, in_window) if people else set()
     return CollectedEvents(held, cancelled, people, attendance_days, dict(days_of), returning)
 
@@ -292,24 +303,6 @@ def _hour_pieces(begin: datetime.datetime, finish: datetime.datetime, zone):
         moment = following
 
 
-def _wall_clock_shape(begin: datetime.datetime, finish: datetime.datetime, zone):
-    """(weekday, local time, length) of an interval without a clock change, which alone
-    decide its `_hour_pieces`; None across a clock change."""
-    local_begin, local_finish = begin.astimezone(zone), finish.astimezone(zone)
-    if local_begin.utcoffset() != local_finish.utcoffset():
-        return None
-    return local_begin.weekday(), local_begin.time(), finish - begin
-
-
-def _constant_offset(begin: datetime.datetime, finish: datetime.datetime, space) -> int | None:
-    """The UTC offset (microseconds) kept over [begin, finish], or None across a change."""
-    first, last = (
-        begin.astimezone(space.zone).utcoffset(),
-        finish.astimezone(space.zone).utcoffset(),
-    )
-    return first // ONE_US if first == last else None
-
-
 def local_clocks(centres: list[Space]) -> dict[int, LocalClock]:
     """A `LocalClock` per centre, one per zone."""
     by_zone: dict = {}
@@ -319,14 +312,15 @@ def local_clocks(centres: list[Space]) -> dict[int, LocalClock]:
 
 
 def collect_usage(
-    centres: list[Space], start, end
+    centres: list[Space], start, end, bookings: "PeriodBookings"
 ) -> tuple[dict[int, Usage], dict[str, dict], dict[datetime.date, int], set]:
-    """Booked and open time of desks and rooms, per centre and per weekday-hour, and visits.
+    """Booked and open time of desks and rooms, per centre and per weekday-hour, and visits
+    (`bookings.check_ins`).
 
-    Three queries: resource counts, bookings, check-ins.
+    One query, the resource counts; the bookings are the report's (`bookings`): those of
+    desks and rooms that hold (or held) them and meet the period's coarse UTC window.
     """
     ids = [space.pk for space in centres]
-    low, high = _utc_window(start, end)
     resources = Counter(
         {
             (row["space_id"], row["kind"]): row["n"]
@@ -340,8 +334,8 @@ def collect_usage(
     heat_open = {kind: Counter() for kind in UTILIZATION_KINDS}
     usage: dict[int, Usage] = {}
     intervals: dict[int, dict] = {}
+    opening: dict[int, dict[int, list[tuple]]] = {}
     zones = {space.pk: space.zone for space in centres}
-    clocks = local_clocks(centres)
     open_dates: set = set()
     for space in centres:
         usage[space.pk] = Usage(booked=Counter(), open=Counter())
@@ -351,14 +345,30 @@ def collect_usage(
         # One resource's open minutes per weekday-hour, then times each kind's count. The
         # same opening hours give the same pieces week after week: each interval's local
         # start and end are split once (added up day by day all the same, in order).
+        #
+        # Each centre's opening intervals are kept by the number of their local date too, in
+        # microseconds, with the UTC offset they keep throughout (None: a clock change falls
+        # inside), for the bookings below.
         opened: Counter = Counter()
         pieces_of: dict = {}
-        for day_intervals in intervals[space.pk].values():
+        zone = space.zone
+        spans = opening[space.pk] = {}
+        for day, day_intervals in intervals[space.pk].items():
+            day_spans = spans[date_number(day)] = []
             for begin, finish in day_intervals:
-                key = _wall_clock_shape(begin, finish, space.zone)
+                local_begin, local_finish = begin.astimezone(zone), finish.astimezone(zone)
+                offset = local_begin.utcoffset()
+                if offset == local_finish.utcoffset():
+                    # Without a clock change inside, its weekday, local start and length
+                    # alone decide its pieces.
+                    key = (local_begin.weekday(), local_begin.time(), finish - begin)
+                    day_spans.append((microseconds(begin), microseconds(finish), offset // ONE_US))
+                else:
+                    key = None
+                    day_spans.append((microseconds(begin), microseconds(finish), None))
                 pieces = pieces_of.get(key)
                 if pieces is None:
-                    pieces = list(_hour_pieces(begin, finish, space.zone))
+                    pieces = list(_hour_pieces(begin, finish, zone))
                     if key is not None:
                         pieces_of[key] = pieces
                 for weekday, hour, minutes in pieces:
@@ -369,17 +379,6 @@ def collect_usage(
                 usage[space.pk].open[kind] += minutes * count
                 heat_open[kind][cell] += minutes * count
 
-    # Each centre's opening intervals by the number of their local date, in microseconds,
-    # with the UTC offset they keep throughout (None: a clock change falls inside).
-    opening: dict[int, dict[int, list[tuple]]] = {}
-    for space in centres:
-        opening[space.pk] = {
-            date_number(day): [
-                (microseconds(begin), microseconds(finish), _constant_offset(begin, finish, space))
-                for begin, finish in day_intervals
-            ]
-            for day, day_intervals in intervals[space.pk].items()
-        }
     # How far each centre's intervals reach from the UTC midnight of their day's number:
     # an interval of day D lies within [D days + earliest, D days + latest].
     reach: dict[int, tuple[int, int]] = {
@@ -393,24 +392,29 @@ def collect_usage(
         )
         for space_id, days in opening.items()
     }
-    bookings = Booking.objects.filter(
-        space_id__in=ids,
-        resource__kind__in=UTILIZATION_KINDS,
-        status__in=USED_STATUSES,
-        starts_at__lt=high,
-        ends_at__gt=low,
-    ).values_list(
-        "space_id",
-        "resource__kind",
-        Microseconds("starts_at"),
-        Microseconds("ends_at"),
-        "status",
-        Microseconds("checked_out_at"),
-    )
+    low_us, high_us = bookings.low_us, bookings.high_us
     # Booked minutes per local hour of the week (0 is Monday 00:00), added up in the order
     # of the bookings, their days and their pieces.
     booked_cells = {kind: [0.0] * 168 for kind in UTILIZATION_KINDS}
-    for space_id, kind, starts_us, ends_us, status, checked_out_us in bookings:
+    for (
+        space_id,
+        kind,
+        _name,
+        _type,
+        status,
+        starts_us,
+        ends_us,
+        _in,
+        checked_out_us,
+        *_rest,
+    ) in bookings.rows:
+        if (
+            kind not in UTILIZATION_KINDS
+            or status not in USED_STATUSES
+            or starts_us >= high_us
+            or ends_us <= low_us
+        ):
+            continue
         if status == BookingStatus.COMPLETED and checked_out_us is not None:
             ends_us = min(ends_us, checked_out_us)
         days, booked, cells = opening[space_id], usage[space_id].booked, booked_cells[kind]
@@ -420,7 +424,10 @@ def collect_usage(
             (starts_us - latest) // DAY_US + 1, (ends_us - earliest - 1) // DAY_US + 1
         ):
             for begin, finish, offset in days.get(day, ()):
-                begin, finish = max(begin, starts_us), min(finish, ends_us)
+                if begin < starts_us:
+                    begin = starts_us
+                if finish > ends_us:
+                    finish = ends_us
                 if begin >= finish:
                     continue
                 if offset is None:
@@ -431,33 +438,28 @@ def collect_usage(
                         booked[kind] += minutes
                         cells[weekday * 24 + hour] += minutes
                     continue
-                for local_hour, length in local_hours(begin, finish, offset):
-                    minutes = length / 1_000_000 / 60
-                    booked[kind] += minutes
-                    weekday, hour = weekday_hour(local_hour)
-                    cells[weekday * 24 + hour] += minutes
+                # `clock.local_hours` written out: a year's bookings make hundreds of
+                # thousands of pieces. (local hour + 72) % 168 is the hour of the week, as
+                # 1970-01-01 was a Thursday; the minutes are added one piece after another.
+                local, last, total = begin + offset, finish + offset, booked[kind]
+                while local < last:
+                    hour = local // HOUR_US
+                    following = hour * HOUR_US + HOUR_US
+                    if following > last:
+                        following = last
+                    minutes = (following - local) / 1_000_000 / 60
+                    total += minutes
+                    cells[(hour + 72) % 168] += minutes
+                    local = following
+                booked[kind] = total
     for kind, cells in booked_cells.items():
         for cell, minutes in enumerate(cells):
             if minutes:
                 heat_booked[kind][divmod(cell, 24)] = minutes
 
     daily: Counter = Counter()
-    check_ins = visit_check_ins(ids, low, high).values_list(
-        "space_id", Microseconds("checked_in_at")
-    )
-    for space_id, checked_in_us in check_ins:
-        day = clocks[space_id].date(checked_in_us)
-        if start <= day <= end:
-            usage[space_id].visits += 1
-            daily[day] += 1
+    for space_id, day, _user_id in bookings.check_ins:
+        usage[space_id].visits += 1
+        daily[day] += 1
     heat = {kind: (heat_booked[kind], heat_open[kind]) for kind in UTILIZATION_KINDS}
     return usage, heat, daily, open_dates
-
-
-def visit_check_ins(space_ids, low: datetime.datetime, high: datetime.datetime):
-    """The check-ins in [low, high) at these centres that are visits, as the live
-    dashboard counts them: people checking in. An event's room put in use, its first or a
-    further one, is no one's visit (its people are the event's attendance)."""
-    return Booking.objects.filter(
-        PLAIN_BOOKING, space_id__in=space_ids, checked_in_at__gte=low, checked_in_at__lt=high
-    ).order_by()

@@ -17,8 +17,27 @@ from cowork.selectors.reports.people import PeopleSummary, summary_counts, summa
 from cowork.selectors.reports.suppression import Cell, suppress_row
 
 
+def remembering_suppress_row():
+    """`suppress_row` that works out each row (counts and protected cells) once: a year's
+    thousands of events, centres and tags give the same few small rows again and again.
+    One per grid or set of summaries, dropped with it."""
+    found: dict = {}
+
+    def suppress(counts: Sequence[int], *, protect: Iterable[int] = ()) -> list[Cell]:
+        key = (tuple(counts), frozenset(protect))
+        cells = found.get(key)
+        if cells is None:
+            cells = found[key] = suppress_row(counts, protect=protect)
+        return list(cells)
+
+    return suppress
+
+
 def _column_protection(
-    counts: Sequence[Sequence[int]], cells: Sequence[Sequence[Cell]], done: dict | None = None
+    counts: Sequence[Sequence[int]],
+    cells: Sequence[Sequence[Cell]],
+    done: dict | None = None,
+    suppress=suppress_row,
 ):
     """(row, column) cells to hide so that no column gives away one of its hidden cells.
 
@@ -35,7 +54,7 @@ def _column_protection(
         if done is not None and key in done:
             column_cells = done[key]
         else:
-            column_cells = suppress_row([row[column] for row in counts], protect=hidden)
+            column_cells = suppress([row[column] for row in counts], protect=hidden)
             if done is not None:
                 done[key] = column_cells
         found |= {
@@ -52,26 +71,32 @@ def suppress_grid(rows: Sequence[Sequence[int]]) -> list[list[Cell]]:
 
     Each round suppresses again only the rows given a new protected cell: a row's cells
     depend on its counts and its protected cells alone."""
+    suppress = remembering_suppress_row()
     protect: list[set[int]] = [set() for _row in rows]
-    cells = [suppress_row(counts) for counts in rows]
+    cells = [suppress(counts) for counts in rows]
     done: dict = {}
     while True:
-        more = _column_protection(rows, cells, done)
+        more = _column_protection(rows, cells, done, suppress)
         if not more:
             return cells
         for n, column in more:
             protect[n].add(column)
         for n in {n for n, _column in more}:
-            cells[n] = suppress_row(rows[n], protect=protect[n])
+            cells[n] = suppress(rows[n], protect=protect[n])
 
 
-def people_summaries(groups: Sequence[Iterable[int]], people: dict) -> list[PeopleSummary]:
+def people_summaries(
+    groups: Sequence[Iterable[int]], people: dict, counts: list | None = None
+) -> list[PeopleSummary]:
     """`people_summary` of each group (events, centres, tags of one report), hidden together:
     the gender splits as a grid, and the "with a disability" counts as one column.
+    `counts`: the groups' `summary_counts`, when the caller has them already.
 
     Each round summarizes again only the groups given a new protected cell."""
-    groups = [set(ids) for ids in groups]
-    counts = [summary_counts(ids, people) for ids in groups]
+    groups = [ids if isinstance(ids, set | frozenset) else set(ids) for ids in groups]
+    if counts is None:
+        counts = [summary_counts(ids, people) for ids in groups]
+    suppress = remembering_suppress_row()
     splits = [split for split, _disability in counts]
     disabled = [[disability[0]] for _split, disability in counts]
     protect_split: list[set[int]] = [set() for _group in groups]
@@ -83,6 +108,7 @@ def people_summaries(groups: Sequence[Iterable[int]], people: dict) -> list[Peop
             *counts[n],
             protect_split=protect_split[n],
             protect_disability=protect_disability[n],
+            suppress=suppress,
         )
 
     summaries = [summary(n) for n in range(len(groups))]
@@ -90,10 +116,10 @@ def people_summaries(groups: Sequence[Iterable[int]], people: dict) -> list[Peop
     disability_done: dict = {}
     while True:
         split_more = _column_protection(
-            splits, [list(s.split.values()) for s in summaries], split_done
+            splits, [list(s.split.values()) for s in summaries], split_done, suppress
         )
         disability_more = _column_protection(
-            disabled, [[s.with_disability] for s in summaries], disability_done
+            disabled, [[s.with_disability] for s in summaries], disability_done, suppress
         )
         if not split_more and not disability_more:
             return summaries

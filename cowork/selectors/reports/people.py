@@ -12,6 +12,7 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.db.models import BooleanField, ExpressionWrapper, Min, Q
@@ -214,15 +215,23 @@ class PeopleSummary:
     with_disability: Cell
 
 
+_GENDER_AND_DISABILITY = itemgetter(0, 2)
+
+
 def summary_counts(ids: Iterable[int], people: dict[int, Person]) -> tuple[list, list]:
     """The counts behind a summary: the gender split (SPLIT) and the disability row
     (DISABILITY_ROW), before suppression."""
-    persons = [people[pk] for pk in set(ids)]
-    genders = Counter(p.gender for p in persons)
+    ids = ids if isinstance(ids, set | frozenset) else set(ids)
+    # Everyone's (gender, disability) counted at once: a report summarizes thousands of
+    # groups (events, centres, tags).
+    pairs = Counter(map(_GENDER_AND_DISABILITY, map(people.__getitem__, ids)))
+    genders, statuses = Counter(), Counter()
+    for (gender, disability), n in pairs.items():
+        genders[gender] += n
+        statuses[disability or NOT_GIVEN] += n
     men, women, other = genders[Gender.MALE], genders[Gender.FEMALE], genders[Gender.OTHER]
-    statuses = Counter(p.disability or NOT_GIVEN for p in persons)
     return (
-        [men, women, other, len(persons) - men - women - other],
+        [men, women, other, len(ids) - men - women - other],
         [statuses[code] for code in DISABILITY_ROW],
     )
 
@@ -254,11 +263,13 @@ def summary_of(
     *,
     protect_split: Iterable[int] = (),
     protect_disability: Iterable[int] = (),
+    suppress=suppress_row,
 ) -> PeopleSummary:
-    """The summary of `participants` people from their `summary_counts`."""
-    split = suppress_row(split_counts, protect=protect_split)
+    """The summary of `participants` people from their `summary_counts`; `suppress`:
+    `suppress_row`, or one that remembers its answers (`grid.remembering_suppress_row`)."""
+    split = suppress(split_counts, protect=protect_split)
     # As in the tables: "not given" hidden in one row is hidden, and protected, in the other.
-    disability = suppress_row(
+    disability = suppress(
         disability_counts,
         protect=[*protect_disability, *([len(DISABILITY_ROW) - 1] if split[-1].hidden else [])],
     )

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from cowork.errors import InvalidInput
 from cowork.models import Resource, Space
-from cowork.models.people import Gender
 from cowork.selectors.rentals import rental_income
+from cowork.selectors.reports.bookings import period_bookings
 from cowork.selectors.reports.collection import (
     UTILIZATION_KINDS,
     CollectedEvents,
@@ -31,7 +31,7 @@ from cowork.selectors.reports.figures import (
     Utilization,
 )
 from cowork.selectors.reports.grid import people_summaries, suppress_grid
-from cowork.selectors.reports.people import people_summary, people_tables
+from cowork.selectors.reports.people import people_summary, people_tables, summary_counts
 from cowork.selectors.reports.rounding import rounded_for_donor
 from cowork.selectors.reports.scope import event_filter, event_tags, scope_for
 from cowork.selectors.reports.usage import space_use
@@ -125,15 +125,21 @@ def _months(
         for data in events
         if begun(data, now)
     )
+    # Each day's month, worked out once per day: tens of thousands of people's days.
+    month_of = {}
+    for days in collected.days_of.values():
+        for day in days:
+            if day not in month_of:
+                month_of[day] = day.replace(day=1)
     per_month = Counter()
     for day, count in collected.attendance_days.items():
         per_month[day.replace(day=1)] += count
     people, first_time = Counter(), Counter()
+    returning = collected.returning
     for participant, days in collected.days_of.items():
-        for month in {day.replace(day=1) for day in days}:
-            people[month] += 1
-        if participant not in collected.returning:
-            first_time[min(days).replace(day=1)] += 1
+        people.update(set(map(month_of.__getitem__, days)))
+        if participant not in returning:
+            first_time[month_of[min(days)]] += 1
     months, month = [], start.replace(day=1)
     while month <= end:
         months.append(
@@ -167,13 +173,14 @@ def event_rows(events: list[EventData], people: dict, now) -> list[EventRow]:
     report's totals."""
     rows = []
     events = sorted(events, key=lambda d: (min(s.local_day for s in d.sessions), d.pk))
-    splits = []
-    for data in events:
-        genders = Counter(people[pk].gender for pk in data.participants)
-        men, women = genders[Gender.MALE], genders[Gender.FEMALE]
-        splits.append([men, women, len(data.participants) - men - women])
+    # Each event's people counted once, for its gender split and its summary.
+    counts = [summary_counts(data.participants, people) for data in events]
+    splits = [
+        [men, women, len(data.participants) - men - women]
+        for data, ((men, women, *_rest), _disability) in zip(events, counts, strict=True)
+    ]
     gender_splits = suppress_grid(splits)
-    summaries = people_summaries([data.participants for data in events], people)
+    summaries = people_summaries([data.participants for data in events], people, counts)
     for data, gender_split, summary in zip(events, gender_splits, summaries, strict=True):
         rows.append(
             EventRow(
@@ -221,8 +228,9 @@ def event_report(
     collected = collect_events(event_filter(scope, **filters), start, end)
     centres = _report_centres(scope, collected.held, **filters)
     used = [space for space in centres if scope.shows_use_of(space.pk)]
-    usage, heat, daily, open_dates = collect_usage(used, start, end)
-    walk_ins = collect_walk_ins(used, start, end)
+    bookings = period_bookings(used, start, end)
+    usage, heat, daily, open_dates = collect_usage(used, start, end, bookings)
+    walk_ins = collect_walk_ins(used, start, end, bookings)
     walk_ins.add_to(usage, daily)
 
     held_by_centre, cancelled_by_centre = defaultdict(list), Counter()
@@ -294,6 +302,6 @@ def event_report(
         else [],
         events=event_rows(held, collected.people, now),
         rentals=rental_income(spaces=used, start=start, end=end),
-        use=space_use(used, start, end, now) if shows_use else None,
+        use=space_use(used, start, end, now, bookings) if shows_use else None,
     )
     return rounded_for_donor(report) if scope.donor_only else report

@@ -17,20 +17,20 @@ period's days count in it). A booking counts on the local date of its start.
   unit of a refused request), units refused (declined bookings and refused requests,
   `EquipmentRefusal`), by kind as people ask for it ("Laptop").
 
-Three queries, whatever the number of bookings.
+Two queries, whatever the number of bookings: the report's bookings
+(`bookings.period_bookings`, read once for the whole report) and the refusals.
 """
 
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
-
-from cowork.models import Booking, BookingStatus, EquipmentRefusal, Resource, Space
+from cowork.models import BookingStatus, EquipmentRefusal, Resource, Space
 from cowork.selectors.equipment import name_stem
-from cowork.selectors.reports.clock import LocalClock, local_hours, microseconds, weekday_hour
-from cowork.selectors.reports.collection import _hour_pieces, _utc_window, local_clocks
-from cowork.selectors.reports.instants import Microseconds, instant
+from cowork.selectors.reports.bookings import PeriodBookings
+from cowork.selectors.reports.clock import HOUR_US, LocalClock, date_number, microseconds
+from cowork.selectors.reports.collection import _hour_pieces, _utc_window
+from cowork.selectors.reports.instants import instant
 
 UTC = datetime.UTC
 USE_KINDS = (Resource.Kind.DESK, Resource.Kind.ROOM, Resource.Kind.EQUIPMENT)
@@ -119,17 +119,6 @@ def _week(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def _count(status, starts_us, ends_us, checked_in_us, now_us) -> tuple[int, int, int] | None:
-    """(booked, checked in, no-show) of one booking, as of `now_us`; None if not yet due."""
-    if starts_us > now_us:
-        return None
-    if checked_in_us is not None:
-        return (1, 1, 0)
-    if status == BookingStatus.RELEASED or ends_us <= now_us:
-        return (1, 0, 1)
-    return (1, 0, 0)
-
-
 def _add(counts: dict, key, count: tuple[int, int, int]) -> None:
     found = counts.get(key)
     if found is None:
@@ -153,7 +142,7 @@ def _rows(counts: dict, names: dict[int, str], period=None) -> list[UseRow]:
     ]
 
 
-def _busy(kind: str, counts: Counter) -> BusyMap:
+def _busy(kind: str, counts: dict) -> BusyMap:
     cells = [cell for cell, n in counts.items() if n]
     weekdays = sorted({weekday for weekday, _hour in cells})
     hours = list(range(min(h for _w, h in cells), max(h for _w, h in cells) + 1)) if cells else []
@@ -165,56 +154,72 @@ def _busy(kind: str, counts: Counter) -> BusyMap:
     )
 
 
-def _busy_hours(counts: Counter, begin_us: int, finish_us: int, clock: LocalClock) -> None:
-    """Count [begin, finish) once in each local weekday-hour it reaches."""
-    offset = clock.offset(begin_us)
-    if clock.offset(finish_us) != offset:
+def _busy_hours(cells: list[int], begin_us: int, finish_us: int, clock: LocalClock) -> None:
+    """Count [begin, finish) once in each local hour of the week it reaches (`cells`, 0 is
+    Monday 00:00)."""
+    if finish_us <= begin_us:
+        return
+    hours = clock.hours
+    offset = hours.get(begin_us // HOUR_US)
+    if offset is None:
+        offset = clock.offset(begin_us)
+    last_offset = hours.get(finish_us // HOUR_US)
+    if last_offset is None:
+        last_offset = clock.offset(finish_us)
+    if last_offset != offset:
         pieces = _hour_pieces(instant(begin_us), instant(finish_us), clock.zone)
         for weekday, hour, _minutes in pieces:
-            counts[(weekday, hour)] += 1
+            cells[weekday * 24 + hour] += 1
         return
-    for local_hour, _length in local_hours(begin_us, finish_us, offset):
-        counts[weekday_hour(local_hour)] += 1
+    # Each local hour from the first to the one holding the last instant; (local hour +
+    # 72) % 168 is its hour of the week, as 1970-01-01 was a Thursday.
+    for hour in range((begin_us + offset) // HOUR_US, (finish_us + offset - 1) // HOUR_US + 1):
+        cells[(hour + 72) % 168] += 1
 
 
-def space_use(centres: list[Space], start, end, now: datetime.datetime) -> SpaceUse:
-    """The use of `centres` over the local dates [start, end], as of `now`."""
+def space_use(
+    centres: list[Space], start, end, now: datetime.datetime, bookings: PeriodBookings
+) -> SpaceUse:
+    """The use of `centres` over the local dates [start, end], as of `now`, from the
+    report's `bookings`: those starting in the period's coarse UTC window, no event's
+    session's, due or of equipment."""
     ids = [space.pk for space in centres]
     names = {space.pk: space.name for space in centres}
     zones = {space.pk: space.zone for space in centres}
     low, high = _utc_window(start, end)
-    clocks = local_clocks(centres)
+    clocks = bookings.clocks
     now_us = microseconds(now)
-    whole: dict = {}
-    months: dict = defaultdict(dict)
-    weeks: dict = defaultdict(dict)
-    periods: dict = {}
-    busy = {kind: Counter() for kind in USE_KINDS}
+    start_day, end_day = date_number(start), date_number(end)
+    # (local day's number, centre, kind) → [booked, checked in, no-shows]
+    per_day: dict = {}
+    busy_cells = {kind: [0] * 168 for kind in USE_KINDS}
     asked, booked_units, refused = Counter(), Counter(), Counter()
     refused_requests = Counter()
-    rows = (
-        Booking.objects.filter(
-            space_id__in=ids, starts_at__gte=low, starts_at__lt=high, event_session__isnull=True
-        )
-        .filter(Q(status__in=DUE_STATUSES) | Q(resource__kind=Resource.Kind.EQUIPMENT))
-        .values_list(
-            "space_id",
-            "resource__kind",
-            "resource__name",
-            "resource__equipment_type",
-            "status",
-            Microseconds("starts_at"),
-            Microseconds("ends_at"),
-            Microseconds("checked_in_at"),
-            Microseconds("checked_out_at"),
-        )
-    )
-    for space_id, kind, name, equipment_type, status, starts_us, ends_us, in_us, out_us in rows:
-        clock = clocks[space_id]
-        day = clock.date(starts_us)
-        if not start <= day <= end:
+    low_us, high_us = bookings.low_us, bookings.high_us
+    equipment = Resource.Kind.EQUIPMENT
+    for (
+        space_id,
+        kind,
+        name,
+        equipment_type,
+        status,
+        starts_us,
+        ends_us,
+        in_us,
+        out_us,
+        in_session,
+        *_rest,
+    ) in bookings.rows:
+        if in_session or not low_us <= starts_us < high_us:
             continue
-        if kind == Resource.Kind.EQUIPMENT:
+        due = status in DUE_STATUSES
+        if not due and kind != equipment:
+            continue
+        clock = clocks[space_id]
+        day = clock.day_number(starts_us)
+        if not start_day <= day <= end_day:
+            continue
+        if kind == equipment:
             key = (name_stem(name), equipment_type)
             asked[key] += 1
             if status == BookingStatus.DECLINED:
@@ -222,20 +227,35 @@ def space_use(centres: list[Space], start, end, now: datetime.datetime) -> Space
                 refused_requests[key] += 1
             elif status != BookingStatus.CANCELLED:
                 booked_units[key] += 1
-        if status not in DUE_STATUSES:
+        # Not due, or not yet begun by `now`: not counted.
+        if not due or starts_us > now_us:
             continue
-        count = _count(status, starts_us, ends_us, in_us, now_us)
-        if count is None:
-            continue
+        counts = per_day.get((day, space_id, kind))
+        if counts is None:
+            counts = per_day[(day, space_id, kind)] = [0, 0, 0]
+        counts[0] += 1
+        if in_us is not None:
+            counts[1] += 1
+            until = min(out_us, ends_us) if out_us is not None else ends_us
+            _busy_hours(busy_cells[kind], in_us, max(in_us, until), clock)
+        elif status == BookingStatus.RELEASED or ends_us <= now_us:
+            counts[2] += 1  # released unused, or over without a check-in
+    whole: dict = {}
+    months: dict = defaultdict(dict)
+    weeks: dict = defaultdict(dict)
+    periods: dict = {}
+    for (day, space_id, kind), count in per_day.items():
         if day not in periods:
-            periods[day] = (_month(day), _week(day))
+            date = start + datetime.timedelta(days=day - start_day)
+            periods[day] = (_month(date), _week(date))
         month, week = periods[day]
         _add(whole, (space_id, kind), count)
         _add(months[month], (space_id, kind), count)
         _add(weeks[week], (space_id, kind), count)
-        if in_us is not None:
-            until = min(out_us, ends_us) if out_us is not None else ends_us
-            _busy_hours(busy[kind], in_us, max(in_us, until), clock)
+    busy = {
+        kind: {divmod(cell, 24): n for cell, n in enumerate(cells) if n}
+        for kind, cells in busy_cells.items()
+    }
     whole = _use_counts(whole)
     months = {month: _use_counts(counts) for month, counts in months.items()}
     weeks = {week: _use_counts(counts) for week, counts in weeks.items()}

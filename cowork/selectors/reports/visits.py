@@ -7,20 +7,20 @@ nor a person. "Visitors" count people once in the period: members by their accou
 check-ins and walk-ins, other walk-ins by their participant record or their phone's
 fingerprint, and each anonymous walk-in as one person (nothing tells two apart).
 
-Two queries, whatever the period: the walk-ins, and the check-ins' people.
+One query, whatever the period: the walk-ins (the check-ins' people are the report's
+bookings', `bookings.period_bookings`).
 """
 
-import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 
 from django.utils.translation import gettext_lazy
 
 from cowork.models import Space, WalkIn
 from cowork.models.people import AgeBand, Gender
-from cowork.selectors.reports.collection import local_clocks, visit_check_ins
+from cowork.selectors.reports.bookings import PeriodBookings
 from cowork.selectors.reports.figures import Figures
-from cowork.selectors.reports.instants import Microseconds
 from cowork.selectors.reports.suppression import (
     NOT_GIVEN,
     NOT_GIVEN_LABEL,
@@ -29,10 +29,9 @@ from cowork.selectors.reports.suppression import (
 )
 from cowork.selectors.visits import WALK_IN_FIELDS, WalkInTally, tally_walk_ins
 
-UTC = datetime.UTC
-# Every zone's local day lies inside [UTC midnight - 14 h, UTC midnight + 12 h + 1 day).
-_BEFORE = datetime.timedelta(hours=14)
-_AFTER = datetime.timedelta(hours=12) + datetime.timedelta(days=1)
+# A row read: WALK_IN_FIELDS (space, day, member, participant, phone), sex, age band.
+_WALK_IN_ROW = itemgetter(0, 1, 2, 3, 4)
+_DAY, _GENDER, _AGE_BAND = itemgetter(1), itemgetter(5), itemgetter(6)
 
 WALK_IN_DIMENSIONS = [
     ("gender", gettext_lazy("Sex"), Gender.choices),
@@ -99,28 +98,16 @@ class CollectedWalkIns:
         return tables
 
 
-def _check_in_users(space_ids, start, end, clocks) -> set[tuple[int, datetime.date, int]]:
-    """(space id, local day, user id) of the desk and room check-ins in [start, end]."""
-    low = datetime.datetime.combine(start, datetime.time(0), tzinfo=UTC) - _BEFORE
-    high = datetime.datetime.combine(end, datetime.time(0), tzinfo=UTC) + _AFTER
-    rows = visit_check_ins(space_ids, low, high).values_list(
-        "space_id", "booked_by_id", Microseconds("checked_in_at")
-    )
-    found = set()
-    for space_id, user_id, checked_in_us in rows:
-        day = clocks[space_id].date(checked_in_us)
-        if start <= day <= end:
-            found.add((space_id, day, user_id))
-    return found
-
-
-def collect_walk_ins(centres: list[Space], start, end) -> CollectedWalkIns:
-    """The walk-ins of `centres` on local days [start, end], counted beside the check-ins."""
+def collect_walk_ins(
+    centres: list[Space], start, end, bookings: PeriodBookings
+) -> CollectedWalkIns:
+    """The walk-ins of `centres` on local days [start, end], counted beside the check-ins
+    (`bookings.check_ins`: the report's, read once)."""
     ids = [space.pk for space in centres]
     collected = CollectedWalkIns()
     if not ids:
         return collected
-    check_ins = _check_in_users(ids, start, end, local_clocks(centres))
+    check_ins = set(bookings.check_ins)
     for space_id, _day, user_id in check_ins:
         collected.users[space_id].add(user_id)
     rows = (
@@ -128,18 +115,16 @@ def collect_walk_ins(centres: list[Space], start, end) -> CollectedWalkIns:
         .order_by()
         .values_list(*WALK_IN_FIELDS, "gender", "age_band")
     )
+    # A walk-in linked to a member checked in at the centre that local day counts for
+    # nothing (`cowork.selectors.visits`): left out here, as `tally_walk_ins` would.
     by_space = defaultdict(list)
     for row in rows:
-        by_space[row[0]].append(row)
+        if row[2] is None or row[:3] not in check_ins:
+            by_space[row[0]].append(row)
     for space_id in ids:
-        kept = [
-            row
-            for row in by_space[space_id]
-            if row[2] is None or (space_id, row[1], row[2]) not in check_ins
-        ]
-        collected.tallies[space_id] = tally_walk_ins((row[:5] for row in kept), set())
-        for row in kept:
-            collected.daily[row[1]] += 1
-            collected.answers["gender"][row[5]] += 1
-            collected.answers["age_band"][row[6]] += 1
+        kept = by_space[space_id]
+        collected.tallies[space_id] = tally_walk_ins(map(_WALK_IN_ROW, kept), set())
+        collected.daily.update(map(_DAY, kept))
+        collected.answers["gender"].update(map(_GENDER, kept))
+        collected.answers["age_band"].update(map(_AGE_BAND, kept))
     return collected

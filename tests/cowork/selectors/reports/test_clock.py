@@ -60,7 +60,29 @@ def test_a_booking_across_a_clock_change_is_counted_in_each_local_hour_it_reache
     finish = datetime.datetime(2025, 10, 26, 3, 10, tzinfo=UTC)
     clock = LocalClock(KYIV)
     assert clock.offset(microseconds(begin)) != clock.offset(microseconds(finish))
-    counts = Counter()
-    _busy_hours(counts, microseconds(begin), microseconds(finish), clock)
+    cells = [0] * 168
+    _busy_hours(cells, microseconds(begin), microseconds(finish), clock)
+    counts = Counter({divmod(cell, 24): n for cell, n in enumerate(cells) if n})
     expected = Counter((weekday, hour) for weekday, hour, _m in _hour_pieces(begin, finish, KYIV))
     assert counts == expected and sum(counts.values()) >= 4
+
+
+def test_a_booking_is_counted_once_in_each_local_hour_it_reaches_and_an_empty_one_in_none():
+    from collections import Counter
+
+    from cowork.selectors.reports.usage import _busy_hours
+
+    clock = LocalClock(KYIV)
+    for begin, finish in [
+        (datetime.datetime(2025, 6, 1, 6, 30), datetime.datetime(2025, 6, 1, 9, 0)),
+        (datetime.datetime(2025, 6, 1, 6, 0), datetime.datetime(2025, 6, 1, 9, 0, 1)),
+        (datetime.datetime(2025, 6, 1, 20, 59), datetime.datetime(2025, 6, 2, 1, 1)),
+        (datetime.datetime(2025, 6, 1, 6, 30), datetime.datetime(2025, 6, 1, 6, 30)),
+        (datetime.datetime(2025, 6, 1, 6, 0), datetime.datetime(2025, 6, 1, 6, 0)),
+    ]:
+        begin, finish = begin.replace(tzinfo=UTC), finish.replace(tzinfo=UTC)
+        cells = [0] * 168
+        _busy_hours(cells, microseconds(begin), microseconds(finish), clock)
+        counts = Counter({divmod(cell, 24): n for cell, n in enumerate(cells) if n})
+        pieces = _hour_pieces(begin, finish, KYIV)
+        assert counts == Counter((weekday, hour) for weekday, hour, _m in pieces)
