@@ -27,6 +27,26 @@ def pytest_report_header(config):
     return _lane()
 
 
+# Fixtures whose data, made once, stays in the database for the rest of their module: a
+# transaction around the tests that ask for them, rolled back when the module ends.
+SHARED_BY_MODULE = {"network_of_the_module"}
+
+
+def pytest_collection_modifyitems(items):
+    """In a module, the tests that use data shared by it (SHARED_BY_MODULE) run after the
+    others: the data stays until the module ends, and a test that did not ask for it must
+    not see it. Otherwise the order stays as collected."""
+    modules = {}
+    for item in items:
+        modules.setdefault(item.path, len(modules))
+    items.sort(
+        key=lambda item: (
+            modules[item.path],
+            not SHARED_BY_MODULE.isdisjoint(getattr(item, "fixturenames", ())),
+        )
+    )
+
+
 def pytest_sessionstart(session):
     """A configured service that is down fails the run at once; it never becomes skips."""
     redis_url = django_settings.REDIS_URL

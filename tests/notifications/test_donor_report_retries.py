@@ -30,6 +30,7 @@ from tests.notifications.test_donor_reports import (
     FIRST_OF_APRIL,
     _donor,
     network,  # noqa: F401
+    network_built_once,  # noqa: F401 (the fixture `network_of_the_module`)
 )
 from tests.servers import FlakyMailServer
 

@@ -8,41 +8,17 @@ import itertools
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.cowork.migrations.conftest import (
+    migrate_to,
+    migrate_to_latest,
+    migration_and_parent,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 UTC = datetime.UTC
 _serial = itertools.count()
-
-
-def _migration():
-    """(app, name) of this migration and of the one before it, whatever their numbers."""
-    executor = MigrationExecutor(connection)
-    (key,) = [
-        key
-        for key in executor.loader.disk_migrations
-        if key[0] == "cowork" and key[1].endswith("_phone_repairs")
-    ]
-    (before,) = [
-        parent
-        for parent in executor.loader.graph.node_map[key].parents
-        if parent.key[0] == "cowork"
-    ]
-    return key, before.key
-
-
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
-def _migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 class Network:
@@ -115,10 +91,8 @@ class Network:
 
 @pytest.fixture
 def before():
-    this, before = _migration()
-    network = Network(_migrate(before))
-    yield network, this
-    _migrate_to_latest()
+    this, before = migration_and_parent("phone_repairs")
+    return Network(migrate_to(before)), this
 
 
 def _people(network):
@@ -158,7 +132,7 @@ def test_numbers_read_as_azerbaijani_are_repaired_only_where_the_data_tells(befo
     network, this = before
     people = _people(network)
 
-    apps = _migrate(this)
+    apps = migrate_to(this)
 
     assert _phones(apps, people) == {
         "olena": "+380507778899",  # only Kramatorsk, which refuses Azerbaijani numbers
@@ -196,7 +170,7 @@ def test_numbers_read_as_azerbaijani_are_repaired_only_where_the_data_tells(befo
         (kind[type(people[key]).__name__], people[key].pk): value for key, value in expected.items()
     }
 
-    _migrate_to_latest()
+    migrate_to_latest()
     out = io.StringIO()
     call_command("phone_repairs_report", stdout=out)
     report = out.getvalue()
@@ -214,9 +188,9 @@ def test_numbers_read_as_azerbaijani_are_repaired_only_where_the_data_tells(befo
 def test_going_back_puts_the_old_numbers_back(before):
     network, this = before
     people = _people(network)
-    _migrate(this)
+    migrate_to(this)
 
-    apps = _migrate(_migration()[1])
+    apps = migrate_to(migration_and_parent("phone_repairs")[1])
 
     assert _phones(apps, people)["olena"] == "+994507778899"
     assert _phones(apps, people)["account"] == "+994771234567"

@@ -3,37 +3,17 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.cowork.migrations.conftest import migrate_to, migration_and_parent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 UTC = datetime.UTC
 
 
-def _migration():
-    """(app, name) of this migration and of the one before it, whatever their numbers."""
-    executor = MigrationExecutor(connection)
-    (key,) = [
-        key
-        for key in executor.loader.disk_migrations
-        if key[0] == "cowork" and key[1].endswith("_tag_owner_organization")
-    ]
-    (before,) = [
-        parent for parent in executor.loader.graph.node_map[key].parents if parent.key[0] == "cowork"
-    ]
-    return key, before.key
-
-
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
 def test_existing_tags_go_to_the_one_organization_whose_events_carry_them():
-    this, before = _migration()
-    apps = _migrate(before)
+    this, before = migration_and_parent("tag_owner_organization")
+    apps = migrate_to(before)
     Organization = apps.get_model("cowork", "Organization")
     Space = apps.get_model("cowork", "Space")
     Resource = apps.get_model("cowork", "Resource")
@@ -73,15 +53,11 @@ def test_existing_tags_go_to_the_one_organization_whose_events_carry_them():
     second.tags.add(ganja_grant)
     event_at(centres["Kramatorsk"], "Three").tags.add(shared)
 
-    try:
-        apps = _migrate(this)
-        Tag = apps.get_model("cowork", "Tag")
-        owners = dict(Tag.objects.values_list("name", "organization__slug"))
-        assert owners == {
-            ganja_grant.name: "ganja-ngo",  # only Ganja's events carry it
-            shared.name: None,  # two organizations use it: the network's
-            unused.name: None,
-        }
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    apps = migrate_to(this)
+    Tag = apps.get_model("cowork", "Tag")
+    owners = dict(Tag.objects.values_list("name", "organization__slug"))
+    assert owners == {
+        ganja_grant.name: "ganja-ngo",  # only Ganja's events carry it
+        shared.name: None,  # two organizations use it: the network's
+        unused.name: None,
+    }

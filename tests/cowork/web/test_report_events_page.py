@@ -13,7 +13,8 @@ from tests.cowork.web.test_reports import CSV, MARCH, PAGE, csv_sections, page_t
 pytestmark = pytest.mark.django_db
 
 # Fixtures of the report's pages, shared with tests/cowork/web/test_reports.py.
-from tests.cowork.web.test_reports import admin_client, network  # noqa: E402, F401
+from tests.cowork.selectors.reports.network import network_built_once, network_copy  # noqa: E402, F401
+from tests.cowork.web.test_reports import admin_client  # noqa: E402, F401
 
 
 def _events(response) -> list[str]:

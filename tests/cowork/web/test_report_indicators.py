@@ -18,7 +18,11 @@ from lxml import etree
 from cowork.models import Organization
 from cowork.selectors.reports.report import event_report
 from cowork.web.reports.indicators import FLAT_COLUMNS
-from tests.cowork.selectors.reports.network import build_network, donor
+from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture `network`)
+    donor,
+    network_built_once,
+    network_copy,
+)
 from tests.factories import MemberFactory, network_admin
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +39,6 @@ DIMENSIONS = {"gender": "sex", "age_band": "age", "disability": "disability"}
 @pytest.fixture(scope="module")
 def iati_schema():
     return etree.XMLSchema(etree.parse(str(SCHEMA / "iati-activities-schema.xsd")))
-
-
-@pytest.fixture
-def network():
-    return build_network()
 
 
 @pytest.fixture

@@ -6,7 +6,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from tests.cowork.selectors.reports.network import build_network, donor
+from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture `network`)
+    donor,
+    network_built_once,
+    network_copy,
+)
 from tests.cowork.web.test_reports import as_page_text, csv_sections, page_tables, same
 from tests.factories import network_admin
 
@@ -22,11 +26,6 @@ USE_TABLES = [
     ("Bookings and check-ins by week", "table-use_weeks", "Use by week"),
     ("Bookings checked in, by weekday and hour", "table-busy", "Busiest hours"),
 ]
-
-
-@pytest.fixture
-def network():
-    return build_network()
 
 
 def test_the_page_and_both_files_give_the_same_use_of_the_space(client, network):

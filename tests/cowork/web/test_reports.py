@@ -19,7 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cowork.models import Event, Participant
-from tests.cowork.selectors.reports.network import PEOPLE, build_network, donor, make_event
+from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture `network`)
+    PEOPLE,
+    donor,
+    make_event,
+    network_built_once,
+    network_copy,
+)
 from tests.factories import MemberFactory, network_admin
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +34,6 @@ PAGE = reverse("web:reports")
 CSV = reverse("web:report-csv")
 XLSX = reverse("web:report-xlsx")
 MARCH = {"start": "2025-03-01", "end": "2025-03-31"}
-
-
-@pytest.fixture
-def network():
-    return build_network()
 
 
 @pytest.fixture

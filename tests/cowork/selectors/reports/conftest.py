@@ -2,13 +2,9 @@
 
 import pytest
 
-from tests.cowork.selectors.reports.network import build_network
+# The network (the fixture `network`), built once for each module that asks for it.
+from tests.cowork.selectors.reports.network import network_built_once, network_copy  # noqa: F401
 from tests.factories import network_admin
-
-
-@pytest.fixture
-def network():
-    return build_network()
 
 
 @pytest.fixture

@@ -44,8 +44,15 @@ Desk 2 Wed 5 March cancelled; Desk 1 in April. Tashkent, Desk T Tue 18 March 09â
 in (9 h), and one check-in in April. Rooms are booked by the event sessions.
 """
 
+import contextlib
+import copy
 import datetime
 from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.utils import translation
 
 from cowork.models import Closure, DonorAccess, Event, Tag
 from cowork.models.people import WG_DOMAINS
@@ -65,6 +72,7 @@ from cowork.services.events import (
     walk_in_add,
 )
 from cowork.services.profile import demographics_update
+from tests.database import rolled_back_afterwards
 from tests.factories import (
     HostFactory,
     MemberFactory,
@@ -370,3 +378,35 @@ def answer_washington_group() -> None:
             },
             now=BEFORE,
         )
+
+
+@contextlib.contextmanager
+def kept_for_the_module(django_db_blocker):
+    """Data made inside, kept for the tests of a module that ask for it, and rolled back
+    when the module ends.
+
+    Each test still runs in a transaction of its own within it: what one writes, the next
+    never sees. Tests that ask for it run after the module's others (SHARED_BY_MODULE in
+    tests/conftest.py), so no test that did not ask for the data sees it."""
+    with (
+        rolled_back_afterwards(django_db_blocker),
+        # Made as in a test (tests/conftest.py): quick password hashes, the site's language.
+        override_settings(PASSWORD_HASHERS=["tests.hashers.QuickPBKDF2PasswordHasher"]),
+        translation.override(settings.LANGUAGE_CODE, deactivate=True),
+    ):
+        yield
+
+
+@pytest.fixture(scope="module", name="network_of_the_module")
+def network_built_once(django_db_setup, django_db_blocker):
+    """The network, built once for the tests of a module that ask for it: through the
+    services, it takes seconds each time."""
+    with kept_for_the_module(django_db_blocker):
+        yield build_network()
+
+
+@pytest.fixture(name="network")
+def network_copy(network_of_the_module, db):
+    """The module's network, its objects copied for each test as setUpTestData's are: a
+    test may change one in memory without the next test seeing it."""
+    return copy.deepcopy(network_of_the_module)
