@@ -16,8 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from cowork.models import Booking, Space
 from cowork.selectors.occupancy import PLAIN_BOOKING
-from cowork.selectors.reports.clock import LocalClock, microseconds
-from cowork.selectors.reports.collection import _utc_window, local_clocks
+from cowork.selectors.reports.clock import LocalClock, local_clocks, microseconds, utc_window
 from cowork.selectors.reports.instants import Microseconds
 
 
@@ -45,7 +44,7 @@ def period_bookings(centres: list[Space], start, end) -> PeriodBookings:
     """The bookings of `centres` that a report over the local dates [start, end] counts:
     one query (none without centres)."""
     ids = [space.pk for space in centres]
-    low, high = _utc_window(start, end)
+    low, high = utc_window(start, end)
     found = PeriodBookings(microseconds(low), microseconds(high), local_clocks(centres))
     if not ids:
         return found

@@ -17,8 +17,14 @@ HOUR_US = 3600 * 1_000_000
 DAY_US = 24 * HOUR_US
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
-# 1970-01-01 was a Thursday (weekday 3).
+# 1970-01-01 was a Thursday (weekday 3): its 00:00 is hour 72 of a week from Monday 00:00,
+# so a local hour counted from 1970 is hour (hour + EPOCH_WEEK_HOUR) % 168 of its week.
 _EPOCH_WEEKDAY = 3
+EPOCH_WEEK_HOUR = _EPOCH_WEEKDAY * 24
+# Every zone's local day lies inside [UTC midnight - 14 h, UTC midnight + 12 h + 1 day).
+_BEFORE = datetime.timedelta(hours=14)
+_AFTER = datetime.timedelta(hours=12)
+_ONE_DAY = datetime.timedelta(days=1)
 
 
 def microseconds(moment: datetime.datetime) -> int:
@@ -26,9 +32,17 @@ def microseconds(moment: datetime.datetime) -> int:
     return (moment - _EPOCH) // ONE_US
 
 
+def utc_window(start: datetime.date, end: datetime.date):
+    """A coarse UTC window holding the local dates [start, end] in every zone."""
+    return (
+        datetime.datetime.combine(start, datetime.time(0), tzinfo=datetime.UTC) - _BEFORE,
+        datetime.datetime.combine(end + _ONE_DAY, datetime.time(0), tzinfo=datetime.UTC) + _AFTER,
+    )
+
+
 def weekday_hour(local_hour: int) -> tuple[int, int]:
     """(weekday, hour) of a local hour counted from 1970-01-01 00:00."""
-    return (local_hour // 24 + _EPOCH_WEEKDAY) % 7, local_hour % 24
+    return divmod((local_hour + EPOCH_WEEK_HOUR) % 168, 24)
 
 
 class LocalClock:
@@ -103,3 +117,11 @@ def local_hours(begin_us: int, finish_us: int, offset_us: int):
             following = last
         yield hour, following - local
         local = following
+
+
+def local_clocks(centres) -> dict[int, LocalClock]:
+    """A `LocalClock` per centre (`Space`), one per zone."""
+    by_zone: dict = {}
+    return {
+        space.pk: by_zone.setdefault(space.time_zone, LocalClock(space.zone)) for space in centres
+    }

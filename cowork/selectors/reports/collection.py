@@ -13,7 +13,6 @@ import datetime
 import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
@@ -30,13 +29,15 @@ from cowork.models import (
     Resource,
     Space,
 )
+from cowork.selectors.reports.bookings import PeriodBookings
 from cowork.selectors.reports.clock import (
     DAY_US,
+    EPOCH_WEEK_HOUR,
     HOUR_US,
     ONE_US,
-    LocalClock,
     date_number,
     microseconds,
+    utc_window,
 )
 from cowork.selectors.reports.instants import instant
 from cowork.selectors.reports.people import (
@@ -46,9 +47,6 @@ from cowork.selectors.reports.people import (
     returning_participants,
 )
 
-if TYPE_CHECKING:
-    from cowork.selectors.reports.bookings import PeriodBookings
-
 UTC = datetime.UTC
 
 # Bookings that hold (or held) their resource. A completed booking counts until its
@@ -56,9 +54,6 @@ UTC = datetime.UTC
 USED_STATUSES = (*ACTIVE_STATUSES, BookingStatus.COMPLETED)
 UTILIZATION_KINDS = (Resource.Kind.ROOM, Resource.Kind.DESK)
 
-# Every zone's local day lies inside [UTC midnight - 14 h, UTC midnight + 12 h + 1 day).
-_BEFORE = datetime.timedelta(hours=14)
-_AFTER = datetime.timedelta(hours=12)
 _ONE_DAY = datetime.timedelta(days=1)
 _HOUR = datetime.timedelta(hours=1)
 
@@ -114,17 +109,10 @@ def _zone(name: str, cache: dict) -> zoneinfo.ZoneInfo:
     return cache[name]
 
 
-def _utc_window(start: datetime.date, end: datetime.date):
-    return (
-        datetime.datetime.combine(start, datetime.time(0), tzinfo=UTC) - _BEFORE,
-        datetime.datetime.combine(end + _ONE_DAY, datetime.time(0), tzinfo=UTC) + _AFTER,
-    )
-
-
 def collect_events(where: Q, start, end) -> CollectedEvents:
     """Events with a session on a local date in [start, end], who came, and which of them
     had come before: four queries."""
-    low, high = _utc_window(start, end)
+    low, high = utc_window(start, end)
     language = get_language()
     zones: dict = {}
     events: dict[int, EventData] = {}
@@ -303,16 +291,8 @@ def _hour_pieces(begin: datetime.datetime, finish: datetime.datetime, zone):
         moment = following
 
 
-def local_clocks(centres: list[Space]) -> dict[int, LocalClock]:
-    """A `LocalClock` per centre, one per zone."""
-    by_zone: dict = {}
-    return {
-        space.pk: by_zone.setdefault(space.time_zone, LocalClock(space.zone)) for space in centres
-    }
-
-
 def collect_usage(
-    centres: list[Space], start, end, bookings: "PeriodBookings"
+    centres: list[Space], start, end, bookings: PeriodBookings
 ) -> tuple[dict[int, Usage], dict[str, dict], dict[datetime.date, int], set]:
     """Booked and open time of desks and rooms, per centre and per weekday-hour, and visits
     (`bookings.check_ins`).
@@ -439,8 +419,8 @@ def collect_usage(
                         cells[weekday * 24 + hour] += minutes
                     continue
                 # `clock.local_hours` written out: a year's bookings make hundreds of
-                # thousands of pieces. (local hour + 72) % 168 is the hour of the week, as
-                # 1970-01-01 was a Thursday; the minutes are added one piece after another.
+                # thousands of pieces. `EPOCH_WEEK_HOUR` places a local hour in its week;
+                # the minutes are added one piece after another.
                 local, last, total = begin + offset, finish + offset, booked[kind]
                 while local < last:
                     hour = local // HOUR_US
@@ -449,7 +429,7 @@ def collect_usage(
                         following = last
                     minutes = (following - local) / 1_000_000 / 60
                     total += minutes
-                    cells[(hour + 72) % 168] += minutes
+                    cells[(hour + EPOCH_WEEK_HOUR) % 168] += minutes
                     local = following
                 booked[kind] = total
     for kind, cells in booked_cells.items():

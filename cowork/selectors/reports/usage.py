@@ -28,8 +28,15 @@ from dataclasses import dataclass
 from cowork.models import BookingStatus, EquipmentRefusal, Resource, Space
 from cowork.selectors.equipment import name_stem
 from cowork.selectors.reports.bookings import PeriodBookings
-from cowork.selectors.reports.clock import HOUR_US, LocalClock, date_number, microseconds
-from cowork.selectors.reports.collection import _hour_pieces, _utc_window
+from cowork.selectors.reports.clock import (
+    EPOCH_WEEK_HOUR,
+    HOUR_US,
+    LocalClock,
+    date_number,
+    microseconds,
+    utc_window,
+)
+from cowork.selectors.reports.collection import _hour_pieces
 from cowork.selectors.reports.instants import instant
 
 UTC = datetime.UTC
@@ -171,10 +178,10 @@ def _busy_hours(cells: list[int], begin_us: int, finish_us: int, clock: LocalClo
         for weekday, hour, _minutes in pieces:
             cells[weekday * 24 + hour] += 1
         return
-    # Each local hour from the first to the one holding the last instant; (local hour +
-    # 72) % 168 is its hour of the week, as 1970-01-01 was a Thursday.
+    # Each local hour from the first to the one holding the last instant, placed in its
+    # week (`EPOCH_WEEK_HOUR`).
     for hour in range((begin_us + offset) // HOUR_US, (finish_us + offset - 1) // HOUR_US + 1):
-        cells[(hour + 72) % 168] += 1
+        cells[(hour + EPOCH_WEEK_HOUR) % 168] += 1
 
 
 def space_use(
@@ -186,7 +193,7 @@ def space_use(
     ids = [space.pk for space in centres]
     names = {space.pk: space.name for space in centres}
     zones = {space.pk: space.zone for space in centres}
-    low, high = _utc_window(start, end)
+    low, high = utc_window(start, end)
     clocks = bookings.clocks
     now_us = microseconds(now)
     start_day, end_day = date_number(start), date_number(end)
