@@ -20,6 +20,8 @@ UTC = datetime.UTC
         datetime.datetime(2025, 3, 4, 9, 0, 7, 1, tzinfo=UTC),
         datetime.datetime(2025, 3, 4, 9, 0, 7, 999999, tzinfo=UTC),
         datetime.datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=UTC),
+        datetime.datetime(2105, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime.datetime(2105, 12, 31, 23, 59, 59, 1, tzinfo=UTC),
         None,
     ],
 )
