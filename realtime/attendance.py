@@ -28,7 +28,7 @@ from realtime.consumers import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
-    client_message,
+    ClientMessages,
 )
 from realtime.groups import attendance_group
 
@@ -90,7 +90,7 @@ def _session_id(scope) -> str:
     return (query.get("session") or [""])[0]
 
 
-class AttendanceConsumer(AsyncWebsocketConsumer):
+class AttendanceConsumer(ClientMessages, AsyncWebsocketConsumer):
     """/ws/events/<event_id>/attendance/?session=<id>: the session's snapshot, then fresh ones."""
 
     group: str | None = None
@@ -135,16 +135,5 @@ class AttendanceConsumer(AsyncWebsocketConsumer):
         elif message["session"] is None:
             await self.send_snapshot()
 
-    async def receive(self, text_data=None, bytes_data=None):
-        message = client_message(text_data)
-        if message is None:
-            await self.close(code=1009)
-            return
-        kind, content = message
-        if kind == "resync":
-            await self.send_snapshot()
-        elif kind == "ping":
-            pong = {"type": "pong", "id": content.get("id"), "time": timezone.now().isoformat()}
-            await self.send(text_data=protocol.encode(pong))
-        else:
-            await self.send(text_data=protocol.encode({"type": "error", "code": "unknown_message"}))
+    def pong(self, ping: dict) -> dict:
+        return {**super().pong(ping), "time": timezone.now().isoformat()}
