@@ -10,7 +10,7 @@ from cowork.selectors.reports.dates import weekday_abbreviation
 from cowork.selectors.reports.figures import Report
 from cowork.selectors.reports.usage import UseRow
 from cowork.web.charts import heat_map_chart
-from cowork.web.reports.table import Table, weekday_hour_rows
+from cowork.web.reports.table import Table, weekday_hour_table
 
 USE_KIND_LABELS = {
     Resource.Kind.DESK: gettext_lazy("Desks"),
@@ -80,13 +80,14 @@ def use_tables(report: Report) -> list:
             row_header_columns=2,
             text_columns=frozenset({2}),
         ),
-        Table(
+        weekday_hour_table(
             key="busy",
             sheet="Busiest hours",
             title=_("Bookings checked in, by weekday and hour"),
-            header=[_("Resources"), _("Weekday"), _("Hour"), _("Checked in")],
-            rows=weekday_hour_rows(use.busy, USE_KIND_LABELS, lambda busy: busy.counts),
-            row_header_columns=3,
+            value_header=_("Checked in"),
+            maps=use.busy,
+            labels=USE_KIND_LABELS,
+            values=lambda busy: busy.counts,
         ),
         Table(
             key="equipment",
