@@ -46,6 +46,19 @@ def _use_values(row: UseRow) -> list:
     ]
 
 
+def _use_by_period(*, key, sheet, title, period_header, rows, period) -> Table:
+    """Use per period and centre, the period named by `period(row.period)`."""
+    return Table(
+        key=key,
+        sheet=sheet,
+        title=title,
+        header=_use_header([period_header, _("Centre")]),
+        rows=[[period(row.period), row.centre, *_use_values(row)] for row in rows],
+        row_header_columns=2,
+        text_columns=frozenset({2}),
+    )
+
+
 def use_tables(report: Report) -> list:
     """The tables of the use of the space; none for a report without it (a donor's)."""
     use = report.use
@@ -60,25 +73,21 @@ def use_tables(report: Report) -> list:
             rows=[[row.centre or _("All centres"), *_use_values(row)] for row in use.centres],
             text_columns=frozenset({1}),
         ),
-        Table(
+        _use_by_period(
             key="use_months",
             sheet="Use by month",
             title=_("Bookings and check-ins by month"),
-            header=_use_header([_("Month"), _("Centre")]),
-            rows=[
-                [row.period.strftime("%Y-%m"), row.centre, *_use_values(row)] for row in use.months
-            ],
-            row_header_columns=2,
-            text_columns=frozenset({2}),
+            period_header=_("Month"),
+            rows=use.months,
+            period=lambda month: month.strftime("%Y-%m"),
         ),
-        Table(
+        _use_by_period(
             key="use_weeks",
             sheet="Use by week",
             title=_("Bookings and check-ins by week"),
-            header=_use_header([_("Week of"), _("Centre")]),
-            rows=[[row.period.isoformat(), row.centre, *_use_values(row)] for row in use.weeks],
-            row_header_columns=2,
-            text_columns=frozenset({2}),
+            period_header=_("Week of"),
+            rows=use.weeks,
+            period=lambda monday: monday.isoformat(),
         ),
         weekday_hour_table(
             key="busy",
