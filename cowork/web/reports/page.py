@@ -24,26 +24,25 @@ EVENTS_PER_PAGE = 100
 EVENTS_PAGE = "events_page"
 
 
+def _by_month_chart(report: Report, key: str, title: str, figure: str):
+    """A bar a month of the month's `figure`, as the table "By month" has it."""
+    return bar_chart(
+        chart_id=f"chart-{key}",
+        title=title,
+        description=_("Bar chart; the same numbers are in the table “By month”."),
+        points=[(month.label, getattr(month, figure)) for month in report.months],
+    )
+
+
 def report_charts(report: Report) -> dict:
     weekday_names = dict(WEEKDAYS)
     charts = {
-        "events": bar_chart(
-            chart_id="chart-events",
-            title=_("Events held per month"),
-            description=_("Bar chart; the same numbers are in the table “By month”."),
-            points=[(m.label, m.events) for m in report.months],
+        "events": _by_month_chart(report, "events", _("Events held per month"), "events"),
+        "attendances": _by_month_chart(
+            report, "attendances", _("Attendances per month"), "attendances"
         ),
-        "attendances": bar_chart(
-            chart_id="chart-attendances",
-            title=_("Attendances per month"),
-            description=_("Bar chart; the same numbers are in the table “By month”."),
-            points=[(m.label, m.attendances) for m in report.months],
-        ),
-        "people": bar_chart(
-            chart_id="chart-people",
-            title=_("People per month, each counted once"),
-            description=_("Bar chart; the same numbers are in the table “By month”."),
-            points=[(m.label, m.participants) for m in report.months],
+        "people": _by_month_chart(
+            report, "people", _("People per month, each counted once"), "participants"
         ),
         "visits": bar_chart(
             chart_id="chart-visits",
