@@ -29,6 +29,7 @@ from realtime.consumers import (
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
     ClientMessages,
+    query_value,
 )
 from realtime.groups import attendance_group
 
@@ -83,13 +84,6 @@ def _session_for(user, event_id: int, session_id: str) -> tuple[EventSession | N
     return session, 0
 
 
-def _session_id(scope) -> str:
-    from urllib.parse import parse_qs
-
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    return (query.get("session") or [""])[0]
-
-
 class AttendanceConsumer(ClientMessages, AsyncWebsocketConsumer):
     """/ws/events/<event_id>/attendance/?session=<id>: the session's snapshot, then fresh ones."""
 
@@ -103,7 +97,7 @@ class AttendanceConsumer(ClientMessages, AsyncWebsocketConsumer):
             return
         event_id = self.scope["url_route"]["kwargs"]["event_id"]
         session, refusal = await database_sync_to_async(_session_for)(
-            user, event_id, _session_id(self.scope)
+            user, event_id, query_value(self.scope, "session")
         )
         if session is None:
             await self.close(code=refusal)

@@ -3,6 +3,7 @@
 import functools
 import json
 import sys
+from urllib.parse import parse_qs
 
 from autobahn.websocket.protocol import WebSocketServerProtocol
 from channels.db import database_sync_to_async
@@ -71,11 +72,10 @@ class NoSuchPath(AsyncWebsocketConsumer):
         await self.close(code=CLOSE_NOT_FOUND)
 
 
-def _display_key(scope) -> str:
-    from urllib.parse import parse_qs
-
+def query_value(scope, name: str) -> str:
+    """The first value of `name` in the socket's query string, else ""."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    return (query.get("display") or [""])[0]
+    return (query.get(name) or [""])[0]
 
 
 def _space_access(space_id: int, user, display_key: str):
@@ -254,7 +254,7 @@ class OccupancyConsumer(LiveConsumer):
     async def connect(self):
         space_id = self.scope["url_route"]["kwargs"]["space_id"]
         space, access, refusal = await database_sync_to_async(_space_access)(
-            space_id, self.scope["user"], _display_key(self.scope)
+            space_id, self.scope["user"], query_value(self.scope, "display")
         )
         if refusal:
             await self.close(code=refusal)
