@@ -7,17 +7,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cowork.models.spaces import WEEKDAYS
-from cowork.selectors.reports.dates import day_label, period_label, weekday_abbreviation
+from cowork.selectors.reports.dates import day_label, period_label
 from cowork.selectors.reports.figures import Report
 from cowork.selectors.reports.scope import ReportChoices
 from cowork.selectors.reports.sentences import donor_sentences
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
-from cowork.web.charts import bar_chart, heat_map_chart
+from cowork.web.charts import bar_chart
 from cowork.web.reports.filters import filtered_report
 from cowork.web.reports.pause import collector_paused
 from cowork.web.reports.tables import KIND_LABELS, MARKS, notes_of, report_tables
-from cowork.web.reports.usage import busy_charts
+from cowork.web.reports.usage import busy_charts, weekday_heat_map
 
 # The events a page lists (as sentences and as a table); the files hold every one.
 EVENTS_PER_PAGE = 100
@@ -35,7 +34,6 @@ def _by_month_chart(report: Report, key: str, title: str, figure: str):
 
 
 def report_charts(report: Report) -> dict:
-    weekday_names = dict(WEEKDAYS)
     charts = {
         "events": _by_month_chart(report, "events", _("Events held per month"), "events"),
         "attendances": _by_month_chart(
@@ -63,7 +61,8 @@ def report_charts(report: Report) -> dict:
         charts["heat_maps"].append(
             (
                 heat,
-                heat_map_chart(
+                weekday_heat_map(
+                    heat,
                     chart_id=f"heat-{heat.kind}",
                     title=_("%(resources)s: share of open time booked")
                     % {"resources": KIND_LABELS[heat.kind]},
@@ -71,9 +70,6 @@ def report_charts(report: Report) -> dict:
                         "Rows are weekdays, columns local hours; each cell gives the percentage"
                         " of open time booked. The same numbers are in the table below."
                     ),
-                    rows=[(weekday_abbreviation(w), str(weekday_names[w])) for w in heat.weekdays],
-                    row_keys=heat.weekdays,
-                    hours=heat.hours,
                     value=lambda weekday, hour, heat=heat: heat.percent[(weekday, hour)],
                 ),
             )

@@ -1,5 +1,6 @@
 """The report's "Use of the space": its tables (for the page and both exports) and its
-busiest-hours heat maps, from `Report.use` (`cowork.selectors.reports.usage`)."""
+busiest-hours heat maps, from `Report.use` (`cowork.selectors.reports.usage`); and the chart
+of any map by weekday and hour, the share-booked heat maps' too."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -9,7 +10,7 @@ from cowork.models.spaces import WEEKDAYS
 from cowork.selectors.reports.dates import weekday_abbreviation
 from cowork.selectors.reports.figures import Report
 from cowork.selectors.reports.usage import UseRow
-from cowork.web.charts import heat_map_chart
+from cowork.web.charts import HeatMapChart, heat_map_chart
 from cowork.web.reports.table import Table, weekday_hour_table
 
 USE_KIND_LABELS = {
@@ -117,11 +118,22 @@ def use_tables(report: Report) -> list:
     ]
 
 
+def weekday_heat_map(each, **chart) -> HeatMapChart:
+    """`heat_map_chart(**chart)` of a map by weekday and hour (a heat or busy map): a row a
+    weekday of it, named short and long, a column an hour of it."""
+    names = dict(WEEKDAYS)
+    return heat_map_chart(
+        rows=[(weekday_abbreviation(w), str(names[w])) for w in each.weekdays],
+        row_keys=each.weekdays,
+        hours=each.hours,
+        **chart,
+    )
+
+
 def busy_charts(report: Report) -> list:
     """(busy map, heat map chart) per resource kind with any check-in."""
     if report.use is None:
         return []
-    weekday_names = dict(WEEKDAYS)
     charts = []
     for busy in report.use.busy:
         peak = busy.peak or 1
@@ -137,7 +149,8 @@ def busy_charts(report: Report) -> list:
         charts.append(
             (
                 busy,
-                heat_map_chart(
+                weekday_heat_map(
+                    busy,
                     chart_id=f"busy-{busy.kind}",
                     title=_("%(resources)s: when they are busiest")
                     % {"resources": USE_KIND_LABELS[busy.kind]},
@@ -146,9 +159,6 @@ def busy_charts(report: Report) -> list:
                         " bookings checked in during that hour over the period, its colour the"
                         " share of the busiest hour. The same numbers are in the table below."
                     ),
-                    rows=[(weekday_abbreviation(w), str(weekday_names[w])) for w in busy.weekdays],
-                    row_keys=busy.weekdays,
-                    hours=busy.hours,
                     value=lambda weekday, hour, busy=busy, peak=peak: (
                         100 * busy.counts[(weekday, hour)] / peak
                     ),
