@@ -28,7 +28,8 @@ from realtime.consumers import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
-    client_message,
+    ClientMessages,
+    query_value,
 )
 from realtime.groups import attendance_group
 
@@ -83,14 +84,7 @@ def _session_for(user, event_id: int, session_id: str) -> tuple[EventSession | N
     return session, 0
 
 
-def _session_id(scope) -> str:
-    from urllib.parse import parse_qs
-
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    return (query.get("session") or [""])[0]
-
-
-class AttendanceConsumer(AsyncWebsocketConsumer):
+class AttendanceConsumer(ClientMessages, AsyncWebsocketConsumer):
     """/ws/events/<event_id>/attendance/?session=<id>: the session's snapshot, then fresh ones."""
 
     group: str | None = None
@@ -103,7 +97,7 @@ class AttendanceConsumer(AsyncWebsocketConsumer):
             return
         event_id = self.scope["url_route"]["kwargs"]["event_id"]
         session, refusal = await database_sync_to_async(_session_for)(
-            user, event_id, _session_id(self.scope)
+            user, event_id, query_value(self.scope, "session")
         )
         if session is None:
             await self.close(code=refusal)
@@ -135,16 +129,5 @@ class AttendanceConsumer(AsyncWebsocketConsumer):
         elif message["session"] is None:
             await self.send_snapshot()
 
-    async def receive(self, text_data=None, bytes_data=None):
-        message = client_message(text_data)
-        if message is None:
-            await self.close(code=1009)
-            return
-        kind, content = message
-        if kind == "resync":
-            await self.send_snapshot()
-        elif kind == "ping":
-            pong = {"type": "pong", "id": content.get("id"), "time": timezone.now().isoformat()}
-            await self.send(text_data=protocol.encode(pong))
-        else:
-            await self.send(text_data=protocol.encode({"type": "error", "code": "unknown_message"}))
+    def pong(self, ping: dict) -> dict:
+        return {**super().pong(ping), "time": timezone.now().isoformat()}

@@ -3,6 +3,7 @@
 import functools
 import json
 import sys
+from urllib.parse import parse_qs
 
 from autobahn.websocket.protocol import WebSocketServerProtocol
 from channels.db import database_sync_to_async
@@ -71,11 +72,10 @@ class NoSuchPath(AsyncWebsocketConsumer):
         await self.close(code=CLOSE_NOT_FOUND)
 
 
-def _display_key(scope) -> str:
-    from urllib.parse import parse_qs
-
+def query_value(scope, name: str) -> str:
+    """The first value of `name` in the socket's query string, else ""."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    return (query.get("display") or [""])[0]
+    return (query.get(name) or [""])[0]
 
 
 def _space_access(space_id: int, user, display_key: str):
@@ -163,7 +163,33 @@ def _write_now(transport, data: bytes) -> bool:
     return False
 
 
-class LiveConsumer(AsyncWebsocketConsumer):
+class ClientMessages:
+    """What a live socket's client may send, answered alike by every live consumer (a mixin
+    for an AsyncWebsocketConsumer with `send_snapshot()`): "resync" asks for a fresh
+    snapshot, "ping" for a pong; anything else is an error, and too long a message closes
+    the socket with 1009."""
+
+    async def send_encoded(self, text: str) -> None:
+        await self.send(text_data=text)
+
+    def pong(self, ping: dict) -> dict:
+        return {"type": "pong", "id": ping.get("id")}
+
+    async def receive(self, text_data=None, bytes_data=None):
+        message = client_message(text_data)
+        if message is None:
+            await self.close(code=1009)
+            return
+        kind, content = message
+        if kind == "resync":
+            await self.send_snapshot()
+        elif kind == "ping":
+            await self.send_encoded(protocol.encode(self.pong(content)))
+        else:
+            await self.send_encoded(protocol.encode({"type": "error", "code": "unknown_message"}))
+
+
+class LiveConsumer(ClientMessages, AsyncWebsocketConsumer):
     """Shared by the live views: a hub membership, control messages, pre-encoded sends."""
 
     ready = False
@@ -178,9 +204,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def accept(self, subprotocol=None, headers=None):
         await super().accept(subprotocol, headers)
         self.connection = _daphne_connection(self.base_send)
-
-    async def send_encoded(self, text: str) -> None:
-        await self.send(text_data=text)
 
     def write_frame(self, frame: bytes) -> bool:
         """Write a whole websocket frame to the connection now; False if it cannot take one.
@@ -203,19 +226,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
         else:
             FRAMES.queued += 1
         return True
-
-    async def receive(self, text_data=None, bytes_data=None):
-        message = client_message(text_data)
-        if message is None:
-            await self.close(code=1009)
-            return
-        kind, content = message
-        if kind == "resync":
-            await self.send_snapshot()
-        elif kind == "ping":
-            await self.send_encoded(protocol.encode({"type": "pong", "id": content.get("id")}))
-        else:
-            await self.send_encoded(protocol.encode({"type": "error", "code": "unknown_message"}))
 
     async def __call__(self, scope, receive, send):
         try:
@@ -244,7 +254,7 @@ class OccupancyConsumer(LiveConsumer):
     async def connect(self):
         space_id = self.scope["url_route"]["kwargs"]["space_id"]
         space, access, refusal = await database_sync_to_async(_space_access)(
-            space_id, self.scope["user"], _display_key(self.scope)
+            space_id, self.scope["user"], query_value(self.scope, "display")
         )
         if refusal:
             await self.close(code=refusal)

@@ -42,16 +42,18 @@ def booking_create_with_equipment_counts(
             details={"quantities": bad},
         )
     try:
-        return _book_free_units(
-            room=room,
-            wanted=wanted,
-            member=member,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            purpose=purpose,
-            acting_user=acting_user,
-            now=now,
-        )
+        with transaction.atomic():
+            lock_space(room.space_id)
+            return booking_create_with_equipment(
+                room=room,
+                equipment=_free_units(room, wanted, starts_at=starts_at, ends_at=ends_at),
+                member=member,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                purpose=purpose,
+                acting_user=acting_user,
+                now=now,
+            )
     except _TooFew as refusal:
         # The booking is refused whole and nothing of it was written; the refusal itself is
         # kept (in the caller's transaction, if any), for the reports' "asked for and refused".
@@ -74,50 +76,39 @@ class _TooFew(Exception):
         self.conflict, self.group, self.wanted, self.free = conflict, group, wanted, free
 
 
-def _book_free_units(
-    *, room, wanted, member, starts_at, ends_at, purpose, acting_user, now
-) -> list[Booking]:
-    with transaction.atomic():
-        lock_space(room.space_id)
-        groups = {group.key: group for group in space_equipment_groups(space=room.space_id)}
-        unknown = sorted(key for key in wanted if key not in groups)
-        if unknown:
-            raise InvalidInput(
-                _("This centre has no such equipment."),
-                code="bad_equipment",
-                details={"equipment": unknown},
-            )
-        free_ids = set()
-        if wanted:
-            free_ids = {
-                item.pk
-                for item in free_resources(
-                    space=room.space_id,
-                    kind=Resource.Kind.EQUIPMENT,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                )
-            }
-        chosen: list[Resource] = []
-        for key, count in wanted.items():
-            group = groups[key]
-            free_units = [unit for unit in group.units if unit.pk in free_ids]
-            if len(free_units) < count:
-                conflict = Conflict(
-                    _("Only %(free)d × %(name)s free at that time; you asked for %(wanted)d.")
-                    % {"free": len(free_units), "name": group.label, "wanted": count},
-                    code="not_enough_equipment",
-                    details={"equipment": key, "free": len(free_units), "wanted": count},
-                )
-                raise _TooFew(conflict, group, count, len(free_units))
-            chosen.extend(free_units[:count])
-        return booking_create_with_equipment(
-            room=room,
-            equipment=chosen,
-            member=member,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            purpose=purpose,
-            acting_user=acting_user,
-            now=now,
+def _free_units(room, wanted, *, starts_at, ends_at) -> list[Resource]:
+    """`wanted[key]` free units of each equipment group, lowest-numbered first; _TooFew if a
+    group has too few. The caller holds the space's lock."""
+    groups = {group.key: group for group in space_equipment_groups(space=room.space_id)}
+    unknown = sorted(key for key in wanted if key not in groups)
+    if unknown:
+        raise InvalidInput(
+            _("This centre has no such equipment."),
+            code="bad_equipment",
+            details={"equipment": unknown},
         )
+    free_ids = set()
+    if wanted:
+        free_ids = {
+            item.pk
+            for item in free_resources(
+                space=room.space_id,
+                kind=Resource.Kind.EQUIPMENT,
+                starts_at=starts_at,
+                ends_at=ends_at,
+            )
+        }
+    chosen: list[Resource] = []
+    for key, count in wanted.items():
+        group = groups[key]
+        free_units = [unit for unit in group.units if unit.pk in free_ids]
+        if len(free_units) < count:
+            conflict = Conflict(
+                _("Only %(free)d × %(name)s free at that time; you asked for %(wanted)d.")
+                % {"free": len(free_units), "name": group.label, "wanted": count},
+                code="not_enough_equipment",
+                details={"equipment": key, "free": len(free_units), "wanted": count},
+            )
+            raise _TooFew(conflict, group, count, len(free_units))
+        chosen.extend(free_units[:count])
+    return chosen

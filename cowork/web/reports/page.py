@@ -7,43 +7,40 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cowork.models.spaces import WEEKDAYS
-from cowork.selectors.reports.dates import day_label, period_label, weekday_abbreviation
+from cowork.selectors.reports.dates import day_label, period_label
 from cowork.selectors.reports.figures import Report
 from cowork.selectors.reports.scope import ReportChoices
 from cowork.selectors.reports.sentences import donor_sentences
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
-from cowork.web.charts import bar_chart, heat_map_chart
+from cowork.web.charts import bar_chart
 from cowork.web.reports.filters import filtered_report
 from cowork.web.reports.pause import collector_paused
 from cowork.web.reports.tables import KIND_LABELS, MARKS, notes_of, report_tables
-from cowork.web.reports.usage import busy_charts
+from cowork.web.reports.usage import busy_charts, weekday_heat_map
 
 # The events a page lists (as sentences and as a table); the files hold every one.
 EVENTS_PER_PAGE = 100
 EVENTS_PAGE = "events_page"
 
 
+def _by_month_chart(report: Report, key: str, title: str, figure: str):
+    """A bar a month of the month's `figure`, as the table "By month" has it."""
+    return bar_chart(
+        chart_id=f"chart-{key}",
+        title=title,
+        description=_("Bar chart; the same numbers are in the table “By month”."),
+        points=[(month.label, getattr(month, figure)) for month in report.months],
+    )
+
+
 def report_charts(report: Report) -> dict:
-    weekday_names = dict(WEEKDAYS)
     charts = {
-        "events": bar_chart(
-            chart_id="chart-events",
-            title=_("Events held per month"),
-            description=_("Bar chart; the same numbers are in the table “By month”."),
-            points=[(m.label, m.events) for m in report.months],
+        "events": _by_month_chart(report, "events", _("Events held per month"), "events"),
+        "attendances": _by_month_chart(
+            report, "attendances", _("Attendances per month"), "attendances"
         ),
-        "attendances": bar_chart(
-            chart_id="chart-attendances",
-            title=_("Attendances per month"),
-            description=_("Bar chart; the same numbers are in the table “By month”."),
-            points=[(m.label, m.attendances) for m in report.months],
-        ),
-        "people": bar_chart(
-            chart_id="chart-people",
-            title=_("People per month, each counted once"),
-            description=_("Bar chart; the same numbers are in the table “By month”."),
-            points=[(m.label, m.participants) for m in report.months],
+        "people": _by_month_chart(
+            report, "people", _("People per month, each counted once"), "participants"
         ),
         "visits": bar_chart(
             chart_id="chart-visits",
@@ -64,7 +61,8 @@ def report_charts(report: Report) -> dict:
         charts["heat_maps"].append(
             (
                 heat,
-                heat_map_chart(
+                weekday_heat_map(
+                    heat,
                     chart_id=f"heat-{heat.kind}",
                     title=_("%(resources)s: share of open time booked")
                     % {"resources": KIND_LABELS[heat.kind]},
@@ -72,9 +70,6 @@ def report_charts(report: Report) -> dict:
                         "Rows are weekdays, columns local hours; each cell gives the percentage"
                         " of open time booked. The same numbers are in the table below."
                     ),
-                    rows=[(weekday_abbreviation(w), str(weekday_names[w])) for w in heat.weekdays],
-                    row_keys=heat.weekdays,
-                    hours=heat.hours,
                     value=lambda weekday, hour, heat=heat: heat.percent[(weekday, hour)],
                 ),
             )

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from cowork.models.spaces import WEEKDAYS
 
 
@@ -20,18 +22,26 @@ class Table:
     text_columns: frozenset[int] = frozenset()
 
 
-def weekday_hour_rows(maps, labels, values) -> list[list]:
-    """Heat maps as rows, a row a cell: the map's kind (named by `labels`), the weekday,
-    the hour, and the cell's value from `values(map)`, keyed by (weekday, hour)."""
+def weekday_hour_table(*, key, sheet, title, value_header, maps, labels, values) -> Table:
+    """Heat maps as a table, a row a cell: the map's kind (named by `labels`), the weekday
+    and the hour name the row; its value, headed `value_header`, is `values(map)[(weekday,
+    hour)]`."""
     names = dict(WEEKDAYS)
-    return [
-        [
-            str(labels[each.kind]),
-            str(names[weekday]),
-            f"{hour:02d}:00",
-            values(each)[(weekday, hour)],
-        ]
-        for each in maps
-        for weekday in each.weekdays
-        for hour in each.hours
-    ]
+    return Table(
+        key=key,
+        sheet=sheet,
+        title=title,
+        header=[_("Resources"), _("Weekday"), _("Hour"), value_header],
+        rows=[
+            [
+                str(labels[each.kind]),
+                str(names[weekday]),
+                f"{hour:02d}:00",
+                values(each)[(weekday, hour)],
+            ]
+            for each in maps
+            for weekday in each.weekdays
+            for hour in each.hours
+        ],
+        row_header_columns=3,
+    )

@@ -14,7 +14,7 @@ from cowork.selectors.reports.figures import EventRow, Report
 from cowork.selectors.reports.sentences import DonorSentence, donor_sentences, event_sentence
 from cowork.selectors.reports.suppression import HIDDEN_MARK, SMALL_MARK
 from cowork.web.reports.filters import COUNTRY_NAMES
-from cowork.web.reports.table import Table, weekday_hour_rows
+from cowork.web.reports.table import Table, weekday_hour_table
 from cowork.web.reports.usage import USE_NOTE, use_tables
 from cowork.web.reports.visits import walk_in_table_header, walk_in_table_rows
 
@@ -290,13 +290,14 @@ def report_tables(
             rows=walk_in_table_rows(report),
             row_header_columns=2,
         ),
-        Table(
+        weekday_hour_table(
             key="heat",
             sheet="Heat map",
             title=_("Share of open time booked, by weekday and hour"),
-            header=[_("Resources"), _("Weekday"), _("Hour"), _("Booked (%)")],
-            rows=weekday_hour_rows(report.heat_maps, KIND_LABELS, lambda heat: heat.percent),
-            row_header_columns=3,
+            value_header=_("Booked (%)"),
+            maps=report.heat_maps,
+            labels=KIND_LABELS,
+            values=lambda heat: heat.percent,
         ),
         Table(
             key="notes",

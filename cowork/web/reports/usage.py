@@ -1,5 +1,6 @@
 """The report's "Use of the space": its tables (for the page and both exports) and its
-busiest-hours heat maps, from `Report.use` (`cowork.selectors.reports.usage`)."""
+busiest-hours heat maps, from `Report.use` (`cowork.selectors.reports.usage`); and the chart
+of any map by weekday and hour, the share-booked heat maps' too."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -9,8 +10,8 @@ from cowork.models.spaces import WEEKDAYS
 from cowork.selectors.reports.dates import weekday_abbreviation
 from cowork.selectors.reports.figures import Report
 from cowork.selectors.reports.usage import UseRow
-from cowork.web.charts import heat_map_chart
-from cowork.web.reports.table import Table, weekday_hour_rows
+from cowork.web.charts import HeatMapChart, heat_map_chart
+from cowork.web.reports.table import Table, weekday_hour_table
 
 USE_KIND_LABELS = {
     Resource.Kind.DESK: gettext_lazy("Desks"),
@@ -46,6 +47,19 @@ def _use_values(row: UseRow) -> list:
     ]
 
 
+def _use_by_period(*, key, sheet, title, period_header, rows, period) -> Table:
+    """Use per period and centre, the period named by `period(row.period)`."""
+    return Table(
+        key=key,
+        sheet=sheet,
+        title=title,
+        header=_use_header([period_header, _("Centre")]),
+        rows=[[period(row.period), row.centre, *_use_values(row)] for row in rows],
+        row_header_columns=2,
+        text_columns=frozenset({2}),
+    )
+
+
 def use_tables(report: Report) -> list:
     """The tables of the use of the space; none for a report without it (a donor's)."""
     use = report.use
@@ -60,33 +74,30 @@ def use_tables(report: Report) -> list:
             rows=[[row.centre or _("All centres"), *_use_values(row)] for row in use.centres],
             text_columns=frozenset({1}),
         ),
-        Table(
+        _use_by_period(
             key="use_months",
             sheet="Use by month",
             title=_("Bookings and check-ins by month"),
-            header=_use_header([_("Month"), _("Centre")]),
-            rows=[
-                [row.period.strftime("%Y-%m"), row.centre, *_use_values(row)] for row in use.months
-            ],
-            row_header_columns=2,
-            text_columns=frozenset({2}),
+            period_header=_("Month"),
+            rows=use.months,
+            period=lambda month: month.strftime("%Y-%m"),
         ),
-        Table(
+        _use_by_period(
             key="use_weeks",
             sheet="Use by week",
             title=_("Bookings and check-ins by week"),
-            header=_use_header([_("Week of"), _("Centre")]),
-            rows=[[row.period.isoformat(), row.centre, *_use_values(row)] for row in use.weeks],
-            row_header_columns=2,
-            text_columns=frozenset({2}),
+            period_header=_("Week of"),
+            rows=use.weeks,
+            period=lambda monday: monday.isoformat(),
         ),
-        Table(
+        weekday_hour_table(
             key="busy",
             sheet="Busiest hours",
             title=_("Bookings checked in, by weekday and hour"),
-            header=[_("Resources"), _("Weekday"), _("Hour"), _("Checked in")],
-            rows=weekday_hour_rows(use.busy, USE_KIND_LABELS, lambda busy: busy.counts),
-            row_header_columns=3,
+            value_header=_("Checked in"),
+            maps=use.busy,
+            labels=USE_KIND_LABELS,
+            values=lambda busy: busy.counts,
         ),
         Table(
             key="equipment",
@@ -107,11 +118,22 @@ def use_tables(report: Report) -> list:
     ]
 
 
+def weekday_heat_map(each, **chart) -> HeatMapChart:
+    """`heat_map_chart(**chart)` of a map by weekday and hour (a heat or busy map): a row a
+    weekday of it, named short and long, a column an hour of it."""
+    names = dict(WEEKDAYS)
+    return heat_map_chart(
+        rows=[(weekday_abbreviation(w), str(names[w])) for w in each.weekdays],
+        row_keys=each.weekdays,
+        hours=each.hours,
+        **chart,
+    )
+
+
 def busy_charts(report: Report) -> list:
     """(busy map, heat map chart) per resource kind with any check-in."""
     if report.use is None:
         return []
-    weekday_names = dict(WEEKDAYS)
     charts = []
     for busy in report.use.busy:
         peak = busy.peak or 1
@@ -127,7 +149,8 @@ def busy_charts(report: Report) -> list:
         charts.append(
             (
                 busy,
-                heat_map_chart(
+                weekday_heat_map(
+                    busy,
                     chart_id=f"busy-{busy.kind}",
                     title=_("%(resources)s: when they are busiest")
                     % {"resources": USE_KIND_LABELS[busy.kind]},
@@ -136,9 +159,6 @@ def busy_charts(report: Report) -> list:
                         " bookings checked in during that hour over the period, its colour the"
                         " share of the busiest hour. The same numbers are in the table below."
                     ),
-                    rows=[(weekday_abbreviation(w), str(weekday_names[w])) for w in busy.weekdays],
-                    row_keys=busy.weekdays,
-                    hours=busy.hours,
                     value=lambda weekday, hour, busy=busy, peak=peak: (
                         100 * busy.counts[(weekday, hour)] / peak
                     ),
