@@ -1,6 +1,8 @@
 """Fixtures shared by the whole suite, and the lane report: which engines this run uses."""
 
 import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings as django_settings
@@ -195,6 +197,23 @@ def _no_relay_failure_carried_over():
     from cowork import outbox
 
     outbox._relay_failed.clear()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """The release step's `collectstatic`, run once for the tests that only read what it
+    wrote. On the PostgreSQL lane with production's storage: hashed names, a manifest, and
+    a .gz beside each file."""
+    from tests.servers import python_environment
+
+    static_root = tmp_path_factory.mktemp("collected") / "static"
+    env = python_environment(STATIC_ROOT=str(static_root))
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=django_settings.BASE_DIR, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    return static_root
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,6 +34,12 @@ DAPHNE_ARGUMENTS.append("cowork.config.asgi:application")
 DAPHNE = [sys.executable, "-m", "daphne", *DAPHNE_ARGUMENTS]
 LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# Where the child Pythons keep compiled bytecode when this one is told not to write it next
+# to the sources (PYTHONDONTWRITEBYTECODE, and a virtualenv installed without it): otherwise
+# every server and every `manage.py` a test starts compiles Django, its apps and cowork
+# anew, some seconds of CPU each. Outside the source tree, as that setting wants; Python
+# checks each file against its source before use.
+BYTECODE_CACHE = Path(tempfile.gettempdir()) / f"cowork-tests-bytecode-{os.getuid()}"
 
 
 class DaphneServer:
@@ -218,9 +225,21 @@ def test_database_url(database: dict) -> str:
     return f"postgres://{credentials}{host}{port}/{quote(database['NAME'], safe='')}{query}"
 
 
+def python_environment(**extra: str) -> dict[str, str]:
+    """This process's environment for a child Python, with `extra` on top: compiled
+    bytecode shared between the children (BYTECODE_CACHE) when it is not written beside
+    the sources."""
+    env = dict(os.environ)
+    if sys.dont_write_bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(BYTECODE_CACHE)
+    env.update(extra)
+    return env
+
+
 def server_environment(*, static_root: Path | None = None, **extra: str) -> dict[str, str]:
     env = {
-        **os.environ,
+        **python_environment(),
         "DJANGO_SETTINGS_MODULE": "cowork.config.settings",
         # Plain HTTP on loopback: no redirect to HTTPS, and cookies that travel without it.
         "SECURE_SSL_REDIRECT": "false",

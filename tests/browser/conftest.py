@@ -21,7 +21,7 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.server_forks import ServerForks
-from tests.servers import DaphneServer, server_environment
+from tests.servers import DaphneServer, python_environment, server_environment
 
 HERE = Path(__file__).resolve().parent
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -284,7 +284,7 @@ def _static_collecting(tmp_path_factory) -> Iterator[tuple[subprocess.Popen, Pat
         yield None
         return
     static_root = tmp_path_factory.mktemp("static")
-    env = {**os.environ, "STATIC_ROOT": str(static_root)}
+    env = python_environment(STATIC_ROOT=str(static_root))
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     process = subprocess.Popen(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],

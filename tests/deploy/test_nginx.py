@@ -7,7 +7,6 @@ import re
 import shutil
 import ssl
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -34,20 +33,28 @@ def _nginx() -> str:
     return binary
 
 
-def _local_copy(tmp_path, *, upstream_port: int = 8001, http_port=80, https_port=443) -> str:
-    """The file as shipped, with what a test machine lacks swapped for local stand-ins: the
-    upstream names (Docker's DNS), the certificate, the static root, the pid file, ports."""
-    certs = tmp_path / "certs"
-    certs.mkdir()
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1, made once for the module."""
+    certs = tmp_path_factory.mktemp("certs")
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
          "-subj", "/CN=127.0.0.1", "-keyout", certs / "privkey.pem",
          "-out", certs / "fullchain.pem"],
         check=True, capture_output=True,
     )  # fmt: skip
+    return certs
+
+
+def _local_copy(
+    tmp_path, certs, *, upstream_port: int = 8001, http_port=80, https_port=443, root=None
+) -> str:
+    """The file as shipped, with what a test machine lacks swapped for local stand-ins: the
+    upstream names (Docker's DNS), the certificate, the static root (`root`, tmp_path if
+    not given), the pid file, ports."""
     conf = re.sub(r"server web\d+:8000", f"server 127.0.0.1:{upstream_port}", CONF)
     conf = conf.replace("/etc/nginx/certs", str(certs))
-    conf = conf.replace("root /srv;", f"root {tmp_path};")
+    conf = conf.replace("root /srv;", f"root {root or tmp_path};")
     conf = conf.replace("/etc/nginx/cowork.d/", f"{tmp_path}/cowork.d/")
     conf = conf.replace("pid /var/run/nginx.pid;", f"pid {tmp_path}/nginx.pid;")
     conf = conf.replace("listen 80 ", f"listen 127.0.0.1:{http_port} ")
@@ -57,9 +64,9 @@ def _local_copy(tmp_path, *, upstream_port: int = 8001, http_port=80, https_port
     return str(path)
 
 
-def test_nginx_accepts_the_configuration(tmp_path):
+def test_nginx_accepts_the_configuration(tmp_path, certificates):
     result = subprocess.run(
-        [_nginx(), "-t", "-p", str(tmp_path), "-c", _local_copy(tmp_path)],
+        [_nginx(), "-t", "-p", str(tmp_path), "-c", _local_copy(tmp_path, certificates)],
         capture_output=True,
         text=True,
     )
@@ -116,30 +123,46 @@ def test_request_bodies_are_small(settings):
 
 
 @pytest.fixture(scope="module")
-def collected_static(tmp_path_factory):
-    """The release step's collectstatic, once for the module: the tests only read it."""
-    static_root = tmp_path_factory.mktemp("collected") / "static"
-    env = {**os.environ, "STATIC_ROOT": str(static_root)}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
-    )  # fmt: skip
+def served_root(tmp_path_factory, collected_static):
+    """The directory nginx serves (`root`, then /static/): the collected files, and one
+    more with a hashed name of the test's own."""
+    root = tmp_path_factory.mktemp("served")
+    static_root = root / "static"
+    static_root.mkdir()
+    for entry in collected_static.iterdir():
+        (static_root / entry.name).symlink_to(entry)
     (static_root / "site.0123456789ab.css").write_text("body{}")
-    return static_root
+    return root
+
+
+@pytest.fixture(scope="module")
+def daphne_behind_nginx(django_db_setup, served_root):
+    """One real daphne process for the module's tests through nginx: they only make
+    requests, and what they write goes with the database's emptying after each test."""
+    server = DaphneServer(
+        server_environment(static_root=served_root / "static", SECURE_SSL_REDIRECT="true")
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
-def nginx_in_front_of_daphne(tmp_path, transactional_db, collected_static):
-    """nginx with the shipped configuration, balancing over one real daphne process."""
-    # The collected files, in the directory nginx serves (`root` + /static/).
-    static_root = tmp_path / "static"
-    static_root.symlink_to(collected_static, target_is_directory=True)
-    server = DaphneServer(server_environment(static_root=static_root, SECURE_SSL_REDIRECT="true"))
-    upstream_port = int(server.url.rsplit(":", 1)[1])
+def nginx_in_front_of_daphne(
+    tmp_path, transactional_db, certificates, served_root, daphne_behind_nginx
+):
+    """nginx with the shipped configuration, balancing over one real daphne process. A
+    fresh nginx for each test: its limits count from zero."""
+    upstream_port = int(daphne_behind_nginx.url.rsplit(":", 1)[1])
     https_port = free_port()
     conf = _local_copy(
-        tmp_path, upstream_port=upstream_port, http_port=free_port(), https_port=https_port
+        tmp_path,
+        certificates,
+        upstream_port=upstream_port,
+        http_port=free_port(),
+        https_port=https_port,
+        root=served_root,
     )
     # As root, nginx's workers would drop to `nobody`, who may not read pytest's tmp_path.
     user = "user root;" if os.geteuid() == 0 else ""
@@ -152,12 +175,11 @@ def nginx_in_front_of_daphne(tmp_path, transactional_db, collected_static):
     try:
         deadline = time.monotonic() + 10
         while not (tmp_path / "nginx.pid").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.01)
         yield f"https://127.0.0.1:{https_port}"
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
-        server.stop()
 
 
 def _get(url, **headers):
@@ -191,18 +213,18 @@ def test_through_nginx_https_is_known_static_is_served_metrics_are_hidden(
     assert _get(f"{base}/healthz")[1].get_all("Server") == ["nginx"]
 
 
-def test_through_nginx_pages_and_static_files_arrive_gzipped(nginx_in_front_of_daphne, tmp_path):
+def test_through_nginx_pages_and_static_files_arrive_gzipped(nginx_in_front_of_daphne, served_root):
     base = nginx_in_front_of_daphne
     status, headers, body = _get(f"{base}/login/", **{"Accept-Encoding": "gzip"})
     assert (status, headers["Content-Encoding"]) == (200, "gzip")
     assert b"<form" in gzip.decompress(body)
     # Hashed, with a .gz beside it, where collectstatic compresses (production settings);
     # compressed by nginx as it goes otherwise.
-    manifest = tmp_path / "static" / "staticfiles.json"
+    manifest = served_root / "static" / "staticfiles.json"
     css = "cowork/booking.css"
     if manifest.exists():
         css = json.loads(manifest.read_text())["paths"][css]
-    plain = (tmp_path / "static" / css).read_bytes()
+    plain = (served_root / "static" / css).read_bytes()
     status, headers, body = _get(f"{base}/static/{css}", **{"Accept-Encoding": "gzip"})
     assert (status, headers["Content-Encoding"]) == (200, "gzip")
     assert gzip.decompress(body) == plain and len(body) < len(plain) / 2

@@ -108,7 +108,7 @@ def test_daphne_serves_a_listening_socket_handed_over_as_systemd_does():
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise
-                time.sleep(0.2)
+                time.sleep(0.05)
     finally:
         process.terminate()
         output = process.communicate(timeout=20)[0]

@@ -5,10 +5,8 @@ X-Forwarded-For; the per-address limits must count the address it really comes f
 """
 
 import http.cookiejar
-import os
 import re
 import shlex
-import subprocess
 import sys
 import urllib.error
 import urllib.parse
@@ -67,33 +65,37 @@ def _asks_with_a_new_forwarded_address_each_time(base: str) -> list[int]:
     ]
 
 
-@pytest.fixture
-def web_process(transactional_db, tmp_path):
-    servers = []
-    static_root = None
-    if not settings.EMBEDDED:
-        # Production settings serve hashed names from the manifest the release step writes.
-        static_root = tmp_path / "static"
-        env = {**os.environ, "STATIC_ROOT": str(static_root)}
-        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-            cwd=ROOT, env=env, check=True, capture_output=True,
-        )  # fmt: skip
+@pytest.fixture(scope="module")
+def _web_processes(request, django_db_setup):
+    """The module's web processes, one for each environment, started when first asked for
+    and stopped when the module ends. What a test leaves behind is in the database, which
+    is emptied after each (the per-address counts are rows): the next test's requests find
+    a process as fresh as a new one would be."""
+    servers: dict[tuple, DaphneServer] = {}
+    # Production settings serve hashed names from the manifest the release step writes.
+    static_root = None if settings.EMBEDDED else request.getfixturevalue("collected_static")
 
     def start(**env: str) -> str:
-        server = DaphneServer(
-            server_environment(
-                static_root=static_root, SMS_SIGNIN_IP_HOURLY_LIMIT=str(LIMIT), **env
-            ),
-            command=_procfile_web_command(),
-        )
-        servers.append(server)
-        return server.url
+        key = tuple(sorted(env.items()))
+        if key not in servers:
+            servers[key] = DaphneServer(
+                server_environment(
+                    static_root=static_root, SMS_SIGNIN_IP_HOURLY_LIMIT=str(LIMIT), **env
+                ),
+                command=_procfile_web_command(),
+            )
+        return servers[key].url
 
-    yield start
-    for server in servers:
-        server.stop()
+    try:
+        yield start
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+@pytest.fixture
+def web_process(transactional_db, _web_processes):
+    return _web_processes
 
 
 def test_a_forged_forwarded_for_does_not_escape_the_per_address_limit(web_process):

@@ -47,7 +47,16 @@ def _servers(count, redis_url, *, catch_up_seconds=2):
         CHANNELS_PREFIX=f"t{int(time.time() * 1000)}",
         LIVE_CATCH_UP_SECONDS=str(catch_up_seconds),
     )
-    return [DaphneServer(env) for _ in range(count)]
+    # Started side by side, then waited for: each spends its start importing on a core.
+    servers = [DaphneServer(env, wait=False) for _ in range(count)]
+    try:
+        for server in servers:
+            server.wait_until_listening()
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    return servers
 
 
 def _unpublished_count() -> int:

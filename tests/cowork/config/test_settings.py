@@ -1,6 +1,5 @@
 """Settings come from the environment; production refuses to start half-configured."""
 
-import os
 import subprocess
 import sys
 
@@ -8,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from tests.deploy import envfile
+from tests.servers import python_environment
 
 PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://cowork:secret@db.internal:5432/cowork",
@@ -34,7 +34,7 @@ def env_example_environment() -> dict[str, str]:
 def _manage(*args, env):
     clean = {
         key: value
-        for key, value in os.environ.items()
+        for key, value in python_environment().items()
         if key not in PRODUCTION_ENV
         and key not in env
         and not key.startswith(("TWILIO_", "SQLITE_", "DJANGO_"))
