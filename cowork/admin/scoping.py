@@ -34,11 +34,24 @@ def space_of(obj, path: str):
     return obj
 
 
+def _managed_space_ids(request) -> frozenset[int]:
+    """The ids of the spaces the viewer manages, read once a request: every admin page asks
+    each registered admin for its permissions (the index, the sidebar), and a change page
+    asks each inline for each of its rows, a query each time if asked of the database."""
+    cache = "_cowork_managed_space_ids"
+    if not hasattr(request, cache):
+        setattr(request, cache, frozenset(managed_spaces(request).values_list("pk", flat=True)))
+    return getattr(request, cache)
+
+
 def manages(request, obj, path: str) -> bool:
     """Whether the viewer manages `obj`'s space, or any space when `obj` is None."""
     if obj is None:
-        return managed_spaces(request).exists()
-    return managed_spaces(request).filter(pk=space_of(obj, path).pk).exists()
+        return bool(_managed_space_ids(request))
+    # A network admin manages every space, one made during this request too.
+    if user_is_network_admin(user=request.user):
+        return True
+    return space_of(obj, path).pk in _managed_space_ids(request)
 
 
 def is_autocomplete(request) -> bool:
@@ -144,7 +157,7 @@ class ScopedToSpaces(ScopedLookups):
         return queryset.filter(**{lookup: managed_spaces(request)})
 
     def has_module_permission(self, request):
-        return managed_spaces(request).exists()
+        return manages(request, None, self.space_path)
 
     def has_view_permission(self, request, obj=None):
         return manages(request, obj, self.space_path)
@@ -152,7 +165,7 @@ class ScopedToSpaces(ScopedLookups):
     has_change_permission = has_delete_permission = has_view_permission
 
     def has_add_permission(self, request, obj=None):
-        return managed_spaces(request).exists()
+        return manages(request, None, self.space_path)
 
 
 class InlineOfScopedParent(ScopedLookups):
