@@ -169,6 +169,11 @@ class ResourceAdmin(ScopedToSpaces, admin.ModelAdmin):
         (_("Service"), {"fields": ["out_of_service", "out_of_service_reason"]}),
     ]
 
+    def get_queryset(self, request):
+        # A resource names its space (Resource.__str__), and other admins' choices of
+        # resources (an event's rooms) come from here: one query, not one a resource.
+        return super().get_queryset(request).select_related("space")
+
 
 @admin.register(SpaceRole)
 class SpaceRoleAdmin(ScopedToSpaces, admin.ModelAdmin):
@@ -186,4 +191,7 @@ class DisplayTokenAdmin(AddedAndChangedElsewhere, ScopedToSpaces, admin.ModelAdm
 
     list_display = ["name", "space", "room", "created_at", "revoked_at"]
     list_filter = ["space"]
+    # The room may be empty, and Django joins only the relations that may not; a room
+    # names its space.
+    list_select_related = ["space", "room__space"]
     readonly_fields = [f.name for f in DisplayToken._meta.fields]
