@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from cowork.selectors.access import space_roles_of
 from cowork.selectors.inbox import host_inbox_summary
@@ -23,9 +24,14 @@ def navigation(request):
     signed_in = bool(user is not None and user.is_authenticated)
     network_admin, works_somewhere = works_at_a_centre(request)
     # Whether they manage a centre, from their roles; what waits for them there, one query
-    # asked only of those who do (members and staff are spared it).
+    # asked only of those who do (members and staff are spared it), and only when the page
+    # shows it: the admin's pages, which have a header of their own, never do.
     manages = network_admin or bool(signed_in and space_roles_of(user=user).managed)
-    inbox = host_inbox_summary(user=user, now=timezone.now()) if manages else None
+    waiting = (
+        SimpleLazyObject(lambda: host_inbox_summary(user=user, now=timezone.now()).waiting)
+        if manages
+        else 0
+    )
     return {
         "language_choices": settings.LANGUAGES,
         # Host pages (calendars, live dashboards, QR sheets) for anyone who works at a
@@ -35,7 +41,7 @@ def navigation(request):
         # Centre management: network admins and the hosts of a centre.
         "show_manage_link": manages,
         # The inbox of what waits for a host's decision, with its count in the header.
-        "inbox_waiting": inbox.waiting if inbox else 0,
+        "inbox_waiting": waiting,
         # The live view of every centre at once.
         "show_network_link": network_admin,
         # Reports: admins and hosts of their centres; donors of the events with their tags.
