@@ -11,6 +11,7 @@ from cowork.admin.scoping import (
     NetworkAdminOnly,
     ScopedLookups,
     ScopedToSpaces,
+    manages_an_organization,
 )
 from cowork.models import (
     Closure,
@@ -71,11 +72,12 @@ class OrganizationAdmin(ScopedLookups, admin.ModelAdmin):
         return obj.space_total
 
     def has_module_permission(self, request):
-        return organizations_managed_by(user=request.user).exists()
+        return manages_an_organization(request)
 
     def has_view_permission(self, request, obj=None):
-        managed = organizations_managed_by(user=request.user)
-        return managed.exists() if obj is None else managed.filter(pk=obj.pk).exists()
+        if obj is None:
+            return manages_an_organization(request)
+        return organizations_managed_by(user=request.user).filter(pk=obj.pk).exists()
 
     has_add_permission = has_change_permission = has_delete_permission = (
         NetworkAdminOnly.has_view_permission
