@@ -24,8 +24,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 _numbers = itertools.count()
-# An admin page: the session, the user and their roles, the header's counts, the page's own
-# rows and choices, and the few permission checks no per-request answer covers.
+# An admin page: the session, the user and their member row, the page's own rows and
+# choices, the viewer's managed spaces (once for every permission check), and the few
+# checks of a single row.
 PAGE_QUERIES = 30
 
 
