@@ -27,7 +27,8 @@ class BookingAdmin(InCentreTime, ReadOnly, ScopedToSpaces, admin.ModelAdmin):
     list_filter = ["status", "resource__kind", "space__country", "space"]
     search_fields = ["resource__name", "booked_by__username", "booked_by__last_name", "purpose"]
     date_hierarchy = "starts_at"
-    list_select_related = ["resource", "space", "booked_by"]
+    # A resource names its space (Resource.__str__): joined, or a query a row.
+    list_select_related = ["resource__space", "space", "booked_by"]
     readonly_fields = [field.name for field in Booking._meta.fields]
 
     starts_at_local = local_column("starts_at", _("starts (centre's time)"))
@@ -58,4 +59,6 @@ class DomainEventAdmin(ReadOnly, NetworkAdminOnly, admin.ModelAdmin):
         "published_at",
     ]
     list_filter = ["kind", "aggregate_type"]
+    # The space may be empty, and Django joins only the relations that may not.
+    list_select_related = ["space"]
     readonly_fields = [field.name for field in DomainEvent._meta.fields]

@@ -13,11 +13,12 @@ from cowork.admin.scoping import (
     ReadOnly,
     ScopedLookups,
     ScopedToSpaces,
+    asked_once,
+    manages,
+    manages_an_organization,
 )
 from cowork.models import Attendance, Event, EventSession, Registration, Tag
 from cowork.selectors.access import (
-    organizations_managed_by,
-    spaces_managed_by,
     tags_managed_by,
     tags_usable_at,
     tags_visible_to,
@@ -101,16 +102,18 @@ class TagAdmin(ScopedLookups, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
-        return spaces_managed_by(user=request.user).exists()
+        return manages(request, None, "")
 
     def has_view_permission(self, request, obj=None):
-        return spaces_managed_by(user=request.user).exists()
+        return manages(request, None, "")
 
     def has_add_permission(self, request):
-        return organizations_managed_by(user=request.user).exists()
+        return manages_an_organization(request)
 
     def has_change_permission(self, request, obj=None):
         managed = tags_managed_by(user=request.user)
-        return managed.exists() if obj is None else managed.filter(pk=obj.pk).exists()
+        if obj is None:
+            return asked_once(request, "manages_a_tag", managed.exists)
+        return managed.filter(pk=obj.pk).exists()
 
     has_delete_permission = NetworkAdminOnly.has_view_permission

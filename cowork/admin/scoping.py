@@ -11,7 +11,11 @@ from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 
-from cowork.selectors.access import spaces_managed_by, user_is_network_admin
+from cowork.selectors.access import (
+    organizations_managed_by,
+    spaces_managed_by,
+    user_is_network_admin,
+)
 
 
 def may_change_user(request, user) -> bool:
@@ -34,11 +38,42 @@ def space_of(obj, path: str):
     return obj
 
 
+def asked_once(request, question: str, answer):
+    """`answer()`, asked of the database once a page: every admin page asks each registered
+    admin for its permissions (the index, the sidebar), and a change page each inline, a
+    query each time. A request that writes asks afresh: its write may change the answer (a
+    host who removes their own role manages nothing any more)."""
+    if request.method not in ("GET", "HEAD"):
+        return answer()
+    cache = f"_cowork_{question}"
+    if not hasattr(request, cache):
+        setattr(request, cache, answer())
+    return getattr(request, cache)
+
+
+def _managed_space_ids(request) -> frozenset[int]:
+    return asked_once(
+        request,
+        "managed_space_ids",
+        lambda: frozenset(managed_spaces(request).values_list("pk", flat=True)),
+    )
+
+
 def manages(request, obj, path: str) -> bool:
     """Whether the viewer manages `obj`'s space, or any space when `obj` is None."""
     if obj is None:
-        return managed_spaces(request).exists()
-    return managed_spaces(request).filter(pk=space_of(obj, path).pk).exists()
+        return bool(_managed_space_ids(request))
+    # A space not saved yet (an add page's) is nobody's yet.
+    return space_of(obj, path).pk in _managed_space_ids(request)
+
+
+def manages_an_organization(request) -> bool:
+    """Whether the viewer manages any organization's spaces (every one, for network admins)."""
+    return asked_once(
+        request,
+        "manages_an_organization",
+        lambda: organizations_managed_by(user=request.user).exists(),
+    )
 
 
 def is_autocomplete(request) -> bool:
@@ -144,7 +179,7 @@ class ScopedToSpaces(ScopedLookups):
         return queryset.filter(**{lookup: managed_spaces(request)})
 
     def has_module_permission(self, request):
-        return managed_spaces(request).exists()
+        return manages(request, None, self.space_path)
 
     def has_view_permission(self, request, obj=None):
         return manages(request, obj, self.space_path)
@@ -152,7 +187,7 @@ class ScopedToSpaces(ScopedLookups):
     has_change_permission = has_delete_permission = has_view_permission
 
     def has_add_permission(self, request, obj=None):
-        return managed_spaces(request).exists()
+        return manages(request, None, self.space_path)
 
 
 class InlineOfScopedParent(ScopedLookups):

@@ -11,6 +11,7 @@ from cowork.admin.scoping import (
     NetworkAdminOnly,
     ScopedLookups,
     ScopedToSpaces,
+    manages_an_organization,
 )
 from cowork.models import (
     Closure,
@@ -71,11 +72,12 @@ class OrganizationAdmin(ScopedLookups, admin.ModelAdmin):
         return obj.space_total
 
     def has_module_permission(self, request):
-        return organizations_managed_by(user=request.user).exists()
+        return manages_an_organization(request)
 
     def has_view_permission(self, request, obj=None):
-        managed = organizations_managed_by(user=request.user)
-        return managed.exists() if obj is None else managed.filter(pk=obj.pk).exists()
+        if obj is None:
+            return manages_an_organization(request)
+        return organizations_managed_by(user=request.user).filter(pk=obj.pk).exists()
 
     has_add_permission = has_change_permission = has_delete_permission = (
         NetworkAdminOnly.has_view_permission
@@ -169,6 +171,11 @@ class ResourceAdmin(ScopedToSpaces, admin.ModelAdmin):
         (_("Service"), {"fields": ["out_of_service", "out_of_service_reason"]}),
     ]
 
+    def get_queryset(self, request):
+        # A resource names its space (Resource.__str__), and other admins' choices of
+        # resources (an event's rooms) come from here: one query, not one a resource.
+        return super().get_queryset(request).select_related("space")
+
 
 @admin.register(SpaceRole)
 class SpaceRoleAdmin(ScopedToSpaces, admin.ModelAdmin):
@@ -186,4 +193,7 @@ class DisplayTokenAdmin(AddedAndChangedElsewhere, ScopedToSpaces, admin.ModelAdm
 
     list_display = ["name", "space", "room", "created_at", "revoked_at"]
     list_filter = ["space"]
+    # The room may be empty, and Django joins only the relations that may not; a room
+    # names its space.
+    list_select_related = ["space", "room__space"]
     readonly_fields = [f.name for f in DisplayToken._meta.fields]

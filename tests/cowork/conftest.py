@@ -17,11 +17,25 @@ from django.utils import timezone
 
 from cowork.models import DonorAccess, Event, Space, Tag
 from cowork.services.events import event_create
+from tests.cowork.selectors.reports.network import kept_for_the_module
 from tests.factories import UserFactory, next_weekday
 
 
 @pytest.fixture
 def demo(db):
+    return demo_network()
+
+
+@pytest.fixture(scope="module", name="demo_of_the_module")
+def demo_seeded_once(django_db_setup, django_db_blocker):
+    """The demo network, seeded once for the tests of a module that ask for it (it takes a
+    second or two each time); a module's `demo` fixture hands each test a copy."""
+    with kept_for_the_module(django_db_blocker):
+        yield demo_network()
+
+
+def demo_network() -> SimpleNamespace:
+    """Seeds the demo network and adds what these tests need; its people and centres."""
     call_command("seed_demo", no_history=True, verbosity=0)
     users = get_user_model().objects.in_bulk(
         ["admin", "host", "host.ganja", "member"], field_name="username"

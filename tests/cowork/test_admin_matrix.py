@@ -1,6 +1,8 @@
 """Every admin page and lookup, for every role: who may list, add, change and delete what,
 and that nothing outside the viewer's centres shows in any answer."""
 
+import copy
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -52,6 +54,13 @@ POLICY = {
 }
 ROLES = ["anonymous", "member", "kramatorsk_host", "ganja_host", "network_admin", "superuser"]
 NEEDS = {"changelist": "view", "add": "add", "change": "view", "delete": "delete"}
+
+
+@pytest.fixture
+def demo(demo_of_the_module, db):
+    """The demo network, seeded once for this module, its objects copied for each test: every
+    test reads it, and what one writes (its rows, a sign-in) is rolled back after it."""
+    return copy.deepcopy(demo_of_the_module)
 
 
 def _viewer(role, demo):
