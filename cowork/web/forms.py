@@ -149,35 +149,62 @@ class WindowForm(forms.Form):
 
 
 def default_window(space: Space, now: datetime.datetime, day: datetime.date | None = None):
-    """Today (in the centre's zone) from the next grid slot, or the day's opening, for 1 h."""
+    """The day's first grid slot still ahead (today's from now), or its opening, for 1 h.
+
+    With no day asked for: today while a slot of it is still ahead, else the next day the
+    centre opens, closures left out, as far ahead as it takes bookings: after closing time, on
+    a Sunday or a holiday, the page offers the next places one can book, not an hour already
+    past or a closed day.
+    """
     today = local_today(space, now)
-    day = day or today
-    periods = sorted(
-        (p for p in periods_of(space) if p.weekday == day.weekday()), key=lambda p: p.opens
-    )
     starts, _ends = grid_times(space)
     if not starts:
-        return day, None, None
+        return day or today, None, None
     grid = datetime.timedelta(minutes=space.booking_grid_minutes)
-    start = None
-    if day == today:
-        wall_now = now.astimezone(space.zone).replace(tzinfo=None)
-        for period in periods:
-            candidate = datetime.datetime.combine(day, period.opens)
-            while candidate + grid <= datetime.datetime.combine(day, period.closes):
-                if candidate >= wall_now:
-                    start = (candidate, period)
-                    break
-                candidate += grid
-            if start:
-                break
-    if start is None and periods:
-        start = (datetime.datetime.combine(day, periods[0].opens), periods[0])
+    wall_now = now.astimezone(space.zone).replace(tzinfo=None)
+    if day is None:
+        day = _next_open_day(space, today, wall_now, grid)
+    start = _first_slot(space, day, grid, after=wall_now if day == today else None)
+    if start is None:
+        periods = _periods_on(space, day)
+        if periods:
+            start = (datetime.datetime.combine(day, periods[0].opens), periods[0])
     if start is None:
         return day, starts[0], (datetime.datetime.combine(day, starts[0]) + grid).time()
     begin, period = start
     end = min(begin + datetime.timedelta(hours=1), datetime.datetime.combine(day, period.closes))
     return day, begin.time(), end.time()
+
+
+def _periods_on(space: Space, day: datetime.date) -> list:
+    return sorted(
+        (p for p in periods_of(space) if p.weekday == day.weekday()), key=lambda p: p.opens
+    )
+
+
+def _first_slot(space: Space, day: datetime.date, grid, *, after=None):
+    """(start, period) of the first grid slot of `day` that starts at `after` (a wall time)
+    or later and ends within its period; None if there is none."""
+    for period in _periods_on(space, day):
+        candidate = datetime.datetime.combine(day, period.opens)
+        while candidate + grid <= datetime.datetime.combine(day, period.closes):
+            if after is None or candidate >= after:
+                return candidate, period
+            candidate += grid
+    return None
+
+
+def _next_open_day(space: Space, today: datetime.date, wall_now, grid) -> datetime.date:
+    """Today if a slot of it is still ahead, else the first later day the centre opens (not
+    closed), within the days it takes bookings for; today if there is none."""
+    closures = closures_of(space)
+    for offset in range(space.max_days_ahead + 1):
+        day = today + datetime.timedelta(days=offset)
+        if any(c.starts_on <= day <= c.ends_on for c in closures):
+            continue
+        if _first_slot(space, day, grid, after=wall_now if offset == 0 else None):
+            return day
+    return today
 
 
 def bookable_days(space: Space, now: datetime.datetime) -> tuple[datetime.date, datetime.date, int]:
