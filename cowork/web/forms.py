@@ -163,8 +163,9 @@ def default_window(space: Space, now: datetime.datetime, day: datetime.date | No
     grid = datetime.timedelta(minutes=space.booking_grid_minutes)
     wall_now = now.astimezone(space.zone).replace(tzinfo=None)
     if day is None:
-        day = _next_open_day(space, today, wall_now, grid)
-    start = _first_slot(space, day, grid, after=wall_now if day == today else None)
+        day, start = _next_open_day(space, today, wall_now, grid)
+    else:
+        start = _first_slot(space, day, grid, after=wall_now if day == today else None)
     if start is None:
         periods = _periods_on(space, day)
         if periods:
@@ -194,17 +195,19 @@ def _first_slot(space: Space, day: datetime.date, grid, *, after=None):
     return None
 
 
-def _next_open_day(space: Space, today: datetime.date, wall_now, grid) -> datetime.date:
-    """Today if a slot of it is still ahead, else the first later day the centre opens (not
-    closed), within the days it takes bookings for; today if there is none."""
+def _next_open_day(space: Space, today: datetime.date, wall_now, grid):
+    """Today and its next slot if one is still ahead, else the first later day the centre
+    opens (not closed) and its first slot, within the days it takes bookings for; today and
+    None if there is none."""
     closures = closures_of(space)
     for offset in range(space.max_days_ahead + 1):
         day = today + datetime.timedelta(days=offset)
         if any(c.starts_on <= day <= c.ends_on for c in closures):
             continue
-        if _first_slot(space, day, grid, after=wall_now if offset == 0 else None):
-            return day
-    return today
+        slot = _first_slot(space, day, grid, after=wall_now if offset == 0 else None)
+        if slot:
+            return day, slot
+    return today, None
 
 
 def bookable_days(space: Space, now: datetime.datetime) -> tuple[datetime.date, datetime.date, int]:
