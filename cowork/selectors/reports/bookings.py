@@ -12,10 +12,11 @@ keeps the rows its own condition takes, the very rows its own query gave.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from cowork.models import Booking, Space
 from cowork.selectors.occupancy import PLAIN_BOOKING
+from cowork.selectors.reports import ahead
 from cowork.selectors.reports.clock import LocalClock, local_clocks, microseconds, utc_window
 from cowork.selectors.reports.instants import Microseconds
 
@@ -40,16 +41,13 @@ class PeriodBookings:
     check_ins: list[tuple[int, datetime.date, int]] = field(default_factory=list)
 
 
-def period_bookings(centres: list[Space], start, end) -> PeriodBookings:
-    """The bookings of `centres` that a report over the local dates [start, end] counts:
-    one query (none without centres)."""
-    ids = [space.pk for space in centres]
+def bookings_read(space_ids, start, end) -> QuerySet | None:
+    """The one query of `period_bookings` for the centres `space_ids` (None without any)."""
+    if not space_ids:
+        return None
     low, high = utc_window(start, end)
-    found = PeriodBookings(microseconds(low), microseconds(high), local_clocks(centres))
-    if not ids:
-        return found
-    rows = (
-        Booking.objects.filter(space_id__in=ids)
+    return (
+        Booking.objects.filter(space_id__in=sorted(space_ids))
         .filter(
             Q(starts_at__lt=high, ends_at__gt=low)
             | Q(checked_in_at__gte=low, checked_in_at__lt=high)
@@ -70,7 +68,17 @@ def period_bookings(centres: list[Space], start, end) -> PeriodBookings:
             "booked_by_id",
         )
     )
-    found.rows = list(rows)
+
+
+def period_bookings(centres: list[Space], start, end) -> PeriodBookings:
+    """The bookings of `centres` that a report over the local dates [start, end] counts:
+    one query (none without centres)."""
+    low, high = utc_window(start, end)
+    found = PeriodBookings(microseconds(low), microseconds(high), local_clocks(centres))
+    query = bookings_read([space.pk for space in centres], start, end)
+    if query is None:
+        return found
+    found.rows = ahead.rows(query)
     low_us, high_us, clocks, check_ins = found.low_us, found.high_us, found.clocks, found.check_ins
     for space_id, _k, _n, _t, _s, _b, _e, checked_in_us, _o, _es, plain, user_id in found.rows:
         if plain and checked_in_us is not None and low_us <= checked_in_us < high_us:

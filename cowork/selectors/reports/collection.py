@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 
 from cowork.models import (
@@ -29,6 +29,7 @@ from cowork.models import (
     Resource,
     Space,
 )
+from cowork.selectors.reports import ahead
 from cowork.selectors.reports.bookings import PeriodBookings
 from cowork.selectors.reports.clock import (
     DAY_US,
@@ -109,15 +110,8 @@ def _zone(name: str, cache: dict) -> zoneinfo.ZoneInfo:
     return cache[name]
 
 
-def collect_events(where: Q, start, end) -> CollectedEvents:
-    """Events with a session on a local date in [start, end], who came, and which of them
-    had come before: four queries."""
-    low, high = utc_window(start, end)
-    language = get_language()
-    zones: dict = {}
-    events: dict[int, EventData] = {}
-    sessions: dict[int, _Session] = {}
-    rows = (
+def _sessions(where: Q, low, high) -> QuerySet:
+    return (
         EventSession.objects.filter(
             event__in=Event.objects.filter(where), starts_at__gte=low, starts_at__lt=high
         )
@@ -138,7 +132,73 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
             "event__kind",
         )
     )
-    for row in rows:
+
+
+def _candidates(where: Q, low, high) -> QuerySet:
+    """Events held in the coarse UTC window: those of the period among them."""
+    return Event.objects.filter(
+        where,
+        status=Event.Status.SCHEDULED,
+        sessions__starts_at__gte=low,
+        sessions__starts_at__lt=high,
+    ).values("pk")
+
+
+def _registration_counts(candidates: QuerySet) -> QuerySet:
+    attended_any = Exists(
+        Attendance.objects.filter(
+            session__event_id=OuterRef("event_id"), participant_id=OuterRef("participant_id")
+        )
+    )
+    return (
+        Registration.objects.filter(event__in=candidates)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values("event_id")
+        .annotate(
+            registrations=Count("pk"),
+            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            confirmed_absent=Count(
+                "pk", filter=Q(status=RegistrationStatus.CONFIRMED) & ~attended_any
+            ),
+        )
+        .order_by()
+    )
+
+
+def _attendances(candidates: QuerySet, low, high) -> QuerySet:
+    return Attendance.objects.filter(
+        session__event__in=candidates, session__starts_at__gte=low, session__starts_at__lt=high
+    )
+
+
+def _attendance_rows(in_window: QuerySet) -> QuerySet:
+    # In no order: everything read of an attendance is counted (a year's were sorted by
+    # session and time for nothing).
+    return in_window.order_by().values_list(
+        "session_id", "participant_id", *participant_fields("participant__")
+    )
+
+
+def event_reads(where: Q, start, end) -> list[QuerySet]:
+    """The queries `collect_events(where, start, end)` runs, to be read ahead (`ahead`)."""
+    low, high = utc_window(start, end)
+    candidates = _candidates(where, low, high)
+    return [
+        _sessions(where, low, high),
+        _registration_counts(candidates),
+        _attendance_rows(_attendances(candidates, low, high)),
+    ]
+
+
+def collect_events(where: Q, start, end) -> CollectedEvents:
+    """Events with a session on a local date in [start, end], who came, and which of them
+    had come before: four queries."""
+    low, high = utc_window(start, end)
+    language = get_language()
+    zones: dict = {}
+    events: dict[int, EventData] = {}
+    sessions: dict[int, _Session] = {}
+    for row in ahead.rows(_sessions(where, low, high)):
         local_day = row["starts_at"].astimezone(_zone(row["event__space__time_zone"], zones)).date()
         if not start <= local_day <= end:
             continue
@@ -164,31 +224,8 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
     cancelled = {pk: data for pk, data in events.items() if data.cancelled}
 
     # Candidates by a coarse UTC window, kept only if their event is held in the period.
-    candidates = Event.objects.filter(
-        where,
-        status=Event.Status.SCHEDULED,
-        sessions__starts_at__gte=low,
-        sessions__starts_at__lt=high,
-    ).values("pk")
-    attended_any = Exists(
-        Attendance.objects.filter(
-            session__event_id=OuterRef("event_id"), participant_id=OuterRef("participant_id")
-        )
-    )
-    counts = (
-        Registration.objects.filter(event__in=candidates)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .values("event_id")
-        .annotate(
-            registrations=Count("pk"),
-            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
-            confirmed_absent=Count(
-                "pk", filter=Q(status=RegistrationStatus.CONFIRMED) & ~attended_any
-            ),
-        )
-        .order_by()
-    )
-    for row in counts:
+    candidates = _candidates(where, low, high)
+    for row in ahead.rows(_registration_counts(candidates)):
         data = held.get(row["event_id"])
         if data is not None:
             data.registrations = row["registrations"]
@@ -198,14 +235,8 @@ def collect_events(where: Q, start, end) -> CollectedEvents:
     people: dict[int, Person] = {}
     days_of: dict[int, set] = defaultdict(set)
     attendance_days: Counter = Counter()
-    in_window = Attendance.objects.filter(
-        session__event__in=candidates, session__starts_at__gte=low, session__starts_at__lt=high
-    )
-    # In no order: everything read of an attendance is counted (a year's were sorted by
-    # session and time for nothing).
-    rows = in_window.order_by().values_list(
-        "session_id", "participant_id", *participant_fields("participant__")
-    )
+    in_window = _attendances(candidates, low, high)
+    rows = ahead.rows(_attendance_rows(in_window))
     # Who came to each session of the period, in the order read; then counted per session.
     came: dict[int, list[int]] = {session_id: [] for session_id in sessions}
     for row in rows:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from cowork.errors import InvalidInput
 from cowork.models import Resource, Space
 from cowork.selectors.rentals import rental_income
-from cowork.selectors.reports.bookings import period_bookings
+from cowork.selectors.reports import ahead
+from cowork.selectors.reports.bookings import bookings_read, period_bookings
 from cowork.selectors.reports.collection import (
     UTILIZATION_KINDS,
     CollectedEvents,
@@ -18,6 +19,7 @@ from cowork.selectors.reports.collection import (
     Usage,
     collect_events,
     collect_usage,
+    event_reads,
 )
 from cowork.selectors.reports.figures import (
     CentreRow,
@@ -33,32 +35,39 @@ from cowork.selectors.reports.figures import (
 from cowork.selectors.reports.grid import people_summaries, suppress_grid
 from cowork.selectors.reports.people import people_summary, people_tables, summary_counts
 from cowork.selectors.reports.rounding import rounded_for_donor
-from cowork.selectors.reports.scope import event_filter, event_tags, scope_for
+from cowork.selectors.reports.scope import event_filter, event_tags, event_tags_read, scope_for
 from cowork.selectors.reports.usage import space_use
-from cowork.selectors.reports.visits import collect_walk_ins
+from cowork.selectors.reports.visits import collect_walk_ins, walk_ins_read
 
 
-def _report_centres(scope, held: dict, *, space_ids, countries, kinds, tag_ids) -> list[Space]:
+def _report_centres(held: dict, shown: set[int]) -> list[Space]:
     """Centres whose desk and room figures the report shows.
 
     Donors, and anyone filtering by kind or tag, get the centres where a matching event had
-    a session in the period; hosts and admins otherwise every (active) centre they see.
+    a session in the period; hosts and admins otherwise every (active) centre they see
+    (`shown`, from `_centres_shown_anyway`).
     """
-    ids = {data.space_id for data in held.values()}
-    if not scope.donor_only and not kinds and not tag_ids:
-        spaces = Space.objects.filter(is_active=True)
-        if not scope.every_centre:
-            spaces = spaces.filter(pk__in=scope.staffed_ids)
-        if space_ids:
-            spaces = spaces.filter(pk__in=space_ids)
-        if countries:
-            spaces = spaces.filter(country__in=countries)
-        ids |= set(spaces.values_list("pk", flat=True))
+    ids = {data.space_id for data in held.values()} | shown
     return list(
         Space.objects.filter(pk__in=ids)
         .prefetch_related("opening_hours", "closures")
         .order_by("country", "city", "name")
     )
+
+
+def _centres_shown_anyway(scope, *, space_ids, countries, kinds, tag_ids) -> set[int]:
+    """The centres `_report_centres` gives whatever events were held: for hosts and admins
+    not filtering by kind or tag, every active centre they see."""
+    if scope.donor_only or kinds or tag_ids:
+        return set()
+    spaces = Space.objects.filter(is_active=True)
+    if not scope.every_centre:
+        spaces = spaces.filter(pk__in=scope.staffed_ids)
+    if space_ids:
+        spaces = spaces.filter(pk__in=space_ids)
+    if countries:
+        spaces = spaces.filter(country__in=countries)
+    return set(spaces.values_list("pk", flat=True))
 
 
 def _participants(events: Iterable[EventData]) -> set[int]:
@@ -225,8 +234,21 @@ def event_report(
         raise InvalidInput(_("The period must end after it starts."), code="bad_period")
     now = now or timezone.now()
     filters = {"space_ids": space_ids, "countries": countries, "kinds": kinds, "tag_ids": tag_ids}
-    collected = collect_events(event_filter(scope, **filters), start, end)
-    centres = _report_centres(scope, collected.held, **filters)
+    with ahead.reading_ahead():
+        return _event_report(viewer, scope, start, end, now, filters)
+
+
+def _event_report(viewer, scope, start, end, now, filters: dict) -> Report:
+    where = event_filter(scope, **filters)
+    ahead.start(*event_reads(where, start, end))
+    shown = _centres_shown_anyway(scope, **filters)
+    # The centres whose bookings and walk-ins are counted, as far as known before the
+    # events are: read ahead too, and taken if the events add no centre.
+    likely = [pk for pk in shown if scope.shows_use_of(pk)]
+    ahead.start(bookings_read(likely, start, end), walk_ins_read(likely, start, end))
+    collected = collect_events(where, start, end)
+    ahead.start(event_tags_read(viewer, scope, collected.held))
+    centres = _report_centres(collected.held, shown)
     used = [space for space in centres if scope.shows_use_of(space.pk)]
     bookings = period_bookings(used, start, end)
     usage, heat, daily, open_dates = collect_usage(used, start, end, bookings)

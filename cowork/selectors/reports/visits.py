@@ -15,10 +15,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from cowork.models import Space, WalkIn
 from cowork.models.people import AgeBand, Gender
+from cowork.selectors.reports import ahead
 from cowork.selectors.reports.bookings import PeriodBookings
 from cowork.selectors.reports.figures import Figures
 from cowork.selectors.reports.suppression import (
@@ -98,6 +100,17 @@ class CollectedWalkIns:
         return tables
 
 
+def walk_ins_read(space_ids, start, end) -> QuerySet | None:
+    """The one query of `collect_walk_ins` for the centres `space_ids` (None without any)."""
+    if not space_ids:
+        return None
+    return (
+        WalkIn.objects.filter(space_id__in=sorted(space_ids), day__gte=start, day__lte=end)
+        .order_by()
+        .values_list(*WALK_IN_FIELDS, "gender", "age_band")
+    )
+
+
 def collect_walk_ins(
     centres: list[Space], start, end, bookings: PeriodBookings
 ) -> CollectedWalkIns:
@@ -110,11 +123,7 @@ def collect_walk_ins(
     check_ins = set(bookings.check_ins)
     for space_id, _day, user_id in check_ins:
         collected.users[space_id].add(user_id)
-    rows = (
-        WalkIn.objects.filter(space_id__in=ids, day__gte=start, day__lte=end)
-        .order_by()
-        .values_list(*WALK_IN_FIELDS, "gender", "age_band")
-    )
+    rows = ahead.rows(walk_ins_read(ids, start, end))
     # A walk-in linked to a member checked in at the centre that local day counts for
     # nothing (`cowork.selectors.visits`): left out here, as `tally_walk_ins` would.
     by_space = defaultdict(list)
