@@ -132,8 +132,6 @@ def time_violations(
     Both ends must be aware. The booking must lie inside one opening period of one local
     day: a centre that closes for lunch cannot be booked across lunch.
     """
-    violations: list[Violation] = []
-    zone = policy.zone
     if ends_at <= starts_at:
         return [
             Violation(
@@ -142,44 +140,42 @@ def time_violations(
                 {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
             )
         ]
+    violations: list[Violation] = []
+
+    def refuse(code: str, message: str, **details) -> None:
+        """The rule `code` is broken: say so with `message`, and `details` for machines."""
+        violations.append(Violation(code, message, details))
+
+    zone = policy.zone
     if not (_on_grid(starts_at, policy) and _on_grid(ends_at, policy)):
-        violations.append(
-            Violation(
-                "off_grid",
-                _("Bookings start and end on a %(grid)d-minute grid of local time.")
-                % {"grid": policy.grid_minutes},
-                {"grid_minutes": policy.grid_minutes},
-            )
+        refuse(
+            "off_grid",
+            _("Bookings start and end on a %(grid)d-minute grid of local time.")
+            % {"grid": policy.grid_minutes},
+            grid_minutes=policy.grid_minutes,
         )
     minutes = (ends_at - starts_at).total_seconds() / 60
     if minutes < policy.min_minutes:
-        violations.append(
-            Violation(
-                "too_short",
-                _("The shortest booking here is %(minutes)d minutes.")
-                % {"minutes": policy.min_minutes},
-                {"min_minutes": policy.min_minutes},
-            )
+        refuse(
+            "too_short",
+            _("The shortest booking here is %(minutes)d minutes.")
+            % {"minutes": policy.min_minutes},
+            min_minutes=policy.min_minutes,
         )
     if minutes > policy.max_minutes:
-        violations.append(
-            Violation(
-                "too_long",
-                _("The longest booking here is %(minutes)d minutes.")
-                % {"minutes": policy.max_minutes},
-                {"max_minutes": policy.max_minutes},
-            )
+        refuse(
+            "too_long",
+            _("The longest booking here is %(minutes)d minutes.") % {"minutes": policy.max_minutes},
+            max_minutes=policy.max_minutes,
         )
     # A booking may start within the current grid slot, so "book now" works at 10:07.
     if starts_at <= now - datetime.timedelta(minutes=policy.grid_minutes):
-        violations.append(Violation("in_past", _("That time has already passed."), {}))
+        refuse("in_past", _("That time has already passed."))
     if starts_at > now + datetime.timedelta(days=policy.max_days_ahead):
-        violations.append(
-            Violation(
-                "too_far_ahead",
-                _("Bookings open %(days)d days ahead.") % {"days": policy.max_days_ahead},
-                {"max_days_ahead": policy.max_days_ahead},
-            )
+        refuse(
+            "too_far_ahead",
+            _("Bookings open %(days)d days ahead.") % {"days": policy.max_days_ahead},
+            max_days_ahead=policy.max_days_ahead,
         )
     local_start = starts_at.astimezone(zone)
     local_end = ends_at.astimezone(zone)
@@ -188,12 +184,10 @@ def time_violations(
         if closure.starts_on <= day <= closure.ends_on or (
             closure.starts_on <= local_end.date() <= closure.ends_on
         ):
-            violations.append(
-                Violation(
-                    "closed",
-                    _("The centre is closed on that day: %(reason)s.") % {"reason": closure.reason},
-                    {"reason": closure.reason},
-                )
+            refuse(
+                "closed",
+                _("The centre is closed on that day: %(reason)s.") % {"reason": closure.reason},
+                reason=closure.reason,
             )
             break
     else:
@@ -204,13 +198,10 @@ def time_violations(
             for period in hours
         )
         if not inside:
-            violations.append(
-                Violation(
-                    "outside_opening_hours",
-                    _("%(start)s–%(end)s is outside the centre's opening hours.")
-                    % {"start": local_datetime(starts_at, zone), "end": local_time(ends_at, zone)},
-                    {},
-                )
+            refuse(
+                "outside_opening_hours",
+                _("%(start)s–%(end)s is outside the centre's opening hours.")
+                % {"start": local_datetime(starts_at, zone), "end": local_time(ends_at, zone)},
             )
     return violations
 

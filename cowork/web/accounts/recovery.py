@@ -1,8 +1,6 @@
 """Pages of recovery: a new password by e-mail (Django's views, our templates) or by a code
 sent by SMS to the member's phone. Both answer alike whether or not an account matches."""
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
@@ -20,10 +18,9 @@ from cowork.web.accounts.common import (
     WRONG_CODE,
     CodeForm,
     NewPasswordField,
-    code_asked,
     code_signed_in,
 )
-from cowork.web.accounts.sign_in import PhoneForm
+from cowork.web.accounts.sign_in import phone_code_page
 
 SESSION_PHONE = "accounts.recovery.phone"
 _TEMPLATES = "cowork/accounts/password_reset"
@@ -64,15 +61,13 @@ class NewPasswordForm(CodeForm):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset_sms(request):
-    form = PhoneForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if form.is_valid():
-        phone = form.cleaned_data["phone"]
-        ask = partial(recovery_code_request, phone=phone)
-        if code_asked(request, form, ask, keep=(SESSION_PHONE, phone)):
-            return redirect("accounts:password-reset-sms-code")
-        status = 429
-    return render(request, "cowork/accounts/password_reset_sms.html", {"form": form}, status=status)
+    return phone_code_page(
+        request,
+        "cowork/accounts/password_reset_sms.html",
+        code_page="accounts:password-reset-sms-code",
+        request_code=recovery_code_request,
+        session_key=SESSION_PHONE,
+    )
 
 
 @never_cache

@@ -42,25 +42,43 @@ class PhoneForm(forms.Form):
         return phone_to_e164(self.cleaned_data["phone"])
 
 
+def phone_code_page(
+    request,
+    template: str,
+    *,
+    code_page: str,
+    request_code,
+    session_key: str,
+    context: dict | None = None,
+):
+    """A first page of a code by SMS, asking for a phone number: a valid number is sent a code
+    (`request_code(phone=..., ip=...)`) and kept in the session under `session_key`, and the
+    person goes on to `code_page` (a URL or its name); else `template` again with `context` and
+    the form (429 when this network asked for too many codes)."""
+    form = PhoneForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if form.is_valid():
+        phone = form.cleaned_data["phone"]
+        ask = partial(request_code, phone=phone)
+        if code_asked(request, form, ask, keep=(session_key, phone)):
+            return redirect(code_page)
+        status = 429
+    return render(request, template, {**(context or {}), "form": form}, status=status)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in_sms(request):
     next_url = safe_next(request)
     if request.user.is_authenticated:
         return signed_in_next(next_url)
-    form = PhoneForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if form.is_valid():
-        phone = form.cleaned_data["phone"]
-        ask = partial(sign_in_code_request, phone=phone)
-        if code_asked(request, form, ask, keep=(SESSION_PHONE, phone)):
-            return redirect(with_next(reverse("accounts:sign-in-sms-code"), next_url))
-        status = 429
-    return render(
+    return phone_code_page(
         request,
         "cowork/accounts/sign_in_sms.html",
-        {"form": form, "next": next_url},
-        status=status,
+        code_page=with_next(reverse("accounts:sign-in-sms-code"), next_url),
+        request_code=sign_in_code_request,
+        session_key=SESSION_PHONE,
+        context={"next": next_url},
     )
 
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cowork.dates import local_datetime, local_time
@@ -64,32 +65,27 @@ def rental(request, slug, pk):
     return _render(request, booking)
 
 
-def _act(request, slug, pk, action, done_text: str):
-    booking, _manages = _booking(request, slug, pk)
-    try:
-        action(booking=booking, acting_user=request.user)
-    except DomainError as refusal:
-        return _render(request, booking, error=refusal.message, status=error_status(refusal))
-    say_done(request, done_text)
-    return redirect("web:rental", slug=slug, pk=pk)
+def _rental_action(action, done_text):
+    """A host's POST on a rental: `action(booking=..., acting_user=...)`, then back to the
+    rental page saying `done_text`, or the page again with the refusal."""
+
+    @login_required
+    @require_POST
+    def act(request, slug, pk):
+        booking, _manages = _booking(request, slug, pk)
+        try:
+            action(booking=booking, acting_user=request.user)
+        except DomainError as refusal:
+            return _render(request, booking, error=refusal.message, status=error_status(refusal))
+        say_done(request, str(done_text))
+        return redirect("web:rental", slug=slug, pk=pk)
+
+    return act
 
 
-@login_required
-@require_POST
-def issue_invoice(request, slug, pk):
-    return _act(request, slug, pk, invoice_issue, _("The invoice is issued."))
-
-
-@login_required
-@require_POST
-def mark_paid(request, slug, pk):
-    return _act(request, slug, pk, booking_mark_paid, _("Marked paid."))
-
-
-@login_required
-@require_POST
-def mark_unpaid(request, slug, pk):
-    return _act(request, slug, pk, booking_mark_unpaid, _("The paid mark is undone."))
+issue_invoice = _rental_action(invoice_issue, gettext_lazy("The invoice is issued."))
+mark_paid = _rental_action(booking_mark_paid, gettext_lazy("Marked paid."))
+mark_unpaid = _rental_action(booking_mark_unpaid, gettext_lazy("The paid mark is undone."))
 
 
 @login_required

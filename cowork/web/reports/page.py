@@ -16,7 +16,7 @@ from cowork.web.charts import bar_chart
 from cowork.web.reports.filters import filtered_report
 from cowork.web.reports.pause import collector_paused
 from cowork.web.reports.tables import KIND_LABELS, MARKS, notes_of, report_tables
-from cowork.web.reports.usage import busy_charts, weekday_heat_map
+from cowork.web.reports.usage import busy_charts, charts_by_kind
 
 # The events a page lists (as sentences and as a table); the files hold every one.
 EVENTS_PER_PAGE = 100
@@ -34,7 +34,7 @@ def _by_month_chart(report: Report, key: str, title: str, figure: str):
 
 
 def report_charts(report: Report) -> dict:
-    charts = {
+    return {
         "events": _by_month_chart(report, "events", _("Events held per month"), "events"),
         "attendances": _by_month_chart(
             report, "attendances", _("Attendances per month"), "attendances"
@@ -52,29 +52,14 @@ def report_charts(report: Report) -> dict:
         )
         if report.shows_use
         else None,
-        "heat_maps": [],
+        "heat_maps": charts_by_kind(
+            "heat",
+            [heat for heat in report.heat_maps if not heat.empty],
+            KIND_LABELS,
+            lambda heat: {"value": lambda weekday, hour: heat.percent[(weekday, hour)]},
+        ),
         "busy": busy_charts(report),
     }
-    for heat in report.heat_maps:
-        if heat.empty:
-            continue
-        charts["heat_maps"].append(
-            (
-                heat,
-                weekday_heat_map(
-                    heat,
-                    chart_id=f"heat-{heat.kind}",
-                    title=_("%(resources)s: share of open time booked")
-                    % {"resources": KIND_LABELS[heat.kind]},
-                    description=_(
-                        "Rows are weekdays, columns local hours; each cell gives the percentage"
-                        " of open time booked. The same numbers are in the table below."
-                    ),
-                    value=lambda weekday, hour, heat=heat: heat.percent[(weekday, hour)],
-                ),
-            )
-        )
-    return charts
 
 
 def _scope_label(report: Report, choices: ReportChoices) -> str:

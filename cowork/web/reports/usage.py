@@ -130,41 +130,68 @@ def weekday_heat_map(each, **chart) -> HeatMapChart:
     )
 
 
+# The title (naming the kind of resource) and the description of each chart by kind.
+KIND_CHART_TEXTS = {
+    "heat": (
+        gettext_lazy("%(resources)s: share of open time booked"),
+        gettext_lazy(
+            "Rows are weekdays, columns local hours; each cell gives the percentage"
+            " of open time booked. The same numbers are in the table below."
+        ),
+    ),
+    "busy": (
+        gettext_lazy("%(resources)s: when they are busiest"),
+        gettext_lazy(
+            "Rows are weekdays, columns local hours; each cell gives the number of"
+            " bookings checked in during that hour over the period, its colour the"
+            " share of the busiest hour. The same numbers are in the table below."
+        ),
+    ),
+}
+
+
+def charts_by_kind(chart: str, maps, labels, cells) -> list:
+    """(map, its chart) for maps by weekday and hour, one a kind of resource (named by
+    `labels`): the chart `KIND_CHART_TEXTS[chart]` says, with the cells `cells(map)` gives
+    (`weekday_heat_map`'s `value`, and `cell_text` and `cell_title` where cells count)."""
+    title, description = KIND_CHART_TEXTS[chart]
+    return [
+        (
+            each,
+            weekday_heat_map(
+                each,
+                chart_id=f"{chart}-{each.kind}",
+                title=title % {"resources": labels[each.kind]},
+                description=str(description),
+                **cells(each),
+            ),
+        )
+        for each in maps
+    ]
+
+
+def _busy_cells(busy) -> dict:
+    """A busy map's cells: coloured by their share of the busiest hour, each giving its count
+    of bookings checked in."""
+    peak = busy.peak or 1
+
+    def title(day, hours, weekday, hour):
+        count = busy.counts[(weekday, hour)]
+        return ngettext(
+            "%(day)s %(hours)s: %(count)d booking checked in",
+            "%(day)s %(hours)s: %(count)d bookings checked in",
+            count,
+        ) % {"day": day, "hours": hours, "count": count}
+
+    return {
+        "value": lambda weekday, hour: 100 * busy.counts[(weekday, hour)] / peak,
+        "cell_text": lambda weekday, hour: str(busy.counts[(weekday, hour)]),
+        "cell_title": title,
+    }
+
+
 def busy_charts(report: Report) -> list:
     """(busy map, heat map chart) per resource kind with any check-in."""
     if report.use is None:
         return []
-    charts = []
-    for busy in report.use.busy:
-        peak = busy.peak or 1
-
-        def title(day, hours, weekday, hour, busy=busy):
-            count = busy.counts[(weekday, hour)]
-            return ngettext(
-                "%(day)s %(hours)s: %(count)d booking checked in",
-                "%(day)s %(hours)s: %(count)d bookings checked in",
-                count,
-            ) % {"day": day, "hours": hours, "count": count}
-
-        charts.append(
-            (
-                busy,
-                weekday_heat_map(
-                    busy,
-                    chart_id=f"busy-{busy.kind}",
-                    title=_("%(resources)s: when they are busiest")
-                    % {"resources": USE_KIND_LABELS[busy.kind]},
-                    description=_(
-                        "Rows are weekdays, columns local hours; each cell gives the number of"
-                        " bookings checked in during that hour over the period, its colour the"
-                        " share of the busiest hour. The same numbers are in the table below."
-                    ),
-                    value=lambda weekday, hour, busy=busy, peak=peak: (
-                        100 * busy.counts[(weekday, hour)] / peak
-                    ),
-                    cell_text=lambda weekday, hour, busy=busy: str(busy.counts[(weekday, hour)]),
-                    cell_title=title,
-                ),
-            )
-        )
-    return charts
+    return charts_by_kind("busy", report.use.busy, USE_KIND_LABELS, _busy_cells)
