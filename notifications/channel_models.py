@@ -6,11 +6,10 @@ A person is known by their phone (E.164), as every `Notification` row is: member
 participants without an account alike. Exported from `notifications.models`.
 """
 
-import hashlib
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cowork.models.fields import SecretKeyed
 from cowork.phones import mask_phone_for_staff
 
 
@@ -76,7 +75,7 @@ class ChannelPreference(models.Model):
         return f"{mask_phone_for_staff(self.phone)}: {' > '.join(self.order)}"
 
 
-class TelegramLinkKey(models.Model):
+class TelegramLinkKey(SecretKeyed, models.Model):
     """A one-time key of a deep link `t.me/<bot>?start=<key>`; only its hash is kept.
 
     `needs_contact`: made where the phone was not proved (a registration's page), so the
@@ -97,10 +96,6 @@ class TelegramLinkKey(models.Model):
 
     def __str__(self):
         return f"{mask_phone_for_staff(self.phone)} · {'used' if self.used_at else 'open'}"
-
-    @staticmethod
-    def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
 
 
 class TelegramUpdate(models.Model):

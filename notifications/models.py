@@ -1,6 +1,5 @@
 """What notifications keep of their own: calendar feed tokens and the invites already sent."""
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -10,11 +9,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cowork.models.fields import SecretKeyed
 from cowork.models.spaces import COUNTRIES
 from cowork.phones import mask_phone_for_staff
 
 
-class CalendarFeedToken(models.Model):
+class CalendarFeedToken(SecretKeyed, models.Model):
     """The secret in a private feed's URL. Only its hash is kept; the key is shown once.
 
     A rotation revokes the current token and makes a new one in one transaction, so an
@@ -49,10 +49,6 @@ class CalendarFeedToken(models.Model):
     def __str__(self):
         state = "revoked" if self.revoked_at else "live"
         return f"{self.owner} · {self.kind} · {state}"
-
-    @staticmethod
-    def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
 
     @staticmethod
     def new_key() -> str:

@@ -160,11 +160,10 @@ def _walk_ins(space, day, opens: int, closes: int, members, rng) -> list[WalkIn]
     return rows
 
 
-def _visit(space, resource, person, day, start_hour, end_hour, rng) -> Booking:
-    starts_at = datetime.datetime.combine(day, datetime.time(start_hour), tzinfo=space.zone)
-    ends_at = datetime.datetime.combine(day, datetime.time(end_hour), tzinfo=space.zone)
-    roll = rng.random()
-    booking = Booking(
+def _past_booking(space, resource, person, starts_at, ends_at, **fields) -> Booking:
+    """An unsaved history booking of `resource` by `person`, blocked until its end;
+    `fields` set the rest (its currency, its status)."""
+    return Booking(
         resource=resource,
         space=space,
         booked_by=person,
@@ -172,8 +171,15 @@ def _visit(space, resource, person, day, start_hour, end_hour, rng) -> Booking:
         ends_at=ends_at,
         blocked_until=ends_at,
         purpose=HISTORY_PURPOSE,
-        currency=space.currency,
+        **fields,
     )
+
+
+def _visit(space, resource, person, day, start_hour, end_hour, rng) -> Booking:
+    starts_at = datetime.datetime.combine(day, datetime.time(start_hour), tzinfo=space.zone)
+    ends_at = datetime.datetime.combine(day, datetime.time(end_hour), tzinfo=space.zone)
+    roll = rng.random()
+    booking = _past_booking(space, resource, person, starts_at, ends_at, currency=space.currency)
     if roll < 0.08:  # nobody came: released after the grace period
         booking.status = BookingStatus.RELEASED
         booking.cancelled_at = starts_at + datetime.timedelta(minutes=15)
@@ -201,16 +207,10 @@ def _events(space, *, room, host, today, number: int, rng: random.Random) -> Non
         index += 1
         starts_at = datetime.datetime.combine(day, datetime.time(11), tzinfo=space.zone)
         ends_at = starts_at + datetime.timedelta(hours=2 if kind == Event.Kind.ROUND_TABLE else 3)
-        booking = Booking.objects.create(
-            resource=room,
-            space=space,
-            booked_by=host,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            blocked_until=ends_at,
-            status=BookingStatus.COMPLETED,
-            purpose=HISTORY_PURPOSE,
+        booking = _past_booking(
+            space, room, host, starts_at, ends_at, status=BookingStatus.COMPLETED
         )
+        booking.save(force_insert=True)
         event = Event.objects.create(
             space=space,
             room=room,

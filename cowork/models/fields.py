@@ -9,6 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def reject_unknown(values: list, *, known: set, message, code: str, param: str) -> None:
+    """Raise ValidationError(`message`, `code`) naming in `param` each of `values` not in
+    `known`, comma-separated; nothing when all are known."""
+    unknown = [item for item in values if item not in known]
+    if unknown:
+        raise ValidationError(message, code=code, params={param: ", ".join(map(str, unknown))})
+
+
 class ChoiceListField(models.JSONField):
     """A list of codes from a fixed vocabulary, edited as checkboxes.
 
@@ -31,14 +39,13 @@ class ChoiceListField(models.JSONField):
         super().validate(value, model_instance)
         if not isinstance(value, list):
             raise ValidationError(_("Expected a list."), code="not_a_list")
-        known = {code for code, _label in self.choices_list}
-        unknown = [item for item in value if item not in known]
-        if unknown:
-            raise ValidationError(
-                _("Unknown values: %(values)s."),
-                code="unknown_choice",
-                params={"values": ", ".join(map(str, unknown))},
-            )
+        reject_unknown(
+            value,
+            known={code for code, _label in self.choices_list},
+            message=_("Unknown values: %(values)s."),
+            code="unknown_choice",
+            param="values",
+        )
 
     def formfield(self, **kwargs):
         return forms.TypedMultipleChoiceField(

@@ -12,7 +12,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cowork.models.fields import ChoiceListField, TranslatedTexts, validate_translations
+from cowork.models.fields import (
+    ChoiceListField,
+    TranslatedTexts,
+    reject_unknown,
+    validate_translations,
+)
 from cowork.phones import PhoneNumberField
 
 COUNTRIES = [
@@ -93,13 +98,13 @@ def validate_languages(value) -> None:
     known = {code for code, _label in settings.LANGUAGES}
     if not isinstance(value, list) or not value:
         raise ValidationError(_("List at least one language."), code="no_languages")
-    unknown = [code for code in value if code not in known]
-    if unknown:
-        raise ValidationError(
-            _("Unsupported languages: %(codes)s."),
-            code="unknown_language",
-            params={"codes": ", ".join(map(str, unknown))},
-        )
+    reject_unknown(
+        value,
+        known=known,
+        message=_("Unsupported languages: %(codes)s."),
+        code="unknown_language",
+        param="codes",
+    )
 
 
 class Organization(models.Model):

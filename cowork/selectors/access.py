@@ -1,6 +1,7 @@
 """Who may see and manage what. Every view, consumer and admin asks here."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -117,24 +118,26 @@ def _holds_no_role(user) -> bool:
     return getattr(user, HOLDS_SPACE_ROLE, None) is False and not user_is_network_admin(user=user)
 
 
-def user_manages_space(*, user, space: Space) -> bool:
-    """Hosts of the space's organization and network admins: approve, decline, configure."""
+def _role_at(user, space: Space, *, held: Callable, spaces: Callable) -> bool:
+    """Whether `user` holds a role at `space`: `held` asks their roles where they were read
+    with the user (SPACE_ROLES); one known to hold no role anywhere holds none here; else
+    one query, whether `space` is among `spaces(user=user)`."""
     roles = getattr(user, SPACE_ROLES, None)
     if roles is not None:
-        return roles.manages(space)
+        return held(roles, space)
     if _holds_no_role(user):
         return False
-    return spaces_managed_by(user=user).filter(pk=space.pk).exists()
+    return spaces(user=user).filter(pk=space.pk).exists()
+
+
+def user_manages_space(*, user, space: Space) -> bool:
+    """Hosts of the space's organization and network admins: approve, decline, configure."""
+    return _role_at(user, space, held=SpaceRoles.manages, spaces=spaces_managed_by)
 
 
 def user_works_at_space(*, user, space: Space) -> bool:
     """Hosts and staff: check people in and out, see who holds what."""
-    roles = getattr(user, SPACE_ROLES, None)
-    if roles is not None:
-        return roles.works_at(space)
-    if _holds_no_role(user):
-        return False
-    return spaces_staffed_by(user=user).filter(pk=space.pk).exists()
+    return _role_at(user, space, held=SpaceRoles.works_at, spaces=spaces_staffed_by)
 
 
 @dataclass(frozen=True)

@@ -54,11 +54,8 @@ class TwilioWhatsAppBackend(TwilioBackend):
             create["content_variables"] = json.dumps(message.template_variables)
         else:
             create["body"] = message.body
-        if message.status_callback:
-            create["status_callback"] = message.status_callback
-        with self._client() as client:
-            created = client.messages.create(**create)
-        return sent_on_channel(message=message, provider_id=created.sid)
+        sid = self._create(create, status_callback=message.status_callback)
+        return sent_on_channel(message=message, provider_id=sid)
 
     def find_sent(self, *, to: str, body: str, since: datetime.datetime) -> SentSms | None:
         earliest = since - datetime.timedelta(minutes=1)

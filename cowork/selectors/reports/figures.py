@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cowork.models import Event
 from cowork.selectors.rentals import RentalIncome
+from cowork.selectors.reports.arithmetic import SummedFieldByField, percent_of
 from cowork.selectors.reports.dates import month_label
 from cowork.selectors.reports.people import PeopleSummary
 from cowork.selectors.reports.scope import ReportScope
@@ -19,20 +20,13 @@ EACH_TIME = "each_time"
 
 
 @dataclass(frozen=True)
-class Utilization:
+class Utilization(SummedFieldByField):
     booked_hours: float
     open_hours: float
 
     @property
     def percent(self) -> float | None:
-        if not self.open_hours:
-            return None
-        return round(100 * self.booked_hours / self.open_hours, 1)
-
-    def __add__(self, other: "Utilization") -> "Utilization":
-        return Utilization(
-            self.booked_hours + other.booked_hours, self.open_hours + other.open_hours
-        )
+        return percent_of(self.booked_hours, self.open_hours)
 
 
 @dataclass(frozen=True)
@@ -65,9 +59,7 @@ class Figures:
 
     @property
     def no_show_percent(self) -> float | None:
-        if not self.no_show_base:
-            return None
-        return round(100 * self.no_shows / self.no_show_base, 1)
+        return percent_of(self.no_shows, self.no_show_base)
 
     @property
     def visits_per_open_day(self) -> float | None:

@@ -11,6 +11,7 @@ from cowork.errors import InvalidInput
 from cowork.models import Resource, Space
 from cowork.selectors.rentals import rental_income
 from cowork.selectors.reports import ahead
+from cowork.selectors.reports.arithmetic import percent_of
 from cowork.selectors.reports.bookings import bookings_read, period_bookings
 from cowork.selectors.reports.collection import (
     UTILIZATION_KINDS,
@@ -120,9 +121,7 @@ def _heat_map(kind: str, booked: Counter, opened: Counter, all_open: Iterable) -
     for weekday in weekdays:
         for hour in hours:
             minutes = opened.get((weekday, hour), 0)
-            percent[(weekday, hour)] = (
-                round(100 * booked.get((weekday, hour), 0) / minutes, 1) if minutes else None
-            )
+            percent[(weekday, hour)] = percent_of(booked.get((weekday, hour), 0), minutes)
     return HeatMap(kind=kind, weekdays=weekdays, hours=hours, percent=percent)
 
 

@@ -26,6 +26,7 @@ Network admins and hosts read exact figures: their filters are their own centres
 """
 
 import dataclasses
+from collections.abc import Sequence
 
 from django.utils.crypto import salted_hmac
 
@@ -43,6 +44,18 @@ _PEOPLE_FIGURES = (
     "no_shows",
     "no_show_base",
 )
+# The counts of people on an event's row and on a month's line, each with what it counts:
+# the key of its draw, so a count of the same thing rounds alike wherever it stands.
+_EVENT_ROW_COUNTS = {
+    "registrations": "registrations",
+    "attendances": "attendances",
+    "participants": "unique_participants",
+}
+_MONTH_COUNTS = {
+    "attendances": "attendances",
+    "participants": "unique_participants",
+    "first_time": "first_time_participants",
+}
 
 
 def rounded(count: int, what: str) -> int:
@@ -66,10 +79,19 @@ def _cell(cell: Cell, what: str) -> Cell:
     return Cell(value, str(value))
 
 
+def _counts_rounded(row, counts: dict[str, str]) -> dict[str, int]:
+    """The fields of `row` that `counts` names, each rounded as a count of what it names."""
+    return {field: rounded(getattr(row, field), what) for field, what in counts.items()}
+
+
+def _cells(cells: list[Cell], keys: Sequence, dimension: str) -> list[Cell]:
+    """A row of cells, one a key of `dimension` in order, each rounded as `dimension:key`."""
+    return [_cell(cell, f"{dimension}:{key}") for key, cell in zip(keys, cells, strict=True)]
+
+
 def _figures(figures: Figures) -> Figures:
     return dataclasses.replace(
-        figures,
-        **{name: rounded(getattr(figures, name), name) for name in _PEOPLE_FIGURES},
+        figures, **_counts_rounded(figures, {name: name for name in _PEOPLE_FIGURES})
     )
 
 
@@ -86,10 +108,9 @@ def _summary(summary: PeopleSummary | None) -> PeopleSummary | None:
 def _breakdown(breakdown: Breakdown) -> Breakdown:
     return dataclasses.replace(
         breakdown,
-        cells=[
-            _cell(cell, f"{breakdown.dimension}:{code}")
-            for (code, _label), cell in zip(breakdown.categories, breakdown.cells, strict=True)
-        ],
+        cells=_cells(
+            breakdown.cells, [code for code, _label in breakdown.categories], breakdown.dimension
+        ),
         total=rounded(breakdown.total, "unique_participants"),
     )
 
@@ -97,24 +118,14 @@ def _breakdown(breakdown: Breakdown) -> Breakdown:
 def rounded_event_row(row: EventRow) -> EventRow:
     return dataclasses.replace(
         row,
-        registrations=rounded(row.registrations, "registrations"),
-        attendances=rounded(row.attendances, "attendances"),
-        participants=rounded(row.participants, "unique_participants"),
-        gender_split=[
-            _cell(cell, f"gender:{key}")
-            for key, cell in zip(("men", "women", "rest"), row.gender_split, strict=True)
-        ],
+        **_counts_rounded(row, _EVENT_ROW_COUNTS),
+        gender_split=_cells(row.gender_split, ("men", "women", "rest"), "gender"),
         people=_summary(row.people),
     )
 
 
 def _month(month: MonthFigures) -> MonthFigures:
-    return dataclasses.replace(
-        month,
-        attendances=rounded(month.attendances, "attendances"),
-        participants=rounded(month.participants, "unique_participants"),
-        first_time=rounded(month.first_time, "first_time_participants"),
-    )
+    return dataclasses.replace(month, **_counts_rounded(month, _MONTH_COUNTS))
 
 
 def _centre(row: CentreRow) -> CentreRow:

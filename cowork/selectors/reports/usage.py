@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from cowork.models import BookingStatus, EquipmentRefusal, Resource, Space
 from cowork.selectors.equipment import name_stem
+from cowork.selectors.reports.arithmetic import SummedFieldByField, percent_of
 from cowork.selectors.reports.bookings import PeriodBookings
 from cowork.selectors.reports.clock import (
     EPOCH_WEEK_HOUR,
@@ -50,23 +51,14 @@ DUE_STATUSES = (
 
 
 @dataclass(frozen=True)
-class UseCount:
+class UseCount(SummedFieldByField):
     booked: int = 0
     checked_in: int = 0
     no_shows: int = 0
 
     @property
     def no_show_percent(self) -> float | None:
-        if not self.booked:
-            return None
-        return round(100 * self.no_shows / self.booked, 1)
-
-    def __add__(self, other: "UseCount") -> "UseCount":
-        return UseCount(
-            self.booked + other.booked,
-            self.checked_in + other.checked_in,
-            self.no_shows + other.no_shows,
-        )
+        return percent_of(self.no_shows, self.booked)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,20 @@ def _rows(space: Space, closed: ClosedDays) -> list[Closure]:
     return rows
 
 
+def _record_closure(kind: DomainEventKind, row: Closure, *, space: Space, by, **payload) -> None:
+    """Record a change of a closure's row, naming its days as ISO dates, for live views and
+    feeds; `payload` adds what the kind tells besides (an added one's reason, say)."""
+    record(
+        kind,
+        aggregate=row,
+        space=space,
+        by=by,
+        starts_on=row.starts_on.isoformat(),
+        ends_on=row.ends_on.isoformat(),
+        **payload,
+    )
+
+
 def closures_add(
     *,
     space: Space,
@@ -102,13 +116,11 @@ def closures_add(
         for row in rows:
             row.space = space
             row.save()
-            record(
+            _record_closure(
                 DomainEventKind.CLOSURE_ADDED,
-                aggregate=row,
+                row,
                 space=space,
                 by=by,
-                starts_on=row.starts_on.isoformat(),
-                ends_on=row.ends_on.isoformat(),
                 reason=row.reason,
                 cancelled=len(stranded),
             )
@@ -128,14 +140,7 @@ def closure_remove(*, closure: Closure, by) -> int:
         removed = list(rows)
         rows.delete()
         for row in removed:
-            record(
-                DomainEventKind.CLOSURE_REMOVED,
-                aggregate=row,
-                space=space,
-                by=by,
-                starts_on=row.starts_on.isoformat(),
-                ends_on=row.ends_on.isoformat(),
-            )
+            _record_closure(DomainEventKind.CLOSURE_REMOVED, row, space=space, by=by)
     return len(removed)
 
 
@@ -174,13 +179,11 @@ def yearly_closures_extend(*, today: datetime.date | None = None) -> int:
                     translations=last.translations,
                     yearly_series=last.yearly_series,
                 )
-                record(
+                _record_closure(
                     DomainEventKind.CLOSURE_ADDED,
-                    aggregate=row,
+                    row,
                     space=last.space,
                     by=None,
-                    starts_on=row.starts_on.isoformat(),
-                    ends_on=row.ends_on.isoformat(),
                     reason=row.reason,
                     cancelled=0,
                 )

@@ -10,6 +10,11 @@ from cowork.services.centres._common import managed_space, record, require_manag
 from cowork.services.locking import lock_space
 
 
+def _record_role(kind: DomainEventKind, held: SpaceRole, *, space: Space, by) -> None:
+    """Record a role given or taken: whose it is and which, as it stood."""
+    record(kind, aggregate=held, space=space, by=by, user=held.user_id, role=held.role)
+
+
 def space_role_grant(*, space: Space, by, user, role: str) -> SpaceRole:
     """Make `user` host or staff of the centre (one role per person and centre).
 
@@ -30,14 +35,7 @@ def space_role_grant(*, space: Space, by, user, role: str) -> SpaceRole:
             return held
         held.role = role
         held.save(update_fields=["role"])
-        record(
-            DomainEventKind.ROLE_GRANTED,
-            aggregate=held,
-            space=space,
-            by=by,
-            user=user.pk,
-            role=role,
-        )
+        _record_role(DomainEventKind.ROLE_GRANTED, held, space=space, by=by)
     return held
 
 
@@ -57,12 +55,6 @@ def space_role_revoke(*, role: SpaceRole, by) -> None:
             raise NotAllowed(
                 _("You cannot remove your own host role; ask a network administrator.")
             )
+        # Recorded first: a deleted row has no primary key left to name the aggregate by.
+        _record_role(DomainEventKind.ROLE_REVOKED, held, space=space, by=by)
         held.delete()
-        record(
-            DomainEventKind.ROLE_REVOKED,
-            aggregate=role,
-            space=space,
-            by=by,
-            user=held.user_id,
-            role=held.role,
-        )

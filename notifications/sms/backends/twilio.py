@@ -59,15 +59,11 @@ class TwilioBackend(BaseSmsBackend):
             _check_base_url(self._api_base_url)
 
     def deliver(self, message: OutgoingSms) -> SentSms:
-        create_kwargs: dict[str, str] = {"to": message.to, "body": message.body}
-        create_kwargs.update(self._sender_kwargs(message))
-        if message.status_callback:
-            create_kwargs["status_callback"] = message.status_callback
+        fields = {"to": message.to, "body": message.body, **self._sender_kwargs(message)}
         # Twilio's Messages API has no idempotency keys: `message.idempotency_key` cannot
         # travel, and a send whose answer was lost is settled from the log (find_sent).
-        with self._client() as client:
-            created = client.messages.create(**create_kwargs)
-        return sent_sms_for(message=message, provider_id=created.sid)
+        sid = self._create(fields, status_callback=message.status_callback)
+        return sent_sms_for(message=message, provider_id=sid)
 
     def find_sent(self, *, to: str, body: str, since: datetime.datetime) -> SentSms | None:
         """Look through the newest messages to `to` for this body, created since `since`.
@@ -97,6 +93,14 @@ class TwilioBackend(BaseSmsBackend):
             raise UnknownOutcomeSmsError("no_answer", f"Twilio did not answer: {exc}") from exc
         finally:
             http_client.session.close()
+
+    def _create(self, fields: dict[str, str], *, status_callback: str) -> str:
+        """Create one message on Twilio from `fields`, asking for its status at
+        `status_callback` if given; returns the message's sid."""
+        if status_callback:
+            fields = {**fields, "status_callback": status_callback}
+        with self._client() as client:
+            return client.messages.create(**fields).sid
 
     def _sender_kwargs(self, message: OutgoingSms) -> dict[str, str]:
         """Choose who the SMS comes from; raise PermanentSmsError("no_sender") if nobody."""
