@@ -21,6 +21,7 @@ from cowork.selectors.reports.collection import (
     collect_events,
     collect_usage,
     event_reads,
+    events_in_window,
 )
 from cowork.selectors.reports.figures import (
     CentreRow,
@@ -157,10 +158,13 @@ def _months(
     return months
 
 
-def _tag_rows(viewer, scope, held: dict[int, EventData], people: dict) -> list[TagRow]:
-    """Each tag the viewer may report on, with the people of its events in the period."""
+def _tag_rows(viewer, scope, held: dict[int, EventData], people: dict, events) -> list[TagRow]:
+    """Each tag the viewer may report on, with the people of its events in the period
+    (`held`, of `events`: a query of their keys, or more)."""
     events_of, names = defaultdict(list), {}
-    for event_id, tag_id, name in event_tags(viewer, scope, held):
+    for event_id, tag_id, name in event_tags(viewer, scope, events):
+        if event_id not in held:
+            continue
         events_of[tag_id].append(held[event_id])
         names[tag_id] = name
     summaries = people_summaries([_participants(events) for events in events_of.values()], people)
@@ -245,8 +249,10 @@ def _event_report(viewer, scope, start, end, now, filters: dict) -> Report:
     # events are: read ahead too, and taken if the events add no centre.
     likely = [pk for pk in shown if scope.shows_use_of(pk)]
     ahead.start(bookings_read(likely, start, end), walk_ins_read(likely, start, end))
+    # The tags of the events that may be held, taken by those that are.
+    in_window = events_in_window(where, start, end)
+    ahead.start(event_tags_read(viewer, scope, in_window))
     collected = collect_events(where, start, end)
-    ahead.start(event_tags_read(viewer, scope, collected.held))
     centres = _report_centres(collected.held, shown)
     used = [space for space in centres if scope.shows_use_of(space.pk)]
     bookings = period_bookings(used, start, end)
@@ -313,7 +319,7 @@ def _event_report(viewer, scope, start, end, now, filters: dict) -> Report:
         domains=tables.domains,
         walk_in_breakdowns=walk_ins.breakdowns() if shows_use else [],
         people=people_summary(collected.people, collected.people),
-        tags=_tag_rows(viewer, scope, collected.held, collected.people),
+        tags=_tag_rows(viewer, scope, collected.held, collected.people, in_window),
         months=_months(start, end, held, collected, now),
         daily_visits=[DayVisits(day, daily[day]) for day in days] if shows_use else [],
         heat_maps=[

@@ -142,14 +142,16 @@ def event_filter(
 
 
 def event_tags(viewer, scope: ReportScope, event_ids) -> list[tuple[int, int, str]]:
-    """(event id, tag id, tag name) of `event_ids` for the tags the viewer may report on,
-    each where it may be used (`_tagged`): one query."""
+    """(event id, tag id, tag name) of `event_ids` (ids, or a query of them) for the tags
+    the viewer may report on, each where it may be used (`_tagged`): one query."""
     return ahead.rows(event_tags_read(viewer, scope, event_ids))
 
 
 def event_tags_read(viewer, scope: ReportScope, event_ids) -> QuerySet:
     """The one query of `event_tags`, to be read ahead (`ahead`)."""
-    links = Event.tags.through.objects.filter(event_id__in=list(event_ids)).filter(
+    if not isinstance(event_ids, QuerySet):
+        event_ids = list(event_ids)
+    links = Event.tags.through.objects.filter(event_id__in=event_ids).filter(
         Q(tag__organization__isnull=True) | Q(tag__organization=F("event__space__organization"))
     )
     if not scope.every_centre:
