@@ -1,11 +1,11 @@
-"""A report's largest queries read side by side, while the report counts.
+"""A report's largest queries read ahead, while the report counts.
 
-A year's report spends about half a second waiting for PostgreSQL, one query after
+A year's report spends a good part of its time waiting for PostgreSQL, one query after
 another, and counts in Python in between: one core works while the other waits. Here a
-report names, before it starts counting, the queries it is going to run (`reading_ahead`);
-on PostgreSQL each is then sent at once, on a connection of its own in a thread of its own,
-and `rows(queryset)` hands over what was read when the counting comes to that query. The
-database works on one core while the report counts on the other.
+report names, before it starts counting, the queries it is going to run (`reading_ahead`,
+`start`); on PostgreSQL a thread of the report's sends them one after another on a
+connection of its own, and `rows(queryset)` hands over what was read when the counting
+comes to that query. The database works on one core while the report counts on the other.
 
 A query is handed over only if it is the very one that was started (the same SQL with the
 same values); any other is run then and there, on the caller's connection, as it always
@@ -17,10 +17,12 @@ transaction wrote and has not committed (a test's rows, a caller's change), so t
 every query runs in turn on the caller's connection. On SQLite, which has one writer and
 whose reads are quick, neither.
 
-A read ahead has a connection of its own, opened for it and closed after it, not one of
-the pool the requests share: a report waiting for its reads must never wait for a request
-that waits for the pool. At most READ_AHEAD_CONNECTIONS are open in a process at once;
-a query that finds none free is not sent ahead, and runs in turn.
+The reading thread's connection is opened for the report and closed with it, not taken
+from the pool the requests share: a report waiting for its reads must never wait for a
+request that waits for the pool. At most READING_REPORTS reports of a process read ahead
+at once; one more reads in turn. (One thread, not one per query: threads reading side by
+side took more from the report's own counting, holding Python's lock to convert their
+rows, than they gave back.)
 """
 
 import contextlib
@@ -35,12 +37,9 @@ from django.db.models import QuerySet
 
 logger = logging.getLogger(__name__)
 
-# At most this many queries of one report at the database at once, besides the report's
-# own: a year's report starts six.
-THREADS = 3
-# Connections open for reads ahead in this process at once, over every report.
-READ_AHEAD_CONNECTIONS = 6
-_free_connections = threading.BoundedSemaphore(READ_AHEAD_CONNECTIONS)
+# Reports of a process reading ahead at once, a connection each.
+READING_REPORTS = 4
+_free_connections = threading.BoundedSemaphore(READING_REPORTS)
 
 _current: contextvars.ContextVar["_Reads | None"] = contextvars.ContextVar(
     "report_reads", default=None
@@ -52,19 +51,6 @@ def _key(queryset: QuerySet) -> tuple:
     return (queryset.db, sql, tuple(params))
 
 
-def _read(queryset: QuerySet, settings_dict: dict) -> list:
-    """The rows of `queryset`, on a connection opened for it (`settings_dict`, with no
-    pool) and closed afterwards."""
-    alias = queryset.db
-    own = type(connections[alias])(settings_dict, alias)
-    connections[alias] = own
-    try:
-        return list(queryset)
-    finally:
-        own.close()
-        del connections[alias]
-
-
 def _unpooled(using: str) -> dict:
     settings_dict = dict(connections[using].settings_dict)
     options = dict(settings_dict.get("OPTIONS") or {})
@@ -74,18 +60,30 @@ def _unpooled(using: str) -> dict:
 
 
 class _Reads:
-    def __init__(self, pool: ThreadPoolExecutor):
-        self._pool = pool
+    """A thread with a connection of its own, reading the queries started in turn."""
+
+    def __init__(self, using: str):
+        self._using = using
+        self._settings = _unpooled(using)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-read")
+        self._connection = None  # opened by the thread, for its first read
         self._started: dict[tuple, Future] = {}
+
+    def _read(self, queryset: QuerySet) -> list:
+        if self._connection is None:
+            self._connection = type(connections[self._using])(self._settings, self._using)
+            connections[self._using] = self._connection
+        return list(queryset)
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            del connections[self._using]
 
     def start(self, queryset: QuerySet) -> None:
         key = _key(queryset)
-        if key in self._started or not _free_connections.acquire(blocking=False):
-            return
-        future = self._pool.submit(_read, queryset, _unpooled(queryset.db))
-        # Run or cancelled, its connection is closed by then.
-        future.add_done_callback(lambda _future: _free_connections.release())
-        self._started[key] = future
+        if key not in self._started:
+            self._started[key] = self._thread.submit(self._read, queryset)
 
     def take(self, queryset: QuerySet) -> list | None:
         future = self._started.pop(_key(queryset), None)
@@ -94,7 +92,8 @@ class _Reads:
     def close(self) -> None:
         for future in self._started.values():
             future.cancel()
-        self._pool.shutdown(wait=True)
+        self._thread.submit(self._close)
+        self._thread.shutdown(wait=True)
         for future in self._started.values():
             if not future.cancelled() and future.exception() is not None:
                 logger.warning("A report's read ahead failed", exc_info=future.exception())
@@ -112,16 +111,23 @@ def reading_ahead() -> Iterator["_Reads | None"]:
     """Within this block, `start(queryset)` sends a query ahead and `rows(queryset)` takes
     its rows (or runs it); on leaving, reads not taken are dropped. Where reading ahead
     cannot be done (`can_read_ahead`), both do what they would without the block."""
-    if _current.get() is not None or not can_read_ahead():
+    if (
+        _current.get() is not None
+        or not can_read_ahead()
+        or not _free_connections.acquire(blocking=False)
+    ):
         yield None
         return
-    reads = _Reads(ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="report-read"))
+    reads = _Reads(DEFAULT_DB_ALIAS)
     token = _current.set(reads)
     try:
         yield reads
     finally:
         _current.reset(token)
-        reads.close()
+        try:
+            reads.close()
+        finally:
+            _free_connections.release()
 
 
 def start(*querysets: QuerySet | None) -> None:

@@ -1,5 +1,5 @@
-"""A report's queries read ahead on connections of their own (`reports.ahead`): the same
-report, its queries at the database side by side, no connection left open.
+"""A report's queries read ahead on a connection of its own (`reports.ahead`): the same
+report, its queries at the database while it counts, no connection left open.
 
 Other connections see only committed rows, so the tests that read ahead commit theirs
 (`transactional_db`) and run on PostgreSQL, the only database reads are sent ahead on.
@@ -50,18 +50,18 @@ class Spy:
 
     def __init__(self, monkeypatch):
         self.read, self.taken = 0, 0
-        read, take = ahead._read, ahead._Reads.take
+        read, take = ahead._Reads._read, ahead._Reads.take
 
-        def counted_read(queryset, settings_dict):
+        def counted_read(reads, queryset):
             self.read += 1
-            return read(queryset, settings_dict)
+            return read(reads, queryset)
 
         def counted_take(reads, queryset):
             rows = take(reads, queryset)
             self.taken += rows is not None
             return rows
 
-        monkeypatch.setattr(ahead, "_read", counted_read)
+        monkeypatch.setattr(ahead._Reads, "_read", counted_read)
         monkeypatch.setattr(ahead._Reads, "take", counted_take)
 
 
@@ -108,22 +108,22 @@ def test_a_query_read_ahead_runs_on_a_connection_of_its_own():
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_with_every_read_ahead_connection_in_use_a_query_runs_in_turn():
+def test_with_every_reading_connection_in_use_a_report_reads_in_turn():
     SpaceFactory()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         own = cursor.fetchone()[0]
     held = 0
-    while ahead._free_connections.acquire(blocking=False):  # other reports' reads
+    while ahead._free_connections.acquire(blocking=False):  # other reports reading ahead
         held += 1
     try:
-        with ahead.reading_ahead():
+        with ahead.reading_ahead() as reads:
             ahead.start(_backend_ids())
-            assert ahead.rows(_backend_ids()) == [own]
+            assert reads is None and ahead.rows(_backend_ids()) == [own]
     finally:
         for _ in range(held):
             ahead._free_connections.release()
-    assert held == ahead.READ_AHEAD_CONNECTIONS
+    assert held == ahead.READING_REPORTS
 
 
 @on_postgresql
