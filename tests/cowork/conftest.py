@@ -17,8 +17,20 @@ from django.utils import timezone
 
 from cowork.models import DonorAccess, Event, Space, Tag
 from cowork.services.events import event_create
-from tests.cowork.selectors.reports.network import kept_for_the_module
-from tests.factories import UserFactory, next_weekday
+from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture `network`)
+    kept_for_the_module,
+    network_built_once,
+    network_copy,
+)
+from tests.factories import UserFactory, network_admin, next_weekday
+
+
+@pytest.fixture
+def admin_client(client):
+    """The test client signed in as a network admin, who is staff but not a superuser
+    (pytest-django's own `admin_client` is a superuser's)."""
+    client.force_login(network_admin())
+    return client
 
 
 @pytest.fixture

@@ -29,12 +29,7 @@ from tests import factories
 # The reports' hand-built network and its fixtures, so the figures compared are theirs.
 from tests.cowork.selectors.reports.conftest import admin  # noqa: F401
 from tests.cowork.selectors.reports.expected import march_report
-from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture `network`)
-    local,
-    network_built_once,
-    network_copy,
-    phone_of,
-)
+from tests.cowork.selectors.reports.network import local, phone_of
 
 # The walk-ins of that network, hand-counted in their own tests.
 from tests.cowork.selectors.reports.test_visits import walk_ins  # noqa: F401
