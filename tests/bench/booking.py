@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench import database, report  # noqa: E402
+from tests.servers import ended  # noqa: E402
 
 ZONE = zoneinfo.ZoneInfo("Europe/Kyiv")
 GRID = 15
@@ -116,11 +117,7 @@ class Daphne:
         threading.Thread(target=lambda: self.log.extend(self.process.stdout), daemon=True).start()
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        ended(self.process)
 
 
 def run_api(url, tokens, attempts, progress):

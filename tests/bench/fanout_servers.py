@@ -20,6 +20,8 @@ import threading
 import time
 from pathlib import Path
 
+from tests.servers import ended
+
 ROOT = Path(__file__).resolve().parents[2]
 
 LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
@@ -97,13 +99,7 @@ class DaphneProcess:
         ]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        ended(self.process, within=15)
 
 
 class PlainServer:
