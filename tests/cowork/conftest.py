@@ -22,7 +22,7 @@ from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture 
     network_built_once,
     network_copy,
 )
-from tests.factories import UserFactory, network_admin, next_weekday
+from tests.factories import ResourceFactory, UserFactory, network_admin, next_weekday
 
 
 @pytest.fixture
@@ -31,6 +31,12 @@ def admin_client(client):
     (pytest-django's own `admin_client` is a superuser's)."""
     client.force_login(network_admin())
     return client
+
+
+@pytest.fixture
+def laptop(space):
+    """A laptop to borrow with a room."""
+    return ResourceFactory(space=space, kind="equipment", equipment_type="laptop", name="Laptop 1")
 
 
 @pytest.fixture
