@@ -229,6 +229,33 @@ class EventFactory(factory.django.DjangoModelFactory):
             event.sessions.create(starts_at=event.starts_at, ends_at=event.ends_at)
 
 
+def one_session_event(
+    room,
+    host,
+    start: datetime.datetime,
+    *,
+    hours: float = 2,
+    kind: str = "training",
+    title: str = "Python for beginners",
+    capacity: int = 20,
+    **more,
+):
+    """An event in `room` of one session from `start`, `hours` long, made through the
+    service as its host makes one: it books the room. `more` goes to event_create."""
+    from cowork.services.events import event_create
+
+    return event_create(
+        space=room.space,
+        room=room,
+        host=host,
+        kind=kind,
+        title=title,
+        sessions=[(start, start + datetime.timedelta(hours=hours))],
+        capacity=capacity,
+        **more,
+    )
+
+
 class RegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "cowork.Registration"

@@ -16,13 +16,18 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cowork.models import DonorAccess, Event, Space, Tag
-from cowork.services.events import event_create
 from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture `network`)
     kept_for_the_module,
     network_built_once,
     network_copy,
 )
-from tests.factories import ResourceFactory, UserFactory, network_admin, next_weekday
+from tests.factories import (
+    ResourceFactory,
+    UserFactory,
+    network_admin,
+    next_weekday,
+    one_session_event,
+)
 
 
 @pytest.fixture
@@ -84,12 +89,4 @@ def demo_network() -> SimpleNamespace:
 def kramatorsk_event(demo):
     """A training the Kramatorsk host runs in the Training room, a week or two ahead."""
     start = next_weekday(demo.kramatorsk, weekday=2, at=datetime.time(10))
-    return event_create(
-        space=demo.kramatorsk,
-        room=demo.kramatorsk.resources.get(name="Training room"),
-        host=demo.host,
-        kind="training",
-        title="Python for beginners",
-        sessions=[(start, start + datetime.timedelta(hours=2))],
-        capacity=20,
-    )
+    return one_session_event(demo.kramatorsk.resources.get(name="Training room"), demo.host, start)

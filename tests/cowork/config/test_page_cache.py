@@ -18,7 +18,6 @@ from cowork import page_version
 from cowork.models import Booking, Space
 from cowork.services.booking.create import booking_create
 from cowork.services.booking.lifecycle import booking_cancel
-from cowork.services.events import event_create
 from tests.cowork.config.page_cache_fixtures import committed_database, kramatorsk  # noqa: F401
 from tests.factories import (
     MemberFactory,
@@ -26,6 +25,7 @@ from tests.factories import (
     RoomFactory,
     UserFactory,
     next_weekday,
+    one_session_event,
 )
 
 # Writes commit, as they do when served: the page version moves at each commit.
@@ -93,15 +93,7 @@ def test_a_new_event_shows_on_the_events_page_at_once(client, space, django_asse
     room = RoomFactory(space=space, name="Training room")
     assert "Python for beginners" not in _kept(client, "/events/", django_assert_num_queries)
     start = next_weekday(space, weekday=2, at=datetime.time(10))
-    event_create(
-        space=space,
-        room=room,
-        host=host,
-        kind="training",
-        title="Python for beginners",
-        sessions=[(start, start + datetime.timedelta(hours=2))],
-        capacity=20,
-    )
+    one_session_event(room, host, start)
     assert "Python for beginners" in client.get("/events/").content.decode()
 
 

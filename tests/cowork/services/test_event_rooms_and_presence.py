@@ -33,6 +33,7 @@ from tests.factories import (
     ResourceFactory,
     RoomFactory,
     next_weekday,
+    one_session_event,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,16 +50,10 @@ def room(space):
 def _round_table(room, host, *, is_public=True):
     """A round-table 11:00–12:30 on a coming Monday, created the week before."""
     start = next_weekday(room.space, at=datetime.time(11))
-    return event_create(
-        space=room.space,
-        room=room,
-        host=host,
-        kind="round_table",
-        title="Round-table on local budgets",
-        sessions=[(start, start + 90 * MINUTE)],
-        capacity=20,
+    return one_session_event(
+        room, host, start, hours=1.5, kind="round_table", title="Round-table on local budgets",
         is_public=is_public,
-    )
+    )  # fmt: skip
 
 
 def _attendees(event, count, *, now):
