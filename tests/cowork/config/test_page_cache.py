@@ -70,13 +70,7 @@ def test_a_new_booking_shows_on_the_members_bookings_at_once(space, django_asser
     assert "Window desk" not in _kept(
         client, "/bookings/", django_assert_num_queries, signed_in=True
     )
-    start = next_weekday(space, weekday=2, at=datetime.time(10))
-    booking = booking_create(
-        resource=desk,
-        member=member.user,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-    )
+    booking = _two_hours_on_wednesday(desk, member.user)
     booked = client.get("/bookings/").content.decode()
     assert "Window desk" in booked
     cancel_form = f'action="/bookings/{booking.pk}/cancel/"'
@@ -135,13 +129,7 @@ def test_each_visitor_gets_a_csrf_token_of_their_own_cookie(space):
 def test_a_waiting_message_is_shown_not_a_kept_page(space, django_assert_num_queries):
     member = MemberFactory()
     desk = ResourceFactory(space=space, name="Window desk")
-    start = next_weekday(space, weekday=2, at=datetime.time(10))
-    booking = booking_create(
-        resource=desk,
-        member=member.user,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-    )
+    booking = _two_hours_on_wednesday(desk, member.user)
     client = _member_client(member)
     _kept(client, "/bookings/", django_assert_num_queries, signed_in=True)
     # Not committed here, so the version stays: only the waiting message keeps the kept
@@ -153,13 +141,7 @@ def test_a_waiting_message_is_shown_not_a_kept_page(space, django_assert_num_que
 def test_members_are_served_their_own_pages(space):
     desk = ResourceFactory(space=space, name="Window desk")
     owner, other = MemberFactory(), MemberFactory()
-    start = next_weekday(space, weekday=2, at=datetime.time(10))
-    booking_create(
-        resource=desk,
-        member=owner.user,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-    )
+    _two_hours_on_wednesday(desk, owner.user)
     assert "Window desk" in _member_client(owner).get("/bookings/").content.decode()
     assert "Window desk" not in _member_client(other).get("/bookings/").content.decode()
 
@@ -176,6 +158,14 @@ def test_a_signed_out_sessions_cookie_is_not_served_what_was_kept_for_it(
     replay.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     replay.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
     assert replay.get("/bookings/").status_code == 302
+
+
+def _two_hours_on_wednesday(desk, user) -> Booking:
+    """The user's booking of `desk` on a coming Wednesday, 10:00-12:00."""
+    start = next_weekday(desk.space, weekday=2, at=datetime.time(10))
+    return booking_create(
+        resource=desk, member=user, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
 
 
 def _bumps(captured) -> int:
