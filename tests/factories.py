@@ -256,6 +256,30 @@ def one_session_event(
     )
 
 
+def member_who_walked_in(*, phone: str, **visit):
+    """A member reading Russian whose phone a host logged on the live page of "Youth Centre"
+    (Asia/Baku; "Молодёжный центр" in Russian) on 3 March 2025 at 08:30 UTC, 12:30 there.
+    `visit` adds to the walk-in (a gender)."""
+    from cowork.services.visits import walk_in_record
+
+    space = SpaceFactory(
+        name="Youth Centre",
+        time_zone="Asia/Baku",
+        translations={"ru": {"name": "Молодёжный центр"}},
+    )
+    member = MemberFactory(phone=phone, language="ru")
+    walk_in_record(
+        space=space,
+        source="live",
+        client_key="tap",
+        logged_by=HostFactory(space=space).user,
+        phone=phone,
+        now=datetime.datetime(2025, 3, 3, 8, 30, tzinfo=datetime.UTC),
+        **visit,
+    )
+    return member
+
+
 class RegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "cowork.Registration"
