@@ -41,6 +41,18 @@ def _saved(client, space, page: str, **form) -> None:
     assert response.status_code == 302, response.context and response.context["form"].errors
 
 
+def _centre_details(space, **texts) -> dict:
+    """The centre form of the Samarkand centre `_new_centre` opened, as saved, with `texts`."""
+    return {
+        "name": space.name,
+        "city": "Samarkand",
+        "currency": "UZS",
+        "spoken": ["uz", "ru"],
+        "message_language": "uz",
+        **texts,
+    }
+
+
 def test_a_network_admin_opens_a_centre_and_gives_it_hours_closures_and_desks(admin_client):
     space = _new_centre(admin_client)
     assert (space.slug, space.languages) == ("samarkand-ngo-co-working", ["uz", "ru"])
@@ -162,17 +174,10 @@ def test_a_centre_and_its_room_are_named_in_uzbek_and_russian_and_read_so(admin_
            needs_approval="on", price_per_hour="0")  # fmt: skip
     room = space.resources.get(name="Meeting room")
     assert room.translations == {"uz": {"name": "Uchrashuv xonasi"}, "ru": {"name": "Переговорная"}}
-    details = {
-        "name": space.name,
-        "city": "Samarkand",
-        "currency": "UZS",
-        "spoken": ["uz", "ru"],
-        "message_language": "uz",
-        "name_uz": "Samarqand NNT kovorkingi",
-        "name_ru": "Коворкинг НКО, Самарканд",
-    }
-    saved = admin_client.post(reverse("web:manage-centre", args=[space.slug]), details)
-    assert saved.status_code == 302
+    details = _centre_details(
+        space, name_uz="Samarqand NNT kovorkingi", name_ru="Коворкинг НКО, Самарканд"
+    )
+    _saved(admin_client, space, "centre", **details)
     space.refresh_from_db()
     assert space.name_in("ru") == "Коворкинг НКО, Самарканд" and space.name_in("en") == space.name
 
@@ -186,22 +191,17 @@ def test_the_centres_texts_are_written_in_other_languages_and_read_in_the_visito
     admin_client, client
 ):
     space = _new_centre(admin_client)
-    details = {
-        "name": space.name,
-        "city": "Samarkand",
-        "currency": "UZS",
-        "spoken": ["uz", "ru"],
-        "message_language": "uz",
-        "description": "Desks and rooms for NGOs.",
-        "directions": "Bus 12 to Registan, the blue door.",
-        "description_ru": "Столы и залы для НКО.",
-        "directions_ru": "Автобус 12 до Регистана, синяя дверь.",
-        "description_uz": "NNTlar uchun stollar va xonalar.",
-    }
+    details = _centre_details(
+        space,
+        description="Desks and rooms for NGOs.",
+        directions="Bus 12 to Registan, the blue door.",
+        description_ru="Столы и залы для НКО.",
+        directions_ru="Автобус 12 до Регистана, синяя дверь.",
+        description_uz="NNTlar uchun stollar va xonalar.",
+    )
     form = admin_client.get(reverse("web:manage-centre", args=[space.slug])).content.decode()
     assert "Description in Русский" in form and "How to get there in Русский" in form
-    saved = admin_client.post(reverse("web:manage-centre", args=[space.slug]), details)
-    assert saved.status_code == 302
+    _saved(admin_client, space, "centre", **details)
     space.refresh_from_db()
     assert space.translations == {
         "ru": {
@@ -226,14 +226,7 @@ def test_the_centres_texts_are_written_in_other_languages_and_read_in_the_visito
 
 def test_a_text_too_long_for_a_translation_is_refused_and_nothing_changes(admin_client):
     space = _new_centre(admin_client)
-    details = {
-        "name": space.name,
-        "city": "Samarkand",
-        "currency": "UZS",
-        "spoken": ["uz"],
-        "message_language": "uz",
-        "directions_ru": "х" * 2001,
-    }
+    details = _centre_details(space, spoken=["uz"], directions_ru="х" * 2001)
     refused = admin_client.post(reverse("web:manage-centre", args=[space.slug]), details)
     assert refused.status_code == 400
     assert "directions_ru" in refused.context["form"].errors
