@@ -78,6 +78,12 @@ def member_client(client, member):
 
 
 @pytest.fixture
+def host_client(client, host):
+    client.force_login(host)
+    return client
+
+
+@pytest.fixture
 def desk_booking(space, desk, member, day):
     """The member's booking of Desk 01, 10:00–12:00 on `day`."""
     return booked(desk, member, day, "10:00", "12:00")

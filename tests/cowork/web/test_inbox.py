@@ -53,12 +53,6 @@ def waiting_membership(space):
     return membership_join(member=member, space=space, now=timezone.now())
 
 
-@pytest.fixture
-def host_client(client, host):
-    client.force_login(host)
-    return client
-
-
 def test_everything_waiting_shows_whatever_its_day(
     host_client, request_next_month, waiting_registration, waiting_membership
 ):

@@ -26,12 +26,6 @@ def room(space):
     return RoomFactory(space=space, name="Meeting room", capacity=20, accessible=True)
 
 
-@pytest.fixture
-def host_client(client, host):
-    client.force_login(host)
-    return client
-
-
 def make_event(
     space,
     room,
