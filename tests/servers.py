@@ -42,6 +42,20 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BYTECODE_CACHE = Path(tempfile.gettempdir()) / f"cowork-tests-bytecode-{os.getuid()}"
 
 
+def daphne_on_a_free_port(app: str, *, env: dict[str, str], cwd) -> subprocess.Popen:
+    """daphne serving `app` on a loopback port of its choosing, which it names in a line
+    LISTENING finds; its log and access log in order on one text pipe, to be drained."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", app],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+
+
 def ended(process: subprocess.Popen, *, within: float = 10) -> None:
     """Asks a server still running to stop (SIGTERM), and kills it if it has not `within`
     seconds."""
