@@ -92,10 +92,7 @@ def test_a_refused_report_goes_once_after_its_back_off(network, relay_now, mail_
 
 
 def test_a_report_refused_every_time_fails_for_network_admins_to_send_again(
-    network,
-    relay_now,
-    mail_server,
-    client,
+    network, relay_now, mail_server, client
 ):
     server = mail_server(refusals=MAX_ATTEMPTS)
     claim = _report_due(network, relay_now)
@@ -123,9 +120,7 @@ def test_a_report_refused_every_time_fails_for_network_admins_to_send_again(
 
 
 def test_a_worker_killed_after_the_server_took_the_report_never_sends_it_again(
-    network,
-    relay_now,
-    settings,
+    network, relay_now, settings
 ):
     _donor(network.eu, "en")
     assert donor_monthly_reports_record(now=FIRST_OF_APRIL) == 1
@@ -150,9 +145,7 @@ def test_a_worker_killed_after_the_server_took_the_report_never_sends_it_again(
 
 
 def test_deleting_a_donors_account_stops_a_report_waiting_for_another_try(
-    network,
-    relay_now,
-    mail_server,
+    network, relay_now, mail_server
 ):
     server = mail_server(refusals=1)
     claim = _report_due(network, relay_now)
@@ -169,9 +162,7 @@ def test_deleting_a_donors_account_stops_a_report_waiting_for_another_try(
 
 
 def test_a_report_whose_worker_died_before_reaching_the_server_goes_once(
-    network,
-    relay_now,
-    mail_server,
+    network, relay_now, mail_server
 ):
     server = mail_server(refusals=1)
     claim = _report_due(network, relay_now)
