@@ -91,6 +91,21 @@ def _host_watches_kramatorsk_live(page: Page, base: str, axe_check) -> None:
     expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
 
 
+def _training_room_door(space: Space):
+    """The display token, and its key, of a door screen of the centre's Training room."""
+    room = Resource.objects.get(space=space, name="Training room")
+    host = space.roles.get().user
+    return display_token_create(space=space, host=host, name="Door", room=room)
+
+
+def _same_document_passing_axe_and_fitting(page: Page, axe_check) -> None:
+    """The page updated itself in place (never reloaded, see window.__sameDocument), and
+    still passes axe and fits the screen."""
+    assert page.evaluate("window.__sameDocument") is True
+    axe_check(page)
+    fits_the_screen(page)
+
+
 def _spot(page: Page, space: Space, name: str):
     resource = Resource.objects.get(space=space, name=name)
     return page.locator(f'svg.live-plan [data-resource="{resource.pk}"]')
@@ -185,8 +200,7 @@ def test_room_display_turns_in_use_live_and_goes_dark_when_revoked(
     page, live_server_url, kramatorsk, axe_check
 ):
     host = kramatorsk.roles.get().user
-    room = Resource.objects.get(space=kramatorsk, name="Training room")
-    token, key = display_token_create(space=kramatorsk, host=host, name="Door", room=room)
+    token, key = _training_room_door(kramatorsk)
     page.set_viewport_size(TABLET)
     page.goto(f"{live_server_url}/displays/{key}/")
     axe_check(page)
@@ -325,9 +339,7 @@ def test_door_shows_the_event_and_its_head_count_and_the_sweep_never_frees_it(
 ):
     event = _round_table_now(kramatorsk, attendees=6)
     session = event.sessions.get()
-    host = kramatorsk.roles.get().user
-    room = Resource.objects.get(space=kramatorsk, name="Training room")
-    _token, key = display_token_create(space=kramatorsk, host=host, name="Door", room=room)
+    _token, key = _training_room_door(kramatorsk)
     page.set_viewport_size(viewport)
     page.goto(f"{live_server_url}/displays/{key}/")
     axe_check(page)
@@ -349,9 +361,7 @@ def test_door_shows_the_event_and_its_head_count_and_the_sweep_never_frees_it(
     expect(page.locator('[data-part="now"]')).to_have_text("In use")
     expect(page.locator("main")).not_to_contain_text("Guest")
     expect(page.locator("main")).not_to_contain_text("Free")
-    assert page.evaluate("window.__sameDocument") is True
-    axe_check(page)
-    fits_the_screen(page)
+    _same_document_passing_axe_and_fitting(page, axe_check)
 
 
 def test_dashboard_shows_the_event_in_its_room_and_counts_people_on_a_phone(
@@ -378,9 +388,7 @@ def test_dashboard_shows_the_event_in_its_room_and_counts_people_on_a_phone(
     )
     expect(head_count).to_have_text("3")
     expect(card).to_have_attribute("data-state", "occupied")
-    assert page.evaluate("window.__sameDocument") is True
-    axe_check(page)
-    fits_the_screen(page)
+    _same_document_passing_axe_and_fitting(page, axe_check)
 
 
 def test_door_in_russian_counts_the_people_of_the_event(
@@ -388,9 +396,7 @@ def test_door_in_russian_counts_the_people_of_the_event(
 ):
     page = phone_page
     _round_table_now(kramatorsk, attendees=4)
-    host = kramatorsk.roles.get().user
-    room = Resource.objects.get(space=kramatorsk, name="Training room")
-    _token, key = display_token_create(space=kramatorsk, host=host, name="Door", room=room)
+    _token, key = _training_room_door(kramatorsk)
     page.context.add_cookies([{"name": "django_language", "value": "ru", "url": live_server_url}])
     page.goto(f"{live_server_url}/displays/{key}/")
     axe_check(page)
