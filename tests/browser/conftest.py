@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from tests.server_forks import ServerForks
@@ -400,6 +400,15 @@ def sign_in(page: Page, base: str, username: str, axe_check, *, password: str = 
     page.get_by_label("Password", exact=True).fill(password or DEMO_PASSWORDS[username])
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
+    axe_check(page)
+
+
+def send_a_code(page: Page, axe_check, *, phone_field: str, phone: str, then: str) -> None:
+    """Types `phone` into the field labelled `phone_field`, asks for a code by SMS, and
+    waits for the page headed `then`, which it checks for accessibility."""
+    page.get_by_label(phone_field, exact=True).fill(phone)
+    page.get_by_role("button", name="Send me a code", exact=True).click()
+    expect(page.get_by_role("heading", name=then)).to_be_visible()
     axe_check(page)
 
 
