@@ -256,6 +256,22 @@ def one_session_event(
     )
 
 
+def came_by_code(event, *, name: str, phone: str, now=None):
+    """Someone registered for `event` who checked in with the event's QR code and their own
+    code, from a guest network address; the registration."""
+    from cowork.services.events import attendance_check_in_by_code, registration_create
+
+    registration, _key = registration_create(event=event, name=name, phone=phone)
+    attendance_check_in_by_code(
+        event=event,
+        phone=registration.participant.phone,
+        code=registration.check_in_code,
+        ip="203.0.113.9",
+        now=now,
+    )
+    return registration
+
+
 def member_who_walked_in(*, phone: str, **visit):
     """A member reading Russian whose phone a host logged on the live page of "Youth Centre"
     (Asia/Baku; "Молодёжный центр" in Russian) on 3 March 2025 at 08:30 UTC, 12:30 there.

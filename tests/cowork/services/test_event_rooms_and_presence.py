@@ -22,7 +22,6 @@ from cowork.services.booking import (
     release_no_shows,
 )
 from cowork.services.events import (
-    attendance_check_in_by_code,
     attendance_mark,
     event_create,
     registration_create,
@@ -32,6 +31,7 @@ from tests.factories import (
     MemberFactory,
     ResourceFactory,
     RoomFactory,
+    came_by_code,
     next_weekday,
     one_session_event,
 )
@@ -59,16 +59,7 @@ def _round_table(room, host, *, is_public=True):
 def _attendees(event, count, *, now):
     """`count` people registered, each checked in by the event's QR code and their code."""
     for index in range(count):
-        registration, _key = registration_create(
-            event=event, name=f"Guest {index}", phone=f"+99450222{index:04d}"
-        )
-        attendance_check_in_by_code(
-            event=event,
-            phone=registration.participant.phone,
-            code=registration.check_in_code,
-            ip="203.0.113.9",
-            now=now,
-        )
+        came_by_code(event, name=f"Guest {index}", phone=f"+99450222{index:04d}", now=now)
 
 
 def _room_state(space, room, now, *, with_names=True):
