@@ -18,11 +18,10 @@ from cowork.services.booking import booking_check_in, booking_create, release_no
 from cowork.services.centres.resources import floor_plan_arrange, resource_create
 from cowork.services.displays import display_token_create, display_token_revoke
 from cowork.services.events import (
-    attendance_check_in_by_code,
     event_create,
-    registration_create,
 )
 from tests.browser.conftest import fits_the_screen, sign_in
+from tests.factories import came_by_code
 
 KRAMATORSK = "kramatorsk-it"
 SIEVIERODONETSK = "sievierodonetsk-it"
@@ -311,26 +310,12 @@ def _round_table_now(space: Space, *, attendees: int, title="Round-table on loca
         now=now,
     )
     for index in range(attendees):
-        registration, _key = registration_create(
-            event=event, name=f"Guest {index}", phone=f"+38050777{index:04d}"
-        )
-        attendance_check_in_by_code(
-            event=event,
-            phone=registration.participant.phone,
-            code=registration.check_in_code,
-            ip="203.0.113.9",
-        )
+        came_by_code(event, name=f"Guest {index}", phone=f"+38050777{index:04d}")
     return event
 
 
 def _check_in_one_more(event) -> None:
-    registration, _key = registration_create(event=event, name="Late", phone="+380507779999")
-    attendance_check_in_by_code(
-        event=event,
-        phone=registration.participant.phone,
-        code=registration.check_in_code,
-        ip="203.0.113.9",
-    )
+    came_by_code(event, name="Late", phone="+380507779999")
 
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, TABLET], ids=["phone", "desk"])
