@@ -229,6 +229,73 @@ class EventFactory(factory.django.DjangoModelFactory):
             event.sessions.create(starts_at=event.starts_at, ends_at=event.ends_at)
 
 
+def one_session_event(
+    room,
+    host,
+    start: datetime.datetime,
+    *,
+    hours: float = 2,
+    kind: str = "training",
+    title: str = "Python for beginners",
+    capacity: int = 20,
+    **more,
+):
+    """An event in `room` of one session from `start`, `hours` long, made through the
+    service as its host makes one: it books the room. `more` goes to event_create."""
+    from cowork.services.events import event_create
+
+    return event_create(
+        space=room.space,
+        room=room,
+        host=host,
+        kind=kind,
+        title=title,
+        sessions=[(start, start + datetime.timedelta(hours=hours))],
+        capacity=capacity,
+        **more,
+    )
+
+
+def came_by_code(event, *, name: str, phone: str, now=None):
+    """Someone registered for `event` who checked in with the event's QR code and their own
+    code, from a guest network address; the registration."""
+    from cowork.services.events import attendance_check_in_by_code, registration_create
+
+    registration, _key = registration_create(event=event, name=name, phone=phone)
+    attendance_check_in_by_code(
+        event=event,
+        phone=registration.participant.phone,
+        code=registration.check_in_code,
+        ip="203.0.113.9",
+        now=now,
+    )
+    return registration
+
+
+def member_who_walked_in(*, phone: str, **visit):
+    """A member reading Russian whose phone a host logged on the live page of "Youth Centre"
+    (Asia/Baku; "Молодёжный центр" in Russian) on 3 March 2025 at 08:30 UTC, 12:30 there.
+    `visit` adds to the walk-in (a gender)."""
+    from cowork.services.visits import walk_in_record
+
+    space = SpaceFactory(
+        name="Youth Centre",
+        time_zone="Asia/Baku",
+        translations={"ru": {"name": "Молодёжный центр"}},
+    )
+    member = MemberFactory(phone=phone, language="ru")
+    walk_in_record(
+        space=space,
+        source="live",
+        client_key="tap",
+        logged_by=HostFactory(space=space).user,
+        phone=phone,
+        now=datetime.datetime(2025, 3, 3, 8, 30, tzinfo=datetime.UTC),
+        **visit,
+    )
+    return member
+
+
 class RegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "cowork.Registration"

@@ -42,6 +42,32 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BYTECODE_CACHE = Path(tempfile.gettempdir()) / f"cowork-tests-bytecode-{os.getuid()}"
 
 
+def daphne_on_a_free_port(app: str, *, env: dict[str, str], cwd) -> subprocess.Popen:
+    """daphne serving `app` on a loopback port of its choosing, which it names in a line
+    LISTENING finds; its log and access log in order on one text pipe, to be drained."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", app],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+
+
+def ended(process: subprocess.Popen, *, within: float = 10) -> None:
+    """Asks a server still running to stop (SIGTERM), and kills it if it has not `within`
+    seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=within)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class DaphneServer:
     """cowork served by daphne in a child process, on a port the OS picked.
 
@@ -113,13 +139,7 @@ class DaphneServer:
         return "".join(self._output)
 
     def stop(self) -> None:
-        if self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        ended(self._process)
         self._drainer.join(timeout=5)
 
     def kill(self) -> None:
@@ -314,13 +334,8 @@ class RedisServer:
         pytest.fail(f"redis-server did not answer on port {self.port}")
 
     def stop(self) -> None:
-        if self._process and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        if self._process:
+            ended(self._process)
 
 
 def redis_binary() -> str:

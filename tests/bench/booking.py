@@ -16,8 +16,6 @@ import argparse
 import datetime
 import os
 import random
-import re
-import subprocess
 import sys
 import threading
 import time
@@ -28,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench import database, report  # noqa: E402
+from tests.servers import LISTENING, daphne_on_a_free_port, ended  # noqa: E402
 
 ZONE = zoneinfo.ZoneInfo("Europe/Kyiv")
 GRID = 15
@@ -92,18 +91,11 @@ class Daphne:
     """One daphne process on a free loopback port; stopped (only it) on exit."""
 
     def __init__(self, env, app: str = "cowork.config.asgi:application"):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", app],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        self.process = daphne_on_a_free_port(app, env=env, cwd=ROOT)
         # A shared, busy machine can take most of a minute to import Django and start.
         deadline = time.monotonic() + 120
         for line in self.process.stdout:
-            match = re.search(r"Listening on TCP address 127\.0\.0\.1:(\d+)", line)
+            match = LISTENING.search(line)
             if match:
                 self.url = f"http://127.0.0.1:{match.group(1)}"
                 break
@@ -116,11 +108,7 @@ class Daphne:
         threading.Thread(target=lambda: self.log.extend(self.process.stdout), daemon=True).start()
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        ended(self.process)
 
 
 def run_api(url, tokens, attempts, progress):

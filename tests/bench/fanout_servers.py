@@ -20,9 +20,10 @@ import threading
 import time
 from pathlib import Path
 
+from tests.servers import LISTENING, daphne_on_a_free_port, ended
+
 ROOT = Path(__file__).resolve().parents[2]
 
-LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
 SERVER_LOG_LEVEL = re.compile(r" (WARNING|ERROR|CRITICAL) +(\S+)")
 TIMESTAMPED = re.compile(r"\d{4}-\d\d-\d\d ")
 EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b")
@@ -37,15 +38,7 @@ class DaphneProcess:
 
     def __init__(self, app: str, env: dict[str, str], name: str):
         self.name = name
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", app],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-        )
+        self.process = daphne_on_a_free_port(app, env=env, cwd=ROOT)
         self.pid = self.process.pid
         # Drained to the end whatever happens: a full pipe would stall the server.
         self.log: collections.deque[str] = collections.deque(maxlen=500)
@@ -97,13 +90,7 @@ class DaphneProcess:
         ]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        ended(self.process, within=15)
 
 
 class PlainServer:

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench import report  # noqa: E402
+from tests.servers import daphne_on_a_free_port  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -76,14 +77,7 @@ def demo_server():
                 check=True,
                 stderr=subprocess.DEVNULL,
             )
-        server = subprocess.Popen(
-            [python, "-m", "daphne", "-b", "127.0.0.1", "-p", "0", ASGI_APPLICATION],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        server = daphne_on_a_free_port(ASGI_APPLICATION, env=env, cwd=ROOT)
         try:
             url = ""
             for line in server.stdout:

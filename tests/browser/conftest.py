@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from tests.server_forks import ServerForks
 from tests.servers import DaphneServer, python_environment, server_environment
 
@@ -388,6 +389,35 @@ def demo_centres(transactional_db) -> Callable[..., None]:
 def demo_network(transactional_db) -> None:
     """The whole demo network, committed: 26 centres; for a test that needs every one."""
     call_command("seed_demo", no_history=True, verbosity=0, stdout=io.StringIO())
+
+
+def sign_in(page: Page, base: str, username: str, axe_check, *, password: str = "") -> None:
+    """Signs `username` in on the sign-in page, with a demo person's password unless one is
+    given, and checks the page for accessibility before and after."""
+    page.goto(f"{base}/login/")
+    axe_check(page)
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password or DEMO_PASSWORDS[username])
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_load_state()
+    axe_check(page)
+
+
+def send_a_code(page: Page, axe_check, *, phone_field: str, phone: str, then: str) -> None:
+    """Types `phone` into the field labelled `phone_field`, asks for a code by SMS, and
+    waits for the page headed `then`, which it checks for accessibility."""
+    page.get_by_label(phone_field, exact=True).fill(phone)
+    page.get_by_role("button", name="Send me a code", exact=True).click()
+    expect(page.get_by_role("heading", name=then)).to_be_visible()
+    axe_check(page)
+
+
+def fits_the_screen(page: Page) -> None:
+    """No sideways scrolling of the page itself (a plan or table may scroll in its frame)."""
+    width, client_width = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width <= client_width, f"{page.url} is {width}px wide on {client_width}px"
 
 
 def open_menu(page: Page) -> None:

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from cowork.models import Membership
 from notifications.models import Notification
 from tests import factories
-from tests.browser.conftest import open_menu
+from tests.browser.conftest import open_menu, send_a_code
 
 
 def _waiting_body(kind) -> str:
@@ -46,10 +46,8 @@ def test_a_stranger_signs_up_from_the_home_page_and_waits_for_approval(
     expect(page.locator("#id_phone_helptext")).to_contain_text("050 123 4567")  # Ukraine's
     axe_check(page)
 
-    page.get_by_label("Mobile phone number", exact=True).fill("067 111 22 02")
-    page.get_by_role("button", name="Send me a code", exact=True).click()
-    expect(page.get_by_role("heading", name="Type the code from the SMS")).to_be_visible()
-    axe_check(page)
+    send_a_code(page, axe_check, phone_field="Mobile phone number", phone="067 111 22 02",
+                then="Type the code from the SMS")  # fmt: skip
     page.get_by_label("Code from the SMS", exact=True).fill(_code(Notification.Kind.SIGN_UP_CODE))
     page.get_by_role("button", name="Open my account", exact=True).click()
     expect(page.get_by_text("will tell you by SMS once a host has approved you")).to_be_visible()
@@ -113,10 +111,8 @@ def test_a_member_sets_a_new_password_by_sms_and_changes_phone(
     axe_check(page)
     page.get_by_role("link", name="No e-mail? Get a code by SMS instead", exact=True).click()
     axe_check(page)
-    page.get_by_label("Phone number", exact=True).fill("+994 50 111 22 33")
-    page.get_by_role("button", name="Send me a code", exact=True).click()
-    expect(page.get_by_role("heading", name="Set a new password")).to_be_visible()
-    axe_check(page)
+    send_a_code(page, axe_check, phone_field="Phone number", phone="+994 50 111 22 33",
+                then="Set a new password")  # fmt: skip
     page.get_by_label("Code from the SMS", exact=True).fill(_code(Notification.Kind.RECOVERY_CODE))
     page.get_by_label("New password", exact=True).fill("a brand new passphrase")
     page.get_by_label("New password again", exact=True).fill("a brand new passphrase")

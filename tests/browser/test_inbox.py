@@ -9,16 +9,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Booking, BookingStatus, Membership, Resource, Space
 from cowork.selectors.inbox import host_inbox_summary
 from cowork.services.accounts.sign_up import membership_join
 from cowork.services.booking import booking_create
 from cowork.services.events import registration_create
 from tests import factories
-from tests.browser.conftest import open_menu
+from tests.browser.conftest import fits_the_screen, open_menu, sign_in
 
 KRAMATORSK = "kramatorsk-it"
 
@@ -63,28 +62,11 @@ def waiting(demo_centres) -> dict:
     return {"booking": booking, "membership": membership, "total": total}
 
 
-def _sign_in(page: Page, base: str, axe_check) -> None:
-    page.goto(f"{base}/login/")
-    axe_check(page)
-    page.get_by_label("Username", exact=True).fill("host")
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORDS["host"])
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_load_state()
-    axe_check(page)
-
-
-def _fits(page: Page) -> None:
-    scroll, client = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert scroll <= client, f"page is {scroll}px wide on {client}px"
-
-
 def test_a_host_declines_a_request_for_next_month_from_a_phone_in_ukrainian(
     phone_page, live_server_url, waiting, axe_check
 ):
     page = phone_page
-    _sign_in(page, live_server_url, axe_check)
+    sign_in(page, live_server_url, "host", axe_check)
     open_menu(page)
     page.get_by_label("Language").select_option("uk")
     page.get_by_role("button", name="Change").click()
@@ -95,7 +77,7 @@ def test_a_host_declines_a_request_for_next_month_from_a_phone_in_ukrainian(
     expect(link).to_be_visible()
     link.click()
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Чекає на вас")
     request = page.locator(f"#booking-{waiting['booking'].pk}")
     expect(request).to_contain_text("Велика зала")
@@ -104,7 +86,7 @@ def test_a_host_declines_a_request_for_next_month_from_a_phone_in_ukrainian(
     request.get_by_role("button", name="Відхилити").click()
     page.wait_for_load_state()
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     expect(page.locator(".messages")).to_contain_text("Велика зала")
     expect(page.get_by_role("link", name=f"Чекає на вас {total - 1}")).to_be_visible()
     booking = Booking.objects.get(pk=waiting["booking"].pk)
@@ -114,7 +96,7 @@ def test_a_host_declines_a_request_for_next_month_from_a_phone_in_ukrainian(
 def test_a_host_approves_a_person_and_a_registration_on_a_desktop_in_english(
     page, live_server_url, waiting, axe_check
 ):
-    _sign_in(page, live_server_url, axe_check)
+    sign_in(page, live_server_url, "host", axe_check)
     page.get_by_role("link", name=f"Waiting for you {waiting['total']}").click()
     axe_check(page)
     person = page.locator(f"#membership-{waiting['membership'].pk}")

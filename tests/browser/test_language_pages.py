@@ -86,6 +86,16 @@ def _book(**booking):
     return made[0]
 
 
+def _desk_07_from_ten_to_noon(space, member, day: datetime.date):
+    """The member's booking of Desk 07 from 10:00 to 12:00 on `day` in the centre's zone."""
+    return _book(
+        resource=Resource.objects.get(space=space, name="Desk 07"),
+        member=member,
+        starts_at=datetime.datetime.combine(day, datetime.time(10), tzinfo=space.zone),
+        ends_at=datetime.datetime.combine(day, datetime.time(12), tzinfo=space.zone),
+    )
+
+
 def _months(language: str, context: str, width: str = "wide") -> dict[int, str]:
     return get_month_names(width, context=context, locale=translation.to_locale(language))
 
@@ -97,12 +107,7 @@ def test_dates_read_in_the_right_case_and_zones_by_their_city(
     page = request.getfixturevalue(fixture)
     member = _member(language)
     day = _weekday_ahead(kramatorsk)
-    booking = _book(
-        resource=Resource.objects.get(space=kramatorsk, name="Desk 07"),
-        member=member,
-        starts_at=datetime.datetime.combine(day, datetime.time(10), tzinfo=kramatorsk.zone),
-        ends_at=datetime.datetime.combine(day, datetime.time(12), tzinfo=kramatorsk.zone),
-    )
+    booking = _desk_07_from_ten_to_noon(kramatorsk, member, day)
     with translation.override(language):
         city = dates.zone_city(kramatorsk.time_zone)
     assert city in ("Київ", "Киев")
@@ -161,13 +166,7 @@ def test_a_member_at_their_limit_reads_why_instead_of_free_desks_and_a_host_page
     page = request.getfixturevalue(fixture)
     member = _member(language)
     day = _weekday_ahead(kramatorsk)
-    desk = Resource.objects.get(space=kramatorsk, name="Desk 07")
-    _book(
-        resource=desk,
-        member=member,
-        starts_at=datetime.datetime.combine(day, datetime.time(10), tzinfo=kramatorsk.zone),
-        ends_at=datetime.datetime.combine(day, datetime.time(12), tzinfo=kramatorsk.zone),
-    )
+    _desk_07_from_ten_to_noon(kramatorsk, member, day)
 
     # A second desk over the same hours: one person, one desk; the search says so.
     search = (

@@ -13,16 +13,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Booking, OpeningHours, Resource, Space
 from cowork.services.booking import booking_check_in, booking_create, release_no_shows
 from cowork.services.centres.resources import floor_plan_arrange, resource_create
 from cowork.services.displays import display_token_create, display_token_revoke
 from cowork.services.events import (
-    attendance_check_in_by_code,
     event_create,
-    registration_create,
 )
+from tests.browser.conftest import fits_the_screen, sign_in
+from tests.factories import came_by_code
 
 KRAMATORSK = "kramatorsk-it"
 SIEVIERODONETSK = "sievierodonetsk-it"
@@ -30,16 +29,6 @@ SIEVIERODONETSK = "sievierodonetsk-it"
 # poll: the test server's pages poll every second) → DOM. A bound on a stuck step.
 LIVE_MS = 10_000
 TABLET = {"width": 1024, "height": 768}
-
-
-def _sign_in(page: Page, base: str, username: str, axe_check) -> None:
-    page.goto(f"{base}/login/")
-    axe_check(page)
-    page.get_by_label("Username", exact=True).fill(username)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORDS[username])
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_load_state()
-    axe_check(page)
 
 
 @pytest.fixture
@@ -92,12 +81,28 @@ def _book_now_and_check_in(space: Space, resource_name: str, username: str = "me
     return booking_check_in(booking=booking, acting_user=member, now=timezone.now())
 
 
-def _fits_the_screen(page: Page) -> None:
-    """No sideways scrolling of the page itself; the plan scrolls inside its own frame."""
-    width, client_width = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert width <= client_width, f"{page.url} is {width}px wide on {client_width}px"
+def _host_watches_kramatorsk_live(page: Page, base: str, axe_check) -> None:
+    """Kramatorsk's host opens the centre's live page, checked for accessibility, and it
+    goes live."""
+    sign_in(page, base, "host", axe_check)
+    page.goto(f"{base}/centres/{KRAMATORSK}/live/")
+    axe_check(page)
+    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+
+
+def _training_room_door(space: Space):
+    """The display token, and its key, of a door screen of the centre's Training room."""
+    room = Resource.objects.get(space=space, name="Training room")
+    host = space.roles.get().user
+    return display_token_create(space=space, host=host, name="Door", room=room)
+
+
+def _same_document_passing_axe_and_fitting(page: Page, axe_check) -> None:
+    """The page updated itself in place (never reloaded, see window.__sameDocument), and
+    still passes axe and fits the screen."""
+    assert page.evaluate("window.__sameDocument") is True
+    axe_check(page)
+    fits_the_screen(page)
 
 
 def _spot(page: Page, space: Space, name: str):
@@ -108,7 +113,7 @@ def _spot(page: Page, space: Space, name: str):
 def test_host_dashboard_shows_a_check_in_on_the_plan_without_a_reload(
     page, live_server_url, kramatorsk, axe_check
 ):
-    _sign_in(page, live_server_url, "host", axe_check)
+    sign_in(page, live_server_url, "host", axe_check)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Live").click()
     page.wait_for_load_state()
     axe_check(page)
@@ -140,9 +145,7 @@ def test_host_dashboard_shows_a_check_in_on_the_plan_without_a_reload(
 def test_a_desk_a_host_adds_appears_on_the_open_plan_and_follows_its_moves(
     page, live_server_url, kramatorsk, axe_check
 ):
-    _sign_in(page, live_server_url, "host", axe_check)
-    page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/")
-    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+    _host_watches_kramatorsk_live(page, live_server_url, axe_check)
     free = page.locator('[data-count="free"]')
     desks_free = int(free.inner_text())
     page.evaluate("window.__sameDocument = true")
@@ -170,7 +173,7 @@ def test_with_the_websocket_off_the_dashboard_polls_and_still_updates(
 ):
     sockets = []
     page.on("websocket", lambda socket: sockets.append(socket.url))
-    _sign_in(page, live_server_url, "host", axe_check)
+    sign_in(page, live_server_url, "host", axe_check)
     page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/?transport=poll")
     axe_check(page)
     status = page.locator("[data-live-status]")
@@ -196,8 +199,7 @@ def test_room_display_turns_in_use_live_and_goes_dark_when_revoked(
     page, live_server_url, kramatorsk, axe_check
 ):
     host = kramatorsk.roles.get().user
-    room = Resource.objects.get(space=kramatorsk, name="Training room")
-    token, key = display_token_create(space=kramatorsk, host=host, name="Door", room=room)
+    token, key = _training_room_door(kramatorsk)
     page.set_viewport_size(TABLET)
     page.goto(f"{live_server_url}/displays/{key}/")
     axe_check(page)
@@ -235,7 +237,7 @@ def test_lobby_display_and_display_management_pass_axe_on_a_phone(
     phone_page, live_server_url, kramatorsk, axe_check
 ):
     page = phone_page
-    _sign_in(page, live_server_url, "host", axe_check)
+    sign_in(page, live_server_url, "host", axe_check)
     page.goto(f"{live_server_url}/centres/{KRAMATORSK}/displays/")
     axe_check(page)
     page.get_by_label("Name", exact=True).fill("Lobby screen")
@@ -243,7 +245,7 @@ def test_lobby_display_and_display_management_pass_axe_on_a_phone(
     axe_check(page)
     address = page.get_by_test_id("display-url").inner_text()
     assert re.fullmatch(rf"{live_server_url}/displays/[\w-]+/", address), address
-    _fits_the_screen(page)
+    fits_the_screen(page)
 
     page.goto(address)
     axe_check(page)
@@ -251,17 +253,17 @@ def test_lobby_display_and_display_management_pass_axe_on_a_phone(
     expect(
         page.get_by_role("group", name="Floor plan of Kramatorsk IT Solution Centre")
     ).to_be_visible()
-    _fits_the_screen(page)
+    fits_the_screen(page)
 
     page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/")
     axe_check(page)
-    _fits_the_screen(page)
+    fits_the_screen(page)
 
 
 def test_network_view_shows_a_check_in_at_a_centre_live(
     page, live_server_url, kramatorsk, axe_check
 ):
-    _sign_in(page, live_server_url, "admin", axe_check)
+    sign_in(page, live_server_url, "admin", axe_check)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Network").click()
     expect(page).to_have_url(f"{live_server_url}/network/live/")
     axe_check(page)
@@ -308,26 +310,12 @@ def _round_table_now(space: Space, *, attendees: int, title="Round-table on loca
         now=now,
     )
     for index in range(attendees):
-        registration, _key = registration_create(
-            event=event, name=f"Guest {index}", phone=f"+38050777{index:04d}"
-        )
-        attendance_check_in_by_code(
-            event=event,
-            phone=registration.participant.phone,
-            code=registration.check_in_code,
-            ip="203.0.113.9",
-        )
+        came_by_code(event, name=f"Guest {index}", phone=f"+38050777{index:04d}")
     return event
 
 
 def _check_in_one_more(event) -> None:
-    registration, _key = registration_create(event=event, name="Late", phone="+380507779999")
-    attendance_check_in_by_code(
-        event=event,
-        phone=registration.participant.phone,
-        code=registration.check_in_code,
-        ip="203.0.113.9",
-    )
+    came_by_code(event, name="Late", phone="+380507779999")
 
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, TABLET], ids=["phone", "desk"])
@@ -336,9 +324,7 @@ def test_door_shows_the_event_and_its_head_count_and_the_sweep_never_frees_it(
 ):
     event = _round_table_now(kramatorsk, attendees=6)
     session = event.sessions.get()
-    host = kramatorsk.roles.get().user
-    room = Resource.objects.get(space=kramatorsk, name="Training room")
-    _token, key = display_token_create(space=kramatorsk, host=host, name="Door", room=room)
+    _token, key = _training_room_door(kramatorsk)
     page.set_viewport_size(viewport)
     page.goto(f"{live_server_url}/displays/{key}/")
     axe_check(page)
@@ -349,7 +335,7 @@ def test_door_shows_the_event_and_its_head_count_and_the_sweep_never_frees_it(
     ends = session.ends_at.astimezone(kramatorsk.zone).strftime("%H:%M")
     current = page.locator('[data-part="current"]')
     expect(current).to_have_text(f"{begins}–{ends} · In the room: 6")
-    _fits_the_screen(page)
+    fits_the_screen(page)
     page.evaluate("window.__sameDocument = true")
 
     # A quarter of an hour in, the sweep finds the room in use, not a no-show.
@@ -360,9 +346,7 @@ def test_door_shows_the_event_and_its_head_count_and_the_sweep_never_frees_it(
     expect(page.locator('[data-part="now"]')).to_have_text("In use")
     expect(page.locator("main")).not_to_contain_text("Guest")
     expect(page.locator("main")).not_to_contain_text("Free")
-    assert page.evaluate("window.__sameDocument") is True
-    axe_check(page)
-    _fits_the_screen(page)
+    _same_document_passing_axe_and_fitting(page, axe_check)
 
 
 def test_dashboard_shows_the_event_in_its_room_and_counts_people_on_a_phone(
@@ -370,10 +354,7 @@ def test_dashboard_shows_the_event_in_its_room_and_counts_people_on_a_phone(
 ):
     page = phone_page
     event = _round_table_now(kramatorsk, attendees=2)
-    _sign_in(page, live_server_url, "host", axe_check)
-    page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/")
-    axe_check(page)
-    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+    _host_watches_kramatorsk_live(page, live_server_url, axe_check)
     room = Resource.objects.get(space=kramatorsk, name="Training room")
     card = page.locator(f'.live-rooms [data-room="{room.pk}"]')
     expect(card).to_have_attribute("data-state", "occupied")
@@ -382,7 +363,7 @@ def test_dashboard_shows_the_event_in_its_room_and_counts_people_on_a_phone(
     )
     head_count = page.locator('[data-figures] [data-figure="head_count"]')
     expect(head_count).to_have_text("2")
-    _fits_the_screen(page)
+    fits_the_screen(page)
     page.evaluate("window.__sameDocument = true")
 
     _check_in_one_more(event)
@@ -392,9 +373,7 @@ def test_dashboard_shows_the_event_in_its_room_and_counts_people_on_a_phone(
     )
     expect(head_count).to_have_text("3")
     expect(card).to_have_attribute("data-state", "occupied")
-    assert page.evaluate("window.__sameDocument") is True
-    axe_check(page)
-    _fits_the_screen(page)
+    _same_document_passing_axe_and_fitting(page, axe_check)
 
 
 def test_door_in_russian_counts_the_people_of_the_event(
@@ -402,9 +381,7 @@ def test_door_in_russian_counts_the_people_of_the_event(
 ):
     page = phone_page
     _round_table_now(kramatorsk, attendees=4)
-    host = kramatorsk.roles.get().user
-    room = Resource.objects.get(space=kramatorsk, name="Training room")
-    _token, key = display_token_create(space=kramatorsk, host=host, name="Door", room=room)
+    _token, key = _training_room_door(kramatorsk)
     page.context.add_cookies([{"name": "django_language", "value": "ru", "url": live_server_url}])
     page.goto(f"{live_server_url}/displays/{key}/")
     axe_check(page)
@@ -412,15 +389,13 @@ def test_door_in_russian_counts_the_people_of_the_event(
     expect(page.locator("[data-live-status]")).to_have_text("Онлайн", timeout=LIVE_MS)
     expect(page.locator('[data-part="current"]')).to_contain_text("В комнате: 4")
     expect(page.locator('[data-part="event"]')).to_have_text("Round-table on local budgets")
-    _fits_the_screen(page)
+    fits_the_screen(page)
 
 
 def test_one_person_checked_in_early_and_at_a_second_desk_is_one_person_in_the_centre(
     page, live_server_url, kramatorsk, axe_check
 ):
-    _sign_in(page, live_server_url, "host", axe_check)
-    page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/")
-    expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=LIVE_MS)
+    _host_watches_kramatorsk_live(page, live_server_url, axe_check)
     figure = page.locator("[data-figures]")
     head_count = figure.locator('[data-figure="head_count"]')
     expect(head_count).to_have_text("0")

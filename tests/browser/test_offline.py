@@ -19,7 +19,7 @@ from cowork.models import Event, Resource, Space
 from cowork.services.booking import booking_create
 from cowork.services.displays import display_token_create
 from cowork.services.events import registration_create
-from tests.browser.conftest import PHONE, STEP_TIMEOUT_MS
+from tests.browser.conftest import PHONE, STEP_TIMEOUT_MS, sign_in
 
 KRAMATORSK = "kramatorsk-it"
 GANJA = "ganja-information"
@@ -43,16 +43,6 @@ def _weekday_ahead(space: Space) -> datetime.date:
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
     return day
-
-
-def _sign_in(page: Page, base: str, username: str, axe_check) -> None:
-    page.goto(f"{base}/login/")
-    axe_check(page)
-    page.get_by_label("Username", exact=True).fill(username)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORDS[username])
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_load_state()
-    axe_check(page)
 
 
 def _speak(page: Page, base: str, language: str) -> None:
@@ -106,7 +96,7 @@ def test_my_bookings_and_a_registration_page_are_read_offline_until_signing_out(
     _, key = registration_create(event=round_table, name="Nigar Aliyeva", phone="050 987 65 43")
     registration_url = f"{live_server_url}/registrations/{key}/"
 
-    _sign_in(page, live_server_url, "member", axe_check)
+    sign_in(page, live_server_url, "member", axe_check)
     _wait_for_the_worker(page, live_server_url)
     _speak(page, live_server_url, "uk")
     page.goto(f"{live_server_url}/bookings/")

@@ -16,8 +16,8 @@ from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Resource, Space
 from cowork.services.displays import display_token_create
 from tests.browser import test_live
-from tests.browser.conftest import PHONE
-from tests.browser.test_live import KRAMATORSK, LIVE_MS, _book_now_and_check_in, _sign_in
+from tests.browser.conftest import PHONE, fits_the_screen, sign_in
+from tests.browser.test_live import KRAMATORSK, LIVE_MS, _book_now_and_check_in
 
 # Kramatorsk open all day, every day, as the live pages' tests have it.
 kramatorsk = test_live.kramatorsk
@@ -38,11 +38,13 @@ def _speak(page: Page, base: str, language: str) -> None:
     page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
 
 
-def _fits_sideways(page: Page) -> None:
-    width, client_width = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert width <= client_width, f"{page.url} is {width}px wide on {client_width}px"
+def _open_as(username: str, language: str, page: Page, base: str, path: str, axe_check) -> None:
+    """Opens `path` as the demo's `username`, who chose `language`, and checks it for
+    accessibility."""
+    sign_in(page, base, username, axe_check)
+    _speak(page, base, language)
+    page.goto(f"{base}{path}")
+    axe_check(page)
 
 
 def _desk(space: Space, name: str) -> Resource:
@@ -76,7 +78,7 @@ def test_lobby_display_fits_a_landscape_screen_and_pages_through_its_rooms(
     height = DESKTOP["viewport"]["height"]
     scroll = page.evaluate("() => document.documentElement.scrollHeight")
     assert scroll <= height, f"the lobby display is {scroll}px tall on {height}px"
-    _fits_sideways(page)
+    fits_the_screen(page)
     expect(page.get_by_role("heading", name=rooms_word, exact=True)).to_be_visible()
     expect(page.get_by_text(page_words)).to_be_attached()
     # The first page's rooms stand fully on the screen; the track pages by itself.
@@ -106,7 +108,7 @@ def test_lobby_display_on_a_phone_follows_down_the_page(
     _speak(phone_page, live_server_url, "ru")
     phone_page.goto(f"{live_server_url}/displays/{key}/")
     axe_check(phone_page)
-    _fits_sideways(phone_page)
+    fits_the_screen(phone_page)
     expect(phone_page.get_by_role("heading", name="Залы", exact=True)).to_be_visible()
 
 
@@ -118,10 +120,7 @@ def test_host_plan_names_who_holds_a_desk_live(
     screen, live_server_url, kramatorsk, axe_check, language, occupied
 ):
     page = screen
-    _sign_in(page, live_server_url, "host", axe_check)
-    _speak(page, live_server_url, language)
-    page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/")
-    axe_check(page)
+    _open_as("host", language, page, live_server_url, f"/centres/{KRAMATORSK}/live/", axe_check)
     expect(page.locator("[data-live-status]")).to_have_attribute(
         "data-status", "live", timeout=LIVE_MS
     )
@@ -132,7 +131,7 @@ def test_host_plan_names_who_holds_a_desk_live(
 
     expect(spot.locator('[data-part="holder"]')).to_have_text("Dmytro S.", timeout=LIVE_MS)
     expect(spot).to_have_attribute("aria-label", re.compile(rf"{occupied}.*Dmytro Shevchuk"))
-    _fits_sideways(page)
+    fits_the_screen(page)
     axe_check(page)
 
     # Reloaded, the name comes from the page itself.
@@ -149,11 +148,8 @@ def test_network_live_shows_each_centres_local_time_and_whether_it_is_open(
     screen, live_server_url, kramatorsk, axe_check, language, open_words
 ):
     page = screen
-    _sign_in(page, live_server_url, "admin", axe_check)
-    _speak(page, live_server_url, language)
-    page.goto(f"{live_server_url}/network/live/")
-    axe_check(page)
-    _fits_sideways(page)
+    _open_as("admin", language, page, live_server_url, "/network/live/", axe_check)
+    fits_the_screen(page)
     card = page.locator(f'[data-centre="{kramatorsk.pk}"]')
     clock = card.locator("[data-zone-clock]")
     expect(clock).to_have_attribute("data-zone-clock", kramatorsk.time_zone)
@@ -176,10 +172,7 @@ def test_signed_in_header_is_one_line_with_a_menu_on_a_phone(
 ):
     page = phone_page
     demo_centres(KRAMATORSK)
-    _sign_in(page, live_server_url, "host", axe_check)
-    _speak(page, live_server_url, language)
-    page.goto(f"{live_server_url}/")
-    axe_check(page)
+    _open_as("host", language, page, live_server_url, "/", axe_check)
     header = page.locator("header.site-header")
     assert header.bounding_box()["height"] <= 64
     nav = page.get_by_role("navigation")
@@ -189,7 +182,7 @@ def test_signed_in_header_is_one_line_with_a_menu_on_a_phone(
     expect(sign_out_button).to_be_visible()
     assert nav.get_by_role("link").count() >= 8  # a host's links, every one in the menu
     axe_check(page)
-    _fits_sideways(page)
+    fits_the_screen(page)
     # Closed again from the keyboard.
     page.locator("details.site-menu > summary").focus()
     page.keyboard.press("Enter")
@@ -217,10 +210,7 @@ def test_signed_in_header_shows_every_link_inline_on_a_desktop(
 ):
     demo_centres(KRAMATORSK)
     page.set_viewport_size(DESKTOP["viewport"])
-    _sign_in(page, live_server_url, "member", axe_check)
-    _speak(page, live_server_url, language)
-    page.goto(f"{live_server_url}/")
-    axe_check(page)
+    _open_as("member", language, page, live_server_url, "/", axe_check)
     expect(page.locator("details.site-menu > summary")).to_be_hidden()
     expect(page.get_by_role("button", name=sign_out)).to_be_visible()
     assert page.locator("header.site-header").bounding_box()["height"] <= 120
@@ -270,11 +260,8 @@ def test_booking_page_lists_free_places_before_the_plan(
 ):
     page = screen
     demo_centres(KRAMATORSK)
-    _sign_in(page, live_server_url, "member", axe_check)
-    _speak(page, live_server_url, language)
-    page.goto(f"{live_server_url}/centres/{KRAMATORSK}/book/")
-    axe_check(page)
-    _fits_sideways(page)
+    _open_as("member", language, page, live_server_url, f"/centres/{KRAMATORSK}/book/", axe_check)
+    fits_the_screen(page)
     free = page.locator("#free-list").bounding_box()
     plan = page.get_by_role("heading", name=plan_word).bounding_box()
     width = page.viewport_size["width"]
@@ -306,7 +293,7 @@ def _every_page_fits_a_phone(page: Page, base: str, axe_check, limit: int = 70) 
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
         axe_check(page)
-        _fits_sideways(page)
+        fits_the_screen(page)
         visited.append(path)
         for href in page.eval_on_selector_all(
             "a[href]", "as => as.map(a => a.getAttribute('href'))"
@@ -322,7 +309,7 @@ def test_no_page_a_member_or_host_sees_is_wider_than_a_phone(
 ):
     page = phone_page
     demo_centres(KRAMATORSK)
-    _sign_in(page, live_server_url, username, axe_check)
+    sign_in(page, live_server_url, username, axe_check)
     _speak(page, live_server_url, language)
     # The calendar link page shows its long address once a link exists.
     page.goto(f"{live_server_url}/profile/calendar/")
@@ -332,7 +319,7 @@ def test_no_page_a_member_or_host_sees_is_wider_than_a_phone(
         create.click()
         page.wait_for_load_state()
         axe_check(page)
-        _fits_sideways(page)
+        fits_the_screen(page)
     visited = _every_page_fits_a_phone(page, live_server_url, axe_check)
     assert f"/centres/{KRAMATORSK}/programme/" in visited
     assert "/profile/calendar/" in visited

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from notifications.models import Notification
 from tests import factories
-from tests.browser.conftest import open_menu
+from tests.browser.conftest import open_menu, send_a_code
 
 PHONE = "+994501112233"
 
@@ -29,10 +29,8 @@ def test_member_without_a_password_signs_in_with_the_code_from_the_sms(
     page.get_by_role("link", name="Sign in with a code by SMS", exact=True).click()
     axe_check(page)
 
-    page.get_by_label("Phone number", exact=True).fill("+994 50 111 22 33")
-    page.get_by_role("button", name="Send me a code", exact=True).click()
-    expect(page.get_by_role("heading", name="Type the code we sent you")).to_be_visible()
-    axe_check(page)
+    send_a_code(page, axe_check, phone_field="Phone number", phone="+994 50 111 22 33",
+                then="Type the code we sent you")  # fmt: skip
 
     page.get_by_label("The code we sent you", exact=True).fill("000000x")
     page.get_by_role("button", name="Sign in", exact=True).click()

@@ -7,11 +7,12 @@ import uuid
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from cowork.models import Space, WalkIn
 from cowork.services.displays import display_token_create
-from tests.browser.test_live import KRAMATORSK, LIVE_MS, TABLET, _sign_in
+from tests.browser.conftest import fits_the_screen, sign_in
+from tests.browser.test_live import KRAMATORSK, LIVE_MS, TABLET
 
 TAPS = 200
 
@@ -29,21 +30,14 @@ def tablet_key(kramatorsk) -> str:
     return key
 
 
-def _fits_the_screen(page: Page) -> None:
-    width, client_width = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert width <= client_width, f"{page.url} is {width}px wide on {client_width}px"
-
-
 def test_a_host_counts_a_walk_in_on_a_phone_without_a_reload(
     phone_page, live_server_url, kramatorsk, axe_check
 ):
     page = phone_page
-    _sign_in(page, live_server_url, "host", axe_check)
+    sign_in(page, live_server_url, "host", axe_check)
     page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/")
     axe_check(page)
-    _fits_the_screen(page)
+    fits_the_screen(page)
     visits = page.locator('.live-figures [data-figure="visits_today"]')
     before = int(visits.inner_text())
     form = page.locator("form[data-visitor-form]")
@@ -164,7 +158,7 @@ def test_a_visitor_signs_in_at_the_door_kiosk(
         page.locator(f'button[name="language"][value="{language}"]').click()
         page.wait_for_load_state()
     axe_check(page)
-    _fits_the_screen(page)
+    fits_the_screen(page)
     phone = page.get_by_label(texts["phone"])
     phone.fill("12")
     page.get_by_role("button", name=texts["sign_in"], exact=True).click()

@@ -16,9 +16,32 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cowork.models import DonorAccess, Event, Space, Tag
-from cowork.services.events import event_create
-from tests.cowork.selectors.reports.network import kept_for_the_module
-from tests.factories import UserFactory, next_weekday
+from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture `network`)
+    kept_for_the_module,
+    network_built_once,
+    network_copy,
+)
+from tests.factories import (
+    ResourceFactory,
+    UserFactory,
+    network_admin,
+    next_weekday,
+    one_session_event,
+)
+
+
+@pytest.fixture
+def admin_client(client):
+    """The test client signed in as a network admin, who is staff but not a superuser
+    (pytest-django's own `admin_client` is a superuser's)."""
+    client.force_login(network_admin())
+    return client
+
+
+@pytest.fixture
+def laptop(space):
+    """A laptop to borrow with a room."""
+    return ResourceFactory(space=space, kind="equipment", equipment_type="laptop", name="Laptop 1")
 
 
 @pytest.fixture
@@ -66,12 +89,4 @@ def demo_network() -> SimpleNamespace:
 def kramatorsk_event(demo):
     """A training the Kramatorsk host runs in the Training room, a week or two ahead."""
     start = next_weekday(demo.kramatorsk, weekday=2, at=datetime.time(10))
-    return event_create(
-        space=demo.kramatorsk,
-        room=demo.kramatorsk.resources.get(name="Training room"),
-        host=demo.host,
-        kind="training",
-        title="Python for beginners",
-        sessions=[(start, start + datetime.timedelta(hours=2))],
-        capacity=20,
-    )
+    return one_session_event(demo.kramatorsk.resources.get(name="Training room"), demo.host, start)

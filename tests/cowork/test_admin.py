@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     network_admin,
     next_weekday,
+    one_session_event,
 )
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +146,7 @@ def test_host_sees_events_and_registrations_of_their_centres_only(
 ):
     import datetime
 
-    from cowork.services.events import event_create, registration_create
+    from cowork.services.events import registration_create
     from tests.factories import HostFactory, RoomFactory, next_weekday
 
     events = []
@@ -155,15 +156,7 @@ def test_host_sees_events_and_registrations_of_their_centres_only(
     ):
         room = RoomFactory(space=space)
         start = next_weekday(space, at=datetime.time(11))
-        event = event_create(
-            space=space,
-            room=room,
-            host=host,
-            kind="training",
-            title=f"Training at {space.name}",
-            sessions=[(start, start + datetime.timedelta(hours=2))],
-            capacity=5,
-        )
+        event = one_session_event(room, host, start, title=f"Training at {space.name}", capacity=5)
         registration_create(event=event, name="Zaur", phone=f"+99450555{space.pk:04d}")
         events.append(event)
     client.force_login(host_role.user)

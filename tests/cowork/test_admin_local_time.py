@@ -8,7 +8,14 @@ from django.conf import settings
 from django.urls import reverse
 
 from cowork.services.booking import booking_create
-from tests.factories import HostFactory, MemberFactory, ResourceFactory, SpaceFactory, next_weekday
+from tests.factories import (
+    HostFactory,
+    MemberFactory,
+    ResourceFactory,
+    SpaceFactory,
+    next_weekday,
+    one_session_event,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,20 +89,13 @@ def test_in_russian_the_times_are_the_centres_too(client, booking):
 
 
 def test_an_event_page_and_its_sessions_show_the_centres_time(client):
-    from cowork.services.events import event_create
     from tests.factories import RoomFactory
 
     host = HostFactory()
     space = host.space
     start = next_weekday(space, at=datetime.time(11))
-    event = event_create(
-        space=space,
-        room=RoomFactory(space=space),
-        host=host.user,
-        kind="training",
-        title="Digital safety",
-        sessions=[(start, start + datetime.timedelta(hours=2))],
-        capacity=5,
+    event = one_session_event(
+        RoomFactory(space=space), host.user, start, title="Digital safety", capacity=5
     )
     client.force_login(host.user)
     listing = _text(client.get(reverse("admin:cowork_event_changelist")))

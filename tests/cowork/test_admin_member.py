@@ -4,15 +4,9 @@ import pytest
 from django.urls import reverse
 
 from tests.cowork.admin_forms import change_page_data
-from tests.factories import MemberFactory, network_admin
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(network_admin())
-    return client
 
 
 def _reminder_boxes(page) -> str:

@@ -60,6 +60,15 @@ def _a_centre_with_its_rows(organization=None) -> None:
     ClosureFactory(space=space, starts_on=f"2027-0{1 + number % 9}-01", ends_on="2027-12-31")
 
 
+@pytest.fixture
+def role(client):
+    """A host's role at a centre with rows of every kind; the host is signed in on `client`."""
+    role = HostFactory()
+    _a_centre_with_its_rows(role.space.organization)
+    client.force_login(role.user)
+    return role
+
+
 @pytest.mark.parametrize(
     "page",
     ["booking_changelist", "displaytoken_changelist", "domainevent_changelist", "event_change"],
@@ -75,10 +84,7 @@ def test_a_network_admins_page_runs_as_many_queries_for_more_centres(client, pag
     assert _queries(client, url) == before
 
 
-def test_a_hosts_centre_page_runs_as_many_queries_for_more_of_its_rows(client):
-    role = HostFactory()
-    _a_centre_with_its_rows(role.space.organization)
-    client.force_login(role.user)
+def test_a_hosts_centre_page_runs_as_many_queries_for_more_of_its_rows(client, role):
     for url in (
         reverse("admin:index"),
         reverse("admin:cowork_space_change", args=[role.space.pk]),
@@ -96,12 +102,9 @@ def test_a_hosts_centre_page_runs_as_many_queries_for_more_of_its_rows(client):
         assert _queries(client, url) == before, url
 
 
-def test_a_hosts_admin_pages_run_a_fixed_few_queries(client):
+def test_a_hosts_admin_pages_run_a_fixed_few_queries(client, role):
     """Each page asks every admin, and a change page each inline, whether the viewer may
     use it: the spaces the host manages are read once for all of them."""
-    role = HostFactory()
-    _a_centre_with_its_rows(role.space.organization)
-    client.force_login(role.user)
     for url in (
         reverse("admin:index"),
         reverse("admin:cowork_space_change", args=[role.space.pk]),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cowork import outbox
 from cowork.models import DomainEvent, DomainEventKind
 from cowork.services.outbox import domain_event_record
+from tests.cowork.outbox_subscribers import subscribed
 from tests.racing import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,9 +50,8 @@ class Subscriber:
 @pytest.fixture
 def subscriber():
     handler = Subscriber()
-    outbox.subscribe(KIND, handler)
-    yield handler
-    outbox.unsubscribe(KIND, handler)
+    with subscribed(KIND, handler):
+        yield handler
 
 
 def test_a_subscription_to_a_misspelt_kind_fails_at_once():
@@ -61,14 +61,8 @@ def test_a_subscription_to_a_misspelt_kind_fails_at_once():
 
 def test_a_subscription_by_kind_or_to_every_kind_is_taken(space):
     by_kind, every_kind = Subscriber(), Subscriber()
-    outbox.subscribe(KIND.value, by_kind)
-    outbox.subscribe("*", every_kind)
-    try:
-        with transaction.atomic():
-            domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": 1})
-    finally:
-        outbox.unsubscribe(KIND.value, by_kind)
-        outbox.unsubscribe("*", every_kind)
+    with subscribed(KIND.value, by_kind), subscribed("*", every_kind), transaction.atomic():
+        domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": 1})
     assert by_kind.handed == every_kind.handed == {1: 1}
 
 
@@ -115,15 +109,10 @@ def test_concurrent_commits_and_drains_hand_each_event_over_once_in_each_lane(sp
             domain_event_record(kind=KIND, aggregate=space, space=space, payload={"n": n})
         outbox.relay_pending()
 
-    outbox.subscribe(KIND, subscriber, lane=outbox.TASKS)
-    outbox.subscribe(KIND, live)
-    try:
+    with subscribed(KIND, subscriber, lane=outbox.TASKS), subscribed(KIND, live):
         outcomes = at_once(commit, [(BACKLOG + n,) for n in range(COMMITS)])
         failures = [outcome for outcome in outcomes if outcome]
         outbox.relay_pending()  # what a commit left after the last drain
-    finally:
-        outbox.unsubscribe(KIND, subscriber)
-        outbox.unsubscribe(KIND, live)
     assert failures == []
     assert subscriber.handed == {n: 1 for n in range(BACKLOG + COMMITS)}
     assert live.handed == {n: 1 for n in range(BACKLOG + COMMITS)}

@@ -1,15 +1,40 @@
-"""Fixtures shared by the notification tests: a centre with a desk and a member with a phone."""
+"""Fixtures shared by the notification tests: a centre with a desk and a member with a phone,
+and the reports' hand-built network for the donor reports."""
 
+import copy
 import datetime
 from collections.abc import Iterator
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 
+from cowork import outbox
 from tests import factories
+from tests.cowork.selectors.reports.network import build_network, kept_for_the_module
 from tests.notifications.sms.fake_twilio import FAKE_MESSAGING_SERVICE_SID, FakeTwilio
 from tests.notifications.sms.inbound import TOKEN
 from tests.sms_fixtures import desk, relay_now, sms_member, sms_space  # noqa: F401
+
+
+@pytest.fixture(scope="module", name="network_of_the_module")
+def network_built_once(django_db_setup, django_db_blocker):
+    """The reports' network, built once for each module whose tests ask for it (the donor
+    reports'), the calendar invites of its bookings sent and forgotten."""
+    with (
+        kept_for_the_module(django_db_blocker),
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+    ):
+        built = build_network()
+        outbox.relay_pending()
+        mail.outbox = []
+        yield built
+
+
+@pytest.fixture
+def network(network_of_the_module, db, locmem_mail):
+    """The module's network, its objects copied for each test, with an empty mail outbox."""
+    return copy.deepcopy(network_of_the_module)
 
 
 @pytest.fixture

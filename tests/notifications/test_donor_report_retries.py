@@ -26,12 +26,7 @@ from notifications.donor_reports import (
 from notifications.models import SentDonorReport
 from tests import factories
 from tests.notifications.mail_backends import WorkerKilled
-from tests.notifications.test_donor_reports import (
-    FIRST_OF_APRIL,
-    _donor,
-    network,  # noqa: F401
-    network_built_once,  # noqa: F401 (the fixture `network_of_the_module`)
-)
+from tests.notifications.test_donor_reports import FIRST_OF_APRIL, _donor
 from tests.servers import FlakyMailServer
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +54,7 @@ def mail_server(settings):
         server.close()
 
 
-def _report_due(network, relay_now):  # noqa: F811
+def _report_due(network, relay_now):
     _donor(network.eu, "ru")
     assert donor_monthly_reports_record(now=FIRST_OF_APRIL) == 1
     relay_now()  # the first try, as the event arrives
@@ -73,7 +68,7 @@ def _deliver_the_event_again(relay_now):
     relay_now()
 
 
-def test_a_refused_report_goes_once_after_its_back_off(network, relay_now, mail_server):  # noqa: F811
+def test_a_refused_report_goes_once_after_its_back_off(network, relay_now, mail_server):
     server = mail_server(refusals=1)
     claim = _report_due(network, relay_now)
     assert server.received == []
@@ -97,10 +92,7 @@ def test_a_refused_report_goes_once_after_its_back_off(network, relay_now, mail_
 
 
 def test_a_report_refused_every_time_fails_for_network_admins_to_send_again(
-    network,  # noqa: F811
-    relay_now,
-    mail_server,
-    client,
+    network, relay_now, mail_server, client
 ):
     server = mail_server(refusals=MAX_ATTEMPTS)
     claim = _report_due(network, relay_now)
@@ -128,9 +120,7 @@ def test_a_report_refused_every_time_fails_for_network_admins_to_send_again(
 
 
 def test_a_worker_killed_after_the_server_took_the_report_never_sends_it_again(
-    network,  # noqa: F811
-    relay_now,
-    settings,
+    network, relay_now, settings
 ):
     _donor(network.eu, "en")
     assert donor_monthly_reports_record(now=FIRST_OF_APRIL) == 1
@@ -155,9 +145,7 @@ def test_a_worker_killed_after_the_server_took_the_report_never_sends_it_again(
 
 
 def test_deleting_a_donors_account_stops_a_report_waiting_for_another_try(
-    network,  # noqa: F811
-    relay_now,
-    mail_server,
+    network, relay_now, mail_server
 ):
     server = mail_server(refusals=1)
     claim = _report_due(network, relay_now)
@@ -174,9 +162,7 @@ def test_deleting_a_donors_account_stops_a_report_waiting_for_another_try(
 
 
 def test_a_report_whose_worker_died_before_reaching_the_server_goes_once(
-    network,  # noqa: F811
-    relay_now,
-    mail_server,
+    network, relay_now, mail_server
 ):
     server = mail_server(refusals=1)
     claim = _report_due(network, relay_now)

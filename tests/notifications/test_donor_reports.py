@@ -1,7 +1,6 @@
 """Each donor's monthly report by e-mail: on the first of the month, in the donor's
 language, with the report and its indicator values attached, once per donor and month."""
 
-import copy
 import csv
 import datetime
 import io
@@ -10,44 +9,23 @@ import openpyxl
 import pytest
 from babel.dates import format_skeleton
 from django.core import mail
-from django.test import override_settings
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from cowork import outbox, tasks
+from cowork import tasks
 from cowork.models import DomainEvent, DomainEventKind, DonorMonthlyReport
 from cowork.schedules import SCHEDULES
 from cowork.services.donor_reports import DUE_DAYS, donor_monthly_reports_record
 from cowork.services.personal_data import account_erase, personal_data_export
 from cowork.web.reports.indicators import FLAT_COLUMNS
 from notifications.models import SentDonorReport
-from tests.cowork.selectors.reports.network import build_network, donor, kept_for_the_module
+from tests.cowork.selectors.reports.network import donor
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
 UTC = datetime.UTC
 FIRST_OF_APRIL = datetime.datetime(2025, 4, 1, 0, 20, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module", name="network_of_the_module")
-def network_built_once(django_db_setup, django_db_blocker):
-    """The reports' network, built once for this module's tests, the calendar invites of its
-    bookings sent and forgotten."""
-    with (
-        kept_for_the_module(django_db_blocker),
-        override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
-    ):
-        built = build_network()
-        outbox.relay_pending()
-        mail.outbox = []
-        yield built
-
-
-@pytest.fixture
-def network(network_of_the_module, db, locmem_mail):
-    """The module's network, its objects copied for each test, with an empty mail outbox."""
-    return copy.deepcopy(network_of_the_module)
 
 
 def _donor(tag, language, **user):

@@ -18,6 +18,9 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# When a token is first used, or first revoked.
+FIRST = datetime.datetime(2027, 3, 1, 10, 0, tzinfo=datetime.UTC)
+
 
 def test_token_is_stored_only_as_its_hash(member):
     token, key = api_token_create(user=member, name="calendar sync")
@@ -70,12 +73,11 @@ def test_anonymous_write_hears_401_not_a_csrf_complaint(desk):
 
 def test_last_used_is_written_at_most_once_a_minute(member):
     token, key = api_token_create(user=member, name="script")
-    first = datetime.datetime(2027, 3, 1, 10, 0, tzinfo=datetime.UTC)
-    api_token_authenticate(key=key, now=first)
-    api_token_authenticate(key=key, now=first + datetime.timedelta(seconds=59))
+    api_token_authenticate(key=key, now=FIRST)
+    api_token_authenticate(key=key, now=FIRST + datetime.timedelta(seconds=59))
     token.refresh_from_db()
-    assert token.last_used_at == first
-    later = first + datetime.timedelta(seconds=61)
+    assert token.last_used_at == FIRST
+    later = FIRST + datetime.timedelta(seconds=61)
     api_token_authenticate(key=key, now=later)
     token.refresh_from_db()
     assert token.last_used_at == later
@@ -91,11 +93,9 @@ def test_a_request_marks_the_token_used(client, member):
 
 def test_revoking_twice_keeps_the_first_moment(member):
     token, _key = api_token_create(user=member, name="script")
-    first = datetime.datetime(2027, 3, 1, 10, 0, tzinfo=datetime.UTC)
-    api_token_revoke(token=token, now=first)
-    api_token_revoke(token=token, now=first + datetime.timedelta(days=1))
-    token.refresh_from_db()
-    assert token.revoked_at == first
+    api_token_revoke(token=token, now=FIRST)
+    api_token_revoke(token=token, now=FIRST + datetime.timedelta(days=1))
+    assert ApiToken.objects.get(pk=token.pk).revoked_at == FIRST
 
 
 # --- Management commands --------------------------------------------------------------------

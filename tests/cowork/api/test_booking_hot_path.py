@@ -11,6 +11,7 @@ from cowork import outbox
 from cowork.models import DomainEvent, DomainEventKind
 from notifications.models import Notification, SentInvite
 from tests.cowork.api.conftest import at, iso
+from tests.cowork.outbox_subscribers import subscribed
 
 # Statements one API booking sends, the live delta's after the commit included and the
 # transaction's own (BEGIN, COMMIT, savepoints) left out: the token; the resource with its
@@ -38,9 +39,8 @@ class Counter:
 def live():
     """A live subscriber beside the live views' own, counting what it is handed."""
     counter = Counter()
-    outbox.subscribe(DomainEventKind.BOOKING_CREATED, counter, lane=outbox.LIVE)
-    yield counter
-    outbox.unsubscribe(DomainEventKind.BOOKING_CREATED, counter)
+    with subscribed(DomainEventKind.BOOKING_CREATED, counter, lane=outbox.LIVE):
+        yield counter
 
 
 @pytest.fixture
@@ -122,12 +122,11 @@ def test_a_live_relay_that_failed_leaves_the_delta_to_the_task_which_sends_it_on
     def down(event):
         raise ConnectionError("channel layer unreachable")
 
-    outbox.subscribe(DomainEventKind.BOOKING_CREATED, down, lane=outbox.LIVE)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            assert _book(api_as(member), desk, monday).status_code == 201
-    finally:
-        outbox.unsubscribe(DomainEventKind.BOOKING_CREATED, down)
+    with (
+        subscribed(DomainEventKind.BOOKING_CREATED, down, lane=outbox.LIVE),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert _book(api_as(member), desk, monday).status_code == 201
     event = DomainEvent.objects.get(kind=DomainEventKind.BOOKING_CREATED)
     assert event.live_at is None and live.seen == [event.pk]  # handed, then given back
 

@@ -8,16 +8,16 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import connection, transaction
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cowork import page_version
 from cowork.models import Booking, Space
 from cowork.services.booking.create import booking_create
 from cowork.services.booking.lifecycle import booking_cancel
-from cowork.services.events import event_create
 from tests.cowork.config.page_cache_fixtures import committed_database, kramatorsk  # noqa: F401
 from tests.factories import (
     MemberFactory,
@@ -25,6 +25,7 @@ from tests.factories import (
     RoomFactory,
     UserFactory,
     next_weekday,
+    one_session_event,
 )
 
 # Writes commit, as they do when served: the page version moves at each commit.
@@ -69,13 +70,7 @@ def test_a_new_booking_shows_on_the_members_bookings_at_once(space, django_asser
     assert "Window desk" not in _kept(
         client, "/bookings/", django_assert_num_queries, signed_in=True
     )
-    start = next_weekday(space, weekday=2, at=datetime.time(10))
-    booking = booking_create(
-        resource=desk,
-        member=member.user,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-    )
+    booking = _two_hours_on_wednesday(desk, member.user)
     booked = client.get("/bookings/").content.decode()
     assert "Window desk" in booked
     cancel_form = f'action="/bookings/{booking.pk}/cancel/"'
@@ -92,15 +87,7 @@ def test_a_new_event_shows_on_the_events_page_at_once(client, space, django_asse
     room = RoomFactory(space=space, name="Training room")
     assert "Python for beginners" not in _kept(client, "/events/", django_assert_num_queries)
     start = next_weekday(space, weekday=2, at=datetime.time(10))
-    event_create(
-        space=space,
-        room=room,
-        host=host,
-        kind="training",
-        title="Python for beginners",
-        sessions=[(start, start + datetime.timedelta(hours=2))],
-        capacity=20,
-    )
+    one_session_event(room, host, start)
     assert "Python for beginners" in client.get("/events/").content.decode()
 
 
@@ -142,13 +129,7 @@ def test_each_visitor_gets_a_csrf_token_of_their_own_cookie(space):
 def test_a_waiting_message_is_shown_not_a_kept_page(space, django_assert_num_queries):
     member = MemberFactory()
     desk = ResourceFactory(space=space, name="Window desk")
-    start = next_weekday(space, weekday=2, at=datetime.time(10))
-    booking = booking_create(
-        resource=desk,
-        member=member.user,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-    )
+    booking = _two_hours_on_wednesday(desk, member.user)
     client = _member_client(member)
     _kept(client, "/bookings/", django_assert_num_queries, signed_in=True)
     # Not committed here, so the version stays: only the waiting message keeps the kept
@@ -160,13 +141,7 @@ def test_a_waiting_message_is_shown_not_a_kept_page(space, django_assert_num_que
 def test_members_are_served_their_own_pages(space):
     desk = ResourceFactory(space=space, name="Window desk")
     owner, other = MemberFactory(), MemberFactory()
-    start = next_weekday(space, weekday=2, at=datetime.time(10))
-    booking_create(
-        resource=desk,
-        member=owner.user,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-    )
+    _two_hours_on_wednesday(desk, owner.user)
     assert "Window desk" in _member_client(owner).get("/bookings/").content.decode()
     assert "Window desk" not in _member_client(other).get("/bookings/").content.decode()
 
@@ -185,8 +160,28 @@ def test_a_signed_out_sessions_cookie_is_not_served_what_was_kept_for_it(
     assert replay.get("/bookings/").status_code == 302
 
 
+def _two_hours_on_wednesday(desk, user) -> Booking:
+    """The user's booking of `desk` on a coming Wednesday, 10:00-12:00."""
+    start = next_weekday(desk.space, weekday=2, at=datetime.time(10))
+    return booking_create(
+        resource=desk, member=user, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
+
+
 def _bumps(captured) -> int:
     return sum("cowork_pageversion" in query["sql"] for query in captured.captured_queries)
+
+
+def _a_desk_booking(space) -> dict:
+    """What booking_create takes for an hour of a new desk on a coming Wednesday, by a new
+    member: made before a test counts the queries of the booking alone."""
+    start = next_weekday(space, weekday=2, at=datetime.time(10))
+    return {
+        "resource": ResourceFactory(space=space, name="Desk 01"),
+        "member": MemberFactory().user,
+        "starts_at": start,
+        "ends_at": start + datetime.timedelta(hours=1),
+    }
 
 
 def test_a_write_that_records_a_domain_event_moves_the_version_without_a_statement_more(
@@ -194,20 +189,10 @@ def test_a_write_that_records_a_domain_event_moves_the_version_without_a_stateme
 ):
     """A booking's transaction records its domain event: the newest event is part of the
     version, so the booking pays no write to the version row."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    desk = ResourceFactory(space=space, name="Desk 01")
-    start = next_weekday(space, weekday=2, at=datetime.time(10))
-    member = MemberFactory().user
+    booking = _a_desk_booking(space)
     before = page_version.current()
     with CaptureQueriesContext(connection) as captured:
-        booking_create(
-            resource=desk,
-            member=member,
-            starts_at=start,
-            ends_at=start + datetime.timedelta(hours=1),
-        )
+        booking_create(**booking)
     assert _bumps(captured) == 0
     assert page_version.current() != before
 
@@ -216,21 +201,11 @@ def test_a_write_beside_a_booking_and_its_event_moves_the_version_by_the_event_a
     """On PostgreSQL the booking and its event are inserted in one statement (WITH): it is
     still seen to record an event, so a rename in the same transaction costs no write to
     the version row either."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    desk = ResourceFactory(space=space, name="Desk 01")
-    start = next_weekday(space, weekday=2, at=datetime.time(10))
-    member = MemberFactory().user
+    booking = _a_desk_booking(space)
     before = page_version.current()
     with CaptureQueriesContext(connection) as captured, transaction.atomic():
         Space.objects.filter(pk=space.pk).update(name="Kramatorsk hub, renamed")
-        booking_create(
-            resource=desk,
-            member=member,
-            starts_at=start,
-            ends_at=start + datetime.timedelta(hours=1),
-        )
+        booking_create(**booking)
     assert _bumps(captured) == 0
     assert page_version.current() != before
 

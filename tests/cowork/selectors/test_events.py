@@ -12,11 +12,9 @@ from cowork.selectors.events import (
     registration_waitlist_position,
 )
 from cowork.services.events.attendance import walk_in_add
-from cowork.services.events.events import event_create
 from cowork.services.events.registrations import registration_cancel, registration_create
-from tests.factories import HostFactory, RoomFactory, next_weekday
+from tests.factories import HostFactory, RoomFactory, next_weekday, one_session_event
 
-HOUR = datetime.timedelta(hours=1)
 PHONES = ["+994501234567", "+994509876543", "+994557654321", "+994702223344"]
 
 
@@ -25,15 +23,7 @@ def event(space):
     room = RoomFactory(space=space, capacity=30)
     host = HostFactory(space=space).user
     start = next_weekday(space, at=datetime.time(11))
-    return event_create(
-        space=space,
-        room=room,
-        host=host,
-        kind="round_table",
-        title="Round-table",
-        sessions=[(start, start + 2 * HOUR)],
-        capacity=2,
-    )
+    return one_session_event(room, host, start, kind="round_table", title="Round-table", capacity=2)
 
 
 def _register(event, n):

@@ -48,6 +48,17 @@ def laptops(space):
     ]
 
 
+def _booked_by_someone_else(resource, start: str, end: str):
+    """Another member's booking of `resource` today from `start` to `end`, made at 08:00."""
+    booking_create(
+        resource=resource,
+        member=MemberFactory().user,
+        starts_at=_at(start),
+        ends_at=_at(end),
+        now=_at("08:00"),
+    )
+
+
 def _window():
     return {"starts_at": _at("14:00"), "ends_at": _at("16:00"), "now": _at("08:00")}
 
@@ -115,13 +126,7 @@ def test_unknown_kind_or_negative_count_is_bad_input(space, member, laptops):
 
 def test_a_free_desk_is_booked_until_the_next_booking_and_checked_in_at_once(space, member):
     desk = ResourceFactory(space=space, name="Desk 12")
-    booking_create(
-        resource=desk,
-        member=MemberFactory().user,
-        starts_at=_at("13:00"),
-        ends_at=_at("14:00"),
-        now=_at("08:00"),
-    )
+    _booked_by_someone_else(desk, "13:00", "14:00")
     booking = booking_check_in_now(resource=desk, member=member, now=NOW)
     assert booking.status == BookingStatus.CHECKED_IN
     assert (booking.starts_at, booking.ends_at) == (_at("10:00"), _at("13:00"))
@@ -145,13 +150,7 @@ def test_a_second_scan_while_checked_in_says_so_and_books_nothing(space, member)
 
 def test_a_taken_or_closed_desk_is_not_booked_from_its_code(space, member):
     desk = ResourceFactory(space=space, name="Desk 12")
-    booking_create(
-        resource=desk,
-        member=MemberFactory().user,
-        starts_at=_at("10:00"),
-        ends_at=_at("11:00"),
-        now=_at("08:00"),
-    )
+    _booked_by_someone_else(desk, "10:00", "11:00")
     with pytest.raises(RuleViolation) as taken:
         booking_check_in_now(resource=desk, member=member, now=NOW)
     assert taken.value.code == "not_free_now"

@@ -22,7 +22,6 @@ from cowork.services.booking import (
     release_no_shows,
 )
 from cowork.services.events import (
-    attendance_check_in_by_code,
     attendance_mark,
     event_create,
     registration_create,
@@ -32,7 +31,9 @@ from tests.factories import (
     MemberFactory,
     ResourceFactory,
     RoomFactory,
+    came_by_code,
     next_weekday,
+    one_session_event,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,31 +50,16 @@ def room(space):
 def _round_table(room, host, *, is_public=True):
     """A round-table 11:00–12:30 on a coming Monday, created the week before."""
     start = next_weekday(room.space, at=datetime.time(11))
-    return event_create(
-        space=room.space,
-        room=room,
-        host=host,
-        kind="round_table",
-        title="Round-table on local budgets",
-        sessions=[(start, start + 90 * MINUTE)],
-        capacity=20,
+    return one_session_event(
+        room, host, start, hours=1.5, kind="round_table", title="Round-table on local budgets",
         is_public=is_public,
-    )
+    )  # fmt: skip
 
 
 def _attendees(event, count, *, now):
     """`count` people registered, each checked in by the event's QR code and their code."""
     for index in range(count):
-        registration, _key = registration_create(
-            event=event, name=f"Guest {index}", phone=f"+99450222{index:04d}"
-        )
-        attendance_check_in_by_code(
-            event=event,
-            phone=registration.participant.phone,
-            code=registration.check_in_code,
-            ip="203.0.113.9",
-            now=now,
-        )
+        came_by_code(event, name=f"Guest {index}", phone=f"+99450222{index:04d}", now=now)
 
 
 def _room_state(space, room, now, *, with_names=True):

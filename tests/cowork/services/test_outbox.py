@@ -4,6 +4,7 @@ from django.db import transaction
 from cowork import outbox
 from cowork.models import DomainEvent, DomainEventKind
 from cowork.services.outbox import domain_event_record
+from tests.cowork.outbox_subscribers import subscribed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,9 +19,8 @@ def received():
     def handler(event):
         seen.append((event.kind, event.payload))
 
-    outbox.subscribe(KIND, handler)
-    yield seen
-    outbox.unsubscribe(KIND, handler)
+    with subscribed(KIND, handler):
+        yield seen
 
 
 class _Subscriber:
@@ -40,9 +40,8 @@ class _Subscriber:
 @pytest.fixture
 def in_an_outage():
     subscriber = _Subscriber()
-    outbox.subscribe(KIND, subscriber)
-    yield subscriber
-    outbox.unsubscribe(KIND, subscriber)
+    with subscribed(KIND, subscriber):
+        yield subscriber
 
 
 def test_event_outside_a_transaction_is_refused(space):
@@ -110,13 +109,10 @@ def test_the_task_lane_and_the_live_lane_each_take_events_an_outage_left_behind(
         kind=KIND, aggregate_type="space", aggregate_id=str(space.pk), space=space, payload={"n": 0}
     )
     tasks = []
-    outbox.subscribe(KIND, tasks.append, lane=outbox.TASKS)
-    try:
+    with subscribed(KIND, tasks.append, lane=outbox.TASKS):
         assert outbox.relay_live_pending() == 1  # the live views' hubs
         assert outbox.relay_pending() == 1  # the task that drains the outbox
         assert outbox.relay_pending() == 0
-    finally:
-        outbox.unsubscribe(KIND, tasks.append)
     assert received == [(KIND, {"n": 0})]
     assert [event.pk for event in tasks] == [left.pk]
     assert not DomainEvent.objects.filter(published_at__isnull=True).exists()

@@ -29,12 +29,7 @@ from tests import factories
 # The reports' hand-built network and its fixtures, so the figures compared are theirs.
 from tests.cowork.selectors.reports.conftest import admin  # noqa: F401
 from tests.cowork.selectors.reports.expected import march_report
-from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture `network`)
-    local,
-    network_built_once,
-    network_copy,
-    phone_of,
-)
+from tests.cowork.selectors.reports.network import local, phone_of
 
 # The walk-ins of that network, hand-counted in their own tests.
 from tests.cowork.selectors.reports.test_visits import walk_ins  # noqa: F401
@@ -198,19 +193,7 @@ def test_deleting_an_account_leaves_the_walk_ins_in_the_report_exactly_as_they_w
 
 
 def test_the_export_lists_walk_ins_at_the_centres_time_in_the_readers_language():
-    space = factories.SpaceFactory(
-        name="Youth Centre",
-        time_zone="Asia/Baku",
-        translations={"ru": {"name": "Молодёжный центр"}},
-    )
-    host = factories.HostFactory(space=space)
-    member = factories.MemberFactory(phone="+994501117789", language="ru")
-    # 08:30 UTC is 12:30 in Baku.
-    moment = datetime.datetime(2025, 3, 3, 8, 30, tzinfo=datetime.UTC)
-    walk_in_record(
-        space=space, source="live", client_key="k1", logged_by=host.user,
-        phone="+994501117789", gender="female", now=moment,
-    )  # fmt: skip
+    member = factories.member_who_walked_in(phone="+994501117789", gender="female")
     with translation.override("ru"):
         data = personal_data_json(personal_data_export(user=member.user, acting_user=member.user))
     (visit,) = data["walk_ins"]

@@ -9,7 +9,6 @@ from cowork.errors import NotAllowed, RuleViolation
 from cowork.models import DomainEvent, DomainEventKind, Invoice, Payment, ServicePrice
 from cowork.selectors.pricing import booking_quote
 from cowork.services.booking import booking_cancel, booking_create
-from cowork.services.events import event_create
 from cowork.services.rentals import booking_mark_paid, booking_mark_unpaid, invoice_issue
 from tests.factories import (
     HostFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     RoomFactory,
     SpaceFactory,
     next_weekday,
+    one_session_event,
     open_around_the_clock,
 )
 from tests.racing import at_once
@@ -110,14 +110,8 @@ def test_a_rental_over_two_local_days_pays_two_day_rates():
 def test_a_hosts_own_event_is_not_priced():
     space, room, host = _rental_space()
     start = next_weekday(space, at=datetime.time(10, 0))
-    event = event_create(
-        space=space,
-        room=room,
-        host=host,
-        kind="round_table",
-        title="Local budget round-table",
-        sessions=[(start, start + datetime.timedelta(hours=6))],
-        capacity=10,
+    event = one_session_event(
+        room, host, start, hours=6, kind="round_table", title="Budget round-table", capacity=10
     )
     booking = event.sessions.get().booking
     assert (booking.price, booking.booked_by) == (Decimal("0.00"), host)

@@ -61,6 +61,17 @@ def _join(member, room, start, end=None):
     )
 
 
+@pytest.fixture
+def first_offered(taken, room, start, holder):
+    """Two members wait for the taken room, and its booking is cancelled: the first one's
+    wait holds the offer. That wait, and the second member."""
+    first, second = MemberFactory().user, MemberFactory().user
+    wait = _join(first, room, start)
+    _join(second, room, start)
+    _cancel_and_relay(taken, holder)
+    return wait, second
+
+
 def _cancel_and_relay(booking, holder):
     """The holder cancels, and the relay hands the freed time to the line as after commit."""
     booking_cancel(booking=booking, acting_user=holder)
@@ -115,11 +126,8 @@ def test_a_window_that_has_begun_or_ends_before_it_starts_is_refused(taken, room
     assert not ResourceWait.objects.exists()
 
 
-def test_cancelling_offers_the_room_to_the_first_in_line_once(taken, room, start, holder):
-    first, second = MemberFactory().user, MemberFactory().user
-    wait = _join(first, room, start)
-    _join(second, room, start)
-    _cancel_and_relay(taken, holder)
+def test_cancelling_offers_the_room_to_the_first_in_line_once(first_offered, room):
+    wait, _second = first_offered
     offer = _offers().get()
     assert offer.wait == wait and offer.resource == room and offer.status == OfferStatus.OPEN
     assert offer.expires_at - offer.offered_at == datetime.timedelta(minutes=OFFER_MINUTES)
@@ -188,11 +196,9 @@ def test_an_offer_past_its_time_cannot_be_accepted_before_the_sweep(taken, room,
     assert not Booking.objects.filter(booked_by=offer.wait.member).exists()
 
 
-def test_leaving_with_an_offer_hands_it_to_the_next(taken, room, start, holder):
-    first, second = MemberFactory().user, MemberFactory().user
-    wait = _join(first, room, start)
-    _join(second, room, start)
-    _cancel_and_relay(taken, holder)
+def test_leaving_with_an_offer_hands_it_to_the_next(first_offered):
+    wait, second = first_offered
+    first = wait.member
     resource_wait_leave(wait=wait, acting_user=first)
     assert _offers(wait=wait).get().status == OfferStatus.WITHDRAWN
     assert _offers(status=OfferStatus.OPEN).get().wait.member == second
@@ -236,13 +242,11 @@ def test_a_declined_request_frees_a_desk_for_someone_waiting_for_any_desk(space,
     assert space_waits(space=space, starts_at=start, ends_at=start + HOUR) == [wait]
 
 
-def test_deleting_an_account_ends_its_waits_and_passes_an_offer_on(taken, room, start, holder):
+def test_deleting_an_account_ends_its_waits_and_passes_an_offer_on(first_offered):
     from cowork.services.personal_data import account_erase
 
-    first, second = MemberFactory().user, MemberFactory().user
-    wait = _join(first, room, start)
-    _join(second, room, start)
-    _cancel_and_relay(taken, holder)
+    wait, second = first_offered
+    first = wait.member
     account_erase(user=first, acting_user=first)
     wait.refresh_from_db()
     assert wait.status == WaitStatus.LEFT

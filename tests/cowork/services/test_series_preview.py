@@ -42,11 +42,6 @@ def room(space):
 
 
 @pytest.fixture
-def laptop(space):
-    return ResourceFactory(space=space, kind="equipment", equipment_type="laptop", name="Laptop 1")
-
-
-@pytest.fixture
 def member():
     return MemberFactory().user
 

@@ -21,6 +21,18 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def _signed_in_at_the_door(token, client_key, *, phone, now=None):
+    """A phone typed on the kiosk that `token` opened, for its centre."""
+    return walk_in_record(
+        space=token.space,
+        source="kiosk",
+        client_key=client_key,
+        display=token,
+        phone=phone,
+        now=now,
+    )
+
+
 def test_a_tap_counts_one_visit_and_tells_the_live_page(space, host):
     result = walk_in_record(
         space=space,
@@ -98,33 +110,12 @@ def test_only_the_centres_people_and_its_working_tablets_count(space, host):
 def test_a_phone_signs_in_once_a_day_and_is_recognised_next_time(space, host):
     token, _key = display_token_create(space=space, host=host, name="Door")
     monday = datetime.datetime(2027, 3, 1, 8, tzinfo=datetime.UTC)
-    first = walk_in_record(
-        space=space,
-        source="kiosk",
-        client_key="k1",
-        display=token,
-        phone="050 123 45 67",
-        now=monday,
-    )
+    first = _signed_in_at_the_door(token, "k1", phone="050 123 45 67", now=monday)
     assert first.counted and not first.returning
     assert first.visit.phone_key and "1234567" not in first.visit.phone_key
-    later = walk_in_record(
-        space=space,
-        source="kiosk",
-        client_key="k2",
-        display=token,
-        phone="+994501234567",
-        now=monday + datetime.timedelta(hours=3),
-    )
+    later = _signed_in_at_the_door(token, "k2", phone="+994501234567", now=monday.replace(hour=11))
     assert not later.counted and later.visit.pk == first.visit.pk
-    tuesday = walk_in_record(
-        space=space,
-        source="kiosk",
-        client_key="k3",
-        display=token,
-        phone="0501234567",
-        now=monday + datetime.timedelta(days=1),
-    )
+    tuesday = _signed_in_at_the_door(token, "k3", phone="0501234567", now=monday.replace(day=2))
     assert tuesday.counted and tuesday.returning
     assert WalkIn.objects.count() == 2
 
@@ -133,12 +124,8 @@ def test_a_known_persons_phone_links_the_visit_to_them(space, host):
     token, _key = display_token_create(space=space, host=host, name="Door")
     member = MemberFactory(phone="+994501112233")
     participant = ParticipantFactory(phone="+994551112233")
-    by_member = walk_in_record(
-        space=space, source="kiosk", client_key="m", display=token, phone="+994501112233"
-    )
-    by_participant = walk_in_record(
-        space=space, source="kiosk", client_key="p", display=token, phone="+994551112233"
-    )
+    by_member = _signed_in_at_the_door(token, "m", phone="+994501112233")
+    by_participant = _signed_in_at_the_door(token, "p", phone="+994551112233")
     assert by_member.returning and by_member.visit.member == member
     assert by_participant.returning and by_participant.visit.participant == participant
 
@@ -150,14 +137,7 @@ def test_a_member_who_checked_in_and_signed_in_at_the_door_counts_once(space, ho
     booking = BookingFactory(resource=desk, booked_by=member.user, status="checked_in")
     booking.checked_in_at = booking.starts_at
     booking.save()
-    walk_in_record(
-        space=space,
-        source="kiosk",
-        client_key="m",
-        display=token,
-        phone="+994501112244",
-        now=booking.starts_at,
-    )
+    _signed_in_at_the_door(token, "m", phone="+994501112244", now=booking.starts_at)
     walk_in_record(
         space=space, source="live", client_key="anon", logged_by=host, now=booking.starts_at
     )

@@ -25,14 +25,19 @@ def local(space, day: datetime.date, wall: str) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.fromisoformat(wall), tzinfo=space.zone)
 
 
-def booked(resource, member, day: datetime.date, start: str, end: str):
+def booked(resource, member, day: datetime.date, start: str, end: str, *, made="", **more):
     """A booking of `member`, made by the service, from `start` to `end` on `day` in the
-    centre's own time."""
+    centre's own time; at the wall-clock time `made` that day if given. `more` goes to
+    booking_create (a purpose, who acts)."""
+    space = resource.space
+    if made:
+        more["now"] = local(space, day, made)
     return booking_create(
         resource=resource,
         member=member,
-        starts_at=local(resource.space, day, start),
-        ends_at=local(resource.space, day, end),
+        starts_at=local(space, day, start),
+        ends_at=local(space, day, end),
+        **more,
     )
 
 
@@ -69,6 +74,12 @@ def host(space):
 @pytest.fixture
 def member_client(client, member):
     client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def host_client(client, host):
+    client.force_login(host)
     return client
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cowork.models import Booking, BookingStatus, Resource
-from cowork.services.booking import booking_check_in_now, booking_create
+from cowork.services.booking import booking_check_in_now
 from cowork.web.offline import KEEP_HEADER
 from tests.cowork.web.conftest import booked, local
 from tests.factories import MemberFactory, ResourceFactory, RoomFactory, SpaceFactory
@@ -75,14 +75,7 @@ def test_centre_page_shows_its_day_to_everyone_without_names(client, monkeypatch
     room = RoomFactory(space=space, name="Hall")
     holder = MemberFactory(user__first_name="Nigar", user__last_name="Aliyeva").user
     monday = datetime.date(2027, 3, 1)
-    booking_create(
-        resource=room,
-        member=holder,
-        starts_at=local(space, monday, "10:00"),
-        ends_at=local(space, monday, "12:00"),
-        purpose="Secret strategy meeting",
-        now=local(space, monday, "08:00"),
-    )
+    booked(room, holder, monday, "10:00", "12:00", made="08:00", purpose="Secret strategy meeting")
     _pin(monkeypatch, local(space, monday, "10:20"))
     html = client.get(reverse("space-detail", args=[space.slug])).content.decode()
     assert "Free now and later today" in html

@@ -22,10 +22,9 @@ def pending(space, member, day):
 
 
 def test_host_sees_the_day_as_resources_by_hour_with_names_and_status(
-    client, host, space, desk_booking, day
+    host_client, space, desk_booking, day
 ):
-    client.force_login(host)
-    page = _calendar(client, space, date=day.isoformat(), view="day")
+    page = _calendar(host_client, space, date=day.isoformat(), view="day")
     assert page.status_code == 200
     grid = page.context["grid"]
     assert [column.name for column in grid.columns] == ["Desk 01"]
@@ -38,10 +37,9 @@ def test_host_sees_the_day_as_resources_by_hour_with_names_and_status(
 
 
 def test_week_view_lists_bookings_by_day_with_previous_and_next_links(
-    client, host, space, desk_booking, day
+    host_client, space, desk_booking, day
 ):
-    client.force_login(host)
-    page = _calendar(client, space, date=day.isoformat(), view="week")
+    page = _calendar(host_client, space, date=day.isoformat(), view="week")
     assert page.status_code == 200
     days = page.context["week"]
     assert [entry.day.weekday() for entry in days] == list(range(7))
@@ -51,9 +49,8 @@ def test_week_view_lists_bookings_by_day_with_previous_and_next_links(
     assert f"?date={previous_week}&amp;view=week" in page.content.decode()
 
 
-def test_garbage_in_the_calendar_query_is_a_form_error(client, host, space):
-    client.force_login(host)
-    page = _calendar(client, space, date="2027-13-45", view="month")
+def test_garbage_in_the_calendar_query_is_a_form_error(host_client, space):
+    page = _calendar(host_client, space, date="2027-13-45", view="month")
     assert page.status_code == 400
     assert set(page.context["form"].errors) == {"date", "view"}
 
@@ -72,13 +69,12 @@ def test_calendar_asks_anonymous_visitors_to_sign_in(client, space):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_host_approves_a_pending_booking_from_the_calendar(client, host, space, pending, day):
-    client.force_login(host)
-    page = _calendar(client, space, date=day.isoformat())
+def test_host_approves_a_pending_booking_from_the_calendar(host_client, host, space, pending, day):
+    page = _calendar(host_client, space, date=day.isoformat())
     assert page.context["pending"] == [pending]
     assert reverse("web:booking-approve", args=[space.slug, pending.pk]) in page.content.decode()
 
-    response = client.post(
+    response = host_client.post(
         reverse("web:booking-approve", args=[space.slug, pending.pk]),
         {"date": day.isoformat(), "view": "day"},
     )
@@ -86,34 +82,33 @@ def test_host_approves_a_pending_booking_from_the_calendar(client, host, space, 
     assert response["Location"].endswith(f"?date={day.isoformat()}&view=day")
     pending.refresh_from_db()
     assert pending.status == BookingStatus.CONFIRMED and pending.decided_by == host
-    page = client.get(response["Location"])
+    page = host_client.get(response["Location"])
     assert "Approved: Hall for Nigar Aliyeva." in page.content.decode()
     assert page.context["pending"] == []
-    assert "Approved: Hall" not in client.get(response["Location"]).content.decode()
+    assert "Approved: Hall" not in host_client.get(response["Location"]).content.decode()
 
 
-def test_declining_needs_a_reason_and_then_declines(client, host, space, pending, day):
-    client.force_login(host)
+def test_declining_needs_a_reason_and_then_declines(host_client, space, pending, day):
     url = reverse("web:booking-decline", args=[space.slug, pending.pk])
-    response = client.post(url, {"date": day.isoformat(), "reason": "  "})
+    response = host_client.post(url, {"date": day.isoformat(), "reason": "  "})
     assert response.status_code == 400
     assert "Say why the booking is declined." in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == BookingStatus.PENDING
 
-    response = client.post(url, {"date": day.isoformat(), "reason": "Room is being painted"})
+    response = host_client.post(url, {"date": day.isoformat(), "reason": "Room is being painted"})
     assert response.status_code == 302
-    assert "Declined: Hall for Nigar Aliyeva." in client.get(response["Location"]).content.decode()
+    page = host_client.get(response["Location"]).content.decode()
+    assert "Declined: Hall for Nigar Aliyeva." in page
     pending.refresh_from_db()
     assert pending.status == BookingStatus.DECLINED
     assert pending.reason == "Room is being painted"
 
 
-def test_approving_twice_shows_the_refusal(client, host, space, pending):
-    client.force_login(host)
+def test_approving_twice_shows_the_refusal(host_client, space, pending):
     url = reverse("web:booking-approve", args=[space.slug, pending.pk])
-    client.post(url)
-    response = client.post(url)
+    host_client.post(url)
+    response = host_client.post(url)
     assert response.status_code == 422
     assert "cannot be approved" in response.content.decode()
 
@@ -127,18 +122,16 @@ def test_a_host_of_another_organization_cannot_approve(client, space, pending):
     assert pending.status == BookingStatus.PENDING
 
 
-def test_calendar_link_takes_a_host_of_one_centre_straight_to_it(client, host, space):
-    client.force_login(host)
-    response = client.get(reverse("web:calendars"))
+def test_calendar_link_takes_a_host_of_one_centre_straight_to_it(host_client, space):
+    response = host_client.get(reverse("web:calendars"))
     assert response.status_code == 302
     assert response["Location"] == reverse("web:host-calendar", args=[space.slug])
-    assert 'href="/calendar/"' in client.get(reverse("home")).content.decode()
+    assert 'href="/calendar/"' in host_client.get(reverse("home")).content.decode()
 
 
-def test_the_calendars_heading_puts_the_month_in_the_case_a_date_needs(client, host, space, day):
-    client.force_login(host)
-    client.cookies["django_language"] = "ru"
-    html = _calendar(client, space, date=day.isoformat(), view="day").content.decode()
+def test_the_calendars_heading_puts_the_month_in_the_case_a_date_needs(host_client, space, day):
+    host_client.cookies["django_language"] = "ru"
+    html = _calendar(host_client, space, date=day.isoformat(), view="day").content.decode()
     # "9 декабря", never Django's calendar-heading "9 Декабрь".
     assert format_skeleton("MMMMd", day, locale="ru") in html
     assert f"{day.day} {MONTHS_NOMINATIVE_RU[day.month - 1]}" not in html

@@ -13,7 +13,7 @@ from cowork.services.accounts.sign_up import membership_join
 from cowork.services.booking import booking_create
 from cowork.services.events import registration_create
 from tests import factories
-from tests.cowork.web.conftest import local
+from tests.cowork.web.conftest import booked, local
 
 pytestmark = pytest.mark.django_db
 INBOX = "/inbox/"
@@ -27,13 +27,7 @@ def hall(space):
 @pytest.fixture
 def request_next_month(space, hall, member, day):
     later = day + datetime.timedelta(days=28)
-    return booking_create(
-        resource=hall,
-        member=member,
-        starts_at=local(space, later, "14:00"),
-        ends_at=local(space, later, "16:00"),
-        purpose="Youth council meeting",
-    )
+    return booked(hall, member, later, "14:00", "16:00", purpose="Youth council meeting")
 
 
 @pytest.fixture
@@ -57,12 +51,6 @@ def waiting_membership(space):
     space.save(update_fields=["members_need_approval"])
     member = factories.MemberFactory(user__first_name="Orkhan", user__last_name="Z.")
     return membership_join(member=member, space=space, now=timezone.now())
-
-
-@pytest.fixture
-def host_client(client, host):
-    client.force_login(host)
-    return client
 
 
 def test_everything_waiting_shows_whatever_its_day(

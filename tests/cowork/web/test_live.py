@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cowork.models import Participant
 from cowork.selectors.occupancy import occupancy_snapshot
-from cowork.services.booking import booking_check_in, booking_create
+from cowork.services.booking import booking_check_in
 from cowork.services.displays import display_token_create, display_token_revoke
 from cowork.services.events import attendance_mark, event_create
 from realtime import protocol
@@ -48,25 +48,14 @@ def at_half_past_ten(space, day, monkeypatch):
 @pytest.fixture
 def checked_in(space, desk, member, day, at_half_past_ten):
     """Nigar holds Desk 01 from 10:00 to 12:00 and is checked in."""
-    booking = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=local(space, day, "10:00"),
-        ends_at=local(space, day, "12:00"),
-        now=local(space, day, "09:00"),
-    )
+    booking = booked(desk, member, day, "10:00", "12:00", made="09:00")
     return booking_check_in(booking=booking, acting_user=member, now=local(space, day, "10:05"))
 
 
 @pytest.fixture
 def room_in_use(space, room, other_member, day, at_half_past_ten):
-    return booking_create(
-        resource=room,
-        member=other_member,
-        starts_at=local(space, day, "10:00"),
-        ends_at=local(space, day, "11:00"),
-        purpose="Legal aid clinic",
-        now=local(space, day, "09:00"),
+    return booked(
+        room, other_member, day, "10:00", "11:00", made="09:00", purpose="Legal aid clinic"
     )
 
 

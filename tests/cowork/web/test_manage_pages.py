@@ -8,15 +8,9 @@ from django.urls import reverse
 
 from cowork.models import Booking, BookingStatus, Closure, Organization, Resource, Space
 from cowork.services.booking import booking_create
-from tests.factories import HostFactory, MemberFactory, SpaceFactory, network_admin, next_weekday
+from tests.factories import HostFactory, MemberFactory, SpaceFactory, next_weekday
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(network_admin())
-    return client
 
 
 def _new_centre(client) -> Space:
@@ -41,6 +35,24 @@ def _new_centre(client) -> Space:
     return space
 
 
+def _saved(client, space, page: str, **form) -> None:
+    """Posts `form` to the centre's management page `page`, which saves it and redirects."""
+    response = client.post(reverse(f"web:manage-{page}", args=[space.slug]), form)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+
+
+def _centre_details(space, **texts) -> dict:
+    """The centre form of the Samarkand centre `_new_centre` opened, as saved, with `texts`."""
+    return {
+        "name": space.name,
+        "city": "Samarkand",
+        "currency": "UZS",
+        "spoken": ["uz", "ru"],
+        "message_language": "uz",
+        **texts,
+    }
+
+
 def test_a_network_admin_opens_a_centre_and_gives_it_hours_closures_and_desks(admin_client):
     space = _new_centre(admin_client)
     assert (space.slug, space.languages) == ("samarkand-ngo-co-working", ["uz", "ru"])
@@ -50,28 +62,11 @@ def test_a_network_admin_opens_a_centre_and_gives_it_hours_closures_and_desks(ad
         admin_client.post(reverse("web:manage-hours", args=[space.slug]), hours).status_code == 302
     )
     assert space.opening_hours.count() == 6
-    closed = admin_client.post(
-        reverse("web:manage-closures", args=[space.slug]),
-        {
-            "form": "closure",
-            "starts_on": "2031-09-01",
-            "reason": "Independence Day",
-            "yearly": "on",
-        },
-    )
-    assert closed.status_code == 302
+    _saved(admin_client, space, "closures", form="closure", starts_on="2031-09-01",
+           reason="Independence Day", yearly="on")  # fmt: skip
     assert Closure.objects.filter(space=space, starts_on=datetime.date(2031, 9, 1)).exists()
-    desks = admin_client.post(
-        reverse("web:manage-resources", args=[space.slug]),
-        {
-            "form": "desks",
-            "count": "10",
-            "prefix": "Desk",
-            "prefix_uz": "Stol",
-            "prefix_ru": "Стол",
-        },
-    )
-    assert desks.status_code == 302
+    _saved(admin_client, space, "resources", form="desks", count="10", prefix="Desk",
+           prefix_uz="Stol", prefix_ru="Стол")  # fmt: skip
     assert space.resources.filter(kind="desk", plan_x__isnull=False).count() == 10
     # Named at once in the centre's languages, with the same numbers.
     first = space.resources.get(name="Desk 01")
@@ -174,33 +169,15 @@ def test_people_are_added_by_phone_or_username_only_if_they_have_an_account(admi
 
 def test_a_centre_and_its_room_are_named_in_uzbek_and_russian_and_read_so(admin_client, client):
     space = _new_centre(admin_client)
-    added = admin_client.post(
-        reverse("web:manage-resources", args=[space.slug]),
-        {
-            "form": "resource",
-            "kind": "room",
-            "name": "Meeting room",
-            "name_uz": "Uchrashuv xonasi",
-            "name_ru": "Переговорная",
-            "capacity": "12",
-            "needs_approval": "on",
-            "price_per_hour": "0",
-        },
-    )
-    assert added.status_code == 302, added.context["form"].errors
+    _saved(admin_client, space, "resources", form="resource", kind="room", name="Meeting room",
+           name_uz="Uchrashuv xonasi", name_ru="Переговорная", capacity="12",
+           needs_approval="on", price_per_hour="0")  # fmt: skip
     room = space.resources.get(name="Meeting room")
     assert room.translations == {"uz": {"name": "Uchrashuv xonasi"}, "ru": {"name": "Переговорная"}}
-    details = {
-        "name": space.name,
-        "city": "Samarkand",
-        "currency": "UZS",
-        "spoken": ["uz", "ru"],
-        "message_language": "uz",
-        "name_uz": "Samarqand NNT kovorkingi",
-        "name_ru": "Коворкинг НКО, Самарканд",
-    }
-    saved = admin_client.post(reverse("web:manage-centre", args=[space.slug]), details)
-    assert saved.status_code == 302
+    details = _centre_details(
+        space, name_uz="Samarqand NNT kovorkingi", name_ru="Коворкинг НКО, Самарканд"
+    )
+    _saved(admin_client, space, "centre", **details)
     space.refresh_from_db()
     assert space.name_in("ru") == "Коворкинг НКО, Самарканд" and space.name_in("en") == space.name
 
@@ -214,22 +191,17 @@ def test_the_centres_texts_are_written_in_other_languages_and_read_in_the_visito
     admin_client, client
 ):
     space = _new_centre(admin_client)
-    details = {
-        "name": space.name,
-        "city": "Samarkand",
-        "currency": "UZS",
-        "spoken": ["uz", "ru"],
-        "message_language": "uz",
-        "description": "Desks and rooms for NGOs.",
-        "directions": "Bus 12 to Registan, the blue door.",
-        "description_ru": "Столы и залы для НКО.",
-        "directions_ru": "Автобус 12 до Регистана, синяя дверь.",
-        "description_uz": "NNTlar uchun stollar va xonalar.",
-    }
+    details = _centre_details(
+        space,
+        description="Desks and rooms for NGOs.",
+        directions="Bus 12 to Registan, the blue door.",
+        description_ru="Столы и залы для НКО.",
+        directions_ru="Автобус 12 до Регистана, синяя дверь.",
+        description_uz="NNTlar uchun stollar va xonalar.",
+    )
     form = admin_client.get(reverse("web:manage-centre", args=[space.slug])).content.decode()
     assert "Description in Русский" in form and "How to get there in Русский" in form
-    saved = admin_client.post(reverse("web:manage-centre", args=[space.slug]), details)
-    assert saved.status_code == 302
+    _saved(admin_client, space, "centre", **details)
     space.refresh_from_db()
     assert space.translations == {
         "ru": {
@@ -254,14 +226,7 @@ def test_the_centres_texts_are_written_in_other_languages_and_read_in_the_visito
 
 def test_a_text_too_long_for_a_translation_is_refused_and_nothing_changes(admin_client):
     space = _new_centre(admin_client)
-    details = {
-        "name": space.name,
-        "city": "Samarkand",
-        "currency": "UZS",
-        "spoken": ["uz"],
-        "message_language": "uz",
-        "directions_ru": "х" * 2001,
-    }
+    details = _centre_details(space, spoken=["uz"], directions_ru="х" * 2001)
     refused = admin_client.post(reverse("web:manage-centre", args=[space.slug]), details)
     assert refused.status_code == 400
     assert "directions_ru" in refused.context["form"].errors

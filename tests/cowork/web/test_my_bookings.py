@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cowork.models import Booking, BookingStatus
-from cowork.services.booking import booking_create
 from tests.cowork.web.conftest import booked, local
 from tests.factories import HostFactory
 
@@ -153,12 +152,8 @@ def test_checking_in_at_a_second_desk_is_refused_in_the_members_language(
     from django.conf import settings
 
     # A host books the second desk: only a host may give one person two at once.
-    second = booking_create(
-        resource=other_desk,
-        member=member,
-        starts_at=local(space, day, "10:00"),
-        ends_at=local(space, day, "12:00"),
-        acting_user=HostFactory(space=space).user,
+    second = booked(
+        other_desk, member, day, "10:00", "12:00", acting_user=HostFactory(space=space).user
     )
     during = local(space, day, "10:05")
     monkeypatch.setattr(timezone, "now", lambda: during)

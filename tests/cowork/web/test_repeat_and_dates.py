@@ -23,11 +23,6 @@ def room(space):
 
 
 @pytest.fixture
-def laptop(space):
-    return ResourceFactory(space=space, kind="equipment", equipment_type="laptop", name="Laptop 1")
-
-
-@pytest.fixture
 def friday(space):
     day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=2)
     while day.weekday() != 4:

@@ -12,10 +12,6 @@ from tests.cowork.web.test_reports import CSV, MARCH, PAGE, csv_sections, page_t
 
 pytestmark = pytest.mark.django_db
 
-# Fixtures of the report's pages, shared with tests/cowork/web/test_reports.py.
-from tests.cowork.selectors.reports.network import network_built_once, network_copy  # noqa: E402, F401
-from tests.cowork.web.test_reports import admin_client  # noqa: E402, F401
-
 
 def _events(response) -> list[str]:
     return [row[0] for row in page_tables(response)["table-events"][1:]]
@@ -27,7 +23,7 @@ def _queries(client, query) -> int:
     return len(queries)
 
 
-def test_the_page_lists_its_events_a_page_at_a_time(admin_client, network, monkeypatch):  # noqa: F811
+def test_the_page_lists_its_events_a_page_at_a_time(admin_client, network, monkeypatch):
     every = _events(admin_client.get(PAGE, MARCH))
     assert len(every) == 4
     assert "events_page" not in admin_client.get(PAGE, MARCH).content.decode()
@@ -56,7 +52,7 @@ def test_the_page_lists_its_events_a_page_at_a_time(admin_client, network, monke
     assert exported == every
 
 
-def test_every_page_of_events_costs_the_same_queries(admin_client, network, monkeypatch):  # noqa: F811
+def test_every_page_of_events_costs_the_same_queries(admin_client, network, monkeypatch):
     whole = _queries(admin_client, MARCH)
     monkeypatch.setattr(page, "EVENTS_PER_PAGE", 2)
     assert _queries(admin_client, MARCH) == whole

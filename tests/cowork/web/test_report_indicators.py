@@ -18,10 +18,8 @@ from lxml import etree
 from cowork.models import Organization
 from cowork.selectors.reports.report import event_report
 from cowork.web.reports.indicators import FLAT_COLUMNS
-from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture `network`)
+from tests.cowork.selectors.reports.network import (
     donor,
-    network_built_once,
-    network_copy,
 )
 from tests.factories import MemberFactory, network_admin
 

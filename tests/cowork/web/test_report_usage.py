@@ -4,22 +4,23 @@ import io
 
 import openpyxl
 import pytest
-from django.urls import reverse
 
-from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture `network`)
+from tests.cowork.selectors.reports.network import (
     donor,
-    network_built_once,
-    network_copy,
 )
-from tests.cowork.web.test_reports import as_page_text, csv_sections, page_tables, same
-from tests.factories import network_admin
+from tests.cowork.web.test_reports import (
+    CSV,
+    MARCH,
+    PAGE,
+    XLSX,
+    as_page_text,
+    csv_sections,
+    page_tables,
+    same,
+)
 
 pytestmark = pytest.mark.django_db
 
-PAGE = reverse("web:reports")
-CSV = reverse("web:report-csv")
-XLSX = reverse("web:report-xlsx")
-MARCH = {"start": "2025-03-01", "end": "2025-03-31"}
 USE_TABLES = [
     ("Bookings and check-ins by centre", "table-use_centres", "Use of the space"),
     ("Bookings and check-ins by month", "table-use_months", "Use by month"),
@@ -28,14 +29,13 @@ USE_TABLES = [
 ]
 
 
-def test_the_page_and_both_files_give_the_same_use_of_the_space(client, network):
-    client.force_login(network_admin())
-    page = client.get(PAGE, MARCH)
+def test_the_page_and_both_files_give_the_same_use_of_the_space(admin_client, network):
+    page = admin_client.get(PAGE, MARCH)
     html = page.content.decode()
     assert 'id="space-use"' in html and 'id="busy-desk-title"' in html
     tables = page_tables(page)
-    sections = csv_sections(client.get(CSV, MARCH))
-    workbook = openpyxl.load_workbook(io.BytesIO(client.get(XLSX, MARCH).content))
+    sections = csv_sections(admin_client.get(CSV, MARCH))
+    workbook = openpyxl.load_workbook(io.BytesIO(admin_client.get(XLSX, MARCH).content))
     for title, table_id, sheet in USE_TABLES:
         exported = [[as_page_text(value) for value in row] for row in sections[title]]
         assert exported == tables[table_id], title

@@ -19,12 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cowork.models import Event, Participant
-from tests.cowork.selectors.reports.network import (  # noqa: F401 (the fixture `network`)
+from tests.cowork.selectors.reports.network import (
     PEOPLE,
     donor,
     make_event,
-    network_built_once,
-    network_copy,
 )
 from tests.factories import MemberFactory, network_admin
 
@@ -34,12 +32,6 @@ PAGE = reverse("web:reports")
 CSV = reverse("web:report-csv")
 XLSX = reverse("web:report-xlsx")
 MARCH = {"start": "2025-03-01", "end": "2025-03-31"}
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(network_admin())
-    return client
 
 
 class _Tables(HTMLParser):

@@ -110,7 +110,6 @@ def scene(kyiv_space, room, host, member, other_member):
     """
     from cowork.services.booking import booking_create
     from cowork.services.events import event_create, registration_create
-    from cowork.services.series import series_create
 
     def book(user, start, end, purpose=""):
         return booking_create(
@@ -119,15 +118,7 @@ def scene(kyiv_space, room, host, member, other_member):
 
     before = book(member, kyiv(26, 10), kyiv(26, 12), "Project meeting")
     after = book(member, kyiv(29, 10), kyiv(29, 11, 30))
-    series = series_create(
-        resource=room,
-        member=member,
-        first_starts_at=kyiv(24, 14),
-        duration_minutes=60,
-        rrule="FREQ=WEEKLY;BYDAY=WE;COUNT=4",
-        purpose="Weekly planning",
-        now=NOW,
-    ).series
+    series = weekly_planning(room, member, purpose="Weekly planning").series
     theirs = book(other_member, kyiv(30, 10), kyiv(30, 12), "Their secret meeting")
     training = event_create(
         space=kyiv_space,
@@ -155,6 +146,35 @@ def scene(kyiv_space, room, host, member, other_member):
         "training": training,
         "registration": registration,
     }
+
+
+def weekly_planning(room, member, **more):
+    """The scene's series: `room` on four Wednesdays, 14:00-15:00 from 24 March (across the
+    DST change), booked at NOW."""
+    from cowork.services.series import series_create
+
+    return series_create(
+        resource=room,
+        member=member,
+        first_starts_at=kyiv(24, 14),
+        duration_minutes=60,
+        rrule="FREQ=WEEKLY;BYDAY=WE;COUNT=4",
+        now=NOW,
+        **more,
+    )
+
+
+def move_the_booking_after_the_change(scene, member):
+    """The scene's booking after the DST change moved to 13:00-14:00 the same day."""
+    from cowork.services.booking import booking_modify
+
+    return booking_modify(
+        booking=scene["after"],
+        starts_at=kyiv(29, 13),
+        ends_at=kyiv(29, 14),
+        acting_user=member,
+        now=NOW,
+    )
 
 
 def change_series(series, member) -> list:

@@ -9,11 +9,18 @@ from django.urls import reverse
 
 from cowork.models import Booking
 from cowork.services.booking import booking_cancel, booking_modify
-from cowork.services.events import event_cancel, event_create, registration_cancel
+from cowork.services.events import event_cancel, registration_cancel
 from notifications.ical.feeds.members import member_feed_items, registration_uid
 from notifications.ical.tokens import feed_token_revoke, feed_token_rotate
+from tests.factories import one_session_event
 from tests.notifications.ical import readers
-from tests.notifications.ical.conftest import KYIV, NOW, change_series, kyiv
+from tests.notifications.ical.conftest import (
+    KYIV,
+    NOW,
+    change_series,
+    kyiv,
+    move_the_booking_after_the_change,
+)
 
 UTC = datetime.UTC
 
@@ -216,13 +223,7 @@ def test_any_change_to_an_item_changes_the_etag(scene, member, host, client, fro
     key = feed_token_rotate(owner=member)
     url = reverse("notifications:member-feed", args=[key])
     tags = [_etag(client, url)]
-    booking_modify(
-        booking=scene["after"],
-        starts_at=kyiv(29, 13),
-        ends_at=kyiv(29, 14),
-        acting_user=member,
-        now=NOW,
-    )
+    move_the_booking_after_the_change(scene, member)
     tags.append(_etag(client, url))
     booking_cancel(booking=scene["before"], acting_user=member, now=NOW)
     tags.append(_etag(client, url))
@@ -234,17 +235,10 @@ def test_any_change_to_an_item_changes_the_etag(scene, member, host, client, fro
 def test_public_programme_and_event_feeds_show_public_events_only(
     scene, kyiv_space, room, host, client, frozen_clock
 ):
-    hidden = event_create(
-        space=kyiv_space,
-        room=room,
-        host=host,
-        kind="consultation",
-        title="Closed consultation",
-        sessions=[(kyiv(31, 10), kyiv(31, 11))],
-        capacity=2,
-        is_public=False,
-        now=NOW,
-    )
+    hidden = one_session_event(
+        room, host, kyiv(31, 10), hours=1, kind="consultation", title="Closed consultation",
+        capacity=2, is_public=False, now=NOW,
+    )  # fmt: skip
     url = reverse("notifications:programme-feed", args=[kyiv_space.slug])
     response = client.get(url)
     assert response.status_code == 200

@@ -12,16 +12,15 @@ from cowork.models import DomainEvent
 from cowork.services.booking import booking_approve, booking_cancel, booking_create, booking_modify
 from cowork.services.events import (
     event_cancel,
-    event_create,
     registration_cancel,
     registration_create,
 )
-from cowork.services.series import series_cancel_rest, series_create
+from cowork.services.series import series_cancel_rest
 from notifications.ical import invites
 from notifications.models import SentInvite
 from tests import factories
 from tests.notifications.ical import readers
-from tests.notifications.ical.conftest import NOW, kyiv
+from tests.notifications.ical.conftest import NOW, kyiv, weekly_planning
 
 UTC = datetime.UTC
 
@@ -126,14 +125,7 @@ def test_pending_booking_gets_its_invite_when_approved(kyiv_space, member, host,
 
 
 def test_series_is_one_invite_and_cancelling_the_rest_updates_it(room, member, outbox):
-    series = series_create(
-        resource=room,
-        member=member,
-        first_starts_at=kyiv(24, 14),
-        duration_minutes=60,
-        rrule="FREQ=WEEKLY;BYDAY=WE;COUNT=4",
-        now=NOW,
-    ).series
+    series = weekly_planning(room, member).series
     relay.relay_pending()
     assert len(outbox) == 1
     body = _wire_calendar_part(outbox[0])[1]
@@ -157,21 +149,14 @@ def test_series_is_one_invite_and_cancelling_the_rest_updates_it(room, member, o
     assert str(_calendar(outbox[2])["METHOD"]) == "CANCEL"
 
 
-def _training(space, room, host):
-    return event_create(
-        space=space,
-        room=room,
-        host=host,
-        kind="training",
-        title="Digital skills",
-        sessions=[(kyiv(25, 15), kyiv(25, 17))],
-        capacity=1,
-        now=NOW,
+def _training(room, host):
+    return factories.one_session_event(
+        room, host, kyiv(25, 15), title="Digital skills", capacity=1, now=NOW
     )
 
 
 def test_registration_invites_the_participant_and_cancel_follows(kyiv_space, room, host, outbox):
-    training = _training(kyiv_space, room, host)
+    training = _training(room, host)
     registration, _key = registration_create(
         event=training, name="Olena", phone="+380501234567", email="olena@example.org", now=NOW
     )
@@ -192,7 +177,7 @@ def test_registration_invites_the_participant_and_cancel_follows(kyiv_space, roo
 
 
 def test_promotion_invites_and_event_cancellation_cancels(kyiv_space, room, host, outbox):
-    training = _training(kyiv_space, room, host)
+    training = _training(room, host)
     first, _key = registration_create(
         event=training, name="Olena", phone="+380501234567", email="olena@example.org", now=NOW
     )
@@ -214,7 +199,7 @@ def test_promotion_invites_and_event_cancellation_cancels(kyiv_space, room, host
 
 
 def test_no_email_no_invite_and_hosts_session_bookings_send_nothing(kyiv_space, room, host, outbox):
-    training = _training(kyiv_space, room, host)
+    training = _training(room, host)
     registration_create(event=training, name="Olena", phone="+380501234567", now=NOW)
     relay.relay_pending()
     assert outbox == []

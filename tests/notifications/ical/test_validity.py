@@ -11,12 +11,16 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from cowork.services.booking import booking_cancel, booking_modify
+from cowork.services.booking import booking_cancel
 from cowork.services.events import (
     registration_cancel,
 )
 from notifications.ical.tokens import download_token, feed_token_rotate
-from tests.notifications.ical.conftest import NOW, change_series, kyiv
+from tests.notifications.ical.conftest import (
+    NOW,
+    change_series,
+    move_the_booking_after_the_change,
+)
 from tests.notifications.ical.validator import libical_errors, require_libical
 
 
@@ -29,13 +33,7 @@ def libical():
 def busy_scene(scene, member, host):
     """The scene with every shape a feed can hold: a moved and a cancelled booking, a series
     with a cancelled and a moved occurrence, and a cancelled place at an event."""
-    booking_modify(
-        booking=scene["after"],
-        starts_at=kyiv(29, 13),
-        ends_at=kyiv(29, 14),
-        acting_user=member,
-        now=NOW,
-    )
+    move_the_booking_after_the_change(scene, member)
     booking_cancel(booking=scene["before"], acting_user=member, now=NOW)
     change_series(scene["series"], member)
     registration_cancel(registration=scene["registration"], acting_user=host, now=NOW)

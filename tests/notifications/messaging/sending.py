@@ -5,9 +5,11 @@ calendar invites."""
 import datetime
 
 from django.core import mail
+from django.utils import timezone
 
 from cowork.services.booking import booking_create
 from notifications.messaging.dispatch import dispatch_due
+from notifications.messaging.enqueue import notification_enqueue
 from notifications.models import Notification
 from tests import factories
 from tests.racing import at_once
@@ -25,6 +27,21 @@ def book(desk, member, hour=10):
     starts_at = factories.next_weekday(desk.space, weekday=2, at=datetime.time(hour, 0))
     return booking_create(
         resource=desk, member=member, starts_at=starts_at, ends_at=starts_at + HOUR
+    )
+
+
+def remind(booking, user, key="reminder"):
+    """A reminder of `booking` to `user`'s phone in Russian, due now; not essential, so a
+    spent budget may stop it."""
+    return notification_enqueue(
+        key=key,
+        kind=Notification.Kind.BOOKING_REMINDER,
+        phone=user.member.phone,
+        language="ru",
+        due_at=timezone.now(),
+        space=booking.resource.space,
+        booking=booking,
+        essential=False,
     )
 
 

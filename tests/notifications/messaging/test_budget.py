@@ -4,13 +4,11 @@ hosts hear of it once a month."""
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from notifications.messaging.dispatch import dispatch_due
-from notifications.messaging.enqueue import notification_enqueue
 from notifications.models import Notification, SmsBudgetAlert
 from tests import factories
-from tests.notifications.messaging.sending import book, plain_mail
+from tests.notifications.messaging.sending import book, plain_mail, remind
 
 Kind = Notification.Kind
 
@@ -28,20 +26,8 @@ def test_a_spent_budget_stops_reminders_not_confirmations_and_tells_the_hosts_on
     relay_now()
     dispatch_due()  # the confirmation spends this month's budget
 
-    def reminder(key):
-        return notification_enqueue(
-            key=key,
-            kind=Kind.BOOKING_REMINDER,
-            phone=sms_member.member.phone,
-            language="ru",
-            due_at=timezone.now(),
-            space=desk.space,
-            booking=booking,
-            essential=False,
-        )
-
-    reminder("early-1")
-    reminder("early-2")
+    remind(booking, sms_member, "early-1")
+    remind(booking, sms_member, "early-2")
     assert dispatch_due().cancelled == 2 and len(locmem_sms) == 1
     assert set(
         Notification.objects.filter(key__startswith="early").values_list("error_code", flat=True)
@@ -52,6 +38,6 @@ def test_a_spent_budget_stops_reminders_not_confirmations_and_tells_the_hosts_on
     relay_now()
     dispatch_due()
     assert len(locmem_sms) == 2  # confirmations are essential
-    reminder("early-3")
+    remind(booking, sms_member, "early-3")
     dispatch_due()
     assert len(plain_mail()) == 1  # the hosts were told once this month

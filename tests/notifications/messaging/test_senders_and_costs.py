@@ -10,7 +10,7 @@ from django.utils import timezone
 from notifications.messaging.dispatch import dispatch_due
 from notifications.messaging.enqueue import notification_enqueue
 from notifications.models import Notification, SmsSender
-from tests.notifications.messaging.sending import book
+from tests.notifications.messaging.sending import book, remind
 
 Kind = Notification.Kind
 # A reply command: the Latin C or Y on its own (not a name cut to "C…" or "C...").
@@ -19,26 +19,13 @@ REPLY_WORD = re.compile(r"(?<!\w)[CY](?![\w…]|\.\.)")
 pytestmark = pytest.mark.usefixtures("locmem_mail")
 
 
-def _remind(booking, member, key="reminder"):
-    return notification_enqueue(
-        key=key,
-        kind=Kind.BOOKING_REMINDER,
-        phone=member.member.phone,
-        language="ru",
-        due_at=timezone.now(),
-        space=booking.resource.space,
-        booking=booking,
-        essential=False,
-    )
-
-
 def test_a_one_way_sender_for_the_country_sends_the_link_never_a_reply(
     desk, sms_member, relay_now, fake_twilio
 ):
     SmsSender.objects.create(space=desk.space, country="AZ", sender="CoworkGNJ")
     booking = book(desk, sms_member)
     relay_now()
-    _remind(booking, sms_member)
+    remind(booking, sms_member)
     dispatch_due()
     assert len(fake_twilio.messages) == 2
     for request in fake_twilio.messages:
@@ -117,7 +104,7 @@ def test_the_budget_counts_money_not_segments(
     booking = book(desk, sms_member)
     relay_now()
     dispatch_due()
-    reminder = _remind(booking, sms_member)
+    reminder = remind(booking, sms_member)
     dispatch_due()
     reminder.refresh_from_db()
     if reminder_goes:

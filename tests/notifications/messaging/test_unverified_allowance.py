@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cowork.models import Registration
-from cowork.services.events import event_create, registration_create
+from cowork.services.events import registration_create
 from notifications.messaging.delivery import notification_record_status
 from notifications.messaging.dispatch import dispatch_due
 from notifications.messaging.enqueue import notification_enqueue
@@ -29,7 +29,6 @@ from tests.notifications.messaging.sending import dispatch_from_workers
 from tests.notifications.sms.fake_twilio import twilio_error
 
 Kind, Status = Notification.Kind, Notification.Status
-HOUR = datetime.timedelta(hours=1)
 
 
 pytestmark = pytest.mark.usefixtures("locmem_mail")
@@ -44,14 +43,8 @@ def host(sms_space):
 def event(sms_space, host):
     room = factories.RoomFactory(space=sms_space, name="Hall", capacity=40)
     starts_at = factories.next_weekday(sms_space, weekday=3, at=datetime.time(11, 0))
-    return event_create(
-        space=sms_space,
-        room=room,
-        host=host,
-        kind="round_table",
-        title="Round-table on e-government",
-        sessions=[(starts_at, starts_at + 2 * HOUR)],
-        capacity=40,
+    return factories.one_session_event(
+        room, host, starts_at, kind="round_table", title="Round-table on e-government", capacity=40
     )
 
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.urls import reverse
 from twilio.request_validator import RequestValidator
 
+from notifications.models import Notification
+
 TOKEN = "inbound-test-auth-token"
 _sids = itertools.count(1)
 
@@ -49,3 +51,18 @@ def message_text(response) -> str:
     root = ElementTree.fromstring(response.content)
     assert root.tag == "Response"
     return "\n".join(message.text or "" for message in root.iter("Message"))
+
+
+def pending_reminder(*, kind: str, phone, space, due_at, **about) -> Notification:
+    """An English reminder waiting to be sent at `due_at`, about the booking or registration
+    in `about`: what a reply that ends the visit must cancel."""
+    return Notification.objects.create(
+        key=f"{kind}-reminder",
+        kind=kind,
+        phone=str(phone),
+        language="en",
+        due_at=due_at,
+        next_attempt_at=due_at,
+        space=space,
+        **about,
+    )

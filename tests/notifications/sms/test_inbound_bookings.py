@@ -10,7 +10,7 @@ from cowork.selectors.occupancy import BOOKED, FREE, OCCUPIED, occupancy_snapsho
 from cowork.services.booking import booking_create
 from notifications.models import Notification
 from tests import factories
-from tests.notifications.sms.inbound import message_text, post_signed
+from tests.notifications.sms.inbound import message_text, pending_reminder, post_signed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inbound_token")]
 
@@ -28,6 +28,13 @@ def desk(db):
 
 def reply(client, member, body, **extra) -> str:
     return message_text(post_signed(client, phone=str(member.phone), body=body, **extra))
+
+
+def checked_in(desk, member, starts_at):
+    """The member's booking of `desk` from `starts_at`, already checked in."""
+    return factories.BookingFactory(
+        resource=desk, booked_by=member.user, starts_at=starts_at, status=BookingStatus.CHECKED_IN
+    )
 
 
 def desk_state(desk, at) -> str:
@@ -138,15 +145,12 @@ def test_in_checks_in_within_the_window(client, member, desk, django_capture_on_
     booking = factories.BookingFactory(
         resource=desk, booked_by=member.user, starts_at=factories.from_now(minutes=10)
     )
-    reminder = Notification.objects.create(
-        key="r",
+    reminder = pending_reminder(
         kind=Notification.Kind.BOOKING_REMINDER,
-        phone=str(member.phone),
-        language="en",
-        due_at=booking.starts_at,
-        next_attempt_at=booking.starts_at,
-        booking=booking,
+        phone=member.phone,
         space=desk.space,
+        due_at=booking.starts_at,
+        booking=booking,
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -180,12 +184,7 @@ def test_in_too_early_is_refused_with_the_services_reason(client, member, desk):
 
 
 def test_out_checks_out_and_frees_the_rest_of_the_time(client, member, desk):
-    booking = factories.BookingFactory(
-        resource=desk,
-        booked_by=member.user,
-        starts_at=factories.from_now(minutes=-30),
-        status=BookingStatus.CHECKED_IN,
-    )
+    booking = checked_in(desk, member, factories.from_now(minutes=-30))
 
     text = reply(client, member, "OUT")
 
@@ -207,12 +206,7 @@ def test_out_before_checking_in_is_refused(client, member, desk):
 
 
 def test_c_after_checking_in_is_refused(client, member, desk):
-    booking = factories.BookingFactory(
-        resource=desk,
-        booked_by=member.user,
-        starts_at=factories.from_now(minutes=-5),
-        status=BookingStatus.CHECKED_IN,
-    )
+    booking = checked_in(desk, member, factories.from_now(minutes=-5))
 
     reply(client, member, "C")
     text = reply(client, member, "C")

@@ -8,7 +8,7 @@ from cowork import outbox
 from cowork.models import Attendance, DomainEvent, RegistrationStatus
 from notifications.models import Notification
 from tests import factories
-from tests.notifications.sms.inbound import message_text, post_signed
+from tests.notifications.sms.inbound import message_text, pending_reminder, post_signed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("inbound_token")]
 
@@ -34,15 +34,12 @@ def test_c_cancels_the_registration_and_the_waitlist_moves_up(
 ):
     mine = factories.RegistrationFactory(event=event, participant=participant)
     waiting = factories.RegistrationFactory(event=event, status=RegistrationStatus.WAITLISTED)
-    reminder = Notification.objects.create(
-        key="event-reminder",
+    reminder = pending_reminder(
         kind=Notification.Kind.EVENT_REMINDER,
-        phone=str(participant.phone),
-        language="en",
-        due_at=event.starts_at,
-        next_attempt_at=event.starts_at,
-        registration=mine,
+        phone=participant.phone,
         space=event.space,
+        due_at=event.starts_at,
+        registration=mine,
     )
 
     reply(client, participant, "C")

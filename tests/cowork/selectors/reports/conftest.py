@@ -2,8 +2,6 @@
 
 import pytest
 
-# The network (the fixture `network`), built once for each module that asks for it.
-from tests.cowork.selectors.reports.network import network_built_once, network_copy  # noqa: F401
 from tests.factories import network_admin
 
 

@@ -170,6 +170,34 @@ def attend(session, registration, host):
     attendance_mark(session=session, participant=registration.participant, host=host)
 
 
+def attended(event, n: int, *, gender: str, host, phone: int):
+    """Person n, who gave only a gender (with consent), registered with phone_of(phone) for
+    the one-session `event` and marked present."""
+    registration, _key = registration_create(
+        event=event,
+        name=name_of(n),
+        phone=phone_of(phone),
+        demographics=Demographics(gender=gender, consent=True),
+        now=BEFORE,
+    )
+    attend(event.sessions.get(), registration, host)
+    return registration
+
+
+def ganja_round_table(*, men: int, women: int):
+    """A round-table on 12 March 10-12 in a Ganja centre of its own, of `men` men then
+    `women` women (persons 0, 1, ..., phones from 100); the event and its host."""
+    space = SpaceFactory(city="Ganja")
+    host = HostFactory(space=space).user
+    event = make_event(
+        space, RoomFactory(space=space), host, "Round-table on e-government",
+        Event.Kind.ROUND_TABLE, [("2025-03-12", "10:00", "12:00")],
+    )  # fmt: skip
+    for n in range(men + women):
+        attended(event, n, gender="male" if n < men else "female", host=host, phone=100 + n)
+    return event, host
+
+
 def walk_in(session, n: int, host):
     walk_in_add(
         session=session, name=name_of(n), phone=phone_of(n), host=host, demographics=demographics(n)

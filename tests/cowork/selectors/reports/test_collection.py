@@ -11,13 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from cowork.models import BookingStatus, Event, EventSessionRoom
 from cowork.selectors.reports.report import event_report
 from cowork.services.booking import booking_create, event_room_check_in
-from tests.cowork.selectors.reports.expected import (
-    GANJA,
-    TASHKENT,
-    TOTAL,
-    figures_of,
-    march_report,
-)
+from tests.cowork.selectors.reports.expected import GANJA, TASHKENT, TOTAL, figures_of, march_report
 from tests.cowork.selectors.reports.network import (
     MARCH,
     REPORT_NOW,
@@ -26,11 +20,7 @@ from tests.cowork.selectors.reports.network import (
     make_event,
     register,
 )
-from tests.factories import (
-    HostFactory,
-    RoomFactory,
-    SpaceFactory,
-)
+from tests.factories import HostFactory, RoomFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
 

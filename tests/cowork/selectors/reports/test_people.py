@@ -17,12 +17,13 @@ from tests.cowork.selectors.reports.network import (
     answer_washington_group,
     attend,
     donor,
+    ganja_round_table,
     make_event,
     name_of,
     phone_of,
     register,
 )
-from tests.factories import HostFactory, MemberFactory, RoomFactory, SpaceFactory
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 DASH = "\u2009–\u2009"
@@ -136,29 +137,14 @@ def test_donor_sentences_per_period_centre_tag_and_event_in_two_languages(networ
 
 
 def test_the_sentence_gives_the_split_and_disability_when_every_cell_is_shown(admin):
-    space = SpaceFactory(city="Ganja")
-    host = HostFactory(space=space).user
-    event = make_event(
-        space, RoomFactory(space=space), host, "Round-table on e-government",
-        Event.Kind.ROUND_TABLE, [("2025-03-12", "10:00", "12:00")],
-    )  # fmt: skip
-    session = event.sessions.get()
+    ganja_round_table(men=6, women=5)
     for n in range(11):
-        gender = "male" if n < 6 else "female"
-        registration, _key = registration_create(
-            event=event,
-            name=name_of(n),
-            phone=phone_of(100 + n),
-            demographics=Demographics(gender=gender, consent=True),
-            now=BEFORE,
-        )
-        attend(session, registration, host)
         # Five of them (n = 0, 2, 4, 6, 8) have a lot of difficulty seeing.
         seeing = "a_lot" if n % 2 == 0 and n < 10 else "none"
         demographics_update(
             member=MemberFactory(phone=phone_of(100 + n)),
             consent=True,
-            answers={"gender": gender, "wg_seeing": seeing}
+            answers={"gender": "male" if n < 6 else "female", "wg_seeing": seeing}
             | {field: "none" for field in WG_DOMAINS[1:]},
             now=BEFORE,
         )

@@ -5,28 +5,16 @@ from django.utils import translation
 
 from cowork.models import Event
 from cowork.selectors.reports.sentences import event_sentence, event_sentences
-from cowork.services.events import (
-    Demographics,
-    registration_create,
-)
-from tests.cowork.selectors.reports.expected import (
-    march_report,
-)
+from tests.cowork.selectors.reports.expected import march_report
 from tests.cowork.selectors.reports.network import (
-    BEFORE,
     MARCH,
     REPORT_NOW,
     attend,
+    ganja_round_table,
     make_event,
-    name_of,
-    phone_of,
     register,
 )
-from tests.factories import (
-    HostFactory,
-    RoomFactory,
-    SpaceFactory,
-)
+from tests.factories import HostFactory, RoomFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,27 +46,7 @@ def test_events_and_sentences_name_no_person_and_hide_small_gender_splits(networ
 
 
 def test_sentence_shows_the_gender_split_when_every_count_is_five_or_more(admin):
-    space = SpaceFactory(city="Ganja")
-    host = HostFactory(space=space).user
-    event = make_event(
-        space,
-        RoomFactory(space=space),
-        host,
-        "Round-table on e-government",
-        Event.Kind.ROUND_TABLE,
-        [("2025-03-12", "10:00", "12:00")],
-    )
-    session = event.sessions.get()
-    for n in range(11):
-        gender = "male" if n < 6 else "female"
-        registration, _key = registration_create(
-            event=event,
-            name=name_of(n),
-            phone=phone_of(100 + n),
-            demographics=Demographics(gender=gender, consent=True),
-            now=BEFORE,
-        )
-        attend(session, registration, host)
+    event, _host = ganja_round_table(men=6, women=5)
     lone = SpaceFactory(city="Shaki")
     lone_host = HostFactory(space=lone).user
     single = make_event(
@@ -86,7 +54,7 @@ def test_sentence_shows_the_gender_split_when_every_count_is_five_or_more(admin)
         [("2025-03-13", "10:00", "11:00")],
     )  # fmt: skip
     attend(single.sessions.get(), register(single, 1), lone_host)
-    assert event_sentences(viewer=admin, now=REPORT_NOW, space_ids=[space.pk], **MARCH) == [
+    assert event_sentences(viewer=admin, now=REPORT_NOW, space_ids=[event.space_id], **MARCH) == [
         "Round-table on e-government, Ganja, March 12: 11 participants (6 men; 5 women)",
     ]
     # With the consultation's one woman beside it, the period's 6 women less the

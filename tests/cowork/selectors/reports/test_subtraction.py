@@ -10,17 +10,13 @@ from cowork.models import Event
 from cowork.selectors.reports.report import event_report
 from cowork.selectors.reports.scope import report_choices
 from cowork.selectors.reports.suppression import SMALL_CELL, suppress_row
-from cowork.services.events import Demographics, registration_create
 from tests.cowork.selectors.reports.expected import march_report
 from tests.cowork.selectors.reports.network import (
-    BEFORE,
     MARCH,
     REPORT_NOW,
-    attend,
+    attended,
     donor,
     make_event,
-    name_of,
-    phone_of,
 )
 from tests.factories import HostFactory, RoomFactory, SpaceFactory
 
@@ -55,17 +51,6 @@ def worked_out(rows, row_totals, column_totals) -> dict[tuple[int, int], int]:
     return found
 
 
-def _person(event, n, gender, host):
-    registration, _key = registration_create(
-        event=event,
-        name=name_of(n),
-        phone=phone_of(200 + n),
-        demographics=Demographics(gender=gender, consent=True),
-        now=BEFORE,
-    )
-    attend(event.sessions.get(), registration, host)
-
-
 @pytest.fixture
 def training_and_round_table():
     """A training of 5 women and a round-table of 2 women and 5 men: 7 women in total."""
@@ -79,11 +64,11 @@ def training_and_round_table():
         space, room, host, "Round-table", Event.Kind.ROUND_TABLE, [("2025-03-12", "10:00", "12:00")]
     )
     for n in range(5):
-        _person(training, n, "female", host)
+        attended(training, n, gender="female", host=host, phone=200 + n)
     for n in range(5, 7):
-        _person(round_table, n, "female", host)
+        attended(round_table, n, gender="female", host=host, phone=200 + n)
     for n in range(7, 12):
-        _person(round_table, n, "male", host)
+        attended(round_table, n, gender="male", host=host, phone=200 + n)
     return space
 
 

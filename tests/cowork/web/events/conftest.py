@@ -26,12 +26,6 @@ def room(space):
     return RoomFactory(space=space, name="Meeting room", capacity=20, accessible=True)
 
 
-@pytest.fixture
-def host_client(client, host):
-    client.force_login(host)
-    return client
-
-
 def make_event(
     space,
     room,
@@ -118,3 +112,20 @@ def new_event_data(room, day, **overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def course_data(room, day, *, weeks: str, weekdays=None, **more):
+    """The new-event form of a weekly web design course, 10:00-12:00 for `weeks` weeks on
+    `weekdays` (numbers as text; `day`'s own weekday unless given)."""
+    return new_event_data(
+        room,
+        day,
+        kind="course",
+        title="Web design course",
+        start="10:00",
+        end="12:00",
+        schedule="weekly",
+        weekdays=weekdays or [str(day.weekday())],
+        weeks=weeks,
+        **more,
+    )

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cowork.models import Event
 from tests.cowork.web.conftest import booked, local
-from tests.cowork.web.events.conftest import form_errors, new_event_data
+from tests.cowork.web.events.conftest import course_data, form_errors
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,18 +23,7 @@ def two_weeks_taken(space, room, day):
 
 
 def _course(room, day, **more):
-    return new_event_data(
-        room,
-        day,
-        kind="course",
-        title="Web design course",
-        start="10:00",
-        end="12:00",
-        schedule="weekly",
-        weekdays=[str(day.weekday())],
-        weeks="5",
-        **more,
-    )
+    return course_data(room, day, weeks="5", **more)
 
 
 def test_every_taken_session_of_a_course_is_named_and_nothing_is_made(

@@ -13,6 +13,7 @@ from tests.cowork.web.conftest import booked, local
 from tests.cowork.web.events.conftest import (
     NIGAR,
     RASHAD,
+    course_data,
     form_errors,
     host_presses,
     make_event,
@@ -74,17 +75,7 @@ def test_host_creates_a_four_week_course_on_two_weekdays(host_client, space, roo
     second = (day.weekday() + 2) % 5  # another weekday the centre opens
     response = host_client.post(
         reverse("web:event-new", args=[space.slug]),
-        new_event_data(
-            room,
-            day,
-            kind="course",
-            title="Web design course",
-            start="10:00",
-            end="12:00",
-            schedule="weekly",
-            weekdays=[str(day.weekday()), str(second)],
-            weeks="4",
-        ),
+        course_data(room, day, weeks="4", weekdays=[str(day.weekday()), str(second)]),
     )
 
     assert response.status_code == 302, form_errors(response)

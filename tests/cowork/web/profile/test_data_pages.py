@@ -1,13 +1,11 @@
 """My data as a page and a file, deleting an account after a confirmation, and the same
 for a network admin acting on a person's request."""
 
-import datetime
 import json
 
 import pytest
 
 from cowork.models.people import DisabilityStatus, disability_status
-from cowork.services.visits import walk_in_record
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -102,17 +100,7 @@ def test_hosts_still_open_the_attendance_of_a_session_an_erased_person_came_to(c
 
 
 def test_my_walk_ins_show_on_my_data_and_on_a_network_admins_view_of_me(client):
-    space = factories.SpaceFactory(
-        name="Youth Centre",
-        time_zone="Asia/Baku",
-        translations={"ru": {"name": "Молодёжный центр"}},
-    )
-    host = factories.HostFactory(space=space)
-    member = factories.MemberFactory(phone="+994501112277", language="ru")
-    walk_in_record(
-        space=space, source="live", client_key="tap", logged_by=host.user, phone="+994501112277",
-        now=datetime.datetime(2025, 3, 3, 8, 30, tzinfo=datetime.UTC),
-    )  # fmt: skip
+    member = factories.member_who_walked_in(phone="+994501112277")
     client.force_login(member.user)
     client.cookies["django_language"] = "ru"
     mine = client.get("/profile/data/").content.decode()
