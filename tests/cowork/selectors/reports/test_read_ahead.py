@@ -30,6 +30,13 @@ def _backend_ids():
     )
 
 
+def _own_backend() -> int:
+    """The id of the server process behind this thread's connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
 def _connections_open(expected: int | None = None) -> int:
     """Connections to the test database; with `expected`, once they are that many or five
     seconds have passed (a server process leaves a moment after its client closed)."""
@@ -92,9 +99,7 @@ def test_a_report_read_ahead_is_the_report_read_in_turn(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_a_query_read_ahead_runs_on_a_connection_of_its_own():
     SpaceFactory()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        own = cursor.fetchone()[0]
+    own = _own_backend()
     opened = _connections_open()
     with ahead.reading_ahead() as reads:
         assert reads is not None
@@ -110,9 +115,7 @@ def test_a_query_read_ahead_runs_on_a_connection_of_its_own():
 @pytest.mark.django_db(transaction=True)
 def test_with_every_reading_connection_in_use_a_report_reads_in_turn():
     SpaceFactory()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        own = cursor.fetchone()[0]
+    own = _own_backend()
     held = 0
     while ahead._free_connections.acquire(blocking=False):  # other reports reading ahead
         held += 1
