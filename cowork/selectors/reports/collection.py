@@ -181,13 +181,8 @@ def _attendance_rows(in_window: QuerySet) -> QuerySet:
 
 def events_in_window(where: Q, start, end) -> QuerySet:
     """The keys of the events `collect_events(where, start, end)` may find held, and more:
-    those not cancelled with a session in the coarse UTC window of the period."""
-    low, high = utc_window(start, end)
-    return (
-        Event.objects.filter(where, sessions__starts_at__gte=low, sessions__starts_at__lt=high)
-        .exclude(status=Event.Status.CANCELLED)
-        .values("pk")
-    )
+    its candidates, those scheduled with a session in the coarse UTC window of the period."""
+    return _candidates(where, *utc_window(start, end))
 
 
 def event_reads(where: Q, start, end) -> list[QuerySet]:
