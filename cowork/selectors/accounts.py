@@ -33,15 +33,18 @@ def invitations_recent(*, space: Space, limit: int = 20) -> QuerySet[Invitation]
     )
 
 
+def invitations_live(invitations: QuerySet[Invitation], *, now) -> QuerySet[Invitation]:
+    """Those of `invitations` whose link still works: not accepted, withdrawn or expired."""
+    return invitations.filter(
+        accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now
+    )
+
+
 def role_invitations_pending(*, space: Space, now) -> QuerySet[Invitation]:
     """The centre's invitations to work there (host or staff) that still work, soonest to
     expire first."""
-    return Invitation.objects.filter(
-        space=space,
-        role__isnull=False,
-        accepted_at__isnull=True,
-        withdrawn_at__isnull=True,
-        expires_at__gt=now,
+    return invitations_live(
+        Invitation.objects.filter(space=space, role__isnull=False), now=now
     ).order_by("expires_at", "pk")
 
 

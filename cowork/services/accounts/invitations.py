@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from cowork.errors import InvalidInput, NotAllowed, RuleViolation
 from cowork.models import Invitation, Member, Membership, Space, SpaceRole
 from cowork.selectors.access import user_manages_space
+from cowork.selectors.accounts import invitations_live
 from cowork.services.accounts.delivery import INVITATION, SecretSms, secret_sms_send
 from cowork.services.accounts.sign_up import membership_join, user_for_phone_create
 from cowork.services.centres.roles import space_role_grant
@@ -63,7 +64,9 @@ def invitation_send(
     now = now or timezone.now()
     secret, token = _new_link_token()
     with transaction.atomic():
-        _live(Invitation.objects.filter(space=space, phone=phone), now).update(expires_at=now)
+        invitations_live(Invitation.objects.filter(space=space, phone=phone), now=now).update(
+            expires_at=now
+        )
         invitation = Invitation.objects.create(
             space=space,
             phone=phone,
@@ -95,7 +98,7 @@ def invitation_open(*, token: str, now: datetime.datetime | None = None) -> Invi
     if secret is None:
         return None
     return (
-        _live(Invitation.objects.select_related("space"), now or timezone.now())
+        invitations_live(Invitation.objects.select_related("space"), now=now or timezone.now())
         .filter(token_hash=_hash(secret))
         .first()
     )
@@ -110,7 +113,7 @@ def invitation_withdraw(
     now = now or timezone.now()
     with transaction.atomic():
         mine = Invitation.objects.select_for_update().filter(pk=invitation_id, space=space)
-        invitation = _live(mine, now).first()
+        invitation = invitations_live(mine, now=now).first()
         if invitation is None:
             raise InvalidInput(
                 _("This invitation is accepted, expired or withdrawn already."),
@@ -161,9 +164,9 @@ def invitation_accept_member(
 
 def _claim(*, token: str, now) -> Invitation:
     invitation = invitation_open(token=token, now=now)
-    if invitation is None or not _live(Invitation.objects.filter(pk=invitation.pk), now).update(
-        accepted_at=now
-    ):
+    if invitation is None or not invitations_live(
+        Invitation.objects.filter(pk=invitation.pk), now=now
+    ).update(accepted_at=now):
         raise _no_longer_valid()
     return invitation
 
@@ -189,12 +192,6 @@ def _role_grant(invitation: Invitation, *, user) -> None:
         raise InvitationInvalid(
             _("Whoever invited you no longer runs this centre. Ask the centre for a new one.")
         ) from error
-
-
-def _live(invitations, now):
-    return invitations.filter(
-        accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now
-    )
 
 
 def _no_longer_valid() -> InvitationInvalid:
