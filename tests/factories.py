@@ -178,6 +178,21 @@ def this_quarter_hour(space, now: datetime.datetime) -> datetime.datetime:
     return local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
 
 
+def booked_from_this_quarter_hour(resource, member, *, hours: int, now: datetime.datetime):
+    """`resource` booked through the service by `member` from the start of the quarter hour
+    `now` is in, for `hours`: a booking under way now."""
+    from cowork.services.booking import booking_create
+
+    start = this_quarter_hour(resource.space, now)
+    return booking_create(
+        resource=resource,
+        member=member,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=hours),
+        now=now,
+    )
+
+
 def from_now(**delta) -> datetime.datetime:
     from django.utils import timezone
 
