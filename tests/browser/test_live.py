@@ -110,6 +110,18 @@ def _spot(page: Page, space: Space, name: str):
     return page.locator(f'svg.live-plan [data-resource="{resource.pk}"]')
 
 
+def _showing_a_free_desk(page: Page, space: Space, name: str, *, status: str):
+    """Waits for the live page's status to read `status` and its plan to show desk `name`
+    free, then marks the document; the status and the desk's locators."""
+    status_line = page.locator("[data-live-status]")
+    expect(status_line).to_have_text(status, timeout=LIVE_MS)
+    desk = _spot(page, space, name)
+    expect(desk).to_have_attribute("data-state", "free")
+    # Anything the page held before survives only if it is never reloaded.
+    page.evaluate("window.__sameDocument = true")
+    return status_line, desk
+
+
 def test_host_dashboard_shows_a_check_in_on_the_plan_without_a_reload(
     page, live_server_url, kramatorsk, axe_check
 ):
@@ -120,12 +132,7 @@ def test_host_dashboard_shows_a_check_in_on_the_plan_without_a_reload(
     page.get_by_role("link", name="Kramatorsk IT Solution Centre").click()
     expect(page).to_have_url(f"{live_server_url}/centres/{KRAMATORSK}/live/")
     axe_check(page)
-    status = page.locator("[data-live-status]")
-    expect(status).to_have_text("Live", timeout=LIVE_MS)
-    desk = _spot(page, kramatorsk, "Desk 07")
-    expect(desk).to_have_attribute("data-state", "free")
-    # Anything the page held before survives only if it is never reloaded.
-    page.evaluate("window.__sameDocument = true")
+    status, desk = _showing_a_free_desk(page, kramatorsk, "Desk 07", status="Live")
 
     _book_now_and_check_in(kramatorsk, "Desk 07")
 
@@ -176,11 +183,7 @@ def test_with_the_websocket_off_the_dashboard_polls_and_still_updates(
     sign_in(page, live_server_url, "host", axe_check)
     page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/?transport=poll")
     axe_check(page)
-    status = page.locator("[data-live-status]")
-    expect(status).to_have_text("Polling", timeout=LIVE_MS)
-    desk = _spot(page, kramatorsk, "Desk 08")
-    expect(desk).to_have_attribute("data-state", "free")
-    page.evaluate("window.__sameDocument = true")
+    status, desk = _showing_a_free_desk(page, kramatorsk, "Desk 08", status="Polling")
 
     with page.expect_response(re.compile(r"/occupancy\.json$"), timeout=LIVE_MS) as polled:
         _book_now_and_check_in(kramatorsk, "Desk 08")
