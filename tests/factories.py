@@ -117,6 +117,16 @@ class HostFactory(factory.django.DjangoModelFactory):
     role = SpaceRole.Role.HOST
 
 
+def weekday_ahead(space, *, at_least_days=2) -> datetime.date:
+    """The first day from Monday to Friday at least `at_least_days` ahead in the space's zone."""
+    from django.utils import timezone
+
+    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=at_least_days)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def next_weekday(space, *, weekday=0, at=datetime.time(10, 0), weeks_ahead=1):
     """An aware datetime in the space's zone: `weekday` (0 Monday) of a coming week."""
     import zoneinfo

@@ -14,15 +14,9 @@ from playwright.sync_api import Page, expect
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Booking, Resource, Space
 from cowork.services.booking import booking_create
+from tests.factories import weekday_ahead
 
 KRAMATORSK = "kramatorsk-it"
-
-
-def _weekday_ahead(space: Space) -> datetime.date:
-    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=2)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def _sign_in(page: Page, username: str) -> None:
@@ -39,7 +33,7 @@ def kramatorsk(demo_centres) -> Space:
 
 @pytest.fixture
 def day(kramatorsk) -> datetime.date:
-    return _weekday_ahead(kramatorsk)
+    return weekday_ahead(kramatorsk)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from babel.dates import get_month_names
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from cowork import dates
@@ -50,13 +50,6 @@ def _fits(page: Page) -> None:
 def kramatorsk(demo_centres) -> Space:
     demo_centres(KRAMATORSK)
     return Space.objects.get(slug=KRAMATORSK)
-
-
-def _weekday_ahead(space: Space) -> datetime.date:
-    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=2)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def _member(language: str):
@@ -106,7 +99,7 @@ def test_dates_read_in_the_right_case_and_zones_by_their_city(
 ):
     page = request.getfixturevalue(fixture)
     member = _member(language)
-    day = _weekday_ahead(kramatorsk)
+    day = factories.weekday_ahead(kramatorsk)
     booking = _desk_07_from_ten_to_noon(kramatorsk, member, day)
     with translation.override(language):
         city = dates.zone_city(kramatorsk.time_zone)
@@ -165,7 +158,7 @@ def test_a_member_at_their_limit_reads_why_instead_of_free_desks_and_a_host_page
 ):
     page = request.getfixturevalue(fixture)
     member = _member(language)
-    day = _weekday_ahead(kramatorsk)
+    day = factories.weekday_ahead(kramatorsk)
     _desk_07_from_ten_to_noon(kramatorsk, member, day)
 
     # A second desk over the same hours: one person, one desk; the search says so.

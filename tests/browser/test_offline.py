@@ -10,7 +10,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone, translation
+from django.utils import translation
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
@@ -20,6 +20,7 @@ from cowork.services.booking import booking_create
 from cowork.services.displays import display_token_create
 from cowork.services.events import registration_create
 from tests.browser.conftest import PHONE, STEP_TIMEOUT_MS, sign_in
+from tests.factories import weekday_ahead
 
 KRAMATORSK = "kramatorsk-it"
 GANJA = "ganja-information"
@@ -36,13 +37,6 @@ KEPT_PAGES_JS = """async (count) => {
 def _text(language: str, message: str, **values) -> str:
     with translation.override(language):
         return translation.gettext(message) % values if values else translation.gettext(message)
-
-
-def _weekday_ahead(space: Space) -> datetime.date:
-    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=2)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def _speak(page: Page, base: str, language: str) -> None:
@@ -85,7 +79,7 @@ def test_my_bookings_and_a_registration_page_are_read_offline_until_signing_out(
 ):
     kramatorsk, round_table = centres
     page = phone_page
-    day = _weekday_ahead(kramatorsk)
+    day = weekday_ahead(kramatorsk)
     member = get_user_model().objects.get(username="member")
     booking_create(
         resource=Resource.objects.get(space=kramatorsk, name="Desk 07"),
@@ -175,7 +169,7 @@ def test_door_display_says_offline_with_the_age_of_its_state_and_recovers(
 
 def test_a_member_books_a_desk_with_javascript_off(browser, live_server_url, centres):
     kramatorsk, _ = centres
-    day = _weekday_ahead(kramatorsk)
+    day = weekday_ahead(kramatorsk)
     context = browser.new_context(java_script_enabled=False, **PHONE)
     context.set_default_timeout(STEP_TIMEOUT_MS)
     # In English, as the test reads it; the demo member's own language is Ukrainian.

@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import connections
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from cowork import outbox
@@ -29,13 +29,6 @@ TEXTS = {
 def _t(language: str, text: str) -> str:
     with translation.override(language):
         return translation.gettext(text)
-
-
-def _weekday_ahead(space: Space) -> datetime.date:
-    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=2)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def _in_a_thread(work) -> None:
@@ -72,7 +65,7 @@ def test_a_new_member_waits_for_a_taken_room_and_books_it_when_it_frees(
     demo_centres(KRAMATORSK)
     space = Space.objects.get(slug=KRAMATORSK)
     room = Resource.objects.get(space=space, name="Training room")
-    day = _weekday_ahead(space)
+    day = factories.weekday_ahead(space)
     at = lambda hour: datetime.datetime.combine(day, datetime.time(hour), tzinfo=space.zone)  # noqa: E731
     holder = space.roles.get().user
     held = []
