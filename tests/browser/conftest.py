@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.utils import translation
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
@@ -410,6 +411,14 @@ def send_a_code(page: Page, axe_check, *, phone_field: str, phone: str, then: st
     page.get_by_role("button", name="Send me a code", exact=True).click()
     expect(page.get_by_role("heading", name=then)).to_be_visible()
     axe_check(page)
+
+
+def gettext_in(language: str, text: str, **values) -> str:
+    """`text` as the pages put it in `language`, `values` in its placeholders: what a test
+    looks for on a page in that language."""
+    with translation.override(language):
+        translated = translation.gettext(text)
+    return translated % values if values else translated
 
 
 def fits_the_screen(page: Page) -> None:

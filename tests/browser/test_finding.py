@@ -22,17 +22,13 @@ from cowork.selectors.free_today import slot_start
 from cowork.services.booking import booking_create
 from notifications.models import Notification
 from tests import factories
+from tests.browser.conftest import gettext_in as _t
 from tests.notifications.ical.validator import libical_available, libical_errors
 
 PASSWORD = "a long enough password 7"
 CASES = pytest.mark.parametrize(
     ("size", "language"), [("phone", "en"), ("desktop", "ru")], ids=["phone-en", "desktop-ru"]
 )
-
-
-def _t(language: str, text: str) -> str:
-    with translation.override(language):
-        return translation.gettext(text)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from cowork.selectors.accounts import person_time_zone
 from cowork.services.booking import booking_create
 from notifications.ical.tokens import feed_token_live
 from tests import factories
+from tests.browser.conftest import gettext_in as _t
 from tests.browser.test_waitlist_pages import _in_a_thread
 
 KRAMATORSK = "kramatorsk-it"
@@ -32,11 +33,6 @@ PASSWORD = "a-long-pass-phrase-for-tests"
 CASES = pytest.mark.parametrize(
     ("fixture", "language"), [("phone_page", "uk"), ("page", "ru")], ids=["phone-uk", "desktop-ru"]
 )
-
-
-def _t(language: str, text: str) -> str:
-    with translation.override(language):
-        return translation.gettext(text)
 
 
 def _fits(page: Page) -> None:

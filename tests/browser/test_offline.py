@@ -10,7 +10,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import translation
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
@@ -20,6 +19,7 @@ from cowork.services.booking import booking_create
 from cowork.services.displays import display_token_create
 from cowork.services.events import registration_create
 from tests.browser.conftest import PHONE, STEP_TIMEOUT_MS, sign_in
+from tests.browser.conftest import gettext_in as _text
 from tests.factories import weekday_ahead
 
 KRAMATORSK = "kramatorsk-it"
@@ -32,11 +32,6 @@ KEPT_PAGES_JS = """async (count) => {
   const cache = await caches.open("cowork-pages-personal");
   return (await cache.keys()).length >= count;
 }"""
-
-
-def _text(language: str, message: str, **values) -> str:
-    with translation.override(language):
-        return translation.gettext(message) % values if values else translation.gettext(message)
 
 
 def _speak(page: Page, base: str, language: str) -> None:

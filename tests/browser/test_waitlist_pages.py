@@ -9,7 +9,6 @@ import threading
 import pytest
 from django.db import connections
 from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from cowork import outbox
@@ -17,6 +16,7 @@ from cowork.models import Booking, Resource, ResourceWait, Space, WaitStatus
 from cowork.services.booking import booking_cancel, booking_create
 from notifications.models import Notification
 from tests import factories
+from tests.browser.conftest import gettext_in as _t
 
 KRAMATORSK = "kramatorsk-it"
 PASSWORD = "correct horse battery staple"
@@ -24,11 +24,6 @@ TEXTS = {
     "en": {"line": "Number 1 in line", "free": "Free for you now"},
     "ru": {"line": "1-й в очереди", "free": "Сейчас свободно для вас"},
 }
-
-
-def _t(language: str, text: str) -> str:
-    with translation.override(language):
-        return translation.gettext(text)
 
 
 def _in_a_thread(work) -> None:
