@@ -85,6 +85,14 @@ def _desk_07_from_ten_to_noon(space, member, day: datetime.date):
     )
 
 
+def _holding_desk_07(space, language: str):
+    """Mariia, who speaks `language`, holding Desk 07 from 10:00 to 12:00 on a weekday two
+    or more days ahead: her user, that day and the booking."""
+    member = _member(language)
+    day = factories.weekday_ahead(space)
+    return member, day, _desk_07_from_ten_to_noon(space, member, day)
+
+
 def _months(language: str, context: str, width: str = "wide") -> dict[int, str]:
     return get_month_names(width, context=context, locale=translation.to_locale(language))
 
@@ -94,9 +102,7 @@ def test_dates_read_in_the_right_case_and_zones_by_their_city(
     request, live_server_url, kramatorsk, axe_check, fixture, language
 ):
     page = request.getfixturevalue(fixture)
-    member = _member(language)
-    day = factories.weekday_ahead(kramatorsk)
-    booking = _desk_07_from_ten_to_noon(kramatorsk, member, day)
+    member, day, booking = _holding_desk_07(kramatorsk, language)
     with translation.override(language):
         city = dates.zone_city(kramatorsk.time_zone)
     assert city in ("Київ", "Киев")
@@ -153,9 +159,7 @@ def test_a_member_at_their_limit_reads_why_instead_of_free_desks_and_a_host_page
     request, live_server_url, kramatorsk, axe_check, fixture, language
 ):
     page = request.getfixturevalue(fixture)
-    member = _member(language)
-    day = factories.weekday_ahead(kramatorsk)
-    _desk_07_from_ten_to_noon(kramatorsk, member, day)
+    _mariia, day, _booking = _holding_desk_07(kramatorsk, language)
 
     # A second desk over the same hours: one person, one desk; the search says so.
     search = (
