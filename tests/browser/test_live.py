@@ -21,7 +21,7 @@ from cowork.services.events import (
     event_create,
 )
 from tests.browser.conftest import fits_the_screen, sign_in
-from tests.factories import came_by_code
+from tests.factories import came_by_code, this_quarter_hour
 
 KRAMATORSK = "kramatorsk-it"
 SIEVIERODONETSK = "sievierodonetsk-it"
@@ -54,16 +54,19 @@ def kramatorsk(demo_centres) -> Space:
     return space
 
 
+def _from_this_quarter_hour(space: Space, length: datetime.timedelta, now: datetime.datetime):
+    """From the start of the quarter hour `now` is in, on the centre's clock, for `length` but
+    not past 23:45 that day, when the centre closes: the start and the end."""
+    start = this_quarter_hour(space, now)
+    closing = datetime.datetime.combine(start.date(), datetime.time(23, 45), tzinfo=space.zone)
+    return start, min(start + length, closing)
+
+
 def _book_now(space: Space, resource_name: str, member, acting_user=None):
     """What another client does: book the resource from this quarter hour, for an hour."""
     resource = Resource.objects.get(space=space, name=resource_name)
     now = timezone.now()
-    local = now.astimezone(space.zone)
-    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-    end = min(
-        start + datetime.timedelta(hours=1),
-        datetime.datetime.combine(start.date(), datetime.time(23, 45), tzinfo=space.zone),
-    )
+    start, end = _from_this_quarter_hour(space, datetime.timedelta(hours=1), now)
     return booking_create(
         resource=resource,
         member=member,
@@ -294,12 +297,7 @@ def _round_table_now(space: Space, *, attendees: int, title="Round-table on loca
     host = space.roles.get().user
     room = Resource.objects.get(space=space, name="Training room")
     now = timezone.now()
-    local = now.astimezone(space.zone)
-    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-    end = min(
-        start + datetime.timedelta(minutes=90),
-        datetime.datetime.combine(start.date(), datetime.time(23, 45), tzinfo=space.zone),
-    )
+    start, end = _from_this_quarter_hour(space, datetime.timedelta(minutes=90), now)
     event = event_create(
         space=space,
         room=room,
