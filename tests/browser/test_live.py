@@ -406,10 +406,8 @@ def test_one_person_checked_in_early_and_at_a_second_desk_is_one_person_in_the_c
     # Dmytro checks in before his booking starts: he is in from then.
     member = get_user_model().objects.get(username="member")
     now = timezone.now()
-    local = now.astimezone(kramatorsk.zone)
     # The next quarter hour: within the 15 minutes before it, check-in is open.
-    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-    start += datetime.timedelta(minutes=15)
+    start = this_quarter_hour(kramatorsk, now) + datetime.timedelta(minutes=15)
     early = booking_create(
         resource=Resource.objects.get(space=kramatorsk, name="Desk 07"),
         member=member,
