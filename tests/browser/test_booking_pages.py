@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
-from cowork.models import Booking, Resource, Space
+from cowork.models import Booking, Resource
 from cowork.services.booking import booking_create
 from tests.factories import weekday_ahead
 
@@ -23,12 +23,6 @@ def _sign_in(page: Page, username: str) -> None:
     page.get_by_label("Username", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORDS[username])
     page.get_by_role("button", name="Sign in", exact=True).click()
-
-
-@pytest.fixture
-def kramatorsk(demo_centres) -> Space:
-    demo_centres(KRAMATORSK)
-    return Space.objects.get(slug=KRAMATORSK)
 
 
 @pytest.fixture

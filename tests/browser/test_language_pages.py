@@ -24,6 +24,7 @@ from cowork.selectors.accounts import person_time_zone
 from cowork.services.booking import booking_create
 from notifications.ical.tokens import feed_token_live
 from tests import factories
+from tests.browser.conftest import fits_the_screen
 from tests.browser.conftest import gettext_in as _t
 from tests.browser.test_waitlist_pages import _in_a_thread
 
@@ -33,19 +34,6 @@ PASSWORD = "a-long-pass-phrase-for-tests"
 CASES = pytest.mark.parametrize(
     ("fixture", "language"), [("phone_page", "uk"), ("page", "ru")], ids=["phone-uk", "desktop-ru"]
 )
-
-
-def _fits(page: Page) -> None:
-    scroll, client = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert scroll <= client, f"{page.url}: {scroll}px of page on a {client}px screen"
-
-
-@pytest.fixture
-def kramatorsk(demo_centres) -> Space:
-    demo_centres(KRAMATORSK)
-    return Space.objects.get(slug=KRAMATORSK)
 
 
 def _member(language: str):
@@ -110,7 +98,7 @@ def test_dates_read_in_the_right_case_and_zones_by_their_city(
     search = f"/centres/{KRAMATORSK}/book/?date={day.isoformat()}&start=10%3A00&end=12%3A00"
     _open_signed_in(page, live_server_url, language, search)
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     # "пʼятниця, 11 грудня 2026 р.": the month in the genitive a date takes, never the
     # standalone "Грудень" a calendar's heading uses.
     summary = page.locator(".window-summary")
@@ -124,7 +112,7 @@ def test_dates_read_in_the_right_case_and_zones_by_their_city(
 
     page.goto(f"{live_server_url}/bookings/")
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     card = page.locator(f"#booking-{booking.pk}")
     expect(card.locator(".tz")).to_have_text(city)
     short = _months(language, "format", "abbreviated")[day.month]
@@ -136,10 +124,10 @@ def test_dates_read_in_the_right_case_and_zones_by_their_city(
     page.get_by_role("button", name=_t(language, "Make my calendar link")).click()
     page.wait_for_load_state()
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     page.goto(f"{live_server_url}/profile/calendar/")
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     # When the link was made, in the person's local time and in their language's words.
     made = feed_token_live(owner=member).created_at
     zone = zoneinfo.ZoneInfo(person_time_zone(user=member) or settings.TIME_ZONE)
@@ -167,7 +155,7 @@ def test_a_member_at_their_limit_reads_why_instead_of_free_desks_and_a_host_page
     )
     _open_signed_in(page, live_server_url, language, search)
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     notice = page.locator("#unbookable")
     expect(notice).to_contain_text(_t(language, "You cannot book a place here at that time:"))
     held = _t(language, "You already hold a desk from %(start)s to %(end)s; one person, one desk.")
@@ -203,7 +191,7 @@ def test_a_member_at_their_limit_reads_why_instead_of_free_desks_and_a_host_page
     response = page.goto(f"{live_server_url}/centres/{KRAMATORSK}/calendar/")
     assert response.status == 403
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         _t(language, "You may not open this page")
     )

@@ -18,7 +18,7 @@ from cowork.models import Event, Resource, Space
 from cowork.services.booking import booking_create
 from cowork.services.displays import display_token_create
 from cowork.services.events import registration_create
-from tests.browser.conftest import PHONE, STEP_TIMEOUT_MS, sign_in
+from tests.browser.conftest import PHONE, STEP_TIMEOUT_MS, set_language_cookie, sign_in
 from tests.browser.conftest import gettext_in as _text
 from tests.factories import weekday_ahead
 
@@ -32,10 +32,6 @@ KEPT_PAGES_JS = """async (count) => {
   const cache = await caches.open("cowork-pages-personal");
   return (await cache.keys()).length >= count;
 }"""
-
-
-def _speak(page: Page, base: str, language: str) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
 
 
 def _wait_for_the_worker(page: Page, base: str) -> None:
@@ -87,7 +83,7 @@ def test_my_bookings_and_a_registration_page_are_read_offline_until_signing_out(
 
     sign_in(page, live_server_url, "member", axe_check)
     _wait_for_the_worker(page, live_server_url)
-    _speak(page, live_server_url, "uk")
+    set_language_cookie(page, live_server_url, "uk")
     page.goto(f"{live_server_url}/bookings/")
     axe_check(page)
     notice = page.locator("[data-offline-notice]")
@@ -142,7 +138,7 @@ def test_door_display_says_offline_with_the_age_of_its_state_and_recovers(
     host = kramatorsk.roles.get().user
     room = Resource.objects.get(space=kramatorsk, name="Training room")
     _, key = display_token_create(space=kramatorsk, host=host, name="Door", room=room)
-    _speak(page, live_server_url, "uk")
+    set_language_cookie(page, live_server_url, "uk")
     page.goto(f"{live_server_url}/displays/{key}/")
     axe_check(page)
     status = page.locator("[data-live-status]")
