@@ -117,6 +117,16 @@ class HostFactory(factory.django.DjangoModelFactory):
     role = SpaceRole.Role.HOST
 
 
+def weekday_ahead(space, *, at_least_days=2) -> datetime.date:
+    """The first day from Monday to Friday at least `at_least_days` ahead in the space's zone."""
+    from django.utils import timezone
+
+    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=at_least_days)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def next_weekday(space, *, weekday=0, at=datetime.time(10, 0), weeks_ahead=1):
     """An aware datetime in the space's zone: `weekday` (0 Monday) of a coming week."""
     import zoneinfo
@@ -176,6 +186,21 @@ def this_quarter_hour(space, now: datetime.datetime) -> datetime.datetime:
     """The start of the quarter hour `now` is in, on the centre's wall clock."""
     local = now.astimezone(space.zone)
     return local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+
+
+def booked_from_this_quarter_hour(resource, member, *, hours: int, now: datetime.datetime):
+    """`resource` booked through the service by `member` from the start of the quarter hour
+    `now` is in, for `hours`: a booking under way now."""
+    from cowork.services.booking import booking_create
+
+    start = this_quarter_hour(resource.space, now)
+    return booking_create(
+        resource=resource,
+        member=member,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=hours),
+        now=now,
+    )
 
 
 def from_now(**delta) -> datetime.datetime:

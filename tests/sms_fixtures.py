@@ -1,4 +1,7 @@
-"""Fixtures of the account and notification tests: a centre with a desk, a member with a phone."""
+"""Fixtures of the account and notification tests: a centre with a desk, a member with a phone;
+and the code an SMS sent them gives."""
+
+import re
 
 import pytest
 
@@ -27,3 +30,8 @@ def relay_now():
     from cowork import outbox
 
     return outbox.relay_pending
+
+
+def last_code(outbox) -> str:
+    """The six-digit code in the last SMS of `outbox`."""
+    return re.search(r"\b(\d{6})\b", outbox[-1].body).group(1)

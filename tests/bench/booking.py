@@ -111,6 +111,16 @@ class Daphne:
         ended(self.process)
 
 
+def run_together(threads: list[threading.Thread]) -> float:
+    """Start the client threads, wait for every one to end; the seconds that took."""
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began
+
+
 def run_api(url, tokens, attempts, progress):
     import requests
 
@@ -144,15 +154,10 @@ def run_api(url, tokens, attempts, progress):
                 outcomes[kind] += 1
                 progress.update(1)
 
-    threads = [threading.Thread(target=client, args=(token,)) for token in tokens]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    elapsed = run_together([threading.Thread(target=client, args=(t,)) for t in tokens])
     for error in errors:
         print("error:", error, file=sys.stderr)
-    return time.perf_counter() - began, latencies, outcomes
+    return elapsed, latencies, outcomes
 
 
 def run_sql(url, user_id, space_id, attempts, clients, progress):
@@ -185,13 +190,7 @@ def run_sql(url, user_id, space_id, attempts, clients, progress):
                     outcomes[kind] += 1
                     progress.update(1)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - began, outcomes
+    return run_together([threading.Thread(target=client) for _ in range(clients)]), outcomes
 
 
 OVERLAPS = """

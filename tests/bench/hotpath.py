@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench import database, report  # noqa: E402
-from tests.bench.booking import OVERLAPS, ZONE, Daphne, seed, windows  # noqa: E402
+from tests.bench.booking import OVERLAPS, ZONE, Daphne, run_together, seed, windows  # noqa: E402
 
 API_PATH = "/api/v1/bookings"
 APP = "tests.bench.hotpath_server:application"
@@ -139,15 +139,10 @@ def load(urls: list[str], path: str, tokens: list[str], attempts, progress):
                     errors.append(f"{response.status_code} {response.text[:300]}")
                 progress.update(1)
 
-    threads = [threading.Thread(target=client, args=pair) for pair in enumerate(tokens)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    elapsed = run_together([threading.Thread(target=client, args=p) for p in enumerate(tokens)])
     for error in errors:
         print("error:", error, file=sys.stderr)
-    return time.perf_counter() - began, outcomes
+    return elapsed, outcomes
 
 
 def clear(url: str) -> None:

@@ -12,7 +12,6 @@ import asyncio
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +19,8 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.servers import free_port
 
 CENTRE = "kramatorsk-it"
 MEMBER = ("member", "cowork-member")
@@ -34,12 +35,6 @@ ASGI_APPLICATION = "cowork.config.asgi:application"
 ONLY_THIS_TREE = """import sys
 sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.utils import translation
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
+from cowork.models import Space
 from tests.server_forks import ServerForks
 from tests.servers import DaphneServer, python_environment, server_environment
 
@@ -386,6 +388,13 @@ def demo_centres(transactional_db) -> Callable[..., None]:
 
 
 @pytest.fixture
+def kramatorsk(demo_centres) -> Space:
+    """The demo's Kramatorsk centre, loaded as seed_demo makes it."""
+    demo_centres("kramatorsk-it")
+    return Space.objects.get(slug="kramatorsk-it")
+
+
+@pytest.fixture
 def demo_network(transactional_db) -> None:
     """The whole demo network, committed: 26 centres; for a test that needs every one."""
     call_command("seed_demo", no_history=True, verbosity=0, stdout=io.StringIO())
@@ -410,6 +419,32 @@ def send_a_code(page: Page, axe_check, *, phone_field: str, phone: str, then: st
     page.get_by_role("button", name="Send me a code", exact=True).click()
     expect(page.get_by_role("heading", name=then)).to_be_visible()
     axe_check(page)
+
+
+def gettext_in(language: str, text: str, **values) -> str:
+    """`text` as the pages put it in `language`, `values` in its placeholders: what a test
+    looks for on a page in that language."""
+    with translation.override(language):
+        translated = translation.gettext(text)
+    return translated % values if values else translated
+
+
+def gettexts_in(language: str, *messages: str) -> list[str]:
+    """Each of `messages` as the pages put it in `language`."""
+    return [gettext_in(language, message) for message in messages]
+
+
+def set_language_cookie(page: Page, base: str, language: str) -> None:
+    """The browser asks the site at `base` for `language`, by the cookie its switch sets."""
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+
+
+def switch_language(page: Page, code: str) -> None:
+    """Chooses the language `code` with the header's switch, and waits for the page in it."""
+    open_menu(page)
+    page.locator("#language-select").select_option(code)
+    page.locator(".language-form button").click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
 
 
 def fits_the_screen(page: Page) -> None:

@@ -12,17 +12,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
-from cowork.models import Booking, Resource, Space
+from cowork.models import Booking, Resource
 from cowork.services.booking import booking_create
+from tests.factories import weekday_ahead
 
 KRAMATORSK = "kramatorsk-it"
-
-
-def _weekday_ahead(space: Space) -> datetime.date:
-    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=2)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def _sign_in(page: Page, username: str) -> None:
@@ -32,14 +26,8 @@ def _sign_in(page: Page, username: str) -> None:
 
 
 @pytest.fixture
-def kramatorsk(demo_centres) -> Space:
-    demo_centres(KRAMATORSK)
-    return Space.objects.get(slug=KRAMATORSK)
-
-
-@pytest.fixture
 def day(kramatorsk) -> datetime.date:
-    return _weekday_ahead(kramatorsk)
+    return weekday_ahead(kramatorsk)
 
 
 @pytest.fixture

@@ -1,15 +1,12 @@
 """Error pages in a real browser: in the visitor's language, fitting a phone, with a way back."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from cowork.models import Space
+from tests.browser.conftest import set_language_cookie
 
 FIT_JS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-
-
-def _speak(page: Page, base: str, language: str) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
 
 
 @pytest.mark.parametrize(
@@ -25,7 +22,7 @@ def test_a_lost_visitor_reads_why_in_their_language_and_finds_the_way_back(
 ):
     demo_centres("kramatorsk-it")
     page = request.getfixturevalue("phone_page" if size == "phone" else "page")
-    _speak(page, live_server_url, language)
+    set_language_cookie(page, live_server_url, language)
     response = page.goto(f"{live_server_url}/centres/kramatorsk-it/no-such-page/")
     assert response.status == 404
     axe_check(page)

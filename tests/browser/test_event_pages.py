@@ -11,12 +11,13 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Attendance, Event, Registration, RegistrationStatus
 from cowork.services.events import registration_create
+from tests.browser.conftest import gettexts_in as _texts
 from tests.factories import EventFactory
 
 GANJA = "Ganja Community Information Centre"
@@ -30,12 +31,6 @@ CANCEL_LINK = re.compile(r"\/registrations\/[\w-]+\/cancel\/$")
 def round_table(demo_centres) -> Event:
     demo_centres("ganja-information")
     return Event.objects.get(title=TITLE_EN)
-
-
-def _texts(language: str, *messages: str) -> list[str]:
-    # Whatever the compiled catalogue says today, the server says the same.
-    with translation.override(language):
-        return [translation.gettext(message) for message in messages]
 
 
 def test_visitor_registers_for_the_round_table_from_the_centre_page_and_can_cancel(

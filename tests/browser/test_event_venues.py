@@ -10,22 +10,18 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Booking, Event, Space
 from cowork.services.events import OutsideVenue, event_create, registration_create
-from tests.browser.conftest import PHONE, open_menu
+from tests.browser.conftest import PHONE, fits_the_screen, switch_language
+from tests.browser.conftest import gettexts_in as _texts
 
 GANJA = "ganja-information"
 HALL = "Ganja State Philharmonic"
 LIVE_MS = 10_000
-
-
-def _texts(language: str, *messages: str) -> list[str]:
-    with translation.override(language):
-        return [translation.gettext(message) for message in messages]
 
 
 def _sign_in(page: Page, base: str, next_path: str, axe_check) -> None:
@@ -37,20 +33,6 @@ def _sign_in(page: Page, base: str, next_path: str, axe_check) -> None:
     axe_check(page)
 
 
-def _switch_language(page: Page, code: str) -> None:
-    open_menu(page)
-    page.locator("#language-select").select_option(code)
-    page.locator(".language-form button").click()
-    expect(page.locator("html")).to_have_attribute("lang", code)
-
-
-def _fits_the_screen(page: Page) -> None:
-    width, client_width = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert width <= client_width, f"{page.url} is {width}px wide on {client_width}px"
-
-
 @pytest.mark.parametrize(("screen", "language"), [("phone_page", "ru"), ("page", "en")])
 def test_host_creates_a_150_place_forum_at_an_outside_hall(
     screen, language, request, live_server_url, demo_centres, axe_check
@@ -60,9 +42,9 @@ def test_host_creates_a_150_place_forum_at_an_outside_hall(
     page = request.getfixturevalue(screen)
     _sign_in(page, live_server_url, f"/centres/{GANJA}/events/new/", axe_check)
     if language != "en":
-        _switch_language(page, language)
+        switch_language(page, language)
     axe_check(page)
-    _fits_the_screen(page)
+    fits_the_screen(page)
     outside, rooms_label, title, venue, address, seats, places, date, start, end, create = _texts(
         language,
         "At an outside venue",
@@ -84,7 +66,7 @@ def test_host_creates_a_150_place_forum_at_an_outside_hall(
     # Only the chosen part shows, by CSS alone.
     expect(rooms).to_be_hidden()
     expect(page.get_by_label(venue, exact=True)).to_be_visible()
-    _fits_the_screen(page)
+    fits_the_screen(page)
     axe_check(page)
 
     day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=9)
@@ -101,7 +83,7 @@ def test_host_creates_a_150_place_forum_at_an_outside_hall(
 
     expect(page).to_have_url(re.compile(r"/events/\d+/manage/$"))
     axe_check(page)
-    _fits_the_screen(page)
+    fits_the_screen(page)
     expect(page.get_by_text(f"{HALL}, Javadkhan 15")).to_be_visible()
     forum = Event.objects.get(title="Региональный ИКТ-форум")
     assert forum.is_outside and forum.capacity == 150 and forum.venue_capacity == 300
@@ -110,7 +92,7 @@ def test_host_creates_a_150_place_forum_at_an_outside_hall(
     # Its public page sends people to the hall, in the visitor's language.
     page.goto(f"{live_server_url}/events/{forum.pk}/")
     axe_check(page)
-    _fits_the_screen(page)
+    fits_the_screen(page)
     expect(page.locator(".where")).to_contain_text(HALL)
 
 
@@ -165,7 +147,7 @@ def test_attendance_follows_qr_check_ins_live_on_desktop_and_phone_and_prints_a_
     attendance_path = f"/events/{forum.pk}/manage/attendance/"
     _sign_in(page, live_server_url, attendance_path, axe_check)
     _sign_in(phone_page, live_server_url, attendance_path, axe_check)
-    _switch_language(phone_page, "az")
+    switch_language(phone_page, "az")
     (live_az,) = _texts("az", "Live: the counts follow check-ins as they happen.")
     expect(page.locator("[data-live-state]")).to_have_text(
         "Live: the counts follow check-ins as they happen.", timeout=LIVE_MS
@@ -174,7 +156,7 @@ def test_attendance_follows_qr_check_ins_live_on_desktop_and_phone_and_prints_a_
     for screen in (page, phone_page):
         expect(screen.locator('[data-figure="present"]')).to_have_text("0")
         axe_check(screen)
-        _fits_the_screen(screen)
+        fits_the_screen(screen)
 
     _check_in_at_the_door(browser, live_server_url, forum, "+994501110002")
     _check_in_at_the_door(browser, live_server_url, forum, "+994501110003")
@@ -186,7 +168,7 @@ def test_attendance_follows_qr_check_ins_live_on_desktop_and_phone_and_prints_a_
         expect(screen.locator("[data-present-list]")).to_contain_text("Nigar Aliyeva")
         expect(screen.locator("li.attendee.is-present")).to_have_count(2)
         axe_check(screen)
-        _fits_the_screen(screen)
+        fits_the_screen(screen)
     rashad = page.locator("li.attendee", has_text="Rashad Guliyev")
     expect(rashad.locator(".present-toggle")).to_have_attribute("aria-pressed", "true")
 
@@ -200,7 +182,7 @@ def test_attendance_follows_qr_check_ins_live_on_desktop_and_phone_and_prints_a_
     (sheet_link, signature) = _texts("az", "Sign-in sheet to print", "Signature")
     phone_page.get_by_role("link", name=sheet_link).click()
     axe_check(phone_page)
-    _fits_the_screen(phone_page)
+    fits_the_screen(phone_page)
     expect(phone_page.get_by_role("columnheader", name=signature)).to_be_visible()
     expect(phone_page.locator(".sheet-table")).to_contain_text("Nigar Aliyeva")
     expect(phone_page.locator('[data-count="present"]')).to_have_text("1")
@@ -224,7 +206,7 @@ def test_the_attendance_list_in_russian_fits_a_phone_with_everyone_present(
     for registration in Registration.objects.filter(event=forum):
         attendance_mark(session=session, participant=registration.participant, host=host)
     _sign_in(phone_page, live_server_url, f"/events/{forum.pk}/manage/attendance/", axe_check)
-    _switch_language(phone_page, "ru")
+    switch_language(phone_page, "ru")
     expect(phone_page.locator("li.attendee.is-present")).to_have_count(3)
     axe_check(phone_page)
-    _fits_the_screen(phone_page)
+    fits_the_screen(phone_page)

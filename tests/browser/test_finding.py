@@ -22,17 +22,14 @@ from cowork.selectors.free_today import slot_start
 from cowork.services.booking import booking_create
 from notifications.models import Notification
 from tests import factories
+from tests.browser.conftest import fits_the_screen
+from tests.browser.conftest import gettext_in as _t
 from tests.notifications.ical.validator import libical_available, libical_errors
 
 PASSWORD = "a long enough password 7"
 CASES = pytest.mark.parametrize(
     ("size", "language"), [("phone", "en"), ("desktop", "ru")], ids=["phone-en", "desktop-ru"]
 )
-
-
-def _t(language: str, text: str) -> str:
-    with translation.override(language):
-        return translation.gettext(text)
 
 
 @pytest.fixture
@@ -58,13 +55,6 @@ FIRST_VISIT_MS = 30_000
 
 def _first_visit(page: Page, url: str) -> None:
     page.goto(url, timeout=FIRST_VISIT_MS)
-
-
-def _fits(page: Page) -> None:
-    scroll, client = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert scroll <= client, f"{scroll}px of page on a {client}px screen"
 
 
 def _centre(**kwargs):
@@ -95,14 +85,14 @@ def test_home_page_finds_a_centre_by_words_and_by_country(
     page = open_page(size, language)
     _first_visit(page, live_server_url)
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     expect(page.locator("li.space-card")).to_have_count(3)
 
     page.get_by_label(_t(language, "Name or city"), exact=True).fill("kramatorsk")
     page.get_by_role("button", name=_t(language, "Search"), exact=True).click()
     expect(page).to_have_url(re.compile(r"\?q=kramatorsk"))
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     expect(page.locator("li.space-card")).to_have_count(1)
     # By its name in the reader's language: "Центр ИТ-решений, Краматорск" in Russian.
     kramatorsk = Space.objects.get(slug="kramatorsk-it")
@@ -138,7 +128,7 @@ def test_centre_page_shows_everyone_its_free_day_and_the_way_there_without_names
     # The list of centres first: open now, what is free now, the local time by its city.
     _first_visit(page, live_server_url)
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     card = page.locator(f'li.space-card[data-space="{space.slug}"]')
     expect(card.locator(".badge-open")).to_contain_text(_t(language, "Open now"))
     expect(card.locator(".badge-free")).to_contain_text(_t(language, "Free now"))
@@ -148,7 +138,7 @@ def test_centre_page_shows_everyone_its_free_day_and_the_way_there_without_names
     card.get_by_role("link", name=space.name).click()
     expect(page).to_have_url(f"{live_server_url}/centres/{space.slug}/")
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     hours = page.get_by_role("region", name=_t(language, "Opening hours")).get_by_role("listitem")
     expect(hours).to_have_count(7)
     for item in hours.all():
@@ -187,7 +177,7 @@ def test_my_bookings_gives_a_calendar_file_a_ticket_and_the_same_again(
     axe_check(page)
     _sign_in(page, language, member)
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     card = page.locator(f"#booking-{booking.pk}")
 
     with page.expect_download() as download:
@@ -204,7 +194,7 @@ def test_my_bookings_gives_a_calendar_file_a_ticket_and_the_same_again(
         "link", name=re.compile(re.escape(_t(language, "Check-in ticket (QR)")))
     ).click()
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     expect(page.locator("svg.qr-code")).to_be_visible()
     expect(page.locator(".ticket-url")).to_have_text(f"{live_server_url}/r/{desk.pk}/check-in/")
     page.go_back()
@@ -212,7 +202,7 @@ def test_my_bookings_gives_a_calendar_file_a_ticket_and_the_same_again(
 
     card.get_by_role("link", name=re.compile(_t(language, "Book the same again"))).click()
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     day_after = tomorrow + datetime.timedelta(days=1)
     expect(page).to_have_url(re.compile(rf"date={day_after.isoformat()}&start=10%3A00&end=12%3A00"))
     page.get_by_role("button", name=_t(language, "Confirm booking"), exact=True).click()
@@ -242,7 +232,7 @@ def test_a_room_is_booked_with_two_laptops_by_number(
     axe_check(page)
     _sign_in(page, language, member)
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     expect(page.get_by_role("checkbox")).to_have_count(0)
     laptops = page.get_by_label("Laptop", exact=True)
     expect(laptops).to_have_attribute("max", "17")
@@ -285,13 +275,13 @@ def test_a_new_person_books_a_free_desk_from_its_qr_code_and_is_checked_in(
 
     expect(page).to_have_url(f"{live_server_url}/r/{desk.pk}/check-in/")
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     offer = re.escape(_t(language, "Book it now until %(until)s and check in")).replace(
         re.escape("%(until)s"), r"\d\d:\d\d"
     )
     page.get_by_role("button", name=re.compile(offer)).click()
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     booking = Booking.objects.get(resource=desk)
     assert booking.status == BookingStatus.CHECKED_IN
     assert booking.booked_by.get_full_name() == "Iryna Bondarenko"
@@ -305,7 +295,7 @@ def test_a_new_person_books_a_free_desk_from_its_qr_code_and_is_checked_in(
     # A second scan says so, and offers nothing more.
     page.goto(f"{live_server_url}/r/{desk.pk}/check-in/")
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     expect(page.get_by_role("status")).to_contain_text(checked_in)
     expect(page.get_by_role("button", name=re.compile(offer))).to_have_count(0)
     expect(page.get_by_role("button", name=_t(language, "Check in"), exact=True)).to_have_count(0)

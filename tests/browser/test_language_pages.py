@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from babel.dates import get_month_names
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from cowork import dates
@@ -24,6 +24,8 @@ from cowork.selectors.accounts import person_time_zone
 from cowork.services.booking import booking_create
 from notifications.ical.tokens import feed_token_live
 from tests import factories
+from tests.browser.conftest import fits_the_screen
+from tests.browser.conftest import gettext_in as _t
 from tests.browser.test_waitlist_pages import _in_a_thread
 
 KRAMATORSK = "kramatorsk-it"
@@ -32,31 +34,6 @@ PASSWORD = "a-long-pass-phrase-for-tests"
 CASES = pytest.mark.parametrize(
     ("fixture", "language"), [("phone_page", "uk"), ("page", "ru")], ids=["phone-uk", "desktop-ru"]
 )
-
-
-def _t(language: str, text: str) -> str:
-    with translation.override(language):
-        return translation.gettext(text)
-
-
-def _fits(page: Page) -> None:
-    scroll, client = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert scroll <= client, f"{page.url}: {scroll}px of page on a {client}px screen"
-
-
-@pytest.fixture
-def kramatorsk(demo_centres) -> Space:
-    demo_centres(KRAMATORSK)
-    return Space.objects.get(slug=KRAMATORSK)
-
-
-def _weekday_ahead(space: Space) -> datetime.date:
-    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=2)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def _member(language: str):
@@ -96,6 +73,14 @@ def _desk_07_from_ten_to_noon(space, member, day: datetime.date):
     )
 
 
+def _holding_desk_07(space, language: str):
+    """Mariia, who speaks `language`, holding Desk 07 from 10:00 to 12:00 on a weekday two
+    or more days ahead: her user, that day and the booking."""
+    member = _member(language)
+    day = factories.weekday_ahead(space)
+    return member, day, _desk_07_from_ten_to_noon(space, member, day)
+
+
 def _months(language: str, context: str, width: str = "wide") -> dict[int, str]:
     return get_month_names(width, context=context, locale=translation.to_locale(language))
 
@@ -105,9 +90,7 @@ def test_dates_read_in_the_right_case_and_zones_by_their_city(
     request, live_server_url, kramatorsk, axe_check, fixture, language
 ):
     page = request.getfixturevalue(fixture)
-    member = _member(language)
-    day = _weekday_ahead(kramatorsk)
-    booking = _desk_07_from_ten_to_noon(kramatorsk, member, day)
+    member, day, booking = _holding_desk_07(kramatorsk, language)
     with translation.override(language):
         city = dates.zone_city(kramatorsk.time_zone)
     assert city in ("Київ", "Киев")
@@ -115,7 +98,7 @@ def test_dates_read_in_the_right_case_and_zones_by_their_city(
     search = f"/centres/{KRAMATORSK}/book/?date={day.isoformat()}&start=10%3A00&end=12%3A00"
     _open_signed_in(page, live_server_url, language, search)
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     # "пʼятниця, 11 грудня 2026 р.": the month in the genitive a date takes, never the
     # standalone "Грудень" a calendar's heading uses.
     summary = page.locator(".window-summary")
@@ -129,7 +112,7 @@ def test_dates_read_in_the_right_case_and_zones_by_their_city(
 
     page.goto(f"{live_server_url}/bookings/")
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     card = page.locator(f"#booking-{booking.pk}")
     expect(card.locator(".tz")).to_have_text(city)
     short = _months(language, "format", "abbreviated")[day.month]
@@ -141,10 +124,10 @@ def test_dates_read_in_the_right_case_and_zones_by_their_city(
     page.get_by_role("button", name=_t(language, "Make my calendar link")).click()
     page.wait_for_load_state()
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     page.goto(f"{live_server_url}/profile/calendar/")
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     # When the link was made, in the person's local time and in their language's words.
     made = feed_token_live(owner=member).created_at
     zone = zoneinfo.ZoneInfo(person_time_zone(user=member) or settings.TIME_ZONE)
@@ -164,9 +147,7 @@ def test_a_member_at_their_limit_reads_why_instead_of_free_desks_and_a_host_page
     request, live_server_url, kramatorsk, axe_check, fixture, language
 ):
     page = request.getfixturevalue(fixture)
-    member = _member(language)
-    day = _weekday_ahead(kramatorsk)
-    _desk_07_from_ten_to_noon(kramatorsk, member, day)
+    _mariia, day, _booking = _holding_desk_07(kramatorsk, language)
 
     # A second desk over the same hours: one person, one desk; the search says so.
     search = (
@@ -174,7 +155,7 @@ def test_a_member_at_their_limit_reads_why_instead_of_free_desks_and_a_host_page
     )
     _open_signed_in(page, live_server_url, language, search)
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     notice = page.locator("#unbookable")
     expect(notice).to_contain_text(_t(language, "You cannot book a place here at that time:"))
     held = _t(language, "You already hold a desk from %(start)s to %(end)s; one person, one desk.")
@@ -210,7 +191,7 @@ def test_a_member_at_their_limit_reads_why_instead_of_free_desks_and_a_host_page
     response = page.goto(f"{live_server_url}/centres/{KRAMATORSK}/calendar/")
     assert response.status == 403
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         _t(language, "You may not open this page")
     )

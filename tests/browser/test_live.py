@@ -21,7 +21,7 @@ from cowork.services.events import (
     event_create,
 )
 from tests.browser.conftest import fits_the_screen, sign_in
-from tests.factories import came_by_code
+from tests.factories import came_by_code, this_quarter_hour
 
 KRAMATORSK = "kramatorsk-it"
 SIEVIERODONETSK = "sievierodonetsk-it"
@@ -54,16 +54,19 @@ def kramatorsk(demo_centres) -> Space:
     return space
 
 
+def _from_this_quarter_hour(space: Space, length: datetime.timedelta, now: datetime.datetime):
+    """From the start of the quarter hour `now` is in, on the centre's clock, for `length` but
+    not past 23:45 that day, when the centre closes: the start and the end."""
+    start = this_quarter_hour(space, now)
+    closing = datetime.datetime.combine(start.date(), datetime.time(23, 45), tzinfo=space.zone)
+    return start, min(start + length, closing)
+
+
 def _book_now(space: Space, resource_name: str, member, acting_user=None):
     """What another client does: book the resource from this quarter hour, for an hour."""
     resource = Resource.objects.get(space=space, name=resource_name)
     now = timezone.now()
-    local = now.astimezone(space.zone)
-    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-    end = min(
-        start + datetime.timedelta(hours=1),
-        datetime.datetime.combine(start.date(), datetime.time(23, 45), tzinfo=space.zone),
-    )
+    start, end = _from_this_quarter_hour(space, datetime.timedelta(hours=1), now)
     return booking_create(
         resource=resource,
         member=member,
@@ -110,6 +113,18 @@ def _spot(page: Page, space: Space, name: str):
     return page.locator(f'svg.live-plan [data-resource="{resource.pk}"]')
 
 
+def _showing_a_free_desk(page: Page, space: Space, name: str, *, status: str):
+    """Waits for the live page's status to read `status` and its plan to show desk `name`
+    free, then marks the document; the status and the desk's locators."""
+    status_line = page.locator("[data-live-status]")
+    expect(status_line).to_have_text(status, timeout=LIVE_MS)
+    desk = _spot(page, space, name)
+    expect(desk).to_have_attribute("data-state", "free")
+    # Anything the page held before survives only if it is never reloaded.
+    page.evaluate("window.__sameDocument = true")
+    return status_line, desk
+
+
 def test_host_dashboard_shows_a_check_in_on_the_plan_without_a_reload(
     page, live_server_url, kramatorsk, axe_check
 ):
@@ -120,12 +135,7 @@ def test_host_dashboard_shows_a_check_in_on_the_plan_without_a_reload(
     page.get_by_role("link", name="Kramatorsk IT Solution Centre").click()
     expect(page).to_have_url(f"{live_server_url}/centres/{KRAMATORSK}/live/")
     axe_check(page)
-    status = page.locator("[data-live-status]")
-    expect(status).to_have_text("Live", timeout=LIVE_MS)
-    desk = _spot(page, kramatorsk, "Desk 07")
-    expect(desk).to_have_attribute("data-state", "free")
-    # Anything the page held before survives only if it is never reloaded.
-    page.evaluate("window.__sameDocument = true")
+    status, desk = _showing_a_free_desk(page, kramatorsk, "Desk 07", status="Live")
 
     _book_now_and_check_in(kramatorsk, "Desk 07")
 
@@ -176,11 +186,7 @@ def test_with_the_websocket_off_the_dashboard_polls_and_still_updates(
     sign_in(page, live_server_url, "host", axe_check)
     page.goto(f"{live_server_url}/centres/{KRAMATORSK}/live/?transport=poll")
     axe_check(page)
-    status = page.locator("[data-live-status]")
-    expect(status).to_have_text("Polling", timeout=LIVE_MS)
-    desk = _spot(page, kramatorsk, "Desk 08")
-    expect(desk).to_have_attribute("data-state", "free")
-    page.evaluate("window.__sameDocument = true")
+    status, desk = _showing_a_free_desk(page, kramatorsk, "Desk 08", status="Polling")
 
     with page.expect_response(re.compile(r"/occupancy\.json$"), timeout=LIVE_MS) as polled:
         _book_now_and_check_in(kramatorsk, "Desk 08")
@@ -291,12 +297,7 @@ def _round_table_now(space: Space, *, attendees: int, title="Round-table on loca
     host = space.roles.get().user
     room = Resource.objects.get(space=space, name="Training room")
     now = timezone.now()
-    local = now.astimezone(space.zone)
-    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-    end = min(
-        start + datetime.timedelta(minutes=90),
-        datetime.datetime.combine(start.date(), datetime.time(23, 45), tzinfo=space.zone),
-    )
+    start, end = _from_this_quarter_hour(space, datetime.timedelta(minutes=90), now)
     event = event_create(
         space=space,
         room=room,
@@ -405,10 +406,8 @@ def test_one_person_checked_in_early_and_at_a_second_desk_is_one_person_in_the_c
     # Dmytro checks in before his booking starts: he is in from then.
     member = get_user_model().objects.get(username="member")
     now = timezone.now()
-    local = now.astimezone(kramatorsk.zone)
     # The next quarter hour: within the 15 minutes before it, check-in is open.
-    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-    start += datetime.timedelta(minutes=15)
+    start = this_quarter_hour(kramatorsk, now) + datetime.timedelta(minutes=15)
     early = booking_create(
         resource=Resource.objects.get(space=kramatorsk, name="Desk 07"),
         member=member,

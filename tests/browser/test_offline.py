@@ -10,7 +10,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone, translation
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
@@ -19,7 +18,9 @@ from cowork.models import Event, Resource, Space
 from cowork.services.booking import booking_create
 from cowork.services.displays import display_token_create
 from cowork.services.events import registration_create
-from tests.browser.conftest import PHONE, STEP_TIMEOUT_MS, sign_in
+from tests.browser.conftest import PHONE, STEP_TIMEOUT_MS, set_language_cookie, sign_in
+from tests.browser.conftest import gettext_in as _text
+from tests.factories import weekday_ahead
 
 KRAMATORSK = "kramatorsk-it"
 GANJA = "ganja-information"
@@ -31,22 +32,6 @@ KEPT_PAGES_JS = """async (count) => {
   const cache = await caches.open("cowork-pages-personal");
   return (await cache.keys()).length >= count;
 }"""
-
-
-def _text(language: str, message: str, **values) -> str:
-    with translation.override(language):
-        return translation.gettext(message) % values if values else translation.gettext(message)
-
-
-def _weekday_ahead(space: Space) -> datetime.date:
-    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=2)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
-
-
-def _speak(page: Page, base: str, language: str) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
 
 
 def _wait_for_the_worker(page: Page, base: str) -> None:
@@ -85,7 +70,7 @@ def test_my_bookings_and_a_registration_page_are_read_offline_until_signing_out(
 ):
     kramatorsk, round_table = centres
     page = phone_page
-    day = _weekday_ahead(kramatorsk)
+    day = weekday_ahead(kramatorsk)
     member = get_user_model().objects.get(username="member")
     booking_create(
         resource=Resource.objects.get(space=kramatorsk, name="Desk 07"),
@@ -98,7 +83,7 @@ def test_my_bookings_and_a_registration_page_are_read_offline_until_signing_out(
 
     sign_in(page, live_server_url, "member", axe_check)
     _wait_for_the_worker(page, live_server_url)
-    _speak(page, live_server_url, "uk")
+    set_language_cookie(page, live_server_url, "uk")
     page.goto(f"{live_server_url}/bookings/")
     axe_check(page)
     notice = page.locator("[data-offline-notice]")
@@ -153,7 +138,7 @@ def test_door_display_says_offline_with_the_age_of_its_state_and_recovers(
     host = kramatorsk.roles.get().user
     room = Resource.objects.get(space=kramatorsk, name="Training room")
     _, key = display_token_create(space=kramatorsk, host=host, name="Door", room=room)
-    _speak(page, live_server_url, "uk")
+    set_language_cookie(page, live_server_url, "uk")
     page.goto(f"{live_server_url}/displays/{key}/")
     axe_check(page)
     status = page.locator("[data-live-status]")
@@ -175,7 +160,7 @@ def test_door_display_says_offline_with_the_age_of_its_state_and_recovers(
 
 def test_a_member_books_a_desk_with_javascript_off(browser, live_server_url, centres):
     kramatorsk, _ = centres
-    day = _weekday_ahead(kramatorsk)
+    day = weekday_ahead(kramatorsk)
     context = browser.new_context(java_script_enabled=False, **PHONE)
     context.set_default_timeout(STEP_TIMEOUT_MS)
     # In English, as the test reads it; the demo member's own language is Ukrainian.

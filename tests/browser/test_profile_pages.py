@@ -58,9 +58,6 @@ def test_a_member_keeps_their_profile_on_a_phone(phone_page, live_server_url, me
     page.get_by_role("button", name="Save my answers").click()
     expect(page.get_by_text("only with your consent")).to_be_visible()
     axe_check(page)
-    seeing = page.get_by_role(
-        "group", name="Do you have difficulty seeing, even if wearing glasses?"
-    )
     seeing.get_by_label("A lot of difficulty").check()
     page.get_by_label("I agree that these answers are kept", exact=False).check()
     page.get_by_role("button", name="Save my answers").click()

@@ -8,21 +8,18 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Invoice, Member, Payment, Resource, Space
 from cowork.services.booking import booking_create
+from tests.browser.conftest import fits_the_screen
+from tests.browser.conftest import gettexts_in as _texts
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory
 
 KRAMATORSK = "kramatorsk-it"
-
-
-def _texts(language: str, *messages: str) -> list[str]:
-    with translation.override(language):
-        return [str(translation.gettext(message)) for message in messages]
 
 
 def _sign_in(page: Page, base: str, username: str) -> None:
@@ -30,13 +27,6 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Username", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORDS[username])
     page.get_by_role("button", name="Sign in", exact=True).click()
-
-
-def _fits(page: Page) -> None:
-    scroll_width, client_width = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert scroll_width <= client_width, f"page is {scroll_width}px wide on {client_width}px"
 
 
 @pytest.fixture
@@ -79,7 +69,7 @@ def test_host_quotes_invoices_and_marks_a_rental_paid(
     page.goto(f"{live_server_url}/centres/{KRAMATORSK}/calendar/?date={day.isoformat()}")
     expect(page.locator("html")).to_have_attribute("lang", language)
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     not_paid, issue, mark_paid, undo, unpaid_state, quote_link = _texts(
         language,
         "not paid",
@@ -95,12 +85,12 @@ def test_host_quotes_invoices_and_marks_a_rental_paid(
     price.get_by_role("link").click()
     expect(page.get_by_test_id("price")).to_contain_text("UAH")
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
 
     page.get_by_role("link", name=quote_link).click()
     expect(page.get_by_test_id("price")).to_contain_text("UAH")
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     page.go_back()
 
     page.get_by_role("button", name=issue).click()
@@ -118,7 +108,7 @@ def test_host_quotes_invoices_and_marks_a_rental_paid(
     page.get_by_role("button", name=mark_paid).click()
     expect(page.get_by_test_id("paid")).to_be_visible()
     axe_check(page)
-    _fits(page)
+    fits_the_screen(page)
     assert Payment.objects.get(booking=rental).marked_by == host
 
     page.get_by_role("button", name=undo).click()

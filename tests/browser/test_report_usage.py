@@ -6,9 +6,9 @@ desks: 3 booked, 2 checked in, 1 no-show; Tashkent's: 1 booked and checked in).
 """
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.conftest import open_menu
+from tests.browser.conftest import switch_language
 from tests.cowork.selectors.reports.network import build_network
 from tests.factories import network_admin
 
@@ -43,13 +43,6 @@ def network(transactional_db):
     return build_network()
 
 
-def _switch_language(page: Page, code: str) -> None:
-    open_menu(page)
-    page.locator("#language-select").select_option(code)
-    page.locator(".language-form button").click()
-    expect(page.locator("html")).to_have_attribute("lang", code)
-
-
 @pytest.mark.parametrize(("screen", "language"), [("phone_page", "ru"), ("page", "en")])
 def test_admin_reads_the_use_of_the_space(
     screen, language, request, live_server_url, network, axe_check
@@ -63,7 +56,7 @@ def test_admin_reads_the_use_of_the_space(
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
     if language != "en":
-        _switch_language(page, language)
+        switch_language(page, language)
     axe_check(page)
 
     expect(page.get_by_role("heading", name=words["section"], level=2)).to_be_visible()

@@ -16,7 +16,7 @@ from cowork.management.commands.seed_demo import DEMO_PASSWORDS
 from cowork.models import Resource, Space
 from cowork.services.displays import display_token_create
 from tests.browser import test_live
-from tests.browser.conftest import PHONE, fits_the_screen, sign_in
+from tests.browser.conftest import PHONE, fits_the_screen, set_language_cookie, sign_in
 from tests.browser.test_live import KRAMATORSK, LIVE_MS, _book_now_and_check_in
 
 # Kramatorsk open all day, every day, as the live pages' tests have it.
@@ -34,15 +34,11 @@ def screen(request, browser, axe_ledger) -> Page:
     yield from _open_page(browser, request, axe_ledger, **SIZES[request.param])
 
 
-def _speak(page: Page, base: str, language: str) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
-
-
 def _open_as(username: str, language: str, page: Page, base: str, path: str, axe_check) -> None:
     """Opens `path` as the demo's `username`, who chose `language`, and checks it for
     accessibility."""
     sign_in(page, base, username, axe_check)
-    _speak(page, base, language)
+    set_language_cookie(page, base, language)
     page.goto(f"{base}{path}")
     axe_check(page)
 
@@ -69,7 +65,7 @@ def test_lobby_display_fits_a_landscape_screen_and_pages_through_its_rooms(
     host = get_user_model().objects.get(username="host")
     _token, key = display_token_create(space=kramatorsk, host=host, name="Lobby")
     page.set_viewport_size(DESKTOP["viewport"])
-    _speak(page, live_server_url, language)
+    set_language_cookie(page, live_server_url, language)
     page.goto(f"{live_server_url}/displays/{key}/")
     axe_check(page)
     expect(page.locator("[data-live-status]")).to_have_attribute(
@@ -105,7 +101,7 @@ def test_lobby_display_on_a_phone_follows_down_the_page(
 ):
     host = get_user_model().objects.get(username="host")
     _token, key = display_token_create(space=kramatorsk, host=host, name="Lobby")
-    _speak(phone_page, live_server_url, "ru")
+    set_language_cookie(phone_page, live_server_url, "ru")
     phone_page.goto(f"{live_server_url}/displays/{key}/")
     axe_check(phone_page)
     fits_the_screen(phone_page)
@@ -310,7 +306,7 @@ def test_no_page_a_member_or_host_sees_is_wider_than_a_phone(
     page = phone_page
     demo_centres(KRAMATORSK)
     sign_in(page, live_server_url, username, axe_check)
-    _speak(page, live_server_url, language)
+    set_language_cookie(page, live_server_url, language)
     # The calendar link page shows its long address once a link exists.
     page.goto(f"{live_server_url}/profile/calendar/")
     axe_check(page)

@@ -9,18 +9,12 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from cowork.models import Space, WalkIn
+from cowork.models import WalkIn
 from cowork.services.displays import display_token_create
 from tests.browser.conftest import fits_the_screen, sign_in
 from tests.browser.test_live import KRAMATORSK, LIVE_MS, TABLET
 
 TAPS = 200
-
-
-@pytest.fixture
-def kramatorsk(demo_centres) -> Space:
-    demo_centres(KRAMATORSK)
-    return Space.objects.get(slug=KRAMATORSK)
 
 
 @pytest.fixture

@@ -9,14 +9,15 @@ import threading
 import pytest
 from django.db import connections
 from django.urls import reverse
-from django.utils import timezone, translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from cowork import outbox
 from cowork.models import Booking, Resource, ResourceWait, Space, WaitStatus
 from cowork.services.booking import booking_cancel, booking_create
 from notifications.models import Notification
 from tests import factories
+from tests.browser.conftest import fits_the_screen
+from tests.browser.conftest import gettext_in as _t
 
 KRAMATORSK = "kramatorsk-it"
 PASSWORD = "correct horse battery staple"
@@ -24,18 +25,6 @@ TEXTS = {
     "en": {"line": "Number 1 in line", "free": "Free for you now"},
     "ru": {"line": "1-й в очереди", "free": "Сейчас свободно для вас"},
 }
-
-
-def _t(language: str, text: str) -> str:
-    with translation.override(language):
-        return translation.gettext(text)
-
-
-def _weekday_ahead(space: Space) -> datetime.date:
-    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=2)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def _in_a_thread(work) -> None:
@@ -56,13 +45,6 @@ def _in_a_thread(work) -> None:
         raise failures[0]
 
 
-def _fits_the_screen(page: Page) -> None:
-    width, viewport = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert width <= viewport, f"{page.url} scrolls sideways: {width} > {viewport}"
-
-
 @pytest.mark.parametrize(
     ("size", "language"), [("phone_page", "ru"), ("page", "en")], ids=["phone-ru", "desktop-en"]
 )
@@ -72,7 +54,7 @@ def test_a_new_member_waits_for_a_taken_room_and_books_it_when_it_frees(
     demo_centres(KRAMATORSK)
     space = Space.objects.get(slug=KRAMATORSK)
     room = Resource.objects.get(space=space, name="Training room")
-    day = _weekday_ahead(space)
+    day = factories.weekday_ahead(space)
     at = lambda hour: datetime.datetime.combine(day, datetime.time(hour), tzinfo=space.zone)  # noqa: E731
     holder = space.roles.get().user
     held = []
@@ -102,10 +84,10 @@ def test_a_new_member_waits_for_a_taken_room_and_books_it_when_it_frees(
         f"?date={day.isoformat()}&start=10%3A00&end=11%3A00&kind=room"
     )
     axe_check(page)
-    _fits_the_screen(page)
+    fits_the_screen(page)
     page.locator(f"a[href^='/centres/{KRAMATORSK}/wait/']").click()
     axe_check(page)
-    _fits_the_screen(page)
+    fits_the_screen(page)
     page.locator("select[name=resource]").select_option(label=room.name_in(language))
     expect(page.locator("select[name=start]")).to_have_value("10:00")
     page.locator("main form button[type=submit]").click()
@@ -114,7 +96,7 @@ def test_a_new_member_waits_for_a_taken_room_and_books_it_when_it_frees(
     card = page.locator(f"#wait-{wait.pk}")
     expect(card).to_contain_text(TEXTS[language]["line"])
     axe_check(page)
-    _fits_the_screen(page)
+    fits_the_screen(page)
 
     # The holder cancels; the task lane offers the room and texts the newcomer. Off this
     # thread, whose event loop is Playwright's: the live lane's publisher needs its own.
@@ -132,12 +114,12 @@ def test_a_new_member_waits_for_a_taken_room_and_books_it_when_it_frees(
     card.locator("a.button").click()
     expect(page).to_have_url(live_server_url + offer_page)
     axe_check(page)
-    _fits_the_screen(page)
+    fits_the_screen(page)
     page.locator("button[name=answer][value=accept]").click()
     booked = _t(language, "%(resource)s is booked.") % {"resource": room.name_in(language)}
     expect(page.locator("body")).to_contain_text(booked)
     axe_check(page)
-    _fits_the_screen(page)
+    fits_the_screen(page)
 
     booking = Booking.objects.get(booked_by=newcomer)
     assert (booking.resource, booking.starts_at, booking.ends_at) == (room, at(10), at(11))

@@ -16,6 +16,7 @@ import requests
 import websockets
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.factories import this_quarter_hour
 from tests.servers import DaphneServer, server_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,8 +44,7 @@ def _frames(url: str) -> dict[str, float]:
 def test_an_update_is_written_to_every_daphne_socket_at_once_never_through_channels(centre):
     space, desk = centre["space"], centre["desks"][0]
     display_key, api_key = centre["display_key"], centre["api_key"]
-    now = datetime.datetime.now(datetime.UTC).astimezone(space.zone)
-    start = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    start = this_quarter_hour(space, datetime.datetime.now(datetime.UTC))
     start += datetime.timedelta(minutes=15)
     server = DaphneServer(server_environment(METRICS_TOKEN=METRICS_TOKEN))
     ws_url = server.url.replace("http://", "ws://")

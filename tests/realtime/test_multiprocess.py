@@ -20,6 +20,7 @@ from tests.factories import (
     ResourceFactory,
     SpaceFactory,
     open_around_the_clock,
+    this_quarter_hour,
 )
 from tests.servers import (
     DaphneServer,
@@ -79,8 +80,7 @@ def _unpublished_count_settled(expected: int) -> int:
 
 
 def _slot(space, hours_from_now=0):
-    now = datetime.datetime.now(datetime.UTC).astimezone(space.zone)
-    start = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    start = this_quarter_hour(space, datetime.datetime.now(datetime.UTC))
     start += datetime.timedelta(hours=hours_from_now)
     return start, start + datetime.timedelta(minutes=30)
 

@@ -10,7 +10,7 @@ from channels.testing import WebsocketCommunicator
 
 from cowork.config.asgi import application
 from cowork.selectors.occupancy import occupancy_snapshot
-from cowork.services.booking import booking_check_in, booking_create
+from cowork.services.booking import booking_check_in
 from cowork.services.displays import display_token_create, display_token_revoke
 from realtime.groups import space_group
 from realtime.hub import get_hub
@@ -19,8 +19,8 @@ from tests.factories import (
     MemberFactory,
     ResourceFactory,
     SpaceFactory,
+    booked_from_this_quarter_hour,
     open_around_the_clock,
-    this_quarter_hour,
 )
 from tests.realtime.sockets import SAME_SITE, receive_type, session_headers
 
@@ -47,14 +47,7 @@ async def _connect(space, headers, query=""):
 @database_sync_to_async
 def _book_and_check_in(desk, member):
     now = datetime.datetime.now(datetime.UTC)
-    start = this_quarter_hour(desk.space, now)
-    booking = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=1),
-        now=now,
-    )
+    booking = booked_from_this_quarter_hour(desk, member, hours=1, now=now)
     booking_check_in(booking=booking, acting_user=member, now=now)
     return booking
 

@@ -7,18 +7,10 @@ centre's own zone, inside the factory's opening hours (Mon–Fri 09:00–18:00, 
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from cowork.services.booking import booking_create
 from tests.cowork.web.live_fixtures import admin, display, room, staff, stranger_host  # noqa: F401
-from tests.factories import HostFactory, MemberFactory, ResourceFactory
-
-
-def weekday_ahead(space, *, at_least_days=2) -> datetime.date:
-    day = timezone.now().astimezone(space.zone).date() + datetime.timedelta(days=at_least_days)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
+from tests.factories import HostFactory, MemberFactory, ResourceFactory, weekday_ahead
 
 
 def local(space, day: datetime.date, wall: str) -> datetime.datetime:

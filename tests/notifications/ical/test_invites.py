@@ -5,7 +5,6 @@ import datetime
 
 import icalendar
 import pytest
-from django.core import mail
 
 from cowork import outbox as relay
 from cowork.models import DomainEvent
@@ -39,10 +38,9 @@ def _calendar(message) -> icalendar.Calendar:
 
 
 @pytest.fixture
-def outbox(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    mail.outbox = []
-    return mail.outbox
+def outbox(locmem_mail):
+    """tests/notifications/conftest.py's locmem_mail, under the name these tests read it by."""
+    return locmem_mail
 
 
 def test_confirmed_booking_sends_a_request_that_parsers_read(room, member, outbox):

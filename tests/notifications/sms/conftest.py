@@ -6,7 +6,6 @@ from collections.abc import Iterator
 import pytest
 
 from notifications.sms import SentSms
-from notifications.sms.backends import locmem
 
 
 @pytest.fixture
@@ -22,9 +21,7 @@ def refusing_base_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def sms_outbox(settings) -> Iterator[list[SentSms]]:
-    """The LocmemBackend's outbox, empty, with SMS_BACKEND pointing at it."""
-    settings.SMS_BACKEND = "notifications.sms.backends.locmem.LocmemBackend"
-    locmem.outbox.clear()
-    yield locmem.outbox
-    locmem.outbox.clear()
+def sms_outbox(locmem_sms) -> list[SentSms]:
+    """The LocmemBackend's outbox, empty, with SMS_BACKEND pointing at it: tests/conftest.py's
+    locmem_sms, under the name these tests read it by."""
+    return locmem_sms

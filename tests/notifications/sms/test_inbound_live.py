@@ -3,8 +3,6 @@
 (What the reply does to the booking's reminders: test_inbound_bookings.py.)
 """
 
-import datetime
-
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -13,7 +11,6 @@ from django.utils import timezone
 
 from cowork.config.asgi import application
 from cowork.models import BookingStatus
-from cowork.services.booking import booking_create
 from tests import factories
 from tests.notifications.sms.inbound import message_text, post_signed
 from tests.realtime.sockets import SAME_SITE, receive_type, session_cookie
@@ -35,15 +32,7 @@ def _desk_booked_now():
     desk = factories.ResourceFactory(space=space, name="Desk 4", plan_x=10, plan_y=10)
     member = factories.MemberFactory(phone=PHONE, language="en").user
     host = factories.HostFactory(space=space).user
-    now = timezone.now()
-    start = factories.this_quarter_hour(space, now)
-    booking = booking_create(
-        resource=desk,
-        member=member,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-        now=now,
-    )
+    booking = factories.booked_from_this_quarter_hour(desk, member, hours=2, now=timezone.now())
     return space, desk, booking, [*SAME_SITE, session_cookie(host)]
 
 

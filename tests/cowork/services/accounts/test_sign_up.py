@@ -11,6 +11,7 @@ from cowork.services.accounts.sign_in import sign_in_code_request
 from cowork.services.accounts.sign_up import SignUpDetails, sign_up_complete, sign_up_request
 from notifications.messaging.dispatch import dispatch_due
 from tests import factories
+from tests.sms_fixtures import last_code
 
 IP = "203.0.113.7"
 
@@ -22,14 +23,10 @@ def details(sms_space):
     )
 
 
-def _sent_code(outbox) -> str:
-    return re.search(r"\b(\d{6})\b", outbox[-1].body).group(1)
-
-
 def test_the_code_sent_to_the_phone_opens_the_account_once(details, locmem_sms):
     sign_up_request(details=details, ip=IP)
     dispatch_due()
-    code = _sent_code(locmem_sms)
+    code = last_code(locmem_sms)
     user = sign_up_complete(details=details, code=code)
     assert user.member.phone == details.phone and user.username == details.phone
     assert sign_up_complete(details=details, code=code) is None
@@ -40,7 +37,7 @@ def test_a_sign_in_code_does_not_open_an_account(details, locmem_sms):
     owner = factories.MemberFactory(phone=details.phone)
     sign_in_code_request(phone=details.phone, ip=IP)
     dispatch_due()
-    code = _sent_code(locmem_sms)
+    code = last_code(locmem_sms)
     owner.delete()  # even were the number free now, the code was for signing in
     assert sign_up_complete(details=details, code=code) is None
 

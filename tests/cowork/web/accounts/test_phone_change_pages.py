@@ -10,6 +10,7 @@ from django.utils import timezone
 from cowork.services.accounts.sign_up import membership_join
 from notifications.messaging.dispatch import dispatch_due
 from tests import factories
+from tests.sms_fixtures import last_code
 
 CHANGE_URL = reverse("accounts:phone-change")
 CODE_URL = reverse("accounts:phone-change-code")
@@ -31,10 +32,6 @@ def member_client(client, member):
     return client
 
 
-def _code(outbox) -> str:
-    return re.search(r"\b(\d{6})\b", outbox[-1].body).group(1)
-
-
 def test_the_new_number_is_proven_by_a_code_and_the_old_one_is_told(
     member_client, member, locmem_sms, relay_now
 ):
@@ -44,7 +41,7 @@ def test_the_new_number_is_proven_by_a_code_and_the_old_one_is_told(
     assert asked["Location"] == CODE_URL
     dispatch_due()
     assert locmem_sms[-1].to == NEW
-    done = member_client.post(CODE_URL, {"code": _code(locmem_sms)})
+    done = member_client.post(CODE_URL, {"code": last_code(locmem_sms)})
     assert done.status_code == 302
     member.refresh_from_db()
     assert member.phone == NEW and member.user.username == NEW
@@ -57,7 +54,7 @@ def test_the_new_number_is_proven_by_a_code_and_the_old_one_is_told(
 def test_a_wrong_code_changes_nothing(member_client, member, locmem_sms):
     member_client.post(CHANGE_URL, {"phone": "067 111 22 02"})
     dispatch_due()
-    wrong = f"{(int(_code(locmem_sms)) + 1) % 1_000_000:06d}"
+    wrong = f"{(int(last_code(locmem_sms)) + 1) % 1_000_000:06d}"
     page = member_client.post(CODE_URL, {"code": wrong})
     assert "This code is not right" in page.content.decode()
     member.refresh_from_db()
@@ -70,7 +67,7 @@ def test_someone_elses_code_for_that_number_does_not_change_it(member_client, me
     other_client.force_login(other.user)
     other_client.post(CHANGE_URL, {"phone": "+380671112202"})
     dispatch_due()
-    code = _code(locmem_sms)
+    code = last_code(locmem_sms)
     # This member's session points at the same new number, without asking for a code.
     session = member_client.session
     session["accounts.phone_change.phone"] = NEW

@@ -10,6 +10,7 @@ from cowork.models import Member, Membership, PhoneCode, PhoneCodeRequest
 from notifications.messaging.dispatch import dispatch_due
 from notifications.models import Notification
 from tests import factories
+from tests.sms_fixtures import last_code
 
 SIGN_UP_URL = reverse("accounts:sign-up")
 CODE_URL = reverse("accounts:sign-up-code")
@@ -30,10 +31,6 @@ def _form(space, **fields) -> dict:
         "centres": [str(space.pk)],
         **fields,
     }
-
-
-def _code(outbox) -> str:
-    return re.search(r"\b(\d{6})\b", outbox[-1].body).group(1)
 
 
 def test_home_and_sign_in_pages_link_to_sign_up(client, db):
@@ -58,7 +55,7 @@ def test_a_stranger_signs_up_with_the_code_and_is_signed_in(client, kyiv, locmem
     page = client.get(CODE_URL).content.decode()
     assert "+38067*****02" in page and "+380671112202" not in page
 
-    done = client.post(CODE_URL, {"code": _code(locmem_sms)})
+    done = client.post(CODE_URL, {"code": last_code(locmem_sms)})
     assert done.status_code == 302 and done["Location"] == reverse("home")
     member = Member.objects.get(phone="+380671112202")
     assert client.session["_auth_user_id"] == str(member.user.pk)
@@ -72,14 +69,14 @@ def test_a_stranger_signs_up_with_the_code_and_is_signed_in(client, kyiv, locmem
 def test_without_a_password_the_account_signs_in_by_code_only(client, kyiv, locmem_sms):
     client.post(SIGN_UP_URL, _form(kyiv))
     dispatch_due()
-    client.post(CODE_URL, {"code": _code(locmem_sms)})
+    client.post(CODE_URL, {"code": last_code(locmem_sms)})
     assert not Member.objects.get().user.has_usable_password()
 
 
 def test_a_wrong_code_opens_no_account(client, kyiv, locmem_sms):
     client.post(SIGN_UP_URL, _form(kyiv))
     dispatch_due()
-    wrong = f"{(int(_code(locmem_sms)) + 1) % 1_000_000:06d}"
+    wrong = f"{(int(last_code(locmem_sms)) + 1) % 1_000_000:06d}"
     page = client.post(CODE_URL, {"code": wrong})
     assert "This code is not right or no longer valid" in page.content.decode()
     assert not Member.objects.exists() and "_auth_user_id" not in client.session
@@ -88,7 +85,7 @@ def test_a_wrong_code_opens_no_account(client, kyiv, locmem_sms):
 def test_a_used_code_cannot_open_a_second_account(client, kyiv, locmem_sms):
     client.post(SIGN_UP_URL, _form(kyiv))
     dispatch_due()
-    code = _code(locmem_sms)
+    code = last_code(locmem_sms)
     client.post(CODE_URL, {"code": code})
     again = factories.SpaceFactory().pk  # a fresh visitor replays the same details and code
     client.logout()
@@ -200,7 +197,7 @@ def test_a_centre_that_asks_for_approval_keeps_the_newcomer_waiting(client, kyiv
     kyiv.save()
     client.post(SIGN_UP_URL, _form(kyiv))
     dispatch_due()
-    client.post(CODE_URL, {"code": _code(locmem_sms)})
+    client.post(CODE_URL, {"code": last_code(locmem_sms)})
     membership = Membership.objects.get()
     assert membership.status == Membership.Status.PENDING
     page = client.get(reverse("home")).content.decode()
