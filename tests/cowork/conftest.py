@@ -7,6 +7,7 @@ and a member. The fixture adds what the demo lacks for these tests: the Ganja NG
 tag on its round-table, and that donor's read-only account.
 """
 
+import copy
 import datetime
 from types import SimpleNamespace
 
@@ -55,6 +56,16 @@ def demo_seeded_once(django_db_setup, django_db_blocker):
     second or two each time); a module's `demo` fixture hands each test a copy."""
     with kept_for_the_module(django_db_blocker):
         yield demo_network()
+
+
+def demo_copied_for_each_test(demo_of_the_module, db) -> SimpleNamespace:
+    """The module's demo network, its objects copied for each test as setUpTestData's are:
+    what one test writes (its rows, a sign-in, an object changed in memory) is rolled back
+    or dropped after it. A module whose tests only add to the demo takes it as its `demo`:
+
+        demo = pytest.fixture(demo_copied_for_each_test, name="demo")
+    """
+    return copy.deepcopy(demo_of_the_module)
 
 
 def demo_network() -> SimpleNamespace:

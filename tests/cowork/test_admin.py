@@ -11,6 +11,7 @@ from cowork.models import Event, Resource, SpaceRole, Tag
 from cowork.services.booking import booking_create
 from cowork.services.events import event_create
 from tests.cowork.admin_forms import change_page_data
+from tests.cowork.conftest import demo_copied_for_each_test
 from tests.factories import (
     HostFactory,
     MemberFactory,
@@ -23,6 +24,10 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# The demo network (26 centres), seeded once for the module's tests that ask for it;
+# each gets a copy, and what it writes is rolled back after it.
+demo = pytest.fixture(demo_copied_for_each_test, name="demo")
 
 
 @pytest.fixture

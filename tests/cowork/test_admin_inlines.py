@@ -9,9 +9,14 @@ from django.urls import reverse
 
 from cowork.models import Closure, OpeningHours, ServicePrice, SpaceRole
 from tests.cowork.admin_forms import change_page_data, url_name
+from tests.cowork.conftest import demo_copied_for_each_test
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# The demo network (26 centres), seeded once for the module's tests that ask for it;
+# each gets a copy, and what it writes is rolled back after it.
+demo = pytest.fixture(demo_copied_for_each_test, name="demo")
 
 INLINES = {OpeningHours, Closure, ServicePrice, SpaceRole}
 

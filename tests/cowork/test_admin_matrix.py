@@ -1,8 +1,6 @@
 """Every admin page and lookup, for every role: who may list, add, change and delete what,
 and that nothing outside the viewer's centres shows in any answer."""
 
-import copy
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -17,6 +15,7 @@ from cowork.selectors.access import (
 )
 from tests.cowork.admin_forms import url_name
 from tests.cowork.admin_rows import centre_rows, network_rows
+from tests.cowork.conftest import demo_copied_for_each_test
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,11 +55,9 @@ ROLES = ["anonymous", "member", "kramatorsk_host", "ganja_host", "network_admin"
 NEEDS = {"changelist": "view", "add": "add", "change": "view", "delete": "delete"}
 
 
-@pytest.fixture
-def demo(demo_of_the_module, db):
-    """The demo network, seeded once for this module, its objects copied for each test: every
-    test reads it, and what one writes (its rows, a sign-in) is rolled back after it."""
-    return copy.deepcopy(demo_of_the_module)
+# The demo network, seeded once for this module: every test reads it, and what one writes
+# (its rows, a sign-in) is rolled back after it.
+demo = pytest.fixture(demo_copied_for_each_test, name="demo")
 
 
 def _viewer(role, demo):
