@@ -349,7 +349,11 @@ class NextServer:
 
 @pytest.fixture(scope="package")
 def next_server(django_db_setup, collected_static) -> Iterator[NextServer]:
-    servers = NextServer(server_environment(static_root=collected_static))
+    servers = NextServer(
+        server_environment(
+            static_root=collected_static, DJANGO_SETTINGS_MODULE="tests.browser.server_settings"
+        )
+    )
     try:
         yield servers
     finally:
