@@ -6,7 +6,9 @@ for a new NGO belongs to neither. Someone refused gets 403 and changes nothing: 
 domain event is recorded.
 """
 
+import copy
 import datetime
+import functools
 import secrets
 
 import pytest
@@ -18,7 +20,7 @@ from cowork.phones import mask_phone_for_staff
 from cowork.services.centres.spaces import space_create
 from cowork.web.manage.urls import urlpatterns as manage_urls
 from notifications.models import Notification
-from tests.photos import photo_upload
+from tests.photos import photo_bytes, photo_upload
 
 ANONYMOUS, MEMBER, HOST, GANJA_HOST, ADMIN = "anonymous", "member", "host", "ganja_host", "admin"
 # Pages of one centre: (url name, extra url argument, methods).
@@ -54,13 +56,27 @@ CHANGES = {
     "web:manage-resources": {"form": "desks", "count": "2", "prefix": "Intruder"},
     "web:manage-resource-retire": {"reason": "Taken over", "cancel_bookings": "1"},
     "web:manage-people": {"who": "member", "role": "host"},
-    # A fresh file each time: an upload is read once.
-    "web:manage-photo": lambda: {"photo": photo_upload()},
+    # A fresh file each time: an upload is read once. Its picture is drawn once.
+    "web:manage-photo": lambda: {"photo": photo_upload(content=_photo())},
 }
 # Pages that are not one centre's: the list of centres to manage and opening a new one.
 NOT_OF_A_CENTRE = {"manage-centres", "manage-centre-new"}
 
 pytestmark = pytest.mark.usefixtures("media")
+
+
+@functools.cache
+def _photo() -> bytes:
+    """The picture every POST of a photo sends: the phone's 3000×2000 JPEG of
+    tests/photos.py, encoded once for the fifteen posts of the matrix."""
+    return photo_bytes()
+
+
+@pytest.fixture
+def demo(demo_of_the_module, db):
+    """The demo network, seeded once for this module, its objects copied for each test: what
+    a test writes (a centre taken over, a sign-in) is rolled back after it."""
+    return copy.deepcopy(demo_of_the_module)
 
 
 def test_every_management_page_is_in_the_matrix():
