@@ -4,6 +4,7 @@ Measured on the demo network (26 centres, their desks, rooms and equipment). A p
 count grows with the data (a query per centre, per desk, per booking) fails here first.
 """
 
+import copy
 import datetime
 
 import pytest
@@ -19,6 +20,13 @@ def _client(user=None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture
+def demo(demo_of_the_module, db):
+    """The demo network, seeded once for this module, its objects copied for each test: the
+    pages only read it, and what a request writes (a sign-in) is rolled back after it."""
+    return copy.deepcopy(demo_of_the_module)
 
 
 @pytest.fixture
