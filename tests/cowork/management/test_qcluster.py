@@ -1,5 +1,7 @@
 """`manage.py qcluster` stops when told to, even in the middle of a long task."""
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -10,6 +12,7 @@ from django.conf import settings
 from django_q.models import OrmQ
 from django_q.tasks import async_task
 
+from cowork.management.commands.qcluster import descendants
 from tests.servers import SERVER_START_TIMEOUT, server_environment
 
 # Far longer than any stop may take: a cluster that waited for it would be caught.
@@ -38,7 +41,12 @@ def cluster(request, transactional_db):
     )
     yield process
     if process.poll() is None:
-        process.kill()
+        # The cluster's own processes too: killed alone, the command would leave its
+        # sentinel running on, reviving workers and polling the database for the rest of
+        # the run, its connections keeping the test database from being dropped.
+        for pid in [process.pid, *descendants(process.pid)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         process.wait()
 
 
