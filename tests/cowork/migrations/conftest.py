@@ -2,13 +2,13 @@
 module's own, empty when the module starts and dropped when it ends, never the test database
 the rest of the suite shares.
 
-Each move renders Django's model states once for every migration it passes (seconds each,
-on 36 migrations of one app), and a move back renders them for every migration up to the
-latest first. From an empty database the schema of an early migration is reached forwards,
-through the migrations before it only; and the shared test database stays at the latest
-migrations throughout, so nothing has to bring it back there afterwards. A test starts from
-wherever the one before it in its module left the schema (`migrate_to` goes either way), and
-stays where it is when it ends; its rows are flushed all the same."""
+Each move renders Django's model states once for every migration it passes (seconds each, on
+36 migrations of one app), and a move back first renders them for every migration from the
+first to the last it undoes. From an empty database the schema of an early migration is
+reached forwards, through the migrations before it only; and the shared test database stays
+at the latest migrations throughout, so nothing has to bring it back there afterwards. A
+test starts from wherever the one before it in its module left the schema (`migrate_to` goes
+either way), and stays where it is when it ends; its rows are flushed all the same."""
 
 import contextlib
 
@@ -69,18 +69,17 @@ def migrate_to_latest():
 
 
 @contextlib.contextmanager
-def _an_empty_database_instead(folder):
+def _an_empty_database_instead(django_db_blocker, folder):
     """The default connection on a new, empty database (of the same server, made as the
     test database is) until the block ends; then on the test database again, and the new
-    one dropped."""
-    settings = connection.settings_dict
-    test_database = settings["NAME"]
+    one dropped. Only the tests themselves reach either database meanwhile, as they ask."""
+    test_database = connection.settings_dict["NAME"]
     on_postgresql = connection.vendor == "postgresql"
     if on_postgresql:
         name = f"{test_database}_migrations"
         quoted = connection.ops.quote_name(name)
         suffix = connection.creation.sql_table_creation_suffix()
-        with connection._nodb_cursor() as cursor:
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
             cursor.execute(f"CREATE DATABASE {quoted} {suffix}")
     else:
@@ -91,7 +90,7 @@ def _an_empty_database_instead(folder):
     finally:
         _connect_to(test_database)
         if on_postgresql:
-            with connection._nodb_cursor() as cursor:
+            with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
                 cursor.execute(f"DROP DATABASE {quoted}")
 
 
@@ -108,5 +107,5 @@ def _connect_to(name):
 def database_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory):
     """The tests of a module migrate an empty database of their own, and leave the test
     database of the rest of the suite as it is."""
-    with django_db_blocker.unblock(), _an_empty_database_instead(tmp_path_factory.mktemp("db")):
+    with _an_empty_database_instead(django_db_blocker, tmp_path_factory.mktemp("db")):
         yield
