@@ -20,16 +20,18 @@ from cowork.models import (
 )
 from cowork.models.people import disability_status
 from cowork.selectors.access import spaces_managed_by
-from tests.database import rolled_back_afterwards
+from tests.cowork.selectors.reports.network import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="class")
-def seeded_demo(django_db_setup, django_db_blocker):
-    """The full demo, with its history, seeded once for a class of tests that only read it
-    (seeding takes seconds); rolled back after them."""
-    with rolled_back_afterwards(django_db_blocker):
+@pytest.fixture(scope="module")
+def full_demo_of_the_module(django_db_setup, django_db_blocker):
+    """The full demo, with its history, seeded once for the tests of this module that only
+    read it or seed it again (seeding takes seconds); rolled back when the module ends. They
+    run after the module's others (SHARED_BY_MODULE in tests/conftest.py), which start from
+    an empty database."""
+    with kept_for_the_module(django_db_blocker):
         call_command("seed_demo", verbosity=0)
         yield
 
@@ -51,7 +53,7 @@ def _census():
     }
 
 
-@pytest.mark.usefixtures("seeded_demo")
+@pytest.mark.usefixtures("full_demo_of_the_module")
 class TestTheSeededDemo:
     """What the full demo holds: seeded once for these tests, which only read it."""
 
@@ -135,8 +137,9 @@ class TestTheSeededDemo:
         assert walk_ins.exclude(gender="").exists() and walk_ins.filter(gender="").exists()
 
 
+@pytest.mark.usefixtures("full_demo_of_the_module")
 def test_seeding_twice_changes_nothing_and_shows_progress():
-    call_command("seed_demo", verbosity=0)
+    """Seeded once already: the module's full demo."""
     before = _census()
     err = io.StringIO()
     call_command("seed_demo", stderr=err, stdout=io.StringIO())

@@ -1,13 +1,19 @@
-"""The migration tests move the test database's schema to where each needs it, and back to
-the latest migrations once, when all of them are done.
+"""The migration tests move a database's schema to where each needs it: a database of their
+module's own, empty when the module starts and dropped when it ends, never the test database
+the rest of the suite shares.
 
-Each move renders Django's model states once for every migration it passes (seconds each,
-on 36 migrations of one app); from the latest back to a test's migration and forward again
-after every test, that was most of these tests' time. A test starts from wherever the one
-before it left the schema (`migrate_to` goes either way), and stays where it is when it
-ends; its rows are flushed all the same."""
+Each move renders Django's model states once for every migration it passes (seconds each, on
+36 migrations of one app), and a move back first renders them for every migration from the
+first to the last it undoes. From an empty database the schema of an early migration is
+reached forwards, through the migrations before it only; and the shared test database stays
+at the latest migrations throughout, so nothing has to bring it back there afterwards. A
+test starts from wherever the one before it in its module left the schema (`migrate_to` goes
+either way), and stays where it is when it ends; its rows are flushed all the same."""
+
+import contextlib
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -62,10 +68,44 @@ def migrate_to_latest():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-@pytest.fixture(scope="package", autouse=True)
-def latest_migrations_after_all(django_db_setup, django_db_blocker):
-    """The tests of this package may leave the schema of an older migration; the tests after
-    them get the latest."""
-    yield
-    with django_db_blocker.unblock():
-        migrate_to_latest()
+@contextlib.contextmanager
+def _an_empty_database_instead(django_db_blocker, folder):
+    """The default connection on a new, empty database (of the same server, made as the
+    test database is) until the block ends; then on the test database again, and the new
+    one dropped. Only the tests themselves reach either database meanwhile, as they ask."""
+    test_database = connection.settings_dict["NAME"]
+    on_postgresql = connection.vendor == "postgresql"
+    if on_postgresql:
+        name = f"{test_database}_migrations"
+        quoted = connection.ops.quote_name(name)
+        suffix = connection.creation.sql_table_creation_suffix()
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
+            cursor.execute(f"CREATE DATABASE {quoted} {suffix}")
+    else:
+        name = str(folder / "migrations.sqlite3")
+    _connect_to(name)
+    try:
+        yield
+    finally:
+        _connect_to(test_database)
+        if on_postgresql:
+            with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE {quoted}")
+
+
+def _connect_to(name):
+    connection.close()
+    if connection.vendor == "postgresql":
+        connection.close_pool()  # its connections are to the database it was opened on
+    connection.settings_dict["NAME"] = name
+    # The content types' ids differ between the two databases.
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def database_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The tests of a module migrate an empty database of their own, and leave the test
+    database of the rest of the suite as it is."""
+    with _an_empty_database_instead(django_db_blocker, tmp_path_factory.mktemp("db")):
+        yield

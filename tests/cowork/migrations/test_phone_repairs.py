@@ -128,6 +128,22 @@ def _phones(apps, people):
     return phones
 
 
+# First of the two: it ends before the repair, where the next one starts, which takes the
+# schema on to the latest migrations.
+def test_going_back_puts_the_old_numbers_back(before):
+    network, this = before
+    people = _people(network)
+    migrate_to(this)
+
+    apps = migrate_to(migration_and_parent("phone_repairs")[1])
+
+    assert _phones(apps, people)["olena"] == "+994507778899"
+    assert _phones(apps, people)["account"] == "+994771234567"
+    assert "phonerepair" not in {
+        m._meta.model_name for m in apps.get_app_config("cowork").get_models()
+    }
+
+
 def test_numbers_read_as_azerbaijani_are_repaired_only_where_the_data_tells(before):
     network, this = before
     people = _people(network)
@@ -183,17 +199,3 @@ def test_numbers_read_as_azerbaijani_are_repaired_only_where_the_data_tells(befo
     call_command("phone_repairs_report", "--outcome", "listed", stdout=listed)
     assert "-> +380507778899" not in listed.getvalue()
     assert listed.getvalue().endswith("0 repaired, 6 listed to check by hand.\n")
-
-
-def test_going_back_puts_the_old_numbers_back(before):
-    network, this = before
-    people = _people(network)
-    migrate_to(this)
-
-    apps = migrate_to(migration_and_parent("phone_repairs")[1])
-
-    assert _phones(apps, people)["olena"] == "+994507778899"
-    assert _phones(apps, people)["account"] == "+994771234567"
-    assert "phonerepair" not in {
-        m._meta.model_name for m in apps.get_app_config("cowork").get_models()
-    }
