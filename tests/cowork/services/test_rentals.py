@@ -202,7 +202,9 @@ def test_only_the_centres_hosts_issue_invoices():
 def test_hosts_issuing_at_once_get_consecutive_numbers_without_gaps():
     space, room, host = _rental_space()
     open_around_the_clock(space)
-    bookings = [_rent(room, _renter(), hours=1, weeks_ahead=weeks) for weeks in range(1, 9)]
+    # Eight renters, an hour each of one day, with the room's turnaround between them:
+    # eight weeks ahead would pass the 60 days a booking may be made ahead on a Tuesday.
+    bookings = [_rent(room, _renter(), hours=1, at=datetime.time(2 * n + 4)) for n in range(1, 9)]
 
     def issue(booking):
         invoice_issue(booking=booking, acting_user=host)
