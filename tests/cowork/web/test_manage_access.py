@@ -6,7 +6,6 @@ for a new NGO belongs to neither. Someone refused gets 403 and changes nothing: 
 domain event is recorded.
 """
 
-import copy
 import datetime
 import functools
 import secrets
@@ -21,6 +20,7 @@ from cowork.phones import mask_phone_for_staff
 from cowork.services.centres.spaces import space_create
 from cowork.web.manage.urls import urlpatterns as manage_urls
 from notifications.models import Notification
+from tests.cowork.conftest import demo_copied_for_each_test
 from tests.photos import photo_bytes, photo_upload
 
 ANONYMOUS, MEMBER, HOST, GANJA_HOST, ADMIN = "anonymous", "member", "host", "ganja_host", "admin"
@@ -73,11 +73,8 @@ def _photo() -> bytes:
     return photo_bytes()
 
 
-@pytest.fixture
-def demo(demo_of_the_module, db):
-    """The demo network, seeded once for this module, its objects copied for each test: what
-    a test writes (a centre taken over, a sign-in) is rolled back after it."""
-    return copy.deepcopy(demo_of_the_module)
+# The demo network, seeded once for this module, its objects copied for each test.
+demo = pytest.fixture(demo_copied_for_each_test, name="demo")
 
 
 def test_every_management_page_is_in_the_matrix():

@@ -4,12 +4,12 @@ Measured on the demo network (26 centres, their desks, rooms and equipment). A p
 count grows with the data (a query per centre, per desk, per booking) fails here first.
 """
 
-import copy
 import datetime
 
 import pytest
 from django.test import Client
 
+from tests.cowork.conftest import demo_copied_for_each_test
 from tests.factories import next_weekday
 
 PAGE_QUERIES = 10
@@ -22,11 +22,8 @@ def _client(user=None) -> Client:
     return client
 
 
-@pytest.fixture
-def demo(demo_of_the_module, db):
-    """The demo network, seeded once for this module, its objects copied for each test: the
-    pages only read it, and what a request writes (a sign-in) is rolled back after it."""
-    return copy.deepcopy(demo_of_the_module)
+# The demo network, seeded once for this module, its objects copied for each test.
+demo = pytest.fixture(demo_copied_for_each_test, name="demo")
 
 
 @pytest.fixture
