@@ -1,6 +1,7 @@
 #!/usr/bin/env python
 """Django's command-line utility for administrative tasks."""
 
+import atexit
 import gc
 import os
 import sys
@@ -10,13 +11,10 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cowork.config.settings")
     from django.core.management import execute_from_command_line
 
-    try:
-        execute_from_command_line(sys.argv)
-    finally:
-        # The process ends here and its memory goes with it: the interpreter's collections
-        # on the way out would only walk every object of Django and cowork again (about
-        # half a second of CPU per command).
-        gc.freeze()
+    # As the ASGI module does (cowork/config/asgi.py): the memory goes with the process,
+    # so the interpreter's collections on the way out would only walk every object again.
+    atexit.register(gc.freeze)
+    execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":
