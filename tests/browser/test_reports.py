@@ -26,6 +26,9 @@ def _sign_in(page: Page, username: str) -> None:
     page.get_by_label("Username", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    # Signed in once the form has sent the browser on: a reload before then would race the
+    # form's own navigation.
+    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def test_admin_filters_the_report_and_sees_its_charts_and_tables(
