@@ -18,7 +18,7 @@ from django.db.models import (
     When,
 )
 
-from cowork.db import JSONRows
+from cowork.db import JSONRows, Param, Prepared
 from cowork.models import Booking, Member, Organization, Space, SpaceRole, Tag
 
 # Set on a request's user by `space_roles_of`: their roles, read once for the request.
@@ -43,8 +43,13 @@ def organizations_managed_by(*, user) -> QuerySet[Organization]:
         return Organization.objects.all()
     if not user.is_authenticated:
         return Organization.objects.none()
+    return _organizations_hosted_by(user.pk)
+
+
+def _organizations_hosted_by(user_id) -> QuerySet[Organization]:
+    """`user_id` is an id, or the `Param` of a prepared query."""
     return Organization.objects.filter(
-        spaces__roles__user=user, spaces__roles__role=SpaceRole.Role.HOST
+        spaces__roles__user_id=user_id, spaces__roles__role=SpaceRole.Role.HOST
     ).distinct()
 
 
@@ -53,6 +58,30 @@ def spaces_managed_by(*, user) -> QuerySet[Space]:
     if user_is_network_admin(user=user):
         return Space.objects.all()
     return Space.objects.filter(organization__in=organizations_managed_by(user=user))
+
+
+class PreparedOverManagedSpaces:
+    """A read over the spaces a user manages (`spaces_managed_by`), built and compiled once
+    for each of its two cases: every space for network admins, the spaces of the
+    organizations they host for anyone else, with the user as a parameter. `build` takes
+    the spaces' queryset and returns the read, with `Param`s for other values."""
+
+    def __init__(self, build: Callable[[QuerySet[Space]], QuerySet]) -> None:
+        self._everywhere = Prepared(lambda: build(Space.objects.all()))
+        self._hosted = Prepared(
+            lambda: build(
+                Space.objects.filter(
+                    organization__in=_organizations_hosted_by(Param("user_id", IntegerField()))
+                )
+            )
+        )
+
+    def rows(self, *, user, **values) -> list[tuple]:
+        if user_is_network_admin(user=user):
+            return self._everywhere.rows(**values)
+        if not user.is_authenticated:
+            return []
+        return self._hosted.rows(user_id=user.pk, **values)
 
 
 def spaces_staffed_by(*, user) -> QuerySet[Space]:
@@ -178,13 +207,16 @@ def space_roles_of(*, user) -> SpaceRoles:
     return roles
 
 
-def _space_roles_read(user) -> SpaceRoles:
-    hosted = SpaceRole.objects.filter(user=user, role=SpaceRole.Role.HOST).values(
+def _build_space_roles():
+    """Whether the user is a network admin, and the spaces they work at with whether they
+    manage each, as JSON rows: one query, built and compiled once (`_SPACE_ROLES`)."""
+    user_id = Param("user_id", IntegerField())
+    hosted = SpaceRole.objects.filter(user_id=user_id, role=SpaceRole.Role.HOST).values(
         "space__organization_id"
     )
     staffed = (
         Space.objects.filter(
-            Exists(SpaceRole.objects.filter(user=user, space=OuterRef("pk")))
+            Exists(SpaceRole.objects.filter(user_id=user_id, space=OuterRef("pk")))
             | Q(organization__in=hosted)
         )
         .order_by()
@@ -201,18 +233,28 @@ def _space_roles_read(user) -> SpaceRoles:
         )
         .values("rows")
     )
-    network_admin, rows = (
+    return (
         get_user_model()
-        .objects.filter(pk=user.pk)
+        .objects.filter(pk=user_id)
         .values_list(
             Exists(Member.objects.filter(user=OuterRef("pk"), is_network_admin=True)),
             Subquery(staffed),
         )
-        .get()
     )
+
+
+# Every page a signed-in person opens reads their roles: the query is built once.
+_SPACE_ROLES = Prepared(_build_space_roles)
+
+
+def _space_roles_read(user) -> SpaceRoles:
+    found = _SPACE_ROLES.rows(user_id=user.pk)
+    if not found:  # the account was deleted while its request ran
+        return SpaceRoles()
+    ((network_admin, rows),) = found
     spaces = json.loads(rows or "[]")
     return SpaceRoles(
-        network_admin=network_admin,
+        network_admin=bool(network_admin),
         staffed=frozenset(pk for pk, _manages in spaces),
         managed=frozenset(pk for pk, manages in spaces if manages),
     )

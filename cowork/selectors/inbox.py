@@ -10,9 +10,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DateTimeField, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from cowork.db import Param
 from cowork.models import (
     Booking,
     BookingStatus,
@@ -23,7 +24,7 @@ from cowork.models import (
     Space,
     SpaceRole,
 )
-from cowork.selectors.access import spaces_managed_by
+from cowork.selectors.access import PreparedOverManagedSpaces, spaces_managed_by
 
 
 def _bookings(now: datetime.datetime) -> QuerySet[Booking]:
@@ -89,27 +90,27 @@ def _count_per_space(rows: QuerySet, space_field: str) -> Coalesce:
     return Coalesce(Subquery(per_space, output_field=IntegerField()), 0)
 
 
+def _waiting_per_space(spaces: QuerySet[Space]) -> QuerySet:
+    now = Param("now", DateTimeField())
+    return spaces.order_by().values_list(
+        _count_per_space(_bookings(now), "space"),
+        _count_per_space(_registrations(now), "event__space"),
+        _count_per_space(_memberships(), "space"),
+    )
+
+
+# The header asks it on every page a host opens: built and compiled once.
+_WAITING_PER_SPACE = PreparedOverManagedSpaces(_waiting_per_space)
+
+
 def host_inbox_summary(*, user, now: datetime.datetime) -> InboxSummary:
     """Whether `user` manages a centre and how much waits for them there, in one query.
 
     The header asks it of everyone who works at a centre, so it is the one query the
     header spends on hosts: the centres managed, each with its three counts, summed.
     """
-    totals = (
-        spaces_managed_by(user=user)
-        .annotate(
-            waiting_bookings=_count_per_space(_bookings(now), "space"),
-            waiting_registrations=_count_per_space(_registrations(now), "event__space"),
-            waiting_memberships=_count_per_space(_memberships(), "space"),
-        )
-        .aggregate(
-            centres=Count("pk"),
-            waiting=Sum("waiting_bookings")
-            + Sum("waiting_registrations")
-            + Sum("waiting_memberships"),
-        )
-    )
-    return InboxSummary(manages=totals["centres"] > 0, waiting=totals["waiting"] or 0)
+    rows = _WAITING_PER_SPACE.rows(user=user, now=now)
+    return InboxSummary(manages=bool(rows), waiting=sum(sum(row) for row in rows))
 
 
 def hosts_to_tell(*, space: Space) -> QuerySet:
