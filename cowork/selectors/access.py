@@ -147,26 +147,26 @@ def _holds_no_role(user) -> bool:
     return getattr(user, HOLDS_SPACE_ROLE, None) is False and not user_is_network_admin(user=user)
 
 
-def _role_at(user, space: Space, *, held: Callable, spaces: Callable) -> bool:
-    """Whether `user` holds a role at `space`: `held` asks their roles where they were read
-    with the user (SPACE_ROLES); one known to hold no role anywhere holds none here; else
-    one query, whether `space` is among `spaces(user=user)`."""
+def _role_at(user, space: Space, *, held: Callable) -> bool:
+    """Whether `user` holds a role at `space`: `held` asks their roles, those kept on the
+    user for its request (SPACE_ROLES) or else read now, not kept; one known to hold no
+    role anywhere holds none here, and is not asked."""
     roles = getattr(user, SPACE_ROLES, None)
     if roles is not None:
         return held(roles, space)
     if _holds_no_role(user):
         return False
-    return spaces(user=user).filter(pk=space.pk).exists()
+    return held(_roles_now(user), space)
 
 
 def user_manages_space(*, user, space: Space) -> bool:
     """Hosts of the space's organization and network admins: approve, decline, configure."""
-    return _role_at(user, space, held=SpaceRoles.manages, spaces=spaces_managed_by)
+    return _role_at(user, space, held=SpaceRoles.manages)
 
 
 def user_works_at_space(*, user, space: Space) -> bool:
     """Hosts and staff: check people in and out, see who holds what."""
-    return _role_at(user, space, held=SpaceRoles.works_at, spaces=spaces_staffed_by)
+    return _role_at(user, space, held=SpaceRoles.works_at)
 
 
 @dataclass(frozen=True)
@@ -197,14 +197,17 @@ def space_roles_of(*, user) -> SpaceRoles:
     known = getattr(user, SPACE_ROLES, None)
     if known is not None:
         return known
-    if not user.is_authenticated or not user.is_active:
-        roles = SpaceRoles()
-    elif user.is_superuser:
-        roles = SpaceRoles(network_admin=True)
-    else:
-        roles = _space_roles_read(user)
+    roles = _roles_now(user)
     setattr(user, SPACE_ROLES, roles)
     return roles
+
+
+def _roles_now(user) -> SpaceRoles:
+    if not user.is_authenticated or not user.is_active:
+        return SpaceRoles()
+    if user.is_superuser:
+        return SpaceRoles(network_admin=True)
+    return _space_roles_read(user)
 
 
 def _build_space_roles():
