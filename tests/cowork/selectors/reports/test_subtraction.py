@@ -184,15 +184,25 @@ def _filter_sets(viewer):
 
 
 def small_differences(viewer) -> list:
-    reports = [
-        published_counts(event_report(viewer=viewer, now=REPORT_NOW, **filters))
-        for filters in _filter_sets(viewer)
-    ]
+    """Where two of the viewer's reports publish counts of one thing 1 to SMALL_CELL - 1
+    apart: (what, a count, the next count above it) for each such pair of neighbours among
+    the counts the reports publish for it; empty if no two reports differ that little.
+
+    Two reports differ by that little on a thing if and only if, among the counts the
+    reports publish for it, two next to each other in order do: a gap between any two is
+    the sum of the gaps between neighbours. So each thing's counts are sorted once, instead
+    of every pair of reports being compared (a million comparisons over the filters)."""
+    counts_by_key: dict[tuple, set[int]] = {}
+    for filters in _filter_sets(viewer):
+        report = event_report(viewer=viewer, now=REPORT_NOW, **filters)
+        for key, count in published_counts(report).items():
+            counts_by_key.setdefault(key, set()).add(count)
     small = []
-    for first, second in itertools.combinations(reports, 2):
-        for key in first.keys() & second.keys():
-            if 0 < abs(first[key] - second[key]) < SMALL_CELL:
-                small.append((key, first[key], second[key]))
+    for key, counts in counts_by_key.items():
+        ordered = sorted(counts)
+        for lower, higher in itertools.pairwise(ordered):
+            if higher - lower < SMALL_CELL:
+                small.append((key, lower, higher))
     return small
 
 
