@@ -100,3 +100,31 @@ def test_several_counts_of_a_group_read_as_one_json_list_column_of_another_query
     )
     read = SentInvite.objects.filter(sequence=0).values_list(Subquery(counts), flat=True).get()
     assert json.loads(read) == [3, 1, "as typed"]
+
+
+def test_an_instance_built_from_its_values_is_the_one_from_db_gives():
+    from cowork.db import built
+    from cowork.models import DomainEvent, Space
+    from tests.factories import SpaceFactory
+
+    DomainEvent.objects.create(
+        kind="booking.created", aggregate_type="booking", aggregate_id="1", payload={"n": 1}
+    )
+    event = DomainEvent.objects.get()
+    space = Space.objects.get(pk=SpaceFactory().pk)
+    for instance in (event, space):  # a space's photo is built by __init__, as before
+        model = type(instance)
+        names = [field.attname for field in model._meta.concrete_fields]
+        values = [getattr(instance, name) for name in names]
+        for db in ("default", None):
+            made = built(model, values, db=db)
+            expected = model.from_db(db, names, values) if db else model(*values)
+            assert type(made) is model
+            assert {name: getattr(made, name) for name in names} == {
+                name: getattr(expected, name) for name in names
+            }
+            assert (made._state.adding, made._state.db) == (
+                expected._state.adding,
+                expected._state.db,
+            )
+            assert set(vars(made)) == set(vars(expected))
