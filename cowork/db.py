@@ -3,9 +3,14 @@ insert without `save()`'s machinery; the rows of another table, or several aggre
 as JSON within one query; a query compiled once."""
 
 import functools
+import inspect
 import json
 
 from django.db import connections, models, router
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 
 def insert_unless_exists(instance: models.Model) -> bool:
@@ -184,41 +189,92 @@ class JSONList(models.Func):
 
 def json_rows(model: type[models.Model], fields: list[str], text: str | None) -> list:
     """Unsaved `model` instances from what `JSONRows(*fields)` read (None: no rows)."""
-    columns, order = _json_layout(model, tuple(fields))
+    columns, converters, order = _json_layout(model, tuple(fields))
+    rows = json_loaded(text)
     if order is None:
         return [
-            model(**{f.attname: _value(f, value) for f, value in zip(columns, row, strict=True)})
-            for row in json_loaded(text)
+            model(
+                **{
+                    f.attname: convert(value)
+                    for f, convert, value in zip(columns, converters, row, strict=True)
+                }
+            )
+            for row in rows
         ]
     # Every field read: given by position, as `from_db` does, which is quicker.
     instances = []
-    for row in json_loaded(text):
-        values = [_value(f, value) for f, value in zip(columns, row, strict=True)]
-        instances.append(model(*[values[index] for index in order]))
+    for row in rows:
+        values = [convert(value) for convert, value in zip(converters, row, strict=True)]
+        instances.append(built(model, [values[index] for index in order]))
     return instances
 
 
 @functools.cache
-def _json_layout(model: type[models.Model], fields: tuple[str, ...]) -> tuple[tuple, tuple | None]:
-    """The fields read, and where each concrete field of `model` is among them (None
-    unless every one is)."""
+def _json_layout(
+    model: type[models.Model], fields: tuple[str, ...]
+) -> tuple[tuple, tuple, tuple | None]:
+    """The fields read, what makes each one's value of its JSON, and where each concrete
+    field of `model` is among them (None unless every one is)."""
     columns = tuple(model._meta.get_field(name) for name in fields)
+    converters = tuple(_json_converter(field) for field in columns)
     concrete = model._meta.concrete_fields
     if len(columns) != len(concrete) or set(columns) != set(concrete):
-        return columns, None
-    return columns, tuple(columns.index(field) for field in concrete)
+        return columns, converters, None
+    return columns, converters, tuple(columns.index(field) for field in concrete)
+
+
+def _json_converter(field):
+    if not isinstance(field, models.JSONField):
+        return field.to_python
+
+    def convert(value):
+        # A JSON column arrives nested on PostgreSQL, and as its text on SQLite.
+        return json.loads(value) if isinstance(value, str) else field.to_python(value)
+
+    return convert
+
+
+@functools.cache
+def _set_plainly(model: type[models.Model]) -> tuple[str, ...] | None:
+    """The attribute names of `model`'s concrete fields, in order, if setting each on a new
+    instance only stores the value (no descriptor of theirs does more); else None."""
+    plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
+    names = tuple(field.attname for field in model._meta.concrete_fields)
+    if all(type(inspect.getattr_static(model, name, None)) in plain for name in names):
+        return names
+    return None
+
+
+def built(model: type[models.Model], values, *, db: str | None = None) -> models.Model:
+    """`model(*values)`, the values of every concrete field in order, or with `db`,
+    `model.from_db(db, …)`: for rows read on every booking, without `__init__`'s cost.
+
+    What `__init__` would do with them is done directly where that is all it does: a
+    state, and each value stored as its attribute (as unpickling an instance does). A
+    model with a receiver of its init signals, or a field whose attribute does more when
+    set (an image's), is built by `__init__` itself.
+    """
+    names = _set_plainly(model)
+    if (
+        names is None
+        or len(values) != len(names)
+        or pre_init.has_listeners(model)
+        or post_init.has_listeners(model)
+    ):
+        instance = model(*values)
+    else:
+        instance = model.__new__(model)
+        instance._state = ModelState()
+        instance.__dict__.update(zip(names, values, strict=True))
+    if db is not None:
+        instance._state.adding = False
+        instance._state.db = db
+    return instance
 
 
 def json_loaded(text: str | None) -> list[list]:
     """The rows `JSONRows` read, as lists of JSON values (None: no rows)."""
     return json.loads(text or "[]")
-
-
-def _value(field, value):
-    # A JSON column arrives nested on PostgreSQL, and as its text on SQLite.
-    if isinstance(field, models.JSONField) and isinstance(value, str):
-        return json.loads(value)
-    return field.to_python(value)
 
 
 class _Slot:
@@ -271,6 +327,8 @@ class Prepared:
     def __init__(self, build):
         self._build = build
         self._compiled: dict[str, tuple] = {}
+        # Per database, the columns read as `_timestamptz_columns` tells, once run.
+        self._times: dict[str, tuple[int, ...] | None] = {}
 
     def _compile(self, using: str):
         compiled = self._compiled.get(using)
@@ -293,9 +351,62 @@ class Prepared:
             else part
             for part in params
         ]
+        times = self._times.get(using)
         with connection.cursor() as cursor:
+            if times:
+                cursor.cursor.adapters.register_loader(_TIMESTAMPTZ, _TIMESTAMPTZ_LOADER)
             cursor.execute(sql, actual)
             rows = cursor.fetchall()
+            if using not in self._times:
+                self._times[using] = _timestamptz_columns(connection, cursor.description)
+        if times:
+            zone = connection.timezone
+            rows = [_in_zone(row, times, zone) for row in rows]
         if converters:
             rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
+
+
+# Django reads each timestamptz with a loader of its own, psycopg's pure Python one and
+# the connection's time zone put on what it returns: some microseconds a value, and a
+# booking's check of what others hold reads dozens. A `Prepared` query reads them with
+# psycopg's own loader (compiled, where psycopg's binary package is installed) and puts
+# the zone on as Django's does: the same values, for a fraction of the time.
+try:
+    import psycopg
+
+    _TIMESTAMPTZ = psycopg.postgres.types["timestamptz"].oid
+    _TIMESTAMPTZ_LOADER = psycopg.adapters.get_loader(_TIMESTAMPTZ, psycopg.pq.Format.TEXT)
+    # Types holding timestamptz values within them, which that loader would read too.
+    _HOLDING_TIMESTAMPTZ = {
+        oid
+        for name in ("timestamptz", "tstzrange", "tstzmultirange", "record")
+        if (info := psycopg.postgres.types.get(name)) is not None
+        for oid in (info.oid, info.array_oid)
+    } - {_TIMESTAMPTZ}
+except ImportError:  # pragma: no cover - psycopg 3 is the project's driver
+    psycopg = None
+
+# Object ids below this one are PostgreSQL's own types; a composite type of a table or a
+# domain would be above it, and might hold a timestamptz.
+_FIRST_USER_OID = 16384
+
+
+def _timestamptz_columns(connection, description) -> tuple[int, ...] | None:
+    """Where a query's rows hold a timestamptz, by the first run's description; None
+    unless it runs on PostgreSQL with psycopg 3 and holds none within another value."""
+    if psycopg is None or connection.vendor != "postgresql" or description is None:
+        return None
+    oids = [column.type_code for column in description]
+    if any(oid in _HOLDING_TIMESTAMPTZ or oid >= _FIRST_USER_OID for oid in oids):
+        return None
+    return tuple(index for index, oid in enumerate(oids) if oid == _TIMESTAMPTZ)
+
+
+def _in_zone(row: tuple, columns: tuple[int, ...], zone) -> tuple:
+    """`row` with its timestamptz `columns` given `zone`, as Django's loader gives them."""
+    row = list(row)
+    for index in columns:
+        if row[index] is not None:
+            row[index] = row[index].replace(tzinfo=zone)
+    return tuple(row)

@@ -9,7 +9,7 @@ from django.db.models import Count, DateField, IntegerField, OuterRef, Prefetch,
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cowork.db import Param, Prepared
+from cowork.db import Param, Prepared, built
 from cowork.errors import NotFound
 from cowork.models import ACTIVE_STATUSES, Booking, Closure, OpeningHours, Resource, Space
 from cowork.selectors.rules import near_days, rules_attached, rules_columns
@@ -335,8 +335,8 @@ def _bookable_with_rules(resource_id: int, around: datetime.datetime) -> Resourc
         raise NotFound(_("No such resource."), details={"resource": resource_id})
     row = rows[0]
     resources, spaces = len(_RESOURCE_FIELDS), len(_SPACE_FIELDS)
-    resource = Resource.from_db("default", _RESOURCE_FIELDS, row[:resources])
-    space = Space.from_db("default", _SPACE_FIELDS, row[resources : resources + spaces])
+    resource = built(Resource, row[:resources], db="default")
+    space = built(Space, row[resources : resources + spaces], db="default")
     resource.space = space
     hours, closures = row[resources + spaces :]
     rules_attached(space, around=around, row={"rules_hours": hours, "rules_closures": closures})

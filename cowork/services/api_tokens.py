@@ -4,6 +4,7 @@ Only the SHA-256 of a key is stored, so a leaked database does not leak usable k
 """
 
 import datetime
+import functools
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.db.models import CharField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cowork.db import Param, Prepared
+from cowork.db import Param, Prepared, built
 from cowork.errors import InvalidInput
 from cowork.models import ApiToken, Member, Organization
 from cowork.selectors.access import HOLDS_SPACE_ROLE, holds_space_role_annotation
@@ -66,8 +67,9 @@ def api_token_authenticate(*, key: str, now: datetime.datetime | None = None) ->
     return token
 
 
-def _columns(model) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
+@functools.cache
+def _columns(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 def _build_live_token():
@@ -101,7 +103,7 @@ def _live_token(key_hash: str) -> ApiToken | None:
         columns = _columns(model)
         values, row = row[: len(columns)], row[len(columns) :]
         pk = values[columns.index(model._meta.pk.attname)]
-        instances.append(model.from_db("default", columns, values) if pk is not None else None)
+        instances.append(built(model, values, db="default") if pk is not None else None)
     token, user, member, organization = instances
     token.user = user
     if member is None:

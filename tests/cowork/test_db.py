@@ -100,3 +100,63 @@ def test_several_counts_of_a_group_read_as_one_json_list_column_of_another_query
     )
     read = SentInvite.objects.filter(sequence=0).values_list(Subquery(counts), flat=True).get()
     assert json.loads(read) == [3, 1, "as typed"]
+
+
+def test_a_prepared_query_reads_times_as_the_orm_does_to_their_zone():
+    import datetime
+
+    from django.db.models import DateTimeField, IntegerField
+
+    from cowork.db import Param, Prepared
+    from cowork.models import DomainEvent
+
+    query = Prepared(
+        lambda: DomainEvent.objects.filter(
+            pk__gte=Param("first", IntegerField()), created_at__lt=Param("before", DateTimeField())
+        ).values_list("pk", "created_at", "live_at")
+    )
+    live = datetime.datetime(2030, 3, 4, 10, 15, 30, 123456, tzinfo=datetime.UTC)
+    for n in range(2):
+        DomainEvent.objects.create(
+            kind="booking.created", aggregate_type="booking", aggregate_id=str(n), live_at=live
+        )
+    DomainEvent.objects.create(kind="booking.created", aggregate_type="booking", aggregate_id="2")
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)
+    expected = sorted(DomainEvent.objects.values_list("pk", "created_at", "live_at"))
+    # The first run learns which columns are times; the next ones read them quicker.
+    for _run in range(3):
+        rows = sorted(query.rows(first=0, before=later))
+        assert rows == expected
+        for row, orm in zip(rows, expected, strict=True):
+            assert [type(value) for value in row] == [type(value) for value in orm]
+            for value, orm_value in zip(row[1:], orm[1:], strict=True):
+                assert value is None or value.tzinfo is orm_value.tzinfo
+    assert rows[0][2] == live and rows[2][2] is None
+
+
+def test_an_instance_built_from_its_values_is_the_one_from_db_gives():
+    from cowork.db import built
+    from cowork.models import DomainEvent, Space
+    from tests.factories import SpaceFactory
+
+    DomainEvent.objects.create(
+        kind="booking.created", aggregate_type="booking", aggregate_id="1", payload={"n": 1}
+    )
+    event = DomainEvent.objects.get()
+    space = Space.objects.get(pk=SpaceFactory().pk)
+    for instance in (event, space):  # a space's photo is built by __init__, as before
+        model = type(instance)
+        names = [field.attname for field in model._meta.concrete_fields]
+        values = [getattr(instance, name) for name in names]
+        for db in ("default", None):
+            made = built(model, values, db=db)
+            expected = model.from_db(db, names, values) if db else model(*values)
+            assert type(made) is model
+            assert {name: getattr(made, name) for name in names} == {
+                name: getattr(expected, name) for name in names
+            }
+            assert (made._state.adding, made._state.db) == (
+                expected._state.adding,
+                expected._state.db,
+            )
+            assert set(vars(made)) == set(vars(expected))
