@@ -5,6 +5,7 @@ skipped with one message; in CI they fail instead, so CI never turns a missing b
 into a green run of skips.
 """
 
+import datetime
 import io
 import os
 import re
@@ -12,19 +13,21 @@ import shutil
 import subprocess
 import sys
 import warnings
+import zoneinfo
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from cowork.management.commands.seed_demo import DEMO_PASSWORDS
+from cowork.management.commands.seed_demo import DEMO_PASSWORDS, NETWORKS
 from cowork.models import Space
 from tests.server_forks import ServerForks
 from tests.servers import DaphneServer, python_environment, server_environment
+from tests.snapshots import seeded
 
 HERE = Path(__file__).resolve().parent
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -384,9 +387,7 @@ def demo_centres(transactional_db) -> Callable[..., None]:
     network takes seconds to load and to flush again, in every test."""
 
     def load(*slugs: str) -> None:
-        call_command(
-            "seed_demo", only=list(slugs), no_history=True, verbosity=0, stdout=io.StringIO()
-        )
+        seeded(("demo", frozenset(slugs), _demo_days()), lambda: _seed_demo(only=list(slugs)))
 
     return load
 
@@ -401,7 +402,17 @@ def kramatorsk(demo_centres) -> Space:
 @pytest.fixture
 def demo_network(transactional_db) -> None:
     """The whole demo network, committed: 26 centres; for a test that needs every one."""
-    call_command("seed_demo", no_history=True, verbosity=0, stdout=io.StringIO())
+    seeded(("demo", None, _demo_days()), _seed_demo)
+
+
+def _seed_demo(**options) -> None:
+    call_command("seed_demo", no_history=True, verbosity=0, stdout=io.StringIO(), **options)
+
+
+def _demo_days() -> tuple[datetime.date, ...]:
+    """Today in each of the demo's time zones: its round-table is set for the next Thursday."""
+    now = timezone.now()
+    return tuple(now.astimezone(zoneinfo.ZoneInfo(zone.time_zone)).date() for zone in NETWORKS)
 
 
 def sign_in(page: Page, base: str, username: str, axe_check, *, password: str = "") -> None:

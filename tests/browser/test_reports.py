@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.cowork.selectors.reports.network import build_network, donor
 from tests.factories import network_admin
+from tests.snapshots import seeded
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 MARCH = "start=2025-03-01&end=2025-03-31"
@@ -19,7 +20,7 @@ MARCH = "start=2025-03-01&end=2025-03-31"
 
 @pytest.fixture
 def network(transactional_db):
-    return build_network()
+    return seeded("reports network", build_network)
 
 
 def _sign_in(page: Page, username: str) -> None:
