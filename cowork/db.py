@@ -357,13 +357,19 @@ def _after(sql: str, compiler, update: str) -> str:
 
 
 def _actual(params: list, values: dict, connection) -> list:
-    """A `Prepared` query's parameters, its `Param`s given their values."""
-    return [
-        part.field.get_db_prep_value(values[part.name], connection)
-        if isinstance(part, _Slot)
-        else part
-        for part in params
-    ]
+    """A `Prepared` query's parameters, its `Param`s given their values: each made ready
+    for the database once, however often the query uses it (the live read, its times a
+    dozen times)."""
+    ready = {}
+    actual = []
+    for part in params:
+        if isinstance(part, _Slot):
+            key = (part.name, type(part.field))
+            if key not in ready:
+                ready[key] = part.field.get_db_prep_value(values[part.name], connection)
+            part = ready[key]
+        actual.append(part)
+    return actual
 
 
 def _converted(rows: list, compiler, converters) -> list[tuple]:
