@@ -10,7 +10,7 @@ from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from cowork.models import DomainEvent, DomainEventKind, Space
-from cowork.selectors.live import live_read, network_centre
+from cowork.selectors.live import LiveState, live_read, network_centre
 from cowork.selectors.occupancy import resource_occupancy
 from realtime import protocol, sending
 from realtime.groups import network_group, space_group
@@ -56,16 +56,23 @@ def publish_domain_event(event: DomainEvent) -> None:
     """Relay subscriber: send the event's update to its space's group and the network's."""
     if event.space_id is None or event.space_seq is None:
         return
-    # The committing request's event still holds the space it was recorded with.
+    # The committing request's event still holds the space it was recorded with, and
+    # the relay's take left the space with it.
     space = (
         event.space if DomainEvent.space.is_cached(event) else Space.objects.get(pk=event.space_id)
     )
-    now = timezone.now()
+    # The resource, its bookings and the centre's figures, for both deltas: as the relay
+    # read them when it took the event, else in one read here.
+    state = event.live_state
+    if state is None:
+        now = timezone.now()
+        state = LiveState(
+            now, *live_read(space=space, now=now, resource_id=event.payload.get("resource"))
+        )
+    now = state.now
     layer = get_channel_layer()
-    # The resource, its bookings and the centre's figures, for both deltas, in one read.
-    read = live_read(space=space, now=now, resource_id=event.payload.get("resource"))
-    update = space_update(event, space=space, now=now, read=read)
-    centre = network_centre(space=space, now=now, figures=read[2])
+    update = space_update(event, space=space, now=now, read=state[1:])
+    centre = network_centre(space=space, now=now, figures=state.figures)
     text = protocol.encode(protocol.network_delta(centre))
     network = {"type": "occupancy.update", "named": text, "anonymous": text}
 

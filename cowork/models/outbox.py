@@ -110,6 +110,10 @@ class DomainEvent(models.Model):
     # own relay or a later one; `published_at` follows once the task lane took it too.
     live_at = models.DateTimeField(_("relayed live at"), null=True, blank=True)
 
+    # Not a column: what the live relay read when it took the event, for its subscribers
+    # (`cowork.outbox._take_live`, a `cowork.selectors.live.LiveState`); None otherwise.
+    live_state = None
+
     class Meta:
         ordering = ["id"]
         verbose_name = _("domain event")

@@ -7,6 +7,7 @@ dashboard's own read gives them.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.db.models import (
     Count,
@@ -140,7 +141,7 @@ _CENTRE = Prepared(
         Space.objects.filter(pk=Param("space", IntegerField()))
         .order_by()
         .annotate(**_centre_columns(OuterRef("pk")))
-        .values_list(*_CENTRE_FIELDS)
+        .values_list("pk", *_CENTRE_FIELDS)
     )
 )
 
@@ -173,27 +174,56 @@ def _booking(row: list) -> BookingNow:
     )
 
 
+class LiveState(NamedTuple):
+    """What a live delta is made of: `live_read`'s answer at `now`."""
+
+    now: datetime.datetime
+    resource: Resource | None
+    bookings: list[BookingNow]
+    figures: dict
+
+
 def live_read(
     *, space: Space, now: datetime.datetime, resource_id: int | None = None
 ) -> tuple[Resource | None, list[BookingNow], dict]:
     """`centre_now`, with the resource's bookings that may hold it now or next (sorted by
     start, as `resource_occupancy` takes them), in the same one statement."""
+    return _live_read(space, now, resource_id, None)
+
+
+def live_read_after(
+    update: tuple[str, list], *, space: Space, now: datetime.datetime, resource_id: int | None
+) -> tuple[Resource | None, list[BookingNow], dict] | None:
+    """`live_read`, made only if `update` (an UPDATE statement and its values) changed a
+    row, in the same statement on PostgreSQL (`Prepared.rows_after`); None if it changed
+    none. For the live relay, whose claim of an event precedes every read."""
+    return _live_read(space, now, resource_id, update)
+
+
+def _live_read(space: Space, now: datetime.datetime, resource_id: int | None, update):
     start, end = local_day_bounds(space, now)
     values = {"space": space.pk, "now": now, "start": start, "end": end, "day": start.date()}
-    resource, bookings, rows = None, [], []
     if resource_id is not None:
-        rows = _RESOURCE_AND_CENTRE.rows(resource=resource_id, horizon=now + NEXT_HORIZON, **values)
-        if rows:
-            width = len(_RESOURCE_FIELDS)
-            resource = Resource.from_db("default", _RESOURCE_FIELDS, rows[0][:width])
-            resource.space = space
-            bookings = sorted(
-                (_booking(row) for row in json_loaded(rows[0][width])),
-                key=lambda booking: booking.starts_at,
-            )
-            rows = [rows[0][width + 1 :]]
-    if not rows:
-        rows = _CENTRE.rows(**values)
+        values["resource"], values["horizon"] = resource_id, now + NEXT_HORIZON
+    prepared = _CENTRE if resource_id is None else _RESOURCE_AND_CENTRE
+    rows = prepared.rows(**values) if update is None else prepared.rows_after(*update, **values)
+    if rows is None:
+        return None
+    resource, bookings = None, []
+    if rows and resource_id is not None:
+        width = len(_RESOURCE_FIELDS)
+        resource = Resource.from_db("default", _RESOURCE_FIELDS, rows[0][:width])
+        resource.space = space
+        bookings = sorted(
+            (_booking(row) for row in json_loaded(rows[0][width])),
+            key=lambda booking: booking.starts_at,
+        )
+        rows = [rows[0][width + 1 :]]
+    else:
+        if resource_id is not None:
+            # The resource is gone: the centre alone.
+            rows = _CENTRE.rows(**values)
+        rows = [rows[0][1:]]  # the space's key first
     totals, desks, walk_in_rows = rows[0]
     totals = totals or {}
     tally = walk_ins_tally(walk_in_rows)

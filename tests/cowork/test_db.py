@@ -160,3 +160,35 @@ def test_an_instance_built_from_its_values_is_the_one_from_db_gives():
                 expected._state.db,
             )
             assert set(vars(made)) == set(vars(expected))
+
+
+def test_a_prepared_query_after_an_update_reads_only_when_the_update_changed_a_row(space):
+    from django.db.models import IntegerField
+
+    from cowork.db import Param, Prepared
+    from cowork.models import DomainEvent, Space
+
+    event = DomainEvent.objects.create(
+        kind="booking.created", aggregate_type="booking", aggregate_id="1", payload={}
+    )
+    query = Prepared(
+        lambda: (
+            Space.objects.filter(pk=Param("space", IntegerField()))
+            .order_by()
+            .values_list("pk", "name")
+        )
+    )
+    update = (
+        'UPDATE "cowork_domainevent" SET "aggregate_id" = %s '
+        'WHERE "id" = %s AND "aggregate_id" = %s',
+        ["2", event.pk, "1"],
+    )
+    assert query.rows_after(*update, space=space.pk) == [(space.pk, space.name)]
+    event.refresh_from_db()
+    assert event.aggregate_id == "2"
+    # Changed already: neither changed nor read again.
+    assert query.rows_after(*update, space=space.pk) is None
+    # Changed, and the query finds nothing.
+    assert query.rows_after(update[0], ["3", event.pk, "2"], space=space.pk + 1) == []
+    event.refresh_from_db()
+    assert event.aggregate_id == "3"

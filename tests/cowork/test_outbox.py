@@ -118,3 +118,61 @@ def test_concurrent_commits_and_drains_hand_each_event_over_once_in_each_lane(sp
     assert live.handed == {n: 1 for n in range(BACKLOG + COMMITS)}
     assert subscriber.most_inside == 1
     assert not DomainEvent.objects.filter(published_at__isnull=True).exists()
+
+
+def test_the_live_claim_reads_the_delta_with_it_in_one_statement_psycopg_keeps_parsed(space):
+    """On PostgreSQL the claim of an event and the read of its resource, bookings and
+    centre are one statement, short and few-valued enough for psycopg to keep it parsed
+    (else it parses its 4 kB again on every booking); elsewhere they are two."""
+    from django.db import connection
+    from psycopg import _queries
+
+    from tests.factories import ResourceFactory
+
+    desk = ResourceFactory(space=space)
+    handed = []
+    statements = []
+
+    def kept(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with (
+        subscribed(KIND, handed.append),
+        connection.execute_wrapper(kept),
+        transaction.atomic(),
+    ):
+        domain_event_record(kind=KIND, aggregate=desk, space=space, payload={"resource": desk.pk})
+    claim_and_read = [sql for sql, _params in statements if '"live_at" = %s' in sql]
+    (event,) = handed
+    assert event.live_state.resource.pk == desk.pk
+    assert event.live_state.figures["desks"] == 1
+    if connection.vendor == "postgresql":
+        (sql,) = claim_and_read
+        params = next(params for text, params in statements if text == sql)
+        assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+        assert len(params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
+    else:
+        assert len(claim_and_read) == 1  # the claim; the read after it, apart
+
+
+def test_a_live_claim_that_fails_takes_nothing_and_the_backlog_relays_the_event(space, monkeypatch):
+    from cowork.selectors import live
+
+    handed = []
+
+    def unreadable(*args, **kwargs):
+        raise ConnectionError("database gone")
+
+    with subscribed(KIND, handed.append):
+        with monkeypatch.context() as patched:
+            patched.setattr(live, "live_read_after", unreadable)
+            with transaction.atomic():
+                event = domain_event_record(kind=KIND, aggregate=space, space=space)
+        assert handed == []
+        event.refresh_from_db()
+        assert event.live_at is None
+        assert outbox.relay_live_pending() == 1
+    assert [e.pk for e in handed] == [event.pk]
+    event.refresh_from_db()
+    assert event.live_at is not None
