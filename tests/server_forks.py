@@ -7,8 +7,8 @@ server) does that once, with the servers' environment, and each server is a fork
 the same code and settings as a fresh `python -m daphne`, none of its state, at once.
 
 Twisted's reactor is the one thing a fork must not share: daphne installs it, with an
-asyncio loop and its epoll set, when Django loads the `daphne` app. Each fork makes a
-reactor and a loop of its own before it serves.
+asyncio loop and its epoll set, when daphne.server is imported (daphne.cli does, below).
+Each fork makes a reactor and a loop of its own before it serves.
 """
 
 import asyncio

@@ -68,8 +68,8 @@ CSRF_FAILURE_VIEW = "cowork.web.error_pages.csrf_failure"
 # --- Applications -----------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    # daphne first: it replaces runserver with the ASGI server.
-    "daphne",
+    # First: its `runserver` (daphne's ASGI server) replaces Django's and whitenoise's.
+    "cowork.config.devserver",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

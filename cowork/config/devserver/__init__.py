@@ -1,0 +1,1 @@
+"""The development server, `manage.py runserver`, without the `daphne` app (see its command)."""
