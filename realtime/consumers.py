@@ -5,13 +5,11 @@ import json
 import sys
 from urllib.parse import parse_qs
 
-from autobahn.websocket.protocol import WebSocketServerProtocol
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer, JsonWebsocketConsumer
 from channels.sessions import InstanceSessionWrapper
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from twisted.internet import tcp
 
 from cowork.models import Space
 from cowork.selectors.access import occupancy_view_for, user_is_network_admin
@@ -119,13 +117,18 @@ def _daphne_connection(send):
     (the test communicator, another server) has no connection to write frames to. The
     session middleware wraps it, but acts only on HTTP responses, so it is looked through.
     daphne.server is looked up, not imported: importing it installs a Twisted reactor.
+    autobahn is imported only once daphne is found to have loaded it: at the top of the
+    module it would load into every process Django starts, a quarter of a second of CPU.
     """
     while isinstance(getattr(send, "__self__", None), InstanceSessionWrapper):
         send = send.__self__.real_send
     daphne_server = sys.modules.get("daphne.server")
+    if daphne_server is None:
+        return None
+    from autobahn.websocket.protocol import WebSocketServerProtocol
+
     if not (
-        daphne_server is not None
-        and isinstance(send, functools.partial)
+        isinstance(send, functools.partial)
         and getattr(send.func, "__func__", None) is daphne_server.Server.handle_reply
         and len(send.args) == 1
         and isinstance(send.args[0], WebSocketServerProtocol)
@@ -144,8 +147,12 @@ def _write_now(transport, data: bytes) -> bool:
     order; a remainder, or any other transport, goes through `write`. True if every byte
     went at once.
     """
+    # Twisted's TCP module is looked up, not imported (see _daphne_connection): a transport
+    # of daphne's connection means daphne has loaded it.
+    tcp = sys.modules.get("twisted.internet.tcp")
     if (
-        type(transport) is tcp.Server
+        tcp is not None
+        and type(transport) is tcp.Server
         and transport.connected
         and not transport.disconnecting
         and not transport._writeDisconnected
