@@ -9,8 +9,13 @@ as 10:00 in Kyiv on both sides of a DST change.
 import datetime
 import functools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vRecur
+# icalendar is imported where a calendar is made, not here: the invites load this module
+# into every process Django starts (notifications.apps), and icalendar with its time-zone
+# tables is a twentieth of a second of CPU that most of those processes never use.
+if TYPE_CHECKING:
+    from icalendar import Event, Timezone, vCalAddress
 
 PRODID = "-//cowork//calendars//EN"
 
@@ -71,6 +76,8 @@ def render_calendar(
     `stamp` becomes every DTSTAMP. A feed passes the moment its content last changed, so
     the same version of a feed is the same bytes; an invite passes the time of sending.
     """
+    from icalendar import Calendar, vDuration
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -108,7 +115,9 @@ def _tzid(moment: datetime.datetime) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> "Timezone":
+    from icalendar import Timezone
+
     # Shared between calendars: serializing a component never changes it.
     zone = Timezone.from_tzid(
         tzid,
@@ -121,7 +130,9 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     return zone
 
 
-def _vevent(item: CalendarItem, *, stamp, organizer, attendee, method) -> Event:
+def _vevent(item: CalendarItem, *, stamp, organizer, attendee, method) -> "Event":
+    from icalendar import Event, vRecur
+
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", stamp)
@@ -156,7 +167,9 @@ def _vevent(item: CalendarItem, *, stamp, organizer, attendee, method) -> Event:
     return event
 
 
-def _address(person: Person, **parameters) -> vCalAddress:
+def _address(person: Person, **parameters) -> "vCalAddress":
+    from icalendar import vCalAddress
+
     address = vCalAddress(f"mailto:{person.email}")
     if person.name:
         address.params["CN"] = person.name

@@ -8,7 +8,6 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from icalendar import vRecur
 
 from cowork.models import Booking, BookingStatus, Resource, Series, Space
 from cowork.services.series import series_occurrences
@@ -126,6 +125,8 @@ def _series_items(
             or _booking_status(booking) != status
         ):
             changed.append((start, booking))
+    from icalendar import vRecur  # as notifications.ical.render imports it: where it is used
+
     rule = vRecur.from_ical(series.rrule.removeprefix("RRULE:").strip())
     rule.pop("UNTIL", None)
     # COUNT, never UNTIL: every reader then expands exactly the occurrences we did.
