@@ -16,6 +16,7 @@ import contextlib
 import gc
 import logging
 import struct
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import NamedTuple
@@ -24,7 +25,6 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from realtime import protocol
 
@@ -54,11 +54,15 @@ def _quiet_read(layer, error: Exception, seconds: float) -> bool:
     (and taking it for quiet would spin this loop without ever yielding).
     """
     wait = getattr(layer, "brpop_timeout", None)
-    return (
-        wait is not None
-        and isinstance(error, TimeoutError | RedisTimeoutError)
-        and seconds >= wait / 2
+    # redis's exceptions are looked up, not imported: a Redis timeout means redis is loaded,
+    # and importing it here would load it into every process Django starts, Redis or not.
+    redis_exceptions = sys.modules.get("redis.exceptions")
+    timeouts = (
+        (TimeoutError,)
+        if redis_exceptions is None
+        else (TimeoutError, redis_exceptions.TimeoutError)
     )
+    return wait is not None and isinstance(error, timeouts) and seconds >= wait / 2
 
 
 def text_frame(text: str) -> bytes:
