@@ -350,7 +350,9 @@ class Prepared:
         times = self._times.get(using)
         with connection.cursor() as cursor:
             if times:
-                cursor.cursor.adapters.register_loader(_TIMESTAMPTZ, _TIMESTAMPTZ_LOADER)
+                # Set: only a run that found a timestamptz (_timestamptz_columns) sets times.
+                timestamptz, loader, _holding = _psycopg_timestamptz()
+                cursor.cursor.adapters.register_loader(timestamptz, loader)
             cursor.execute(sql, _actual(params, values, connection))
             rows = cursor.fetchall()
             if using not in self._times:
@@ -449,20 +451,26 @@ def _converted(rows: list, compiler, converters) -> list[tuple]:
 # booking's check of what others hold reads dozens. A `Prepared` query reads them with
 # psycopg's own loader (compiled, where psycopg's binary package is installed) and puts
 # the zone on as Django's does: the same values, for a fraction of the time.
-try:
-    import psycopg
-
-    _TIMESTAMPTZ = psycopg.postgres.types["timestamptz"].oid
-    _TIMESTAMPTZ_LOADER = psycopg.adapters.get_loader(_TIMESTAMPTZ, psycopg.pq.Format.TEXT)
-    # Types holding timestamptz values within them, which that loader would read too.
-    _HOLDING_TIMESTAMPTZ = {
+# psycopg is imported on PostgreSQL's first query, loaded by Django already; on SQLite
+# it is never needed, and would be a twentieth of a second of every process's start.
+@functools.cache
+def _psycopg_timestamptz() -> tuple[int, object, frozenset[int]] | None:
+    """timestamptz's oid, psycopg's loader of it, and the oids of types holding timestamptz
+    values within them, which that loader would read too; None without psycopg 3."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg 3 is the project's driver
+        return None
+    timestamptz = psycopg.postgres.types["timestamptz"].oid
+    loader = psycopg.adapters.get_loader(timestamptz, psycopg.pq.Format.TEXT)
+    holding = {
         oid
         for name in ("timestamptz", "tstzrange", "tstzmultirange", "record")
         if (info := psycopg.postgres.types.get(name)) is not None
         for oid in (info.oid, info.array_oid)
-    } - {_TIMESTAMPTZ}
-except ImportError:  # pragma: no cover - psycopg 3 is the project's driver
-    psycopg = None
+    } - {timestamptz}
+    return timestamptz, loader, frozenset(holding)
+
 
 # Object ids below this one are PostgreSQL's own types; a composite type of a table or a
 # domain would be above it, and might hold a timestamptz.
@@ -472,12 +480,15 @@ _FIRST_USER_OID = 16384
 def _timestamptz_columns(connection, description) -> tuple[int, ...] | None:
     """Where a query's rows hold a timestamptz, by the first run's description; None
     unless it runs on PostgreSQL with psycopg 3 and holds none within another value."""
-    if psycopg is None or connection.vendor != "postgresql" or description is None:
+    if connection.vendor != "postgresql" or description is None:
         return None
+    if (known := _psycopg_timestamptz()) is None:
+        return None
+    timestamptz, _loader, holding = known
     oids = [column.type_code for column in description]
-    if any(oid in _HOLDING_TIMESTAMPTZ or oid >= _FIRST_USER_OID for oid in oids):
+    if any(oid in holding or oid >= _FIRST_USER_OID for oid in oids):
         return None
-    return tuple(index for index, oid in enumerate(oids) if oid == _TIMESTAMPTZ)
+    return tuple(index for index, oid in enumerate(oids) if oid == timestamptz)
 
 
 def _in_zone(row: tuple, columns: tuple[int, ...], zone) -> tuple:
