@@ -47,8 +47,6 @@ from cowork.selectors.reports.indicators import report_indicators
 from cowork.selectors.reports.report import event_report
 from cowork.selectors.reports.scope import report_scope
 from cowork.selectors.reports.sentences import people_phrase
-from cowork.web.reports.exports import report_xlsx_bytes
-from cowork.web.reports.indicators import flat_csv
 from notifications.ical.feeds.members import member_language
 from notifications.ical.site import site_url, uid_domain
 from notifications.models import SentDonorReport
@@ -162,6 +160,11 @@ def donor_report_send_again(*, claim: SentDonorReport, acting_user) -> bool:
 def donor_report_message(user, month: datetime.date, *, to: str = "") -> EmailMessage:
     """The e-mail of `user`'s report of `month`, in their profile's language, to `to` (their
     address by default)."""
+    # The report pages' files, imported here: this module loads in every process Django
+    # starts (notifications.apps), and the pages with their forms only in those serving them.
+    from cowork.web.reports.exports import report_xlsx_bytes
+    from cowork.web.reports.indicators import flat_csv
+
     start = month.replace(day=1)
     end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
     language = member_language(user)
