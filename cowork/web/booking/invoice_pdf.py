@@ -10,8 +10,6 @@ import logging
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from cowork.dates import local_datetime
 from cowork.models import Invoice
@@ -26,6 +24,11 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 def invoice_pdf(invoice: Invoice) -> bytes:
     """The invoice's PDF; `invoice.booking` is read with its resource, space and holder."""
+    # fpdf2 with fontTools is imported here, not with the site's pages: a fifth of a second
+    # of CPU that every web process and management command paid, for the few that write one.
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
     booking = invoice.booking
     space = invoice.space
     zone = space.zone
