@@ -7,12 +7,12 @@ sent through the Bot API by the webhook once that transaction has committed.
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from telegram import ChatMember, Update
 
 from cowork.db import insert_unless_exists
 from cowork.models import Member, Participant
@@ -32,6 +32,11 @@ from notifications.telegram.links import (
     telegram_link_start,
 )
 
+# python-telegram-bot is imported where an update is read (notifications.telegram.webhook),
+# not with the site's URLs, which load this module.
+if TYPE_CHECKING:
+    from telegram import Update
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -44,7 +49,7 @@ class Answer:
     contact_button: str = ""  # the one button that shares the chat's own phone number
 
 
-def telegram_update_handle(update: Update, *, now: datetime.datetime | None = None):
+def telegram_update_handle(update: "Update", *, now: datetime.datetime | None = None):
     """Act on one update, once per `update_id`; the Answer to send, or None."""
     now = now or timezone.now()
     chat = update.effective_chat
@@ -120,6 +125,8 @@ def _text(text: str, chat_id: int, *, now) -> tuple[str, Answer]:
 def _member_status(status: str, chat_id: int) -> tuple[str, None]:
     """Telegram tells the bot when the person blocks it ("kicked") or unblocks it: the next
     message goes on their next channel at once, rather than fail here first."""
+    from telegram import ChatMember  # loaded already: the webhook imports telegram to read updates
+
     addresses = ChannelAddress.objects.filter(channel=Channel.TELEGRAM, address=str(chat_id))
     if status == ChatMember.BANNED:
         addresses.filter(blocked_at__isnull=True).update(blocked_at=timezone.now())
@@ -174,7 +181,7 @@ def _link_answer(started: LinkStart, chat_id: int) -> tuple[str, Answer]:
         )
 
 
-def _button(update: Update, chat_id: int, *, now) -> tuple[str, Answer]:
+def _button(update: "Update", chat_id: int, *, now) -> tuple[str, Answer]:
     query = update.callback_query
     address = _address(chat_id)
     parsed = parse_data(query.data or "")
