@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.test import override_settings
 
 from notifications.sms.backends import locmem
 from tests import factories
@@ -149,14 +150,6 @@ def _site_language():
     translation.deactivate()
 
 
-@pytest.fixture(autouse=True)
-def _no_kept_pages(settings):
-    """Pages are rendered afresh in tests: a test's writes are rolled back, never committed,
-    so the page version (cowork.page_version) would not tell one test's data from the
-    next. tests/cowork/config/test_page_cache.py turns kept pages on where it tests them."""
-    settings.PAGE_CACHE = False
-
-
 @pytest.fixture
 def client(client):
     """The test client, as a person who chose English in the language switcher.
@@ -170,23 +163,34 @@ def client(client):
     return client
 
 
-@pytest.fixture(autouse=True)
-def _served_over_plain_http(settings):
-    """Tests talk plain HTTP to loopback and render templates without collectstatic.
+@pytest.fixture(scope="session", autouse=True)
+def _settings_of_the_suite(django_test_environment):
+    """Settings every test starts from, applied once for the run; a test changes them on
+    top with the `settings` fixture, which puts them back after it. Applied per test, these
+    were five overrides made and undone around each of the suite's thousands of tests.
 
-    On the PostgreSQL lane the production defaults apply (HTTPS redirect, hashed static
-    names from a manifest); the test client has neither TLS nor a collected manifest.
+    Tests talk plain HTTP to loopback and render templates without collectstatic: on the
+    PostgreSQL lane the production defaults apply (HTTPS redirect, hashed static names from
+    a manifest), and the test client has neither TLS nor a collected manifest.
+
+    Pages are rendered afresh: a test's writes are rolled back, never committed, so the page
+    version (cowork.page_version) would not tell one test's data from the next.
+    tests/cowork/config/test_page_cache.py turns kept pages on where it tests them.
     """
-    settings.SECURE_SSL_REDIRECT = False
-    # Hashing at the production cost would dominate the time of every test that makes a user.
-    settings.PASSWORD_HASHERS = ["tests.hashers.QuickPBKDF2PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # WhiteNoise looks a static file up when it is asked for, instead of listing every app's
-    # static folder each time a test client starts (a twentieth of a second per test).
-    settings.WHITENOISE_AUTOREFRESH = True
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        # Hashing at the production cost would dominate every test that makes a user.
+        PASSWORD_HASHERS=["tests.hashers.QuickPBKDF2PasswordHasher"],
+        STORAGES={
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # WhiteNoise looks a static file up when it is asked for, instead of listing every
+        # app's static folder each time a test client starts (a twentieth of a second).
+        WHITENOISE_AUTOREFRESH=True,
+        PAGE_CACHE=False,
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
