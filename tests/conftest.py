@@ -33,7 +33,12 @@ def pytest_report_header(config):
 
 # Fixtures whose data, made once, stays in the database for the rest of their module: a
 # transaction around the tests that ask for them, rolled back when the module ends.
-SHARED_BY_MODULE = {"network_of_the_module", "demo_of_the_module", "full_demo_of_the_module"}
+SHARED_BY_MODULE = {
+    "network_of_the_module",
+    "demo_of_the_module",
+    "full_demo_of_the_module",
+    "centre_of_the_module",
+}
 
 
 def pytest_configure(config):

@@ -38,10 +38,12 @@ def user_is_network_admin(*, user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 def organizations_managed_by(*, user) -> QuerySet[Organization]:
-    """Organizations whose spaces `user` manages: all for network admins, else those they host."""
+    """Organizations whose spaces `user` manages: all for network admins, else those they host.
+
+    One known to hold no role anywhere (HOLDS_SPACE_ROLE) hosts none: no subquery to build."""
     if user_is_network_admin(user=user):
         return Organization.objects.all()
-    if not user.is_authenticated:
+    if not user.is_authenticated or _holds_no_role(user):
         return Organization.objects.none()
     return _organizations_hosted_by(user.pk)
 
@@ -85,10 +87,13 @@ class PreparedOverManagedSpaces:
 
 
 def spaces_staffed_by(*, user) -> QuerySet[Space]:
-    """Spaces where `user` works, as host or staff, or all of them for network admins."""
+    """Spaces where `user` works, as host or staff, or all of them for network admins.
+
+    One known to hold no role anywhere (HOLDS_SPACE_ROLE) works nowhere: no subquery to
+    build, and a booking's read by its id (`booking_for`) asks only for their own."""
     if user_is_network_admin(user=user):
         return Space.objects.all()
-    if not user.is_authenticated:
+    if not user.is_authenticated or _holds_no_role(user):
         return Space.objects.none()
     return Space.objects.filter(
         Q(roles__user=user) | Q(organization__in=organizations_managed_by(user=user))

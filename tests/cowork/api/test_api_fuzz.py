@@ -12,12 +12,14 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from cowork.api.main import api
 from cowork.services.api_tokens import api_token_create
 from tests.cowork.api.conftest import booked, next_monday
+from tests.cowork.selectors.reports.network import kept_for_the_module
 from tests.factories import (
     HostFactory,
     MemberFactory,
@@ -27,18 +29,26 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(scope="module", name="centre_of_the_module")
+def centre_made_once(django_db_setup, django_db_blocker):
+    """A member's token, and a small centre with something booked to find and to collide
+    with: made once for the module's tests, each of which runs in a transaction of its own
+    within it, so every test starts from the same centre, as if made for it alone."""
+    with kept_for_the_module(django_db_blocker):
+        space = SpaceFactory()
+        desk = ResourceFactory(space=space)
+        RoomFactory(space=space, needs_approval=True)
+        member = MemberFactory().user
+        HostFactory(space=space)
+        day = next_monday(space)
+        booked(desk, member, day)
+        _token, key = api_token_create(user=member, name="fuzz")
+        yield {"Authorization": f"Bearer {key}"}
+
+
 @pytest.fixture
-def bearer(db):
-    """A member's token, and a small centre with something booked to find and to collide with."""
-    space = SpaceFactory()
-    desk = ResourceFactory(space=space)
-    RoomFactory(space=space, needs_approval=True)
-    member = MemberFactory().user
-    HostFactory(space=space)
-    day = next_monday(space)
-    booked(desk, member, day)
-    _token, key = api_token_create(user=member, name="fuzz")
-    return {"Authorization": f"Bearer {key}"}
+def bearer(centre_of_the_module, db):
+    return centre_of_the_module
 
 
 @pytest.fixture(autouse=True)
@@ -53,9 +63,13 @@ def _connection_kept_across_requests():
 
 
 # Read from the API object rather than over HTTP, so loading needs no database and no
-# per-test settings; requests then go to the WSGI application in this process.
+# per-test settings; requests then go to the WSGI application in this process. It is
+# built with the HTTPS redirect off, as each test's settings have it (tests/conftest.py):
+# SecurityMiddleware reads the setting once, when built, and on the PostgreSQL lane, where
+# it defaults to on, would answer every request with a 301 that reaches no operation.
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
-schema.app = get_wsgi_application()
+with override_settings(SECURE_SSL_REDIRECT=False):
+    schema.app = get_wsgi_application()
 
 
 @schema.parametrize()
