@@ -262,26 +262,38 @@ def row_phone_country(instance) -> str | None:
     otherwise (a new person, or centres of several countries), and for any other row.
     """
     # Imported here: the models import this module for PhoneNumberField.
-    from django.db.models import Exists, OuterRef
-
     from cowork.models import Booking, Member, Participant, Registration, Space, SpaceRole
 
     if isinstance(instance, Space):
         return instance.country or None
     if instance.pk is None:
         return None
-    # One EXISTS a kind of tie: joining them all at once multiplied a member's bookings by
-    # their registrations and roles, hundreds of thousands of rows for a busy member.
-    here = OuterRef("pk")
+    # One query of the countries of each kind of tie, in a UNION (which also leaves each
+    # country once): joining the ties all at once multiplied a member's bookings by their
+    # registrations and roles, hundreds of thousands of rows for a busy member; and simple
+    # joins are built in a third of the time of correlated EXISTS subqueries.
     if isinstance(instance, Participant):
-        where = Exists(Registration.objects.filter(event__space=here, participant=instance))
+        ties = (
+            Registration.objects.filter(participant=instance)
+            .values_list("event__space__country")
+            .order_by()
+            .distinct()
+        )
     elif isinstance(instance, Member):
-        where = (
-            Exists(Booking.objects.filter(space=here, booked_by=instance.user_id))
-            | Exists(SpaceRole.objects.filter(space=here, user=instance.user_id))
-            | Exists(Registration.objects.filter(event__space=here, participant__member=instance))
+        ties = (
+            Booking.objects.filter(booked_by=instance.user_id)
+            .values_list("space__country")
+            .order_by()
+            .union(
+                SpaceRole.objects.filter(user=instance.user_id)
+                .values_list("space__country")
+                .order_by(),
+                Registration.objects.filter(participant__member=instance)
+                .values_list("event__space__country")
+                .order_by(),
+            )
         )
     else:
         return None
-    countries = set(Space.objects.filter(where).values_list("country", flat=True).distinct())
+    countries = {country for (country,) in ties}
     return countries.pop() if len(countries) == 1 else None

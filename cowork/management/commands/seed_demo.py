@@ -204,12 +204,23 @@ def _upsert(model, *, space: Space, key: str, rows: dict) -> None:
     )
     changed = collections.defaultdict(list)
     for value, fields in rows.items():
-        if (row := existing.get(value)) is not None:
-            for name, field_value in fields.items():
-                setattr(row, name, field_value)
-            changed[tuple(fields)].append(row)
+        row = existing.get(value)
+        if row is None or _holds(row, fields):
+            continue
+        for name, field_value in fields.items():
+            setattr(row, name, field_value)
+        changed[tuple(fields)].append(row)
     for names, to_update in changed.items():
         model.objects.bulk_update(to_update, names)
+
+
+def _holds(row, fields: dict) -> bool:
+    """Whether `row` has every value of `fields` already (read as its field reads it, so
+    "09:00" is 09:00): seeding again, as every start does, then writes nothing of it."""
+    return all(
+        getattr(row, name) == row._meta.get_field(name).to_python(value)
+        for name, value in fields.items()
+    )
 
 
 class ProgressStream:

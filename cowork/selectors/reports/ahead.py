@@ -130,6 +130,13 @@ def reading_ahead() -> Iterator["_Reads | None"]:
             _free_connections.release()
 
 
+def active() -> bool:
+    """Whether this is inside `reading_ahead` where reading ahead is done: a caller may leave
+    out building the queries to `start` otherwise (on SQLite, in a transaction), where
+    `start` would drop them unread."""
+    return _current.get() is not None
+
+
 def start(*querysets: QuerySet | None) -> None:
     """Send `querysets` to the database ahead, inside `reading_ahead`; None is passed over."""
     reads = _current.get()

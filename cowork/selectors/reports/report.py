@@ -243,15 +243,19 @@ def event_report(
 
 def _event_report(viewer, scope, start, end, now, filters: dict) -> Report:
     where = event_filter(scope, **filters)
-    ahead.start(*event_reads(where, start, end))
+    # The queries to read ahead are built only where they are read (`ahead.active`).
+    reading = ahead.active()
+    if reading:
+        ahead.start(*event_reads(where, start, end))
     shown = _centres_shown_anyway(scope, **filters)
-    # The centres whose bookings and walk-ins are counted, as far as known before the
-    # events are: read ahead too, and taken if the events add no centre.
-    likely = [pk for pk in shown if scope.shows_use_of(pk)]
-    ahead.start(bookings_read(likely, start, end), walk_ins_read(likely, start, end))
-    # The tags of the events that may be held, taken by those that are.
     in_window = events_in_window(where, start, end)
-    ahead.start(event_tags_read(viewer, scope, in_window))
+    if reading:
+        # The centres whose bookings and walk-ins are counted, as far as known before the
+        # events are: read ahead too, and taken if the events add no centre.
+        likely = [pk for pk in shown if scope.shows_use_of(pk)]
+        ahead.start(bookings_read(likely, start, end), walk_ins_read(likely, start, end))
+        # The tags of the events that may be held, taken by those that are.
+        ahead.start(event_tags_read(viewer, scope, in_window))
     collected = collect_events(where, start, end)
     centres = _report_centres(collected.held, shown)
     used = [space for space in centres if scope.shows_use_of(space.pk)]

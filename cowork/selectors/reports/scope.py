@@ -87,7 +87,7 @@ def scope_for(viewer, *, space_ids, tag_ids) -> ReportScope:
         raise NotAllowed(_("Reports are for network admins, hosts, staff and donors."))
     if scope.every_centre or not (space_ids or tag_ids):
         return scope
-    choices = report_choices(viewer=viewer)
+    choices = _choices(viewer, scope)
     if not set(space_ids or ()) <= {space.pk for space in choices.centres}:
         raise NotAllowed(_("You may not report on this centre."), code="centre_out_of_scope")
     if not set(tag_ids or ()) <= {tag.pk for tag in choices.tags}:
@@ -108,6 +108,11 @@ def report_choices(*, viewer) -> ReportChoices:
     scope = report_scope(user=viewer)
     if scope is None:
         return ReportChoices([], [], [])
+    return _choices(viewer, scope)
+
+
+def _choices(viewer, scope: ReportScope) -> ReportChoices:
+    """`report_choices` for the viewer's scope, read already (`scope_for` has it)."""
     spaces = Space.objects.all()
     if not scope.every_centre:
         where = Q(pk__in=scope.staffed_ids)

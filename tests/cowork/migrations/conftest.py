@@ -1,21 +1,26 @@
 """The migration tests move a database's schema to where each needs it: a database of their
-module's own, empty when the module starts and dropped when it ends, never the test database
-the rest of the suite shares.
+own, empty when the first of them starts and dropped when the last ends, never the test
+database the rest of the suite shares.
 
 Each move renders Django's model states once for every migration it passes (seconds each, on
 36 migrations of one app), and a move back first renders them for every migration from the
 first to the last it undoes. From an empty database the schema of an early migration is
 reached forwards, through the migrations before it only; and the shared test database stays
 at the latest migrations throughout, so nothing has to bring it back there afterwards. A
-test starts from wherever the one before it in its module left the schema (`migrate_to` goes
-either way), and stays where it is when it ends; its rows are flushed all the same."""
+test starts from wherever the one before it left the schema (`migrate_to` goes either way),
+and stays where it is when it ends; its rows are flushed all the same. The modules run in
+the order of the migrations they try (MODULES_IN_MIGRATION_ORDER), so the schema moves on
+mostly forwards, once, rather than from the empty database again for each module."""
 
 import contextlib
+from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+_FOLDER = Path(__file__).parent
 
 
 def migration_and_parent(suffix: str):
@@ -103,9 +108,28 @@ def _connect_to(name):
     ContentType.objects.clear_cache()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def database_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The tests of a module migrate an empty database of their own, and leave the test
+# The migration each module tries, earliest first; any module not named runs after them.
+MODULES_IN_MIGRATION_ORDER = (
+    "test_tag_owner_organization.py",  # 0008
+    "test_sms_budget_in_money.py",  # 0019, and back to 0018
+    "test_phone_repairs.py",  # back to 0012, 0013, then the latest
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The modules of this folder in MODULES_IN_MIGRATION_ORDER, where they are among the
+    items; each module's tests in their order, and every other test where it was."""
+    here = [n for n, item in enumerate(items) if item.path.parent == _FOLDER]
+    order = {name: n for n, name in enumerate(MODULES_IN_MIGRATION_ORDER)}
+    ours = sorted((items[n] for n in here), key=lambda item: order.get(item.path.name, len(order)))
+    for n, item in zip(here, ours, strict=True):
+        items[n] = item
+
+
+@pytest.fixture(scope="package", autouse=True)
+def database_of_the_folder(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The tests of this folder migrate an empty database of their own, and leave the test
     database of the rest of the suite as it is."""
     with _an_empty_database_instead(django_db_blocker, tmp_path_factory.mktemp("db")):
         yield
