@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from notifications.sms.backends import locmem
 from tests import factories
+from tests.snapshots import REMADE_BY_POST_MIGRATE, tables_with_rows
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -114,19 +115,12 @@ def _delete_from_tables_with_rows(
         return _POSTGRESQL_SQL_FLUSH(
             ops, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
-    names = [ops.quote_name(table) for table in tables if table not in _REMADE_BY_POST_MIGRATE]
-    if not names:
-        return []
-    probe = " UNION ALL ".join(
-        f"SELECT {index} WHERE EXISTS (SELECT 1 FROM {name})" for index, name in enumerate(names)
-    )
-    with ops.connection.cursor() as cursor:
-        cursor.execute(probe)
-        filled = sorted(row[0] for row in cursor.fetchall())
-    return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(names[i])};" for i in filled]
+    names = [table for table in tables if table not in REMADE_BY_POST_MIGRATE]
+    return [
+        f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(ops.quote_name(name))};"
+        for name in tables_with_rows(ops.connection, names)
+    ]
 
-
-_REMADE_BY_POST_MIGRATE = {"django_content_type", "auth_permission"}
 
 if not django_settings.EMBEDDED:
     from django.db.backends.postgresql.operations import DatabaseOperations

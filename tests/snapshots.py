@@ -18,11 +18,12 @@ from django.db import connection, transaction
 from cowork.models import PageVersion
 
 # post_migrate makes these again after a flush, on SQLite under new primary keys: a seed
-# whose rows point at them is run every time instead (_points_at_remade_tables).
-_REMADE_BY_POST_MIGRATE = {"django_content_type", "auth_permission"}
+# whose rows point at them is run every time instead (_points_at_remade_tables), and the
+# PostgreSQL flush of tests/conftest.py leaves them be.
+REMADE_BY_POST_MIGRATE = {"django_content_type", "auth_permission"}
 # The flush's own commit writes the page version (cowork.page_version), a random number
 # each time: it is there before a seed, and moves on by itself with every write after.
-_LEFT_OUT = {*_REMADE_BY_POST_MIGRATE, PageVersion._meta.db_table}
+_LEFT_OUT = {*REMADE_BY_POST_MIGRATE, PageVersion._meta.db_table}
 # Rows per INSERT: well under any engine's limit on parameters (SQLite's 32766).
 _ROWS_PER_INSERT = 200
 
@@ -68,21 +69,27 @@ def _table_names() -> list[str]:
 
 
 def _tables_with_rows() -> list[str]:
-    names = _table_names()
+    return tables_with_rows(connection, _table_names())
+
+
+def tables_with_rows(on, names: list[str]) -> list[str]:
+    """Which of the tables `names` hold a row, on the connection `on`, in one query."""
+    if not names:
+        return []
     probe = " UNION ALL ".join(
-        f"SELECT {index} WHERE EXISTS (SELECT 1 FROM {connection.ops.quote_name(name)})"
+        f"SELECT {index} WHERE EXISTS (SELECT 1 FROM {on.ops.quote_name(name)})"
         for index, name in enumerate(names)
     )
-    with connection.cursor() as cursor:
+    with on.cursor() as cursor:
         cursor.execute(probe)
-        return [names[row[0]] for row in cursor.fetchall()]
+        return [names[index] for index in sorted(row[0] for row in cursor.fetchall())]
 
 
 def _points_at_remade_tables(names: list[str]) -> bool:
     with connection.cursor() as cursor:
         for name in names:
             relations = connection.introspection.get_relations(cursor, name)
-            if any(table in _REMADE_BY_POST_MIGRATE for _column, table in relations.values()):
+            if any(table in REMADE_BY_POST_MIGRATE for _column, table in relations.values()):
                 return True
     return False
 
