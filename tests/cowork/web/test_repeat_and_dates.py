@@ -144,8 +144,8 @@ def test_a_time_already_passed_today_shows_why_instead_of_free_desks(client, spa
     now = datetime.datetime.combine(
         timezone.now().astimezone(space.zone).date(), datetime.time(0), tzinfo=space.zone
     )
-    # Midnight to one: past whenever the test runs after 01:00 in Baku, refused as
-    # outside opening hours before that: never free.
+    # 09:00 to 10:00 today: past once the grid slot it starts in is over (a booking may
+    # start within the current slot, so "book now" works at 09:07), free before that.
     response = client.get(
         reverse("web:booking-search", args=[space.slug]),
         {"date": now.date().isoformat(), "start": "09:00", "end": "10:00", "kind": "desk"},
@@ -155,7 +155,8 @@ def test_a_time_already_passed_today_shows_why_instead_of_free_desks(client, spa
     if local_now.hour >= 10 and now.weekday() < 5:
         assert "Nothing can be booked at that time:" in html
         assert "That time has already passed." in html
-    assert "Choose Desk 01" not in html or local_now.hour < 9
+    starts_slot_over = now.replace(hour=9) + datetime.timedelta(minutes=space.booking_grid_minutes)
+    assert "Choose Desk 01" not in html or local_now < starts_slot_over
 
 
 def _search(client, space, day, *, start="10:00", end="12:00", kind="desk"):
